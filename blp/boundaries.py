@@ -1,0 +1,72 @@
+"""Bring figures on older gemeente boundaries onto the report's boundary year.
+
+Uses the boundary-change weights (share of a from-gemeente's addresses in each to-gemeente).
+Gemeenten not listed for a year are unchanged. The weights in the snapshot are
+CC BY-NC-SA 4.0 (reidhin/grenswijzigen, VNG): non-commercial, share-alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from blp.errors import DataError
+
+
+@dataclass
+class BoundaryConversion:
+    """What a conversion did: which codes were re-mapped, and to where."""
+
+    from_year: int
+    to_year: int
+    remapped: pd.DataFrame = field(default_factory=pd.DataFrame)  # from_code, to_code, share_of_from
+
+    @property
+    def n_remapped(self) -> int:
+        return int(self.remapped["from_code"].nunique()) if len(self.remapped) else 0
+
+
+def convert_to_boundaries(
+    df: pd.DataFrame,
+    value_cols: list[str],
+    from_year: int,
+    to_year: int,
+    changes: pd.DataFrame,
+    target_codes: set[str],
+    code_col: str = "gemeente_code",
+) -> tuple[pd.DataFrame, BoundaryConversion]:
+    """Re-express ``df`` (codes of ``from_year``) on ``to_year`` gemeenten, summing values."""
+    report = BoundaryConversion(from_year, to_year)
+    if from_year == to_year:
+        unknown = set(df[code_col]) - target_codes
+        if unknown:
+            raise DataError(f"Codes {sorted(unknown)[:5]} are not gemeenten of {to_year}.")
+        return df.copy(), report
+    weights = changes[(changes["from_year"] == from_year) & (changes["to_year"] == to_year)]
+    listed = set(weights["from_code"])
+    unlisted = set(df[code_col]) - listed
+    unknown = unlisted - target_codes
+    if unknown:
+        available = sorted(set(changes.loc[changes["to_year"] == to_year, "from_year"]))
+        raise DataError(
+            f"No boundary weights bring gemeente code(s) {sorted(unknown)[:5]} of {from_year} "
+            f"onto the boundaries of {to_year}.",
+            f"choose figures of a year with weights to {to_year} ({', '.join(map(str, available)) or 'none'}) "
+            f"or the boundary year {from_year}.",
+        )
+    moving = df[df[code_col].isin(listed)]
+    staying = df[~df[code_col].isin(listed)]
+    w = weights[["from_code", "to_code", "share_of_from"]].rename(columns={"from_code": code_col})
+    moved = moving.merge(w, on=code_col)
+    for col in value_cols:
+        moved[col] = moved[col] * moved["share_of_from"]
+    report.remapped = (
+        moved[[code_col, "to_code", "share_of_from"]].drop_duplicates()
+        .rename(columns={code_col: "from_code"}).reset_index(drop=True)
+    )
+    moved = moved.drop(columns=[code_col, "share_of_from"]).rename(columns={"to_code": code_col})
+    combined = pd.concat([staying, moved[staying.columns]], ignore_index=True)
+    keys = [c for c in combined.columns if c not in value_cols]
+    out = combined.groupby(keys, as_index=False, sort=True)[value_cols].sum()
+    return out, report

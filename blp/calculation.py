@@ -1,0 +1,144 @@
+"""The national BLP calculation: choose years, build the key, allocate, tabulate all gemeenten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from blp.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
+from blp.concordance import TOTAL, Concordance, build_concordance
+from blp.data.canonical import CanonicalData
+from blp.errors import DataError
+from blp.keys import Key, activity_key, population_series
+from blp.params import Params
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The years and key a run uses, resolved from params and the data."""
+
+    va_year: int
+    key: str
+    key_year: int
+    boundary_year: int
+    population_year: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _nearest(years: list[int], target: int) -> int:
+    # Nearest year; on a tie the later one (newer figures).
+    return min(years, key=lambda y: (abs(y - target), -y))
+
+
+def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
+    return year == boundary_year or bool(
+        ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any())
+
+
+def _pick(kind: str, asked: int | None, available: list[int], default_target: int, boundary_year: int,
+          data: CanonicalData) -> int:
+    usable = [y for y in available if _convertible(data, y, boundary_year)]
+    if asked is not None:
+        if asked not in available:
+            raise DataError(f"No {kind} for {asked} in the data.",
+                            f"choose one of {', '.join(map(str, available)) or 'none'}.")
+        if asked not in usable:
+            raise DataError(f"{kind} of {asked} cannot be brought onto the boundaries of {boundary_year}.",
+                            f"choose one of {', '.join(map(str, usable)) or 'none'}, or another boundary year.")
+        return asked
+    if not usable:
+        raise DataError(f"No {kind} can be brought onto the boundaries of {boundary_year}.",
+                        f"choose another boundary year among the data's years ({', '.join(map(str, available))}).")
+    return _nearest(usable, default_target)
+
+
+def resolve_choices(data: CanonicalData, params: Params) -> Choices:
+    """Fill unset years: newest boundaries, newest value added, key and population nearest to it."""
+    boundary_years = data.boundary_years()
+    boundary_year = params.boundary_year if params.boundary_year is not None else boundary_years[-1]
+    if boundary_year not in boundary_years:
+        raise DataError(f"No gemeente boundaries for {boundary_year}.",
+                        f"choose a boundary year among {', '.join(map(str, boundary_years))}.")
+    va_years = data.value_added_years()
+    va_year = params.va_year if params.va_year is not None else va_years[-1]
+    if va_year not in va_years:
+        raise DataError(f"No regional value added for {va_year}.",
+                        f"choose a value-added year among {', '.join(map(str, va_years))}.")
+    key_years = data.activity_years(params.key)
+    if not key_years:
+        raise DataError(f"The data has no {params.key} per gemeente to use as key.",
+                        "use key: establishments, or add your own file with --activity FILE (docs/data-schema.md).")
+    key_year = _pick(f"{params.key} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
+    pop_year = _pick("population", params.population_year, data.indicator_years("population"), va_year,
+                     boundary_year, data)
+    return Choices(va_year, params.key, key_year, boundary_year, pop_year)
+
+
+@dataclass
+class BlpResult:
+    """Everything the national calculation produced, for one set of choices."""
+
+    choices: Choices
+    concordance: Concordance
+    key: Key
+    va: pd.DataFrame              # corop_code, group, value_meur (allocation groups)
+    allocation: Allocation
+    national: pd.DataFrame        # one row per gemeente (see national_table)
+    extra_regio_meur: float
+    nl_total_meur: float
+
+    def reconciliation(self) -> pd.DataFrame:
+        return reconcile(self.allocation, self.va)
+
+
+def regional_value_added(data: CanonicalData, year: int, concordance: Concordance) -> pd.DataFrame:
+    """COROP value added per allocation group, million euro."""
+    va = data.value_added[(data.value_added["year"] == year) & (data.value_added["region_level"] == "corop")]
+    va = va[va["industry_code"] != TOTAL]
+    va = va.assign(group=va["industry_code"].map(concordance.va_to_group))
+    return (va.rename(columns={"region_code": "corop_code"})
+            .groupby(["corop_code", "group"], as_index=False)["value_meur"].sum())
+
+
+def national_table(data: CanonicalData, choices: Choices, allocation: Allocation, key: Key,
+                   groups: tuple[str, ...]) -> pd.DataFrame:
+    """Every gemeente: region, BLP (million euro), per inhabitant, per unit of key, per group."""
+    regions = data.regions_of(choices.boundary_year).drop(columns="year")
+    per_group = allocation.shares.pivot_table(index="gemeente_code", columns="group", values="blp_eur",
+                                              aggfunc="sum", fill_value=0)
+    per_group = per_group.reindex(columns=list(groups), fill_value=0)
+    blp_eur = per_group.sum(axis=1)
+    population, _ = population_series(data, choices.population_year, choices.boundary_year)
+    activity = key.table.groupby("gemeente_code")["key"].sum()
+    table = regions.set_index("gemeente_code")
+    table["blp_meur"] = blp_eur.reindex(table.index).fillna(0) / EUR_PER_MEUR
+    table["population"] = population.reindex(table.index)
+    table["blp_per_inhabitant_eur"] = table["blp_meur"] * EUR_PER_MEUR / table["population"]
+    table[key.measure] = activity.reindex(table.index)
+    table[f"blp_per_{key.measure.rstrip('s')}_eur"] = table["blp_meur"] * EUR_PER_MEUR / table[key.measure]
+    for g in groups:
+        table[f"blp_meur_{g}"] = per_group[g].reindex(table.index).fillna(0) / EUR_PER_MEUR
+    return table.reset_index().sort_values("gemeente_code").reset_index(drop=True)
+
+
+def compute_blp(data: CanonicalData, choices: Choices, key: Key | None = None) -> BlpResult:
+    """Allocate every COROP's value added to its gemeenten: the whole country at once."""
+    va_codes = data.value_added.loc[data.value_added["year"] == choices.va_year, "industry_code"].unique().tolist()
+    key_codes = data.activity.loc[(data.activity["measure"] == choices.key)
+                                  & (data.activity["year"] == choices.key_year), "industry_code"].unique().tolist()
+    concordance = build_concordance(data.industry_sections(), va_codes, key_codes)
+    va = regional_value_added(data, choices.va_year, concordance)
+    if key is None:
+        key = activity_key(data, choices.key, choices.key_year, choices.boundary_year, concordance)
+    allocation = allocate(va, key.table)
+    national = national_table(data, choices, allocation, key, concordance.groups)
+    all_va = data.value_added[data.value_added["year"] == choices.va_year]
+    extra = all_va.loc[(all_va["region_level"] == "extra") & (all_va["industry_code"] == TOTAL), "value_meur"].sum()
+    nl = all_va.loc[(all_va["region_level"] == "land") & (all_va["industry_code"] == TOTAL), "value_meur"].sum()
+    if not np.isfinite(nl) or nl == 0:
+        nl = va["value_meur"].sum() + extra
+    return BlpResult(choices, concordance, key, va, allocation, national, float(extra), float(nl))

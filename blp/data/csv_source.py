@@ -1,0 +1,106 @@
+"""The tidy-CSV source: a directory in the snapshot schema (docs/data-schema.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from blp.data.canonical import CanonicalData, InputFile, sha256_of
+from blp.errors import DataError
+
+FILES = {
+    "regions": "regions.csv",
+    "value_added": "value_added.csv",
+    "establishments": "establishments.csv",
+    "regional_jobs": "jobs_corop.csv",
+    "indicators": "indicators.csv",
+    "boundary_changes": "boundary_changes.csv",
+    "industries": "industries.csv",
+}
+CODE_COLUMNS = ["gemeente_code", "corop_code", "provincie_code", "region_code", "industry_code",
+                "from_code", "to_code", "indicator", "unit"]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(
+            f"Input file {path.name} is missing from {path.parent}.",
+            "use a directory in the snapshot schema (docs/data-schema.md), e.g. ../shared/snapshot.",
+        )
+    try:
+        return pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path} cannot be read as CSV: {exc}", "check separators and encoding (UTF-8).") from None
+
+
+def _source_of(df: pd.DataFrame, default: str) -> str:
+    if "source" in df.columns and df["source"].notna().any():
+        return "; ".join(sorted({s.split(";")[0] for s in df["source"].dropna().astype(str)}))
+    return default
+
+
+def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
+    """Read activity per gemeente x industry (a value column ``establishments`` or ``jobs``).
+
+    This is also the "bring your own data" path, e.g. a gemeente's LISA jobs file.
+    """
+    path = Path(path)
+    df = _read(path)
+    measures = [m for m in ("establishments", "jobs") if m in df.columns]
+    if len(measures) != 1:
+        raise DataError(
+            f"{path} must have exactly one value column named 'establishments' or 'jobs'.",
+            "columns: year, gemeente_code, industry_code, jobs (or establishments), source.",
+        )
+    measure = measures[0]
+    for col in ("year", "gemeente_code", "industry_code"):
+        if col not in df.columns:
+            raise DataError(f"{path} lacks column '{col}'.", "see docs/data-schema.md for the activity schema.")
+    if df[measure].isna().any() or (pd.to_numeric(df[measure], errors="coerce") < 0).any():
+        raise DataError(f"{path}: column '{measure}' has empty or negative values.",
+                        "activity keys must be non-negative numbers; drop rows you do not know.")
+    out = df.assign(measure=measure, value=df[measure])
+    info = InputFile(table=f"activity ({measure})", path=str(path), sha256=sha256_of(path),
+                     rows=len(df), source=_source_of(df, path.name))
+    return out, info
+
+
+def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> CanonicalData:
+    """Read a snapshot-schema directory (plus optional own activity files) into canonical tables."""
+    data_dir = Path(data_dir)
+    frames: dict[str, pd.DataFrame] = {}
+    inputs: list[InputFile] = []
+    for table, filename in FILES.items():
+        path = data_dir / filename
+        df = _read(path)
+        frames[table] = df
+        inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df),
+                                source=_source_of(df, filename)))
+
+    est = frames.pop("establishments")
+    activities = [est.assign(measure="establishments", value=est["establishments"])]
+    for extra in extra_activity or []:
+        df, info = read_activity_file(extra)
+        activities.append(df)
+        inputs.append(info)
+
+    jobs = frames["regional_jobs"]
+    notes = []
+    if "suppressed" in jobs.columns:
+        n_suppressed = int(jobs["suppressed"].astype(str).str.lower().eq("true").sum())
+        if n_suppressed:
+            notes.append(f"jobs_corop.csv: {n_suppressed} cells suppressed by CBS (kept empty).")
+
+    return CanonicalData(
+        regions=frames["regions"],
+        value_added=frames["value_added"],
+        activity=pd.concat(activities, ignore_index=True),
+        regional_jobs=jobs,
+        indicators=frames["indicators"],
+        boundary_changes=frames["boundary_changes"],
+        industries=frames["industries"],
+        source=f"snapshot:{data_dir}",
+        inputs=inputs,
+        notes=notes,
+    )

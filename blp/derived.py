@@ -1,0 +1,85 @@
+"""Figures derived from the national BLP table: shares, location quotients, ranks, headline."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from blp.calculation import BlpResult
+
+
+def group_columns(result: BlpResult) -> list[str]:
+    return [f"blp_meur_{g}" for g in result.concordance.groups]
+
+
+def sector_structure(result: BlpResult, gemeente: str) -> pd.DataFrame:
+    """Per group: BLP of the gemeente, its share, the COROP's and NL's share, and the LQ vs NL."""
+    n = result.national.set_index("gemeente_code")
+    cols = group_columns(result)
+    row = n.loc[gemeente]
+    corop = n[n["corop_code"] == row["corop_code"]][cols].sum()
+    nl = n[cols].sum()
+    out = pd.DataFrame({
+        "group": list(result.concordance.groups),
+        "blp_meur": row[cols].to_numpy(dtype=float),
+        "share_gemeente": (row[cols] / row[cols].sum()).to_numpy(dtype=float),
+        "share_corop": (corop / corop.sum()).to_numpy(dtype=float),
+        "share_nl": (nl / nl.sum()).to_numpy(dtype=float),
+    })
+    out["location_quotient"] = out["share_gemeente"] / out["share_nl"]
+    return out
+
+
+def location_quotients(result: BlpResult) -> pd.DataFrame:
+    """LQ per gemeente x group: the group's share of the gemeente's BLP over its share of NL's."""
+    n = result.national.set_index("gemeente_code")
+    cols = group_columns(result)
+    shares = n[cols].div(n[cols].sum(axis=1), axis=0)
+    nl_share = n[cols].sum() / n[cols].sum().sum()
+    lq = shares / nl_share
+    lq.columns = list(result.concordance.groups)
+    return lq
+
+
+def ranks(result: BlpResult, gemeente: str) -> pd.DataFrame:
+    """Rank (1 = highest) of the gemeente's BLP and BLP per inhabitant in NL, province and COROP."""
+    n = result.national
+    row = n.set_index("gemeente_code").loc[gemeente]
+    scopes = [("Nederland", n),
+              (f"provincie {row['provincie_name']}", n[n["provincie_code"] == row["provincie_code"]]),
+              (f"COROP {row['corop_name']}", n[n["corop_code"] == row["corop_code"]])]
+    rows = []
+    for label, df in scopes:
+        r = {"scope": label, "n": len(df)}
+        for col in ("blp_meur", "blp_per_inhabitant_eur"):
+            ranked = df.set_index("gemeente_code")[col].rank(ascending=False, method="min")
+            r[col] = int(ranked.loc[gemeente])
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def headline(result: BlpResult, gemeente: str) -> dict:
+    """The key figures of one gemeente, with its COROP's and NL's totals for context."""
+    n = result.national
+    row = n.set_index("gemeente_code").loc[gemeente]
+    corop = n[n["corop_code"] == row["corop_code"]]
+    measure = result.key.measure
+    per_unit = f"blp_per_{measure.rstrip('s')}_eur"
+    nl_pop = n["population"].sum()
+    return {
+        "gemeente_code": gemeente,
+        "gemeente_name": row["gemeente_name"],
+        "corop_code": row["corop_code"],
+        "corop_name": row["corop_name"],
+        "provincie_name": row["provincie_name"],
+        "blp_meur": float(row["blp_meur"]),
+        "population": float(row["population"]),
+        "blp_per_inhabitant_eur": float(row["blp_per_inhabitant_eur"]),
+        "key_measure": measure,
+        "key_activity": float(row[measure]),
+        "blp_per_key_unit_eur": float(row[per_unit]),
+        "share_of_corop": float(row["blp_meur"] / corop["blp_meur"].sum()),
+        "corop_blp_meur": float(corop["blp_meur"].sum()),
+        "corop_per_inhabitant_eur": float(corop["blp_meur"].sum() * 1e6 / corop["population"].sum()),
+        "nl_per_inhabitant_eur": float(n["blp_meur"].sum() * 1e6 / nl_pop),
+        **{f"choice_{k}": v for k, v in result.choices.as_dict().items()},
+    }

@@ -1,0 +1,31 @@
+"""Errors a person can act on: each names the problem and the fix."""
+
+from __future__ import annotations
+
+
+class BlpError(Exception):
+    """Base class for errors shown to users: a problem and, where known, the fix."""
+
+    def __init__(self, problem: str, fix: str | None = None):
+        self.problem = problem
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.problem if not self.fix else f"{self.problem}\n  Fix: {self.fix}"
+
+
+class ParamsError(BlpError):
+    """A params file is malformed: unknown key, wrong type or bad value."""
+
+
+class DataError(BlpError):
+    """Input data is missing, malformed or inconsistent."""
+
+
+class GemeenteError(BlpError):
+    """A gemeente code is unknown or no longer exists."""
+
+
+class RunError(BlpError):
+    """Running or exporting the notebooks failed."""

@@ -1,0 +1,59 @@
+"""Look up gemeenten: validate a code or name, explain merged gemeenten, suggest near names."""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from blp.data.canonical import CanonicalData
+from blp.errors import GemeenteError
+
+
+def _names_by_code(data: CanonicalData) -> dict[str, str]:
+    """Every known name for a code, newest boundary year first."""
+    names: dict[str, str] = {}
+    for row in data.regions.sort_values("year", ascending=False).itertuples():
+        names.setdefault(row.gemeente_code, row.gemeente_name)
+    return names
+
+
+def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int) -> str:
+    """Return the gemeente code of ``boundary_year`` for a code or name, or raise with advice."""
+    regions = data.regions_of(boundary_year)
+    valid = dict(zip(regions["gemeente_code"], regions["gemeente_name"]))
+    text = code_or_name.strip()
+    if text.upper() in valid:
+        return text.upper()
+    by_name = {n.casefold(): c for c, n in valid.items()}
+    if text.casefold() in by_name:
+        return by_name[text.casefold()]
+
+    code = text.upper()
+    names = _names_by_code(data)
+    successors = data.boundary_changes[
+        (data.boundary_changes["from_code"] == code) & (data.boundary_changes["to_year"] == boundary_year)
+    ]
+    if len(successors):
+        latest = successors[successors["from_year"] == successors["from_year"].max()]
+        parts = [
+            f"{r.to_code} {valid.get(r.to_code, '?')} ({r.share_of_from:.0%} of its addresses)"
+            for r in latest.sort_values("share_of_from", ascending=False).itertuples()
+        ]
+        old = f"{code} {names[code]}" if code in names else code
+        raise GemeenteError(
+            f"{old} no longer exists on the boundaries of {boundary_year}: it became part of {', '.join(parts)}.",
+            f"run the gemeente it became, e.g. `blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
+        )
+    close = difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)
+    if close:
+        hint = "did you mean " + ", ".join(f"{by_name[c]} {valid[by_name[c]]}" for c in close) + "?"
+    else:
+        hint = "see `blp gemeenten` for the valid codes and names."
+    raise GemeenteError(f"{text!r} is not a gemeente of {boundary_year}.", hint)
+
+
+def gemeente_list(data: CanonicalData, boundary_year: int) -> pd.DataFrame:
+    """Code, name, COROP and provincie of every gemeente of ``boundary_year``."""
+    cols = ["gemeente_code", "gemeente_name", "corop_code", "corop_name", "provincie_code", "provincie_name"]
+    return data.regions_of(boundary_year)[cols].sort_values("gemeente_code").reset_index(drop=True)

@@ -1,0 +1,52 @@
+"""How much does the choice of allocation key matter? The BLP under alternative keys."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from blp.allocation import EUR_PER_MEUR, allocate
+from blp.calculation import BlpResult, _convertible
+from blp.data.canonical import CanonicalData
+from blp.keys import Key, activity_key, population_key
+
+
+def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]) -> list[Key]:
+    """The keys named in ``variants``: total (no sectors), population, other_years."""
+    c, conc = result.choices, result.concordance
+    keys: list[Key] = []
+    for variant in variants:
+        if variant == "total":
+            keys.append(activity_key(data, c.key, c.key_year, c.boundary_year, conc, by_industry=False))
+        elif variant == "population":
+            keys.append(population_key(data, c.population_year, c.boundary_year, conc))
+        elif variant == "other_years":
+            for year in data.activity_years(c.key):
+                if year != c.key_year and _convertible(data, year, c.boundary_year):
+                    keys.append(activity_key(data, c.key, year, c.boundary_year, conc))
+    return keys
+
+
+def sensitivity_table(data: CanonicalData, result: BlpResult, variants: list[str]) -> pd.DataFrame:
+    """BLP (million euro) of every gemeente under the main key and each alternative (wide)."""
+    columns = {result.key.name: result.national.set_index("gemeente_code")["blp_meur"]}
+    labels = {result.key.name: result.key.label_nl + " (hoofdsleutel)"}
+    for key in alternative_keys(data, result, variants):
+        alloc = allocate(result.va, key.table)
+        columns[key.name] = alloc.by_gemeente() / EUR_PER_MEUR
+        labels[key.name] = key.label_nl
+    table = pd.DataFrame(columns)
+    table.attrs["labels"] = labels
+    return table
+
+
+def gemeente_sensitivity(table: pd.DataFrame, gemeente: str) -> pd.DataFrame:
+    """One gemeente: BLP per key and the difference with the main key (first column)."""
+    labels = table.attrs.get("labels", {})
+    row = table.loc[gemeente]
+    main = row.iloc[0]
+    return pd.DataFrame({
+        "key": list(row.index),
+        "label_nl": [labels.get(k, k) for k in row.index],
+        "blp_meur": row.to_numpy(dtype=float),
+        "difference_pct": (row.to_numpy(dtype=float) / main - 1) * 100,
+    })
