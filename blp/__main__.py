@@ -1,0 +1,5 @@
+import sys
+
+from blp.cli import main
+
+sys.exit(main())

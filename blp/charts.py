@@ -1,0 +1,65 @@
+"""Charts for the reports (matplotlib), labelled in Dutch."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from blp.fmt import num
+
+GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, PEER_COLOR = "#c0392b", "#2c7fb8", "#7f7f7f", "#a6bddb"
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def sector_chart(structure: pd.DataFrame, labels: dict[str, str], gemeente_name: str, corop_name: str):
+    """Horizontal bars: each sector's share of the BLP in the gemeente, its COROP and NL."""
+    df = structure.iloc[::-1]
+    y = np.arange(len(df))
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(df) + 1.2))
+    h = 0.26
+    ax.barh(y + h, df["share_gemeente"] * 100, h, color=GEMEENTE_COLOR, label=gemeente_name)
+    ax.barh(y, df["share_corop"] * 100, h, color=REGION_COLOR, label=f"COROP {corop_name}")
+    ax.barh(y - h, df["share_nl"] * 100, h, color=NL_COLOR, label="Nederland")
+    ax.set_yticks(y, [labels.get(g, g) for g in df["group"]])
+    ax.set_xlabel("aandeel in de toegevoegde waarde (%)")
+    ax.legend(loc="lower right", frameon=False)
+    _style(ax)
+    fig.tight_layout()
+    return fig
+
+
+def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_value: float,
+                column: str = "blp_per_inhabitant_eur", xlabel: str = "BLP per inwoner (euro)"):
+    """The gemeente among its peers on one figure, with the Dutch average as a line."""
+    n = national.set_index("gemeente_code")
+    df = n.loc[[gemeente] + list(peers)].sort_values(column)
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(df) + 1.2))
+    colors = [GEMEENTE_COLOR if c == gemeente else PEER_COLOR for c in df.index]
+    ax.barh(df["gemeente_name"], df[column], color=colors)
+    ax.axvline(nl_value, color=NL_COLOR, linestyle="--", label=f"Nederland ({num(nl_value)})")
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right", frameon=False)
+    _style(ax)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
+    """BLP under each allocation key, main key highlighted, with the range shaded."""
+    df = sens.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 1.3))
+    colors = [GEMEENTE_COLOR if i == len(df) - 1 else PEER_COLOR for i in range(len(df))]
+    ax.axvspan(df["blp_meur"].min(), df["blp_meur"].max(), color="#f0f0f0", zorder=0, label="bandbreedte")
+    ax.barh(df["label_nl"], df["blp_meur"], color=colors, zorder=1)
+    for i, v in enumerate(df["blp_meur"]):
+        ax.text(v, i, f" {num(v)}", va="center", fontsize=9)
+    ax.set_xlabel(f"BLP {gemeente_name} (mln euro)")
+    ax.legend(loc="lower right", frameon=False)
+    _style(ax)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,128 @@
+"""What a report notebook works with: the national results, computed once, and one gemeente's view."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from blp import derived
+from blp.calculation import BlpResult, Choices, compute_blp, resolve_choices
+from blp.data import CanonicalData, load_data
+from blp.gemeenten import resolve_gemeente
+from blp.params import Params, load_params
+from blp.peers import peer_group, urbanity
+from blp.quality import Check, run_checks
+from blp.sensitivity import gemeente_sensitivity, sensitivity_table
+
+
+@dataclass
+class NationalContext:
+    """Gemeente-independent results for one data set and one set of choices."""
+
+    data: CanonicalData
+    choices: Choices
+    sensitivity_variants: tuple[str, ...]
+    result: BlpResult
+    sensitivity: pd.DataFrame
+    urbanity: pd.Series
+    checks: list[Check] = field(default_factory=list)
+
+    def fits(self, params: Params) -> bool:
+        """True if this context was computed with the choices ``params`` lead to."""
+        return (resolve_choices(self.data, params) == self.choices
+                and tuple(params.sensitivity) == self.sensitivity_variants)
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def load(path: Path) -> "NationalContext":
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+
+
+def compute_national(data: CanonicalData, params: Params) -> NationalContext:
+    """Run the national calculation and everything derived from it that is not gemeente-specific."""
+    choices = resolve_choices(data, params)
+    result = compute_blp(data, choices)
+    return NationalContext(
+        data=data,
+        choices=choices,
+        sensitivity_variants=tuple(params.sensitivity),
+        result=result,
+        sensitivity=sensitivity_table(data, result, list(params.sensitivity)),
+        urbanity=urbanity(data, choices.boundary_year),
+        checks=run_checks(data, result),
+    )
+
+
+@dataclass
+class GemeenteView:
+    """One gemeente's figures, drawn from the national context."""
+
+    national: NationalContext
+    gemeente: str
+    params: Params
+
+    @property
+    def data(self) -> CanonicalData:
+        return self.national.data
+
+    @property
+    def result(self) -> BlpResult:
+        return self.national.result
+
+    @property
+    def choices(self) -> Choices:
+        return self.national.choices
+
+    @cached_property
+    def headline(self) -> dict:
+        return derived.headline(self.result, self.gemeente)
+
+    @property
+    def name(self) -> str:
+        return self.headline["gemeente_name"]
+
+    @cached_property
+    def structure(self) -> pd.DataFrame:
+        return derived.sector_structure(self.result, self.gemeente)
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        return derived.ranks(self.result, self.gemeente)
+
+    @cached_property
+    def peers(self) -> tuple[list[str], str]:
+        return peer_group(self.result.national, self.national.urbanity, self.gemeente, self.params.peers)
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame:
+        return gemeente_sensitivity(self.national.sensitivity, self.gemeente)
+
+    def region_row(self) -> pd.Series:
+        return self.result.national.set_index("gemeente_code").loc[self.gemeente]
+
+
+def load_context(gemeente: str, data_dir: str | None = None, params_file: str | None = None,
+                 source: str = "snapshot", context_file: str | None = None,
+                 activity_files: list[str] | None = None) -> GemeenteView:
+    """The view a notebook needs; reuses ``context_file`` (written by `blp run`) when it fits."""
+    national = None
+    if context_file and Path(context_file).exists():
+        national = NationalContext.load(Path(context_file))
+        data = national.data
+    else:
+        data = load_data(source, data_dir, activity_files)
+    base = load_params(params_file=params_file) if params_file else load_params()
+    boundary_year = resolve_choices(data, base).boundary_year
+    code = resolve_gemeente(data, gemeente, boundary_year)
+    params = load_params(code, params_file=params_file)
+    if national is None or not national.fits(params):
+        national = compute_national(data, params)
+    return GemeenteView(national, code, params)

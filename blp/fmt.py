@@ -1,0 +1,36 @@
+"""Dutch number formatting for reports: 1.234,5 and € 2,8 miljard."""
+
+from __future__ import annotations
+
+import math
+
+
+def num(x: float, decimals: int = 0) -> str:
+    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "niet beschikbaar"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def meur(x: float) -> str:
+    """Million euro in words: '€ 2,8 miljard' or '€ 540 miljoen'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "niet beschikbaar"
+    if abs(x) >= 1000:
+        return f"€ {num(x / 1000, 1)} miljard"
+    return f"€ {num(x, 0 if abs(x) >= 10 else 1)} miljoen"
+
+
+def eur(x: float) -> str:
+    return "niet beschikbaar" if x is None or (isinstance(x, float) and math.isnan(x)) else f"€ {num(x, 0)}"
+
+
+def pct(x: float, decimals: int = 1, signed: bool = False) -> str:
+    """A fraction 0.123 -> '12,3%'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "niet beschikbaar"
+    text = num(abs(x) * 100 if signed else x * 100, decimals) + "%"
+    if signed:
+        text = ("+" if x > 0 else "−" if x < 0 else "±") + text
+    return text

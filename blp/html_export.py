@@ -1,0 +1,56 @@
+"""Export executed notebooks to HTML for a reader: no code, no parameter cells, Dutch page."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
+    """Write ``nb_path`` as a code-free HTML report to ``html_path``."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    body = body.replace('<html lang="en">', '<html lang="nl">', 1)
+    html_path.write_text(body, encoding="utf-8")
+
+
+def index_page(title: str, summary_html: str, reports: list[tuple[str, str]], extras: list[tuple[str, str]]) -> str:
+    """A small static page linking a run's reports and files."""
+    esc = html.escape
+    links = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in reports)
+    files = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in extras)
+    return f"""<!DOCTYPE html>
+<html lang="nl">
+<head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
+h1 {{ font-size: 1.6rem; }} .kern {{ font-size: 1.2rem; background: #f5f5f5; padding: .8rem 1rem; border-left: 4px solid #c0392b; }}
+li {{ margin: .3rem 0; }} small {{ color: #666; }}
+</style></head>
+<body>
+<h1>{esc(title)}</h1>
+<div class="kern">{summary_html}</div>
+<h2>Rapporten</h2>
+<ol>
+{links}
+</ol>
+<h2>Voor controle en hergebruik</h2>
+<ul>
+{files}
+</ul>
+</body></html>
+"""

@@ -1,0 +1,1 @@
+"""Report sections, one module per notebook: each function shows one part of a report."""

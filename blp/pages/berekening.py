@@ -1,0 +1,121 @@
+"""Sections of notebook 02: the BLP, its structure, position, sensitivity and method."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from blp import charts, narrative
+from blp.calculation import compute_blp, resolve_choices
+from blp.context import GemeenteView
+from blp.fmt import eur, meur, num, pct
+from blp.report import md, show, table, wrap_labels
+
+
+def title(view: GemeenteView) -> None:
+    md(f"# BLP-berekening: {view.name} ({view.gemeente})")
+
+
+def headline(view: GemeenteView) -> None:
+    h = view.headline
+    md(narrative.headline_text(h, view.ranks))
+    md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
+
+
+def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
+    h = view.headline
+    unit = {"establishments": "vestiging", "jobs": "baan"}.get(h["key_measure"], h["key_measure"])
+    rows = [("BLP", meur(h["blp_meur"])),
+            ("BLP per inwoner", eur(h["blp_per_inhabitant_eur"])),
+            (f"BLP per {unit}", eur(h["blp_per_key_unit_eur"])),
+            ("Inwoners", num(h["population"])),
+            ("Aandeel in COROP-gebied", pct(h["share_of_corop"])),
+            (f"BLP per inwoner {h['corop_name']}", eur(h["corop_per_inhabitant_eur"])),
+            ("BLP per inwoner Nederland", eur(h["nl_per_inhabitant_eur"]))]
+    return pd.DataFrame(rows, columns=["Kerncijfer", "Waarde"])
+
+
+def key_figures(view: GemeenteView) -> None:
+    table(key_figures_frame(view))
+
+
+def structure(view: GemeenteView) -> None:
+    labels = view.data.industry_labels()
+    row = view.region_row()
+    show(charts.sector_chart(view.structure, wrap_labels(labels), view.name, row["corop_name"]))
+    md(narrative.structure_text(view.structure, labels, view.name))
+    df = view.structure.assign(Sector=view.structure["group"].map(labels))
+    table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
+               "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL", "location_quotient": "LQ"},
+          {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
+           "share_nl": lambda v: pct(v), "location_quotient": 2})
+
+
+def position(view: GemeenteView) -> None:
+    r = view.ranks
+    table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
+              "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
+    peers, desc = view.peers
+    show(charts.peers_chart(view.result.national, view.gemeente, peers, view.headline["nl_per_inhabitant_eur"]))
+    md(narrative.peers_text(view.name, desc, view.result.national, view.gemeente, peers))
+    n = view.result.national.set_index("gemeente_code").loc[[view.gemeente] + peers].reset_index()
+    table(n, {"gemeente_name": "Gemeente", "corop_name": "COROP", "population": "Inwoners", "blp_meur": "BLP (mln euro)",
+              "blp_per_inhabitant_eur": "BLP per inwoner (euro)"},
+          {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0})
+
+
+def sensitivity(view: GemeenteView) -> None:
+    sens = view.sensitivity
+    show(charts.sensitivity_chart(sens, view.name))
+    md(narrative.sensitivity_text(sens, view.name))
+    table(sens, {"label_nl": "Verdeelsleutel", "blp_meur": "BLP (mln euro)", "difference_pct": "Verschil met hoofdsleutel"},
+          {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
+
+
+def trend_frame(view: GemeenteView) -> pd.DataFrame:
+    """BLP of the gemeente for every value-added year in the data (same key measure, nearest key year)."""
+    rows = []
+    for year in view.data.value_added_years():
+        if year == view.choices.va_year:
+            result = view.result
+        else:
+            params = replace(view.params, va_year=year, key_year=None, population_year=None)
+            result = compute_blp(view.data, resolve_choices(view.data, params))
+        r = result.national.set_index("gemeente_code").loc[view.gemeente]
+        rows.append({"year": year, "key_year": result.choices.key_year, "blp_meur": r["blp_meur"],
+                     "blp_per_inhabitant_eur": r["blp_per_inhabitant_eur"]})
+    return pd.DataFrame(rows)
+
+
+def trend(view: GemeenteView) -> None:
+    df = trend_frame(view)
+    if len(df) < 2:
+        md(f"**Trend:** niet te berekenen. De regionale toegevoegde waarde in deze gegevens beslaat alleen "
+           f"{df['year'].iloc[0]}. Met de live CBS-bron (of een nieuwere snapshot) toont dit onderdeel de ontwikkeling "
+           f"over de jaren.")
+        return
+    table(df, {"year": "Jaar", "key_year": "Sleuteljaar", "blp_meur": "BLP (mln euro)",
+               "blp_per_inhabitant_eur": "BLP per inwoner (euro)"}, {"blp_meur": 0, "blp_per_inhabitant_eur": 0})
+
+
+def reconciliation(view: GemeenteView) -> None:
+    row = view.region_row()
+    n = view.result.national
+    members = n[n["corop_code"] == row["corop_code"]].sort_values("blp_meur", ascending=False)
+    va_total = view.result.va.loc[view.result.va["corop_code"] == row["corop_code"], "value_meur"].sum()
+    recon = view.result.reconciliation()
+    diff = int(recon.loc[recon["corop_code"] == row["corop_code"], "difference_eur"].abs().max())
+    md(f"**Controle op de aansluiting.** De {len(members)} gemeenten van {row['corop_name']} tellen op tot "
+       f"{meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is {meur(va_total)}. "
+       f"Grootste verschil per sector: {diff} euro.")
+    table(members, {"gemeente_name": "Gemeente", "blp_meur": "BLP (mln euro)",
+                    "blp_per_inhabitant_eur": "BLP per inwoner (euro)"}, {"blp_meur": 1, "blp_per_inhabitant_eur": 0})
+
+
+def method(view: GemeenteView) -> None:
+    md(narrative.METHOD_TEXT)
+
+
+def limits(view: GemeenteView) -> None:
+    md(narrative.LIMITS_TEXT)

@@ -1,0 +1,125 @@
+"""Data-quality checks on the inputs of a run, with outcomes in plain Dutch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from blp.calculation import BlpResult
+from blp.concordance import TOTAL
+from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+
+OK, WARN, FAIL = "in orde", "let op", "fout"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: what was checked, the outcome, and what it means."""
+
+    name: str
+    status: str
+    detail: str
+
+
+def _va_checks(data: CanonicalData, year: int) -> list[Check]:
+    va = data.value_added[data.value_added["year"] == year]
+    wide = va.pivot_table(index="region_code", columns="industry_code", values="value_meur", aggfunc="sum")
+    parts = wide.drop(columns=[TOTAL]).sum(axis=1)
+    dev = (parts - wide[TOTAL]).abs().max()
+    checks = [Check("Toegevoegde waarde: sectoren tellen op tot het totaal",
+                    OK if dev <= 1 else WARN, f"grootste afwijking {dev:,.0f} mln euro (afronding tot 1 mln is normaal)")]
+    levels = va.drop_duplicates("region_code").set_index("region_code")["region_level"]
+    corop = wide[levels.reindex(wide.index) == "corop"].sum()
+    nl = wide[levels.reindex(wide.index) == "land"].sum()
+    extra = wide[levels.reindex(wide.index) == "extra"].sum()
+    if len(nl) and nl.notna().all():
+        gap = (nl - extra.reindex(nl.index).fillna(0) - corop).abs().max()
+        checks.append(Check("Toegevoegde waarde: COROP-gebieden tellen op tot Nederland min extra-regio",
+                            OK if gap <= 1 else WARN, f"grootste afwijking {gap:,.0f} mln euro"))
+    if len(extra) and extra.get(TOTAL, 0):
+        checks.append(Check("Extra-regio (continentaal plat, ambassades)", OK,
+                            f"{extra[TOTAL]:,.0f} mln euro hoort bij geen enkele gemeente en wordt niet verdeeld"))
+    return checks
+
+
+def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
+    c = result.choices
+    rows = data.activity[(data.activity["measure"] == c.key) & (data.activity["year"] == c.key_year)]
+    wide = rows.pivot_table(index="gemeente_code", columns="industry_code", values="value", aggfunc="sum")
+    checks = []
+    if TOTAL in wide.columns:
+        dev = (wide.drop(columns=[TOTAL]).sum(axis=1) - wide[TOTAL]).abs().max()
+        checks.append(Check(f"Sleutel ({c.key} {c.key_year}): sectoren tellen op tot het totaal",
+                            OK if dev == 0 else WARN, f"grootste afwijking {dev:,.0f}"))
+        total = wide[TOTAL].sum()
+        unassignable = wide[TOTAL].get(UNASSIGNABLE_GEMEENTE, 0.0)
+        checks.append(Check("Niet aan een gemeente toe te wijzen (GM0000)",
+                            OK if unassignable == 0 else WARN,
+                            f"{unassignable:,.0f} van {total:,.0f} ({unassignable / total:.2%}); buiten de verdeling gelaten"))
+    # Sudden jumps between key years point to reclassification (e.g. K in 2024).
+    all_rows = data.activity[(data.activity["measure"] == c.key) & (data.activity["industry_code"] != TOTAL)]
+    nat = all_rows.groupby(["industry_code", "year"])["value"].sum().unstack()
+    share = nat / nat.sum()
+    jumps = []
+    years = list(share.columns)
+    for a, b in zip(years, years[1:]):
+        ratio = share[b] / share[a]
+        for code, r in ratio.items():
+            if r < 0.7 or r > 1.5:
+                jumps.append(f"{code} {a}→{b}: aandeel ×{r:.2f}")
+    checks.append(Check(f"Sleutel ({c.key}): trendbreuken in het sectoraandeel tussen jaren",
+                        WARN if jumps else OK,
+                        "; ".join(jumps) + " (waarschijnlijk herclassificatie door CBS: behandel met zorg)" if jumps
+                        else "geen sprongen groter dan 30 % omlaag of 50 % omhoog"))
+    return checks
+
+
+def corop_switches(data: CanonicalData, result: BlpResult) -> pd.DataFrame:
+    """Re-mapped gemeenten whose predecessor lay in another COROP than its successor."""
+    remapped = result.key.conversion.remapped
+    if remapped.empty:
+        return pd.DataFrame(columns=["from_code", "from_corop", "to_code", "to_corop", "share_of_from"])
+    older = data.regions[data.regions["year"] < result.choices.boundary_year].sort_values("year")
+    from_corop = older.drop_duplicates("gemeente_code", keep="last").set_index("gemeente_code")["corop_code"]
+    to_corop = data.regions_of(result.choices.boundary_year).set_index("gemeente_code")["corop_code"]
+    df = remapped.assign(from_corop=remapped["from_code"].map(from_corop), to_corop=remapped["to_code"].map(to_corop))
+    df = df[df["from_corop"].notna() & (df["from_corop"] != df["to_corop"])]
+    return df[["from_code", "from_corop", "to_code", "to_corop", "share_of_from"]].reset_index(drop=True)
+
+
+def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
+    """All checks for a run, national in scope."""
+    c = result.choices
+    checks = _va_checks(data, c.va_year) + _activity_checks(data, result)
+    conv = result.key.conversion
+    if conv.from_year != conv.to_year:
+        checks.append(Check(f"Gemeentelijke herindelingen {conv.from_year}→{conv.to_year}", OK,
+                            f"{conv.n_remapped} gemeentecodes van {conv.from_year} omgezet naar de grenzen van "
+                            f"{conv.to_year} met adresgewichten (VNG grenswijzigen, CC BY-NC-SA 4.0)"))
+    switches = corop_switches(data, result)
+    checks.append(Check("Herindelingen over een COROP-grens", WARN if len(switches) else OK,
+                        ", ".join(f"{r.from_code} ({r.from_corop}) → {r.to_code} ({r.to_corop}), aandeel {r.share_of_from:.3g}"
+                                  for r in switches.itertuples())
+                        + (": de toegevoegde waarde van het oude gebied zit nog in de oude COROP" if len(switches) else "")
+                        if len(switches) else "geen"))
+    recon = result.reconciliation()
+    worst = int(recon["difference_eur"].abs().max())
+    checks.append(Check("Aansluiting: gemeenten tellen op tot hun COROP (per sector, op de euro)",
+                        OK if worst == 0 else FAIL, f"grootste verschil {worst} euro over {len(recon)} COROP×sector-cellen"))
+    unalloc = result.allocation.unallocated["value_eur"].sum() / 1e6
+    checks.append(Check("Niet verdeelde regionale toegevoegde waarde", OK if unalloc == 0 else WARN,
+                        f"{unalloc:,.1f} mln euro (COROP×sector zonder activiteit in de sleutel)"))
+    jobs = data.regional_jobs
+    n_missing = int(jobs["jobs"].isna().sum())
+    checks.append(Check("Banen per COROP: onderdrukte cellen (CBS)", OK if n_missing == 0 else WARN,
+                        f"{n_missing} lege cellen, niet aangevuld"))
+    pop = result.national["population"]
+    checks.append(Check(f"Inwoners {c.population_year} voor elke gemeente", OK if pop.notna().all() else WARN,
+                        f"{int(pop.isna().sum())} gemeenten zonder inwonertal"))
+    return checks
+
+
+def checks_table(checks: list[Check]) -> pd.DataFrame:
+    return pd.DataFrame([c.__dict__ for c in checks]).rename(
+        columns={"name": "Controle", "status": "Uitkomst", "detail": "Toelichting"})

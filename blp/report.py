@@ -1,0 +1,42 @@
+"""Display helpers for the report notebooks: Dutch tables, markdown, figures."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from blp.fmt import num
+
+
+def md(text: str) -> None:
+    """Show Dutch prose built from the figures."""
+    display(Markdown(text))
+
+
+def show(fig) -> None:
+    """Show a figure once and release it."""
+    display(fig)
+    plt.close(fig)
+
+
+def table(df: pd.DataFrame, columns: dict[str, str] | None = None,
+          formats: dict[str, Callable[[float], str] | int] | None = None) -> None:
+    """Show ``df`` with Dutch column names and number formats, without the index."""
+    columns = columns or {}
+    shown = df[list(columns)] if columns else df
+    fmt = {}
+    for col, f in (formats or {}).items():
+        fmt[col] = (lambda v, d=f: num(v, d)) if isinstance(f, int) else f
+    styler = shown.style.format(fmt, na_rep="niet beschikbaar").hide(axis="index")
+    text_cols = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c]) and c not in fmt]
+    styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
+    styler = styler.relabel_index([columns.get(c, c) for c in shown.columns], axis="columns")
+    display(styler)
+
+
+def wrap_labels(labels: dict[str, str], width: int = 34) -> dict[str, str]:
+    return {k: "\n".join(textwrap.wrap(v, width)) for k, v in labels.items()}
