@@ -1,0 +1,47 @@
+"""Shared fixtures: the real snapshot (from $BLP_DATA_DIR, else ../shared/snapshot)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from blp.paths import PROJECT_ROOT
+
+SNAPSHOT = Path(os.environ.get("BLP_DATA_DIR") or PROJECT_ROOT.parent / "shared" / "snapshot").resolve()
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    if not (SNAPSHOT / "regions.csv").exists():
+        pytest.fail(f"snapshot not found at {SNAPSHOT}; set BLP_DATA_DIR")
+    return SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def data(snapshot_dir):
+    from blp.data import load_data
+
+    return load_data("snapshot", snapshot_dir)
+
+
+@pytest.fixture(scope="session")
+def default_params():
+    from blp.params import load_params
+
+    return load_params()
+
+
+@pytest.fixture(scope="session")
+def result(data, default_params):
+    from blp.calculation import compute_blp, resolve_choices
+
+    return compute_blp(data, resolve_choices(data, default_params))
+
+
+@pytest.fixture(scope="session")
+def national(data, default_params):
+    from blp.context import compute_national
+
+    return compute_national(data, default_params)

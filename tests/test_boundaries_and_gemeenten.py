@@ -1,0 +1,65 @@
+"""Boundary conversion onto the report year, and gemeente look-up with advice."""
+
+import pandas as pd
+import pytest
+
+from blp.boundaries import convert_to_boundaries
+from blp.errors import DataError, GemeenteError
+from blp.gemeenten import gemeente_list, resolve_gemeente
+
+
+def test_2018_establishments_onto_2024_keep_the_national_total(data):
+    est = data.activity[(data.activity["year"] == 2018) & (data.activity["industry_code"] == "TOTAL")]
+    targets = set(data.regions_of(2024)["gemeente_code"])
+    out, conv = convert_to_boundaries(est[["gemeente_code", "value"]], ["value"], 2018, 2024,
+                                      data.boundary_changes, targets)
+    assert set(out["gemeente_code"]) == targets
+    assert out["value"].sum() == pytest.approx(est["value"].sum())
+    assert conv.n_remapped == data.boundary_changes.query("from_year == 2018")["from_code"].nunique()
+
+
+def test_weesp_2018_goes_wholly_to_amsterdam(data):
+    est = data.activity[(data.activity["year"] == 2018) & (data.activity["industry_code"] == "TOTAL")]
+    targets = set(data.regions_of(2024)["gemeente_code"])
+    out, _ = convert_to_boundaries(est[["gemeente_code", "value"]], ["value"], 2018, 2024,
+                                   data.boundary_changes, targets)
+    before = est.set_index("gemeente_code")["value"]
+    after = out.set_index("gemeente_code")["value"]
+    assert after["GM0363"] == pytest.approx(before["GM0363"] + before["GM0457"])
+
+
+def test_codes_without_weights_are_an_error_naming_them(data):
+    df = pd.DataFrame({"gemeente_code": ["GM9999"], "value": [1.0]})
+    with pytest.raises(DataError, match="GM9999"):
+        convert_to_boundaries(df, ["value"], 2018, 2024, data.boundary_changes, {"GM0363"})
+
+
+def test_resolve_by_code_and_by_name(data):
+    assert resolve_gemeente(data, "GM0917", 2024) == "GM0917"
+    assert resolve_gemeente(data, "gm0917", 2024) == "GM0917"
+    assert resolve_gemeente(data, "heerlen", 2024) == "GM0917"
+
+
+def test_merged_gemeente_says_what_it_became(data):
+    with pytest.raises(GemeenteError) as exc:
+        resolve_gemeente(data, "GM0457", 2024)
+    msg = str(exc.value)
+    assert "Weesp" in msg and "GM0363 Amsterdam" in msg and "blp run GM0363" in msg
+
+
+def test_split_gemeente_lists_all_successors(data):
+    with pytest.raises(GemeenteError) as exc:
+        resolve_gemeente(data, "GM0788", 2024)  # Haaren, split in 2021
+    msg = str(exc.value)
+    assert "GM0824" in msg and "GM0855" in msg
+
+
+def test_unknown_name_suggests_near_names(data):
+    with pytest.raises(GemeenteError, match="did you mean GM0917 Heerlen"):
+        resolve_gemeente(data, "Herlen", 2024)
+
+
+def test_gemeente_list_has_342_gemeenten(data):
+    df = gemeente_list(data, 2024)
+    assert len(df) == 342
+    assert df["gemeente_code"].is_unique

@@ -1,0 +1,73 @@
+"""The tidy-CSV source and the bring-your-own activity file become the same canonical tables."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from blp.calculation import compute_blp, resolve_choices
+from blp.data import load_data
+from blp.data.canonical import COLUMNS
+from blp.errors import DataError
+from blp.params import load_params
+
+
+def test_snapshot_loads_into_canonical_tables(data):
+    for name, cols in COLUMNS.items():
+        assert list(getattr(data, name).columns) == cols
+    assert data.boundary_years() == [2020, 2024]
+    assert data.activity_years("establishments") == [2018, 2022, 2024]
+    assert {f.table for f in data.inputs} >= {"regions", "value_added", "establishments"}
+    assert all(len(f.sha256) == 64 for f in data.inputs)
+
+
+def test_suppressed_jobs_stay_empty_not_zero(data):
+    jobs = data.regional_jobs
+    cell = jobs[(jobs["corop_code"] == "CR01") & (jobs["year"] == 2018) & (jobs["industry_code"] == "B-E")]
+    assert cell["jobs"].isna().all()
+
+
+def test_missing_data_dir_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("BLP_DATA_DIR", raising=False)
+    with pytest.raises(DataError, match="No data directory given"):
+        load_data("snapshot", None)
+    with pytest.raises(DataError, match="does not exist"):
+        load_data("snapshot", tmp_path / "nope")
+
+
+def test_missing_table_names_the_file(tmp_path, snapshot_dir):
+    for f in snapshot_dir.glob("*.csv"):
+        if f.name != "value_added.csv":
+            shutil.copy(f, tmp_path / f.name)
+    with pytest.raises(DataError, match="value_added.csv is missing"):
+        load_data("snapshot", tmp_path)
+
+
+def test_own_jobs_file_becomes_a_key_with_a10_groups(tmp_path, snapshot_dir, data):
+    """A user's jobs file (here: establishments of 2018 relabelled as jobs, A10 incl. A) is used as key."""
+    est = data.activity[(data.activity["year"] == 2018) & (data.activity["industry_code"] != "A+O-Q")]
+    jobs = est.rename(columns={"value": "jobs"})[["year", "gemeente_code", "industry_code", "jobs"]].copy()
+    extra = pd.DataFrame({"year": 2018, "gemeente_code": jobs["gemeente_code"].unique(), "industry_code": "A", "jobs": 1.0})
+    extra_oq = extra.assign(industry_code="O-Q", jobs=2.0)
+    jobs = pd.concat([jobs, extra, extra_oq]).assign(source="test file")
+    path = tmp_path / "lisa_jobs.csv"
+    jobs.to_csv(path, index=False)
+    d = load_data("snapshot", snapshot_dir, [path])
+    assert d.activity_years("jobs") == [2018]
+    params = load_params(overrides={"key": "jobs"})
+    result = compute_blp(d, resolve_choices(d, params))
+    assert "A" in result.concordance.groups and "O-Q" in result.concordance.groups
+    assert (result.reconciliation()["difference_eur"] == 0).all()
+    assert any(f.path == str(path) for f in d.inputs)
+
+
+def test_jobs_key_without_jobs_data_explains_the_fix(data):
+    with pytest.raises(DataError, match="--activity FILE"):
+        resolve_choices(data, load_params(overrides={"key": "jobs"}))
+
+
+def test_malformed_activity_file_is_refused(tmp_path, snapshot_dir):
+    path = tmp_path / "bad.csv"
+    path.write_text("year,gemeente_code,industry_code,value\n2018,GM0917,F,3\n")
+    with pytest.raises(DataError, match="exactly one value column"):
+        load_data("snapshot", snapshot_dir, [path])

@@ -1,0 +1,72 @@
+"""Derived figures, peers, sensitivity and quality checks on the snapshot."""
+
+import numpy as np
+import pytest
+
+from blp import derived
+from blp.params import PeerParams
+from blp.peers import peer_group
+from blp.quality import FAIL, OK, WARN
+
+
+def test_sector_shares_sum_to_one_and_lq_is_share_ratio(result):
+    s = derived.sector_structure(result, "GM0917")
+    for col in ("share_gemeente", "share_corop", "share_nl"):
+        assert s[col].sum() == pytest.approx(1)
+    assert np.allclose(s["location_quotient"], s["share_gemeente"] / s["share_nl"])
+    lq = derived.location_quotients(result)
+    assert np.allclose(lq.loc["GM0917"].to_numpy(), s["location_quotient"].to_numpy())
+
+
+def test_ranks_against_direct_sort(result):
+    r = derived.ranks(result, "GM0917").set_index("scope")
+    n = result.national
+    expected = int((n["blp_meur"] > n.set_index("gemeente_code").loc["GM0917", "blp_meur"]).sum()) + 1
+    assert r.loc["Nederland", "blp_meur"] == expected
+    assert r.loc["Nederland", "n"] == 342
+    assert r.iloc[2]["n"] == (n["corop_code"] == "CR39").sum()
+
+
+def test_headline_per_inhabitant_is_blp_over_population(result):
+    h = derived.headline(result, "GM0363")
+    assert h["blp_per_inhabitant_eur"] == pytest.approx(h["blp_meur"] * 1e6 / h["population"])
+    assert h["choice_va_year"] == 2018 and h["choice_boundary_year"] == 2024
+
+
+def test_similar_peers_are_close_in_size_and_urbanity(national):
+    peers, desc = peer_group(national.result.national, national.urbanity, "GM0917", PeerParams())
+    assert len(peers) == 10 and "GM0917" not in peers
+    n = national.result.national.set_index("gemeente_code")
+    ratio = n.loc[peers, "population"] / n.loc["GM0917", "population"]
+    assert ratio.between(0.5, 2).all()
+    assert (national.urbanity[peers] - national.urbanity["GM0917"]).abs().max() <= 1
+
+
+def test_corop_peers_are_the_rest_of_the_corop(national):
+    peers, _ = peer_group(national.result.national, national.urbanity, "GM0917", PeerParams(method="corop"))
+    n = national.result.national
+    assert set(peers) == set(n.loc[(n["corop_code"] == "CR39") & (n["gemeente_code"] != "GM0917"), "gemeente_code"])
+
+
+def test_sensitivity_has_main_key_first_and_alternatives(national):
+    t = national.sensitivity
+    assert list(t.columns)[0] == "establishments_2018"
+    assert {"establishments_2018_total", "population_2020", "establishments_2022", "establishments_2024"} <= set(t.columns)
+    # every alternative also distributes all value added
+    assert np.allclose(t.sum(), t.iloc[:, 0].sum())
+    # population key: BLP per inhabitant is the COROP's average for all its gemeenten
+    n = national.result.national.set_index("gemeente_code")
+    per_inh = t["population_2020"] / n["population"]
+    assert per_inh[n["corop_code"] == "CR39"].std() / per_inh[n["corop_code"] == "CR39"].mean() < 1e-7  # whole-euro rounding only
+
+
+def test_quality_checks_flag_known_snapshot_issues(national):
+    checks = {c.name: c for c in national.checks}
+    assert all(c.status in (OK, WARN, FAIL) for c in checks.values())
+    assert checks["Aansluiting: gemeenten tellen op tot hun COROP (per sector, op de euro)"].status == OK
+    jumps = next(c for n, c in checks.items() if n.startswith("Sleutel (establishments): trendbreuken"))
+    assert jumps.status == WARN and "K 2022→2024" in jumps.detail
+    switches = checks["Herindelingen over een COROP-grens"]
+    assert switches.status == WARN and "GM0457 (CR24) → GM0363 (CR23)" in switches.detail
+    suppressed = checks["Banen per COROP: onderdrukte cellen (CBS)"]
+    assert "68 lege cellen" in suppressed.detail

@@ -1,0 +1,98 @@
+"""End to end: `blp run` executes the four notebooks on the snapshot and writes a complete run."""
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from blp import runner
+from blp.data.canonical import sha256_of
+from blp.errors import RunError
+from blp.runner import RunRequest, run_gemeente
+
+
+@pytest.fixture(scope="module")
+def heerlen_run(tmp_path_factory, snapshot_dir):
+    out = tmp_path_factory.mktemp("outputs")
+    folder = run_gemeente(RunRequest("GM0917", data_dir=str(snapshot_dir), outputs_dir=out, command=["test"]))
+    return folder
+
+
+def test_run_folder_is_complete(heerlen_run):
+    names = {p.name for p in heerlen_run.iterdir()}
+    assert {"index.html", "manifest.json", "tables", "notebooks", "01_dataverzameling.html",
+            "02_blp_berekening.html", "03_brede_welvaart.html", "04_beleidsvertaling.html"} <= names
+    assert not list(heerlen_run.parent.glob(".*.partial"))
+
+
+def test_manifest_records_params_versions_inputs_and_headline(heerlen_run, snapshot_dir):
+    m = json.loads((heerlen_run / "manifest.json").read_text())
+    assert m["gemeente"]["code"] == "GM0917"
+    assert m["choices"] == {"va_year": 2018, "key": "establishments", "key_year": 2018, "boundary_year": 2024,
+                            "population_year": 2020}
+    assert 2_700 < m["headline"]["blp_meur"] < 2_950
+    assert m["packages"]["pandas"] and m["packages"]["papermill"]
+    assert "commit" in m["kit"]["git"]
+    va = next(i for i in m["inputs"] if i["table"] == "value_added")
+    assert va["sha256"] == sha256_of(snapshot_dir / "value_added.csv")
+    for entry in m["outputs"]:
+        assert sha256_of(heerlen_run / entry["path"]) == entry["sha256"]
+
+
+def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
+    m = json.loads((heerlen_run / "manifest.json").read_text())
+    billions = f"{m['headline']['blp_meur'] / 1000:.1f}".replace(".", ",")
+    html = (heerlen_run / "02_blp_berekening.html").read_text()
+    assert f"€ {billions} miljard" in html
+    assert '<html lang="nl">' in html
+    assert "load_context" not in html and "context_file" not in html  # no code, no parameter cells
+    assert "Traceback" not in html
+    assert "data:image/png;base64" in html  # charts embedded
+    index = (heerlen_run / "index.html").read_text()
+    for nb, _ in runner.NOTEBOOKS:
+        assert f'href="{nb}.html"' in index
+    assert f"€ {billions} miljard" in index
+
+
+def test_executed_notebooks_have_no_errors(heerlen_run):
+    for path in (heerlen_run / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out.get("output_type") != "error", path.name
+                assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), \
+                    f"{path.name}: {out.get('text', '')[:200]}"
+
+
+def test_tables_hold_the_national_result(heerlen_run):
+    import pandas as pd
+
+    national = pd.read_csv(heerlen_run / "tables" / "blp_gemeenten.csv")
+    assert len(national) == 342
+    recon = pd.read_csv(heerlen_run / "tables" / "aansluiting.csv")
+    assert (recon["difference_eur"] == 0).all()
+
+
+def test_failed_notebook_keeps_error_report_and_leaves_earlier_runs_alone(tmp_path, snapshot_dir, monkeypatch,
+                                                                            heerlen_run):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    for nb, _ in runner.NOTEBOOKS:
+        shutil.copy(runner.NOTEBOOKS_DIR / f"{nb}.ipynb", nb_dir)
+    broken = nbformat.read(nb_dir / "01_dataverzameling.ipynb", as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"))
+    nbformat.write(broken, nb_dir / "01_dataverzameling.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
+    out = heerlen_run.parent.parent  # the outputs dir that already holds a good run
+    before = sorted(p.name for p in (out / "GM0917").iterdir())
+    with pytest.raises(RunError, match="01_dataverzameling failed"):
+        run_gemeente(RunRequest("GM0917", data_dir=str(snapshot_dir), outputs_dir=out))
+    after = sorted(p.name for p in (out / "GM0917").iterdir())
+    new = set(after) - set(before)
+    assert len(new) == 1 and new.pop().endswith(".failed")
+    failed = next((out / "GM0917").glob("*.failed"))
+    assert (failed / "notebooks" / "01_dataverzameling.ipynb").exists()
+    assert "deliberate failure" in (failed / "ERROR.txt").read_text()
+    assert not (failed / "manifest.json").exists()
+    assert (heerlen_run / "manifest.json").exists()  # the earlier run is untouched
