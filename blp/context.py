@@ -17,6 +17,8 @@ from blp.params import Params, load_params
 from blp.peers import peer_group, urbanity
 from blp.quality import Check, run_checks
 from blp.sensitivity import gemeente_sensitivity, sensitivity_table
+from blp.welvaart.registry import load_registry
+from blp.welvaart.values import IndicatorPanel, build_panel
 
 
 @dataclass
@@ -29,6 +31,7 @@ class NationalContext:
     result: BlpResult
     sensitivity: pd.DataFrame
     urbanity: pd.Series
+    indicators: IndicatorPanel
     checks: list[Check] = field(default_factory=list)
 
     def fits(self, params: Params) -> bool:
@@ -57,6 +60,7 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         result=result,
         sensitivity=sensitivity_table(data, result, list(params.sensitivity)),
         urbanity=urbanity(data, choices.boundary_year),
+        indicators=build_panel(data, result, load_registry()),
         checks=run_checks(data, result),
     )
 

@@ -37,6 +37,18 @@ class PeerParams:
 
 
 @dataclass
+class BredeWelvaartParams:
+    """Which brede-welvaart indicators the gemeente focuses on (ids from the indicator registry)."""
+
+    focus: list[str] = field(default_factory=list)
+
+    def validate(self, source: str, path: str) -> None:
+        from blp.welvaart.registry import check_focus
+
+        check_focus(self.focus, source, f"{path}.focus")
+
+
+@dataclass
 class Params:
     """All parameters of one run. ``None`` years mean: choose from the data (see docs)."""
 
@@ -48,6 +60,7 @@ class Params:
     population_year: int | None = None
     sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["total", "population", "other_years"])
     peers: PeerParams = field(default_factory=PeerParams)
+    brede_welvaart: BredeWelvaartParams = field(default_factory=BredeWelvaartParams)
 
     def validate(self, source: str, path: str) -> None:
         if self.gemeente is not None and not _looks_like_gemeente_code(self.gemeente):

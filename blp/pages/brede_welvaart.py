@@ -1,36 +1,142 @@
-"""Sections of notebook 03: the BLP next to brede-welvaart indicators (outline; see issue 4)."""
+"""Sections of notebook 03: the BLP next to the brede-welvaart indicators the gemeente chooses."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from blp.context import GemeenteView
-from blp.report import md, table
+from blp.fmt import eur, num, pct
+from blp.report import md, show, table
+from blp.welvaart import charts
+from blp.welvaart.expected import coefficient_table, expected_vs_measured, fit_expected
+from blp.welvaart.registry import DIMENSION_NL, THEME_NL, load_registry
+from blp.welvaart.scoring import MISSING, TOP, BOTTOM, position_table
+
+DIRECTION_NL = {"higher": "hoger is beter", "lower": "lager is beter", "neutral": "geen oordeel"}
+
+
+def positions(view: GemeenteView) -> pd.DataFrame:
+    peers, _ = view.peers
+    return position_table(view.national.indicators, view.gemeente, peers, view.params.brede_welvaart.focus)
 
 
 def title(view: GemeenteView) -> None:
     md(f"# Brede welvaart: {view.name} ({view.gemeente})")
 
 
-def indicator_overview_frame(view: GemeenteView) -> pd.DataFrame:
-    """Newest value of each indicator for the gemeente with the Dutch median of the same year."""
-    ind = view.data.indicators
-    codes = set(view.result.national["gemeente_code"])
-    rows = []
-    for name, group in ind.groupby("indicator"):
-        year = group["year"].max()
-        latest = group[(group["year"] == year) & group["gemeente_code"].isin(codes)]
-        own = latest.loc[latest["gemeente_code"] == view.gemeente, "value"]
-        rows.append({"indicator": name, "year": int(year), "unit": latest["unit"].iloc[0] if len(latest) else "",
-                     "value": float(own.iloc[0]) if len(own) else float("nan"),
-                     "median_nl": float(latest["value"].median()) if len(latest) else float("nan")})
-    return pd.DataFrame(rows)
+def _value(v: float, unit: str) -> str:
+    if pd.isna(v):
+        return MISSING
+    if unit == "euro":
+        return eur(v)
+    return num(v, 1) + ("%" if unit == "%" else "")
 
 
-def overview(view: GemeenteView) -> None:
-    md("De uitgewerkte brede-welvaartsanalyse (thema's, peers, ‘verwacht versus gemeten’) volgt in een "
-       "volgende versie van de kit. Hieronder staan alvast de beschikbare indicatoren van de gemeente naast "
-       "de mediaan van alle gemeenten. Een lege waarde betekent: **niet beschikbaar** in de bron.")
-    table(indicator_overview_frame(view), {"indicator": "Indicator", "year": "Jaar", "unit": "Eenheid",
-                                           "value": "Gemeente", "median_nl": "Mediaan gemeenten"},
-          {"value": 1, "median_nl": 1})
+def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
+    scored = pos[pos["band"].isin([TOP, BOTTOM, "middengroep"])]
+    top = scored[scored["band"] == TOP]["label_nl"].tolist()
+    bottom = scored[scored["band"] == BOTTOM]["label_nl"].tolist()
+    missing = int((pos["band"] == MISSING).sum())
+    _, peer_desc = view.peers
+    text = (f"Van de {len(pos)} indicatoren in het register zijn er {len(pos) - missing} voor {view.name} beschikbaar. "
+            f"Bij {len(top)} daarvan hoort {view.name} bij de **beste 25%** van alle gemeenten"
+            + (f" ({', '.join(x.lower() for x in top)})" if top else "")
+            + f", bij {len(bottom)} bij de **slechtste 25%**"
+            + (f" ({', '.join(x.lower() for x in bottom)})" if bottom else "") + ". "
+            f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
+            "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
+    md(text)
+
+
+def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
+    df = pos[pos["focus"]].copy()
+    if df.empty:
+        md("Er zijn geen focusindicatoren gekozen (`brede_welvaart.focus` in het params-bestand).")
+        return
+    _position_rows(df)
+
+
+def _position_rows(df: pd.DataFrame) -> None:
+    df = df.assign(
+        Indicator=df["label_nl"], Thema=df["theme"].map(THEME_NL),
+        Jaar=df["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        Gemeente=[_value(v, u) for v, u in zip(df["value"], df["unit"])],
+        Nederland=[_value(v, u) + (" (mediaan)" if k == "mediaan gemeenten" else "") if not pd.isna(v) else MISSING
+                   for v, u, k in zip(df["nl_value"], df["unit"], df["nl_kind"])],
+        Vergelijkingsgroep=[_value(v, u) for v, u in zip(df["peer_median"], df["unit"])],
+        Percentiel=df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0)),
+        Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
+        Trend=[t if pd.isna(f) else f"{t} (sinds {int(f)})" for t, f in zip(df["trend"], df["trend_from"])],
+    )
+    table(df, {c: c for c in ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep",
+                              "Percentiel", "Positie", "Richting", "Trend"]})
+
+
+def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
+    show(charts.dashboard(pos, pos.set_index("id")["peer_score"], view.name))
+    md("*Zo lees je de grafiek:* elke stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
+       "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd). "
+       "Het groene vlak is de beste 25%, het rode de slechtste 25%. Grijze stippen zijn indicatoren zonder oordeel "
+       "(bijvoorbeeld het aandeel koopwoningen): daar staat de gewone rangorde. ★ = focusindicator.")
+
+
+def all_indicators(view: GemeenteView, pos: pd.DataFrame) -> None:
+    for dim in ("hier_en_nu", "later", "elders"):
+        rows = pos[(pos["dimension"] == dim) & (pos["band"] != MISSING)]
+        if len(rows):
+            md(f"### {DIMENSION_NL[dim]}")
+            _position_rows(rows)
+
+
+def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
+    registry = load_registry()
+    focus_ids = [i for i in view.params.brede_welvaart.focus
+                 if i != "blp_per_inhabitant" and not pos.set_index("id").loc[i, "band"] == MISSING]
+    if not focus_ids:
+        md("Er zijn geen focusindicatoren met gegevens om tegen het BLP af te zetten.")
+        return
+    series = {}
+    for i in focus_ids:
+        series[i] = view.national.indicators.latest[i]
+    blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
+    peers, _ = view.peers
+    show(charts.focus_scatters(series, {i: registry[i].label_nl for i in focus_ids}, blp, view.gemeente, peers,
+                               view.name))
+    corr = {registry[i].label_nl: pd.concat([series[i], blp], axis=1).dropna().corr(method="spearman").iloc[0, 1]
+            for i in focus_ids}
+    md("Samenhang over alle gemeenten (rangcorrelatie van Spearman met het BLP per inwoner): "
+       + "; ".join(f"{k.lower()}: {num(v, 2)}" for k, v in corr.items())
+       + ". Een samenhang zegt niet dat het een het ander veroorzaakt.")
+
+
+def expected(view: GemeenteView) -> None:
+    model = fit_expected(view.data, view.result)
+    r = expected_vs_measured(model, view.gemeente)
+    peers, _ = view.peers
+    show(charts.expected_chart(model, view.gemeente, peers, view.name))
+    word = "hoger" if r["ratio"] > 1 else "lager"
+    inside = ("Dat verschil valt binnen de spreiding die het model ook bij vergelijkbare gemeenten laat zien."
+              if r["within_interval"] else
+              "Dat verschil is groter dan het model bij vergelijkbare gemeenten verwacht: hier speelt iets bijzonders.")
+    md(f"Gemeenten met het inwonertal, de dichtheid, de stedelijkheid en de sectormix van {view.name} hebben volgens "
+       f"het model een BLP per inwoner van ongeveer **{eur(r['expected'])}** ({int((1 - r['alpha']) * 100)}%-"
+       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). Gemeten is "
+       f"**{eur(r['measured'])}**: {pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding gemeten/verwacht "
+       f"{num(r['ratio'], 2)}). {inside}\n\n"
+       f"Het model verklaart {pct(r['r2'], 0)} van de verschillen tussen de {r['n']} gemeenten (R²; gecorrigeerd "
+       f"{pct(r['r2_adj'], 0)}). In de termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / gemeten, "
+       f"Nederland = 100): {num(r['verhoudingswaarde'], 0)}.\n\n"
+       "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
+       "erop lijken, niet waardoor. Bovendien is het BLP zelf met de sectormix van de vestigingen berekend, zodat die "
+       "mix het BLP deels per constructie ‘verklaart’.")
+    coef = coefficient_table(model)
+    table(coef, {"label_nl": "Kenmerk", "coefficient": "Coëfficiënt", "std_error": "Standaardfout", "p_value": "p-waarde"},
+          {"coefficient": 3, "std_error": 3, "p_value": 3})
+
+
+def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
+    df = pos[pos["band"] == MISSING].assign(Thema=lambda d: d["theme"].map(THEME_NL),
+                                            Dimensie=lambda d: d["dimension"].map(DIMENSION_NL))
+    df["Waarde"] = MISSING
+    table(df, {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema", "Waarde": "Waarde",
+               "source": "Waar te halen"})

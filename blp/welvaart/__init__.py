@@ -1,0 +1,1 @@
+"""Brede welvaart: the indicator registry, indicator values, position scoring, expected vs measured."""

@@ -1,0 +1,110 @@
+"""Charts for the brede-welvaart report: theme dashboard, scatters, expected vs measured."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR
+from blp.fmt import num
+from blp.welvaart.registry import THEME_NL
+
+
+def _plain_log(ax, which: str = "y") -> None:
+    """Log scale with plain Dutch numbers (20, 30, 50) instead of 2×10¹."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    (ax.set_yscale if which == "y" else ax.set_xscale)("log")
+    axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 3, 5)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: num(v)))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: str):
+    """One panel per theme: each indicator's score (0-100, higher = better), gemeente vs peer median vs NL."""
+    df = positions[positions["score"].notna()]
+    themes = [t for t in THEME_NL if t in set(df["theme"])]
+    ncols = 2
+    nrows = math.ceil(len(themes) / ncols)
+    heights = [max(len(df[df["theme"] == t]) for t in themes[i * ncols:(i + 1) * ncols]) for i in range(nrows)]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 0.5 * sum(heights) + 1.2 * nrows),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, theme in zip(axes.flat, themes):
+        rows = df[df["theme"] == theme].iloc[::-1]
+        y = np.arange(len(rows))
+        ax.axvspan(0, 25, color="#fbe3e0", zorder=0)
+        ax.axvspan(75, 100, color="#e3f2e1", zorder=0)
+        ax.axvline(50, color=NL_COLOR, linestyle="--", linewidth=1, zorder=1)
+        neutral = rows["direction"] == "neutral"
+        ax.scatter(peer_scores.reindex(rows["id"]).to_numpy(), y, color=PEER_COLOR, s=50, zorder=2,
+                   label="mediaan vergelijkingsgroep")
+        ax.scatter(rows["score"], y, color=np.where(neutral, "#555555", GEMEENTE_COLOR), s=70, zorder=3,
+                   label=gemeente_name)
+        labels = [("★ " if f else "") + "\n".join(textwrap.wrap(l, 30)) for l, f in zip(rows["label_nl"], rows["focus"])]
+        ax.set_yticks(y, labels, fontsize=8)
+        for tick, focus in zip(ax.get_yticklabels(), rows["focus"]):
+            tick.set_fontweight("bold" if focus else "normal")
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_title(THEME_NL[theme], fontsize=10, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in list(axes.flat)[len(themes):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
+    fig.supxlabel("positie onder alle gemeenten (0 = slechtst, 100 = best; 50 = middelste gemeente)", fontsize=9, y=0.04)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd.Series, gemeente: str,
+                   peers: list[str], gemeente_name: str):
+    """BLP per inhabitant against each focus indicator, all gemeenten, gemeente and peers marked."""
+    ids = list(series)
+    ncols = min(3, len(ids))
+    nrows = math.ceil(len(ids) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.4 * nrows), squeeze=False)
+    for ax, ind in zip(axes.flat, ids):
+        x = series[ind]
+        both = pd.DataFrame({"x": x, "y": blp}).dropna()
+        ax.scatter(both["x"], both["y"] / 1000, s=8, color="#cccccc", label="alle gemeenten")
+        p = both.reindex(peers).dropna()
+        ax.scatter(p["x"], p["y"] / 1000, s=18, color=REGION_COLOR, label="vergelijkingsgroep")
+        if gemeente in both.index:
+            ax.scatter(both.loc[gemeente, "x"], both.loc[gemeente, "y"] / 1000, s=60, color=GEMEENTE_COLOR,
+                       label=gemeente_name, zorder=3)
+        _plain_log(ax, "y")
+        ax.set_xlabel("\n".join(textwrap.wrap(labels[ind], 38)), fontsize=8)
+        ax.set_ylabel("BLP per inwoner (× 1.000 euro)", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in list(axes.flat)[len(ids):]:
+        ax.axis("off")
+    handles, lab = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, lab, loc="lower center", ncol=3, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def expected_chart(model, gemeente: str, peers: list[str], gemeente_name: str):
+    """Measured against expected BLP per inhabitant for all gemeenten (log scales), 45° line."""
+    fitted = np.exp(model.fit.fittedvalues) / 1000
+    measured = np.exp(model.y) / 1000
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    ax.scatter(fitted, measured, s=8, color="#cccccc", label="alle gemeenten")
+    ax.scatter(fitted.reindex(peers), measured.reindex(peers), s=18, color=REGION_COLOR, label="vergelijkingsgroep")
+    ax.scatter([fitted[gemeente]], [measured[gemeente]], s=70, color=GEMEENTE_COLOR, label=gemeente_name, zorder=3)
+    lo, hi = min(fitted.min(), measured.min()), max(fitted.max(), measured.max())
+    ax.plot([lo, hi], [lo, hi], color=NL_COLOR, linestyle="--", linewidth=1, label="gemeten = verwacht")
+    _plain_log(ax, "x")
+    _plain_log(ax, "y")
+    ax.set_xlabel("verwacht BLP per inwoner (× 1.000 euro)")
+    ax.set_ylabel("gemeten BLP per inwoner (× 1.000 euro)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

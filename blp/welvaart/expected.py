@@ -1,0 +1,107 @@
+"""'Expected vs measured' BLP per inhabitant, in the spirit of the former BGP verhoudingswaarde.
+
+An OLS regression across all gemeenten of log(BLP per inhabitant) on structural characteristics:
+log population, log population density, urbanity class (categories) and the sector mix of the
+allocation key. The gemeente's measured value is set against the model's prediction, with a
+prediction interval. This describes how a gemeente differs from gemeenten like it; it is not a
+causal claim, and the BLP itself is built from the same key, so the sector mix partly explains it
+by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from blp.calculation import BlpResult
+from blp.data.canonical import CanonicalData
+
+
+@dataclass
+class ExpectedModel:
+    """The fitted model and the design it was fitted on."""
+
+    fit: object               # statsmodels RegressionResults
+    design: pd.DataFrame      # index gemeente_code, columns = regressors incl. const
+    y: pd.Series              # log BLP per inhabitant
+    density_year: int | None
+
+    @property
+    def r2(self) -> float:
+        return float(self.fit.rsquared)
+
+    @property
+    def n(self) -> int:
+        return int(self.fit.nobs)
+
+
+def _latest_full(data: CanonicalData, indicator: str, codes: set[str]) -> tuple[pd.Series, int | None]:
+    rows = data.indicators[data.indicators["indicator"] == indicator]
+    for year in sorted(rows["year"].unique(), reverse=True):
+        year_rows = rows[rows["year"] == year]
+        if set(year_rows["gemeente_code"]) == codes:
+            return year_rows.set_index("gemeente_code")["value"], int(year)
+    return pd.Series(dtype=float), None
+
+
+def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, pd.Series, int | None]:
+    n = result.national.set_index("gemeente_code")
+    codes = set(n.index)
+    X = pd.DataFrame(index=n.index)
+    X["log_inwoners"] = np.log(n["population"])
+    density, density_year = _latest_full(data, "population_density_per_km2", codes)
+    if not density.empty:
+        X["log_dichtheid"] = np.log(density.reindex(n.index).clip(lower=1))
+    urban, _ = _latest_full(data, "urbanity_class", codes)
+    if not urban.empty:
+        dummies = pd.get_dummies(urban.reindex(n.index).astype(int), prefix="stedelijkheid", dtype=float)
+        X = X.join(dummies.iloc[:, 1:])  # class 1 (very strongly urban) is the reference
+    key = result.key.table.pivot_table(index="gemeente_code", columns="group", values="key", aggfunc="sum")
+    shares = key.div(key.sum(axis=1), axis=0).reindex(n.index)
+    reference = shares.mean().idxmax()  # the largest group is the reference category
+    X = X.join(shares.drop(columns=[reference]).add_prefix("aandeel_"))
+    X = sm.add_constant(X, has_constant="add")
+    y = np.log(n["blp_per_inhabitant_eur"])
+    ok = X.notna().all(axis=1) & np.isfinite(y)
+    return X[ok], y[ok], density_year
+
+
+def fit_expected(data: CanonicalData, result: BlpResult) -> ExpectedModel:
+    X, y, density_year = build_design(data, result)
+    return ExpectedModel(sm.OLS(y, X).fit(), X, y, density_year)
+
+
+def expected_vs_measured(model: ExpectedModel, gemeente: str, alpha: float = 0.10) -> dict:
+    """Measured and expected BLP per inhabitant, their ratio and a (1 - alpha) prediction interval."""
+    pred = model.fit.get_prediction(model.design.loc[[gemeente]]).summary_frame(alpha=alpha).iloc[0]
+    measured = float(np.exp(model.y.loc[gemeente]))
+    expected = float(np.exp(pred["mean"]))
+    lo, hi = float(np.exp(pred["obs_ci_lower"])), float(np.exp(pred["obs_ci_upper"]))
+    return {"measured": measured, "expected": expected, "expected_low": lo, "expected_high": hi,
+            "ratio": measured / expected, "ratio_low": measured / hi, "ratio_high": measured / lo,
+            "within_interval": lo <= measured <= hi, "verhoudingswaarde": 100 * expected / measured,
+            "r2": model.r2, "r2_adj": float(model.fit.rsquared_adj), "n": model.n, "alpha": alpha}
+
+
+def term_label_nl(term: str) -> str:
+    """Dutch description of a regressor name."""
+    if term == "const":
+        return "constante"
+    if term == "log_inwoners":
+        return "inwonertal (log)"
+    if term == "log_dichtheid":
+        return "bevolkingsdichtheid (log)"
+    if term.startswith("stedelijkheid_"):
+        return f"stedelijkheidsklasse {term.split('_')[1]} (t.o.v. klasse 1, zeer sterk stedelijk)"
+    if term.startswith("aandeel_"):
+        return f"aandeel vestigingen {term[len('aandeel_'):]} (t.o.v. de grootste sector)"
+    return term
+
+
+def coefficient_table(model: ExpectedModel) -> pd.DataFrame:
+    fit = model.fit
+    return pd.DataFrame({"term": fit.params.index, "label_nl": [term_label_nl(t) for t in fit.params.index], "coefficient": fit.params.to_numpy(),
+                         "std_error": fit.bse.to_numpy(), "p_value": fit.pvalues.to_numpy()})
