@@ -17,6 +17,7 @@ from blp.params import Params, load_params
 from blp.peers import peer_group, urbanity
 from blp.quality import Check, run_checks
 from blp.sensitivity import gemeente_sensitivity, sensitivity_table
+from blp.beleid.policy import NationalIO, load_national_io
 from blp.welvaart.registry import load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
@@ -32,12 +33,15 @@ class NationalContext:
     sensitivity: pd.DataFrame
     urbanity: pd.Series
     indicators: IndicatorPanel
+    io: NationalIO
+    io_params: object = None
     checks: list[Check] = field(default_factory=list)
 
     def fits(self, params: Params) -> bool:
         """True if this context was computed with the choices ``params`` lead to."""
         return (resolve_choices(self.data, params) == self.choices
-                and tuple(params.sensitivity) == self.sensitivity_variants)
+                and tuple(params.sensitivity) == self.sensitivity_variants
+                and params.beleid.io == self.io_params)
 
     def save(self, path: Path) -> None:
         with open(path, "wb") as fh:
@@ -61,6 +65,8 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         sensitivity=sensitivity_table(data, result, list(params.sensitivity)),
         urbanity=urbanity(data, choices.boundary_year),
         indicators=build_panel(data, result, load_registry()),
+        io=load_national_io(data, params.beleid.io, result.concordance.group_sections),
+        io_params=params.beleid.io,
         checks=run_checks(data, result),
     )
 

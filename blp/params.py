@@ -49,6 +49,117 @@ class BredeWelvaartParams:
 
 
 @dataclass
+class ActivityChange:
+    """A change in activity: ``start`` -> ``end`` over ``years``, split over groups by share."""
+
+    label: str
+    groups: dict[str, float]
+    start: float
+    end: float
+    years: int
+    unit: Literal["jobs", "establishments"] = "jobs"
+
+    def validate(self, source: str, path: str) -> None:
+        if self.years < 1:
+            raise ParamsError(f"{source}: '{path}.years' must be at least 1, got {self.years}.")
+        total = sum(self.groups.values())
+        if not self.groups or abs(total - 1) > 1e-6 or any(v < 0 for v in self.groups.values()):
+            raise ParamsError(f"{source}: '{path}.groups' must give non-negative shares that sum to 1, got {total:g}.",
+                              "e.g. groups: {B-E: 0.5, G-I: 0.5}.")
+        if self.start < 0 or self.end < 0:
+            raise ParamsError(f"{source}: '{path}.start' and '.end' must be non-negative.")
+
+
+@dataclass
+class Scenario:
+    """An intervention: one or more activity changes, compared with the 0-scenario."""
+
+    name: str
+    changes: list[ActivityChange]
+    description: str = ""
+
+
+@dataclass
+class Goal:
+    """A policy goal: an indicator, a target value and the year it should be reached."""
+
+    label: str
+    indicator: Literal["blp_meur", "blp_per_inhabitant_eur", "extra_jobs"]
+    target: float
+    year: int
+
+
+@dataclass
+class BaselineParams:
+    """The 0-scenario: no change, the key's own trend continued, or a fixed annual growth."""
+
+    method: Literal["none", "key_trend", "fixed"] = "none"
+    annual_growth: float = 0.0
+
+
+@dataclass
+class IOParams:
+    """Which national input-output table to regionalise, and Flegg's delta."""
+
+    table: Literal["eurostat_sut", "csv", "none"] = "eurostat_sut"
+    path: str | None = None
+    flq_delta: float = 0.3
+
+    def validate(self, source: str, path: str) -> None:
+        if not 0 <= self.flq_delta < 1:
+            raise ParamsError(f"{source}: '{path}.flq_delta' must be in [0, 1), got {self.flq_delta}.",
+                              "the literature uses 0.1 to 0.3; the default is 0.3.")
+
+
+@dataclass
+class LM3Category:
+    category: str
+    share: float
+    local_share: float
+
+
+@dataclass
+class LM3Params:
+    """Local spending shares for the LM3 calculator, e.g. from a survey of local businesses."""
+
+    label: str = ""
+    source: str = ""
+    round1_eur: float = 0.0
+    spending: list[LM3Category] = field(default_factory=list)
+    round2_local_share: float = 0.0
+
+    def validate(self, source: str, path: str) -> None:
+        shares = [c.share for c in self.spending] + [c.local_share for c in self.spending] + [self.round2_local_share]
+        if any(not 0 <= v <= 1 for v in shares):
+            raise ParamsError(f"{source}: shares under '{path}' must lie between 0 and 1.")
+        if self.spending and sum(c.share for c in self.spending) > 1 + 1e-6:
+            raise ParamsError(f"{source}: '{path}.spending' shares add up to more than 1.")
+        if self.spending and not self.source:
+            raise ParamsError(f"{source}: '{path}.source' is empty.",
+                              "say where the spending shares come from (e.g. a survey), or that they are examples.")
+
+
+@dataclass
+class BeleidParams:
+    """Goals, scenarios and multiplier settings for the policy report."""
+
+    start_year: int | None = None
+    baseline: BaselineParams = field(default_factory=BaselineParams)
+    scenarios: list[Scenario] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    io: IOParams = field(default_factory=IOParams)
+    lm3: LM3Params = field(default_factory=LM3Params)
+    lever_jobs: int = 100
+    lever_establishments: int = 10
+
+    def validate(self, source: str, path: str) -> None:
+        if self.start_year is not None:
+            for i, g in enumerate(self.goals):
+                if g.year < self.start_year:
+                    raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies before start_year {self.start_year}.")
+
+
+@dataclass
 class Params:
     """All parameters of one run. ``None`` years mean: choose from the data (see docs)."""
 
@@ -61,6 +172,7 @@ class Params:
     sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["total", "population", "other_years"])
     peers: PeerParams = field(default_factory=PeerParams)
     brede_welvaart: BredeWelvaartParams = field(default_factory=BredeWelvaartParams)
+    beleid: BeleidParams = field(default_factory=BeleidParams)
 
     def validate(self, source: str, path: str) -> None:
         if self.gemeente is not None and not _looks_like_gemeente_code(self.gemeente):

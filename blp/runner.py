@@ -134,7 +134,7 @@ def run_gemeente(req: RunRequest) -> Path:
         manifest = build_manifest(
             run_id=run_id, gemeente={"code": code, "name": view.name, "requested": req.gemeente},
             params=to_dict(params), choices=national.choices.as_dict(), data_source=data.source,
-            inputs=[f.as_dict() for f in data.inputs], headline=derived.headline(view.result, code),
+            inputs=[f.as_dict() for f in data.inputs + national.io.inputs], headline=derived.headline(view.result, code),
             command=req.command, started=started)
         write_manifest(add_outputs(manifest, partial), partial / "manifest.json")
         final = root / run_id

@@ -25,12 +25,14 @@ def shown(monkeypatch):
 
 
 def _run_page(module, view):
-    pos = brede_welvaart.positions(view) if module is brede_welvaart else None
+    extra = {brede_welvaart: lambda: brede_welvaart.positions(view), beleid: lambda: beleid.policy_view(view)}
+    second = extra[module]() if module in extra else None
     for name, fn in inspect.getmembers(module, inspect.isfunction):
-        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith("_frame") or name == "positions":
+        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith("_frame") \
+                or name in ("positions", "policy_view"):
             continue
         params = list(inspect.signature(fn).parameters)
-        fn(view, pos) if params == ["view", "pos"] else fn(view)
+        fn(view, second) if len(params) == 2 else fn(view)
 
 
 @pytest.mark.parametrize("code", EDGE_CASES)

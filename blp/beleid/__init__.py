@@ -1,0 +1,1 @@
+"""Beleidsvertaling: input-output tables, multipliers (FLQ, economic base, LM3), scenarios, levers."""

@@ -1,0 +1,89 @@
+"""Charts for the policy report: scenario paths, levers, LM3 rounds and leakage, where effects land."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR
+from blp.fmt import num
+
+
+def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: list[tuple[str, float, int]]):
+    """BLP per year under the 0-scenario and each intervention (direct + local indirect effect)."""
+    fig, ax = plt.subplots(figsize=(8.5, 4.5))
+    colors = [GEMEENTE_COLOR, REGION_COLOR, "#31a354", "#756bb1"]
+    first = next(iter(paths.values()))
+    ax.plot(first["year"], first["baseline_meur"], color=NL_COLOR, linestyle="--", label="0-scenario")
+    interventions = {k: v for k, v in paths.items() if k != "0-scenario"}
+    for (name, path), color in zip(interventions.items(), colors):
+        ax.plot(path["year"], path["scenario_meur"], color=color, linewidth=2, label=name)
+        ax.fill_between(path["year"], path["baseline_meur"] + path["direct_meur"], path["scenario_meur"],
+                        color=color, alpha=0.15)
+    for label, target, year in goals:
+        ax.scatter([year], [target], marker="*", s=160, color="black", zorder=4)
+        ax.annotate("\n".join(textwrap.wrap(label, 28)), (year, target), textcoords="offset points", xytext=(-8, 8),
+                    ha="right", fontsize=8)
+    ax.set_ylabel(f"BLP {gemeente_name} (mln euro)")
+    ax.yaxis.set_major_formatter(lambda v, _: num(v))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def levers_chart(levers: pd.DataFrame, n_jobs: int):
+    df = levers.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(df) + 1.2))
+    labels = ["\n".join(textwrap.wrap(l, 40)) for l in df["label_nl"]]
+    ax.barh(labels, df["jobs_direct_meur"], color=GEMEENTE_COLOR, label="direct")
+    ax.barh(labels, df["jobs_local_meur"] - df["jobs_direct_meur"], left=df["jobs_direct_meur"], color=PEER_COLOR,
+            label="indirect, in de gemeente")
+    ax.set_xlabel(f"extra BLP bij +{n_jobs} banen (mln euro per jaar)")
+    ax.legend(frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def lm3_chart(result, label: str):
+    """Left: the three rounds; right: where round 1 goes (local vs leaked per category)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.6]})
+    rounds = [result.round1, result.round2, result.round3]
+    ax1.bar(["Ronde 1", "Ronde 2", "Ronde 3"], rounds,
+            color=[NL_COLOR, REGION_COLOR, GEMEENTE_COLOR])
+    for i, v in enumerate(rounds):
+        ax1.text(i, v, num(v), ha="center", va="bottom", fontsize=8)
+    ax1.set_title(f"LM3 = {num(result.lm3, 2)}", fontsize=10)
+    ax1.yaxis.set_major_formatter(lambda v, _: num(v))
+    df = result.spending.iloc[::-1]
+    ax2.barh(df["category"], df["local"], color=REGION_COLOR, label="blijft in de gemeente")
+    ax2.barh(df["category"], df["leaked"], left=df["local"], color="#fdae6b", label="lekt weg")
+    ax2.set_xlabel("euro")
+    ax2.xaxis.set_major_formatter(lambda v, _: num(v))
+    ax2.legend(frameon=False, fontsize=8, loc="lower right")
+    for ax in (ax1, ax2):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle("\n".join(textwrap.wrap(label, 90)), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def where_effects_land(by_group_total: dict[str, float]):
+    """Stacked bar: total effect split over gemeente, rest of COROP and rest of the Netherlands."""
+    fig, ax = plt.subplots(figsize=(8.5, 2.2))
+    left = 0.0
+    colors = [GEMEENTE_COLOR, REGION_COLOR, NL_COLOR]
+    total = sum(by_group_total.values())
+    for (label, value), color in zip(by_group_total.items(), colors):
+        ax.barh([""], [value], left=left, color=color, label=f"{label}: {num(value)} mln ({num(100 * value / total)}%)")
+        left += value
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    ax.set_xlabel("mln euro toegevoegde waarde per jaar (eindjaar)")
+    ax.xaxis.set_major_formatter(lambda v, _: num(v))
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.tight_layout()
+    return fig

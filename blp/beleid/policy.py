@@ -1,0 +1,258 @@
+"""From BLP to policy: value added per unit of activity, multipliers per gemeente, scenario paths,
+goal checks and levers. Amounts are in prices of the value-added year (no inflation)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from blp.beleid.io_table import IOTable, read_eurostat_sut, read_io_csv, va_multipliers
+from blp.beleid.multipliers import economic_base, regionalise
+from blp.calculation import BlpResult
+from blp.concordance import TOTAL
+from blp.data.canonical import CanonicalData, InputFile, sha256_of
+from blp.errors import DataError
+from blp.params import BeleidParams, IOParams, Scenario
+
+IO_DIR_ENV = "BLP_IO_DIR"
+SUPPLY_FILE, USE_FILE = "naio_10_cp15_NL_2022.json", "naio_10_cp16_NL_2022.json"
+
+
+# --- the national IO table on the kit's groups ------------------------------------------------
+
+@dataclass
+class NationalIO:
+    """The national table (as read and aggregated to allocation groups) and where it came from."""
+
+    table: IOTable | None
+    grouped: IOTable | None
+    inputs: list[InputFile] = field(default_factory=list)
+    note: str = ""
+
+
+def _default_io_dir(data: CanonicalData) -> Path | None:
+    if os.environ.get(IO_DIR_ENV):
+        return Path(os.environ[IO_DIR_ENV])
+    if data.source.startswith("snapshot:"):
+        candidate = Path(data.source.split(":", 1)[1]).parent / "data" / "raw" / "eurostat_sut_nl_2022"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str, tuple[str, ...]]) -> NationalIO:
+    """Read the configured table and aggregate it to the allocation groups (by SBI section)."""
+    if io.table == "none":
+        return NationalIO(None, None, note="Geen input-outputtabel gekozen (beleid.io.table: none).")
+    if io.table == "eurostat_sut":
+        folder = Path(io.path) if io.path else _default_io_dir(data)
+        if folder is None or not (folder / SUPPLY_FILE).exists() or not (folder / USE_FILE).exists():
+            return NationalIO(None, None, note=(
+                "De Eurostat-aanbod- en gebruikstabellen (naio_10_cp15/cp16, NL 2022) zijn niet gevonden"
+                + (f" in {folder}" if folder else "") + f". Zet beleid.io.path of {IO_DIR_ENV} op de map met "
+                f"{SUPPLY_FILE} en {USE_FILE}."))
+        table, _ = read_eurostat_sut(folder / SUPPLY_FILE, folder / USE_FILE)
+        files = [folder / SUPPLY_FILE, folder / USE_FILE]
+        source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022"
+    else:
+        if not io.path or not Path(io.path).exists():
+            raise DataError(f"beleid.io.path {io.path!r} does not point at an IO table CSV.",
+                            "see docs/io-table-format.md for the format.")
+        table, files, source = read_io_csv(io.path), [Path(io.path)], f"eigen tabel {Path(io.path).name}"
+    section_group = {s: g for g, secs in group_sections.items() for s in secs}
+    mapping = {ind: section_group.get(ind[0]) for ind in table.industries}
+    unmapped = [i for i, g in mapping.items() if g is None]
+    if unmapped:
+        raise DataError(f"IO industries {unmapped[:5]} fall in no allocation group.")
+    inputs = [InputFile("io_table", str(f), sha256_of(f), 0, source) for f in files]
+    return NationalIO(table, table.aggregate(mapping, list(group_sections)), inputs)
+
+
+# --- per gemeente -----------------------------------------------------------------------------
+
+def va_per_job(data: CanonicalData, result: BlpResult, corop: str) -> pd.DataFrame:
+    """Value added per employee job per allocation group in the COROP (NL where CBS suppressed a cell)."""
+    year = result.choices.va_year
+    jobs = data.regional_jobs
+    years = sorted(jobs["year"].unique())
+    jy = min(years, key=lambda y: (abs(y - year), -y))
+    j = jobs[(jobs["year"] == jy) & (jobs["industry_code"] != TOTAL)]
+    j = j.assign(group=j["industry_code"].map(result.concordance.va_to_group))
+    corop_jobs = j[j["corop_code"] == corop].groupby("group")["jobs"].sum(min_count=1)
+    suppressed = j[(j["corop_code"] == corop) & j["jobs"].isna()]["group"].unique()
+    nl_jobs = j[j["corop_code"].str.fullmatch(r"CR\d\d") & (j["corop_code"] != "CR99")].groupby("group")["jobs"].sum()
+    va = result.va
+    corop_va = va[va["corop_code"] == corop].set_index("group")["value_meur"]
+    nl_va = va.groupby("group")["value_meur"].sum()
+    out = pd.DataFrame({"corop": corop_va * 1e6 / corop_jobs, "nl": nl_va * 1e6 / nl_jobs})
+    out["source"] = np.where(out.index.isin(suppressed) | out["corop"].isna(), "Nederland", "COROP")
+    out["va_per_job_eur"] = out["corop"].where(out["source"] == "COROP", out["nl"])
+    out.attrs["jobs_year"] = int(jy)
+    return out.reindex(list(result.concordance.groups))
+
+
+def va_per_establishment(result: BlpResult, gemeente: str) -> pd.Series:
+    shares = result.allocation.shares[result.allocation.shares["gemeente_code"] == gemeente].set_index("group")
+    return (shares["blp_eur"] / shares["key"]).reindex(list(result.concordance.groups))
+
+
+@dataclass
+class GemeenteMultipliers:
+    """Type I value-added multipliers: national, regionalised to the COROP and to the gemeente."""
+
+    national: pd.Series
+    corop: pd.Series
+    gemeente: pd.Series
+    a_national: pd.DataFrame
+    a_gemeente: pd.DataFrame
+    delta: float
+
+
+def gemeente_multipliers(io: NationalIO, result: BlpResult, gemeente: str, delta: float) -> GemeenteMultipliers | None:
+    if io.grouped is None:
+        return None
+    t = io.grouped
+    a_n = t.coefficients()
+    va_ratio = t.va_ratio()
+    groups = list(a_n.index)
+    shares = result.allocation.shares
+    region = shares[shares["gemeente_code"] == gemeente].groupby("group")["blp_eur"].sum().reindex(groups).fillna(0)
+    corop_code = shares.loc[shares["gemeente_code"] == gemeente, "corop_code"].iloc[0]
+    corop = result.va[result.va["corop_code"] == corop_code].set_index("group")["value_meur"].reindex(groups).fillna(0)
+    nation = result.va.groupby("group")["value_meur"].sum().reindex(groups)
+    a_g = regionalise(a_n, region / 1e6, nation, delta)
+    a_c = regionalise(a_n, corop, nation, delta)
+    return GemeenteMultipliers(va_multipliers(a_n, va_ratio), va_multipliers(a_c, va_ratio),
+                               va_multipliers(a_g, va_ratio), a_n, a_g, delta)
+
+
+def economic_base_for(result: BlpResult, gemeente: str) -> dict:
+    """Economic-base multiplier from the gemeente's key activity against the Dutch distribution."""
+    key = result.key.table
+    region = key[key["gemeente_code"] == gemeente].groupby("group")["key"].sum()
+    nation = key.groupby("group")["key"].sum().reindex(region.index)
+    return economic_base(region, nation)
+
+
+# --- scenarios ----------------------------------------------------------------------------------
+
+def _group_of(code: str, result: BlpResult) -> str:
+    conc = result.concordance
+    if code in conc.groups:
+        return code
+    if code in conc.va_to_group:
+        return conc.va_to_group[code]
+    raise DataError(f"Scenario group {code!r} is not an industry group of this run.",
+                    f"use one of {', '.join(conc.groups)} (or an A10 code inside one).")
+
+
+def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,
+                       start_year: int, horizon: int) -> pd.DataFrame:
+    """Per year and group: extra activity (jobs/establishments) and direct value added (euro)."""
+    rows = []
+    for ch in scenario.changes:
+        unit_va = per_job if ch.unit == "jobs" else per_est
+        for t in range(horizon + 1):
+            extra = (ch.end - ch.start) * min(t, ch.years) / ch.years
+            for code, share in ch.groups.items():
+                group = _group_of(code, result)
+                rows.append({"year": start_year + t, "group": group, "unit": ch.unit,
+                             "extra_activity": extra * share, "direct_eur": extra * share * unit_va[group]})
+    df = pd.DataFrame(rows)
+    return df.groupby(["year", "group", "unit"], as_index=False)[["extra_activity", "direct_eur"]].sum()
+
+
+def baseline_growth(beleid: BeleidParams, data: CanonicalData, result: BlpResult, gemeente: str) -> tuple[float, str]:
+    """Annual growth of the 0-scenario and a Dutch sentence saying what it is."""
+    b = beleid.baseline
+    if b.method == "none":
+        return 0.0, "Het 0-scenario gaat uit van **geen verandering**: het BLP blijft op het niveau van het basisjaar."
+    if b.method == "fixed":
+        return b.annual_growth, (f"Het 0-scenario gaat uit van een vaste groei van {b.annual_growth * 100:.1f}% per "
+                                 "jaar (gekozen in het params-bestand).")
+    from blp.keys import activity_key
+
+    years = data.activity_years(result.key.measure)
+    first, last = years[0], years[-1]
+    def total(y):
+        k = activity_key(data, result.key.measure, y, result.choices.boundary_year, result.concordance)
+        return k.table.loc[k.table["gemeente_code"] == gemeente, "key"].sum()
+    growth = (total(last) / total(first)) ** (1 / (last - first)) - 1
+    return growth, (f"Het 0-scenario trekt de trend van de verdeelsleutel door: het aantal {result.key.label_nl.split(' ')[0]} "
+                    f"in de gemeente groeide van {first} tot {last} met {growth * 100:.1f}% per jaar. Dat is een "
+                    "bovengrens: het aantal vestigingen groeit vooral door zzp'ers, die weinig toevoegen.")
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    path: pd.DataFrame       # year, baseline_meur, direct_meur, local_meur, corop_meur, nl_meur, scenario_meur,
+                             # extra_jobs_direct, extra_jobs_indirect
+    by_group: pd.DataFrame   # group, direct_meur, local_meur, corop_meur, nl_meur at the horizon
+
+
+def run_scenario(scenario: Scenario, beleid: BeleidParams, result: BlpResult, gemeente: str, base_meur: float,
+                 growth: float, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
+                 start_year: int, horizon: int, avg_va_per_job: float) -> ScenarioResult:
+    direct = direct_change_path(scenario, result, per_job, per_est, start_year, horizon)
+    groups = list(result.concordance.groups)
+    ones = pd.Series(1.0, index=groups)
+    m_g = mult.gemeente if mult else ones
+    m_c = mult.corop if mult else ones
+    m_n = mult.national if mult else ones
+    direct["local_eur"] = direct["direct_eur"] * direct["group"].map(m_g).fillna(1.0)
+    direct["corop_eur"] = direct["direct_eur"] * direct["group"].map(m_c).fillna(1.0)
+    direct["nl_eur"] = direct["direct_eur"] * direct["group"].map(m_n).fillna(1.0)
+    per_year = direct.groupby("year")[["direct_eur", "local_eur", "corop_eur", "nl_eur"]].sum() / 1e6
+    jobs = direct[direct["unit"] == "jobs"].groupby("year")["extra_activity"].sum()
+    years = np.arange(start_year, start_year + horizon + 1)
+    path = pd.DataFrame({"year": years})
+    path["baseline_meur"] = base_meur * (1 + growth) ** (years - start_year)
+    for col in ("direct", "local", "corop", "nl"):
+        path[f"{col}_meur"] = per_year[f"{col}_eur"].reindex(years).fillna(0).to_numpy()
+    path["scenario_meur"] = path["baseline_meur"] + path["local_meur"]
+    path["extra_jobs_direct"] = jobs.reindex(years).fillna(0).to_numpy()
+    path["extra_jobs_indirect"] = (path["local_meur"] - path["direct_meur"]) * 1e6 / avg_va_per_job
+    last = direct[direct["year"] == years[-1]].groupby("group")[["direct_eur", "local_eur", "corop_eur", "nl_eur"]].sum() / 1e6
+    last.columns = ["direct_meur", "local_meur", "corop_meur", "nl_meur"]
+    return ScenarioResult(scenario.name, path, last.reset_index())
+
+
+def check_goals(beleid: BeleidParams, paths: dict[str, pd.DataFrame], population: float) -> pd.DataFrame:
+    """Per goal and scenario: the value in the goal year and whether the target is met."""
+    rows = []
+    for goal in beleid.goals:
+        for name, path in paths.items():
+            row = path[path["year"] == goal.year]
+            if row.empty:
+                rows.append({"goal": goal.label, "scenario": name, "year": goal.year, "target": goal.target,
+                             "value": np.nan, "met": None})
+                continue
+            r = row.iloc[0]
+            value = {"blp_meur": r["scenario_meur"],
+                     "blp_per_inhabitant_eur": r["scenario_meur"] * 1e6 / population,
+                     "extra_jobs": r["extra_jobs_direct"] + r["extra_jobs_indirect"]}[goal.indicator]
+            rows.append({"goal": goal.label, "indicator": goal.indicator, "scenario": name, "year": goal.year,
+                         "target": goal.target, "value": float(value), "met": bool(value >= goal.target),
+                         "gap": float(goal.target - value)})
+    return pd.DataFrame(rows)
+
+
+def levers(result: BlpResult, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
+           n_jobs: int, n_est: int, labels: dict[str, str]) -> pd.DataFrame:
+    """What +n jobs or +n establishments per group add to the BLP, directly and with multipliers; ranked."""
+    groups = list(result.concordance.groups)
+    m_g = mult.gemeente.reindex(groups) if mult else pd.Series(np.nan, index=groups)
+    m_n = mult.national.reindex(groups) if mult else pd.Series(np.nan, index=groups)
+    df = pd.DataFrame({"group": groups, "label_nl": [labels.get(g, g) for g in groups],
+                       "jobs_direct_meur": (n_jobs * per_job.reindex(groups) / 1e6).to_numpy(),
+                       "est_direct_meur": (n_est * per_est.reindex(groups) / 1e6).to_numpy(),
+                       "multiplier_local": m_g.to_numpy(), "multiplier_nl": m_n.to_numpy()})
+    df["jobs_local_meur"] = df["jobs_direct_meur"] * df["multiplier_local"].fillna(1)
+    df["jobs_nl_meur"] = df["jobs_direct_meur"] * df["multiplier_nl"].fillna(1)
+    df["est_local_meur"] = df["est_direct_meur"] * df["multiplier_local"].fillna(1)
+    return df.sort_values("jobs_local_meur", ascending=False).reset_index(drop=True)

@@ -1,0 +1,182 @@
+"""Beleidsvertaling: IO tables, multipliers (hand cases), FLQ, economic base, LM3, scenarios, levers."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from blp.beleid.io_table import leontief_inverse, output_multipliers, read_eurostat_sut, read_teaching_table, va_multipliers
+from blp.beleid.lm3 import lm3
+from blp.beleid.multipliers import economic_base, flegg_lambda, flq_matrix, regionalise
+from blp.beleid.policy import (check_goals, direct_change_path, gemeente_multipliers, levers, load_national_io,
+                               va_per_establishment, va_per_job)
+from blp.errors import DataError, ParamsError
+from blp.params import ActivityChange, Scenario, load_params
+
+
+
+@pytest.fixture(scope="module")
+def raw_dir(snapshot_dir):
+    raw = snapshot_dir.parent / "data" / "raw"
+    if not (raw / "iotables").is_dir():
+        pytest.fail(f"raw data not found beside the snapshot at {raw}")
+    return raw
+
+
+@pytest.fixture(scope="module")
+def teaching(raw_dir):
+    return read_teaching_table(raw_dir / "iotables" / "nl_siot_2000_spicosa_6sector.csv")
+
+
+@pytest.fixture(scope="module")
+def sut(raw_dir):
+    d = raw_dir / "eurostat_sut_nl_2022"
+    return read_eurostat_sut(d / "naio_10_cp15_NL_2022.json", d / "naio_10_cp16_NL_2022.json")
+
+
+def test_two_sector_leontief_by_hand():
+    a = pd.DataFrame([[0.2, 0.1], [0.3, 0.4]], index=["x", "y"], columns=["x", "y"])
+    # (I - A)^-1 = [[0.6, 0.1], [0.3, 0.8]] / 0.45
+    L = leontief_inverse(a)
+    assert np.allclose(L.to_numpy(), np.array([[0.6, 0.1], [0.3, 0.8]]) / 0.45)
+    assert np.allclose(output_multipliers(a), [2.0, 2.0])
+    # value-added multipliers with v = (0.5, 0.25): v @ L = (0.5*0.6+0.25*0.3, 0.5*0.1+0.25*0.8)/0.45
+    vam = va_multipliers(a, pd.Series([0.5, 0.25], index=["x", "y"]))
+    assert np.allclose(vam, [(0.375 / 0.45) / 0.5, (0.25 / 0.45) / 0.25])
+
+
+def test_teaching_table_multipliers_are_leontief_column_sums(teaching, raw_dir):
+    raw = pd.read_csv(raw_dir / "iotables" / "nl_siot_2000_spicosa_6sector.csv", sep=";").set_index("prod_na")
+    inds = list(teaching.industries)
+    Z = raw.loc[inds, inds].to_numpy(dtype=float)
+    x = raw.loc["output_bp", inds].to_numpy(dtype=float)
+    expected = np.linalg.inv(np.eye(6) - Z / x).sum(axis=0)
+    assert np.allclose(output_multipliers(teaching.coefficients()).to_numpy(), expected)
+    assert teaching.check_balance().empty
+    # agriculture: 1.757 (checked once by hand from the table)
+    assert output_multipliers(teaching.coefficients())["agriculture_group"] == pytest.approx(1.757, abs=1e-3)
+
+
+def test_sut_derived_table_reproduces_output_and_value_added(sut):
+    table, controls = sut
+    assert len(table.industries) == 64
+    assert table.output.sum() == pytest.approx(2_010_010)
+    assert table.value_added.sum() == pytest.approx(888_174)
+    assert (table.output - controls["output"]).abs().max() < 0.5
+    assert (table.value_added - controls["value_added"]).abs().max() < 0.5
+    assert (controls["industry_output_from_supply"] - controls["output"]).abs().max() < 0.5
+    assert table.check_balance(tol=0.5).empty
+    assert (table.flows.to_numpy() >= -1e-9).all()
+    assert (table.coefficients().sum(axis=0) < 1).all()
+
+
+def test_sut_aggregates_to_kit_groups_keeping_totals(data, result, default_params):
+    io = load_national_io(data, default_params.beleid.io, result.concordance.group_sections)
+    assert io.grouped is not None, io.note
+    assert list(io.grouped.industries) == list(result.concordance.groups)
+    assert io.grouped.output.sum() == pytest.approx(io.table.output.sum())
+    assert io.grouped.flows.to_numpy().sum() == pytest.approx(io.table.flows.to_numpy().sum())
+    assert {i.table for i in io.inputs} == {"io_table"} and all(len(i.sha256) == 64 for i in io.inputs)
+
+
+def test_flq_lambda_and_matrix_by_hand():
+    assert flegg_lambda(15, 350, 0.3) == pytest.approx(np.log2(1 + 15 / 350) ** 0.3)
+    region = pd.Series({"a": 10.0, "b": 5.0})
+    nation = pd.Series({"a": 100.0, "b": 200.0})
+    flq = flq_matrix(region, nation, 0.3)
+    lam = flegg_lambda(15, 300, 0.3)
+    slq_a, slq_b = (10 / 15) / (100 / 300), (5 / 15) / (200 / 300)
+    assert flq.loc["a", "a"] == pytest.approx(lam * slq_a)
+    assert flq.loc["a", "b"] == pytest.approx(lam * slq_a / slq_b)
+    assert flq.loc["b", "a"] == pytest.approx(lam * slq_b / slq_a)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_flq_never_raises_a_coefficient_above_the_national_one(seed):
+    rng = np.random.default_rng(seed)
+    idx = list("abcdef")
+    a_n = pd.DataFrame(rng.random((6, 6)) * 0.15, index=idx, columns=idx)
+    nation = pd.Series(rng.random(6) * 1000 + 1, index=idx)
+    region = nation * rng.random(6) * rng.random()
+    a_r = regionalise(a_n, region, nation, delta=float(rng.choice([0.1, 0.2, 0.3])))
+    assert (a_r.to_numpy() <= a_n.to_numpy() + 1e-15).all()
+    assert (a_r.to_numpy() >= 0).all()
+
+
+def test_gemeente_multipliers_are_ordered_gemeente_corop_nl(national):
+    codes = national.result.national["gemeente_code"]
+    for code in codes:
+        m = gemeente_multipliers(national.io, national.result, code, 0.3)
+        assert (m.a_gemeente.to_numpy() <= m.a_national.to_numpy() + 1e-15).all()
+        assert (m.gemeente <= m.national + 1e-12).all()
+        assert (m.gemeente >= 1 - 1e-12).all()
+    heerlen = gemeente_multipliers(national.io, national.result, "GM0917", 0.3)
+    assert (heerlen.gemeente <= heerlen.corop + 1e-12).all()
+
+
+def test_economic_base_by_hand():
+    eb = economic_base(pd.Series({"x": 10.0, "y": 5.0}), pd.Series({"x": 100.0, "y": 100.0}))
+    assert eb["basic"].to_dict() == {"x": 2.5, "y": 0.0}
+    assert eb["multiplier"] == pytest.approx(6.0)
+
+
+def test_lm3_by_hand():
+    r = lm3(1000, [("staff", 0.5, 0.6), ("suppliers", 0.3, 0.5), ("tax", 0.2, 0.0)], 0.4)
+    assert r.round2 == pytest.approx(450) and r.round3 == pytest.approx(180)
+    assert r.lm3 == pytest.approx(1.63)
+    assert r.spending["leaked"].sum() == pytest.approx(550)
+
+
+def test_scenario_path_is_linear_and_priced_per_job(data, result):
+    per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
+    per_est = va_per_establishment(result, "GM0917")
+    s = Scenario("test", [ActivityChange("x", {"B-E": 0.5, "G-I": 0.5}, 5300, 10600, 12)])
+    path = direct_change_path(s, result, per_job, per_est, 2024, 14)
+    half = path[path["year"] == 2030].set_index("group")
+    assert half.loc["B-E", "extra_activity"] == pytest.approx(1325)
+    end = path[path["year"] == 2038].set_index("group")  # held after year 12
+    assert end.loc["G-I", "direct_eur"] == pytest.approx(2650 * per_job["G-I"])
+    # COROP value added per employee job, from the snapshot directly
+    va = result.va.set_index(["corop_code", "group"])["value_meur"]
+    jobs = data.regional_jobs
+    be_jobs = jobs[(jobs["year"] == 2018) & (jobs["corop_code"] == "CR39") & (jobs["industry_code"] == "B-E")]["jobs"].iloc[0]
+    assert per_job["B-E"] == pytest.approx(va[("CR39", "B-E")] * 1e6 / be_jobs)
+
+
+def test_unknown_scenario_group_is_an_error(data, result):
+    per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
+    s = Scenario("bad", [ActivityChange("x", {"medtech": 1.0}, 0, 10, 2)])
+    with pytest.raises(DataError, match="'medtech' is not an industry group"):
+        direct_change_path(s, result, per_job, per_job, 2024, 2)
+
+
+def test_goal_check_and_levers(data, result, national):
+    path = pd.DataFrame({"year": [2024, 2036], "scenario_meur": [100.0, 130.0], "extra_jobs_direct": [0, 900],
+                         "extra_jobs_indirect": [0, 150.0]})
+    params = load_params("GM0917")
+    goals = check_goals(params.beleid, {"s": path}, population=3_000)
+    jobs_goal = goals[goals["indicator"] == "extra_jobs"].iloc[0]
+    assert jobs_goal["value"] == 1050 and not jobs_goal["met"] and jobs_goal["gap"] == 5300 - 1050
+    per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
+    per_est = va_per_establishment(result, "GM0917")
+    m = gemeente_multipliers(national.io, result, "GM0917", 0.3)
+    lv = levers(result, per_job, per_est, m, 100, 10, data.industry_labels())
+    assert lv["jobs_local_meur"].is_monotonic_decreasing
+    row = lv.set_index("group").loc["F"]
+    assert row["jobs_direct_meur"] == pytest.approx(100 * per_job["F"] / 1e6)
+    assert row["jobs_local_meur"] == pytest.approx(row["jobs_direct_meur"] * m.gemeente["F"])
+
+
+@pytest.mark.parametrize("yaml_text, match", [
+    ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: 0.6}, start: 1, end: 2, years: 3}\n",
+     "sum to 1"),
+    ("beleid:\n  lm3:\n    round1_eur: 100\n    spending: [{category: a, share: 0.5, local_share: 0.5}]\n",
+     "lm3.source"),
+    ("beleid:\n  io:\n    flq_delta: 1.5\n", "flq_delta"),
+    ("beleid:\n  goals:\n    - {label: g, indicator: gdp, target: 1, year: 2030}\n", r"goals\[0\].indicator"),
+])
+def test_policy_params_are_validated(tmp_path, yaml_text, match):
+    (tmp_path / "default.yaml").write_text(yaml_text)
+    with pytest.raises(ParamsError, match=match):
+        load_params(params_dir=tmp_path)
