@@ -8,7 +8,19 @@ import pandas as pd
 
 from blp.fmt import num
 
+plt.rcParams["svg.hashsalt"] = "blp"  # stable ids in SVG output
+
 GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, PEER_COLOR = "#c0392b", "#2c7fb8", "#7f7f7f", "#a6bddb"
+
+
+def fit_margins(fig, ylabels=(), left_min: float = 0.08, right: float = 0.97, fontsize: float = 10,
+                bottom_in: float = 0.65, top_in: float = 0.2) -> None:
+    """Set margins from the longest y tick label, without a layout pass (tight_layout draws twice)."""
+    widest = max((max((len(line) for line in str(l).split("\n")), default=0) for l in ylabels), default=0)
+    width_in, height_in = fig.get_size_inches()
+    left = max(left_min, min(0.5, (widest * fontsize * 0.6 / 72 + 0.25) / width_in))
+    fig.subplots_adjust(left=left, right=right, bottom=min(0.4, bottom_in / height_in),
+                        top=max(0.6, 1 - top_in / height_in))
 
 
 def _style(ax) -> None:
@@ -25,11 +37,12 @@ def sector_chart(structure: pd.DataFrame, labels: dict[str, str], gemeente_name:
     ax.barh(y + h, df["share_gemeente"] * 100, h, color=GEMEENTE_COLOR, label=gemeente_name)
     ax.barh(y, df["share_corop"] * 100, h, color=REGION_COLOR, label=f"COROP {corop_name}")
     ax.barh(y - h, df["share_nl"] * 100, h, color=NL_COLOR, label="Nederland")
-    ax.set_yticks(y, [labels.get(g, g) for g in df["group"]])
+    ylabels = [labels.get(g, g) for g in df["group"]]
+    ax.set_yticks(y, ylabels)
     ax.set_xlabel("aandeel in de toegevoegde waarde (%)")
     ax.legend(loc="lower right", frameon=False)
     _style(ax)
-    fig.tight_layout()
+    fit_margins(fig, ylabels)
     return fig
 
 
@@ -45,7 +58,7 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right", frameon=False)
     _style(ax)
-    fig.tight_layout()
+    fit_margins(fig, df["gemeente_name"])
     return fig
 
 
@@ -61,5 +74,5 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     ax.set_xlabel(f"BLP {gemeente_name} (mln euro)")
     ax.legend(loc="lower right", frameon=False)
     _style(ax)
-    fig.tight_layout()
+    fit_margins(fig, df["label_nl"], right=0.9)
     return fig

@@ -20,11 +20,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="blp", description="Bruto Lokaal Product of Dutch gemeenten.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the four report notebooks for a gemeente and export HTML")
-    run.add_argument("gemeente", help="gemeente code (GM0917) or name (Heerlen)")
+    run = sub.add_parser("run", help="run the four report notebooks for gemeenten and export HTML")
+    run.add_argument("gemeenten", nargs="*", metavar="GEMEENTE", help="gemeente codes (GM0917) or names (Heerlen)")
+    run.add_argument("--all", action="store_true", help="every gemeente")
+    run.add_argument("--corop", action="append", default=[], metavar="CRxx", help="every gemeente of a COROP region")
+    run.add_argument("--provincie", action="append", default=[], metavar="PVxx", help="every gemeente of a provincie")
     _data_options(run)
     run.add_argument("--params", metavar="FILE", help="params file (default: params/<code>.yaml over params/default.yaml)")
     run.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs/ in the project)")
+    run.add_argument("--workers", type=int, metavar="N", help="parallel worker processes (default: number of cores)")
+    run.add_argument("--resume", action="store_true",
+                     help="skip gemeenten with a complete run for the same inputs, parameters and code")
+    run.add_argument("--no-progress", action="store_true", help="no progress line")
 
     gem = sub.add_parser("gemeenten", help="list valid gemeente codes and names")
     _data_options(gem)
@@ -42,13 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
-    from blp.runner import RunRequest, run_gemeente
+    from blp.runner import RunRequest, run_batch
 
-    req = RunRequest(gemeente=args.gemeente, source=args.source, data_dir=args.data, params_file=args.params,
-                     outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity)
-    folder = run_gemeente(req)
-    print(f"Report ready: {folder / 'index.html'}")
-    return 0
+    req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
+                     source=args.source, data_dir=args.data, params_file=args.params,
+                     outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
+                     workers=args.workers, resume=args.resume, progress=not args.no_progress)
+    batch = run_batch(req)
+    for r in batch.results:
+        if r.status == "done":
+            print(f"{r.code} {r.name}: report ready: {Path(r.folder) / 'index.html'}")
+        elif r.status == "skipped":
+            print(f"{r.code} {r.name}: skipped, complete run for the same inputs exists: {r.folder}")
+        else:
+            print(f"{r.code} {r.name}: FAILED: {r.error}\n  error report: {r.folder}", file=sys.stderr)
+    n = {s: sum(r.status == s for r in batch.results) for s in ("done", "failed", "skipped")}
+    if len(batch.results) > 1 or n["failed"]:
+        print(f"Summary: {n['done']} done, {n['failed']} failed, {n['skipped']} skipped.", file=sys.stderr)
+    if batch.overview:
+        print(f"Overview of all gemeenten: {batch.overview}")
+    return 1 if n["failed"] else 0
 
 
 def cmd_gemeenten(args) -> int:

@@ -18,6 +18,7 @@ from blp.peers import peer_group, urbanity
 from blp.quality import Check, run_checks
 from blp.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.beleid.policy import NationalIO, load_national_io
+from blp.welvaart.expected import fit_expected
 from blp.welvaart.registry import load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
@@ -34,6 +35,7 @@ class NationalContext:
     urbanity: pd.Series
     indicators: IndicatorPanel
     io: NationalIO
+    expected: object = None      # blp.welvaart.expected.ExpectedModel, fitted once
     io_params: object = None
     checks: list[Check] = field(default_factory=list)
 
@@ -49,8 +51,17 @@ class NationalContext:
 
     @staticmethod
     def load(path: Path) -> "NationalContext":
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
+        """Load a saved context; kept in memory per process, so notebooks in one kernel load it once."""
+        path = Path(path)
+        key = (str(path.resolve()), path.stat().st_mtime_ns)
+        if key not in _LOADED:
+            with open(path, "rb") as fh:
+                _LOADED.clear()
+                _LOADED[key] = pickle.load(fh)
+        return _LOADED[key]
+
+
+_LOADED: dict[tuple[str, int], "NationalContext"] = {}
 
 
 def compute_national(data: CanonicalData, params: Params) -> NationalContext:
@@ -66,6 +77,7 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         urbanity=urbanity(data, choices.boundary_year),
         indicators=build_panel(data, result, load_registry()),
         io=load_national_io(data, params.beleid.io, result.concordance.group_sections),
+        expected=fit_expected(data, result),
         io_params=params.beleid.io,
         checks=run_checks(data, result),
     )

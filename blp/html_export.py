@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-HIDDEN_TAGS = {"parameters", "injected-parameters"}
+HIDDEN_TAGS = {"parameters", "injected-parameters", "injected-reset"}
 
 
-def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
-    """Write ``nb_path`` as a code-free HTML report to ``html_path``."""
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One configured exporter per process (building one loads all templates)."""
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
@@ -21,6 +23,12 @@ def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    return exporter
+
+
+def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
+    """Write ``nb_path`` as a code-free HTML report to ``html_path``."""
+    exporter = _exporter()
     nb = nbformat.read(nb_path, as_version=4)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)

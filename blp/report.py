@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import SVG, Markdown, display
 
 from blp.fmt import num
 
@@ -17,10 +18,18 @@ def md(text: str) -> None:
     display(Markdown(text))
 
 
-def show(fig) -> None:
-    """Show a figure once and release it."""
-    display(fig)
+def figure_svg(fig) -> str:
+    """Render a figure once as SVG with real text (sharp at any zoom, small, about twice as fast as PNG)."""
+    buf = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "blp"}):
+        fig.savefig(buf, format="svg")
     plt.close(fig)
+    return buf.getvalue().decode("utf-8")
+
+
+def show(fig) -> None:
+    """Show a figure inline (SVG) and release it."""
+    display(SVG(data=figure_svg(fig)))
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,

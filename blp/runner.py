@@ -1,34 +1,42 @@
-"""`blp run`: execute the report notebooks for a gemeente into a new, complete output folder.
+"""`blp run`: execute the report notebooks for one or many gemeenten into complete output folders.
 
-Outputs are written to a hidden ``.<run-id>.partial`` folder and renamed into place only when
-everything succeeded, so a folder named after a run id is always complete. A failed run is
-kept as ``<run-id>.failed`` with its error notebook, and earlier runs are never touched.
+Each gemeente's run is built in a hidden ``.<run-id>.partial`` folder and renamed into place only
+when everything succeeded, so a folder named after a run id is always complete. A failed run is
+kept as ``<run-id>.failed`` with its error notebook and HTML; earlier runs are never touched.
+
+The national calculation runs once per batch (per distinct set of choices) and is shared with
+every notebook through a saved context file. Gemeenten run in parallel worker processes, each
+with one long-lived kernel (``blp.engine.KernelSession``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import secrets
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from blp import derived
-from blp.context import GemeenteView, compute_national
+from blp import __version__, derived
+from blp.calculation import resolve_choices
+from blp.context import GemeenteView, NationalContext, compute_national
 from blp.data import load_data
-from blp.errors import RunError
+from blp.errors import BlpError, RunError
+from blp.fmt import eur, meur
 from blp.gemeenten import resolve_gemeente
 from blp.html_export import index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
-from blp.params import load_params
-from blp.calculation import resolve_choices
-from blp.fmt import eur, meur
-from blp.paths import DEFAULT_OUTPUTS_DIR, NOTEBOOKS_DIR
+from blp.params import Params, load_params
+from blp.paths import DEFAULT_OUTPUTS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PARAMS_DIR
 from blp.schema import to_dict
 
 NOTEBOOKS = [
@@ -41,15 +49,57 @@ NOTEBOOKS = [
 
 @dataclass
 class RunRequest:
-    """What to run: a gemeente (code or name) and where data, params and outputs are."""
+    """What to run: gemeenten (codes or names) and where data, params and outputs are."""
 
-    gemeente: str
+    gemeente: str | None = None
+    gemeenten: list[str] = field(default_factory=list)
+    all: bool = False
+    corop: list[str] = field(default_factory=list)
+    provincie: list[str] = field(default_factory=list)
     source: str = "snapshot"
     data_dir: str | None = None
     params_file: str | None = None
     outputs_dir: Path = DEFAULT_OUTPUTS_DIR
     activity_files: list[str] = field(default_factory=list)
+    workers: int | None = None
+    resume: bool = False
+    progress: bool = True
     command: list[str] = field(default_factory=lambda: list(sys.argv))
+
+
+@dataclass
+class Job:
+    """One gemeente's run, with everything a worker needs."""
+
+    code: str
+    name: str
+    params: Params
+    context_file: str
+    fingerprint: str
+    notebook_parameters: dict
+    outputs_dir: str
+    command: list[str]
+    notebooks_dir: str
+
+
+@dataclass
+class JobResult:
+    code: str
+    name: str
+    status: str              # done | failed | skipped
+    folder: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchResult:
+    results: list[JobResult]
+    overview: Path | None = None
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "failed"]
 
 
 def new_run_id() -> str:
@@ -57,71 +107,154 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
-def write_tables(view: GemeenteView, folder: Path) -> list[str]:
-    """The result tables of a run as CSV (national and for the gemeente)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    r = view.result
-    tables = {
+# --- selecting gemeenten and preparing the batch ---------------------------------------------
+
+def select_gemeenten(req: RunRequest, data, boundary_year: int) -> list[str]:
+    regions = data.regions_of(boundary_year)
+    codes: list[str] = []
+    if req.all:
+        codes += sorted(regions["gemeente_code"])
+    for corop in req.corop:
+        found = regions.loc[regions["corop_code"] == corop.upper(), "gemeente_code"]
+        if found.empty:
+            raise BlpError(f"{corop!r} is not a COROP code of {boundary_year}.",
+                           f"use one of {', '.join(sorted(regions['corop_code'].unique()))}.")
+        codes += sorted(found)
+    for pv in req.provincie:
+        found = regions.loc[regions["provincie_code"] == pv.upper(), "gemeente_code"]
+        if found.empty:
+            raise BlpError(f"{pv!r} is not a provincie code of {boundary_year}.",
+                           f"use one of {', '.join(sorted(regions['provincie_code'].unique()))}.")
+        codes += sorted(found)
+    for g in ([req.gemeente] if req.gemeente else []) + list(req.gemeenten):
+        codes.append(resolve_gemeente(data, g, boundary_year))
+    if not codes:
+        raise BlpError("No gemeente selected.", "name one or more (blp run GM0917 GM0363), or use --all, --corop or --provincie.")
+    return list(dict.fromkeys(codes))
+
+
+def _files_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(str(p.relative_to(p.parents[1])).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    """The kit's code and notebooks: a change in either invalidates earlier runs for --resume."""
+    files = list(PACKAGE_DIR.rglob("*.py")) + list(PACKAGE_DIR.rglob("*.yaml")) + list(NOTEBOOKS_DIR.glob("*.ipynb"))
+    return _files_digest([f for f in files if "__pycache__" not in f.parts])
+
+
+def fingerprint(params: Params, national: NationalContext, code_digest: str, source: str) -> str:
+    """Same fingerprint = same inputs, parameters and code, so the same numbers."""
+    doc = {"params": to_dict(params), "choices": national.choices.as_dict(), "source": source,
+           "inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),
+           "kit": __version__, "code": code_digest}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def complete_run_with(folder: Path, fp: str) -> Path | None:
+    """The newest complete run of a gemeente with fingerprint ``fp``, if any."""
+    if not folder.is_dir():
+        return None
+    for run in sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and not p.name.endswith(".failed")), reverse=True):
+        manifest = run / "manifest.json"
+        try:
+            if json.loads(manifest.read_text()).get("fingerprint") == fp and (run / "index.html").exists():
+                return run
+        except (OSError, json.JSONDecodeError):
+            continue
+    return None
+
+
+# --- one gemeente (runs in a worker) --------------------------------------------------------
+
+_SESSION = None
+
+
+def _session(cwd: str):
+    global _SESSION
+    if _SESSION is None:
+        from blp.engine import KernelSession
+
+        _SESSION = KernelSession(cwd=cwd)
+    return _SESSION
+
+
+def _close_session() -> None:
+    global _SESSION
+    if _SESSION is not None:
+        _SESSION.close()
+        _SESSION = None
+
+
+NATIONAL_TABLES = ["blp_gemeenten.csv", "gevoeligheid_gemeenten.csv", "aansluiting.csv", "niet_verdeeld.csv",
+                   "concordantie.csv", "verdeling.csv", "controles.csv"]
+
+
+def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
+    """The tables that are the same for every gemeente of a batch."""
+    r = national.result
+    return {
         "blp_gemeenten.csv": r.national,
-        "sectorstructuur.csv": view.structure,
-        "gevoeligheid_gemeenten.csv": view.national.sensitivity.reset_index(names="gemeente_code"),
-        "gevoeligheid.csv": view.sensitivity,
-        "posities.csv": view.ranks,
+        "gevoeligheid_gemeenten.csv": national.sensitivity.reset_index(names="gemeente_code"),
         "aansluiting.csv": r.reconciliation(),
         "niet_verdeeld.csv": r.allocation.unallocated,
         "concordantie.csv": r.concordance.table(),
         "verdeling.csv": r.allocation.shares,
-        "controles.csv": pd.DataFrame([c.__dict__ for c in view.national.checks]),
+        "controles.csv": pd.DataFrame([c.__dict__ for c in national.checks]),
     }
-    for name, df in tables.items():
+
+
+def write_national_tables(national: NationalContext, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in national_tables(national).items():
         df.to_csv(folder / name, index=False, lineterminator="\n")
-    return list(tables)
 
 
-def _execute(nb_name: str, out_path: Path, parameters: dict, cwd: Path) -> None:
-    import papermill as pm
+def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None = None) -> list[str]:
+    """The result tables of a run as CSV: the batch's national tables (copied) and the gemeente's own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if national_folder is None or not (national_folder / NATIONAL_TABLES[0]).exists():
+        national_folder = folder
+        write_national_tables(view.national, folder)
+    else:
+        for name in NATIONAL_TABLES:
+            shutil.copyfile(national_folder / name, folder / name)
+    own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": view.ranks}
+    for name, df in own.items():
+        df.to_csv(folder / name, index=False, lineterminator="\n")
+    return NATIONAL_TABLES + list(own)
 
-    pm.execute_notebook(
-        str(NOTEBOOKS_DIR / f"{nb_name}.ipynb"), str(out_path), parameters=parameters,
-        kernel_name="python3", progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=600,
-    )
 
-
-def run_gemeente(req: RunRequest) -> Path:
-    """Run all report notebooks for one gemeente; return the completed run folder."""
-    started = utc_now()
-    data = load_data(req.source, req.data_dir, req.activity_files)
-    base = load_params(params_file=req.params_file) if req.params_file else load_params()
-    code = resolve_gemeente(data, req.gemeente, resolve_choices(data, base).boundary_year)
-    params = load_params(code, params_file=req.params_file)
-    national = compute_national(data, params)
-    view = GemeenteView(national, code, params)
-
-    root = Path(req.outputs_dir) / code
+def run_job(job: Job) -> JobResult:
+    """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure."""
+    started, t0 = utc_now(), time.perf_counter()
+    national = NationalContext.load(Path(job.context_file))
+    view = GemeenteView(national, job.code, job.params)
+    root = Path(job.outputs_dir) / job.code
     root.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     partial = root / f".{run_id}.partial"
     partial.mkdir()
-    workdir = Path(tempfile.mkdtemp(prefix="blp-run-"))
     try:
-        context_file = workdir / "context.pkl"
-        national.save(context_file)
-        tables = write_tables(view, partial / "tables")
-        parameters = {"gemeente": code, "data_dir": str(req.data_dir) if req.data_dir else None,
-                      "params_file": req.params_file, "source": req.source,
-                      "context_file": str(context_file), "activity_files": list(req.activity_files)}
+        tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
         (partial / "notebooks").mkdir()
+        session = _session(str(Path(job.context_file).parent))
         for nb_name, title in NOTEBOOKS:
             executed = partial / "notebooks" / f"{nb_name}.ipynb"
-            try:
-                _execute(nb_name, executed, parameters, workdir)
-            except Exception as exc:  # papermill raises its own types; keep the error notebook
-                if executed.exists():
-                    notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} (mislukt) – {view.name}")
-                raise RunError(f"Notebook {nb_name} failed for {code}: {type(exc).__name__}: {exc}".strip(),
-                               f"open the error notebook in the failed run folder to see the cell that failed.") from exc
-            notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} – {view.name}")
+            from blp.engine import NotebookFailed
 
+            try:
+                session.run(Path(job.notebooks_dir) / f"{nb_name}.ipynb", executed, job.notebook_parameters)
+            except NotebookFailed as exc:
+                notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} (mislukt) – {view.name}")
+                raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
+                               "open the error notebook in the failed run folder to see the cell that failed.") from exc
+            notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} – {view.name}")
         h = view.headline
         summary = (f"BLP {h['choice_va_year']}: <strong>{meur(h['blp_meur'])}</strong>, "
                    f"{eur(h['blp_per_inhabitant_eur'])} per inwoner.<br><small>Verdeelsleutel: "
@@ -129,23 +262,181 @@ def run_gemeente(req: RunRequest) -> Path:
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
         extras = [("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"tabel: {t}", f"tables/{t}") for t in tables]
-        (partial / "index.html").write_text(index_page(f"Bruto Lokaal Product {view.name} ({code})", summary,
+        (partial / "index.html").write_text(index_page(f"Bruto Lokaal Product {view.name} ({job.code})", summary,
                                                        reports, extras), encoding="utf-8")
         manifest = build_manifest(
-            run_id=run_id, gemeente={"code": code, "name": view.name, "requested": req.gemeente},
-            params=to_dict(params), choices=national.choices.as_dict(), data_source=data.source,
-            inputs=[f.as_dict() for f in data.inputs + national.io.inputs], headline=derived.headline(view.result, code),
-            command=req.command, started=started)
+            run_id=run_id, gemeente={"code": job.code, "name": view.name}, params=to_dict(job.params),
+            choices=national.choices.as_dict(), data_source=national.data.source,
+            inputs=[f.as_dict() for f in national.data.inputs + national.io.inputs],
+            headline=derived.headline(view.result, job.code), command=job.command, started=started)
+        manifest["fingerprint"] = job.fingerprint
         write_manifest(add_outputs(manifest, partial), partial / "manifest.json")
         final = root / run_id
         os.rename(partial, final)
-        return final
-    except BaseException as exc:
+        return JobResult(job.code, view.name, "done", str(final), seconds=time.perf_counter() - t0)
+    except Exception as exc:  # isolate the failure: keep what was written, report, go on
         failed = root / f"{run_id}.failed"
         os.rename(partial, failed)
         (failed / "ERROR.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
-        if isinstance(exc, RunError):
-            exc.fix = f"see {failed} (error notebook and ERROR.txt)."
-        raise
+        return JobResult(job.code, view.name, "failed", str(failed), error=str(exc).splitlines()[0],
+                         seconds=time.perf_counter() - t0)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+class Progress:
+    """One status line: done, failed, skipped and the estimated time left."""
+
+    def __init__(self, total: int, enabled: bool = True, stream=sys.stderr):
+        self.total, self.enabled, self.stream = total, enabled, stream
+        self.done = self.failed = self.skipped = 0
+        self.t0 = time.perf_counter()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def update(self, result: JobResult) -> None:
+        if result.status == "done":
+            self.done += 1
+        elif result.status == "failed":
+            self.failed += 1
+        else:
+            self.skipped += 1
+        if not self.enabled:
+            return
+        finished = self.done + self.failed + self.skipped
+        worked = self.done + self.failed
+        elapsed = time.perf_counter() - self.t0
+        left = elapsed / worked * (self.total - finished) if worked else 0.0
+        bar = "#" * int(30 * finished / self.total)
+        line = (f"[{bar:<30}] {finished}/{self.total}  klaar {self.done}  mislukt {self.failed}  "
+                f"overgeslagen {self.skipped}  nog ~{int(left // 60)}m{int(left % 60):02d}s  ({result.code} {result.status})")
+        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            print(file=self.stream)
+
+
+def _worker_loop(jobs, results) -> None:
+    """A worker process: run jobs from the queue until a None arrives, then close the kernel."""
+    try:
+        while (job := jobs.get()) is not None:
+            results.put(("start", job.code, None))
+            results.put(("result", job.code, run_job(job)))
+    finally:
+        _close_session()
+
+
+def _run_parallel(jobs: list[Job], workers: int, progress: "Progress") -> list[JobResult]:
+    """Fan jobs out over ``workers`` processes; a crashed worker fails only the job it was on."""
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    job_q, result_q = ctx.Queue(), ctx.Queue()
+    for job in jobs:
+        job_q.put(job)
+    procs = [ctx.Process(target=_worker_loop, args=(job_q, result_q), daemon=True) for _ in range(workers)]
+    for _ in procs:
+        job_q.put(None)
+    for p in procs:
+        p.start()
+    by_code = {j.code: j for j in jobs}
+    running: set[str] = set()
+    results: list[JobResult] = []
+    import queue as queue_mod
+
+    while len(results) < len(jobs):
+        try:
+            kind, code, payload = result_q.get(timeout=1.0)
+        except queue_mod.Empty:
+            if not any(p.is_alive() for p in procs):
+                for code in sorted(set(by_code) - {r.code for r in results}):
+                    res = JobResult(code, by_code[code].name, "failed",
+                                    error="worker process died" if code in running else "not run: all workers died")
+                    results.append(res)
+                    progress.update(res)
+            continue
+        if kind == "start":
+            running.add(code)
+        else:
+            running.discard(code)
+            results.append(payload)
+            progress.update(payload)
+    for p in procs:
+        p.join(timeout=30)
+    return results
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def run_batch(req: RunRequest) -> BatchResult:
+    """Run every selected gemeente; one failure does not stop the others."""
+    data = load_data(req.source, req.data_dir, req.activity_files)
+    base = load_params(params_file=req.params_file) if req.params_file else load_params()
+    boundary_year = resolve_choices(data, base).boundary_year
+    codes = select_gemeenten(req, data, boundary_year)
+    names = data.regions_of(boundary_year).set_index("gemeente_code")["gemeente_name"]
+    params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
+
+    workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
+    code_digest = _code_digest()
+    try:
+        contexts: list[tuple[NationalContext, Path]] = []
+        jobs: list[Job] = []
+        skipped: list[JobResult] = []
+        for code in codes:
+            params = params_by_code[code]
+            match = next(((ctx, path) for ctx, path in contexts if ctx.fits(params)), None)
+            if match is None:
+                ctx = compute_national(data, params)
+                path = workdir / f"context-{len(contexts)}.pkl"
+                ctx.save(path)
+                write_national_tables(ctx, path.with_suffix(".tables"))
+                match = (ctx, path)
+                contexts.append(match)
+            ctx, path = match
+            fp = fingerprint(params, ctx, code_digest, data.source)
+            if req.resume:
+                existing = complete_run_with(Path(req.outputs_dir) / code, fp)
+                if existing is not None:
+                    skipped.append(JobResult(code, names[code], "skipped", str(existing)))
+                    continue
+            jobs.append(Job(code, names[code], params, str(path), fp,
+                            {"gemeente": code, "data_dir": str(req.data_dir) if req.data_dir else None,
+                             "params_file": req.params_file, "source": req.source, "context_file": str(path),
+                             "activity_files": list(req.activity_files)},
+                            str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR)))
+
+        progress = Progress(len(codes), req.progress)
+        for r in skipped:
+            progress.update(r)
+        results = list(skipped)
+        workers = max(1, min(req.workers or default_workers(), len(jobs) or 1))
+        if workers == 1:
+            try:
+                for job in jobs:
+                    results.append(run_job(job))
+                    progress.update(results[-1])
+            finally:
+                _close_session()
+        else:
+            results += _run_parallel(jobs, workers, progress)
+        progress.close()
+        order = {c: i for i, c in enumerate(codes)}
+        results.sort(key=lambda r: order[r.code])
+        from blp.overview import write_overview
+
+        overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None)
+        return BatchResult(results, overview)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_gemeente(req: RunRequest) -> Path:
+    """Run one gemeente; return its completed run folder or raise RunError with the failed folder."""
+    if req.gemeente is None:
+        raise BlpError("No gemeente given.")
+    req.workers = 1
+    result = run_batch(req).results[0]
+    if result.status == "failed":
+        raise RunError(result.error or "the run failed", f"see {result.folder} (error notebook and ERROR.txt).")
+    return Path(result.folder)

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR
+from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins
 from blp.fmt import num
 
 
@@ -31,7 +31,7 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="upper left")
-    fig.tight_layout()
+    fit_margins(fig, ["10.000"])
     return fig
 
 
@@ -45,7 +45,7 @@ def levers_chart(levers: pd.DataFrame, n_jobs: int):
     ax.set_xlabel(f"extra BLP bij +{n_jobs} banen (mln euro per jaar)")
     ax.legend(frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fit_margins(fig, labels)
     return fig
 
 
@@ -68,7 +68,7 @@ def lm3_chart(result, label: str):
     for ax in (ax1, ax2):
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle("\n".join(textwrap.wrap(label, 90)), fontsize=9)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.82, wspace=0.65)
     return fig
 
 
@@ -85,5 +85,5 @@ def where_effects_land(by_group_total: dict[str, float]):
     ax.set_xlabel("mln euro toegevoegde waarde per jaar (eindjaar)")
     ax.xaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right", "left"]].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.03, right=0.97, bottom=0.3, top=0.72)
     return fig

@@ -173,6 +173,9 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
 
 def impact(view: GemeenteView, pol: PolicyView) -> None:
     if not pol.scenarios:
+        md("Zonder scenario is er geen effect om te verdelen over *hier en nu*, *later* en *elders*. Met een scenario "
+           "in het params-bestand toont dit onderdeel per scenario het effect in de gemeente, het pad naar het doeljaar "
+           "en het deel dat in de rest van het COROP-gebied en Nederland terechtkomt.")
         return
     for s in pol.scenarios:
         end = s.path.iloc[-1]

@@ -8,7 +8,7 @@ from blp.context import GemeenteView
 from blp.fmt import eur, num, pct
 from blp.report import md, show, table
 from blp.welvaart import charts
-from blp.welvaart.expected import coefficient_table, expected_vs_measured, fit_expected
+from blp.welvaart.expected import coefficient_table, expected_vs_measured
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, load_registry
 from blp.welvaart.scoring import MISSING, TOP, BOTTOM, position_table
 
@@ -110,7 +110,7 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
 
 
 def expected(view: GemeenteView) -> None:
-    model = fit_expected(view.data, view.result)
+    model = view.national.expected
     r = expected_vs_measured(model, view.gemeente)
     peers, _ = view.peers
     show(charts.expected_chart(model, view.gemeente, peers, view.name))

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR
 from blp.fmt import num
@@ -22,6 +22,7 @@ def _plain_log(ax, which: str = "y") -> None:
     (ax.set_yscale if which == "y" else ax.set_xscale)("log")
     axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 3, 5)))
     axis.set_major_formatter(FuncFormatter(lambda v, _: num(v)))
+    axis.set_minor_locator(NullLocator())
     axis.set_minor_formatter(NullFormatter())
 
 
@@ -45,7 +46,7 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
                    label="mediaan vergelijkingsgroep")
         ax.scatter(rows["score"], y, color=np.where(neutral, "#555555", GEMEENTE_COLOR), s=70, zorder=3,
                    label=gemeente_name)
-        labels = [("★ " if f else "") + "\n".join(textwrap.wrap(l, 30)) for l, f in zip(rows["label_nl"], rows["focus"])]
+        labels = [("★ " if f else "") + "\n".join(textwrap.wrap(l, 28)) for l, f in zip(rows["label_nl"], rows["focus"])]
         ax.set_yticks(y, labels, fontsize=8)
         for tick, focus in zip(ax.get_yticklabels(), rows["focus"]):
             tick.set_fontweight("bold" if focus else "normal")
@@ -58,7 +59,7 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
     fig.supxlabel("positie onder alle gemeenten (0 = slechtst, 100 = best; 50 = middelste gemeente)", fontsize=9, y=0.04)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.subplots_adjust(left=0.23, right=0.98, top=0.97, bottom=0.1, wspace=0.85, hspace=0.45)
     return fig
 
 
@@ -86,7 +87,7 @@ def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd
         ax.axis("off")
     handles, lab = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, lab, loc="lower center", ncol=3, frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.97, bottom=0.12 + 0.06 / nrows, wspace=0.35, hspace=0.45)
     return fig
 
 
@@ -106,5 +107,5 @@ def expected_chart(model, gemeente: str, peers: list[str], gemeente_name: str):
     ax.set_ylabel("gemeten BLP per inwoner (× 1.000 euro)")
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.11, top=0.97)
     return fig

@@ -1,0 +1,116 @@
+"""Execute notebooks in one long-lived kernel, instead of one kernel per notebook.
+
+Starting a kernel and importing the kit costs more than running a report notebook, so a
+``KernelSession`` starts one kernel and runs many notebooks in it, clearing the user namespace
+(``%reset -f``) before each one. Parameters are injected exactly as papermill does (an
+``injected-parameters`` cell after the ``parameters`` cell). The kernel talks over IPC sockets in
+a private folder, which avoids TCP port races between parallel workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+from papermill.parameterize import parameterize_notebook
+
+RESET_TAG = "injected-reset"
+# Clear what an earlier notebook left in the namespace (cheaper than %reset, which also collects garbage).
+RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_') and n not in "
+              "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open')]:\n    del globals()[_name]")
+
+
+class NotebookFailed(Exception):
+    """A cell raised; the partly executed notebook was written to ``output``."""
+
+    def __init__(self, output: Path, cell_index: int | None, message: str):
+        self.output, self.cell_index = output, cell_index
+        super().__init__(message)
+
+
+class KernelSession:
+    """One Python kernel that executes notebook after notebook."""
+
+    def __init__(self, cwd: str | Path | None = None, timeout: int = 600, kernel_name: str = "python3"):
+        self.cwd = str(cwd or Path.cwd())
+        self.timeout = timeout
+        self.kernel_name = kernel_name
+        self._ipc_dir = tempfile.mkdtemp(prefix="blp-kernel-")
+        self.km: AsyncKernelManager | None = None
+        self.kc = None
+
+    def _manager(self) -> AsyncKernelManager:
+        if self.km is None:
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                         ip=str(Path(self._ipc_dir) / "k"))
+        return self.km
+
+    def run(self, source: Path, output: Path, parameters: dict) -> None:
+        """Execute ``source`` with ``parameters``; write the executed notebook to ``output``."""
+        nb = nbformat.read(source, as_version=4)
+        for cell in nb.cells:
+            cell.metadata.setdefault("tags", [])
+        nb.metadata.setdefault("papermill", {})
+        nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name, language="python")
+        reset = nbformat.v4.new_code_cell(RESET_CODE, metadata={"tags": [RESET_TAG]})
+        reset.id = "blp-reset"
+        nb.cells.insert(0, reset)
+        client = NotebookClient(nb, km=self._manager(), timeout=self.timeout, kernel_name=self.kernel_name,
+                                resources={"metadata": {"path": self.cwd}}, allow_errors=False)
+        client.kc = self.kc  # reuse the connection to the running kernel (None the first time)
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            failed = next((i for i, c in enumerate(nb.cells)
+                           if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+            _mark_failure(nb, failed, str(exc))
+            nbformat.write(nb, output)
+            raise NotebookFailed(output, failed, _short(exc)) from None
+        except DeadKernelError as exc:
+            nbformat.write(nb, output)
+            self.restart()
+            raise NotebookFailed(output, None, f"the kernel died: {exc}") from None
+        finally:
+            self.kc = client.kc
+        nbformat.write(nb, output)
+
+    def restart(self) -> None:
+        self.close(keep_dir=True)
+
+    def close(self, keep_dir: bool = False) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None and self.km.has_kernel:
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = None
+        if not keep_dir:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+
+    def __enter__(self) -> "KernelSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _short(exc: Exception) -> str:
+    lines = [l for l in str(exc).strip().splitlines() if l.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
+def _mark_failure(nb, index: int | None, message: str) -> None:
+    """A visible banner at the top of a failed notebook, as papermill does."""
+    where = f"in cel {index}" if index is not None else ""
+    banner = nbformat.v4.new_markdown_cell(
+        f"<span style='color:#c0392b; font-size:1.3em'>**Uitvoering mislukt {where}.**</span> "
+        "Hieronder staat de foutmelding bij de cel die mislukte; de cellen erna zijn niet uitgevoerd.")
+    banner.id = "blp-error-banner"
+    nb.cells.insert(0, banner)

@@ -1,0 +1,136 @@
+"""The national overview page outputs/index.html: every gemeente, sortable, with links to reports."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from blp.charts import GEMEENTE_COLOR
+from blp.context import NationalContext
+from blp.fmt import eur, meur, num
+
+
+def latest_complete_run(folder: Path) -> Path | None:
+    if not folder.is_dir():
+        return None
+    runs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and not p.name.endswith(".failed") and (p / "manifest.json").exists())
+    return runs[-1] if runs else None
+
+
+def _histogram(values: pd.Series) -> str:
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    v = values.dropna() / 1000
+    ax.hist(v, bins=np.geomspace(v.min(), v.max(), 40), color=GEMEENTE_COLOR, alpha=0.85)
+    ax.set_xscale("log")
+    ticks = [t for t in (10, 20, 30, 50, 100, 200) if v.min() <= t <= v.max() * 1.05]
+    ax.set_xticks(ticks, [num(t) for t in ticks])
+    ax.set_xlabel("BLP per inwoner (× 1.000 euro, logaritmische schaal)")
+    ax.set_ylabel("aantal gemeenten")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.18, top=0.95)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def overview_table(national: NationalContext, outputs_dir: Path) -> pd.DataFrame:
+    n = national.result.national.copy()
+    links = []
+    for code in n["gemeente_code"]:
+        run = latest_complete_run(outputs_dir / code)
+        links.append(f"{code}/{run.name}/index.html" if run else "")
+    n["report"] = links
+    return n
+
+
+SORT_JS = """
+document.querySelectorAll('th').forEach((th, col) => th.addEventListener('click', () => {
+  const body = th.closest('table').tBodies[0];
+  const asc = th.dataset.asc !== 'true'; th.dataset.asc = asc;
+  const rows = Array.from(body.rows);
+  rows.sort((a, b) => {
+    const x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
+    const nx = parseFloat(x), ny = parseFloat(y);
+    const c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'nl');
+    return asc ? c : -c;
+  });
+  rows.forEach(r => body.appendChild(r));
+}));
+"""
+
+
+def render(national: NationalContext, table: pd.DataFrame) -> str:
+    esc = html.escape
+    c = national.choices
+    va_years = national.data.value_added_years()
+    growth_note = ("Groei: niet beschikbaar, want de regionale toegevoegde waarde in deze gegevens beslaat alleen "
+                   f"{va_years[0]}." if len(va_years) < 2 else "")
+    rows = []
+    for r in table.sort_values("blp_meur", ascending=False).itertuples():
+        link = f'<a href="{esc(r.report)}">rapport</a>' if r.report else "nog geen rapport"
+        rows.append(
+            f'<tr><td data-v="{esc(r.gemeente_code)}">{esc(r.gemeente_code)}</td>'
+            f'<td data-v="{esc(r.gemeente_name)}">{esc(r.gemeente_name)}</td>'
+            f'<td data-v="{esc(r.corop_name)}">{esc(r.corop_name)}</td>'
+            f'<td data-v="{esc(r.provincie_name)}">{esc(r.provincie_name)}</td>'
+            f'<td class="n" data-v="{r.blp_meur:.6f}">{num(r.blp_meur, 0)}</td>'
+            f'<td class="n" data-v="{r.blp_per_inhabitant_eur:.2f}">{num(r.blp_per_inhabitant_eur, 0)}</td>'
+            f'<td class="n" data-v="">niet beschikbaar</td>'
+            f'<td data-v="{1 if r.report else 0}">{link}</td></tr>')
+    total = table["blp_meur"].sum()
+    per_inh = total * 1e6 / table["population"].sum()
+    n_reports = int((table["report"] != "").sum())
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Bruto Lokaal Product: alle gemeenten</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
+th, td {{ padding: .25rem .5rem; border-bottom: 1px solid #eee; text-align: left; }}
+th {{ cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }} td.n {{ text-align: right; }}
+.kern {{ background: #f5f5f5; padding: .8rem 1rem; border-left: 4px solid #c0392b; }}
+</style></head><body>
+<h1>Bruto Lokaal Product van alle gemeenten</h1>
+<div class="kern">Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met als
+verdeelsleutel {esc(national.result.key.label_nl)}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per inwoner.
+Voor {n_reports} gemeenten is er een volledig rapport.</div>
+<h2>Verdeling van het BLP per inwoner</h2>
+<img alt="Histogram van het BLP per inwoner over alle gemeenten" src="data:image/png;base64,{_histogram(table['blp_per_inhabitant_eur'])}">
+<p><em>Kaart:</em> niet opgenomen. Een kaart van Nederland per gemeente vraagt de gemeentegrenzen als geometrie
+(bijvoorbeeld de CBS Wijk- en Buurtkaart of de gemeentegrenzen van PDOK, als GeoJSON), en die zijn offline niet
+beschikbaar. Wie ze heeft, kan <code>blp_gemeenten.csv</code> op <code>gemeente_code</code> koppelen aan de geometrie.</p>
+<h2>Alle gemeenten</h2>
+<p>Klik op een kolomkop om te sorteren. {esc(growth_note)} De volledige tabel staat in
+<a href="blp_gemeenten.csv">blp_gemeenten.csv</a>.</p>
+<table><thead><tr><th>Code</th><th>Gemeente</th><th>COROP</th><th>Provincie</th><th>BLP (mln euro)</th>
+<th>BLP per inwoner (euro)</th><th>Groei</th><th>Rapport</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<script>{SORT_JS}</script>
+</body></html>
+"""
+
+
+def write_overview(outputs_dir: Path, national: NationalContext | None) -> Path | None:
+    """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically."""
+    if national is None:
+        return None
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    table = overview_table(national, outputs_dir)
+    target = outputs_dir / "index.html"
+    tmp = outputs_dir / ".index.html.partial"
+    tmp.write_text(render(national, table), encoding="utf-8")
+    tmp.replace(target)
+    csv_tmp = outputs_dir / ".blp_gemeenten.csv.partial"
+    table.drop(columns=["report"]).to_csv(csv_tmp, index=False, lineterminator="\n")
+    csv_tmp.replace(outputs_dir / "blp_gemeenten.csv")
+    return target
