@@ -101,7 +101,11 @@ class KernelSession:
         self.close()
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: CellExecutionError) -> str:
+    """'DataError: the problem. Fix: ...' from the kernel's exception."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: " + " ".join(line.strip() for line in str(evalue).splitlines())
     lines = [l for l in str(exc).strip().splitlines() if l.strip()]
     return lines[-1] if lines else type(exc).__name__
 

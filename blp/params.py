@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 
 from blp.errors import ParamsError
-from blp.paths import PARAMS_DIR
+from blp.paths import params_dir as default_params_dir
 from blp.schema import from_dict
 
 KeyMeasure = Literal["establishments", "jobs"]
@@ -213,16 +213,16 @@ def _deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def gemeente_params_file(code: str, params_dir: Path = PARAMS_DIR) -> Path | None:
+def gemeente_params_file(code: str, params_dir: Path | None = None) -> Path | None:
     """The gemeente's own params file (params/GM0917.yaml), if it exists."""
-    path = params_dir / f"{code}.yaml"
+    path = (params_dir or default_params_dir()) / f"{code}.yaml"
     return path if path.exists() else None
 
 
 def load_params(
     gemeente: str | None = None,
     params_file: str | Path | None = None,
-    params_dir: Path = PARAMS_DIR,
+    params_dir: Path | None = None,
     overrides: dict | None = None,
 ) -> Params:
     """Default params, then the gemeente's file (or ``params_file``), then ``overrides``.
@@ -230,6 +230,7 @@ def load_params(
     Each layer is validated on its own, so an error names the file it is in.
     """
     layers: list[tuple[str, dict]] = []
+    params_dir = params_dir or default_params_dir()
     default = params_dir / "default.yaml"
     if default.exists():
         layers.append((str(default), read_yaml(default)))

@@ -11,6 +11,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 PARAMS_DIR = PROJECT_ROOT / "params"
+PARAMS_DIR_ENV = "BLP_PARAMS_DIR"
 DEFAULT_OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 DATA_DIR_ENV = "BLP_DATA_DIR"
 
@@ -31,3 +32,8 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
             f"point --data or {DATA_DIR_ENV} at the folder that holds regions.csv, value_added.csv, ...",
         )
     return path
+
+
+def params_dir() -> Path:
+    """The params folder: $BLP_PARAMS_DIR if set, else params/ in the project."""
+    return Path(os.environ[PARAMS_DIR_ENV]).expanduser() if os.environ.get(PARAMS_DIR_ENV) else PARAMS_DIR

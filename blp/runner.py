@@ -36,7 +36,7 @@ from blp.gemeenten import resolve_gemeente
 from blp.html_export import index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
-from blp.paths import DEFAULT_OUTPUTS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PARAMS_DIR
+from blp.paths import DEFAULT_OUTPUTS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.schema import to_dict
 
 NOTEBOOKS = [

@@ -1,0 +1,61 @@
+"""Batch runs: three gemeenten in parallel, one forced failure, then a resume that redoes only that one."""
+
+import io
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from blp.cli import main
+from blp.paths import PARAMS_DIR
+
+BAD = """gemeente: GM0363
+beleid:
+  scenarios:
+    - name: kapot
+      changes:
+        - {label: x, groups: {medtech: 1.0}, start: 0, end: 10, years: 2}
+"""
+
+
+def run_cli(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_dir, monkeypatch):
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    (params / "GM0363.yaml").write_text(BAD)  # valid YAML and schema, but an industry group that does not exist
+    monkeypatch.setenv("BLP_PARAMS_DIR", str(params))
+    out = tmp_path / "outputs"
+    args = ["run", "GM0917", "GM0363", "GM0014", "--data", str(snapshot_dir), "--out", str(out), "--workers", "2"]
+
+    code, stdout, stderr = run_cli(*args)
+    assert code == 1
+    assert "Summary: 2 done, 1 failed, 0 skipped." in stderr
+    assert "GM0363 Amsterdam: FAILED" in stderr and "medtech" in stderr
+    failed = list((out / "GM0363").glob("*.failed"))
+    assert len(failed) == 1
+    assert (failed[0] / "notebooks" / "04_beleidsvertaling.ipynb").exists()
+    assert (failed[0] / "04_beleidsvertaling.html").exists()  # the error report is kept, readable
+    assert (failed[0] / "01_dataverzameling.html").exists()   # and what did succeed
+    assert "medtech" in (failed[0] / "ERROR.txt").read_text()
+    done = {c: [p for p in (out / c).iterdir() if not p.name.endswith(".failed")] for c in ("GM0917", "GM0014")}
+    assert all(len(v) == 1 and (v[0] / "manifest.json").exists() for v in done.values())
+    assert (out / "index.html").exists() and "GM0917/" in (out / "index.html").read_text()
+
+    shutil.copy(PARAMS_DIR / "GM0363.yaml", params / "GM0363.yaml")  # fix the params
+    code, stdout, stderr = run_cli(*args, "--resume")
+    assert code == 0
+    assert "Summary: 1 done, 0 failed, 2 skipped." in stderr
+    assert "GM0917 Heerlen: skipped" in stdout and "GM0014 Groningen: skipped" in stdout
+    assert "GM0363 Amsterdam: report ready" in stdout
+    for c in ("GM0917", "GM0014"):  # nothing new written for the skipped ones
+        assert [p.name for p in (out / c).iterdir()] == [done[c][0].name]
+    complete = [p for p in (out / "GM0363").iterdir() if not p.name.endswith(".failed")]
+    assert len(complete) == 1 and (complete[0] / "index.html").exists()
+    assert not list(out.rglob(".*.partial"))
