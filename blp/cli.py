@@ -11,7 +11,8 @@ from blp.errors import BlpError
 
 def _data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="DIR", help="snapshot-schema data directory (default: $BLP_DATA_DIR)")
-    p.add_argument("--source", default="snapshot", help="data source: snapshot (default)")
+    p.add_argument("--source", default="snapshot", choices=["snapshot", "cbs"],
+                   help="snapshot: CSV folder (--data); cbs: live CBS StatLine via the cache (blp data ...)")
     p.add_argument("--activity", metavar="FILE", action="append", default=[],
                    help="own activity file (jobs or establishments per gemeente), repeatable")
 
@@ -44,7 +45,49 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--key", choices=["establishments", "jobs"], help="allocation key (default: establishments)")
     tab.add_argument("--key-year", type=int, help="key year (default: nearest to the value-added year)")
     tab.add_argument("--boundary-year", type=int, help="gemeente boundaries (default: newest)")
+    data = sub.add_parser("data", help="the live CBS cache: fetch, status, export, import")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    fetch = dsub.add_parser("fetch", help="download CBS tables into the cache (default: every table the kit uses)")
+    fetch.add_argument("tables", nargs="*", metavar="TABLE")
+    fetch.add_argument("--if-missing", action="store_true", help="only tables that are not cached yet")
+    dsub.add_parser("status", help="what is cached, when it was downloaded, and CBS's modified date")
+    exp = dsub.add_parser("export", help="write cached tables with a checksum manifest to a zip (audit snapshot)")
+    exp.add_argument("file", metavar="FILE.zip")
+    exp.add_argument("tables", nargs="*", metavar="TABLE")
+    imp = dsub.add_parser("import", help="verify and load an audit snapshot zip into the cache")
+    imp.add_argument("file", metavar="FILE.zip")
+    for p in (fetch, dsub.choices["status"], exp, imp):
+        p.add_argument("--cache", metavar="DIR", help="cache folder (default: $BLP_CACHE_DIR or ~/.cache/blp/cbs)")
     return parser
+
+
+def cmd_data(args) -> int:
+    from blp.data import cbs_cache
+    from blp.data.cbs_source import table_ids
+
+    cache = Path(args.cache) if args.cache else cbs_cache.default_cache_dir()
+    if args.data_command == "fetch":
+        for t in args.tables or table_ids():
+            if args.if_missing and cbs_cache.cached(t, cache):
+                print(f"{t}: cached, skipped")
+                continue
+            entry = cbs_cache.download(t, cache)
+            print(f"{t}: {entry.manifest.get('title')} (modified {entry.manifest.get('modified')}) -> {entry.folder}")
+    elif args.data_command == "status":
+        print(f"cache: {cache}")
+        for row in cbs_cache.status(cache, table_ids()):
+            if row["cached"]:
+                print(f"{row['table']:<10} cached {row['downloaded_utc']} ({row['age_days']} days old), "
+                      f"CBS modified {row['modified']}: {row['title']}")
+            else:
+                print(f"{row['table']:<10} not cached (blp data fetch {row['table']})")
+    elif args.data_command == "export":
+        manifest = cbs_cache.export_zip(cache, args.tables or table_ids(), Path(args.file))
+        print(f"Wrote {len(manifest['tables'])} tables to {args.file}")
+    else:
+        tables = cbs_cache.import_zip(Path(args.file), cache)
+        print(f"Imported and verified {len(tables)} tables into {cache}: {', '.join(tables)}")
+    return 0
 
 
 def cmd_run(args) -> int:
@@ -117,7 +160,7 @@ def cmd_table(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table}
+COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "data": cmd_data}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from blp.data.canonical import CanonicalData, InputFile
 from blp.errors import DataError
 from blp.paths import resolve_data_dir
 
-SOURCES = ("snapshot",)
+SOURCES = ("snapshot", "cbs")
 
 
 def load_data(source: str = "snapshot", data_dir: str | Path | None = None,
@@ -18,6 +19,14 @@ def load_data(source: str = "snapshot", data_dir: str | Path | None = None,
         from blp.data.csv_source import load_csv_dir
 
         return load_csv_dir(resolve_data_dir(data_dir), [Path(p) for p in activity_files or []])
+    if source == "cbs":
+        from blp.data.cbs_source import load_cbs
+
+        extra_dir = data_dir or os.environ.get("BLP_DATA_DIR")
+        data = load_cbs(data_dir=Path(extra_dir) if extra_dir else None)
+        if activity_files:
+            raise DataError("--activity files are only supported with --source snapshot for now.")
+        return data
     raise DataError(f"Unknown data source {source!r}.", f"use one of: {', '.join(SOURCES)}.")
 
 

@@ -37,6 +37,8 @@ def title(view: GemeenteView) -> None:
 
 def inputs(view: GemeenteView) -> None:
     table(inputs_frame(view), formats={"Rijen": 0})
+    if view.data.notes:
+        md("**Bij de bronnen:**\n" + "\n".join(f"- {n}" for n in view.data.notes))
     md("De volledige controlegetallen (sha256) staan in `manifest.json` bij deze run; met dezelfde bestanden "
        "en dezelfde kitversie komen er exact dezelfde cijfers uit.")
 

@@ -1,0 +1,164 @@
+"""A small OData v3 server on 127.0.0.1 that serves CBS-style tables, for testing the live path offline.
+
+The fixture tables are built from the real snapshot figures, laid out as CBS StatLine serves them:
+a service document per table, TableInfos, DataProperties, dimension tables with space-padded keys,
+CategoryGroups and a TypedDataSet paged with ``odata.nextLink``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+
+PAGE = 400
+MODIFIED = "2024-06-24T02:00:00"
+
+
+def _pad(key: str) -> str:
+    return f"{key:<10}"
+
+
+def _table(tid, title, dims, topics, rows):
+    """dims: [(Key, Type, Title, [(catkey, cattitle)])]; topics: [(Key, Title, Unit)]; rows: list of dicts."""
+    props, sets = [], {}
+    for i, (key, typ, t, cats) in enumerate(dims):
+        props.append({"odata.type": f"Cbs.OData.{'Dimension' if typ == 'Dimension' else typ}", "ID": i, "Position": i,
+                      "ParentID": None, "Type": typ, "Key": key, "Title": t, "Description": ""})
+        sets[key] = [{"Key": k, "Title": v, "Description": "", "CategoryGroupID": None} for k, v in cats]
+    for j, (key, t, unit) in enumerate(topics, start=len(dims)):
+        props.append({"odata.type": "Cbs.OData.Topic", "ID": j, "Position": j, "ParentID": None, "Type": "Topic",
+                      "Key": key, "Title": t, "Description": "", "Datatype": "Double", "Unit": unit, "Decimals": 0})
+    for i, r in enumerate(rows):
+        r["ID"] = i
+    sets.update({"TableInfos": [{"ID": 0, "Identifier": tid, "Title": title, "Modified": MODIFIED,
+                                 "ShortTitle": title[:40], "Language": "nl", "Catalog": "CBS", "Frequency": "Perjaar"}],
+                 "DataProperties": props, "CategoryGroups": [], "TypedDataSet": rows, "UntypedDataSet": rows})
+    return sets
+
+
+def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
+    reg = pd.read_csv(snapshot / "regions.csv", dtype=str)
+    va = pd.read_csv(snapshot / "value_added.csv", dtype={"region_code": str})
+    est = pd.read_csv(snapshot / "establishments.csv", dtype={"gemeente_code": str})
+    jobs = pd.read_csv(snapshot / "jobs_corop.csv", dtype={"corop_code": str})
+    ind = pd.read_csv(snapshot / "indicators.csv", dtype={"gemeente_code": str})
+    industries = pd.read_csv(snapshot / "industries.csv")
+    sbi = [(f"SBI{i:02d}" if c != "TOTAL" else "T001081",
+            f"{c} {l}" if c != "TOTAL" else "A-U Alle economische activiteiten")
+           for i, (c, l) in enumerate(zip(industries["industry_code"], industries["label_nl"]))]
+    sbi_key = {c: k for c, (k, _) in zip(industries["industry_code"], sbi)}
+    fixtures = {}
+
+    for year, tid in (("2020", "84721NED"), ("2024", "85755NED")):
+        r = reg[reg["year"] == year]
+        rows = [{"RegioS": _pad(x.gemeente_code), "Code_1": _pad(x.corop_code), "Naam_2": x.corop_name,
+                 "Code_3": _pad(x.provincie_code), "Naam_4": x.provincie_name} for x in r.itertuples()]
+        fixtures[tid] = _table(tid, f"Gebieden in Nederland {year}",
+                               [("RegioS", "GeoDimension", "Regio's", [(_pad(c), n) for c, n in zip(r.gemeente_code, r.gemeente_name)])],
+                               [("Code_1", "Code (COROP-gebied)", ""), ("Naam_2", "Naam (COROP-gebied)", ""),
+                                ("Code_3", "Code (Provincie)", ""), ("Naam_4", "Naam (Provincie)", "")], rows)
+
+    regions = [(_pad("LD99" if c == "EXTRA" else c), "Extra-Regio" if c == "EXTRA" else c) for c in va["region_code"].unique()]
+    rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad("LD99" if x.region_code == "EXTRA" else x.region_code),
+             "Perioden": f"{x.year}JJ00", "BrutoToegevoegdeWaardeBasisprijzen_3": float(x.value_meur),
+             "ProductieBasisprijzen_1": None} for x in va.itertuples()]
+    fixtures["84419NED"] = _table("84419NED", "Regionale rekeningen; productieproces naar bedrijfstak, regio",
+                                  [("BedrijfstakkenBranchesSBI2008", "Dimension", "Bedrijfstakken", sbi),
+                                   ("RegioS", "GeoDimension", "Regio's", regions),
+                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in va["year"].unique()])],
+                                  [("ProductieBasisprijzen_1", "Productie (basisprijzen)", "mln euro"),
+                                   ("BrutoToegevoegdeWaardeBasisprijzen_3", "Bruto toegevoegde waarde (basisprijzen)", "mln euro")], rows)
+
+    rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.gemeente_code),
+             "Perioden": f"{x.year}JJ00", "Vestigingen_1": float(x.establishments)} for x in est.itertuples()]
+    fixtures["81575NED"] = _table("81575NED", "Vestigingen van bedrijven; bedrijfstak, gemeente",
+                                  [("BedrijfstakkenBranchesSBI2008", "Dimension", "Bedrijfstakken", sbi),
+                                   ("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in est["gemeente_code"].unique()]),
+                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in est["year"].unique()])],
+                                  [("Vestigingen_1", "Vestigingen", "aantal")], rows)
+
+    rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.corop_code),
+             "Perioden": f"{x.year}JJ00", "Banen_1": None if pd.isna(x.jobs) else float(x.jobs) / 1000} for x in jobs.itertuples()]
+    fixtures["83582NED"] = _table("83582NED", "Banen van werknemers in december; economische activiteit (SBI2008), regio",
+                                  [("BedrijfstakkenBranchesSBI2008", "Dimension", "Bedrijfstakken", sbi),
+                                   ("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in jobs["corop_code"].unique()]),
+                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in jobs["year"].unique()])],
+                                  [("Banen_1", "Banen van werknemers", "x 1 000")], rows)
+
+    pop = ind[ind["indicator"] == "population"]
+    rows = [{"RegioS": _pad(x.gemeente_code), "Perioden": f"{x.year}JJ00", "TotaleBevolking_1": float(x.value),
+             "Mannen_2": None} for x in pop.itertuples()]
+    fixtures["70072ned"] = _table("70072ned", "Regionale kerncijfers Nederland",
+                                  [("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in pop["gemeente_code"].unique()]),
+                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in pop["year"].unique()])],
+                                  [("TotaleBevolking_1", "Totale bevolking", "aantal"), ("Mannen_2", "Mannen", "aantal")], rows)
+    return fixtures
+
+
+class CbsServer:
+    """Serve ``fixtures`` on 127.0.0.1; count requests; inject faults."""
+
+    def __init__(self, fixtures: dict):
+        self.fixtures = fixtures
+        self.requests = 0
+        self.reset_pages: dict[tuple[str, int], int] = {}  # (table, skip) -> how many times to reset
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.requests += 1
+                url = urlparse(self.path)
+                parts = [p for p in url.path.split("/") if p]
+                if len(parts) < 3 or parts[:2] != ["ODataFeed", "odata"] or parts[2] not in server.fixtures:
+                    return self._send(404, {"odata.error": {"message": {"value": "Not found"}}})
+                tid, sets = parts[2], server.fixtures[parts[2]]
+                base = f"http://{self.headers['Host']}/ODataFeed/odata/{tid}"
+                if len(parts) == 3:
+                    return self._send(200, {"odata.metadata": f"{base}/$metadata",
+                                            "value": [{"name": n, "url": f"{base}/{n}"} for n in sets]})
+                name = parts[3]
+                if name not in sets:
+                    return self._send(404, {})
+                skip = int(parse_qs(url.query).get("$skip", ["0"])[0])
+                left = server.reset_pages.get((tid, skip), 0)
+                if left:
+                    server.reset_pages[(tid, skip)] = left - 1
+                    self.connection.shutdown(socket.SHUT_RDWR)  # connection reset mid-table
+                    return
+                rows = sets[name]
+                body = {"odata.metadata": f"{base}/$metadata#{name}", "value": rows[skip: skip + PAGE]}
+                if name.endswith("DataSet") and skip + PAGE < len(rows):
+                    body["odata.nextLink"] = f"{base}/{name}?$format=json&$skip={skip + PAGE}"
+                self._send(200, body)
+
+            def _send(self, code, body):
+                data = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __exit__(self, *exc):
+        self.stop()
