@@ -45,9 +45,13 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
             f"{old} no longer exists on the boundaries of {boundary_year}: it became part of {', '.join(parts)}.",
             f"run the gemeente it became, e.g. `blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
         )
-    close = difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)
+    close = [by_name[c] for c in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)]
+    if not close and len(code) == 6 and code.startswith("GM") and code[2:].isdigit():
+        number = int(code[2:])
+        nearest = sorted(valid, key=lambda c: abs(int(c[2:]) - number))[:3]
+        close = [c for c in nearest if abs(int(c[2:]) - number) <= 10]
     if close:
-        hint = "did you mean " + ", ".join(f"{by_name[c]} {valid[by_name[c]]}" for c in close) + "?"
+        hint = "did you mean " + ", ".join(f"{c} {valid[c]}" for c in close) + "?"
     else:
         hint = "see `blp gemeenten` for the valid codes and names."
     raise GemeenteError(f"{text!r} is not a gemeente of {boundary_year}.", hint)

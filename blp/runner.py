@@ -114,18 +114,13 @@ def select_gemeenten(req: RunRequest, data, boundary_year: int) -> list[str]:
     codes: list[str] = []
     if req.all:
         codes += sorted(regions["gemeente_code"])
-    for corop in req.corop:
-        found = regions.loc[regions["corop_code"] == corop.upper(), "gemeente_code"]
-        if found.empty:
-            raise BlpError(f"{corop!r} is not a COROP code of {boundary_year}.",
-                           f"use one of {', '.join(sorted(regions['corop_code'].unique()))}.")
-        codes += sorted(found)
-    for pv in req.provincie:
-        found = regions.loc[regions["provincie_code"] == pv.upper(), "gemeente_code"]
-        if found.empty:
-            raise BlpError(f"{pv!r} is not a provincie code of {boundary_year}.",
-                           f"use one of {', '.join(sorted(regions['provincie_code'].unique()))}.")
-        codes += sorted(found)
+    for column, label, wanted in (("corop_code", "COROP", req.corop), ("provincie_code", "provincie", req.provincie)):
+        for value in wanted:
+            found = regions.loc[regions[column] == value.upper(), "gemeente_code"]
+            if found.empty:
+                raise BlpError(f"{value!r} is not a {label} code of {boundary_year}.",
+                               f"use one of {', '.join(sorted(regions[column].unique()))}.")
+            codes += sorted(found)
     for g in ([req.gemeente] if req.gemeente else []) + list(req.gemeenten):
         codes.append(resolve_gemeente(data, g, boundary_year))
     if not codes:
