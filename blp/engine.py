@@ -25,6 +25,11 @@ RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_')
               "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open')]:\n    del globals()[_name]")
 
 
+# What every report notebook imports; loading it while the parent computes saves most of a kernel's start.
+WARMUP_CODE = ("import blp.context, blp.pages.dataverzameling, blp.pages.berekening, blp.pages.brede_welvaart, "
+               "blp.pages.beleid\n%matplotlib inline")
+
+
 class NotebookFailed(Exception):
     """A cell raised; the partly executed notebook was written to ``output``."""
 
@@ -49,6 +54,20 @@ class KernelSession:
             self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
                                          ip=str(Path(self._ipc_dir) / "k"))
         return self.km
+
+    def start(self, warmup: str | None = WARMUP_CODE) -> None:
+        """Start the kernel now and let it import the kit, without waiting: the caller can do other
+        work (load data, compute) while the kernel gets ready. The first notebook waits in line."""
+        from jupyter_core.utils import run_sync
+
+        km = self._manager()
+        if km.has_kernel:
+            return
+        run_sync(km.start_kernel)(cwd=self.cwd)
+        self.kc = km.client()
+        self.kc.start_channels()
+        if warmup:
+            self.kc.execute(warmup, silent=True, store_history=False)
 
     def run(self, source: Path, output: Path, parameters: dict) -> None:
         """Execute ``source`` with ``parameters``; write the executed notebook to ``output``."""

@@ -311,9 +311,10 @@ class Progress:
             print(file=self.stream)
 
 
-def _worker_loop(jobs, results) -> None:
-    """A worker process: run jobs from the queue until a None arrives, then close the kernel."""
+def _worker_loop(jobs, results, cwd: str) -> None:
+    """A worker process: start its kernel at once, run jobs from the queue until a None arrives, close."""
     try:
+        _session(cwd).start()
         while (job := jobs.get()) is not None:
             results.put(("start", job.code, None))
             results.put(("result", job.code, run_job(job)))
@@ -321,17 +322,31 @@ def _worker_loop(jobs, results) -> None:
         _close_session()
 
 
-def _run_parallel(jobs: list[Job], workers: int, progress: "Progress") -> list[JobResult]:
-    """Fan jobs out over ``workers`` processes; a crashed worker fails only the job it was on."""
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    job_q, result_q = ctx.Queue(), ctx.Queue()
+class WorkerPool:
+    """Worker processes that start their kernels right away, before the jobs are known."""
+
+    def __init__(self, workers: int, cwd: str):
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.job_q, self.result_q = ctx.Queue(), ctx.Queue()
+        self.procs = [ctx.Process(target=_worker_loop, args=(self.job_q, self.result_q, cwd), daemon=True)
+                      for _ in range(workers)]
+        for p in self.procs:
+            p.start()
+
+    def close(self) -> None:
+        for _ in self.procs:
+            self.job_q.put(None)
+        for p in self.procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+
+
+def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> list[JobResult]:
+    """Fan jobs out over the pool's processes; a crashed worker fails only the job it was on."""
+    job_q, result_q, procs = pool.job_q, pool.result_q, pool.procs
     for job in jobs:
         job_q.put(job)
-    procs = [ctx.Process(target=_worker_loop, args=(job_q, result_q), daemon=True) for _ in range(workers)]
-    for _ in procs:
-        job_q.put(None)
-    for p in procs:
-        p.start()
     by_code = {j.code: j for j in jobs}
     running: set[str] = set()
     results: list[JobResult] = []
@@ -354,8 +369,6 @@ def _run_parallel(jobs: list[Job], workers: int, progress: "Progress") -> list[J
             running.discard(code)
             results.append(payload)
             progress.update(payload)
-    for p in procs:
-        p.join(timeout=30)
     return results
 
 
@@ -365,6 +378,25 @@ def default_workers() -> int:
 
 def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
+    workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
+    wanted = req.workers or default_workers()
+    if not (req.all or req.corop or req.provincie):  # an explicit list: no more workers than gemeenten
+        wanted = min(wanted, max(1, len(([req.gemeente] if req.gemeente else []) + list(req.gemeenten))))
+    pool = None
+    try:
+        if wanted <= 1:
+            _session(str(workdir)).start()  # the kernel gets ready while the data loads
+        else:
+            pool = WorkerPool(wanted, str(workdir))
+        return _run_batch(req, workdir, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+        _close_session()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> BatchResult:
     data = load_data(req.source, req.data_dir, req.activity_files)
     base = load_params(params_file=req.params_file) if req.params_file else load_params()
     boundary_year = resolve_choices(data, base).boundary_year
@@ -372,65 +404,56 @@ def run_batch(req: RunRequest) -> BatchResult:
     names = data.regions_of(boundary_year).set_index("gemeente_code")["gemeente_name"]
     params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
 
-    workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
     code_digest = _code_digest()
-    try:
-        contexts: list[tuple[NationalContext, Path]] = []
-        jobs: list[Job] = []
-        skipped: list[JobResult] = []
-        for code in codes:
-            params = params_by_code[code]
-            match = next(((ctx, path) for ctx, path in contexts if ctx.fits(params)), None)
-            if match is None:
-                ctx = compute_national(data, params)
-                path = workdir / f"context-{len(contexts)}.pkl"
-                ctx.save(path)
-                write_national_tables(ctx, path.with_suffix(".tables"))
-                match = (ctx, path)
-                contexts.append(match)
-            ctx, path = match
-            fp = fingerprint(params, ctx, code_digest, data.source)
-            if req.resume:
-                existing = complete_run_with(Path(req.outputs_dir) / code, fp)
-                if existing is not None:
-                    skipped.append(JobResult(code, names[code], "skipped", str(existing)))
-                    continue
-            jobs.append(Job(code, names[code], params, str(path), fp,
-                            {"gemeente": code, "data_dir": str(req.data_dir) if req.data_dir else None,
-                             "params_file": req.params_file, "source": req.source, "context_file": str(path),
-                             "activity_files": list(req.activity_files)},
-                            str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR)))
+    contexts: list[tuple[NationalContext, Path]] = []
+    jobs: list[Job] = []
+    skipped: list[JobResult] = []
+    for code in codes:
+        params = params_by_code[code]
+        match = next(((ctx, path) for ctx, path in contexts if ctx.fits(params)), None)
+        if match is None:
+            ctx = compute_national(data, params)
+            path = workdir / f"context-{len(contexts)}.pkl"
+            ctx.save(path)
+            write_national_tables(ctx, path.with_suffix(".tables"))
+            match = (ctx, path)
+            contexts.append(match)
+        ctx, path = match
+        fp = fingerprint(params, ctx, code_digest, data.source)
+        if req.resume:
+            existing = complete_run_with(Path(req.outputs_dir) / code, fp)
+            if existing is not None:
+                skipped.append(JobResult(code, names[code], "skipped", str(existing)))
+                continue
+        jobs.append(Job(code, names[code], params, str(path), fp,
+                        {"gemeente": code, "data_dir": str(req.data_dir) if req.data_dir else None,
+                         "params_file": req.params_file, "source": req.source, "context_file": str(path),
+                         "activity_files": list(req.activity_files)},
+                        str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR)))
 
-        progress = Progress(len(codes), req.progress)
-        for r in skipped:
-            progress.update(r)
-        results = list(skipped)
-        workers = max(1, min(req.workers or default_workers(), len(jobs) or 1))
-        if workers == 1:
-            try:
-                for job in jobs:
-                    results.append(run_job(job))
-                    progress.update(results[-1])
-            finally:
-                _close_session()
-        else:
-            results += _run_parallel(jobs, workers, progress)
-        progress.close()
-        order = {c: i for i, c in enumerate(codes)}
-        results.sort(key=lambda r: order[r.code])
-        from blp.overview import write_overview
+    progress = Progress(len(codes), req.progress)
+    for r in skipped:
+        progress.update(r)
+    results = list(skipped)
+    if pool is None:
+        for job in jobs:
+            results.append(run_job(job))
+            progress.update(results[-1])
+    else:
+        results += _run_parallel(jobs, pool, progress)
+    progress.close()
+    order = {c: i for i, c in enumerate(codes)}
+    results.sort(key=lambda r: order[r.code])
+    from blp.overview import write_overview
 
-        overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None)
-        return BatchResult(results, overview)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None)
+    return BatchResult(results, overview)
 
 
 def run_gemeente(req: RunRequest) -> Path:
     """Run one gemeente; return its completed run folder or raise RunError with the failed folder."""
     if req.gemeente is None:
         raise BlpError("No gemeente given.")
-    req.workers = 1
     result = run_batch(req).results[0]
     if result.status == "failed":
         raise RunError(result.error or "the run failed", f"see {result.folder} (error notebook and ERROR.txt).")

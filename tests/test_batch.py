@@ -3,9 +3,7 @@
 import io
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
-import pytest
 
 from blp.cli import main
 from blp.paths import PARAMS_DIR

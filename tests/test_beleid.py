@@ -1,6 +1,5 @@
 """Beleidsvertaling: IO tables, multipliers (hand cases), FLQ, economic base, LM3, scenarios, levers."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

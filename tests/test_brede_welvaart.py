@@ -1,7 +1,6 @@
 """Brede welvaart: registry, indicator values, CBS-style scoring and the expected-vs-measured model."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 
@@ -9,7 +8,7 @@ from blp.errors import ParamsError
 from blp.params import load_params
 from blp.welvaart.expected import build_design, expected_vs_measured, fit_expected
 from blp.welvaart.registry import THEMES, check_focus, load_registry
-from blp.welvaart.scoring import BOTTOM, MISSING, NO_JUDGEMENT, TOP, band, percentile_of, position_table
+from blp.welvaart.scoring import BOTTOM, MISSING, NO_JUDGEMENT, TOP, band, position_table
 from blp.welvaart.values import build_panel, indicator_values
 
 

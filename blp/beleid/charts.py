@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins

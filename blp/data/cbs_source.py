@@ -167,7 +167,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         t = tables[tid]
         df = _measure(t, cat["value_added"], industry=True)
         names = _region_names(t)
-        level = df["region"].map(lambda r: "land" if r.startswith("NL") else "provincie" if r.startswith("PV")
+        level = df["region"].map(lambda r, names=names: "land" if r.startswith("NL") else "provincie" if r.startswith("PV")
                                  else "corop" if r.startswith("CR") and r != "CR99" else
                                  "extra" if "extra" in names.get(r, "").lower() else None)
         df = df.assign(region_level=level, region_code=df["region"].where(level != "extra", "EXTRA"))
