@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullLocator
 import numpy as np
 import pandas as pd
 
@@ -29,8 +30,9 @@ def _histogram(values: pd.Series) -> str:
     v = values.dropna() / 1000
     ax.hist(v, bins=np.geomspace(v.min(), v.max(), 40), color=GEMEENTE_COLOR, alpha=0.85)
     ax.set_xscale("log")
-    ticks = [t for t in (10, 20, 30, 50, 100, 200) if v.min() <= t <= v.max() * 1.05]
+    ticks = [t for t in (10, 20, 30, 40, 50, 70, 100, 150, 200) if v.min() <= t <= v.max() * 1.05]
     ax.set_xticks(ticks, [num(t) for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("BLP per inwoner (× 1.000 euro, logaritmische schaal)")
     ax.set_ylabel("aantal gemeenten")
     ax.spines[["top", "right"]].set_visible(False)
@@ -71,7 +73,7 @@ def render(national: NationalContext, table: pd.DataFrame) -> str:
     esc = html.escape
     c = national.choices
     va_years = national.data.value_added_years()
-    growth_note = ("Groei: niet beschikbaar, want de regionale toegevoegde waarde in deze gegevens beslaat alleen "
+    growth_note = ("Groei (–): niet beschikbaar, want de regionale toegevoegde waarde in deze gegevens beslaat alleen "
                    f"{va_years[0]}." if len(va_years) < 2 else "")
     rows = []
     for r in table.sort_values("blp_meur", ascending=False).itertuples():
@@ -83,7 +85,7 @@ def render(national: NationalContext, table: pd.DataFrame) -> str:
             f'<td data-v="{esc(r.provincie_name)}">{esc(r.provincie_name)}</td>'
             f'<td class="n" data-v="{r.blp_meur:.6f}">{num(r.blp_meur, 0)}</td>'
             f'<td class="n" data-v="{r.blp_per_inhabitant_eur:.2f}">{num(r.blp_per_inhabitant_eur, 0)}</td>'
-            f'<td class="n" data-v="">niet beschikbaar</td>'
+            f'<td class="n" data-v="">–</td>'
             f'<td data-v="{1 if r.report else 0}">{link}</td></tr>')
     total = table["blp_meur"].sum()
     per_inh = total * 1e6 / table["population"].sum()
