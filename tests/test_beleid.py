@@ -179,3 +179,18 @@ def test_policy_params_are_validated(tmp_path, yaml_text, match):
     (tmp_path / "default.yaml").write_text(yaml_text)
     with pytest.raises(ParamsError, match=match):
         load_params(params_dir=tmp_path)
+
+
+def test_own_io_table_csv_gives_the_same_multipliers(teaching, tmp_path):
+    """The documented CSV format (docs/io-table-format.md) read back equals the table it was written from."""
+    from blp.beleid.io_table import read_io_csv
+
+    df = teaching.flows.copy()
+    for row, series in (("imports", teaching.imported_inputs), ("value_added", teaching.value_added),
+                        ("output", teaching.output)):
+        df.loc[row] = series
+    path = tmp_path / "own.csv"
+    df.to_csv(path)
+    own = read_io_csv(path)
+    assert np.allclose(output_multipliers(own.coefficients()), output_multipliers(teaching.coefficients()))
+    assert np.allclose(own.other_inputs, teaching.other_inputs)

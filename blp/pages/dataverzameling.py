@@ -21,12 +21,29 @@ TABLE_NL = {
 }
 
 
+def _years_text(years) -> str:
+    years = sorted({int(y) for y in years})
+    return ", ".join(map(str, years)) if len(years) <= 4 else f"{years[0]}–{years[-1]}"
+
+
+def table_years(view: GemeenteView) -> dict[str, str]:
+    """The years each canonical table covers, as read."""
+    d = view.data
+    return {"regions": _years_text(d.regions["year"]), "value_added": _years_text(d.value_added["year"]),
+            "establishments": _years_text(d.activity.loc[d.activity["measure"] == "establishments", "year"]),
+            "regional_jobs": _years_text(d.regional_jobs["year"]), "indicators": _years_text(d.indicators["year"]),
+            "boundary_changes": (_years_text(d.boundary_changes["from_year"]) + " → "
+                                 + _years_text(d.boundary_changes["to_year"])) if len(d.boundary_changes) else "",
+            "industries": ""}
+
+
 def inputs_frame(view: GemeenteView) -> pd.DataFrame:
-    """One row per input file: what it is, its source, size and checksum."""
+    """One row per input file: what it is, its source, years, size and checksum."""
+    years = table_years(view)
     rows = []
     for f in view.data.inputs:
-        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": f.source, "Rijen": f.rows,
-                     "Bestand": f.path.rsplit("/", 1)[-1], "sha256 (begin)": f.sha256[:16]})
+        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": f.source, "Jaren": years.get(f.table, ""),
+                     "Rijen": f.rows, "Bestand": f.path.rsplit("/", 1)[-1], "sha256 (begin)": f.sha256[:16]})
     return pd.DataFrame(rows)
 
 
