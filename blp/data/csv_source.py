@@ -90,7 +90,7 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> Ca
     if "suppressed" in jobs.columns:
         n_suppressed = int(jobs["suppressed"].astype(str).str.lower().eq("true").sum())
         if n_suppressed:
-            notes.append(f"jobs_corop.csv: {n_suppressed} cells suppressed by CBS (kept empty).")
+            notes.append(f"jobs_corop.csv: {n_suppressed} cellen door het CBS onderdrukt (leeg gelaten, niet ingevuld).")
 
     return CanonicalData(
         regions=frames["regions"],
