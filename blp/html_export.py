@@ -10,7 +10,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-HIDDEN_TAGS = {"parameters", "injected-parameters", "injected-reset"}
+from blp.engine import RESET_TAG
+
+HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
 
 
 @lru_cache(maxsize=1)

@@ -17,11 +17,16 @@ from blp.context import NationalContext
 from blp.fmt import eur, meur, num
 
 
-def latest_complete_run(folder: Path) -> Path | None:
+def complete_runs(folder: Path) -> list[Path]:
+    """A gemeente's complete run folders (not partial, not failed), oldest first."""
     if not folder.is_dir():
-        return None
-    runs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                   and not p.name.endswith(".failed") and (p / "manifest.json").exists())
+
+
+def latest_complete_run(folder: Path) -> Path | None:
+    runs = complete_runs(folder)
     return runs[-1] if runs else None
 
 

@@ -89,17 +89,12 @@ class JobResult:
     status: str              # done | failed | skipped
     folder: str | None = None
     error: str | None = None
-    seconds: float = 0.0
 
 
 @dataclass
 class BatchResult:
     results: list[JobResult]
     overview: Path | None = None
-
-    @property
-    def failed(self) -> list[JobResult]:
-        return [r for r in self.results if r.status == "failed"]
 
 
 def new_run_id() -> str:
@@ -152,13 +147,11 @@ def fingerprint(params: Params, national: NationalContext, code_digest: str, sou
 
 def complete_run_with(folder: Path, fp: str) -> Path | None:
     """The newest complete run of a gemeente with fingerprint ``fp``, if any."""
-    if not folder.is_dir():
-        return None
-    for run in sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
-                       and not p.name.endswith(".failed")), reverse=True):
-        manifest = run / "manifest.json"
+    from blp.overview import complete_runs
+
+    for run in reversed(complete_runs(folder)):
         try:
-            if json.loads(manifest.read_text()).get("fingerprint") == fp and (run / "index.html").exists():
+            if json.loads((run / "manifest.json").read_text()).get("fingerprint") == fp and (run / "index.html").exists():
                 return run
         except (OSError, json.JSONDecodeError):
             continue
@@ -214,7 +207,6 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     """The result tables of a run as CSV: the batch's national tables (copied) and the gemeente's own."""
     folder.mkdir(parents=True, exist_ok=True)
     if national_folder is None or not (national_folder / NATIONAL_TABLES[0]).exists():
-        national_folder = folder
         write_national_tables(view.national, folder)
     else:
         for name in NATIONAL_TABLES:
@@ -227,7 +219,7 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
 
 def run_job(job: Job) -> JobResult:
     """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure."""
-    started, t0 = utc_now(), time.perf_counter()
+    started = utc_now()
     national = NationalContext.load(Path(job.context_file))
     view = GemeenteView(national, job.code, job.params)
     root = Path(job.outputs_dir) / job.code
@@ -268,13 +260,12 @@ def run_job(job: Job) -> JobResult:
         write_manifest(add_outputs(manifest, partial), partial / "manifest.json")
         final = root / run_id
         os.rename(partial, final)
-        return JobResult(job.code, view.name, "done", str(final), seconds=time.perf_counter() - t0)
+        return JobResult(job.code, view.name, "done", str(final))
     except Exception as exc:  # isolate the failure: keep what was written, report, go on
         failed = root / f"{run_id}.failed"
         os.rename(partial, failed)
         (failed / "ERROR.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
-        return JobResult(job.code, view.name, "failed", str(failed), error=str(exc).splitlines()[0],
-                         seconds=time.perf_counter() - t0)
+        return JobResult(job.code, view.name, "failed", str(failed), error=str(exc).splitlines()[0])
 
 
 # --- batches ------------------------------------------------------------------------------------

@@ -195,6 +195,16 @@ class ScenarioResult:
     by_group: pd.DataFrame   # group, direct_meur, local_meur, corop_meur, nl_meur at the horizon
 
 
+def zero_path(base_meur: float, growth: float, start_year: int, horizon: int) -> pd.DataFrame:
+    """The 0-scenario per year: the base BLP grown at ``growth``, no extra activity."""
+    years = np.arange(start_year, start_year + horizon + 1)
+    path = pd.DataFrame({"year": years, "baseline_meur": base_meur * (1 + growth) ** (years - start_year)})
+    for col in ("direct_meur", "local_meur", "corop_meur", "nl_meur", "extra_jobs_direct", "extra_jobs_indirect"):
+        path[col] = 0.0
+    path["scenario_meur"] = path["baseline_meur"]
+    return path
+
+
 def run_scenario(scenario: Scenario, beleid: BeleidParams, result: BlpResult, gemeente: str, base_meur: float,
                  growth: float, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
                  start_year: int, horizon: int, avg_va_per_job: float) -> ScenarioResult:
@@ -209,9 +219,8 @@ def run_scenario(scenario: Scenario, beleid: BeleidParams, result: BlpResult, ge
     direct["nl_eur"] = direct["direct_eur"] * direct["group"].map(m_n).fillna(1.0)
     per_year = direct.groupby("year")[["direct_eur", "local_eur", "corop_eur", "nl_eur"]].sum() / 1e6
     jobs = direct[direct["unit"] == "jobs"].groupby("year")["extra_activity"].sum()
-    years = np.arange(start_year, start_year + horizon + 1)
-    path = pd.DataFrame({"year": years})
-    path["baseline_meur"] = base_meur * (1 + growth) ** (years - start_year)
+    path = zero_path(base_meur, growth, start_year, horizon)
+    years = path["year"].to_numpy()
     for col in ("direct", "local", "corop", "nl"):
         path[f"{col}_meur"] = per_year[f"{col}_eur"].reindex(years).fillna(0).to_numpy()
     path["scenario_meur"] = path["baseline_meur"] + path["local_meur"]

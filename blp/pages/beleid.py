@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from blp.beleid import charts
 from blp.beleid.lm3 import LM3Result, lm3
 from blp.beleid.policy import (GemeenteMultipliers, ScenarioResult, baseline_growth, check_goals,
                                economic_base_for, gemeente_multipliers, levers, run_scenario, va_per_establishment,
-                               va_per_job)
+                               va_per_job, zero_path)
 from blp.context import GemeenteView
 from blp.fmt import eur, meur, num, pct
 from blp.report import md, show, table
@@ -57,12 +56,7 @@ def policy_view(view: GemeenteView) -> PolicyView:
     h = view.headline
     results = [run_scenario(s, b, r, view.gemeente, h["blp_meur"], growth, per_job["va_per_job_eur"], per_est, mult,
                             start, horizon, avg) for s in b.scenarios]
-    years = np.arange(start, start + horizon + 1)
-    zero = pd.DataFrame({"year": years, "baseline_meur": h["blp_meur"] * (1 + growth) ** (years - start)})
-    for col in ("direct_meur", "local_meur", "corop_meur", "nl_meur", "extra_jobs_direct", "extra_jobs_indirect"):
-        zero[col] = 0.0
-    zero["scenario_meur"] = zero["baseline_meur"]
-    paths = {"0-scenario": zero, **{s.name: s.path for s in results}}
+    paths = {"0-scenario": zero_path(h["blp_meur"], growth, start, horizon), **{s.name: s.path for s in results}}
     lm = b.lm3
     lm_result = (lm3(lm.round1_eur, [(c.category, c.share, c.local_share) for c in lm.spending], lm.round2_local_share)
                  if lm.round1_eur > 0 and lm.spending else None)
