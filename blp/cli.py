@@ -92,13 +92,22 @@ def cmd_data(args) -> int:
 
 def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
-    from blp.runner import RunRequest, run_batch
+    from blp.request import RunRequest, planned_workers
 
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
                      workers=args.workers, resume=args.resume, progress=not args.no_progress)
-    batch = run_batch(req)
+    from blp.engine import close_shared_session, shared_session
+
+    try:
+        if planned_workers(req) == 1:  # start the kernel first: it imports the kit while this process loads the rest
+            shared_session().start()
+        from blp.runner import run_batch
+
+        batch = run_batch(req)
+    finally:
+        close_shared_session()
     for r in batch.results:
         if r.status == "done":
             print(f"{r.code} {r.name}: report ready: {Path(r.folder) / 'index.html'}")

@@ -18,7 +18,6 @@ from blp.peers import peer_group, urbanity
 from blp.quality import Check, run_checks
 from blp.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.beleid.policy import NationalIO, load_national_io
-from blp.welvaart.expected import fit_expected
 from blp.welvaart.registry import load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
@@ -35,9 +34,21 @@ class NationalContext:
     urbanity: pd.Series
     indicators: IndicatorPanel
     io: NationalIO
-    expected: object = None      # blp.welvaart.expected.ExpectedModel, fitted once
     io_params: object = None
     checks: list[Check] = field(default_factory=list)
+    _expected: object = field(default=None, repr=False)
+
+    @property
+    def expected(self):
+        """The expected-BLP model (``blp.welvaart.expected.ExpectedModel``), fitted on first use and kept.
+
+        Only the brede-welvaart report needs it, so the process that runs that report fits it: the
+        runner itself then never imports statsmodels (seconds on every run's critical path)."""
+        if self._expected is None:
+            from blp.welvaart.expected import fit_expected
+
+            self._expected = fit_expected(self.data, self.result)
+        return self._expected
 
     def fits(self, params: Params) -> bool:
         """True if this context was computed with the choices ``params`` lead to."""
@@ -46,14 +57,18 @@ class NationalContext:
                 and params.beleid.io == self.io_params)
 
     def save(self, path: Path) -> None:
+        """Write the context for other processes; this process keeps using the object itself."""
+        path = Path(path)
         with open(path, "wb") as fh:
             pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        _LOADED.clear()
+        _LOADED[_cache_key(path)] = self
 
     @staticmethod
     def load(path: Path) -> "NationalContext":
         """Load a saved context; kept in memory per process, so notebooks in one kernel load it once."""
         path = Path(path)
-        key = (str(path.resolve()), path.stat().st_mtime_ns)
+        key = _cache_key(path)
         if key not in _LOADED:
             with open(path, "rb") as fh:
                 _LOADED.clear()
@@ -62,6 +77,10 @@ class NationalContext:
 
 
 _LOADED: dict[tuple[str, int], "NationalContext"] = {}
+
+
+def _cache_key(path: Path) -> tuple[str, int]:
+    return str(path.resolve()), path.stat().st_mtime_ns
 
 
 def compute_national(data: CanonicalData, params: Params) -> NationalContext:
@@ -77,7 +96,6 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         urbanity=urbanity(data, choices.boundary_year),
         indicators=build_panel(data, result, load_registry()),
         io=load_national_io(data, params.beleid.io, result.concordance.group_sections),
-        expected=fit_expected(data, result),
         io_params=params.beleid.io,
         checks=run_checks(data, result),
     )
@@ -141,8 +159,11 @@ def load_context(gemeente: str, data_dir: str | None = None, params_file: str | 
         data = national.data
     else:
         data = load_data(source, data_dir, activity_files)
-    base = load_params(params_file=params_file) if params_file else load_params()
-    boundary_year = resolve_choices(data, base).boundary_year
+    if national is not None:  # the runner's context: its boundaries are the run's
+        boundary_year = national.choices.boundary_year
+    else:
+        base = load_params(params_file=params_file) if params_file else load_params()
+        boundary_year = resolve_choices(data, base).boundary_year
     code = resolve_gemeente(data, gemeente, boundary_year)
     params = load_params(code, params_file=params_file)
     if national is None or not national.fits(params):

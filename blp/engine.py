@@ -5,6 +5,9 @@ Starting a kernel and importing the kit costs more than running a report noteboo
 (``%reset -f``) before each one. Parameters are injected exactly as papermill does (an
 ``injected-parameters`` cell after the ``parameters`` cell). The kernel talks over IPC sockets in
 a private folder, which avoids TCP port races between parallel workers.
+
+Starting a kernel needs only ``jupyter_client``; the notebook libraries (nbformat, nbclient,
+papermill) are imported when the first notebook runs, so a run can start its kernel first thing.
 """
 
 from __future__ import annotations
@@ -13,11 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, DeadKernelError
-from papermill.parameterize import parameterize_notebook
 
 RESET_TAG = "injected-reset"
 # Clear what an earlier notebook left in the namespace (cheaper than %reset, which also collects garbage).
@@ -71,6 +70,11 @@ class KernelSession:
 
     def run(self, source: Path, output: Path, parameters: dict) -> None:
         """Execute ``source`` with ``parameters``; write the executed notebook to ``output``."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+        from papermill.parameterize import parameterize_notebook
+
         nb = nbformat.read(source, as_version=4)
         for cell in nb.cells:
             cell.metadata.setdefault("tags", [])
@@ -120,7 +124,26 @@ class KernelSession:
         self.close()
 
 
-def _short(exc: CellExecutionError) -> str:
+_SHARED: KernelSession | None = None
+
+
+def shared_session() -> KernelSession:
+    """This process's kernel session, created on first use (in the current directory, so relative
+    paths in notebook parameters mean what they meant on the command line)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = KernelSession()
+    return _SHARED
+
+
+def close_shared_session() -> None:
+    global _SHARED
+    if _SHARED is not None:
+        _SHARED.close()
+        _SHARED = None
+
+
+def _short(exc) -> str:
     """'DataError: the problem. Fix: ...' from the kernel's exception."""
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
@@ -131,6 +154,8 @@ def _short(exc: CellExecutionError) -> str:
 
 def _mark_failure(nb, index: int | None, message: str) -> None:
     """A visible banner at the top of a failed notebook, as papermill does."""
+    import nbformat
+
     where = f"in cel {index}" if index is not None else ""
     banner = nbformat.v4.new_markdown_cell(
         f"<span style='color:#c0392b; font-size:1.3em'>**Uitvoering mislukt {where}.**</span> "

@@ -6,34 +6,35 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-from traitlets.config import Config
-
 from blp.engine import RESET_TAG
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
 
 
 @lru_cache(maxsize=1)
-def _exporter() -> HTMLExporter:
-    """One configured exporter per process (building one loads all templates)."""
+def exporter():
+    """One configured exporter per process. Building it loads nbconvert and all templates (about half
+    a second), so a run builds it in the background while its kernel starts."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
-    exporter = HTMLExporter(config=config, template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
+    html_exporter = HTMLExporter(config=config, template_name="lab")
+    html_exporter.exclude_input = True
+    html_exporter.exclude_input_prompt = True
+    html_exporter.exclude_output_prompt = True
+    return html_exporter
 
 
 def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     """Write ``nb_path`` as a code-free HTML report to ``html_path``."""
-    exporter = _exporter()
+    import nbformat
+
     nb = nbformat.read(nb_path, as_version=4)
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter().from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)
     html_path.write_text(body, encoding="utf-8")
 

@@ -7,12 +7,10 @@ import html
 import io
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from matplotlib.ticker import NullLocator
 import numpy as np
 import pandas as pd
 
-from blp.charts import GEMEENTE_COLOR
 from blp.context import NationalContext
 from blp.fmt import eur, meur, num
 
@@ -30,8 +28,18 @@ def latest_complete_run(folder: Path) -> Path | None:
     return runs[-1] if runs else None
 
 
-def _histogram(values: pd.Series) -> str:
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+def histogram_png(national: NationalContext) -> str:
+    """The distribution of BLP per inhabitant over all gemeenten, as base64 PNG.
+
+    Drawn with matplotlib's object API (no pyplot state), so a run can draw it on a background
+    thread while its notebooks execute."""
+    from matplotlib.figure import Figure
+
+    from blp.charts import GEMEENTE_COLOR
+
+    values = national.result.national["blp_per_inhabitant_eur"]
+    fig = Figure(figsize=(8, 3.2))
+    ax = fig.subplots()
     v = values.dropna() / 1000
     ax.hist(v, bins=np.geomspace(v.min(), v.max(), 40), color=GEMEENTE_COLOR, alpha=0.85)
     ax.set_xscale("log")
@@ -44,7 +52,6 @@ def _histogram(values: pd.Series) -> str:
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.18, top=0.95)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode()
 
 
@@ -74,7 +81,7 @@ document.querySelectorAll('th').forEach((th, col) => th.addEventListener('click'
 """
 
 
-def render(national: NationalContext, table: pd.DataFrame) -> str:
+def render(national: NationalContext, table: pd.DataFrame, histogram: str | None = None) -> str:
     esc = html.escape
     c = national.choices
     va_years = national.data.value_added_years()
@@ -109,7 +116,7 @@ th {{ cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }} td.n {{
 verdeelsleutel {esc(national.result.key.label_nl)}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per inwoner.
 Voor {n_reports} gemeenten is er een volledig rapport.</div>
 <h2>Verdeling van het BLP per inwoner</h2>
-<img alt="Histogram van het BLP per inwoner over alle gemeenten" src="data:image/png;base64,{_histogram(table['blp_per_inhabitant_eur'])}">
+<img alt="Histogram van het BLP per inwoner over alle gemeenten" src="data:image/png;base64,{histogram or histogram_png(national)}">
 <p><em>Kaart:</em> niet opgenomen. Een kaart van Nederland per gemeente vraagt de gemeentegrenzen als geometrie
 (bijvoorbeeld de CBS Wijk- en Buurtkaart of de gemeentegrenzen van PDOK, als GeoJSON), en die zijn offline niet
 beschikbaar. Wie ze heeft, kan <code>blp_gemeenten.csv</code> op <code>gemeente_code</code> koppelen aan de geometrie.</p>
@@ -126,15 +133,16 @@ beschikbaar. Wie ze heeft, kan <code>blp_gemeenten.csv</code> op <code>gemeente_
 """
 
 
-def write_overview(outputs_dir: Path, national: NationalContext | None) -> Path | None:
-    """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically."""
+def write_overview(outputs_dir: Path, national: NationalContext | None, histogram: str | None = None) -> Path | None:
+    """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``histogram``: from
+    ``histogram_png``, if already drawn)."""
     if national is None:
         return None
     outputs_dir.mkdir(parents=True, exist_ok=True)
     table = overview_table(national, outputs_dir)
     target = outputs_dir / "index.html"
     tmp = outputs_dir / ".index.html.partial"
-    tmp.write_text(render(national, table), encoding="utf-8")
+    tmp.write_text(render(national, table, histogram), encoding="utf-8")
     tmp.replace(target)
     csv_tmp = outputs_dir / ".blp_gemeenten.csv.partial"
     table.drop(columns=["report"]).to_csv(csv_tmp, index=False, lineterminator="\n")

@@ -186,6 +186,9 @@ def _looks_like_gemeente_code(code: str) -> bool:
     return len(code) == 6 and code.startswith("GM") and code[2:].isdigit()
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same rules, in C when libyaml is there
+
+
 def read_yaml(path: Path) -> dict:
     """Read a YAML mapping, with a clear error for syntax problems or a non-mapping."""
     try:
@@ -193,7 +196,7 @@ def read_yaml(path: Path) -> dict:
     except FileNotFoundError:
         raise ParamsError(f"Params file {path} does not exist.", "check the path.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path} is not valid YAML: {exc}", "fix the syntax at the line shown.") from None
     if data is None:

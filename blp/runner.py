@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,13 +31,15 @@ from blp import __version__, derived
 from blp.calculation import resolve_choices
 from blp.context import GemeenteView, NationalContext, compute_national
 from blp.data import load_data
+from blp.engine import NotebookFailed, close_shared_session, shared_session
 from blp.errors import BlpError, RunError
 from blp.fmt import eur, meur
 from blp.gemeenten import resolve_gemeente
-from blp.html_export import index_page, notebook_to_html
+from blp.html_export import exporter, index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
-from blp.paths import DEFAULT_OUTPUTS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR
+from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
+from blp.request import RunRequest, planned_workers
 from blp.schema import to_dict
 
 NOTEBOOKS = [
@@ -45,26 +48,6 @@ NOTEBOOKS = [
     ("03_brede_welvaart", "Brede welvaart"),
     ("04_beleidsvertaling", "Beleidsvertaling"),
 ]
-
-
-@dataclass
-class RunRequest:
-    """What to run: gemeenten (codes or names) and where data, params and outputs are."""
-
-    gemeente: str | None = None
-    gemeenten: list[str] = field(default_factory=list)
-    all: bool = False
-    corop: list[str] = field(default_factory=list)
-    provincie: list[str] = field(default_factory=list)
-    source: str = "snapshot"
-    data_dir: str | None = None
-    params_file: str | None = None
-    outputs_dir: Path = DEFAULT_OUTPUTS_DIR
-    activity_files: list[str] = field(default_factory=list)
-    workers: int | None = None
-    resume: bool = False
-    progress: bool = True
-    command: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
 @dataclass
@@ -116,7 +99,7 @@ def select_gemeenten(req: RunRequest, data, boundary_year: int) -> list[str]:
                 raise BlpError(f"{value!r} is not a {label} code of {boundary_year}.",
                                f"use one of {', '.join(sorted(regions[column].unique()))}.")
             codes += sorted(found)
-    for g in ([req.gemeente] if req.gemeente else []) + list(req.gemeenten):
+    for g in req.named():
         codes.append(resolve_gemeente(data, g, boundary_year))
     if not codes:
         raise BlpError("No gemeente selected.", "name one or more (blp run GM0917 GM0363), or use --all, --corop or --provincie.")
@@ -160,25 +143,6 @@ def complete_run_with(folder: Path, fp: str) -> Path | None:
 
 # --- one gemeente (runs in a worker) --------------------------------------------------------
 
-_SESSION = None
-
-
-def _session(cwd: str):
-    global _SESSION
-    if _SESSION is None:
-        from blp.engine import KernelSession
-
-        _SESSION = KernelSession(cwd=cwd)
-    return _SESSION
-
-
-def _close_session() -> None:
-    global _SESSION
-    if _SESSION is not None:
-        _SESSION.close()
-        _SESSION = None
-
-
 NATIONAL_TABLES = ["blp_gemeenten.csv", "gevoeligheid_gemeenten.csv", "aansluiting.csv", "niet_verdeeld.csv",
                    "concordantie.csv", "verdeling.csv", "controles.csv"]
 
@@ -217,6 +181,29 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     return NATIONAL_TABLES + list(own)
 
 
+def execute_notebooks(job: Job, name: str, folder: Path) -> None:
+    """Execute the report notebooks in this process's kernel and export each to HTML.
+
+    The HTML export of a notebook runs on a background thread while the kernel executes the next
+    one (this thread mostly waits for the kernel). A failed notebook is exported too, as the error
+    report, before the failure is raised."""
+    (folder / "notebooks").mkdir()
+    session = shared_session()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
+        exports = [background.submit(exporter)]  # load nbconvert and its templates while the kernel starts
+        for nb_name, title in NOTEBOOKS:
+            executed = folder / "notebooks" / f"{nb_name}.ipynb"
+            try:
+                session.run(Path(job.notebooks_dir) / f"{nb_name}.ipynb", executed, job.notebook_parameters)
+            except NotebookFailed as exc:
+                background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}")
+                raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
+                               "open the error notebook in the failed run folder to see the cell that failed.") from exc
+            exports.append(background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} – {name}"))
+        for export in exports:
+            export.result()  # an export error fails the run
+
+
 def run_job(job: Job) -> JobResult:
     """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure."""
     started = utc_now()
@@ -229,19 +216,7 @@ def run_job(job: Job) -> JobResult:
     partial.mkdir()
     try:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
-        (partial / "notebooks").mkdir()
-        session = _session(str(Path(job.context_file).parent))
-        for nb_name, title in NOTEBOOKS:
-            executed = partial / "notebooks" / f"{nb_name}.ipynb"
-            from blp.engine import NotebookFailed
-
-            try:
-                session.run(Path(job.notebooks_dir) / f"{nb_name}.ipynb", executed, job.notebook_parameters)
-            except NotebookFailed as exc:
-                notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} (mislukt) – {view.name}")
-                raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
-                               "open the error notebook in the failed run folder to see the cell that failed.") from exc
-            notebook_to_html(executed, partial / f"{nb_name}.html", f"{title} – {view.name}")
+        execute_notebooks(job, view.name, partial)
         h = view.headline
         summary = (f"BLP {h['choice_va_year']}: <strong>{meur(h['blp_meur'])}</strong>, "
                    f"{eur(h['blp_per_inhabitant_eur'])} per inwoner.<br><small>Verdeelsleutel: "
@@ -302,24 +277,25 @@ class Progress:
             print(file=self.stream)
 
 
-def _worker_loop(jobs, results, cwd: str) -> None:
+def _worker_loop(jobs, results) -> None:
     """A worker process: start its kernel at once, run jobs from the queue until a None arrives, close."""
     try:
-        _session(cwd).start()
+        shared_session().start()
         while (job := jobs.get()) is not None:
             results.put(("start", job.code, None))
             results.put(("result", job.code, run_job(job)))
     finally:
-        _close_session()
+        close_shared_session()
 
 
 class WorkerPool:
     """Worker processes that start their kernels right away, before the jobs are known."""
 
-    def __init__(self, workers: int, cwd: str):
+    def __init__(self, workers: int):
+        close_shared_session()  # forked workers must not inherit a kernel connection
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.job_q, self.result_q = ctx.Queue(), ctx.Queue()
-        self.procs = [ctx.Process(target=_worker_loop, args=(self.job_q, self.result_q, cwd), daemon=True)
+        self.procs = [ctx.Process(target=_worker_loop, args=(self.job_q, self.result_q), daemon=True)
                       for _ in range(workers)]
         for p in self.procs:
             p.start()
@@ -363,27 +339,21 @@ def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> li
     return results
 
 
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
 def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
     workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
-    wanted = req.workers or default_workers()
-    if not (req.all or req.corop or req.provincie):  # an explicit list: no more workers than gemeenten
-        wanted = min(wanted, max(1, len(([req.gemeente] if req.gemeente else []) + list(req.gemeenten))))
+    wanted = planned_workers(req)
     pool = None
     try:
         if wanted <= 1:
-            _session(str(workdir)).start()  # the kernel gets ready while the data loads
+            shared_session().start()  # the kernel gets ready while the data loads (no-op if the CLI started it)
         else:
-            pool = WorkerPool(wanted, str(workdir))
+            pool = WorkerPool(wanted)
         return _run_batch(req, workdir, pool)
     finally:
         if pool is not None:
             pool.close()
-        _close_session()
+        close_shared_session()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -417,11 +387,16 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                 skipped.append(JobResult(code, names[code], "skipped", str(existing)))
                 continue
         jobs.append(Job(code, names[code], params, str(path), fp,
-                        {"gemeente": code, "data_dir": str(req.data_dir) if req.data_dir else None,
-                         "params_file": req.params_file, "source": req.source, "context_file": str(path),
-                         "activity_files": list(req.activity_files)},
+                        {"gemeente": code, "data_dir": _absolute(req.data_dir),
+                         "params_file": _absolute(req.params_file), "source": req.source, "context_file": str(path),
+                         "activity_files": [_absolute(f) for f in req.activity_files]},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR)))
 
+    from blp.overview import histogram_png, write_overview
+
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
+    histogram = background.submit(histogram_png, contexts[0][0]) if contexts else None  # drawn while notebooks run
+    background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:
         progress.update(r)
@@ -435,10 +410,14 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     progress.close()
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
-    from blp.overview import write_overview
-
-    overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None)
+    overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None,
+                              histogram.result() if histogram else None)
     return BatchResult(results, overview)
+
+
+def _absolute(path: str | None) -> str | None:
+    """Paths handed to notebooks do not depend on the kernel's working directory."""
+    return str(Path(path).resolve()) if path else None
 
 
 def run_gemeente(req: RunRequest) -> Path:

@@ -20,7 +20,7 @@ EDGE_CASES = ["GM0917", "GM0363", "GM0088", "GM0096", "GM1969"]  # Heerlen, Amst
 @pytest.fixture
 def shown(monkeypatch):
     items = []
-    monkeypatch.setattr(report, "display", items.append)
+    monkeypatch.setattr(report, "display", lambda obj, raw=False: items.append(obj))
     return items
 
 
@@ -44,6 +44,8 @@ def test_all_sections_run_and_show_something(national, code, shown):
         assert len(shown) > before, module.__name__
     texts = " ".join(str(getattr(s, "data", "")) for s in shown)
     assert view.name in texts
+    figures = [s["image/svg+xml"] for s in shown if isinstance(s, dict)]
+    assert figures and all(f.startswith("<svg") and f.rstrip().endswith("</svg>") for f in figures)
 
 
 def test_computations_behind_the_reports_work_for_every_gemeente(national):
