@@ -28,9 +28,13 @@ def _load_real() -> types.ModuleType:
 
 def defer_rfc3987_syntax() -> None:
     """Install the stand-in, unless jsonschema is loaded already or the module is not installed."""
-    if _SLOW in sys.modules or "jsonschema" in sys.modules or importlib.util.find_spec(_SLOW) is None:
+    if _SLOW in sys.modules or "jsonschema" in sys.modules:
+        return
+    spec = importlib.util.find_spec(_SLOW)
+    if spec is None:
         return
     stand_in = types.ModuleType(_SLOW, "Stand-in installed by blp._imports; loads the real module on first use.")
+    stand_in.__spec__ = spec  # find_spec() and friends still answer as for the real module
 
     def is_valid_syntax(*args, **kwargs):
         return _load_real().is_valid_syntax(*args, **kwargs)
