@@ -20,8 +20,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -143,22 +144,21 @@ def complete_run_with(folder: Path, fp: str) -> Path | None:
 
 # --- one gemeente (runs in a worker) --------------------------------------------------------
 
-NATIONAL_TABLES = ["blp_gemeenten.csv", "gevoeligheid_gemeenten.csv", "aansluiting.csv", "niet_verdeeld.csv",
-                   "concordantie.csv", "verdeling.csv", "controles.csv"]
+# The tables that are the same for every gemeente of a batch: file name -> how to get it from the context.
+NATIONAL_TABLES: dict[str, Callable[[NationalContext], pd.DataFrame]] = {
+    "blp_gemeenten.csv": lambda n: n.result.national,
+    "gevoeligheid_gemeenten.csv": lambda n: n.sensitivity.reset_index(names="gemeente_code"),
+    "aansluiting.csv": lambda n: n.result.reconciliation(),
+    "niet_verdeeld.csv": lambda n: n.result.allocation.unallocated,
+    "concordantie.csv": lambda n: n.result.concordance.table(),
+    "verdeling.csv": lambda n: n.result.allocation.shares,
+    "controles.csv": lambda n: pd.DataFrame([c.__dict__ for c in n.checks]),
+}
 
 
 def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
     """The tables that are the same for every gemeente of a batch."""
-    r = national.result
-    return {
-        "blp_gemeenten.csv": r.national,
-        "gevoeligheid_gemeenten.csv": national.sensitivity.reset_index(names="gemeente_code"),
-        "aansluiting.csv": r.reconciliation(),
-        "niet_verdeeld.csv": r.allocation.unallocated,
-        "concordantie.csv": r.concordance.table(),
-        "verdeling.csv": r.allocation.shares,
-        "controles.csv": pd.DataFrame([c.__dict__ for c in national.checks]),
-    }
+    return {name: table_of(national) for name, table_of in NATIONAL_TABLES.items()}
 
 
 def write_national_tables(national: NationalContext, folder: Path) -> None:
@@ -170,7 +170,7 @@ def write_national_tables(national: NationalContext, folder: Path) -> None:
 def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None = None) -> list[str]:
     """The result tables of a run as CSV: the batch's national tables (copied) and the gemeente's own."""
     folder.mkdir(parents=True, exist_ok=True)
-    if national_folder is None or not (national_folder / NATIONAL_TABLES[0]).exists():
+    if national_folder is None or not (national_folder / next(iter(NATIONAL_TABLES))).exists():
         write_national_tables(view.national, folder)
     else:
         for name in NATIONAL_TABLES:
@@ -178,7 +178,7 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": view.ranks}
     for name, df in own.items():
         df.to_csv(folder / name, index=False, lineterminator="\n")
-    return NATIONAL_TABLES + list(own)
+    return list(NATIONAL_TABLES) + list(own)
 
 
 def execute_notebooks(job: Job, name: str, folder: Path) -> None:
