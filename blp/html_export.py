@@ -9,6 +9,9 @@ from pathlib import Path
 from blp.engine import RESET_TAG
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
+# nbconvert gives every chart this English alt text; readers of the Dutch reports get a Dutch one.
+NBCONVERT_ALT = "No description has been provided for this image"
+DUTCH_ALT = "Grafiek; de tekst erbij beschrijft wat zij laat zien"
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +39,7 @@ def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     nb.metadata["title"] = title
     body, _ = exporter().from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)
+    body = body.replace(f'alt="{NBCONVERT_ALT}"', f'alt="{DUTCH_ALT}"')
     html_path.write_text(body, encoding="utf-8")
 
 

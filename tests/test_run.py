@@ -6,7 +6,7 @@ import shutil
 import nbformat
 import pytest
 
-from blp import runner
+from blp import html_export, runner
 from blp.data.canonical import sha256_of
 from blp.errors import RunError
 from blp.runner import RunRequest, run_gemeente
@@ -49,6 +49,7 @@ def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
     assert "load_context" not in html and "context_file" not in html  # no code, no parameter cells
     assert "Traceback" not in html
     assert html.count('data-mime-type="image/svg+xml"') >= 3  # charts embedded
+    assert html_export.DUTCH_ALT in html and html_export.NBCONVERT_ALT not in html
     index = (heerlen_run / "index.html").read_text()
     for nb, _ in runner.NOTEBOOKS:
         assert f'href="{nb}.html"' in index
