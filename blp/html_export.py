@@ -12,6 +12,9 @@ HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
 # nbconvert gives every chart this English alt text; readers of the Dutch reports get a Dutch one.
 NBCONVERT_ALT = "No description has been provided for this image"
 DUTCH_ALT = "Grafiek; de tekst erbij beschrijft wat zij laat zien"
+# Wide charts shrink to the page instead of getting a scroll bar (a laptop or a beamer in a webinar).
+FIT_CHARTS_CSS = ("<style>.jp-RenderedSVG img, .jp-RenderedImage img "
+                  "{ max-width: 100%; height: auto; }</style>\n")
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +43,7 @@ def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     body, _ = exporter().from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)
     body = body.replace(f'alt="{NBCONVERT_ALT}"', f'alt="{DUTCH_ALT}"')
+    body = body.replace("</head>", FIT_CHARTS_CSS + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")
 
 

@@ -50,6 +50,7 @@ def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
     assert "Traceback" not in html
     assert html.count('data-mime-type="image/svg+xml"') >= 3  # charts embedded
     assert html_export.DUTCH_ALT in html and html_export.NBCONVERT_ALT not in html
+    assert html_export.FIT_CHARTS_CSS in html  # wide charts shrink to the page
     index = (heerlen_run / "index.html").read_text()
     for nb, _ in runner.NOTEBOOKS:
         assert f'href="{nb}.html"' in index
