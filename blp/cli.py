@@ -118,8 +118,7 @@ def cmd_run(args) -> int:
     n = {s: sum(r.status == s for r in batch.results) for s in ("done", "failed", "skipped")}
     if len(batch.results) > 1 or n["failed"]:
         print(f"Summary: {n['done']} done, {n['failed']} failed, {n['skipped']} skipped.", file=sys.stderr)
-    if batch.overview:
-        print(f"Overview of all gemeenten: {batch.overview}")
+    print(f"Overview of all gemeenten: {batch.overview}")
     return 1 if n["failed"] else 0
 
 

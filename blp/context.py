@@ -149,21 +149,23 @@ class GemeenteView:
         return self.result.national.set_index("gemeente_code").loc[self.gemeente]
 
 
+def run_boundary_year(data: CanonicalData, params_file: str | None = None) -> int:
+    """The gemeente boundaries a run uses before any gemeente is known (default or ``params_file``
+    params): names and codes on the command line are resolved against these."""
+    return resolve_choices(data, load_params(params_file=params_file)).boundary_year
+
+
 def load_context(gemeente: str, data_dir: str | None = None, params_file: str | None = None,
                  source: str = "snapshot", context_file: str | None = None,
                  activity_files: list[str] | None = None) -> GemeenteView:
     """The view a notebook needs; reuses ``context_file`` (written by `blp run`) when it fits."""
-    national = None
     if context_file and Path(context_file).exists():
         national = NationalContext.load(Path(context_file))
-        data = national.data
+        data, boundary_year = national.data, national.choices.boundary_year  # the run's boundaries
     else:
+        national = None
         data = load_data(source, data_dir, activity_files)
-    if national is not None:  # the runner's context: its boundaries are the run's
-        boundary_year = national.choices.boundary_year
-    else:
-        base = load_params(params_file=params_file) if params_file else load_params()
-        boundary_year = resolve_choices(data, base).boundary_year
+        boundary_year = run_boundary_year(data, params_file)
     code = resolve_gemeente(data, gemeente, boundary_year)
     params = load_params(code, params_file=params_file)
     if national is None or not national.fits(params):

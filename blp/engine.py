@@ -2,9 +2,9 @@
 
 Starting a kernel and importing the kit costs more than running a report notebook, so a
 ``KernelSession`` starts one kernel and runs many notebooks in it, clearing the user namespace
-(``%reset -f``) before each one. Parameters are injected exactly as papermill does (an
-``injected-parameters`` cell after the ``parameters`` cell). The kernel talks over IPC sockets in
-a private folder, which avoids TCP port races between parallel workers.
+before each one (``RESET_CODE``, the first cell of every run). Parameters are injected exactly as
+papermill does (an ``injected-parameters`` cell after the ``parameters`` cell). The kernel talks
+over IPC sockets in a private folder, which avoids TCP port races between parallel workers.
 
 Starting a kernel needs only ``jupyter_client``; the notebook libraries (nbformat, nbclient,
 papermill) are imported when the first notebook runs, so a run can start its kernel first thing.
@@ -91,7 +91,7 @@ class KernelSession:
         except CellExecutionError as exc:
             failed = next((i for i, c in enumerate(nb.cells)
                            if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-            _mark_failure(nb, failed, str(exc))
+            _mark_failure(nb, failed)
             nbformat.write(nb, output)
             raise NotebookFailed(output, failed, _short(exc)) from None
         except DeadKernelError as exc:
@@ -152,7 +152,7 @@ def _short(exc) -> str:
     return lines[-1] if lines else type(exc).__name__
 
 
-def _mark_failure(nb, index: int | None, message: str) -> None:
+def _mark_failure(nb, index: int | None) -> None:
     """A visible banner at the top of a failed notebook, as papermill does."""
     import nbformat
 

@@ -133,11 +133,9 @@ beschikbaar. Wie ze heeft, kan <code>blp_gemeenten.csv</code> op <code>gemeente_
 """
 
 
-def write_overview(outputs_dir: Path, national: NationalContext | None, histogram: str | None = None) -> Path | None:
+def write_overview(outputs_dir: Path, national: NationalContext, histogram: str | None = None) -> Path:
     """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``histogram``: from
     ``histogram_png``, if already drawn)."""
-    if national is None:
-        return None
     outputs_dir.mkdir(parents=True, exist_ok=True)
     table = overview_table(national, outputs_dir)
     target = outputs_dir / "index.html"

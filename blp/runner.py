@@ -28,9 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp import __version__, derived
-from blp.calculation import resolve_choices
-from blp.context import GemeenteView, NationalContext, compute_national
+from blp import __version__
+from blp.context import GemeenteView, NationalContext, compute_national, run_boundary_year
 from blp.data import load_data
 from blp.engine import NotebookFailed, close_shared_session, shared_session
 from blp.errors import BlpError, RunError
@@ -78,7 +77,7 @@ class JobResult:
 @dataclass
 class BatchResult:
     results: list[JobResult]
-    overview: Path | None = None
+    overview: Path
 
 
 def new_run_id() -> str:
@@ -230,7 +229,7 @@ def run_job(job: Job) -> JobResult:
             run_id=run_id, gemeente={"code": job.code, "name": view.name}, params=to_dict(job.params),
             choices=national.choices.as_dict(), data_source=national.data.source,
             inputs=[f.as_dict() for f in national.data.inputs + national.io.inputs],
-            headline=derived.headline(view.result, job.code), command=job.command, started=started)
+            headline=view.headline, command=job.command, started=started)
         manifest["fingerprint"] = job.fingerprint
         write_manifest(add_outputs(manifest, partial), partial / "manifest.json")
         final = root / run_id
@@ -359,8 +358,7 @@ def run_batch(req: RunRequest) -> BatchResult:
 
 def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> BatchResult:
     data = load_data(req.source, req.data_dir, req.activity_files)
-    base = load_params(params_file=req.params_file) if req.params_file else load_params()
-    boundary_year = resolve_choices(data, base).boundary_year
+    boundary_year = run_boundary_year(data, req.params_file)
     codes = select_gemeenten(req, data, boundary_year)
     names = data.regions_of(boundary_year).set_index("gemeente_code")["gemeente_name"]
     params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
@@ -394,8 +392,9 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
 
     from blp.overview import histogram_png, write_overview
 
+    first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
-    histogram = background.submit(histogram_png, contexts[0][0]) if contexts else None  # drawn while notebooks run
+    histogram = background.submit(histogram_png, first)  # drawn while the notebooks run
     background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:
@@ -410,8 +409,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     progress.close()
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
-    overview = write_overview(Path(req.outputs_dir), contexts[0][0] if contexts else None,
-                              histogram.result() if histogram else None)
+    overview = write_overview(Path(req.outputs_dir), first, histogram.result())
     return BatchResult(results, overview)
 
 
