@@ -92,17 +92,16 @@ def cmd_data(args) -> int:
 
 def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
-    from blp.request import RunRequest, planned_workers
+    from blp.request import RunRequest, start_kernel_if_single
 
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
                      workers=args.workers, resume=args.resume, progress=not args.no_progress)
-    from blp.engine import close_shared_session, shared_session
+    from blp.engine import close_shared_session
 
     try:
-        if planned_workers(req) == 1:  # start the kernel first: it imports the kit while this process loads the rest
-            shared_session().start()
+        start_kernel_if_single(req)  # before importing the runner: the kernel imports the kit meanwhile
         from blp.runner import run_batch
 
         batch = run_batch(req)
@@ -157,9 +156,10 @@ def cmd_table(args) -> int:
     result = compute_blp(data, resolve_choices(data, params))
     table = national_csv_table(result)
     if args.out:
-        tmp = Path(args.out).with_name(Path(args.out).name + ".partial")
-        table.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(args.out)
+        from blp.atomic import replace_when_done
+
+        with replace_when_done(Path(args.out)) as tmp:
+            table.to_csv(tmp, index=False, lineterminator="\n")
         c = result.choices
         print(f"Wrote {len(table)} gemeenten to {args.out} (value added {c.va_year}, key {c.key} {c.key_year}, "
               f"boundaries {c.boundary_year}).", file=sys.stderr)

@@ -11,6 +11,7 @@ from matplotlib.ticker import NullLocator
 import numpy as np
 import pandas as pd
 
+from blp.atomic import replace_when_done
 from blp.context import NationalContext
 from blp.fmt import eur, meur, num
 
@@ -139,10 +140,8 @@ def write_overview(outputs_dir: Path, national: NationalContext, histogram: str 
     outputs_dir.mkdir(parents=True, exist_ok=True)
     table = overview_table(national, outputs_dir)
     target = outputs_dir / "index.html"
-    tmp = outputs_dir / ".index.html.partial"
-    tmp.write_text(render(national, table, histogram), encoding="utf-8")
-    tmp.replace(target)
-    csv_tmp = outputs_dir / ".blp_gemeenten.csv.partial"
-    table.drop(columns=["report"]).to_csv(csv_tmp, index=False, lineterminator="\n")
-    csv_tmp.replace(outputs_dir / "blp_gemeenten.csv")
+    with replace_when_done(target) as tmp:
+        tmp.write_text(render(national, table, histogram), encoding="utf-8")
+    with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
+        table.drop(columns=["report"]).to_csv(tmp, index=False, lineterminator="\n")
     return target

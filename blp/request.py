@@ -48,3 +48,15 @@ def planned_workers(req: RunRequest) -> int:
     if not (req.all or req.corop or req.provincie):
         wanted = min(wanted, max(1, len(req.named())))
     return max(1, wanted)
+
+
+def start_kernel_if_single(req: RunRequest) -> bool:
+    """A run in one process starts this process's kernel now, so it imports the kit while the run
+    loads data (a no-op if it is started already). False when ``req`` needs worker processes, which
+    start their own."""
+    if planned_workers(req) > 1:
+        return False
+    from blp.engine import shared_session
+
+    shared_session().start()
+    return True

@@ -39,7 +39,7 @@ from blp.html_export import exporter, index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
-from blp.request import RunRequest, planned_workers
+from blp.request import RunRequest, planned_workers, start_kernel_if_single
 from blp.schema import to_dict
 
 NOTEBOOKS = [
@@ -341,13 +341,10 @@ def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> li
 def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
     workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
-    wanted = planned_workers(req)
     pool = None
     try:
-        if wanted <= 1:
-            shared_session().start()  # the kernel gets ready while the data loads (no-op if the CLI started it)
-        else:
-            pool = WorkerPool(wanted)
+        if not start_kernel_if_single(req):
+            pool = WorkerPool(planned_workers(req))
         return _run_batch(req, workdir, pool)
     finally:
         if pool is not None:

@@ -1,12 +1,9 @@
 """Batch runs: three gemeenten in parallel, one forced failure, then a resume that redoes only that one."""
 
-import io
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 
-
-from blp.cli import main
 from blp.paths import PARAMS_DIR
+from helpers import run_cli
 
 BAD = """gemeente: GM0363
 beleid:
@@ -15,13 +12,6 @@ beleid:
       changes:
         - {label: x, groups: {medtech: 1.0}, start: 0, end: 10, years: 2}
 """
-
-
-def run_cli(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_dir, monkeypatch):

@@ -3,18 +3,10 @@
 import io
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 
-from blp.cli import main
-
-
-def run_cli(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
+from helpers import run_cli
 
 
 def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):

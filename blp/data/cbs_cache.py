@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
+from blp.atomic import replace_when_done
 from blp.data.canonical import sha256_of
 from blp.errors import DataError
 
@@ -142,15 +143,13 @@ def export_zip(cache_dir: Path, table_ids: list[str], target: Path) -> dict:
         raise DataError(f"Tables {missing} are not (completely) cached in {cache_dir}.",
                         f"run `blp data fetch {' '.join(missing)}` first.")
     manifest = {"created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "tables": {}}
-    tmp = target.with_name(target.name + ".partial")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    with replace_when_done(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for t in table_ids:
             c = cached(t, cache_dir)
             manifest["tables"][t] = c.manifest
             for f in sorted(c.folder.iterdir()):
                 zf.write(f, f"{t}/{f.name}")
         zf.writestr("blp-export.json", json.dumps(manifest, indent=2))
-    tmp.replace(target)
     return manifest
 
 
