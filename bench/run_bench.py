@@ -135,12 +135,11 @@ def kernel_reference() -> float:
     """Start one kernel and import the kit's report modules in it."""
     import nbformat
 
-    from blp.engine import KernelSession
+    from blp.engine import WARMUP_CODE, KernelSession
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import blp.context, blp.pages.dataverzameling, blp.pages.berekening, "
-                                          "blp.pages.brede_welvaart, blp.pages.beleid")]
+                nbformat.v4.new_code_cell(WARMUP_CODE)]  # what a run's kernel imports first
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     with tempfile.TemporaryDirectory() as d:
         src = Path(d) / "ref.ipynb"
