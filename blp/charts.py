@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from blp.fmt import num
 
-plt.rcParams["svg.hashsalt"] = "blp"  # stable ids in SVG output
-
 GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, PEER_COLOR = "#c0392b", "#2c7fb8", "#7f7f7f", "#a6bddb"
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (8, 4), **kwargs):
+    """A figure and its axes (like ``plt.subplots``) made with matplotlib's object API: no pyplot
+    state and no GUI backend, so charts can be drawn on any thread and need no closing."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def fit_margins(fig, ylabels=(), left_min: float = 0.08, right: float = 0.97, fontsize: float = 10,
@@ -32,7 +37,7 @@ def sector_chart(structure: pd.DataFrame, labels: dict[str, str], gemeente_name:
     """Horizontal bars: each sector's share of the BLP in the gemeente, its COROP and NL."""
     df = structure.iloc[::-1]
     y = np.arange(len(df))
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(df) + 1.2))
+    fig, ax = new_figure(figsize=(8, 0.55 * len(df) + 1.2))
     h = 0.26
     ax.barh(y + h, df["share_gemeente"] * 100, h, color=GEMEENTE_COLOR, label=gemeente_name)
     ax.barh(y, df["share_corop"] * 100, h, color=REGION_COLOR, label=f"COROP {corop_name}")
@@ -51,7 +56,7 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
     """The gemeente among its peers on one figure, with the Dutch average as a line."""
     n = national.set_index("gemeente_code")
     df = n.loc[[gemeente] + list(peers)].sort_values(column)
-    fig, ax = plt.subplots(figsize=(8, 0.38 * len(df) + 1.2))
+    fig, ax = new_figure(figsize=(8, 0.38 * len(df) + 1.2))
     colors = [GEMEENTE_COLOR if c == gemeente else PEER_COLOR for c in df.index]
     ax.barh(df["gemeente_name"], df[column], color=colors)
     ax.axvline(nl_value, color=NL_COLOR, linestyle="--", label=f"Nederland ({num(nl_value)})")
@@ -65,7 +70,7 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
 def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     """BLP under each allocation key, main key highlighted, with the range shaded."""
     df = sens.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 1.3))
+    fig, ax = new_figure(figsize=(8, 0.5 * len(df) + 1.3))
     colors = [GEMEENTE_COLOR if i == len(df) - 1 else PEER_COLOR for i in range(len(df))]
     ax.axvspan(df["blp_meur"].min(), df["blp_meur"].max(), color="#f0f0f0", zorder=0, label="bandbreedte")
     ax.barh(df["label_nl"], df["blp_meur"], color=colors, zorder=1)

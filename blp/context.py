@@ -12,6 +12,7 @@ import pandas as pd
 from blp import derived
 from blp.calculation import BlpResult, Choices, compute_blp, resolve_choices
 from blp.data import CanonicalData, load_data
+from blp.figures import FigureFolder
 from blp.gemeenten import resolve_gemeente
 from blp.params import Params, load_params
 from blp.peers import peer_group, urbanity
@@ -108,6 +109,7 @@ class GemeenteView:
     national: NationalContext
     gemeente: str
     params: Params
+    figures: FigureFolder | None = None  # where the runner draws this gemeente's charts ahead, if it does
 
     @property
     def data(self) -> CanonicalData:
@@ -168,6 +170,9 @@ def load_context(gemeente: str, data_dir: str | None = None, params_file: str | 
         boundary_year = run_boundary_year(data, params_file)
     code = resolve_gemeente(data, gemeente, boundary_year)
     params = load_params(code, params_file=params_file)
+    figures = None
     if national is None or not national.fits(params):
         national = compute_national(data, params)
-    return GemeenteView(national, code, params)
+    elif (folder := FigureFolder.for_gemeente(context_file, code, params)).exists():
+        figures = folder
+    return GemeenteView(national, code, params, figures)

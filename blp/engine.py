@@ -24,9 +24,9 @@ RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_')
               "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open')]:\n    del globals()[_name]")
 
 
-# What every report notebook imports; loading it while the parent computes saves most of a kernel's start.
+# What the report notebooks import; loading it while the parent computes saves most of a kernel's start.
 WARMUP_CODE = ("import blp.context, blp.pages.dataverzameling, blp.pages.berekening, blp.pages.brede_welvaart, "
-               "blp.pages.beleid\n%matplotlib inline")
+               "blp.pages.beleid, blp.welvaart.expected")
 
 
 class NotebookFailed(Exception):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from blp.atomic import replace_when_done
 from blp.context import NationalContext
+from blp.figures import DRAWING
 from blp.fmt import eur, meur, num
 
 
@@ -33,14 +34,16 @@ def histogram_png(national: NationalContext) -> str:
     """The distribution of BLP per inhabitant over all gemeenten, as base64 PNG.
 
     Drawn with matplotlib's object API (no pyplot state), so a run can draw it on a background
-    thread while its notebooks execute."""
-    from matplotlib.figure import Figure
+    thread while its notebooks execute; holds ``blp.figures.DRAWING`` so no process forks meanwhile."""
+    with DRAWING:
+        return _histogram_png(national)
 
-    from blp.charts import GEMEENTE_COLOR
+
+def _histogram_png(national: NationalContext) -> str:
+    from blp.charts import GEMEENTE_COLOR, new_figure
 
     values = national.result.national["blp_per_inhabitant_eur"]
-    fig = Figure(figsize=(8, 3.2))
-    ax = fig.subplots()
+    fig, ax = new_figure(figsize=(8, 3.2))
     v = values.dropna() / 1000
     ax.hist(v, bins=np.geomspace(v.min(), v.max(), 40), color=GEMEENTE_COLOR, alpha=0.85)
     ax.set_xscale("log")

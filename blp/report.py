@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import textwrap
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
+from blp.figures import chart_key, chart_svg
 from blp.fmt import num
 
 
@@ -18,21 +17,12 @@ def md(text: str) -> None:
     display(Markdown(text))
 
 
-def figure_svg(fig) -> str:
-    """Render a figure once as an inline ``<svg>`` element with real text (sharp at any zoom, small,
-    about twice as fast as PNG); the XML declaration and doctype, which do not belong in HTML, are left off."""
-    buf = io.BytesIO()
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "blp"}):
-        fig.savefig(buf, format="svg")
-    plt.close(fig)
-    text = buf.getvalue().decode("utf-8")
-    return text[text.index("<svg"):]
-
-
-def show(fig) -> None:
-    """Show a figure inline (SVG) and release it. Handed over as a ready MIME bundle: IPython's ``SVG``
-    object would parse the whole document again only to find the ``<svg>`` element we already have."""
-    display({"image/svg+xml": figure_svg(fig), "text/plain": "<figuur>"}, raw=True)
+def show_chart(view, draw: Callable, *args) -> None:
+    """Show the chart ``draw(view, *args)`` inline (SVG). When the runner drew it ahead on another core
+    (``blp.figures``) the notebook shows that drawing, byte for byte what it would have drawn itself.
+    Handed over as a ready MIME bundle: IPython's ``SVG`` object would parse the whole document again."""
+    svg = chart_svg(view.figures, chart_key(draw, args), lambda: draw(view, *args))
+    display({"image/svg+xml": svg, "text/plain": "<figuur>"}, raw=True)
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,

@@ -50,6 +50,12 @@ def planned_workers(req: RunRequest) -> int:
     return max(1, wanted)
 
 
+def has_spare_core(req: RunRequest) -> bool:
+    """True if the machine has more cores than the run has workers: each worker can then draw its
+    gemeente's charts on another core while its kernel works (``blp.figures``)."""
+    return planned_workers(req) < default_workers()
+
+
 def start_kernel_if_single(req: RunRequest) -> bool:
     """A run in one process starts this process's kernel now, so it imports the kit while the run
     loads data (a no-op if it is started already). False when ``req`` needs worker processes, which

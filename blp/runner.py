@@ -33,13 +33,15 @@ from blp.context import GemeenteView, NationalContext, compute_national, run_bou
 from blp.data import load_data
 from blp.engine import NotebookFailed, close_shared_session, shared_session
 from blp.errors import BlpError, RunError
+from blp.figures import ChartsAhead, FigureFolder
 from blp.fmt import eur, meur
 from blp.gemeenten import resolve_gemeente
 from blp.html_export import exporter, index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
+from blp.pages import figure_plan
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
-from blp.request import RunRequest, planned_workers, start_kernel_if_single
+from blp.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
 from blp.schema import to_dict
 
 NOTEBOOKS = [
@@ -63,6 +65,7 @@ class Job:
     outputs_dir: str
     command: list[str]
     notebooks_dir: str
+    draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.figures)
 
 
 @dataclass
@@ -203,6 +206,14 @@ def execute_notebooks(job: Job, name: str, folder: Path) -> None:
             export.result()  # an export error fails the run
 
 
+def charts_ahead(jobs: list[Job]) -> ChartsAhead:
+    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.figures``)."""
+    def plan(job: Job):
+        return lambda: figure_plan(GemeenteView(NationalContext.load(Path(job.context_file)), job.code, job.params))
+
+    return ChartsAhead([(FigureFolder.for_gemeente(j.context_file, j.code, j.params), plan(j)) for j in jobs])
+
+
 def run_job(job: Job) -> JobResult:
     """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure."""
     started = utc_now()
@@ -215,7 +226,12 @@ def run_job(job: Job) -> JobResult:
     partial.mkdir()
     try:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
-        execute_notebooks(job, view.name, partial)
+        ahead = charts_ahead([job]) if job.draw_ahead else None
+        try:
+            execute_notebooks(job, view.name, partial)
+        finally:
+            if ahead is not None:
+                ahead.close()
         h = view.headline
         summary = (f"BLP {h['choice_va_year']}: <strong>{meur(h['blp_meur'])}</strong>, "
                    f"{eur(h['blp_per_inhabitant_eur'])} per inwoner.<br><small>Verdeelsleutel: "
@@ -361,6 +377,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
 
     code_digest = _code_digest()
+    draw_ahead = has_spare_core(req)  # one drawing process for a batch in this process, one per worker
     contexts: list[tuple[NationalContext, Path]] = []
     jobs: list[Job] = []
     skipped: list[JobResult] = []
@@ -385,10 +402,11 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                         {"gemeente": code, "data_dir": _absolute(req.data_dir),
                          "params_file": _absolute(req.params_file), "source": req.source, "context_file": str(path),
                          "activity_files": [_absolute(f) for f in req.activity_files]},
-                        str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR)))
+                        str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
     from blp.overview import histogram_png, write_overview
 
+    ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
     histogram = background.submit(histogram_png, first)  # drawn while the notebooks run
@@ -398,9 +416,13 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         progress.update(r)
     results = list(skipped)
     if pool is None:
-        for job in jobs:
-            results.append(run_job(job))
-            progress.update(results[-1])
+        try:
+            for job in jobs:
+                results.append(run_job(job))
+                progress.update(results[-1])
+        finally:
+            if ahead is not None:
+                ahead.close()
     else:
         results += _run_parallel(jobs, pool, progress)
     progress.close()

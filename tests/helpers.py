@@ -12,3 +12,19 @@ def run_cli(*args):
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+def run_sections(module, view) -> None:
+    """Call every report section of a page module, as its notebook does (charts and plans excluded)."""
+    import inspect
+
+    from blp.pages import beleid, brede_welvaart
+
+    extra = {brede_welvaart: lambda: brede_welvaart.positions(view), beleid: lambda: beleid.policy_view(view)}
+    second = extra[module]() if module in extra else None
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith(("_frame", "_figure")) \
+                or name in ("positions", "policy_view", "figures"):
+            continue
+        params = list(inspect.signature(fn).parameters)
+        fn(view, second) if len(params) == 2 else fn(view)

@@ -1,18 +1,14 @@
 """Every report section runs for edge-case gemeenten; the computations behind them for all gemeenten."""
 
-import inspect
-
-import matplotlib
 import pytest
 
-matplotlib.use("Agg")
-
-from blp import report  # noqa: E402
-from blp.context import GemeenteView  # noqa: E402
-from blp.pages import beleid, berekening, brede_welvaart, dataverzameling  # noqa: E402
-from blp.params import load_params  # noqa: E402
-from blp.welvaart.expected import expected_vs_measured, fit_expected  # noqa: E402
-from blp.welvaart.scoring import position_table  # noqa: E402
+from blp import report
+from blp.context import GemeenteView
+from blp.pages import beleid, berekening, brede_welvaart, dataverzameling
+from blp.params import load_params
+from blp.welvaart.expected import expected_vs_measured, fit_expected
+from blp.welvaart.scoring import position_table
+from helpers import run_sections
 
 EDGE_CASES = ["GM0917", "GM0363", "GM0088", "GM0096", "GM1969"]  # Heerlen, Amsterdam, two Wadden islands, a merger
 
@@ -24,23 +20,12 @@ def shown(monkeypatch):
     return items
 
 
-def _run_page(module, view):
-    extra = {brede_welvaart: lambda: brede_welvaart.positions(view), beleid: lambda: beleid.policy_view(view)}
-    second = extra[module]() if module in extra else None
-    for name, fn in inspect.getmembers(module, inspect.isfunction):
-        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith("_frame") \
-                or name in ("positions", "policy_view"):
-            continue
-        params = list(inspect.signature(fn).parameters)
-        fn(view, second) if len(params) == 2 else fn(view)
-
-
 @pytest.mark.parametrize("code", EDGE_CASES)
 def test_all_sections_run_and_show_something(national, code, shown):
     view = GemeenteView(national, code, load_params(code))
     for module in (dataverzameling, berekening, brede_welvaart, beleid):
         before = len(shown)
-        _run_page(module, view)
+        run_sections(module, view)
         assert len(shown) > before, module.__name__
     texts = " ".join(str(getattr(s, "data", "")) for s in shown)
     assert view.name in texts

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins
+from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins, new_figure
 from blp.fmt import num
 
 
 def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: list[tuple[str, float, int]]):
     """BLP per year under the 0-scenario and each intervention (direct + local indirect effect)."""
-    fig, ax = plt.subplots(figsize=(8.5, 4.5))
+    fig, ax = new_figure(figsize=(8.5, 4.5))
     colors = [GEMEENTE_COLOR, REGION_COLOR, "#31a354", "#756bb1"]
     first = next(iter(paths.values()))
     ax.plot(first["year"], first["baseline_meur"], color=NL_COLOR, linestyle="--", label="0-scenario")
@@ -36,7 +35,7 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
 
 def levers_chart(levers: pd.DataFrame, n_jobs: int):
     df = levers.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(df) + 1.2))
+    fig, ax = new_figure(figsize=(8.5, 0.45 * len(df) + 1.2))
     labels = ["\n".join(textwrap.wrap(l, 40)) for l in df["label_nl"]]
     ax.barh(labels, df["jobs_direct_meur"], color=GEMEENTE_COLOR, label="direct")
     ax.barh(labels, df["jobs_local_meur"] - df["jobs_direct_meur"], left=df["jobs_direct_meur"], color=PEER_COLOR,
@@ -50,7 +49,7 @@ def levers_chart(levers: pd.DataFrame, n_jobs: int):
 
 def lm3_chart(result, label: str):
     """Left: the three rounds; right: where round 1 goes (local vs leaked per category)."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.6]})
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.6]})
     rounds = [result.round1, result.round2, result.round3]
     ax1.bar(["Ronde 1", "Ronde 2", "Ronde 3"], rounds,
             color=[NL_COLOR, REGION_COLOR, GEMEENTE_COLOR])
@@ -73,7 +72,7 @@ def lm3_chart(result, label: str):
 
 def where_effects_land(by_group_total: dict[str, float]):
     """Stacked bar: total effect split over gemeente, rest of COROP and rest of the Netherlands."""
-    fig, ax = plt.subplots(figsize=(8.5, 2.2))
+    fig, ax = new_figure(figsize=(8.5, 2.2))
     left = 0.0
     colors = [GEMEENTE_COLOR, REGION_COLOR, NL_COLOR]
     total = sum(by_group_total.values())

@@ -13,7 +13,8 @@ from blp.beleid.policy import (GemeenteMultipliers, ScenarioResult, baseline_gro
                                va_per_job, zero_path)
 from blp.context import GemeenteView
 from blp.fmt import eur, meur, num, pct
-from blp.report import md, show, table
+from blp.figures import planned
+from blp.report import md, show_chart, table
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
@@ -84,6 +85,11 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
 
 
+def scenarios_figure(view: GemeenteView, pol: PolicyView):
+    goals = [(g.label, g.target, g.year) for g in view.params.beleid.goals if g.indicator == "blp_meur"]
+    return charts.scenario_paths(pol.paths, view.name, goals)
+
+
 def scenarios(view: GemeenteView, pol: PolicyView) -> None:
     b = view.params.beleid
     md(pol.baseline_text)
@@ -97,8 +103,7 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
                  f"in {c.years} jaar (verdeeld over {', '.join(f'{g} {pct(v, 0)}' for g, v in c.groups.items())})"
                  for c in s.changes]
         md(f"**Scenario ‘{s.name}’**: " + "; ".join(parts) + ".\n\n" + (s.description or ""))
-    goals = [(g.label, g.target, g.year) for g in b.goals if g.indicator == "blp_meur"]
-    show(charts.scenario_paths(pol.paths, view.name, goals))
+    show_chart(view, scenarios_figure, pol)
     md("De doorgetrokken lijn is het BLP met de ingreep: het directe effect plus het indirecte effect dat in de "
        "gemeente zelf landt (gekleurd vlak). Bedragen in prijzen van het basisjaar, zonder inflatie.")
     rows = []
@@ -165,17 +170,26 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
        "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers zitten.")
 
 
+def _where_effects_land(view: GemeenteView, scenario: ScenarioResult) -> dict[str, float]:
+    end = scenario.path.iloc[-1]
+    return {view.name: end["local_meur"], "rest van het COROP-gebied": end["corop_meur"] - end["local_meur"],
+            "rest van Nederland": end["nl_meur"] - end["corop_meur"]}
+
+
+def impact_figure(view: GemeenteView, pol: PolicyView, i: int):
+    return charts.where_effects_land(_where_effects_land(view, pol.scenarios[i]))
+
+
 def impact(view: GemeenteView, pol: PolicyView) -> None:
     if not pol.scenarios:
         md("Zonder scenario is er geen effect om te verdelen over *hier en nu*, *later* en *elders*. Met een scenario "
            "in het params-bestand toont dit onderdeel per scenario het effect in de gemeente, het pad naar het doeljaar "
            "en het deel dat in de rest van het COROP-gebied en Nederland terechtkomt.")
         return
-    for s in pol.scenarios:
+    for i, s in enumerate(pol.scenarios):
         end = s.path.iloc[-1]
         nl_total = end["nl_meur"]
-        split = {view.name: end["local_meur"], "rest van het COROP-gebied": end["corop_meur"] - end["local_meur"],
-                 "rest van Nederland": end["nl_meur"] - end["corop_meur"]}
+        split = _where_effects_land(view, s)
         met = pol.goals[pol.goals["scenario"] == s.name] if len(pol.goals) else pol.goals
         later = (", ".join(f"{r.goal}: {'gehaald' if r.met else 'niet gehaald'}" for r in met.itertuples())
                  if len(met) else "geen doelen vastgelegd")
@@ -188,12 +202,16 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
            f"{pct(1 - end['local_meur'] / nl_total)} buiten de gemeente: {meur(split['rest van het COROP-gebied'])} in "
            f"de rest van het COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland. Wat via invoer "
            "naar het buitenland gaat, zit hier niet in.")
-        show(charts.where_effects_land(split))
+        show_chart(view, impact_figure, pol, i)
+
+
+def levers_figure(view: GemeenteView, pol: PolicyView):
+    return charts.levers_chart(pol.levers, view.params.beleid.lever_jobs)
 
 
 def lever_table(view: GemeenteView, pol: PolicyView) -> None:
     b = view.params.beleid
-    show(charts.levers_chart(pol.levers, b.lever_jobs))
+    show_chart(view, levers_figure, pol)
     table(pol.levers, {"label_nl": "Sector", "jobs_direct_meur": f"+{b.lever_jobs} banen: direct",
                        "jobs_local_meur": f"+{b.lever_jobs} banen: met multiplier (gemeente)",
                        "jobs_nl_meur": f"+{b.lever_jobs} banen: met multiplier (NL)",
@@ -204,6 +222,10 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
        "hoog omdat zij de (toegerekende) huurwaarde van woningen bevat; extra banen in die sector leveren in "
        "werkelijkheid veel minder op. De knoppen tonen waar een extra baan gemiddeld het meeste toevoegt, niet wat "
        "haalbaar of wenselijk is.")
+
+
+def lm3_figure(view: GemeenteView, pol: PolicyView):
+    return charts.lm3_chart(pol.lm3, view.params.beleid.lm3.label)
 
 
 def money_flows(view: GemeenteView, pol: PolicyView) -> None:
@@ -217,7 +239,7 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
        f"Van {eur(r.round1)} (ronde 1) wordt {eur(r.round2)} lokaal besteed (ronde 2) en daarvan weer {eur(r.round3)} "
        f"(ronde 3: de ontvangers besteden het opnieuw lokaal). **LM3 = (R1 + R2 + R3) / R1 = {num(r.lm3, 2)}**: elke euro levert lokaal € {num(r.lm3, 2)} aan "
        "bestedingen op. De rechtergrafiek laat zien waar het geld weglekt.")
-    show(charts.lm3_chart(r, lm.label))
+    show_chart(view, lm3_figure, pol)
 
 
 def uncertainty(view: GemeenteView, pol: PolicyView) -> None:
@@ -228,3 +250,15 @@ def uncertainty(view: GemeenteView, pol: PolicyView) -> None:
        f"het model. Gebruik de uitkomsten als orde van grootte om beleidsopties te vergelijken. Met een andere δ "
        f"(nu {num(view.params.beleid.io.flq_delta, 2)}; de literatuur gebruikt 0,1 tot 0,3) verschuiven de lokale "
        "multipliers merkbaar.")
+
+
+def figures(view: GemeenteView):
+    """The charts of this report, in the order it shows them (``blp.figures``)."""
+    pol = policy_view(view)
+    if view.params.beleid.scenarios:
+        yield planned(view, scenarios_figure, pol)
+    for i in range(len(pol.scenarios)):
+        yield planned(view, impact_figure, pol, i)
+    yield planned(view, levers_figure, pol)
+    if pol.lm3 is not None:
+        yield planned(view, lm3_figure, pol)

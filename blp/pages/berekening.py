@@ -10,7 +10,8 @@ from blp import charts, narrative
 from blp.calculation import compute_blp, resolve_choices
 from blp.context import GemeenteView
 from blp.fmt import eur, meur, num, pct
-from blp.report import md, show, table, wrap_labels
+from blp.figures import planned
+from blp.report import md, show_chart, table, wrap_labels
 
 
 def title(view: GemeenteView) -> None:
@@ -40,10 +41,14 @@ def key_figures(view: GemeenteView) -> None:
     table(key_figures_frame(view))
 
 
+def structure_figure(view: GemeenteView):
+    labels = wrap_labels(view.data.industry_labels())
+    return charts.sector_chart(view.structure, labels, view.name, view.region_row()["corop_name"])
+
+
 def structure(view: GemeenteView) -> None:
     labels = view.data.industry_labels()
-    row = view.region_row()
-    show(charts.sector_chart(view.structure, wrap_labels(labels), view.name, row["corop_name"]))
+    show_chart(view, structure_figure)
     md(narrative.structure_text(view.structure, labels, view.name))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
@@ -52,12 +57,16 @@ def structure(view: GemeenteView) -> None:
            "share_nl": lambda v: pct(v), "location_quotient": 2})
 
 
+def peers_figure(view: GemeenteView):
+    return charts.peers_chart(view.result.national, view.gemeente, view.peers[0], view.headline["nl_per_inhabitant_eur"])
+
+
 def position(view: GemeenteView) -> None:
     r = view.ranks
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
               "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
     peers, desc = view.peers
-    show(charts.peers_chart(view.result.national, view.gemeente, peers, view.headline["nl_per_inhabitant_eur"]))
+    show_chart(view, peers_figure)
     md(narrative.peers_text(view.name, desc, view.result.national, view.gemeente, peers))
     n = view.result.national.set_index("gemeente_code").loc[[view.gemeente] + peers].reset_index()
     table(n, {"gemeente_name": "Gemeente", "corop_name": "COROP", "population": "Inwoners", "blp_meur": "BLP (mln euro)",
@@ -65,9 +74,13 @@ def position(view: GemeenteView) -> None:
           {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0})
 
 
+def sensitivity_figure(view: GemeenteView):
+    return charts.sensitivity_chart(view.sensitivity, view.name)
+
+
 def sensitivity(view: GemeenteView) -> None:
     sens = view.sensitivity
-    show(charts.sensitivity_chart(sens, view.name))
+    show_chart(view, sensitivity_figure)
     md(narrative.sensitivity_text(sens, view.name))
     table(sens, {"label_nl": "Verdeelsleutel", "blp_meur": "BLP (mln euro)", "difference_pct": "Verschil met hoofdsleutel"},
           {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
@@ -119,3 +132,10 @@ def method(view: GemeenteView) -> None:
 
 def limits(view: GemeenteView) -> None:
     md(narrative.LIMITS_TEXT)
+
+
+def figures(view: GemeenteView):
+    """The charts of this report, in the order it shows them (``blp.figures``)."""
+    yield planned(view, structure_figure)
+    yield planned(view, peers_figure)
+    yield planned(view, sensitivity_figure)

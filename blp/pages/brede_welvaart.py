@@ -6,9 +6,9 @@ import pandas as pd
 
 from blp.context import GemeenteView
 from blp.fmt import eur, num, pct
-from blp.report import md, show, table
+from blp.figures import planned
+from blp.report import md, show_chart, table
 from blp.welvaart import charts
-from blp.welvaart.expected import coefficient_table, expected_vs_measured
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, load_registry
 from blp.welvaart.scoring import MISSING, TOP, BOTTOM, position_table
 
@@ -72,8 +72,12 @@ def _position_rows(df: pd.DataFrame) -> None:
                               "Percentiel", "Positie", "Richting", "Trend"]})
 
 
+def dashboard_figure(view: GemeenteView, pos: pd.DataFrame):
+    return charts.dashboard(pos, pos.set_index("id")["peer_score"], view.name)
+
+
 def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
-    show(charts.dashboard(pos, pos.set_index("id")["peer_score"], view.name))
+    show_chart(view, dashboard_figure, pos)
     md("*Zo lees je de grafiek:* elke stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
        "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd). "
        "Het groene vlak is de beste 25%, het rode de slechtste 25%. Grijze stippen zijn indicatoren zonder oordeel "
@@ -88,32 +92,47 @@ def all_indicators(view: GemeenteView, pos: pd.DataFrame) -> None:
             _position_rows(rows)
 
 
-def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
+def _focus_ids(view: GemeenteView, pos: pd.DataFrame) -> list[str]:
+    """The focus indicators with data, to set against the BLP."""
+    band = pos.set_index("id")["band"]
+    return [i for i in view.params.brede_welvaart.focus if i != "blp_per_inhabitant" and band.loc[i] != MISSING]
+
+
+def scatters_figure(view: GemeenteView, pos: pd.DataFrame):
     registry = load_registry()
-    focus_ids = [i for i in view.params.brede_welvaart.focus
-                 if i != "blp_per_inhabitant" and not pos.set_index("id").loc[i, "band"] == MISSING]
+    ids = _focus_ids(view, pos)
+    series = {i: view.national.indicators.latest[i] for i in ids}
+    blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
+    return charts.focus_scatters(series, {i: registry[i].label_nl for i in ids}, blp, view.gemeente, view.peers[0],
+                                 view.name)
+
+
+def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
+    focus_ids = _focus_ids(view, pos)
     if not focus_ids:
         md("Er zijn geen focusindicatoren met gegevens om tegen het BLP af te zetten.")
         return
-    series = {}
-    for i in focus_ids:
-        series[i] = view.national.indicators.latest[i]
+    show_chart(view, scatters_figure, pos)
+    registry = load_registry()
     blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
-    peers, _ = view.peers
-    show(charts.focus_scatters(series, {i: registry[i].label_nl for i in focus_ids}, blp, view.gemeente, peers,
-                               view.name))
-    corr = {registry[i].label_nl: pd.concat([series[i], blp], axis=1).dropna().corr(method="spearman").iloc[0, 1]
+    latest = view.national.indicators.latest
+    corr = {registry[i].label_nl: pd.concat([latest[i], blp], axis=1).dropna().corr(method="spearman").iloc[0, 1]
             for i in focus_ids}
     md("Samenhang over alle gemeenten (rangcorrelatie van Spearman met het BLP per inwoner): "
        + "; ".join(f"{k.lower()}: {num(v, 2)}" for k, v in corr.items())
        + ". Een samenhang zegt niet dat het een het ander veroorzaakt.")
 
 
+def expected_figure(view: GemeenteView):
+    return charts.expected_chart(view.national.expected, view.gemeente, view.peers[0], view.name)
+
+
 def expected(view: GemeenteView) -> None:
+    from blp.welvaart.expected import coefficient_table, expected_vs_measured  # statsmodels: this report only
+
     model = view.national.expected
     r = expected_vs_measured(model, view.gemeente)
-    peers, _ = view.peers
-    show(charts.expected_chart(model, view.gemeente, peers, view.name))
+    show_chart(view, expected_figure)
     word = "hoger" if r["ratio"] > 1 else "lager"
     inside = ("Dat verschil valt binnen de spreiding die het model ook bij vergelijkbare gemeenten laat zien."
               if r["within_interval"] else
@@ -140,3 +159,13 @@ def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
     df["Waarde"] = MISSING
     table(df, {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema", "Waarde": "Waarde",
                "source": "Waar te halen"})
+
+
+def figures(view: GemeenteView):
+    """The charts of this report the runner can draw ahead, in the order the report shows them.
+
+    Not the expected-BLP chart: its model needs statsmodels, which only the kernel loads."""
+    pos = positions(view)
+    yield planned(view, dashboard_figure, pos)
+    if _focus_ids(view, pos):
+        yield planned(view, scatters_figure, pos)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 import textwrap
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR
+from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, new_figure
 from blp.fmt import num
 from blp.welvaart.registry import THEME_NL
 
@@ -33,7 +32,7 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
     ncols = 2
     nrows = math.ceil(len(themes) / ncols)
     heights = [max(len(df[df["theme"] == t]) for t in themes[i * ncols:(i + 1) * ncols]) for i in range(nrows)]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 0.5 * sum(heights) + 1.2 * nrows),
+    fig, axes = new_figure(nrows, ncols, figsize=(11, 0.5 * sum(heights) + 1.2 * nrows),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax, theme in zip(axes.flat, themes):
         rows = df[df["theme"] == theme].iloc[::-1]
@@ -69,7 +68,7 @@ def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd
     ids = list(series)
     ncols = min(3, len(ids))
     nrows = math.ceil(len(ids) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.4 * nrows), squeeze=False)
+    fig, axes = new_figure(nrows, ncols, figsize=(4 * ncols, 3.4 * nrows), squeeze=False)
     for ax, ind in zip(axes.flat, ids):
         x = series[ind]
         both = pd.DataFrame({"x": x, "y": blp}).dropna()
@@ -95,7 +94,7 @@ def expected_chart(model, gemeente: str, peers: list[str], gemeente_name: str):
     """Measured against expected BLP per inhabitant for all gemeenten (log scales), 45° line."""
     fitted = np.exp(model.fit.fittedvalues) / 1000
     measured = np.exp(model.y) / 1000
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    fig, ax = new_figure(figsize=(6.5, 5.5))
     ax.scatter(fitted, measured, s=8, color="#cccccc", label="alle gemeenten")
     ax.scatter(fitted.reindex(peers), measured.reindex(peers), s=18, color=REGION_COLOR, label="vergelijkingsgroep")
     ax.scatter([fitted[gemeente]], [measured[gemeente]], s=70, color=GEMEENTE_COLOR, label=gemeente_name, zorder=3)

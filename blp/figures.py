@@ -1,0 +1,209 @@
+"""Charts drawn ahead on a spare core and shown by the notebook that needs them.
+
+A run's kernel draws its charts one after the other, on one core, after it has spent seconds
+starting up; meanwhile the process that runs it has nothing to do. So, when the machine has a
+core to spare, the runner draws the charts of the gemeente in the order the notebooks show them,
+into a folder next to the run's shared context (``<context>.figures/<gemeente>/``).
+
+Each chart is drawn exactly once, by whoever claims it first (an exclusive ``<key>.claim`` file):
+a notebook that reaches a chart the runner has not claimed yet draws it itself; one that reaches a
+chart the runner is drawing waits for its SVG. Either way the notebook gets the same bytes: the
+chart functions are deterministic (``blp.report.figure_svg``), which a test checks. Nothing here
+changes what a chart shows; a chart the runner failed to draw is drawn in the notebook, where its
+error belongs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+RUNNER, NOTEBOOK = "runner", "notebook"
+
+Plan = Iterable[tuple[str, Callable[[], object]]]
+
+# Held by any thread of the runner that draws with matplotlib. A forked process inherits locks in the
+# state they had at the fork, and every matplotlib figure draws under one class-wide lock: forking while
+# another thread draws would leave the child waiting forever. ChartsAhead forks only while holding this.
+DRAWING = threading.Lock()
+
+
+def figure_svg(fig) -> str:
+    """Render a figure once as an inline ``<svg>`` element with real text (sharp at any zoom, small,
+    about twice as fast as PNG); the XML declaration and doctype, which do not belong in HTML, are left off.
+    The same figure gives the same bytes: fixed element ids, no creation date."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "blp"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue().decode("utf-8")
+    return text[text.index("<svg"):]
+
+
+def chart_key(draw: Callable, args: tuple) -> str:
+    """A chart's name in the figure folder: its drawing function, plus any index argument."""
+    return ".".join([draw.__module__.rsplit(".", 1)[-1], draw.__name__] + [str(a) for a in args if isinstance(a, int)])
+
+
+def planned(view, draw: Callable, *args) -> tuple[str, Callable[[], object]]:
+    """One entry of a figure plan: the chart ``draw(view, *args)`` under the key a notebook will ask for."""
+    return chart_key(draw, args), lambda: draw(view, *args)
+
+
+class FigureFolder:
+    """The folder in which the runner and a notebook hand each other one gemeente's charts."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @classmethod
+    def for_gemeente(cls, context_file: str | Path, gemeente: str, params) -> "FigureFolder":
+        """The folder for one gemeente and its exact params: a notebook that reads other params (say, a
+        params file edited during the run) finds no folder and draws its own charts."""
+        import hashlib
+        import json
+
+        from blp.schema import to_dict
+
+        digest = hashlib.sha256(json.dumps(to_dict(params), sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return cls(Path(f"{context_file}.figures") / f"{gemeente}-{digest}")
+
+    def exists(self) -> bool:
+        return self.folder.is_dir()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / f"{key}.{suffix}"
+
+    def claim(self, key: str, by: str) -> bool:
+        """True if this caller is the first to claim ``key`` (and so must draw it)."""
+        try:
+            fd = os.open(self._path(key, "claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{by} {os.getpid()}")
+        return True
+
+    def claimed_by(self, key: str) -> str | None:
+        """Who claimed ``key`` (``RUNNER`` or ``NOTEBOOK``), or None."""
+        claim = self._claim(key)
+        return claim[0] if claim else None
+
+    def _claim(self, key: str) -> tuple[str, int] | None:
+        try:
+            by, pid = self._path(key, "claim").read_text().split()
+        except (OSError, ValueError):  # no claim, or one being written
+            return None
+        return by, int(pid)
+
+    def put(self, key: str, svg: str) -> None:
+        """Publish a drawn chart; readers see either no file or the whole SVG."""
+        tmp = self._path(key, "svg.tmp")
+        tmp.write_text(svg, encoding="utf-8")
+        os.replace(tmp, self._path(key, "svg"))
+
+    def give_up(self, key: str) -> None:
+        """Tell a waiting notebook that this chart will not come and that it must draw it itself."""
+        self._path(key, "failed").touch()
+
+    def wait(self, key: str, timeout: float = 300.0) -> str | None:
+        """The SVG of a chart someone else claimed, or None if they gave up, died or took too long."""
+        svg, failed = self._path(key, "svg"), self._path(key, "failed")
+        deadline = time.monotonic() + timeout
+        polls = 0
+        while time.monotonic() < deadline:
+            if svg.exists():
+                return svg.read_text(encoding="utf-8")
+            if failed.exists():
+                return None
+            polls += 1
+            if polls % 20 == 0 and not _alive(self._claim(key)):
+                return svg.read_text(encoding="utf-8") if svg.exists() else None
+            time.sleep(0.005)
+        return None
+
+
+def _alive(claim: tuple[str, int] | None) -> bool:
+    if claim is None:
+        return True  # the claim file is being written
+    try:
+        os.kill(claim[1], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def chart_svg(folder: FigureFolder | None, key: str, draw: Callable[[], object]) -> str:
+    """The SVG of one chart: drawn here, unless the runner has claimed it, then taken from the runner."""
+    if folder is not None and not folder.claim(key, NOTEBOOK):
+        svg = folder.wait(key)
+        if svg is not None:
+            return svg
+    return figure_svg(draw())
+
+
+def draw_ahead(folder: FigureFolder, plan: Plan, stop: threading.Event) -> list[str]:
+    """Draw every chart of ``plan`` that no notebook has claimed yet, in order; return the keys drawn.
+
+    ``plan`` is lazy (``blp.pages.figure_plan``): what a chart needs is computed only when it is
+    reached. Errors are not raised here: the chart is left to the notebook, which shows the error."""
+    drawn: list[str] = []
+    try:
+        for key, draw in plan:
+            if stop.is_set():
+                break
+            if not folder.claim(key, RUNNER):
+                continue
+            try:
+                folder.put(key, figure_svg(draw()))
+                drawn.append(key)
+            except Exception:
+                folder.give_up(key)
+    except Exception:
+        pass  # making the plan failed (e.g. bad params): the notebooks draw what is left and report the error
+    return drawn
+
+
+class ChartsAhead:
+    """Draws the charts of a run's gemeenten, one after the other, while their notebooks run.
+
+    In a forked process where the platform forks (its own core and interpreter lock; the runner's
+    threads export HTML meanwhile), else on a thread. The plans are made in the drawing
+    process, so the runner computes nothing twice."""
+
+    def __init__(self, work: list[tuple[FigureFolder, Callable[[], Plan]]]):
+        import multiprocessing
+        import sys
+
+        for folder, _ in work:
+            folder.folder.mkdir(parents=True, exist_ok=True)
+        if sys.platform.startswith("linux"):
+            ctx = multiprocessing.get_context("fork")
+            self._stop = ctx.Event()
+            self._worker = ctx.Process(target=_draw_all, args=(work, self._stop), name="blp-charts", daemon=True)
+            with DRAWING:  # no thread of ours is inside matplotlib while we fork
+                self._worker.start()
+        else:
+            self._stop = threading.Event()
+            self._worker = threading.Thread(target=_draw_all, args=(work, self._stop), name="blp-charts",
+                                            daemon=True)
+            self._worker.start()
+
+    def close(self) -> None:
+        """Stop after the chart in hand (the notebooks are done with)."""
+        self._stop.set()
+        self._worker.join()
+
+
+def _draw_all(work: list[tuple[FigureFolder, Callable[[], Plan]]], stop) -> None:
+    for folder, make_plan in work:
+        if stop.is_set():
+            return
+        draw_ahead(folder, make_plan(), stop)
