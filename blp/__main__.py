@@ -1,5 +1,3 @@
-import sys
+from blp.cli import run_and_exit
 
-from blp.cli import main
-
-sys.exit(main())
+run_and_exit()

@@ -181,7 +181,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("blp: interrupted; no complete output was written for the unfinished run.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `blp gemeenten | head`: the reader stopped reading, nothing to report
+        return 1
+
+
+def run_and_exit() -> None:
+    """The `blp` command: ``main``, then end the process at once. Everything a command writes is closed
+    and its threads and processes joined before ``main`` returns; what is left is Python tearing down
+    pandas and matplotlib object by object, a third of a second after a run for nothing."""
+    import logging
+    import os
+
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # e.g. `blp gemeenten | head`: the reader has gone
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit()

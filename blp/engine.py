@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 RESET_TAG = "injected-reset"
+# A run's kernel keeps no IPython history: report code stays out of the user's ~/.ipython history
+# database, and no cell waits for an SQLite write.
+KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 # Clear what an earlier notebook left in the namespace (cheaper than %reset, which also collects garbage).
 RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_') and n not in "
               "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open')]:\n    del globals()[_name]")
@@ -62,7 +66,7 @@ class KernelSession:
         km = self._manager()
         if km.has_kernel:
             return
-        run_sync(km.start_kernel)(cwd=self.cwd)
+        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGS)
         self.kc = km.client()
         self.kc.start_channels()
         if warmup:
@@ -84,7 +88,8 @@ class KernelSession:
         reset.id = "blp-reset"
         nb.cells.insert(0, reset)
         client = NotebookClient(nb, km=self._manager(), timeout=self.timeout, kernel_name=self.kernel_name,
-                                resources={"metadata": {"path": self.cwd}}, allow_errors=False)
+                                resources={"metadata": {"path": self.cwd}}, allow_errors=False,
+                                extra_arguments=KERNEL_ARGS)
         client.kc = self.kc  # reuse the connection to the running kernel (None the first time)
         try:
             client.execute()
@@ -136,11 +141,22 @@ def shared_session() -> KernelSession:
     return _SHARED
 
 
-def close_shared_session() -> None:
+_CLOSING: list[threading.Thread] = []
+
+
+def close_shared_session(wait: bool = True) -> None:
+    """Shut this process's kernel down. ``wait=False`` does it on a background thread, so the caller can
+    finish its own work meanwhile (a kernel takes a tenth of a second to stop); a later call with
+    ``wait=True`` (the default) waits for it."""
     global _SHARED
-    if _SHARED is not None:
-        _SHARED.close()
-        _SHARED = None
+    session, _SHARED = _SHARED, None
+    if session is not None and not wait:
+        _CLOSING.append(threading.Thread(target=session.close, name="blp-kernel-close"))
+        _CLOSING[-1].start()
+    elif session is not None:
+        session.close()
+    while wait and _CLOSING:
+        _CLOSING.pop().join()
 
 
 def _short(exc) -> str:

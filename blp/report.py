@@ -6,14 +6,23 @@ import textwrap
 from collections.abc import Callable
 
 import pandas as pd
-from IPython.display import Markdown, display
 
 from blp.figures import chart_key, chart_svg
 from blp.fmt import num
 
 
+def display(obj, raw: bool = False) -> None:
+    """IPython's ``display``, loaded on first use: the runner's chart drawer imports the report
+    sections for their charts and has no use for IPython (a third of a second to import)."""
+    from IPython.display import display as ipython_display
+
+    ipython_display(obj, raw=raw)
+
+
 def md(text: str) -> None:
     """Show Dutch prose built from the figures."""
+    from IPython.display import Markdown
+
     display(Markdown(text))
 
 

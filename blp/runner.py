@@ -183,12 +183,13 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     return list(NATIONAL_TABLES) + list(own)
 
 
-def execute_notebooks(job: Job, name: str, folder: Path) -> None:
+def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False) -> None:
     """Execute the report notebooks in this process's kernel and export each to HTML.
 
     The HTML export of a notebook runs on a background thread while the kernel executes the next
     one (this thread mostly waits for the kernel). A failed notebook is exported too, as the error
-    report, before the failure is raised."""
+    report, before the failure is raised. ``release_kernel``: this process runs no more notebooks, so
+    the kernel shuts down while the last export runs."""
     (folder / "notebooks").mkdir()
     session = shared_session()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
@@ -202,6 +203,8 @@ def execute_notebooks(job: Job, name: str, folder: Path) -> None:
                 raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
                                "open the error notebook in the failed run folder to see the cell that failed.") from exc
             exports.append(background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} – {name}"))
+        if release_kernel:
+            close_shared_session(wait=False)
         for export in exports:
             export.result()  # an export error fails the run
 
@@ -214,8 +217,9 @@ def charts_ahead(jobs: list[Job]) -> ChartsAhead:
     return ChartsAhead([(FigureFolder.for_gemeente(j.context_file, j.code, j.params), plan(j)) for j in jobs])
 
 
-def run_job(job: Job) -> JobResult:
-    """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure."""
+def run_job(job: Job, release_kernel: bool = False) -> JobResult:
+    """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure.
+    ``release_kernel``: the last job of this process (see ``execute_notebooks``)."""
     started = utc_now()
     national = NationalContext.load(Path(job.context_file))
     view = GemeenteView(national, job.code, job.params)
@@ -228,7 +232,7 @@ def run_job(job: Job) -> JobResult:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
         ahead = charts_ahead([job]) if job.draw_ahead else None
         try:
-            execute_notebooks(job, view.name, partial)
+            execute_notebooks(job, view.name, partial, release_kernel)
         finally:
             if ahead is not None:
                 ahead.close()
@@ -417,8 +421,8 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     results = list(skipped)
     if pool is None:
         try:
-            for job in jobs:
-                results.append(run_job(job))
+            for i, job in enumerate(jobs, 1):
+                results.append(run_job(job, release_kernel=i == len(jobs)))
                 progress.update(results[-1])
         finally:
             if ahead is not None:

@@ -67,6 +67,24 @@ def test_executed_notebooks_have_no_errors(heerlen_run):
                     f"{path.name}: {out.get('text', '')[:200]}"
 
 
+def test_report_charts_are_what_the_kit_draws_from_the_recorded_inputs(heerlen_run, data):
+    """Whether a chart was drawn ahead on the spare core or in the kernel, the report holds the bytes the
+    kit's chart functions give for these inputs, drawn again here in another process."""
+    from blp.context import GemeenteView, compute_national
+    from blp.figures import figure_svg
+    from blp.pages import figure_plan
+    from blp.params import load_params
+
+    params = load_params("GM0917")
+    view = GemeenteView(compute_national(data, params), "GM0917", params)
+    in_reports = [out["data"]["image/svg+xml"] for path in sorted((heerlen_run / "notebooks").glob("*.ipynb"))
+                  for cell in nbformat.read(path, as_version=4).cells for out in cell.get("outputs", [])
+                  if "image/svg+xml" in out.get("data", {})]
+    planned = [figure_svg(draw()) for _, draw in figure_plan(view)]
+    assert len(planned) == len(in_reports) - 1  # all but the expected-BLP chart are drawn ahead
+    assert all(svg in in_reports for svg in planned)
+
+
 def test_tables_hold_the_national_result(heerlen_run):
     import pandas as pd
 

@@ -22,7 +22,7 @@ TABLE_NL = {
 
 
 def _years_text(years) -> str:
-    years = sorted({int(y) for y in years})
+    years = sorted(int(y) for y in pd.unique(years))
     return ", ".join(map(str, years)) if len(years) <= 4 else f"{years[0]}–{years[-1]}"
 
 
