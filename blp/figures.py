@@ -1,16 +1,17 @@
 """Charts drawn ahead on a spare core and shown by the notebook that needs them.
 
 A run's kernel draws its charts one after the other, on one core, after it has spent seconds
-starting up; meanwhile the process that runs it has nothing to do. So, when the machine has a
-core to spare, the runner draws the charts of the gemeente in the order the notebooks show them,
-into a folder next to the run's shared context (``<context>.figures/<gemeente>/``).
+starting up; meanwhile the process that runs it has little to do. So, when the machine has a
+core to spare, the runner draws the charts of its gemeenten in the order the notebooks show them
+(``blp.pages.figure_plan``), in a forked process, into a folder next to the run's shared context
+(``<context>.figures/<gemeente>-<params digest>/``).
 
 Each chart is drawn exactly once, by whoever claims it first (an exclusive ``<key>.claim`` file):
 a notebook that reaches a chart the runner has not claimed yet draws it itself; one that reaches a
-chart the runner is drawing waits for its SVG. Either way the notebook gets the same bytes: the
-chart functions are deterministic (``blp.report.figure_svg``), which a test checks. Nothing here
-changes what a chart shows; a chart the runner failed to draw is drawn in the notebook, where its
-error belongs.
+chart the runner is drawing waits for its SVG (not for a drawer that died). Either way the notebook
+gets the same bytes: the chart functions are deterministic (``figure_svg``), which tests check.
+Nothing here changes what a chart shows; a chart the runner failed to draw is drawn in the
+notebook, where its error belongs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import io
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 RUNNER, NOTEBOOK = "runner", "notebook"

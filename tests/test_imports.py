@@ -39,3 +39,14 @@ def test_the_runner_leaves_statsmodels_to_the_kernel_that_needs_it():
 def test_the_expected_model_is_fitted_on_first_use_and_kept(national):
     model = national.expected
     assert national.expected is model and model.fit.nobs == len(national.result.national)
+
+
+def test_the_chart_drawer_loads_neither_statsmodels_nor_ipython():
+    """The runner's drawer imports the report sections for their charts (blp.figures): on the spare core
+    every import counts, and the charts it draws need neither."""
+    out = _python("""
+        import sys
+        import blp.runner, blp.pages.dataverzameling, blp.pages.berekening, blp.pages.brede_welvaart, blp.pages.beleid
+        print(sorted(m for m in ("statsmodels", "IPython", "matplotlib.pyplot") if m in sys.modules))
+    """)
+    assert out == "[]"
