@@ -66,13 +66,9 @@ class FigureFolder:
     def for_gemeente(cls, context_file: str | Path, gemeente: str, params) -> "FigureFolder":
         """The folder for one gemeente and its exact params: a notebook that reads other params (say, a
         params file edited during the run) finds no folder and draws its own charts."""
-        import hashlib
-        import json
+        from blp.schema import digest, to_dict
 
-        from blp.schema import to_dict
-
-        digest = hashlib.sha256(json.dumps(to_dict(params), sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return cls(Path(f"{context_file}.figures") / f"{gemeente}-{digest}")
+        return cls(Path(f"{context_file}.figures") / f"{gemeente}-{digest(to_dict(params))[:16]}")
 
     def exists(self) -> bool:
         return self.folder.is_dir()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from blp.data.canonical import CanonicalData
 from blp.errors import GemeenteError
+from blp.params import is_gemeente_code
 
 
 def _names_by_code(data: CanonicalData) -> dict[str, str]:
@@ -46,7 +47,7 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
             f"run the gemeente it became, e.g. `blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
         )
     close = [by_name[c] for c in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)]
-    if not close and len(code) == 6 and code.startswith("GM") and code[2:].isdigit():
+    if not close and is_gemeente_code(code):
         number = int(code[2:])
         nearest = sorted(valid, key=lambda c: abs(int(c[2:]) - number))[:3]
         close = [c for c in nearest if abs(int(c[2:]) - number) <= 10]

@@ -175,14 +175,15 @@ class Params:
     beleid: BeleidParams = field(default_factory=BeleidParams)
 
     def validate(self, source: str, path: str) -> None:
-        if self.gemeente is not None and not _looks_like_gemeente_code(self.gemeente):
+        if self.gemeente is not None and not is_gemeente_code(self.gemeente):
             raise ParamsError(
                 f"{source}: field 'gemeente' must look like GM0917, got {self.gemeente!r}.",
                 "use the CBS code: 'GM' followed by four digits (see `blp gemeenten`).",
             )
 
 
-def _looks_like_gemeente_code(code: str) -> bool:
+def is_gemeente_code(code: str) -> bool:
+    """True for text shaped like a CBS gemeente code: 'GM' and four digits."""
     return len(code) == 6 and code.startswith("GM") and code[2:].isdigit()
 
 

@@ -42,7 +42,7 @@ from blp.params import Params, load_params
 from blp.pages import figure_plan
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
-from blp.schema import to_dict
+from blp.schema import digest, to_dict
 
 NOTEBOOKS = [
     ("01_dataverzameling", "Dataverzameling"),
@@ -128,7 +128,7 @@ def fingerprint(params: Params, national: NationalContext, code_digest: str, sou
     doc = {"params": to_dict(params), "choices": national.choices.as_dict(), "source": source,
            "inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),
            "kit": __version__, "code": code_digest}
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+    return digest(doc)
 
 
 def complete_run_with(folder: Path, fp: str) -> Path | None:

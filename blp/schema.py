@@ -134,5 +134,14 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+def digest(doc: Any) -> str:
+    """sha256 (hex) of ``doc`` as canonical JSON (sorted keys; dates and paths as text): equal documents,
+    equal digests, in any process."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
