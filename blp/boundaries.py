@@ -39,13 +39,13 @@ def convert_to_boundaries(
     """Re-express ``df`` (codes of ``from_year``) on ``to_year`` gemeenten, summing values."""
     report = BoundaryConversion(from_year, to_year)
     if from_year == to_year:
-        unknown = set(df[code_col]) - target_codes
+        unknown = set(df[code_col].unique()) - target_codes
         if unknown:
             raise DataError(f"Codes {sorted(unknown)[:5]} are not gemeenten of {to_year}.")
         return df.copy(), report
     weights = changes[(changes["from_year"] == from_year) & (changes["to_year"] == to_year)]
     listed = set(weights["from_code"])
-    unlisted = set(df[code_col]) - listed
+    unlisted = set(df[code_col].unique()) - listed
     unknown = unlisted - target_codes
     if unknown:
         available = sorted(set(changes.loc[changes["to_year"] == to_year, "from_year"]))

@@ -9,19 +9,15 @@ from pathlib import Path
 from blp.engine import RESET_TAG
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
-# nbconvert gives every chart this English alt text; readers of the Dutch reports get a Dutch one.
-NBCONVERT_ALT = "No description has been provided for this image"
+# nbconvert gives every chart an English alt text; readers of the Dutch reports get a Dutch one.
 DUTCH_ALT = "Grafiek; de tekst erbij beschrijft wat zij laat zien"
 # Wide charts shrink to the page instead of getting a scroll bar (a laptop or a beamer in a webinar).
 FIT_CHARTS_CSS = ("<style>.jp-RenderedSVG img, .jp-RenderedImage img "
                   "{ max-width: 100%; height: auto; }</style>\n")
 
 
-@lru_cache(maxsize=1)
-def exporter():
-    """One configured exporter per process. Building it loads nbconvert and all templates (about half
-    a second), so a run builds it in the background while its kernel starts."""
-    from nbconvert import HTMLExporter
+def configured(exporter_class):
+    """An HTML exporter of ``exporter_class`` set up for the reports: no code, no prompts, no hidden cells."""
     from traitlets.config import Config
 
     config = Config()
@@ -30,10 +26,21 @@ def exporter():
     config.HTMLExporter.default_preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
-    html_exporter = HTMLExporter(config=config, template_name="lab")
+    html_exporter = exporter_class(config=config, template_name="lab")
     html_exporter.exclude_input = True
     html_exporter.exclude_input_prompt = True
     html_exporter.exclude_output_prompt = True
+    return html_exporter
+
+
+@lru_cache(maxsize=1)
+def exporter():
+    """One configured exporter per process (``blp.report_exporter``). Building it loads nbconvert (about
+    half a second), so a run builds it in the background while its kernel starts."""
+    from blp.report_exporter import ReportExporter
+
+    html_exporter = configured(ReportExporter)
+    html_exporter.missing_alt = DUTCH_ALT
     return html_exporter
 
 
@@ -45,7 +52,6 @@ def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     nb.metadata["title"] = title
     body, _ = exporter().from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)
-    body = body.replace(f'alt="{NBCONVERT_ALT}"', f'alt="{DUTCH_ALT}"')
     body = body.replace("</head>", FIT_CHARTS_CSS + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")
 

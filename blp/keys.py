@@ -51,7 +51,7 @@ def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: in
     rows = rows[rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE]
     if by_industry:
         rows = rows[rows["industry_code"] != TOTAL]
-        unmapped = set(rows["industry_code"]) - set(concordance.key_to_group)
+        unmapped = set(rows["industry_code"].unique()) - set(concordance.key_to_group)
         if unmapped:
             raise DataError(f"{measure} {year}: industry codes {sorted(unmapped)} have no allocation group.")
         rows = rows.assign(group=rows["industry_code"].map(concordance.key_to_group))

@@ -11,7 +11,7 @@ import yaml
 
 from blp.errors import ParamsError
 from blp.paths import params_dir as default_params_dir
-from blp.schema import from_dict
+from blp.schema import from_dict, parse_yaml
 
 KeyMeasure = Literal["establishments", "jobs"]
 SensitivityKey = Literal["total", "population", "other_years"]
@@ -187,9 +187,6 @@ def is_gemeente_code(code: str) -> bool:
     return len(code) == 6 and code.startswith("GM") and code[2:].isdigit()
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same rules, in C when libyaml is there
-
-
 def read_yaml(path: Path) -> dict:
     """Read a YAML mapping, with a clear error for syntax problems or a non-mapping."""
     try:
@@ -197,7 +194,7 @@ def read_yaml(path: Path) -> dict:
     except FileNotFoundError:
         raise ParamsError(f"Params file {path} does not exist.", "check the path.") from None
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path} is not valid YAML: {exc}", "fix the syntax at the line shown.") from None
     if data is None:

@@ -16,7 +16,7 @@ def urbanity(data: CanonicalData, boundary_year: int) -> pd.Series:
     rows = data.indicators[data.indicators["indicator"] == "urbanity_class"]
     for year in sorted(rows["year"].unique(), reverse=True):
         year_rows = rows[rows["year"] == year]
-        if set(year_rows["gemeente_code"]) == codes:
+        if set(year_rows["gemeente_code"].unique()) == codes:
             return year_rows.set_index("gemeente_code")["value"]
     return pd.Series(dtype=float)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from blp import html_table
 from blp.figures import chart_key, chart_svg
 from blp.fmt import num
 
@@ -36,17 +37,17 @@ def show_chart(view, draw: Callable, *args) -> None:
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,
           formats: dict[str, Callable[[float], str] | int] | None = None) -> None:
-    """Show ``df`` with Dutch column names and number formats, without the index."""
+    """Show ``df`` with Dutch column names and number formats, without the index (``blp.html_table``):
+    ``columns`` picks and names the columns; ``formats`` maps a column to a formatter or to a number of
+    decimals; text columns read from the left; a missing value reads "niet beschikbaar"."""
     columns = columns or {}
     shown = df[list(columns)] if columns else df
     fmt = {}
     for col, f in (formats or {}).items():
         fmt[col] = (lambda v, d=f: num(v, d)) if isinstance(f, int) else f
-    styler = shown.style.format(fmt, na_rep="niet beschikbaar").hide(axis="index")
-    text_cols = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c]) and c not in fmt]
-    styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
-    styler = styler.relabel_index([columns.get(c, c) for c in shown.columns], axis="columns")
-    display(styler)
+    left = {c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c]) and c not in fmt}
+    display({"text/html": html_table.render(shown, columns, fmt, left),
+             "text/plain": html_table.render_text(shown, columns, fmt)}, raw=True)
 
 
 def wrap_labels(labels: dict[str, str], width: int = 34) -> dict[str, str]:

@@ -39,7 +39,7 @@ from blp.gemeenten import resolve_gemeente
 from blp.html_export import exporter, index_page, notebook_to_html
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
-from blp.pages import figure_plan
+from blp.pages import chart_pages, figure_plan
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
 from blp.schema import digest, to_dict
@@ -210,7 +210,11 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
 
 
 def charts_ahead(jobs: list[Job]) -> ChartsAhead:
-    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.figures``)."""
+    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.figures``). The chart
+    modules are loaded here, before the drawing process forks, so this process (which draws the overview
+    histogram with them) and the drawing process do not each load matplotlib."""
+    chart_pages()
+
     def plan(job: Job):
         return lambda: figure_plan(GemeenteView(NationalContext.load(Path(job.context_file)), job.code, job.params))
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blp import report
+from blp import html_table, report
 from blp.context import GemeenteView
 from blp.pages import beleid, berekening, brede_welvaart, dataverzameling
 from blp.params import load_params
@@ -29,7 +29,7 @@ def test_all_sections_run_and_show_something(national, code, shown):
         assert len(shown) > before, module.__name__
     texts = " ".join(str(getattr(s, "data", "")) for s in shown)
     assert view.name in texts
-    figures = [s["image/svg+xml"] for s in shown if isinstance(s, dict)]
+    figures = [s["image/svg+xml"] for s in shown if isinstance(s, dict) and "image/svg+xml" in s]
     assert figures and all(f.startswith("<svg") and f.rstrip().endswith("</svg>") for f in figures)
 
 
@@ -46,3 +46,47 @@ def test_computations_behind_the_reports_work_for_every_gemeente(national):
         table = position_table(national.indicators, code, view.peers[0], [])
         assert len(table) == len(registry)
         assert expected_vs_measured(model, code)["expected"] > 0
+
+
+def _cells(html: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    rows = BeautifulSoup(html, "html.parser").find_all("tr")
+    return [[c.get_text() for c in row.find_all(["th", "td"])] for row in rows]
+
+
+@pytest.mark.parametrize("code", ["GM0917", "GM0088"])  # Heerlen; Vlieland, where data are missing
+def test_tables_show_what_pandas_styler_showed(national, code, shown, monkeypatch):
+    """The kit writes its tables itself (``blp.html_table``); each shows, cell for cell, the texts that
+    pandas' Styler wrote with the same column names, formats and missing-value text."""
+    rendered = []
+    real = html_table.render
+
+    def recording(df, labels, formats, left):
+        rendered.append((df, labels, formats, left, real(df, labels, formats, left)))
+        return rendered[-1][-1]
+
+    monkeypatch.setattr(html_table, "render", recording)
+    view = GemeenteView(national, code, load_params(code))
+    for module in (dataverzameling, berekening, brede_welvaart, beleid):
+        run_sections(module, view)
+    assert len(rendered) >= 15
+    missing = 0
+    for df, labels, formats, left, ours in rendered:
+        styler = (df.style.format(dict(formats), na_rep=html_table.MISSING_TEXT).hide(axis="index")
+                  .relabel_index([labels.get(c, c) for c in df.columns], axis="columns"))
+        assert _cells(ours) == _cells(styler.to_html())
+        assert ours.count(html_table.LEFT) == (len(df) + 1) * len(left)
+        missing += ours.count(html_table.MISSING_TEXT)
+    assert code != "GM0088" or missing > 0
+
+
+def test_table_html_is_the_same_for_the_same_frame():
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"naam": ["a & b", "c"], "waarde": [1234.5, np.nan], "n": [3, 4]})
+    first = html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
+    assert first == html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
+    assert _cells(first) == [["Naam", "waarde", "n"], ["a & b", "1234.5", "3"], ["c", "niet beschikbaar", "4"]]
+    assert html_table.render_text(df, {}, {}).splitlines()[1] == "a & b\t1234.500000\t3"

@@ -6,7 +6,7 @@ import shutil
 import nbformat
 import pytest
 
-from blp import html_export, runner
+from blp import html_export, report_exporter, runner
 from blp.data.canonical import sha256_of
 from blp.errors import RunError
 from blp.runner import RunRequest, run_gemeente
@@ -49,7 +49,7 @@ def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
     assert "load_context" not in html and "context_file" not in html  # no code, no parameter cells
     assert "Traceback" not in html
     assert html.count('data-mime-type="image/svg+xml"') >= 3  # charts embedded
-    assert html_export.DUTCH_ALT in html and html_export.NBCONVERT_ALT not in html
+    assert html_export.DUTCH_ALT in html and report_exporter.MISSING_ALT not in html
     assert html_export.FIT_CHARTS_CSS in html  # wide charts shrink to the page
     index = (heerlen_run / "index.html").read_text()
     for nb, _ in runner.NOTEBOOKS:
@@ -116,3 +116,20 @@ def test_failed_notebook_keeps_error_report_and_leaves_earlier_runs_alone(tmp_pa
     assert "deliberate failure" in (failed / "ERROR.txt").read_text()
     assert not (failed / "manifest.json").exists()
     assert (heerlen_run / "manifest.json").exists()  # the earlier run is untouched
+
+
+def test_report_exporter_writes_the_document_nbconvert_writes(heerlen_run):
+    """The kit's exporter skips nbconvert's BeautifulSoup pass but makes its changes (alt text, focusable
+    cells) itself: parsed, each report is the very document nbconvert's HTMLExporter writes."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    stock = html_export.configured(HTMLExporter)
+    ours = html_export.configured(report_exporter.ReportExporter)  # nbconvert's English alt text, to compare
+    changed = ""
+    for path in sorted((heerlen_run / "notebooks").glob("*.ipynb")):
+        expected, _ = stock.from_notebook_node(nbformat.read(path, as_version=4))
+        got, _ = ours.from_notebook_node(nbformat.read(path, as_version=4))
+        assert str(BeautifulSoup(got, features="html.parser")) == expected, path.name
+        changed += got
+    assert changed.count('tabindex="0"') >= 40 and changed.count(f'alt="{report_exporter.MISSING_ALT}"') >= 6

@@ -112,22 +112,22 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
 
 
 def _check_codes(data: CanonicalData) -> None:
-    bad_levels = set(data.value_added["region_level"]) - REGION_LEVELS
+    bad_levels = set(data.value_added["region_level"].unique()) - REGION_LEVELS
     if bad_levels:
         raise DataError(f"value_added has unknown region_level(s) {sorted(bad_levels)}.")
-    bad_measures = set(data.activity["measure"]) - MEASURES
+    bad_measures = set(data.activity["measure"].unique()) - MEASURES
     if bad_measures:
         raise DataError(f"activity has unknown measure(s) {sorted(bad_measures)}; use establishments or jobs.")
     known = set(data.industries["industry_code"])
     for name in ("value_added", "activity", "regional_jobs"):
-        unknown = set(getattr(data, name)["industry_code"]) - known
+        unknown = set(getattr(data, name)["industry_code"].unique()) - known
         if unknown:
             raise DataError(
                 f"{name} uses industry code(s) {sorted(unknown)} that are not in the industry list.",
                 "add them to industries.csv with their SBI sections, or recode the input.",
             )
     for name, col in (("regions", "gemeente_code"), ("activity", "gemeente_code"), ("indicators", "gemeente_code")):
-        codes = getattr(data, name)[col]
+        codes = pd.Series(getattr(data, name)[col].unique(), dtype="str")
         bad = codes[~codes.str.fullmatch(r"GM\d{4}")]
         if len(bad):
             raise DataError(f"{name} has malformed gemeente code(s) such as {bad.iloc[0]!r}; expected GM + 4 digits.")

@@ -22,9 +22,9 @@ SECTIONS = "ABCDEFGHIJKLMNOPQRSTU"
 
 @lru_cache(maxsize=1)
 def catalog() -> dict:
-    import yaml
+    from blp.schema import parse_yaml
 
-    return yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    return parse_yaml(CATALOG_FILE.read_text(encoding="utf-8"))
 
 
 def table_ids() -> list[str]:

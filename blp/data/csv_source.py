@@ -36,7 +36,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
     if "source" in df.columns and df["source"].notna().any():
-        return "; ".join(sorted({s.split(";")[0] for s in df["source"].dropna().astype(str)}))
+        return "; ".join(sorted({s.split(";")[0] for s in df["source"].dropna().astype(str).unique()}))
     return default
 
 

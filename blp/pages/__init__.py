@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
+def chart_pages() -> tuple:
+    """The report sections with charts the runner can draw ahead, in the order of the notebooks.
+    Importing them loads matplotlib (half a second)."""
+    from blp.pages import beleid, berekening, brede_welvaart
+
+    return berekening, brede_welvaart, beleid
+
+
 def figure_plan(view) -> Iterator:
     """Every chart the runner can draw ahead for ``view``, in the order the notebooks show them
     (``blp.figures``). Lazy: what a report's charts need is computed when its turn comes."""
-    from blp.pages import beleid, berekening, brede_welvaart
-
-    for page in (berekening, brede_welvaart, beleid):
+    for page in chart_pages():
         yield from page.figures(view)

@@ -42,7 +42,7 @@ def _latest_full(data: CanonicalData, indicator: str, codes: set[str]) -> tuple[
     rows = data.indicators[data.indicators["indicator"] == indicator]
     for year in sorted(rows["year"].unique(), reverse=True):
         year_rows = rows[rows["year"] == year]
-        if set(year_rows["gemeente_code"]) == codes:
+        if set(year_rows["gemeente_code"].unique()) == codes:
             return year_rows.set_index("gemeente_code")["value"], int(year)
     return pd.Series(dtype=float), None
 

@@ -8,10 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from blp.errors import ParamsError
-from blp.schema import from_dict
+from blp.schema import from_dict, parse_yaml
 
 REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
 
@@ -56,7 +54,7 @@ class _RegistryFile:
 @lru_cache(maxsize=4)
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, Indicator]:
     """All indicators by id, in file order."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = parse_yaml(Path(path).read_text(encoding="utf-8"))
     parsed = from_dict(_RegistryFile, raw, str(path))
     ids = [i.id for i in parsed.indicators]
     dup = {i for i in ids if ids.count(i) > 1}

@@ -13,7 +13,7 @@ from blp.welvaart.registry import Indicator
 
 def _on_boundaries(rows: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
     """Keep only years whose gemeente codes are those of the report's boundary year."""
-    keep = [y for y, g in rows.groupby("year") if set(g["gemeente_code"]) <= codes]
+    keep = [y for y, g in rows.groupby("year") if set(g["gemeente_code"].unique()) <= codes]
     return rows[rows["year"].isin(keep)]
 
 
