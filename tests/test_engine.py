@@ -1,0 +1,52 @@
+"""The kit's notebook engine: one kernel for many notebooks, all cells' requests sent at once."""
+
+import nbformat
+import pytest
+
+from blp.engine import KernelSession, NotebookFailed
+
+
+def _notebook(folder, name, cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_markdown_cell("tekst") if c is None else nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    with KernelSession(cwd=tmp_path_factory.mktemp("kernel")) as s:
+        s.start(warmup=None)
+        yield s
+
+
+def test_outputs_land_in_their_own_cells_in_order(session, tmp_path):
+    # the first cell is slow, so the requests of the others wait in the kernel's queue meanwhile
+    cells = ["import time; time.sleep(0.3); print('een')", None, "", "print('twee')", "x * 10", "print('drie')"]
+    source = _notebook(tmp_path, "a.ipynb", cells)
+    session.run(source, tmp_path / "out.ipynb", {"x": 4})
+    code = [c for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells if c.cell_type == "code"]
+    shown = [[o.get("text") or o.get("data", {}).get("text/plain") for o in c.outputs] for c in code]
+    # reset cell, parameters, injected parameters, then the notebook's cells (the empty one is not run)
+    assert shown[3:] == [["een\n"], [], ["twee\n"], ["40"], ["drie\n"]]
+    assert [c.execution_count for c in code if c.source.strip()] == list(range(1, 8))
+
+
+def test_no_cell_runs_after_a_failing_one_and_the_kernel_goes_on(session, tmp_path):
+    flag = tmp_path / "ran"
+    cells = ["import time; time.sleep(0.2)", "1 / 0", f"open({str(flag)!r}, 'w').write('x')", "print('vier')"]
+    with pytest.raises(NotebookFailed) as exc:
+        session.run(_notebook(tmp_path, "fails.ipynb", cells), tmp_path / "fails-out.ipynb", {})
+    assert "ZeroDivisionError" in str(exc.value)
+    failed = nbformat.read(tmp_path / "fails-out.ipynb", as_version=4).cells
+    at = next(i for i, c in enumerate(failed) if any(o.output_type == "error" for o in c.get("outputs", [])))
+    assert failed[at].source == "1 / 0"
+    assert not any(c.get("outputs") or c.get("execution_count") for c in failed[at + 1:])
+    # the queued requests were aborted, not run; the same kernel runs the next notebook
+    session.run(_notebook(tmp_path, "next.ipynb", ["print(x + 1)"]), tmp_path / "next-out.ipynb", {"x": 41})
+    assert not flag.exists()
+    last = nbformat.read(tmp_path / "next-out.ipynb", as_version=4).cells[-1]
+    assert last.outputs[0]["text"] == "42\n"
