@@ -75,8 +75,11 @@ class KernelSession:
 
     def run(self, source: Path, output: Path, parameters: dict) -> None:
         """Execute ``source`` with ``parameters``; write the executed notebook to ``output``."""
+        self.execute(self.prepare(source, parameters), output)
+
+    def prepare(self, source: Path, parameters: dict):
+        """``source`` read and parameterized as papermill does, with the namespace reset in front."""
         import nbformat
-        from nbclient.exceptions import CellExecutionError, DeadKernelError
         from papermill.parameterize import parameterize_notebook
 
         nb = nbformat.read(source, as_version=4)
@@ -87,6 +90,15 @@ class KernelSession:
         reset = nbformat.v4.new_code_cell(RESET_CODE, metadata={"tags": [RESET_TAG]})
         reset.id = "blp-reset"
         nb.cells.insert(0, reset)
+        return nb
+
+    def execute(self, nb, output: Path, write: bool = True):
+        """Execute the prepared notebook ``nb`` in this kernel and return it; write it to ``output``
+        (``write=False``: the caller writes it, say on another thread). A failed notebook is always
+        written, with a banner at the failing cell, before ``NotebookFailed`` is raised."""
+        import nbformat
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
         client = pipelined_client(nb, km=self._manager(), timeout=self.timeout, kernel_name=self.kernel_name,
                                   resources={"metadata": {"path": self.cwd}}, allow_errors=False,
                                   extra_arguments=KERNEL_ARGS)
@@ -105,7 +117,9 @@ class KernelSession:
             raise NotebookFailed(output, None, f"the kernel died: {exc}") from None
         finally:
             self.kc = client.kc
-        nbformat.write(nb, output)
+        if write:
+            nbformat.write(nb, output)
+        return nb
 
     def restart(self) -> None:
         self.close(keep_dir=True)

@@ -45,10 +45,23 @@ def exporter():
 
 
 def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
-    """Write ``nb_path`` as a code-free HTML report to ``html_path``."""
+    """Write the notebook file ``nb_path`` as a code-free HTML report to ``html_path``."""
     import nbformat
 
-    nb = nbformat.read(nb_path, as_version=4)
+    notebook_node_to_html(nbformat.read(nb_path, as_version=4), html_path, title)
+
+
+def save_and_export(nb, nb_path: Path, html_path: Path, title: str) -> None:
+    """Write the executed notebook ``nb`` to ``nb_path``, then the HTML report from it, without reading
+    the file back."""
+    import nbformat
+
+    nbformat.write(nb, nb_path)
+    notebook_node_to_html(nb, html_path, title)
+
+
+def notebook_node_to_html(nb, html_path: Path, title: str) -> None:
+    """Write the notebook ``nb`` as a code-free HTML report to ``html_path`` (``nb`` gets the title)."""
     nb.metadata["title"] = title
     body, _ = exporter().from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)

@@ -36,7 +36,7 @@ from blp.errors import BlpError, RunError
 from blp.figures import ChartsAhead, FigureFolder
 from blp.fmt import eur, meur
 from blp.gemeenten import resolve_gemeente
-from blp.html_export import exporter, index_page, notebook_to_html
+from blp.html_export import exporter, index_page, notebook_to_html, save_and_export
 from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
 from blp.pages import chart_pages, figure_plan
@@ -186,23 +186,27 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
 def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False) -> None:
     """Execute the report notebooks in this process's kernel and export each to HTML.
 
-    The HTML export of a notebook runs on a background thread while the kernel executes the next
-    one (this thread mostly waits for the kernel). A failed notebook is exported too, as the error
+    The notebooks are read and parameterized first; writing an executed notebook and its HTML export
+    run on a background thread while the kernel executes the next one (this thread mostly waits for
+    the kernel). A failed notebook is exported too, as the error
     report, before the failure is raised. ``release_kernel``: this process runs no more notebooks, so
     the kernel shuts down while the last export runs."""
     (folder / "notebooks").mkdir()
     session = shared_session()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
         exports = [background.submit(exporter)]  # load nbconvert and its templates while the kernel starts
-        for nb_name, title in NOTEBOOKS:
+        prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
+                    for nb_name, _ in NOTEBOOKS]  # so the kernel goes from one notebook to the next at once
+        for (nb_name, title), nb in zip(NOTEBOOKS, prepared):
             executed = folder / "notebooks" / f"{nb_name}.ipynb"
             try:
-                session.run(Path(job.notebooks_dir) / f"{nb_name}.ipynb", executed, job.notebook_parameters)
+                nb = session.execute(nb, executed, write=False)
             except NotebookFailed as exc:
                 background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}")
                 raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
                                "open the error notebook in the failed run folder to see the cell that failed.") from exc
-            exports.append(background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} – {name}"))
+            exports.append(background.submit(save_and_export, nb, executed, folder / f"{nb_name}.html",
+                                             f"{title} – {name}"))
         if release_kernel:
             close_shared_session(wait=False)
         for export in exports:
@@ -412,12 +416,12 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                          "activity_files": [_absolute(f) for f in req.activity_files]},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
-    from blp.overview import histogram_png, write_overview
+    from blp.overview import histogram_svg, write_overview
 
     ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
-    histogram = background.submit(histogram_png, first)  # drawn while the notebooks run
+    histogram = background.submit(histogram_svg, first)  # drawn while the notebooks run
     background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:

@@ -34,7 +34,9 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     assert "medtech" in (failed[0] / "ERROR.txt").read_text()
     done = {c: [p for p in (out / c).iterdir() if not p.name.endswith(".failed")] for c in ("GM0917", "GM0014")}
     assert all(len(v) == 1 and (v[0] / "manifest.json").exists() for v in done.values())
-    assert (out / "index.html").exists() and "GM0917/" in (out / "index.html").read_text()
+    overview = (out / "index.html").read_text()
+    assert "GM0917/" in overview and "Voor 2 gemeenten is er een volledig rapport." in overview
+    assert overview.count("<svg") == 1 and "Histogram van het BLP per inwoner" in overview  # the distribution
 
     shutil.copy(PARAMS_DIR / "GM0363.yaml", params / "GM0363.yaml")  # fix the params
     code, stdout, stderr = run_cli(*args, "--resume")
