@@ -17,16 +17,27 @@ def _on_boundaries(rows: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
     return rows[rows["year"].isin(keep)]
 
 
-def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicator) -> pd.DataFrame:
-    """Long table year, gemeente_code, value (empty for unavailable indicators; never filled)."""
+def rows_by_indicator(data: CanonicalData) -> dict[str, pd.DataFrame]:
+    """The indicator table split by indicator id, in one pass (``year, gemeente_code, value``)."""
+    cols = ["year", "gemeente_code", "value"]
+    return {i: rows[cols] for i, rows in data.indicators.groupby("indicator", sort=False)}
+
+
+def _rows(by_id: dict[str, pd.DataFrame], indicator_id: str) -> pd.DataFrame:
+    return by_id.get(indicator_id, pd.DataFrame(columns=["year", "gemeente_code", "value"]))
+
+
+def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicator,
+                     by_id: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Long table year, gemeente_code, value (empty for unavailable indicators; never filled).
+    ``by_id``: ``rows_by_indicator(data)``, when the caller has it already."""
+    by_id = rows_by_indicator(data) if by_id is None else by_id
     codes = set(result.national["gemeente_code"])
-    ind = data.indicators
     if indicator.kind == "indicator":
-        rows = ind.loc[ind["indicator"] == indicator.id, ["year", "gemeente_code", "value"]]
-        return _on_boundaries(rows, codes).reset_index(drop=True)
+        return _on_boundaries(_rows(by_id, indicator.id), codes).reset_index(drop=True)
     if indicator.kind == "per_1000":
-        num = _on_boundaries(ind.loc[ind["indicator"] == indicator.id, ["year", "gemeente_code", "value"]], codes)
-        pop = ind.loc[ind["indicator"] == "population", ["year", "gemeente_code", "value"]]
+        num = _on_boundaries(_rows(by_id, indicator.id), codes)
+        pop = _rows(by_id, "population")
         merged = num.merge(pop, on=["year", "gemeente_code"], suffixes=("", "_pop"))
         merged["value"] = merged["value"] / merged["value_pop"] * 1000
         return merged[["year", "gemeente_code", "value"]].reset_index(drop=True)
@@ -40,13 +51,13 @@ def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicato
 
 
 def national_value(data: CanonicalData, result: BlpResult, indicator: Indicator, year: int,
-                   values: pd.DataFrame) -> tuple[float, str]:
+                   values: pd.DataFrame, by_id: dict[str, pd.DataFrame] | None = None) -> tuple[float, str]:
     """The Dutch value: a true national ratio where it can be formed, else the median gemeente."""
     if indicator.kind == "per_1000":
-        ind = data.indicators
-        num = ind[(ind["indicator"] == indicator.id) & (ind["year"] == year)]["value"].sum()
-        pop = ind[(ind["indicator"] == "population") & (ind["year"] == year)]["value"].sum()
-        return float(num / pop * 1000), "Nederland"
+        by_id = rows_by_indicator(data) if by_id is None else by_id
+        num, pop = _rows(by_id, indicator.id), _rows(by_id, "population")
+        return float(num.loc[num["year"] == year, "value"].sum() / pop.loc[pop["year"] == year, "value"].sum()
+                     * 1000), "Nederland"
     if indicator.id == "blp_per_inhabitant":
         n = result.national
         return float(n["blp_meur"].sum() * 1e6 / n["population"].sum()), "Nederland"
@@ -68,11 +79,12 @@ class IndicatorPanel:
 
 def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indicator]) -> IndicatorPanel:
     values, latest, national = {}, {}, {}
+    by_id = rows_by_indicator(data)
     for ind in registry.values():
-        vals = indicator_values(data, result, ind)
+        vals = indicator_values(data, result, ind, by_id)
         values[ind.id] = vals
         if len(vals):
             year = int(vals["year"].max())
             latest[ind.id] = vals[vals["year"] == year].set_index("gemeente_code")["value"]
-            national[ind.id] = national_value(data, result, ind, year, vals)
+            national[ind.id] = national_value(data, result, ind, year, vals, by_id)
     return IndicatorPanel(registry, values, latest, national)
