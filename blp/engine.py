@@ -3,8 +3,10 @@
 Starting a kernel and importing the kit costs more than running a report notebook, so a
 ``KernelSession`` starts one kernel and runs many notebooks in it, clearing the user namespace
 before each one (``RESET_CODE``, the first cell of every run). Parameters are injected exactly as
-papermill does (an ``injected-parameters`` cell after the ``parameters`` cell). The kernel talks
-over IPC sockets in a private folder, which avoids TCP port races between parallel workers.
+papermill does (an ``injected-parameters`` cell after the ``parameters`` cell). nbclient executes the
+cells, but the requests of all of a notebook's cells are sent at once, as JupyterLab's "Run All" does
+(``pipelined_client``). The kernel talks over IPC sockets in a private folder, which avoids TCP port
+races between parallel workers.
 
 Starting a kernel needs only ``jupyter_client``; the notebook libraries (nbformat, nbclient,
 papermill) are imported when the first notebook runs, so a run can start its kernel first thing.
@@ -16,6 +18,7 @@ import shutil
 import tempfile
 import threading
 from collections import deque
+from functools import lru_cache
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -145,7 +148,12 @@ class KernelSession:
 
 def pipelined_client(nb, **kwargs):
     """An nbclient ``NotebookClient`` for ``nb`` that sends the execute requests of all its code cells
-    at once, when the first one runs, as JupyterLab's "Run All" does (nbclient imported here)."""
+    at once, when the first one runs, as JupyterLab's "Run All" does."""
+    return _pipelined_client_class()(nb, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _pipelined_client_class():
     from nbclient import NotebookClient
 
     class PipelinedClient(NotebookClient):
@@ -178,7 +186,7 @@ def pipelined_client(nb, **kwargs):
             return (not self.force_raise_errors) and (
                 self.allow_errors or "raises-exception" in cell.metadata.get("tags", []))
 
-    return PipelinedClient(nb, **kwargs)
+    return PipelinedClient
 
 
 class _Sent:
