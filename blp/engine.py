@@ -154,16 +154,20 @@ def pipelined_client(nb, **kwargs):
 
 @lru_cache(maxsize=1)
 def _pipelined_client_class():
+    from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionComplete
 
     class PipelinedClient(NotebookClient):
         """nbclient sends a cell's code only after it has read all of the previous cell's output, so
         the kernel idles for a round trip between cells (about 5 ms, fifty times per gemeente). Here
         the kernel finds the next request waiting. nbclient still reads and records every cell's output
         and reply in order. ``stop_on_error``: after an error the kernel aborts the requests still
-        queued, so no cell after a failing one runs, as before."""
+        queued, so no cell after a failing one runs, as before. Output of a later cell that arrives
+        while an earlier one is read (after a lost message, say) is kept for that cell, not dropped."""
 
         _queued: deque | None = None
+        _early: dict[str, deque] | None = None  # output read ahead, per request sent ahead
 
         async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
             if self._queued is None:
@@ -171,11 +175,35 @@ def _pipelined_client_class():
                     (c.source, self.kc.execute(c.source, store_history=store_history,
                                                stop_on_error=not self._allows_errors(c)))
                     for c in self.nb.cells[cell_index:] if self._executes(c))
+                self._early = {msg_id: deque() for _, msg_id in self._queued}
             kc, self.kc = self.kc, _Sent(self.kc, self._queued)  # nbclient's execute() takes the sent request
             try:
                 return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
             finally:
                 self.kc = kc
+
+        async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+            """nbclient's loop over one cell's output messages, reading through ``_next_output``."""
+            while True:
+                msg = await self._next_output(parent_msg_id)
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+
+        async def _next_output(self, msg_id: str):
+            """The next output message of request ``msg_id``; those of other requests sent ahead are kept
+            for them (nbclient drops every message that is not the current cell's)."""
+            early = (self._early or {}).get(msg_id)
+            if early:
+                return early.popleft()
+            while True:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+                parent = msg["parent_header"].get("msg_id")
+                if parent == msg_id:
+                    return msg
+                if self._early and parent in self._early:
+                    self._early[parent].append(msg)
 
         def _executes(self, cell) -> bool:
             """The cells nbclient sends to the kernel (its own test, in ``async_execute_cell``)."""

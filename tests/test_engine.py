@@ -1,9 +1,12 @@
 """The kit's notebook engine: one kernel for many notebooks, all cells' requests sent at once."""
 
+import asyncio
+from collections import deque
+
 import nbformat
 import pytest
 
-from blp.engine import KernelSession, NotebookFailed
+from blp.engine import KernelSession, NotebookFailed, pipelined_client
 
 
 def _notebook(folder, name, cells):
@@ -18,8 +21,11 @@ def _notebook(folder, name, cells):
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
+    from jupyter_core.utils import run_sync
+
     with KernelSession(cwd=tmp_path_factory.mktemp("kernel")) as s:
         s.start(warmup=None)
+        run_sync(s.kc.wait_for_ready)(timeout=60)  # a run's kernel is this far along after its warm-up
         yield s
 
 
@@ -50,3 +56,25 @@ def test_no_cell_runs_after_a_failing_one_and_the_kernel_goes_on(session, tmp_pa
     assert not flag.exists()
     last = nbformat.read(tmp_path / "next-out.ipynb", as_version=4).cells[-1]
     assert last.outputs[0]["text"] == "42\n"
+
+
+def test_output_of_a_later_cell_read_early_is_kept_for_it():
+    """If an earlier cell's messages are late or lost, the reader passes messages of later cells: they
+    are kept for those cells instead of dropped."""
+    def msg(parent, n):
+        return {"parent_header": {"msg_id": parent}, "n": n}
+
+    class Channel:
+        def __init__(self, msgs):
+            self.msgs = deque(msgs)
+
+        async def get_msg(self, timeout=None):
+            return self.msgs.popleft()
+
+    class Kc:
+        iopub_channel = Channel([msg("b", 1), msg("x", 2), msg("a", 3), msg("b", 4)])
+
+    client = pipelined_client(nbformat.v4.new_notebook())
+    client.kc, client._early = Kc(), {"a": deque(), "b": deque()}
+    got = [asyncio.run(client._next_output(m))["n"] for m in ("a", "b", "b")]
+    assert got == [3, 1, 4]  # "x" belongs to no request sent ahead: dropped, as nbclient does
