@@ -12,13 +12,7 @@ from blp.params import PeerParams
 
 def urbanity(data: CanonicalData, boundary_year: int) -> pd.Series:
     """CBS stedelijkheid (1 very strongly urban .. 5 not urban) on the boundary year, newest year with those codes."""
-    codes = set(data.regions_of(boundary_year)["gemeente_code"])
-    rows = data.indicators[data.indicators["indicator"] == "urbanity_class"]
-    for year in sorted(rows["year"].unique(), reverse=True):
-        year_rows = rows[rows["year"] == year]
-        if set(year_rows["gemeente_code"].unique()) == codes:
-            return year_rows.set_index("gemeente_code")["value"]
-    return pd.Series(dtype=float)
+    return data.latest_complete("urbanity_class", set(data.regions_of(boundary_year)["gemeente_code"]))[0]
 
 
 def similar_gemeenten(national: pd.DataFrame, urban: pd.Series, gemeente: str, size: int) -> list[str]:

@@ -188,8 +188,7 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
 
     The notebooks are read and parameterized first; writing an executed notebook and its HTML export
     run on a background thread while the kernel executes the next one (this thread mostly waits for
-    the kernel). A failed notebook is exported too, as the error
-    report, before the failure is raised. ``release_kernel``: this process runs no more notebooks, so
+    the kernel). A failed notebook is exported too, as the error report, before the failure is raised. ``release_kernel``: this process runs no more notebooks, so
     the kernel shuts down while the last export runs."""
     (folder / "notebooks").mkdir()
     session = shared_session()

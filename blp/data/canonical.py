@@ -86,6 +86,16 @@ class CanonicalData:
         rows = self.indicators[self.indicators["indicator"] == indicator]
         return sorted(int(y) for y in rows["year"].unique())
 
+    def latest_complete(self, indicator: str, codes: set[str]) -> tuple[pd.Series, int | None]:
+        """``indicator`` by gemeente in the newest year that has exactly the gemeenten ``codes`` (so the
+        values are on those boundaries), and that year; an empty series and None if no year has."""
+        rows = self.indicators[self.indicators["indicator"] == indicator]
+        for year in sorted(rows["year"].unique(), reverse=True):
+            year_rows = rows[rows["year"] == year]
+            if set(year_rows["gemeente_code"].unique()) == codes:
+                return year_rows.set_index("gemeente_code")["value"], int(year)
+        return pd.Series(dtype=float), None
+
     def industry_sections(self) -> dict[str, tuple[str, ...]]:
         return {r.industry_code: tuple(r.sbi_sections.split(";")) for r in self.industries.itertuples()}
 

@@ -38,24 +38,15 @@ class ExpectedModel:
         return int(self.fit.nobs)
 
 
-def _latest_full(data: CanonicalData, indicator: str, codes: set[str]) -> tuple[pd.Series, int | None]:
-    rows = data.indicators[data.indicators["indicator"] == indicator]
-    for year in sorted(rows["year"].unique(), reverse=True):
-        year_rows = rows[rows["year"] == year]
-        if set(year_rows["gemeente_code"].unique()) == codes:
-            return year_rows.set_index("gemeente_code")["value"], int(year)
-    return pd.Series(dtype=float), None
-
-
 def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, pd.Series, int | None]:
     n = result.national.set_index("gemeente_code")
     codes = set(n.index)
     X = pd.DataFrame(index=n.index)
     X["log_inwoners"] = np.log(n["population"])
-    density, density_year = _latest_full(data, "population_density_per_km2", codes)
+    density, density_year = data.latest_complete("population_density_per_km2", codes)
     if not density.empty:
         X["log_dichtheid"] = np.log(density.reindex(n.index).clip(lower=1))
-    urban, _ = _latest_full(data, "urbanity_class", codes)
+    urban, _ = data.latest_complete("urbanity_class", codes)
     if not urban.empty:
         dummies = pd.get_dummies(urban.reindex(n.index).astype(int), prefix="stedelijkheid", dtype=float)
         X = X.join(dummies.iloc[:, 1:])  # class 1 (very strongly urban) is the reference
