@@ -81,7 +81,7 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 
 def kit_run(codes: list[str], out: Path, workers: int) -> float:
-    from blp.runner import RunRequest, run_batch
+    from blp.uitvoering.runner import RunRequest, run_batch
 
     req = RunRequest(gemeenten=codes, outputs_dir=out, workers=workers, progress=False, command=["bench"])
     seconds, batch = timed(run_batch, req)
@@ -93,7 +93,7 @@ def kit_run(codes: list[str], out: Path, workers: int) -> float:
 
 def naive_run(codes: list[str], out: Path) -> float:
     """papermill and nbconvert as separate command-line calls per notebook."""
-    from blp.runner import NOTEBOOKS
+    from blp.uitvoering.runner import NOTEBOOKS
     from blp.paths import NOTEBOOKS_DIR
 
     t = time.perf_counter()
@@ -134,7 +134,7 @@ def cell_seconds(run_folder: Path) -> float:
 def kernel_reference() -> float:
     """Start one kernel and import the kit's report modules in it, the fastest way the kit knows: the
     kernel starts first and the notebook that imports the kit is made while it starts."""
-    from blp.engine import WARMUP_CODE, KernelSession  # first: `import blp` makes nbformat's import cheap
+    from blp.uitvoering.engine import WARMUP_CODE, KernelSession  # first: `import blp` makes nbformat's import cheap
 
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as d, KernelSession(cwd=d) as session:
@@ -187,7 +187,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("BLP_DATA_DIR", str(ROOT.parent / "shared" / "snapshot"))
 
-    from blp.calculation import compute_blp, resolve_choices
+    from blp.berekening.calculation import compute_blp, resolve_choices
     from blp.data import load_data
     from blp.params import load_params
 

@@ -92,17 +92,17 @@ def cmd_data(args) -> int:
 
 def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
-    from blp.request import RunRequest, start_kernel_if_single
+    from blp.uitvoering.request import RunRequest, start_kernel_if_single
 
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
                      workers=args.workers, resume=args.resume, progress=not args.no_progress)
-    from blp.engine import close_shared_session
+    from blp.uitvoering.engine import close_shared_session
 
     try:
         start_kernel_if_single(req)  # before importing the runner: the kernel imports the kit meanwhile
-        from blp.runner import run_batch
+        from blp.uitvoering.runner import run_batch
 
         batch = run_batch(req)
     finally:
@@ -123,7 +123,7 @@ def cmd_run(args) -> int:
 
 def cmd_gemeenten(args) -> int:
     from blp.data import load_data
-    from blp.gemeenten import gemeente_list
+    from blp.data.gemeenten import gemeente_list
 
     data = load_data(args.source, args.data, args.activity)
     year = args.boundary_year or data.boundary_years()[-1]
@@ -146,7 +146,7 @@ def national_csv_table(result) -> "object":
 
 
 def cmd_table(args) -> int:
-    from blp.calculation import compute_blp, resolve_choices
+    from blp.berekening.calculation import compute_blp, resolve_choices
     from blp.data import load_data
     from blp.params import load_params
 

@@ -40,12 +40,7 @@ class PeerParams:
 class BredeWelvaartParams:
     """Which brede-welvaart indicators the gemeente focuses on (ids from the indicator registry)."""
 
-    focus: list[str] = field(default_factory=list)
-
-    def validate(self, source: str, path: str) -> None:
-        from blp.welvaart.registry import check_focus
-
-        check_focus(self.focus, source, f"{path}.focus")
+    focus: list[str] = field(default_factory=list)  # checked against the registry by blp.welvaart.registry.check_focus
 
 
 @dataclass
@@ -220,16 +215,9 @@ def gemeente_params_file(code: str, params_dir: Path | None = None) -> Path | No
     return path if path.exists() else None
 
 
-def load_params(
-    gemeente: str | None = None,
-    params_file: str | Path | None = None,
-    params_dir: Path | None = None,
-    overrides: dict | None = None,
-) -> Params:
-    """Default params, then the gemeente's file (or ``params_file``), then ``overrides``.
-
-    Each layer is validated on its own, so an error names the file it is in.
-    """
+def _layers(gemeente: str | None, params_file: str | Path | None, params_dir: Path | None,
+            overrides: dict | None) -> list[tuple[str, dict]]:
+    """The params layers of a run, as (where it comes from, its fields), lowest first."""
     layers: list[tuple[str, dict]] = []
     params_dir = params_dir or default_params_dir()
     default = params_dir / "default.yaml"
@@ -240,6 +228,29 @@ def load_params(
         layers.append((str(own), read_yaml(own)))
     if overrides:
         layers.append(("command-line options", {k: v for k, v in overrides.items() if v is not None}))
+    return layers
+
+
+def params_source(gemeente: str | None = None, params_file: str | Path | None = None,
+                  params_dir: Path | None = None) -> str:
+    """The files a run's params come from, as error messages name them."""
+    return " + ".join(s for s, _ in _layers(gemeente, params_file, params_dir, None)) or "params"
+
+
+def load_params(
+    gemeente: str | None = None,
+    params_file: str | Path | None = None,
+    params_dir: Path | None = None,
+    overrides: dict | None = None,
+) -> Params:
+    """Default params, then the gemeente's file (or ``params_file``), then ``overrides``.
+
+    Each layer is validated on its own, so an error names the file it is in. Indicator ids under
+    ``brede_welvaart.focus`` are checked against the registry by the stage that owns it
+    (``blp.welvaart.registry.check_focus``), with ``params_source`` naming the files.
+    """
+    layers = _layers(gemeente, params_file, params_dir, overrides)
+    own = Path(params_file) if params_file else (gemeente_params_file(gemeente, params_dir) if gemeente else None)
     merged: dict = {}
     for source, data in layers:
         from_dict(Params, data, source)

@@ -35,13 +35,13 @@ def default_params():
 
 @pytest.fixture(scope="session")
 def result(data, default_params):
-    from blp.calculation import compute_blp, resolve_choices
+    from blp.berekening.calculation import compute_blp, resolve_choices
 
     return compute_blp(data, resolve_choices(data, default_params))
 
 
 @pytest.fixture(scope="session")
 def national(data, default_params):
-    from blp.context import compute_national
+    from blp.rapport.context import compute_national
 
     return compute_national(data, default_params)

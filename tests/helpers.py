@@ -18,7 +18,7 @@ def run_sections(module, view) -> None:
     """Call every report section of a page module, as its notebook does (charts and plans excluded)."""
     import inspect
 
-    from blp.pages import beleid, brede_welvaart
+    from blp.rapport.paginas import beleid, brede_welvaart
 
     extra = {brede_welvaart: lambda: brede_welvaart.positions(view), beleid: lambda: beleid.policy_view(view)}
     second = extra[module]() if module in extra else None

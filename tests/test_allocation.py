@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from blp.allocation import allocate, reconcile
+from blp.berekening.allocation import allocate, reconcile
 
 
 def _va(rows):

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from blp.boundaries import convert_to_boundaries
+from blp.berekening.boundaries import convert_to_boundaries
+from blp.data.gemeenten import gemeente_list, resolve_gemeente
 from blp.errors import DataError, GemeenteError
-from blp.gemeenten import gemeente_list, resolve_gemeente
 
 
 def test_2018_establishments_onto_2024_keep_the_national_total(data):

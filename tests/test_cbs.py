@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from cbs_server import CbsServer, build_fixtures  # noqa: E402
 
-from blp.calculation import compute_blp, resolve_choices  # noqa: E402
+from blp.berekening.calculation import compute_blp, resolve_choices  # noqa: E402
 from blp.data import cbs_cache, load_data  # noqa: E402
 from blp.data.cbs_source import load_cbs, table_ids  # noqa: E402
 from blp.errors import DataError  # noqa: E402
@@ -61,11 +61,11 @@ def test_server_down_with_cache_uses_it_with_a_warning(server, snapshot_dir, mon
     data = load_cbs(data_dir=snapshot_dir, max_age_days=0)  # stale: a refresh is tried and fails
     assert any("kon niet worden ververst" in n and "81575NED" in n for n in data.notes)
     # and the warning reaches the report
-    from blp import report
-    from blp.context import compute_national, GemeenteView
-    from blp.pages import dataverzameling
+    from blp.rapport import display
+    from blp.rapport.context import compute_national, GemeenteView
+    from blp.rapport.paginas import dataverzameling
     shown = []
-    monkeypatch.setattr(report, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
     view = GemeenteView(compute_national(data, load_params()), "GM0917", load_params("GM0917"))
     dataverzameling.inputs(view)
     assert any("kon niet worden ververst" in str(getattr(x, "data", "")) for x in shown)
@@ -133,7 +133,7 @@ def test_export_and_import_round_trip_and_detect_tampering(server, tmp_path, sna
 
 
 def test_run_with_live_source_writes_the_same_report_structure(server, snapshot_dir, tmp_path):
-    from blp.runner import RunRequest, run_gemeente
+    from blp.uitvoering.runner import RunRequest, run_gemeente
 
     folder = run_gemeente(RunRequest("GM0917", source="cbs", data_dir=str(snapshot_dir),
                                      outputs_dir=tmp_path / "out", progress=False))

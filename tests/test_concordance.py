@@ -1,6 +1,6 @@
 """The concordance links industry codes through SBI sections into the finest common groups."""
 
-from blp.concordance import build_concordance
+from blp.berekening.concordance import build_concordance
 
 
 def test_value_added_a10_with_establishment_groups_merges_a_into_a_plus_oq(data):

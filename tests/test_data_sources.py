@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from blp.calculation import compute_blp, resolve_choices
+from blp.berekening.calculation import compute_blp, resolve_choices
 from blp.data import load_data
 from blp.data.canonical import COLUMNS
 from blp.errors import DataError

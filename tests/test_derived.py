@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from blp import derived
+from blp.berekening import derived
+from blp.berekening.peers import peer_group
+from blp.berekening.quality import FAIL, OK, WARN
 from blp.params import PeerParams
-from blp.peers import peer_group
-from blp.quality import FAIL, OK, WARN
 
 
 def test_sector_shares_sum_to_one_and_lq_is_share_ratio(result):

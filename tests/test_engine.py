@@ -6,7 +6,7 @@ from collections import deque
 import nbformat
 import pytest
 
-from blp.engine import KernelSession, NotebookFailed, pipelined_client
+from blp.uitvoering.engine import KernelSession, NotebookFailed, pipelined_client
 
 
 def _notebook(folder, name, cells):

@@ -1,4 +1,4 @@
-"""Charts drawn ahead by the runner (blp.figures): each drawn once, and the same bytes as in the notebook."""
+"""Charts drawn ahead by the runner (blp.rapport.figures): each drawn once, and the same bytes as in the notebook."""
 
 import multiprocessing
 import threading
@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from blp import report
-from blp.context import GemeenteView
-from blp.figures import NOTEBOOK, RUNNER, ChartsAhead, FigureFolder, chart_svg, draw_ahead, figure_svg
-from blp.pages import beleid, berekening, brede_welvaart, dataverzameling, figure_plan
 from blp.params import load_params
+from blp.rapport import display
+from blp.rapport.context import GemeenteView
+from blp.rapport.figures import NOTEBOOK, RUNNER, ChartsAhead, FigureFolder, chart_svg, draw_ahead, figure_svg
+from blp.rapport.paginas import beleid, berekening, brede_welvaart, dataverzameling, figure_plan
 from helpers import run_sections
 
 PAGES = (dataverzameling, berekening, brede_welvaart, beleid)
@@ -18,7 +18,7 @@ PAGES = (dataverzameling, berekening, brede_welvaart, beleid)
 
 def _shown_svgs(view, monkeypatch) -> list[str]:
     shown = []
-    monkeypatch.setattr(report, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
     for page in PAGES:
         run_sections(page, view)
     return [s["image/svg+xml"] for s in shown if isinstance(s, dict) and "image/svg+xml" in s]

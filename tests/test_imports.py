@@ -30,7 +30,7 @@ def test_nbformat_no_longer_compiles_the_iri_grammars_at_import_but_iri_checks_s
 def test_the_runner_leaves_statsmodels_to_the_kernel_that_needs_it():
     out = _python("""
         import sys
-        import blp.cli, blp.runner, blp.overview
+        import blp.cli, blp.uitvoering.runner, blp.rapport.overview
         print(sorted(m for m in ("statsmodels", "scipy", "matplotlib.pyplot", "nbconvert") if m in sys.modules))
     """)
     assert out == "[]"
@@ -42,11 +42,11 @@ def test_the_expected_model_is_fitted_on_first_use_and_kept(national):
 
 
 def test_the_chart_drawer_loads_neither_statsmodels_nor_ipython():
-    """The runner's drawer imports the report sections for their charts (blp.figures): on the spare core
+    """The runner's drawer imports the report sections for their charts (blp.rapport.figures): on the spare core
     every import counts, and the charts it draws need neither."""
     out = _python("""
         import sys
-        import blp.runner, blp.pages.dataverzameling, blp.pages.berekening, blp.pages.brede_welvaart, blp.pages.beleid
+        import blp.uitvoering.runner, blp.rapport.paginas.dataverzameling, blp.rapport.paginas.berekening, blp.rapport.paginas.brede_welvaart, blp.rapport.paginas.beleid
         print(sorted(m for m in ("statsmodels", "IPython", "matplotlib.pyplot") if m in sys.modules))
     """)
     assert out == "[]"

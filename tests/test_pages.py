@@ -2,10 +2,10 @@
 
 import pytest
 
-from blp import html_table, report
-from blp.context import GemeenteView
-from blp.pages import beleid, berekening, brede_welvaart, dataverzameling
 from blp.params import load_params
+from blp.rapport import display, html_table
+from blp.rapport.context import GemeenteView
+from blp.rapport.paginas import beleid, berekening, brede_welvaart, dataverzameling
 from blp.welvaart.expected import expected_vs_measured, fit_expected
 from blp.welvaart.scoring import position_table
 from helpers import run_sections
@@ -16,7 +16,7 @@ EDGE_CASES = ["GM0917", "GM0363", "GM0088", "GM0096", "GM1969"]  # Heerlen, Amst
 @pytest.fixture
 def shown(monkeypatch):
     items = []
-    monkeypatch.setattr(report, "display", lambda obj, raw=False: items.append(obj))
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: items.append(obj))
     return items
 
 
@@ -57,7 +57,7 @@ def _cells(html: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("code", ["GM0917", "GM0088"])  # Heerlen; Vlieland, where data are missing
 def test_tables_show_what_pandas_styler_showed(national, code, shown, monkeypatch):
-    """The kit writes its tables itself (``blp.html_table``); each shows, cell for cell, the texts that
+    """The kit writes its tables itself (``blp.rapport.html_table``); each shows, cell for cell, the texts that
     pandas' Styler wrote with the same column names, formats and missing-value text."""
     rendered = []
     real = html_table.render

@@ -6,10 +6,11 @@ import shutil
 import nbformat
 import pytest
 
-from blp import html_export, report_exporter, runner
 from blp.data.canonical import sha256_of
 from blp.errors import RunError
-from blp.runner import RunRequest, run_gemeente
+from blp.rapport import html_export, report_exporter
+from blp.uitvoering import runner
+from blp.uitvoering.runner import RunRequest, run_gemeente
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +71,9 @@ def test_executed_notebooks_have_no_errors(heerlen_run):
 def test_report_charts_are_what_the_kit_draws_from_the_recorded_inputs(heerlen_run, data):
     """Whether a chart was drawn ahead on the spare core or in the kernel, the report holds the bytes the
     kit's chart functions give for these inputs, drawn again here in another process."""
-    from blp.context import GemeenteView, compute_national
-    from blp.figures import figure_svg
-    from blp.pages import figure_plan
+    from blp.rapport.context import GemeenteView, compute_national
+    from blp.rapport.figures import figure_svg
+    from blp.rapport.paginas import figure_plan
     from blp.params import load_params
 
     params = load_params("GM0917")

@@ -12,8 +12,8 @@ import pandas as pd
 
 from blp.beleid.io_table import IOTable, read_eurostat_sut, read_io_csv, va_multipliers
 from blp.beleid.multipliers import economic_base, regionalise
-from blp.calculation import BlpResult
-from blp.concordance import TOTAL
+from blp.berekening.calculation import BlpResult
+from blp.berekening.concordance import TOTAL
 from blp.data.canonical import CanonicalData, InputFile, sha256_of
 from blp.errors import DataError
 from blp.params import BeleidParams, IOParams, Scenario
@@ -174,7 +174,7 @@ def baseline_growth(beleid: BeleidParams, data: CanonicalData, result: BlpResult
     if b.method == "fixed":
         return b.annual_growth, (f"Het 0-scenario gaat uit van een vaste groei van {b.annual_growth * 100:.1f}% per "
                                  "jaar (gekozen in het params-bestand).")
-    from blp.keys import activity_key
+    from blp.berekening.keys import activity_key
 
     years = data.activity_years(result.key.measure)
     first, last = years[0], years[-1]

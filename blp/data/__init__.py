@@ -1,4 +1,8 @@
-"""One way in for data: every source becomes the same CanonicalData."""
+"""Stage 1, dataverzameling: every source (CSV snapshot, live CBS, own files) becomes the same
+CanonicalData, and gemeente names and codes are resolved against it.
+
+May import only the shared basics at the top of ``blp`` (errors, paths, schema, params, atomic).
+"""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from blp.calculation import BlpResult
+from blp.berekening.calculation import BlpResult
 from blp.data.canonical import CanonicalData
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from blp.errors import ParamsError
+from blp.params import Params, params_source
 from blp.schema import from_dict, parse_yaml
 
 REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
@@ -72,3 +73,8 @@ def check_focus(ids: list[str], source: str, field: str = "brede_welvaart.focus"
             raise ParamsError(f"{source}: {field}[{i}] {ind!r} is not in the indicator registry.",
                               (f"did you mean {', '.join(near)}? " if near else "")
                               + f"The registry is {REGISTRY_FILE}.")
+
+
+def check_params_focus(params: Params, gemeente: str | None = None, params_file: str | Path | None = None) -> None:
+    """The focus indicators of a run's params (loaded for ``gemeente`` from ``params_file``) are in the registry."""
+    check_focus(params.brede_welvaart.focus, params_source(gemeente, params_file))

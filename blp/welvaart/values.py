@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.calculation import BlpResult
+from blp.berekening.calculation import BlpResult
 from blp.data.canonical import CanonicalData
 from blp.welvaart.registry import Indicator
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.calculation import BlpResult
-from blp.concordance import TOTAL
+from blp.berekening.calculation import BlpResult
+from blp.berekening.concordance import TOTAL
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 
 OK, WARN, FAIL = "in orde", "let op", "fout"

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from blp import html_table
-from blp.figures import chart_key, chart_svg
-from blp.fmt import num
+from blp.rapport import html_table
+from blp.rapport.figures import chart_key, chart_svg
+from blp.rapport.fmt import num
 
 
 def display(obj, raw: bool = False) -> None:
@@ -29,7 +29,7 @@ def md(text: str) -> None:
 
 def show_chart(view, draw: Callable, *args) -> None:
     """Show the chart ``draw(view, *args)`` inline (SVG). When the runner drew it ahead on another core
-    (``blp.figures``) the notebook shows that drawing, byte for byte what it would have drawn itself.
+    (``blp.rapport.figures``) the notebook shows that drawing, byte for byte what it would have drawn itself.
     Handed over as a ready MIME bundle: IPython's ``SVG`` object would parse the whole document again."""
     svg = chart_svg(view.figures, chart_key(draw, args), lambda: draw(view, *args))
     display({"image/svg+xml": svg, "text/plain": "<figuur>"}, raw=True)
@@ -37,7 +37,7 @@ def show_chart(view, draw: Callable, *args) -> None:
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,
           formats: dict[str, Callable[[float], str] | int] | None = None) -> None:
-    """Show ``df`` with Dutch column names and number formats, without the index (``blp.html_table``):
+    """Show ``df`` with Dutch column names and number formats, without the index (``blp.rapport.html_table``):
     ``columns`` picks and names the columns; ``formats`` maps a column to a formatter or to a number of
     decimals; text columns read from the left; a missing value reads "niet beschikbaar"."""
     columns = columns or {}

@@ -52,7 +52,7 @@ def planned_workers(req: RunRequest) -> int:
 
 def has_spare_core(req: RunRequest) -> bool:
     """True if the machine has more cores than the run has workers: each worker can then draw its
-    gemeente's charts on another core while its kernel works (``blp.figures``)."""
+    gemeente's charts on another core while its kernel works (``blp.rapport.figures``)."""
     return planned_workers(req) < default_workers()
 
 
@@ -62,7 +62,7 @@ def start_kernel_if_single(req: RunRequest) -> bool:
     start their own."""
     if planned_workers(req) > 1:
         return False
-    from blp.engine import shared_session
+    from blp.uitvoering.engine import shared_session
 
     shared_session().start()
     return True

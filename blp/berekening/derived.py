@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.calculation import BlpResult
+from blp.berekening.calculation import BlpResult
 
 
 def group_columns(result: BlpResult) -> list[str]:

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.beleid import charts
 from blp.beleid.lm3 import LM3Result, lm3
+from blp.rapport import beleid_charts as charts
 from blp.beleid.policy import (GemeenteMultipliers, ScenarioResult, baseline_growth, check_goals,
                                economic_base_for, gemeente_multipliers, levers, run_scenario, va_per_establishment,
                                va_per_job, zero_path)
-from blp.context import GemeenteView
-from blp.fmt import eur, meur, num, pct
-from blp.figures import planned
-from blp.report import md, show_chart, table
+from blp.rapport.context import GemeenteView
+from blp.rapport.display import md, show_chart, table
+from blp.rapport.figures import planned
+from blp.rapport.fmt import eur, meur, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
@@ -253,7 +253,7 @@ def uncertainty(view: GemeenteView, pol: PolicyView) -> None:
 
 
 def figures(view: GemeenteView):
-    """The charts of this report, in the order it shows them (``blp.figures``)."""
+    """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     pol = policy_view(view)
     if view.params.beleid.scenarios:
         yield planned(view, scenarios_figure, pol)

@@ -6,8 +6,8 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
-from blp.engine import RESET_TAG
-
+# The cell the notebook engine puts before a notebook to reset the kernel between reports (hidden).
+RESET_TAG = "injected-reset"
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
 # nbconvert gives every chart an English alt text; readers of the Dutch reports get a Dutch one.
 DUTCH_ALT = "Grafiek; de tekst erbij beschrijft wat zij laat zien"
@@ -35,9 +35,9 @@ def configured(exporter_class):
 
 @lru_cache(maxsize=1)
 def exporter():
-    """One configured exporter per process (``blp.report_exporter``). Building it loads nbconvert (about
+    """One configured exporter per process (``blp.rapport.report_exporter``). Building it loads nbconvert (about
     half a second), so a run builds it in the background while its kernel starts."""
-    from blp.report_exporter import ReportExporter
+    from blp.rapport.report_exporter import ReportExporter
 
     html_exporter = configured(ReportExporter)
     html_exporter.missing_alt = DUTCH_ALT

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from blp.atomic import replace_when_done
-from blp.context import NationalContext
-from blp.figures import DRAWING, figure_svg
-from blp.fmt import eur, meur, num
+from blp.rapport.context import NationalContext
+from blp.rapport.figures import DRAWING, figure_svg
+from blp.rapport.fmt import eur, meur, num
 
 
 def complete_runs(folder: Path) -> list[Path]:
@@ -33,13 +33,13 @@ def histogram_svg(national: NationalContext) -> str:
     zoom, and drawn in a third of the time a PNG takes).
 
     Drawn with matplotlib's object API (no pyplot state), so a run can draw it on a background
-    thread while its notebooks execute; holds ``blp.figures.DRAWING`` so no process forks meanwhile."""
+    thread while its notebooks execute; holds ``blp.rapport.figures.DRAWING`` so no process forks meanwhile."""
     with DRAWING:
         return _histogram_svg(national)
 
 
 def _histogram_svg(national: NationalContext) -> str:
-    from blp.charts import GEMEENTE_COLOR, new_figure
+    from blp.rapport.charts import GEMEENTE_COLOR, new_figure
 
     values = national.result.national["blp_per_inhabitant_eur"]
     fig, ax = new_figure(figsize=(8, 3.2))

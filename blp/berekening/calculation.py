@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from blp.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
-from blp.concordance import TOTAL, Concordance, build_concordance
+from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
+from blp.berekening.concordance import TOTAL, Concordance, build_concordance
+from blp.berekening.keys import Key, activity_key, population_series
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError
-from blp.keys import Key, activity_key, population_series
 from blp.params import Params
 
 

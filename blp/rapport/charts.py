@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from blp.fmt import num
+from blp.rapport.fmt import num
 
 GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, PEER_COLOR = "#c0392b", "#2c7fb8", "#7f7f7f", "#a6bddb"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.concordance import TOTAL
-from blp.context import GemeenteView
-from blp.fmt import meur, num
-from blp.quality import WARN, checks_table, corop_switches
-from blp.report import md, table
+from blp.berekening.concordance import TOTAL
+from blp.berekening.quality import WARN, checks_table, corop_switches
+from blp.rapport.context import GemeenteView
+from blp.rapport.display import md, table
+from blp.rapport.fmt import meur, num
 
 TABLE_NL = {
     "regions": "Regio-indeling (gemeente → COROP → provincie)",

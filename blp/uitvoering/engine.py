@@ -23,7 +23,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-RESET_TAG = "injected-reset"
+from blp.rapport.html_export import RESET_TAG
 # A run's kernel keeps no IPython history: report code stays out of the user's ~/.ipython history
 # database, and no cell waits for an SQLite write.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
@@ -33,8 +33,8 @@ RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_')
 
 
 # What the report notebooks import; loading it while the parent computes saves most of a kernel's start.
-WARMUP_CODE = ("import blp.context, blp.pages.dataverzameling, blp.pages.berekening, blp.pages.brede_welvaart, "
-               "blp.pages.beleid, blp.welvaart.expected")
+WARMUP_CODE = ("import blp.rapport.context, blp.rapport.paginas.dataverzameling, blp.rapport.paginas.berekening, blp.rapport.paginas.brede_welvaart, "
+               "blp.rapport.paginas.beleid, blp.welvaart.expected")
 
 
 class NotebookFailed(Exception):
@@ -228,7 +228,7 @@ class _Sent:
 
     def execute(self, code: str, **kwargs) -> str:
         if not self._queued or self._queued[0][0] != code:
-            raise RuntimeError("blp.engine: the cells sent ahead do not match the cells nbclient executes")
+            raise RuntimeError("blp.uitvoering.engine: the cells sent ahead do not match the cells nbclient executes")
         return self._queued.popleft()[1]
 
 

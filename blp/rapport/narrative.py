@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from blp.fmt import eur, meur, num, pct
-from blp.keys import MEASURE_NL
+from blp.berekening.keys import MEASURE_NL
+from blp.rapport.fmt import eur, meur, num, pct
 
 
 def headline_text(h: dict, ranks) -> str:

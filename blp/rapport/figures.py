@@ -3,7 +3,7 @@
 A run's kernel draws its charts one after the other, on one core, after it has spent seconds
 starting up; meanwhile the process that runs it has little to do. So, when the machine has a
 core to spare, the runner draws the charts of its gemeenten in the order the notebooks show them
-(``blp.pages.figure_plan``), in a forked process, into a folder next to the run's shared context
+(``blp.rapport.paginas.figure_plan``), in a forked process, into a folder next to the run's shared context
 (``<context>.figures/<gemeente>-<params digest>/``).
 
 Each chart is drawn exactly once, by whoever claims it first (an exclusive ``<key>.claim`` file):
@@ -149,7 +149,7 @@ def chart_svg(folder: FigureFolder | None, key: str, draw: Callable[[], object])
 def draw_ahead(folder: FigureFolder, plan: Plan, stop: threading.Event) -> list[str]:
     """Draw every chart of ``plan`` that no notebook has claimed yet, in order; return the keys drawn.
 
-    ``plan`` is lazy (``blp.pages.figure_plan``): what a chart needs is computed only when it is
+    ``plan`` is lazy (``blp.rapport.paginas.figure_plan``): what a chart needs is computed only when it is
     reached. Errors are not raised here: the chart is left to the notebook, which shows the error."""
     drawn: list[str] = []
     try:

@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pandas as pd
 
-from blp import charts, narrative
-from blp.calculation import compute_blp, resolve_choices
-from blp.context import GemeenteView
-from blp.fmt import eur, meur, num, pct
-from blp.figures import planned
-from blp.report import md, show_chart, table, wrap_labels
+from blp.berekening.calculation import compute_blp, resolve_choices
+from blp.rapport import charts, narrative
+from blp.rapport.context import GemeenteView
+from blp.rapport.display import md, show_chart, table, wrap_labels
+from blp.rapport.figures import planned
+from blp.rapport.fmt import eur, meur, num, pct
 
 
 def title(view: GemeenteView) -> None:
@@ -135,7 +135,7 @@ def limits(view: GemeenteView) -> None:
 
 
 def figures(view: GemeenteView):
-    """The charts of this report, in the order it shows them (``blp.figures``)."""
+    """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     yield planned(view, structure_figure)
     yield planned(view, peers_figure)
     yield planned(view, sensitivity_figure)

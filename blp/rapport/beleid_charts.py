@@ -6,8 +6,8 @@ import textwrap
 
 import pandas as pd
 
-from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins, new_figure
-from blp.fmt import num
+from blp.rapport.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins, new_figure
+from blp.rapport.fmt import num
 
 
 def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: list[tuple[str, float, int]]):

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp import derived
-from blp.calculation import BlpResult, Choices, compute_blp, resolve_choices
-from blp.data import CanonicalData, load_data
-from blp.figures import FigureFolder
-from blp.gemeenten import resolve_gemeente
-from blp.params import Params, load_params
-from blp.peers import peer_group, urbanity
-from blp.quality import Check, run_checks
-from blp.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.beleid.policy import NationalIO, load_national_io
-from blp.welvaart.registry import load_registry
+from blp.berekening import derived
+from blp.berekening.calculation import BlpResult, Choices, compute_blp, resolve_choices
+from blp.berekening.peers import peer_group, urbanity
+from blp.berekening.quality import Check, run_checks
+from blp.berekening.sensitivity import gemeente_sensitivity, sensitivity_table
+from blp.data import CanonicalData, load_data
+from blp.data.gemeenten import resolve_gemeente
+from blp.params import Params, load_params
+from blp.rapport.figures import FigureFolder
+from blp.welvaart.registry import check_params_focus, load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
 
@@ -170,6 +170,7 @@ def load_context(gemeente: str, data_dir: str | None = None, params_file: str | 
         boundary_year = run_boundary_year(data, params_file)
     code = resolve_gemeente(data, gemeente, boundary_year)
     params = load_params(code, params_file=params_file)
+    check_params_focus(params, code, params_file)
     figures = None
     if national is None or not national.fits(params):
         national = compute_national(data, params)

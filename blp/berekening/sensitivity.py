@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.allocation import EUR_PER_MEUR, allocate
-from blp.calculation import BlpResult, _convertible
+from blp.berekening.allocation import EUR_PER_MEUR, allocate
+from blp.berekening.calculation import BlpResult, _convertible
+from blp.berekening.keys import Key, activity_key, population_key
 from blp.data.canonical import CanonicalData
-from blp.keys import Key, activity_key, population_key
 
 
 def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]) -> list[Key]:

@@ -10,8 +10,8 @@ import pandas as pd
 
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from blp.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, new_figure
-from blp.fmt import num
+from blp.rapport.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, new_figure
+from blp.rapport.fmt import num
 from blp.welvaart.registry import THEME_NL
 
 

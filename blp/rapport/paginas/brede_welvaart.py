@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.context import GemeenteView
-from blp.fmt import eur, num, pct
-from blp.figures import planned
-from blp.report import md, show_chart, table
-from blp.welvaart import charts
+from blp.rapport import welvaart_charts as charts
+from blp.rapport.context import GemeenteView
+from blp.rapport.display import md, show_chart, table
+from blp.rapport.figures import planned
+from blp.rapport.fmt import eur, num, pct
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, load_registry
 from blp.welvaart.scoring import MISSING, TOP, BOTTOM, position_table
 

@@ -6,7 +6,7 @@ kept as ``<run-id>.failed`` with its error notebook and HTML; earlier runs are n
 
 The national calculation runs once per batch (per distinct set of choices) and is shared with
 every notebook through a saved context file. Gemeenten run in parallel worker processes, each
-with one long-lived kernel (``blp.engine.KernelSession``).
+with one long-lived kernel (``blp.uitvoering.engine.KernelSession``).
 """
 
 from __future__ import annotations
@@ -29,20 +29,21 @@ from pathlib import Path
 import pandas as pd
 
 from blp import __version__
-from blp.context import GemeenteView, NationalContext, compute_national, run_boundary_year
 from blp.data import load_data
-from blp.engine import NotebookFailed, close_shared_session, shared_session
+from blp.data.gemeenten import resolve_gemeente
 from blp.errors import BlpError, RunError
-from blp.figures import ChartsAhead, FigureFolder
-from blp.fmt import eur, meur
-from blp.gemeenten import resolve_gemeente
-from blp.html_export import exporter, index_page, notebook_to_html, save_and_export
-from blp.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.params import Params, load_params
-from blp.pages import chart_pages, figure_plan
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
-from blp.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
+from blp.rapport.context import GemeenteView, NationalContext, compute_national, run_boundary_year
+from blp.rapport.figures import ChartsAhead, FigureFolder
+from blp.rapport.fmt import eur, meur
+from blp.rapport.html_export import exporter, index_page, notebook_to_html, save_and_export
+from blp.rapport.paginas import chart_pages, figure_plan
 from blp.schema import digest, to_dict
+from blp.uitvoering.engine import NotebookFailed, close_shared_session, shared_session
+from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
+from blp.uitvoering.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
+from blp.welvaart.registry import check_params_focus
 
 NOTEBOOKS = [
     ("01_dataverzameling", "Dataverzameling"),
@@ -65,7 +66,7 @@ class Job:
     outputs_dir: str
     command: list[str]
     notebooks_dir: str
-    draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.figures)
+    draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.rapport.figures)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def fingerprint(params: Params, national: NationalContext, code_digest: str, sou
 
 def complete_run_with(folder: Path, fp: str) -> Path | None:
     """The newest complete run of a gemeente with fingerprint ``fp``, if any."""
-    from blp.overview import complete_runs
+    from blp.rapport.overview import complete_runs
 
     for run in reversed(complete_runs(folder)):
         try:
@@ -213,7 +214,7 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
 
 
 def charts_ahead(jobs: list[Job]) -> ChartsAhead:
-    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.figures``). The chart
+    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.rapport.figures``). The chart
     modules are loaded here, before the drawing process forks, so this process (which draws the overview
     histogram with them) and the drawing process do not each load matplotlib."""
     chart_pages()
@@ -386,6 +387,8 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     codes = select_gemeenten(req, data, boundary_year)
     names = data.regions_of(boundary_year).set_index("gemeente_code")["gemeente_name"]
     params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
+    for code, params in params_by_code.items():
+        check_params_focus(params, code, req.params_file)
 
     code_digest = _code_digest()
     draw_ahead = has_spare_core(req)  # one drawing process for a batch in this process, one per worker
@@ -415,7 +418,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                          "activity_files": [_absolute(f) for f in req.activity_files]},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
-    from blp.overview import histogram_svg, write_overview
+    from blp.rapport.overview import histogram_svg, write_overview
 
     ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.boundaries import BoundaryConversion, convert_to_boundaries
-from blp.concordance import TOTAL, Concordance
+from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries
+from blp.berekening.concordance import TOTAL, Concordance
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
