@@ -14,7 +14,7 @@ from blp.paths import params_dir as default_params_dir
 from blp.schema import from_dict, parse_yaml
 
 KeyMeasure = Literal["establishments", "jobs"]
-SensitivityKey = Literal["total", "population", "other_years"]
+SensitivityKey = Literal["total", "population", "other_years", "other_key"]
 PeerMethod = Literal["similar", "corop", "provincie", "list"]
 
 
@@ -160,11 +160,11 @@ class Params:
 
     gemeente: str | None = None
     va_year: int | None = None
-    key: KeyMeasure = "establishments"
+    key: KeyMeasure = "jobs"
     key_year: int | None = None
     boundary_year: int | None = None
     population_year: int | None = None
-    sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["total", "population", "other_years"])
+    sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["total", "population", "other_years", "other_key"])
     peers: PeerParams = field(default_factory=PeerParams)
     brede_welvaart: BredeWelvaartParams = field(default_factory=BredeWelvaartParams)
     beleid: BeleidParams = field(default_factory=BeleidParams)

@@ -83,21 +83,32 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
                                    ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in est["year"].unique()])],
                                   [("Vestigingen_1", "Vestigingen", "aantal")], rows)
 
+    gm_jobs = pd.read_csv(snapshot / "jobs_gemeente.csv", dtype={"gemeente_code": str})
     rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.corop_code),
              "Perioden": f"{x.year}JJ00", "Banen_1": None if pd.isna(x.jobs) else float(x.jobs) / 1000} for x in jobs.itertuples()]
+    rows += [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.gemeente_code),
+              "Perioden": f"{x.year}JJ00", "Banen_1": float(x.jobs) / 1000} for x in gm_jobs.itertuples()]
+    regions = list(jobs["corop_code"].unique()) + list(gm_jobs["gemeente_code"].unique())
     fixtures["83582NED"] = _table("83582NED", "Banen van werknemers in december; economische activiteit (SBI2008), regio",
                                   [("BedrijfstakkenBranchesSBI2008", "Dimension", "Bedrijfstakken", sbi),
-                                   ("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in jobs["corop_code"].unique()]),
-                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in jobs["year"].unique()])],
+                                   ("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in regions]),
+                                   ("Perioden", "TimeDimension", "Perioden",
+                                    [(f"{y}JJ00", str(y)) for y in sorted(set(jobs["year"]) | set(gm_jobs["year"]))])],
                                   [("Banen_1", "Banen van werknemers", "x 1 000")], rows)
 
-    pop = ind[ind["indicator"] == "population"]
-    rows = [{"RegioS": _pad(x.gemeente_code), "Perioden": f"{x.year}JJ00", "TotaleBevolking_1": float(x.value),
-             "Mannen_2": None} for x in pop.itertuples()]
+    kern = ind[ind["indicator"].isin(["population", "dwellings", "mean_woz_value_eur"])]
+    wide = kern.pivot_table(index=["gemeente_code", "year"], columns="indicator", values="value").reset_index()
+    rows = [{"RegioS": _pad(x.gemeente_code), "Perioden": f"{x.year}JJ00", "TotaleBevolking_1": float(x.population),
+             "Mannen_2": None, "Woningvoorraad_3": None if pd.isna(x.dwellings) else float(x.dwellings),
+             "GemiddeldeWOZWaardeVanWoningen_4": None if pd.isna(x.mean_woz_value_eur) else float(x.mean_woz_value_eur) / 1000}
+            for x in wide.itertuples()]
     fixtures["70072ned"] = _table("70072ned", "Regionale kerncijfers Nederland",
-                                  [("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in pop["gemeente_code"].unique()]),
-                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in pop["year"].unique()])],
-                                  [("TotaleBevolking_1", "Totale bevolking", "aantal"), ("Mannen_2", "Mannen", "aantal")], rows)
+                                  [("RegioS", "GeoDimension", "Regio's", [(_pad(c), c) for c in wide["gemeente_code"].unique()]),
+                                   ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in wide["year"].unique()])],
+                                  [("TotaleBevolking_1", "Totale bevolking", "aantal"), ("Mannen_2", "Mannen", "aantal"),
+                                   ("Woningvoorraad_3", "Woningvoorraad", "aantal"),
+                                   ("GemiddeldeWOZWaardeVanWoningen_4", "Gemiddelde WOZ-waarde van woningen", "x 1 000 euro")],
+                                  rows)
     return fixtures
 
 

@@ -45,3 +45,11 @@ def national(data, default_params):
     from blp.rapport.context import compute_national
 
     return compute_national(data, default_params)
+
+
+@pytest.fixture(scope="session")
+def establishments_result(data):
+    from blp.berekening.calculation import compute_blp, resolve_choices
+    from blp.params import load_params
+
+    return compute_blp(data, resolve_choices(data, load_params(overrides={"key": "establishments"})))

@@ -84,7 +84,43 @@ def test_snapshot_allocation_matches_the_formula_computed_directly(data, result)
 
 def test_heerlen_and_amsterdam_blp_on_snapshot(result):
     n = result.national.set_index("gemeente_code")
-    # establishments 2018 key on 2024 boundaries, value added 2018: Heerlen ~2.8 bn, Amsterdam ~76 bn
-    assert 2_700 < n.loc["GM0917", "blp_meur"] < 2_950
-    assert 74_000 < n.loc["GM0363", "blp_meur"] < 78_000
+    # jobs 2019 key (sector split fitted, L by housing value), value added 2018, 2024 boundaries
+    assert result.choices.key == "jobs" and result.choices.key_year == 2019
+    assert 4_000 < n.loc["GM0917", "blp_meur"] < 4_300
+    assert 70_000 < n.loc["GM0363", "blp_meur"] < 74_000
     assert n.loc["GM0363", "blp_meur"] == n["blp_meur"].max()
+
+
+def test_jobs_key_fixes_what_establishments_got_wrong(result, establishments_result):
+    """Heerlen and Eindhoven come out higher, Eijsden-Margraten below Maastricht per inhabitant, and
+    Landsmeer no longer among the top three of the country."""
+    jobs = result.national.set_index("gemeente_code")
+    est = establishments_result.national.set_index("gemeente_code")
+    for code in ("GM0917", "GM0772"):
+        assert jobs.loc[code, "blp_meur"] > 1.2 * est.loc[code, "blp_meur"]
+    per_inh = jobs["blp_per_inhabitant_eur"]
+    assert per_inh["GM1903"] < per_inh["GM0935"] and est.loc["GM1903", "blp_per_inhabitant_eur"] > \
+        est.loc["GM0935", "blp_per_inhabitant_eur"]
+    assert "GM0415" not in per_inh.nlargest(3).index and "GM0415" in \
+        est["blp_per_inhabitant_eur"].nlargest(3).index
+
+
+def test_establishments_key_gives_the_old_numbers_outside_the_geography_fix(establishments_result):
+    n = establishments_result.national.set_index("gemeente_code")
+    assert round(n.loc["GM0917", "blp_meur"], 6) == 2819.710309   # as before this method change
+    assert abs(n.loc["GM0014", "blp_meur"] - 9313.64) < 0.1
+
+
+def test_weesp_is_allocated_with_het_gooi_as_in_the_2018_value_added(establishments_result, data):
+    """The 2018 value added counts Weesp in Het Gooi en Vechtstreek (CR24): its share comes from CR24, and
+    the rest of CR24 no longer takes Weesp's share (Hilversum came out 7.7 % too high: 3,540 mln)."""
+    shares = establishments_result.allocation.shares
+    amsterdam = shares[shares["gemeente_code"] == "GM0363"]
+    assert set(amsterdam["corop_code"]) == {"CR23", "CR24"}
+    weesp_part = amsterdam.loc[amsterdam["corop_code"] == "CR24", "blp_eur"].sum() / 1e6
+    assert 300 < weesp_part < 900
+    cr24 = establishments_result.va[establishments_result.va["corop_code"] == "CR24"]["value_meur"].sum()
+    allocated_cr24 = shares.loc[shares["corop_code"] == "CR24", "blp_eur"].sum() / 1e6
+    assert abs(allocated_cr24 - cr24) < 1e-6
+    hilversum = establishments_result.national.set_index("gemeente_code").loc["GM0402", "blp_meur"]
+    assert 3_540 / hilversum - 1 > 0.06  # 3,540 mln while Weesp's establishments counted in CR23

@@ -129,7 +129,7 @@ def test_lm3_by_hand():
 
 def test_scenario_path_is_linear_and_priced_per_job(data, result):
     per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
-    per_est = va_per_establishment(result, "GM0917")
+    per_est = va_per_establishment(data, result, "GM0917")
     s = Scenario("test", [ActivityChange("x", {"B-E": 0.5, "G-I": 0.5}, 5300, 10600, 12)])
     path = direct_change_path(s, result, per_job, per_est, 2024, 14)
     half = path[path["year"] == 2030].set_index("group")
@@ -158,7 +158,7 @@ def test_goal_check_and_levers(data, result, national):
     jobs_goal = goals[goals["indicator"] == "extra_jobs"].iloc[0]
     assert jobs_goal["value"] == 1050 and not jobs_goal["met"] and jobs_goal["gap"] == 5300 - 1050
     per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
-    per_est = va_per_establishment(result, "GM0917")
+    per_est = va_per_establishment(data, result, "GM0917")
     m = gemeente_multipliers(national.io, result, "GM0917", 0.3)
     lv = levers(result, per_job, per_est, m, 100, 10, data.industry_labels())
     assert lv["jobs_local_meur"].is_monotonic_decreasing

@@ -15,7 +15,7 @@ def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):
     df = pd.read_csv(io.StringIO(out))
     assert len(df) == 342
     assert {"gemeente_code", "gemeente_name", "corop_code", "blp_meur", "blp_per_inhabitant_eur",
-            "blp_meur_A+O-Q"} <= set(df.columns)
+            "blp_meur_A", "blp_meur_O-Q", "blp_meur_L"} <= set(df.columns)
     assert abs(df["blp_meur"].sum() - (result.nl_total_meur - result.extra_regio_meur)) < 1e-3
     groups = [c for c in df.columns if c.startswith("blp_meur_")]
     assert (df[groups].sum(axis=1) - df["blp_meur"]).abs().max() < 1e-5
@@ -23,8 +23,8 @@ def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):
 
 def test_table_options_change_the_key_year(snapshot_dir, tmp_path):
     out_file = tmp_path / "nl.csv"
-    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2024", "--out", str(out_file))
-    assert code == 0 and "key establishments 2024" in err
+    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2022", "--out", str(out_file))
+    assert code == 0 and "key jobs 2022" in err
     df24 = pd.read_csv(out_file).set_index("gemeente_code")
     _, out, _ = run_cli("table", "--data", str(snapshot_dir))
     df18 = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
@@ -33,9 +33,11 @@ def test_table_options_change_the_key_year(snapshot_dir, tmp_path):
 
 
 def test_bad_key_year_is_an_error_listing_valid_years(snapshot_dir):
-    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2019")
+    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2018")
     assert code == 2
-    assert "2018, 2022, 2024" in err
+    assert "2019, 2020, 2021, 2022, 2023" in err
+    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key", "establishments", "--key-year", "2019")
+    assert code == 2 and "2018, 2022, 2024" in err
 
 
 def test_gemeenten_lists_codes_and_names(snapshot_dir):

@@ -53,17 +53,23 @@ def test_own_jobs_file_becomes_a_key_with_a10_groups(tmp_path, snapshot_dir, dat
     path = tmp_path / "lisa_jobs.csv"
     jobs.to_csv(path, index=False)
     d = load_data("snapshot", snapshot_dir, [path])
-    assert d.activity_years("jobs") == [2018]
-    params = load_params(overrides={"key": "jobs"})
+    assert d.activity_years("jobs")[0] == 2018
+    params = load_params(overrides={"key": "jobs", "key_year": 2018})
     result = compute_blp(d, resolve_choices(d, params))
     assert "A" in result.concordance.groups and "O-Q" in result.concordance.groups
+    assert result.key.fit is None  # the file has every sector: nothing is estimated
+    heerlen = result.key.activity.query("gemeente_code == 'GM0917'").set_index("group")["value"]
+    assert heerlen["F"] == jobs.query("gemeente_code == 'GM0917' and industry_code == 'F'")["jobs"].iloc[0]
     assert (result.reconciliation()["difference_eur"] == 0).all()
     assert any(f.path == str(path) for f in d.inputs)
 
 
 def test_jobs_key_without_jobs_data_explains_the_fix(data):
+    import dataclasses
+
+    without_jobs = dataclasses.replace(data, activity=data.activity[data.activity["measure"] != "jobs"])
     with pytest.raises(DataError, match="--activity FILE"):
-        resolve_choices(data, load_params(overrides={"key": "jobs"}))
+        resolve_choices(without_jobs, load_params(overrides={"key": "jobs"}))
 
 
 def test_malformed_activity_file_is_refused(tmp_path, snapshot_dir):

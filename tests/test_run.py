@@ -30,9 +30,9 @@ def test_run_folder_is_complete(heerlen_run):
 def test_manifest_records_params_versions_inputs_and_headline(heerlen_run, snapshot_dir):
     m = json.loads((heerlen_run / "manifest.json").read_text())
     assert m["gemeente"]["code"] == "GM0917"
-    assert m["choices"] == {"va_year": 2018, "key": "establishments", "key_year": 2018, "boundary_year": 2024,
-                            "population_year": 2020}
-    assert 2_700 < m["headline"]["blp_meur"] < 2_950
+    assert m["choices"] == {"va_year": 2018, "key": "jobs", "key_year": 2019, "boundary_year": 2024,
+                            "population_year": 2020, "composition_year": 2020}
+    assert 4_000 < m["headline"]["blp_meur"] < 4_300
     assert m["packages"]["pandas"] and m["packages"]["papermill"]
     assert "commit" in m["kit"]["git"]
     va = next(i for i in m["inputs"] if i["table"] == "value_added")

@@ -12,9 +12,11 @@ import pandas as pd
 
 from blp.beleid.io_table import IOTable, read_eurostat_sut, read_io_csv, va_multipliers
 from blp.beleid.multipliers import economic_base, regionalise
-from blp.berekening.calculation import BlpResult
+from blp.berekening.calculation import BlpResult, convertible
+from blp.berekening.jobs_key import nearest
+from blp.berekening.keys import MEASURE_NL, activity_rows, activity_total, to_units
 from blp.berekening.concordance import TOTAL
-from blp.data.canonical import CanonicalData, InputFile, sha256_of
+from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile, sha256_of
 from blp.errors import DataError
 from blp.params import BeleidParams, IOParams, Scenario
 
@@ -75,29 +77,54 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
 # --- per gemeente -----------------------------------------------------------------------------
 
 def va_per_job(data: CanonicalData, result: BlpResult, corop: str) -> pd.DataFrame:
-    """Value added per employee job per allocation group in the COROP (NL where CBS suppressed a cell)."""
+    """Value added per employee job per allocation group in the COROP (NL where CBS suppressed a cell).
+
+    The Dutch figure divides the value added of the COROP regions whose jobs are published by those
+    jobs: numerator and denominator cover the same regions."""
     year = result.choices.va_year
     jobs = data.regional_jobs
-    years = sorted(jobs["year"].unique())
-    jy = min(years, key=lambda y: (abs(y - year), -y))
+    jy = nearest(sorted(jobs["year"].unique()), year)
     j = jobs[(jobs["year"] == jy) & (jobs["industry_code"] != TOTAL)]
-    j = j.assign(group=j["industry_code"].map(result.concordance.va_to_group))
-    corop_jobs = j[j["corop_code"] == corop].groupby("group")["jobs"].sum(min_count=1)
-    suppressed = j[(j["corop_code"] == corop) & j["jobs"].isna()]["group"].unique()
-    nl_jobs = j[j["corop_code"].str.fullmatch(r"CR\d\d") & (j["corop_code"] != "CR99")].groupby("group")["jobs"].sum()
-    va = result.va
-    corop_va = va[va["corop_code"] == corop].set_index("group")["value_meur"]
-    nl_va = va.groupby("group")["value_meur"].sum()
-    out = pd.DataFrame({"corop": corop_va * 1e6 / corop_jobs, "nl": nl_va * 1e6 / nl_jobs})
+    j = j.assign(group=j["industry_code"].map(lambda c: result.concordance.va_to_group.get(c, c)))
+    j = j[j["corop_code"].str.fullmatch(r"CR\d\d") & (j["corop_code"] != "CR99")]
+    cells = j.groupby(["corop_code", "group"])["jobs"].sum(min_count=1)
+    va = result.va.groupby(["corop_code", "group"])["value_meur"].sum()
+    both = pd.DataFrame({"jobs": cells, "va": va}).dropna()
+    both = both[both["jobs"] > 0]
+    corop_jobs = cells.xs(corop, level="corop_code") if corop in cells.index.get_level_values(0) else pd.Series(dtype=float)
+    suppressed = corop_jobs[corop_jobs.isna()].index
+    corop_va = va.xs(corop, level="corop_code")
+    nl = both.groupby(level="group").sum()
+    out = pd.DataFrame({"corop": corop_va * 1e6 / corop_jobs.where(corop_jobs > 0), "nl": nl["va"] * 1e6 / nl["jobs"]})
     out["source"] = np.where(out.index.isin(suppressed) | out["corop"].isna(), "Nederland", "COROP")
     out["va_per_job_eur"] = out["corop"].where(out["source"] == "COROP", out["nl"])
     out.attrs["jobs_year"] = int(jy)
     return out.reindex(list(result.concordance.groups))
 
 
-def va_per_establishment(result: BlpResult, gemeente: str) -> pd.Series:
-    shares = result.allocation.shares[result.allocation.shares["gemeente_code"] == gemeente].set_index("group")
-    return (shares["blp_eur"] / shares["key"]).reindex(list(result.concordance.groups))
+def va_per_establishment(data: CanonicalData, result: BlpResult, gemeente: str) -> pd.Series:
+    """The gemeente's value added per establishment per allocation group. Where establishments are counted
+    for several groups together (A+O-Q), the groups share that figure: their BLP over their establishments."""
+    shares = result.allocation.shares
+    blp = shares[shares["gemeente_code"] == gemeente].groupby("group")["blp_eur"].sum()
+    groups = list(result.concordance.groups)
+    year = nearest(data.activity_years("establishments"), result.choices.key_year)
+    rows = activity_rows(data, "establishments", year)
+    rows = rows[(rows["industry_code"] != TOTAL) & (rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE)]
+    units, _ = to_units(rows[["gemeente_code", "industry_code", "value"]], ["value"], year,
+                        result.choices.boundary_year, result.choices.composition_year or result.choices.boundary_year, data)
+    est = units[units["gemeente_code"] == gemeente].groupby("industry_code")["value"].sum()
+    sections = data.industry_sections()
+    out = {}
+    for g in groups:
+        mine = set(result.concordance.group_sections[g])
+        code = next((c for c in est.index if mine <= set(sections[c])), None)
+        if code is None or est[code] <= 0:
+            out[g] = np.nan
+            continue
+        covered = [h for h in groups if set(result.concordance.group_sections[h]) <= set(sections[code])]
+        out[g] = blp.reindex(covered).fillna(0).sum() / est[code]
+    return pd.Series(out).reindex(groups)
 
 
 @dataclass
@@ -132,9 +159,9 @@ def gemeente_multipliers(io: NationalIO, result: BlpResult, gemeente: str, delta
 
 def economic_base_for(result: BlpResult, gemeente: str) -> dict:
     """Economic-base multiplier from the gemeente's key activity against the Dutch distribution."""
-    key = result.key.table
-    region = key[key["gemeente_code"] == gemeente].groupby("group")["key"].sum()
-    nation = key.groupby("group")["key"].sum().reindex(region.index)
+    key = result.key.activity
+    region = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum()
+    nation = key.groupby("group")["value"].sum().reindex(region.index)
     return economic_base(region, nation)
 
 
@@ -174,17 +201,16 @@ def baseline_growth(beleid: BeleidParams, data: CanonicalData, result: BlpResult
     if b.method == "fixed":
         return b.annual_growth, (f"Het 0-scenario gaat uit van een vaste groei van {b.annual_growth * 100:.1f}% per "
                                  "jaar (gekozen in het params-bestand).")
-    from blp.berekening.keys import activity_key
-
-    years = data.activity_years(result.key.measure)
+    years = [y for y in data.activity_years(result.key.measure)
+             if y == result.choices.boundary_year or convertible(data, y, result.choices.boundary_year)]
     first, last = years[0], years[-1]
     def total(y):
-        k = activity_key(data, result.key.measure, y, result.choices.boundary_year, result.concordance)
-        return k.table.loc[k.table["gemeente_code"] == gemeente, "key"].sum()
+        return float(activity_total(data, result.key.measure, y, result.choices.boundary_year).get(gemeente, np.nan))
     growth = (total(last) / total(first)) ** (1 / (last - first)) - 1
-    return growth, (f"Het 0-scenario trekt de trend van de verdeelsleutel door: het aantal {result.key.label_nl.split(' ')[0]} "
-                    f"in de gemeente groeide van {first} tot {last} met {growth * 100:.1f}% per jaar. Dat is een "
-                    "bovengrens: het aantal vestigingen groeit vooral door zzp'ers, die weinig toevoegen.")
+    caveat = (" Dat is een bovengrens: het aantal vestigingen groeit vooral door zzp'ers, die weinig toevoegen."
+              if result.key.measure == "establishments" else "")
+    return growth, (f"Het 0-scenario trekt de trend van de verdeelsleutel door: het aantal {MEASURE_NL[result.key.measure]} "
+                    f"in de gemeente groeide van {first} tot {last} met {growth * 100:.1f}% per jaar." + caveat)
 
 
 @dataclass

@@ -9,7 +9,8 @@ import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
-from blp.berekening.keys import Key, activity_key, population_series
+from blp.berekening.jobs_key import jobs_groups, jobs_key
+from blp.berekening.keys import Key, activity_key, composition_year, population_series
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError
 from blp.params import Params
@@ -24,6 +25,7 @@ class Choices:
     key_year: int
     boundary_year: int
     population_year: int
+    composition_year: int = 0  # the boundary year whose COROP composition the value added follows
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -34,14 +36,14 @@ def _nearest(years: list[int], target: int) -> int:
     return min(years, key=lambda y: (abs(y - target), -y))
 
 
-def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
+def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
     return year == boundary_year or bool(
         ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any())
 
 
 def _pick(kind: str, asked: int | None, available: list[int], default_target: int, boundary_year: int,
           data: CanonicalData) -> int:
-    usable = [y for y in available if _convertible(data, y, boundary_year)]
+    usable = [y for y in available if convertible(data, y, boundary_year)]
     if asked is not None:
         if asked not in available:
             raise DataError(f"No {kind} for {asked} in the data.",
@@ -75,7 +77,7 @@ def resolve_choices(data: CanonicalData, params: Params) -> Choices:
     key_year = _pick(f"{params.key} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
     pop_year = _pick("population", params.population_year, data.indicator_years("population"), va_year,
                      boundary_year, data)
-    return Choices(va_year, params.key, key_year, boundary_year, pop_year)
+    return Choices(va_year, params.key, key_year, boundary_year, pop_year, composition_year(data, va_year))
 
 
 @dataclass
@@ -113,7 +115,7 @@ def national_table(data: CanonicalData, choices: Choices, allocation: Allocation
     per_group = per_group.reindex(columns=list(groups), fill_value=0)
     blp_eur = per_group.sum(axis=1)
     population, _ = population_series(data, choices.population_year, choices.boundary_year)
-    activity = key.table.groupby("gemeente_code")["key"].sum()
+    activity = key.activity_by_gemeente()
     table = regions.set_index("gemeente_code")
     table["blp_meur"] = blp_eur.reindex(table.index).fillna(0) / EUR_PER_MEUR
     table["population"] = population.reindex(table.index)
@@ -125,15 +127,38 @@ def national_table(data: CanonicalData, choices: Choices, allocation: Allocation
     return table.reset_index().sort_values("gemeente_code").reset_index(drop=True)
 
 
+def key_codes(data: CanonicalData, measure: str, year: int) -> list[str]:
+    """The industry codes a key of ``measure`` in ``year`` comes in; for jobs without sector detail per
+    gemeente, the A10 groups of the COROP jobs the estimate is fitted to."""
+    rows = data.activity[(data.activity["measure"] == measure) & (data.activity["year"] == year)]
+    codes = [c for c in rows["industry_code"].unique().tolist() if c != TOTAL]
+    if measure == "jobs":
+        detailed = set(codes) >= set(jobs_groups(data, year)) and codes
+        return codes if detailed else jobs_groups(data, year)
+    return codes
+
+
+def concordance_for(data: CanonicalData, va_year: int, measure: str, key_year: int) -> Concordance:
+    """The allocation groups of value added of ``va_year`` and a key of ``measure`` in ``key_year``."""
+    va_codes = data.value_added.loc[data.value_added["year"] == va_year, "industry_code"].unique().tolist()
+    return build_concordance(data.industry_sections(), va_codes, key_codes(data, measure, key_year))
+
+
+def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, concordance: Concordance,
+              composition: int) -> Key:
+    """The key of ``measure`` in ``year``: jobs (estimated per sector where not published, L by housing
+    value) or establishments as published."""
+    if measure == "jobs":
+        return jobs_key(data, year, boundary_year, concordance, composition)
+    return activity_key(data, measure, year, boundary_year, concordance, composition=composition)
+
+
 def compute_blp(data: CanonicalData, choices: Choices, key: Key | None = None) -> BlpResult:
     """Allocate every COROP's value added to its gemeenten: the whole country at once."""
-    va_codes = data.value_added.loc[data.value_added["year"] == choices.va_year, "industry_code"].unique().tolist()
-    key_codes = data.activity.loc[(data.activity["measure"] == choices.key)
-                                  & (data.activity["year"] == choices.key_year), "industry_code"].unique().tolist()
-    concordance = build_concordance(data.industry_sections(), va_codes, key_codes)
+    concordance = concordance_for(data, choices.va_year, choices.key, choices.key_year)
     va = regional_value_added(data, choices.va_year, concordance)
     if key is None:
-        key = activity_key(data, choices.key, choices.key_year, choices.boundary_year, concordance)
+        key = build_key(data, choices.key, choices.key_year, choices.boundary_year, concordance, choices.composition_year)
     allocation = allocate(va, key.table)
     national = national_table(data, choices, allocation, key, concordance.groups)
     all_va = data.value_added[data.value_added["year"] == choices.va_year]

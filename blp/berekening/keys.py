@@ -1,8 +1,14 @@
-"""Allocation keys on the report's boundaries: activity per sector, activity in total, population."""
+"""Allocation keys: activity per allocation unit and group, on the report's boundaries.
+
+An allocation unit is a gemeente of the report's boundary year *within one COROP region of the
+value added's composition*: a gemeente formed from parts that the value added still counts in two
+COROP regions (Weesp, part of Amsterdam since 2022, lies in Het Gooi en Vechtstreek in the 2018
+figures) has one unit in each, and each part takes its share of its own COROP's value added.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -16,7 +22,13 @@ MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "i
 
 @dataclass
 class Key:
-    """A key table (gemeente_code, corop_code, group, key) and how it was built."""
+    """A key table (gemeente_code, corop_code, group, key) and how it was built.
+
+    ``activity`` holds the key's activity in its own unit (jobs, establishments) per unit and group;
+    it equals ``table`` except where a group is allocated by another indicator (L by housing value).
+    ``group_keys`` says per group what it is allocated by; ``fit`` holds the estimation diagnostics
+    of an estimated key (``blp.berekening.jobs_key``).
+    """
 
     name: str
     label_nl: str
@@ -26,20 +38,46 @@ class Key:
     table: pd.DataFrame
     conversion: BoundaryConversion
     unassignable: float  # activity of GM0000 (not assignable to a gemeente), excluded
+    activity: pd.DataFrame | None = None
+    group_keys: dict[str, str] = field(default_factory=dict)
+    fit: object = None
+    own_va: pd.DataFrame | None = None  # value added on the key's own (coarser) grouping, if not the run's
+
+    def __post_init__(self) -> None:
+        if self.activity is None:
+            self.activity = self.table.rename(columns={"key": "value"})
+
+    def activity_by_gemeente(self) -> pd.Series:
+        """The key's activity per gemeente of the report's boundaries, all groups together."""
+        return self.activity.groupby("gemeente_code")["value"].sum()
 
 
-def _with_corop(df: pd.DataFrame, data: CanonicalData, boundary_year: int) -> pd.DataFrame:
-    corop = data.regions_of(boundary_year)[["gemeente_code", "corop_code"]]
-    return df.merge(corop, on="gemeente_code", how="inner")
+def composition_year(data: CanonicalData, va_year: int) -> int:
+    """The boundary year whose COROP composition the value added of ``va_year`` follows: the nearest
+    boundary year of the region table, the earlier one on a tie (CBS publishes regional accounts on the
+    division of its release, which lags the gemeente mergers)."""
+    return min(data.boundary_years(), key=lambda y: (abs(y - va_year), y))
 
 
-def _broadcast(per_gemeente: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
-    return per_gemeente.merge(pd.DataFrame({"group": list(groups)}), how="cross")
+def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: int, composition: int,
+             data: CanonicalData) -> tuple[pd.DataFrame, BoundaryConversion]:
+    """Bring ``df`` (gemeente codes of ``year``) onto allocation units: report-year gemeenten, each
+    part in the COROP region it belongs to in the ``composition`` year."""
+    comp = data.regions_of(composition).set_index("gemeente_code")["corop_code"]
+    report = data.regions_of(boundary_year).set_index("gemeente_code")["corop_code"]
+    out, conversion = convert_to_boundaries(df.assign(_from=df["gemeente_code"]), value_cols, year, boundary_year,
+                                            data.boundary_changes, set(report.index))
+    corop = out["_from"].map(comp).fillna(out["gemeente_code"].map(comp)).fillna(out["gemeente_code"].map(report))
+    out = out.drop(columns=["_from"]).assign(corop_code=corop)
+    keys = [c for c in out.columns if c not in value_cols]
+    return out.groupby(keys, as_index=False, sort=True)[value_cols].sum(), conversion
 
 
-def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: int,
-                 concordance: Concordance, by_industry: bool = True) -> Key:
-    """Activity of ``measure`` in ``year`` per allocation group (or its TOTAL for every group)."""
+def _broadcast(per_unit: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
+    return per_unit.merge(pd.DataFrame({"group": list(groups)}), how="cross")
+
+
+def activity_rows(data: CanonicalData, measure: str, year: int) -> pd.DataFrame:
     rows = data.activity[(data.activity["measure"] == measure) & (data.activity["year"] == year)]
     if rows.empty:
         raise DataError(
@@ -47,6 +85,23 @@ def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: in
             f"choose a key year among {data.activity_years(measure) or 'none'}"
             + ("" if measure != "jobs" else ", or add a jobs file with --activity FILE"),
         )
+    return rows
+
+
+def has_industry_detail(data: CanonicalData, measure: str, year: int, concordance: Concordance) -> bool:
+    """True when ``measure`` of ``year`` is given per industry for every allocation group (not only the
+    total and a few groups, as the snapshot's jobs per gemeente)."""
+    rows = data.activity[(data.activity["measure"] == measure) & (data.activity["year"] == year)]
+    groups = {concordance.key_to_group.get(c, concordance.va_to_group.get(c)) for c in rows["industry_code"]}
+    return set(concordance.groups) <= groups
+
+
+def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: int,
+                 concordance: Concordance, by_industry: bool = True, composition: int | None = None) -> Key:
+    """Activity of ``measure`` in ``year`` per allocation group (or its TOTAL for every group), as given
+    in the data (no estimation)."""
+    composition = boundary_year if composition is None else composition
+    rows = activity_rows(data, measure, year)
     unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL), "value"].sum())
     rows = rows[rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE]
     if by_industry:
@@ -60,14 +115,30 @@ def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: in
         total = rows[rows["industry_code"] == TOTAL]
         if total.empty:
             total = rows.groupby("gemeente_code", as_index=False)["value"].sum()
-        per = _broadcast(total[["gemeente_code", "value"]], concordance.groups)
-    targets = set(data.regions_of(boundary_year)["gemeente_code"])
-    per, conversion = convert_to_boundaries(per, ["value"], year, boundary_year, data.boundary_changes, targets)
-    table = _with_corop(per.rename(columns={"value": "key"}), data, boundary_year)
+        per = total[["gemeente_code", "value"]]
+    per, conversion = to_units(per, ["value"], year, boundary_year, composition, data)
+    if not by_industry:
+        per = _broadcast(per, concordance.groups)
+    table = per.rename(columns={"value": "key"})[["gemeente_code", "corop_code", "group", "key"]]
     nl = MEASURE_NL[measure]
     label = f"{nl} per sector ({year})" if by_industry else f"{nl} in totaal, zonder sectoren ({year})"
     name = f"{measure}_{year}" + ("" if by_industry else "_total")
-    return Key(name, label, measure, year, by_industry, table, conversion, unassignable)
+    what = f"{nl} in de sector ({year})" if by_industry else f"{nl} in totaal ({year})"
+    return Key(name, label, measure, year, by_industry, table, conversion, unassignable,
+               group_keys={g: what for g in concordance.groups})
+
+
+def activity_total(data: CanonicalData, measure: str, year: int, boundary_year: int) -> pd.Series:
+    """Total activity of ``measure`` in ``year`` per gemeente of ``boundary_year`` (all industries)."""
+    rows = activity_rows(data, measure, year)
+    rows = rows[rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE]
+    total = rows[rows["industry_code"] == TOTAL]
+    if total.empty:
+        total = rows.groupby("gemeente_code", as_index=False)["value"].sum()
+    targets = set(data.regions_of(boundary_year)["gemeente_code"])
+    per, _ = convert_to_boundaries(total[["gemeente_code", "value"]], ["value"], year, boundary_year,
+                                   data.boundary_changes, targets)
+    return per.set_index("gemeente_code")["value"]
 
 
 def population_series(data: CanonicalData, year: int, boundary_year: int) -> tuple[pd.Series, BoundaryConversion]:
@@ -82,9 +153,15 @@ def population_series(data: CanonicalData, year: int, boundary_year: int) -> tup
     return per.set_index("gemeente_code")["value"], conversion
 
 
-def population_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance) -> Key:
+def population_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance,
+                   composition: int | None = None) -> Key:
     """Inhabitants as the key for every group: a residence-based alternative."""
-    pop, conversion = population_series(data, year, boundary_year)
-    per = _broadcast(pop.rename("key").reset_index(), concordance.groups)
-    table = _with_corop(per, data, boundary_year)
-    return Key(f"population_{year}", f"inwoners ({year})", "population", year, False, table, conversion, 0.0)
+    composition = boundary_year if composition is None else composition
+    rows = data.indicators[(data.indicators["indicator"] == "population") & (data.indicators["year"] == year)]
+    if rows.empty:
+        raise DataError(f"No population figures for {year}.",
+                        f"choose a population year among {data.indicator_years('population') or 'none'}.")
+    per, conversion = to_units(rows[["gemeente_code", "value"]], ["value"], year, boundary_year, composition, data)
+    table = _broadcast(per.rename(columns={"value": "key"}), concordance.groups)[["gemeente_code", "corop_code", "group", "key"]]
+    return Key(f"population_{year}", f"inwoners ({year})", "population", year, False, table, conversion, 0.0,
+               group_keys={g: f"inwoners ({year})" for g in concordance.groups})

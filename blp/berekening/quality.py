@@ -48,17 +48,26 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     rows = data.activity[(data.activity["measure"] == c.key) & (data.activity["year"] == c.key_year)]
     wide = rows.pivot_table(index="gemeente_code", columns="industry_code", values="value", aggfunc="sum")
     checks = []
-    if TOTAL in wide.columns:
-        dev = (wide.drop(columns=[TOTAL]).sum(axis=1) - wide[TOTAL]).abs().max()
+    detail = [col for col in wide.columns if col != TOTAL]
+    if TOTAL in wide.columns and result.key.fit is None and len(detail) > 1:
+        dev = (wide[detail].sum(axis=1) - wide[TOTAL]).abs().max()
         checks.append(Check(f"Sleutel ({c.key} {c.key_year}): sectoren tellen op tot het totaal",
                             OK if dev == 0 else WARN, f"grootste afwijking {dev:,.0f}"))
+    if TOTAL in wide.columns:
         total = wide[TOTAL].sum()
         unassignable = wide[TOTAL].get(UNASSIGNABLE_GEMEENTE, 0.0)
         checks.append(Check("Niet aan een gemeente toe te wijzen (GM0000)",
                             OK if unassignable == 0 else WARN,
                             f"{unassignable:,.0f} van {total:,.0f} ({unassignable / total:.2%}); buiten de verdeling gelaten"))
-    # Sudden jumps between key years point to reclassification (e.g. K in 2024).
-    all_rows = data.activity[(data.activity["measure"] == c.key) & (data.activity["industry_code"] != TOTAL)]
+    fit = result.key.fit
+    if fit is not None:
+        checks.append(Check(f"Banen per gemeente × sector {fit.year}: schatting (RAS) sluit aan op de randtotalen",
+                            OK if fit.converged else FAIL,
+                            f"in ten hoogste {fit.iterations} rondes; grootste afwijking {fit.max_margin_error:.3%} "
+                            "(eis 0,1 %); de verdeling over sectoren binnen een gemeente is geschat"))
+    # Sudden jumps between years point to reclassification (e.g. K in 2024); establishments are the key
+    # or the seed of the jobs estimate.
+    all_rows = data.activity[(data.activity["measure"] == "establishments") & (data.activity["industry_code"] != TOTAL)]
     nat = all_rows.groupby(["industry_code", "year"])["value"].sum().unstack()
     share = nat / nat.sum()
     jumps = []
@@ -68,7 +77,7 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
         for code, r in ratio.items():
             if r < 0.7 or r > 1.5:
                 jumps.append(f"{code} {a}→{b}: aandeel ×{r:.2f}")
-    checks.append(Check(f"Sleutel ({c.key}): trendbreuken in het sectoraandeel tussen jaren",
+    checks.append(Check("Vestigingen: trendbreuken in het sectoraandeel tussen jaren",
                         WARN if jumps else OK,
                         "; ".join(jumps) + " (waarschijnlijk herclassificatie door CBS: behandel met zorg)" if jumps
                         else "geen sprongen groter dan 30 % omlaag of 50 % omhoog"))
@@ -98,10 +107,14 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
                             f"{conv.n_remapped} gemeentecodes van {conv.from_year} omgezet naar de grenzen van "
                             f"{conv.to_year} met adresgewichten (VNG grenswijzigen, CC BY-NC-SA 4.0)"))
     switches = corop_switches(data, result)
-    checks.append(Check("Herindelingen over een COROP-grens", WARN if len(switches) else OK,
+    units = set(zip(result.allocation.shares["gemeente_code"], result.allocation.shares["corop_code"]))
+    kept = all((r.to_code, r.from_corop) in units for r in switches.itertuples())
+    checks.append(Check("Herindelingen over een COROP-grens", OK if kept else WARN,
                         ", ".join(f"{r.from_code} ({r.from_corop}) → {r.to_code} ({r.to_corop}), aandeel {r.share_of_from:.3g}"
                                   for r in switches.itertuples())
-                        + (": de toegevoegde waarde van het oude gebied zit nog in de oude COROP" if len(switches) else "")
+                        + (": verdeeld binnen de COROP waarin de toegevoegde waarde van "
+                           f"{c.va_year} het gebied telt, daarna bij de nieuwe gemeente opgeteld" if kept else
+                           ": de toegevoegde waarde van het oude gebied zit nog in de oude COROP")
                         if len(switches) else "geen"))
     recon = result.reconciliation()
     worst = int(recon["difference_eur"].abs().max())
@@ -112,8 +125,12 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
                         f"{unalloc:,.1f} mln euro (COROP×sector zonder activiteit in de sleutel)"))
     jobs = data.regional_jobs
     n_missing = int(jobs["jobs"].isna().sum())
-    checks.append(Check("Banen per COROP: onderdrukte cellen (CBS)", OK if n_missing == 0 else WARN,
-                        f"{n_missing} lege cellen, niet aangevuld"))
+    used = result.key.fit.year if result.key.fit is not None else None
+    n_used = int(jobs.loc[jobs["year"] == used, "jobs"].isna().sum()) if used else 0
+    checks.append(Check("Banen per COROP: onderdrukte cellen (CBS)", OK if n_used == 0 else WARN,
+                        f"{n_missing} lege cellen over alle jaren, niet aangevuld in de gegevens"
+                        + (f"; in {used}, het jaar van de sleutel, {n_used}: geschat uit het COROP-totaal min de "
+                           "gepubliceerde sectoren" if used else "")))
     pop = result.national["population"]
     checks.append(Check(f"Inwoners {c.population_year} voor elke gemeente", OK if pop.notna().all() else WARN,
                         f"{int(pop.isna().sum())} gemeenten zonder inwonertal"))

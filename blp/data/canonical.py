@@ -27,7 +27,12 @@ COLUMNS: dict[str, list[str]] = {
     "boundary_changes": ["from_year", "from_code", "to_year", "to_code", "share_of_from"],
     # industry codes with the SBI sections they cover (';'-separated)
     "industries": ["industry_code", "label_nl", "sbi_sections"],
+    # regional accounts per year (value added in million euro, ...), possibly few industries;
+    # provisional: CBS marks the year with '*'; vintage: the release the figures come from
+    "value_added_series": ["year", "region_code", "region_level", "industry_code", "measure", "value",
+                           "provisional", "vintage"],
 }
+OPTIONAL = {"value_added_series"}
 
 UNASSIGNABLE_GEMEENTE = "GM0000"
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
@@ -62,9 +67,12 @@ class CanonicalData:
     source: str
     inputs: list[InputFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    value_added_series: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         for name, columns in COLUMNS.items():
+            if name in OPTIONAL and getattr(self, name) is None:
+                setattr(self, name, pd.DataFrame(columns=columns))
             setattr(self, name, _conform(getattr(self, name), name, columns))
         _check_codes(self)
 
@@ -116,6 +124,8 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
             df[col] = df[col].astype("int64")
         elif col in ("value_meur", "value", "jobs", "share_of_from"):
             df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
+        elif col == "provisional":
+            df[col] = df[col].astype(str).str.lower().isin(["true", "1", "*"])
         else:
             df[col] = df[col].astype(str)
     return df.reset_index(drop=True)

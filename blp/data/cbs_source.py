@@ -138,7 +138,8 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
         used.add(dim)
         df = df[df[dim].isin(mapping)].assign(industry_code=lambda d: d[dim].map(mapping))
     df = _other_dims_to_totals(table, df, used)
-    out = df.rename(columns={geo: "region"}).assign(value=pd.to_numeric(df[key], errors="coerce") * factor)
+    # Round away the float noise of the unit factor (6.1 x 1000 jobs), so live and offline figures agree exactly.
+    out = df.rename(columns={geo: "region"}).assign(value=(pd.to_numeric(df[key], errors="coerce") * factor).round(6))
     return out[["region", "year"] + (["industry_code"] if industry else []) + ["value"]]
 
 
@@ -184,10 +185,12 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
                 cr = df[df["region"].str.fullmatch(r"CR\d\d")]
                 regional_jobs.append(cr.rename(columns={"region": "corop_code", "value": "jobs"}))
     pop = []
+    specs = cat["population"].get("indicators") or {"population": {"measure": cat["population"]["measure"], "unit": "count"}}
     for tid in cat["population"]["ids"]:
-        df = _measure(tables[tid], cat["population"], industry=False)
-        df = df[df["region"].str.startswith("GM")]
-        pop.append(df.rename(columns={"region": "gemeente_code"}).assign(indicator="population", unit="count"))
+        for indicator, spec in specs.items():
+            df = _measure(tables[tid], spec, industry=False)
+            df = df[df["region"].str.startswith("GM")].dropna(subset=["value"])
+            pop.append(df.rename(columns={"region": "gemeente_code"}).assign(indicator=indicator, unit=spec["unit"]))
     codes = sorted(set(value_added["industry_code"]) | set(pd.concat(activity)["industry_code"]))
     labels = {}
     for t in tables.values():

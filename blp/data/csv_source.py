@@ -18,6 +18,11 @@ FILES = {
     "boundary_changes": "boundary_changes.csv",
     "industries": "industries.csv",
 }
+# Files a snapshot may lack (older snapshots, own data sets): the kit then does without them.
+OPTIONAL_FILES = {
+    "jobs_gemeente": "jobs_gemeente.csv",
+    "value_added_series": "value_added_series.csv",
+}
 CODE_COLUMNS = ["gemeente_code", "corop_code", "provincie_code", "region_code", "industry_code",
                 "from_code", "to_code", "indicator", "unit"]
 
@@ -78,10 +83,24 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> Ca
         inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df),
                                 source=_source_of(df, filename)))
 
+    for table, filename in OPTIONAL_FILES.items():
+        path = data_dir / filename
+        if path.exists():
+            df = _read(path)
+            frames[table] = df
+            inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df),
+                                    source=_source_of(df, filename)))
+
     est = frames.pop("establishments")
     activities = [est.assign(measure="establishments", value=est["establishments"])]
+    if "jobs_gemeente" in frames:
+        jobs = frames.pop("jobs_gemeente").dropna(subset=["jobs"])
+        activities.append(jobs.assign(measure="jobs", value=jobs["jobs"]))
     for extra in extra_activity or []:
         df, info = read_activity_file(extra)
+        # An own file replaces what the snapshot has of the same measure and year.
+        own_measure, own_years = ("jobs" if "jobs" in df.columns else "establishments"), set(df["year"].astype(int))
+        activities = [a[~((a["measure"] == own_measure) & a["year"].astype(int).isin(own_years))] for a in activities]
         activities.append(df)
         inputs.append(info)
 
@@ -100,6 +119,7 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> Ca
         indicators=frames["indicators"],
         boundary_changes=frames["boundary_changes"],
         industries=frames["industries"],
+        value_added_series=frames.get("value_added_series"),
         source=f"snapshot:{data_dir}",
         inputs=inputs,
         notes=notes,

@@ -46,7 +46,7 @@ def policy_view(view: GemeenteView) -> PolicyView:
     start = b.start_year or view.data.activity_years(r.key.measure)[-1]
     horizon = max([c.years for s in b.scenarios for c in s.changes] + [g.year - start for g in b.goals] + [10])
     per_job = va_per_job(view.data, r, corop)
-    per_est = va_per_establishment(r, view.gemeente)
+    per_est = va_per_establishment(view.data, r, view.gemeente)
     mult = gemeente_multipliers(view.national.io, r, view.gemeente, b.io.flq_delta)
     growth, text = baseline_growth(b, view.data, r, view.gemeente)
     jobs = view.data.regional_jobs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.concordance import TOTAL
-from blp.berekening.quality import WARN, checks_table, corop_switches
+from blp.berekening.quality import WARN, checks_table
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
 from blp.rapport.fmt import meur, num
@@ -70,16 +70,20 @@ def region(view: GemeenteView) -> None:
 
 
 def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
-    """The gemeente's key activity per group as used (after boundary conversion), with the COROP's."""
-    key = view.result.key.table
-    own = key[key["gemeente_code"] == view.gemeente].set_index("group")["key"]
-    corop = key[key["corop_code"] == view.region_row()["corop_code"]].groupby("group")["key"].sum()
+    """The gemeente's key per group as used (after boundary conversion), with the COROP's: in the gemeente's
+    own COROP region (a part that the value added counts in another COROP is shown in the notes)."""
+    key = view.result.key
+    corop_code = view.region_row()["corop_code"]
+    in_corop = key.table[key.table["corop_code"] == corop_code]
+    own = in_corop[in_corop["gemeente_code"] == view.gemeente].groupby("group")["key"].sum()
+    corop = in_corop.groupby("group")["key"].sum()
     va = view.result.va
-    corop_va = va[va["corop_code"] == view.region_row()["corop_code"]].set_index("group")["value_meur"]
+    corop_va = va[va["corop_code"] == corop_code].groupby("group")["value_meur"].sum()
     labels = view.data.industry_labels()
     groups = list(view.result.concordance.groups)
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in groups],
+        "Verdeeld naar": [key.group_keys.get(g, key.label_nl) for g in groups],
         "Gemeente": own.reindex(groups).fillna(0).to_numpy(),
         "COROP": corop.reindex(groups).fillna(0).to_numpy(),
         "Aandeel gemeente": (own.reindex(groups).fillna(0) / corop.reindex(groups)).to_numpy(),
@@ -91,7 +95,8 @@ def gemeente_inputs(view: GemeenteView) -> None:
     key = view.result.key
     md(f"**Verdeelsleutel: {key.label_nl}**, per sectorgroep, voor {view.name} en het hele COROP-gebied. "
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
-       f"waarde van het gebied aan de gemeente wordt toegerekend.")
+       f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
+       f"waarnaar; bij woningwaarde staan de bedragen in euro.")
     table(gemeente_activity_frame(view), formats={"Gemeente": 0, "COROP": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
@@ -101,6 +106,44 @@ def gemeente_inputs(view: GemeenteView) -> None:
         years = ", ".join(f"{y}: {num(v)}" for y, v in zip(pop["year"], pop["value"]))
         md(f"**Inwoners** van {view.name} (1 januari, op de grenzen van elk jaar): {years}. "
            f"Gebruikt voor ‘per inwoner’: {view.choices.population_year}.")
+
+
+def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
+    """The gemeente's estimated jobs per group: published cells and fitted ones apart."""
+    fit = view.result.key.fit
+    m = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
+    labels = view.data.industry_labels()
+    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"))
+    corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
+    return pd.DataFrame({
+        "Sector": [labels.get(g, g) for g in per.index],
+        "Banen gemeente": per["jobs"].to_numpy(),
+        "Herkomst": ["gepubliceerd (CBS)" if k else "geschat" for k in per["known"]],
+        "Banen COROP": corop.reindex(per.index).to_numpy(),
+    })
+
+
+def key_estimate(view: GemeenteView) -> None:
+    """How the jobs key was estimated, and that the sector split within the gemeente is an estimate."""
+    fit = view.result.key.fit
+    if fit is None:
+        if view.result.key.measure == "jobs":
+            md("De banen per sector komen rechtstreeks uit de bron; er is niets geschat.")
+        return
+    n_filled = int((fit.per_corop["filled"] != "").sum())
+    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** Het CBS publiceert "
+       f"banen van werknemers per gemeente alleen in totaal (en voor de landbouw in een deel van de gemeenten), "
+       f"en per sector alleen per COROP-gebied. De tabel per gemeente × sector is daarom per COROP-gebied "
+       f"geschat met *biproportionele aanpassing* (RAS): het startpunt is het aantal vestigingen per sector "
+       f"({fit.seed_year}) maal het landelijke aantal banen per vestiging in die sector; dat wordt afwisselend "
+       f"geschaald tot elke gemeente haar eigen totaal aantal banen ({fit.year}) heeft en elke sector het "
+       f"totaal van het COROP-gebied. Gepubliceerde cellen blijven zoals ze zijn.\n\n"
+       f"De aanpassing kwam in ten hoogste {fit.iterations} rondes tot een grootste afwijking op de randtotalen van "
+       f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"
+       + (f"; in {n_filled} COROP-gebied(en) waren sectoren door het CBS onderdrukt en is dat deel geschat uit het "
+          "totaal min de gepubliceerde sectoren." if n_filled else ".")
+       + f" Geschatte banen van {view.name}:")
+    table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
 
 
 def checks(view: GemeenteView) -> None:
@@ -119,12 +162,13 @@ def gemeente_notes(view: GemeenteView) -> None:
     if predecessors:
         notes.append(f"De sleutel van {conv.from_year} is omgezet naar de grenzen van {conv.to_year}: "
                      f"{view.name} omvat (delen van) de toenmalige gemeente(n) {', '.join(predecessors)}.")
-    switches = corop_switches(view.data, view.result)
-    mine = switches[switches["to_code"] == view.gemeente]
-    for r in mine.itertuples():
-        notes.append(f"Let op: {r.from_code} lag in {r.from_corop}, maar hoort nu bij {r.to_corop}. De toegevoegde "
-                     f"waarde van {view.choices.va_year} rekent dat gebied nog tot {r.from_corop}; de activiteit ervan "
-                     f"telt hier mee in {r.to_corop}. Dit is een bekende grensfout in de uitkomst.")
+    shares = view.result.allocation.shares
+    own = shares[shares["gemeente_code"] == view.gemeente]
+    main = view.region_row()["corop_code"]
+    for corop, part in own[own["corop_code"] != main].groupby("corop_code"):
+        notes.append(f"Een deel van {view.name} hoorde in de toegevoegde waarde van {view.choices.va_year} nog bij "
+                     f"COROP-gebied {corop}. Dat deel krijgt zijn aandeel in de toegevoegde waarde van {corop} "
+                     f"({meur(part['blp_eur'].sum() / 1e6)}); dat bedrag telt mee in het BLP van {view.name}.")
     unassignable = view.result.key.unassignable
     if unassignable:
         notes.append(f"{num(unassignable)} {view.result.key.measure} in de sleutel zijn niet aan een gemeente toe te "
@@ -138,6 +182,9 @@ def missing(view: GemeenteView) -> None:
     if not view.data.activity_years("jobs"):
         lines.append("**Banen per gemeente** ontbreken in deze gegevens: de verdeling gebruikt daarom vestigingen. "
                      "Lever een banenbestand (bijv. LISA) aan met `--activity BESTAND` voor een betere sleutel.")
+    elif view.result.key.fit is not None:
+        lines.append("**Banen per gemeente × sector** publiceert het CBS niet in deze gegevens: ze zijn geschat "
+                     "(zie hierboven). Een banenbestand per sector (bijv. LISA) maakt die schatting overbodig.")
     va_years = view.data.value_added_years()
     if len(va_years) == 1:
         lines.append(f"**Regionale toegevoegde waarde** is alleen beschikbaar voor {va_years[0]}: een trend van het "

@@ -1,0 +1,217 @@
+"""The default key: employee jobs per gemeente x A10 group, estimated where CBS does not publish it.
+
+CBS publishes employee jobs per gemeente in total (and for agriculture, A, in some gemeenten) and per
+COROP region x A10 group, but not per gemeente x group. The matrix is estimated per COROP region by
+biproportional fitting (``blp.berekening.ras``): rows are each allocation unit's total jobs, columns
+the COROP's jobs per group, the seed is the unit's establishments per group times the national jobs
+per establishment of that group. Published cells (A where known, or all cells from a full jobs file)
+are kept and only the rest is fitted. Suppressed COROP cells are filled from the COROP total minus its
+published cells, spread by the seed.
+
+Real estate (L) is mostly the imputed rent of owner-occupied dwellings, which has no jobs: L is
+allocated by the value of the housing stock (dwellings x mean WOZ value) instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from blp.berekening import ras
+from blp.berekening.concordance import TOTAL, Concordance
+from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, to_units
+from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.errors import DataError
+
+HOUSING_GROUP = "L"
+HOUSING_INDICATORS = ("dwellings", "mean_woz_value_eur")
+
+
+@dataclass
+class JobsFit:
+    """How the jobs matrix was estimated."""
+
+    year: int
+    seed_year: int
+    per_corop: pd.DataFrame   # corop_code, units, iterations, max_row_error, max_col_error, margin_gap_pct, filled
+    matrix: pd.DataFrame      # gemeente_code, corop_code, group, jobs, known
+
+    @property
+    def iterations(self) -> int:
+        return int(self.per_corop["iterations"].max())
+
+    @property
+    def max_margin_error(self) -> float:
+        return float(self.per_corop[["max_row_error", "max_col_error"]].max().max())
+
+    @property
+    def converged(self) -> bool:
+        return self.max_margin_error <= ras.TOLERANCE
+
+
+def jobs_groups(data: CanonicalData, year: int) -> list[str]:
+    """The A10 groups of the COROP jobs table of ``year``."""
+    rj = data.regional_jobs
+    return [c for c in dict.fromkeys(rj.loc[rj["year"] == year, "industry_code"]) if c != TOTAL]
+
+
+def nearest(years: list[int], target: int) -> int:
+    """The year of ``years`` nearest to ``target``; on a tie the later one (newer figures)."""
+    if not years:
+        raise DataError(f"No year near {target} available.")
+    return min(years, key=lambda y: (abs(y - target), -y))
+
+
+def _seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: list[str]) -> str:
+    """The establishments code whose sections cover ``group`` (O-Q and A both lie in A+O-Q)."""
+    mine = set(sections[group])
+    for code in est_codes:
+        if mine <= set(sections[code]):
+            return code
+    raise DataError(f"No establishments group covers industry {group}; the seed of the jobs estimate needs one.")
+
+
+def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.DataFrame:
+    """COROP x group jobs of ``year`` (wide); suppressed cells NaN; plus the COROP total."""
+    rj = data.regional_jobs[(data.regional_jobs["year"] == year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
+                            & (data.regional_jobs["corop_code"] != "CR99")]
+    if rj.empty:
+        raise DataError(f"No employee jobs per COROP region for {year} (jobs_corop.csv).",
+                        "the jobs key needs them; choose another key year or key: establishments.")
+    wide = rj.pivot_table(index="corop_code", columns="industry_code", values="jobs", aggfunc="sum", dropna=False)
+    return wide.reindex(columns=groups + [TOTAL])
+
+
+def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int) -> JobsFit:
+    """Employee jobs per allocation unit x A10 group in ``year``, fitted to the published margins."""
+    groups = jobs_groups(data, year)
+    sections = data.industry_sections()
+    rows = activity_rows(data, "jobs", year)
+    rows = rows[rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE]
+    totals, _ = to_units(rows.loc[rows["industry_code"] == TOTAL, ["gemeente_code", "value"]], ["value"], year,
+                         boundary_year, composition, data)
+    if totals.empty:
+        raise DataError(f"No total employee jobs per gemeente for {year}.", "the jobs key needs them.")
+    known_rows = rows[rows["industry_code"].isin(groups)]
+    known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value"]], ["value"], year, boundary_year,
+                        composition, data)
+
+    est_years = data.activity_years("establishments")
+    seed_year = nearest(est_years, year)
+    est = activity_rows(data, "establishments", seed_year)
+    est = est[(est["gemeente_code"] != UNASSIGNABLE_GEMEENTE) & (est["industry_code"] != TOTAL)]
+    est_codes = list(dict.fromkeys(est["industry_code"]))
+    est_units, _ = to_units(est[["gemeente_code", "industry_code", "value"]], ["value"], seed_year, boundary_year,
+                            composition, data)
+    est_wide = est_units.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value",
+                                     aggfunc="sum", fill_value=0.0)
+    columns = _corop_columns(data, year, groups)
+    seed_of = {g: _seed_group(g, sections, est_codes) for g in groups}
+    nl_jobs = columns[groups].sum()
+    nl_est = est_wide.sum()
+    ratio = {g: (nl_jobs[g] / nl_est[seed_of[g]]) if nl_est[seed_of[g]] > 0 else 0.0 for g in groups}
+
+    tot = totals.set_index(["corop_code", "gemeente_code"])["value"]
+    kn = known.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value", aggfunc="sum")
+    per_corop, pieces = [], []
+    for corop, unit_totals in tot.groupby(level="corop_code"):
+        units = unit_totals.index
+        seed = np.column_stack([est_wide.reindex(units)[seed_of[g]].fillna(0).to_numpy() * ratio[g] for g in groups])
+        known_m = kn.reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
+            np.full((len(units), len(groups)), np.nan)
+        if corop not in columns.index:
+            raise DataError(f"No employee jobs per group for COROP {corop} in {year}.",
+                            "the jobs key needs every COROP region in jobs_corop.csv.")
+        col = columns.loc[corop]
+        published = col[groups]
+        filled = [g for g in groups if pd.isna(published[g])]
+        col_targets = published.to_numpy(dtype="float64")
+        if filled:
+            rest = max(float(col[TOTAL]) - float(published.sum()), 0.0) if pd.notna(col[TOTAL]) else 0.0
+            weights = np.array([seed[:, groups.index(g)].sum() for g in filled])
+            weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(filled), 1 / len(filled))
+            for g, w in zip(filled, weights):
+                col_targets[groups.index(g)] = rest * w
+        row_targets = unit_totals.to_numpy(dtype="float64")
+        # The gemeenten's totals (rounded to 100 jobs each) and the COROP's groups differ a little:
+        # the columns are scaled to the rows, so the gemeenten keep their published totals.
+        gap = (col_targets.sum() / row_targets.sum() - 1) * 100 if row_targets.sum() > 0 else 0.0
+        if col_targets.sum() > 0:
+            col_targets = col_targets * row_targets.sum() / col_targets.sum()
+        result = ras.fit(seed, row_targets, col_targets, known_m)
+        per_corop.append({"corop_code": corop, "units": len(units), "iterations": result.iterations,
+                          "max_row_error": result.max_row_error, "max_col_error": result.max_col_error,
+                          "margin_gap_pct": gap, "filled": ", ".join(filled)})
+        frame = pd.DataFrame(result.matrix, index=units, columns=groups).stack().rename("jobs").reset_index()
+        frame["known"] = ~np.isnan(known_m).reshape(-1)
+        pieces.append(frame)
+    matrix = pd.concat(pieces, ignore_index=True)
+    matrix.columns = ["corop_code", "gemeente_code", "group", "jobs", "known"]
+    return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix)
+
+
+def housing_value(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int]:
+    """Dwellings x mean WOZ value (euro) per allocation unit, in the indicator year nearest ``year``."""
+    ind = data.indicators
+    years = sorted(set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[0], "year"])
+                   & set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[1], "year"]))
+    if not years:
+        raise DataError("No dwellings and mean WOZ values in the indicators: the key of L (real estate) needs them.")
+    y = nearest(years, year)
+    wide = ind[ind["year"] == y].pivot_table(index="gemeente_code", columns="indicator", values="value")
+    value = (wide[HOUSING_INDICATORS[0]] * wide[HOUSING_INDICATORS[1]]).dropna().rename("value").reset_index()
+    units, _ = to_units(value, ["value"], y, boundary_year, composition, data)
+    return units, y
+
+
+def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance, composition: int) -> Key:
+    """The jobs key: fitted (or published) jobs per group, A by its own jobs, L by housing value."""
+    if has_industry_detail(data, "jobs", year, concordance):
+        base = activity_key(data, "jobs", year, boundary_year, concordance, composition=composition)
+        activity, fit = base.activity, None
+        what = f"banen in de sector ({year})"
+        group_keys = {g: what for g in concordance.groups}
+        conversion, unassignable = base.conversion, base.unassignable
+    else:
+        fit = estimate_jobs(data, year, boundary_year, composition)
+        activity = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c)))
+        activity = activity.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
+        activity = activity.rename(columns={"jobs": "value"})
+        group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
+        if "A" in group_keys:
+            group_keys["A"] = f"banen in de landbouw ({year}); waar het CBS ze per gemeente niet publiceert geschat"
+        rows = activity_rows(data, "jobs", year)
+        unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL),
+                                      "value"].sum())
+        _, conversion = to_units(rows.loc[rows["industry_code"] == TOTAL, ["gemeente_code", "value"]], ["value"], year,
+                                 boundary_year, composition, data)
+    table = activity.rename(columns={"value": "key"})
+    if HOUSING_GROUP in concordance.groups:
+        housing, housing_year = housing_value(data, year, boundary_year, composition)
+        table = pd.concat([table[table["group"] != HOUSING_GROUP],
+                           housing.rename(columns={"value": "key"}).assign(group=HOUSING_GROUP)], ignore_index=True)
+        group_keys[HOUSING_GROUP] = f"woningvoorraad × gemiddelde WOZ-waarde ({housing_year})"
+    table, fallback = _fill_empty_cells(table, activity)
+    for corop, group in fallback:
+        group_keys[group] = group_keys[group] + f"; in {corop} zonder banen in de sector: alle banen"
+    table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
+    label = f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
+    return Key(f"jobs_{year}", label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
+               activity=activity, group_keys=group_keys, fit=fit)
+
+
+def _fill_empty_cells(table: pd.DataFrame, activity: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """A COROP x group without any jobs (a published 0) still has value added: its units share it by their
+    total jobs, so nothing is left unallocated. Returns the key and the cells so filled."""
+    sums = table.groupby(["corop_code", "group"])["key"].sum()
+    empty = [cell for cell, s in sums.items() if s <= 0]
+    if not empty:
+        return table, []
+    totals = activity.groupby(["corop_code", "gemeente_code"], as_index=False)["value"].sum()
+    filled = [table[~table.set_index(["corop_code", "group"]).index.isin(empty)]]
+    for corop, group in empty:
+        t = totals[totals["corop_code"] == corop].rename(columns={"value": "key"})
+        filled.append(t.assign(group=group))
+    return pd.concat(filled, ignore_index=True), empty
