@@ -1,4 +1,4 @@
-"""Command line: `blp run`, `blp gemeenten`, `blp table` (also `python -m blp`)."""
+"""Command line: `blp run`, `blp gemeenten`, `blp table`, `blp validate`, `blp data` (also `python -m blp`)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(tab)
     tab.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     tab.add_argument("--va-year", type=int, help="value-added year (default: newest)")
-    tab.add_argument("--key", choices=["establishments", "jobs"], help="allocation key (default: establishments)")
+    tab.add_argument("--key", choices=["establishments", "jobs"], help="allocation key (default: jobs)")
     tab.add_argument("--key-year", type=int, help="key year (default: nearest to the value-added year)")
     tab.add_argument("--boundary-year", type=int, help="gemeente boundaries (default: newest)")
+    val = sub.add_parser("validate", help="back-test the allocation one level up (NL -> provinces, provinces -> COROP) "
+                                          "against published value added, for every key variant")
+    _data_options(val)
+    val.add_argument("--out", metavar="FILE", help="also write every region's error (CSV) to FILE")
+    val.add_argument("--va-year", type=int, help="value-added year (default: newest with province and COROP detail)")
+    val.add_argument("--key-year", type=int, help="jobs year of the keys (default: nearest to the value-added year)")
     data = sub.add_parser("data", help="the live CBS cache: fetch, status, export, import")
     dsub = data.add_subparsers(dest="data_command", required=True)
     fetch = dsub.add_parser("fetch", help="download CBS tables into the cache (default: every table the kit uses)")
@@ -168,7 +174,37 @@ def cmd_table(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "data": cmd_data}
+def cmd_validate(args) -> int:
+    from blp.berekening.backtest import LEVEL_NL, VARIANTS, run_backtest
+    from blp.berekening.calculation import resolve_choices
+    from blp.data import load_data
+    from blp.params import load_params
+
+    data = load_data(args.source, args.data, args.activity)
+    choices = resolve_choices(data, load_params(overrides={"va_year": args.va_year, "key": "jobs",
+                                                           "key_year": args.key_year}))
+    bt = run_backtest(data, choices.va_year, choices.key_year, choices.composition_year)
+    summary = bt.summary()
+    print(f"Back-test: value added {bt.va_year} allocated one level up with keys of {bt.key_year}, compared with "
+          "the published figures (absolute error of each region's total, %).")
+    for level, rows in summary.groupby("level", sort=False):
+        print(f"\n{LEVEL_NL[level]} (n = {rows['n'].iloc[0]})")
+        print(f"  {'key':<16} {'median':>7} {'p90':>7} {'max':>7}  worst")
+        for r in rows.itertuples():
+            print(f"  {r.variant:<16} {r.median_abs_pct:>6.1f}% {r.p90_abs_pct:>6.1f}% {r.max_abs_pct:>6.1f}%  {r.worst_region}")
+    print("\nMedian absolute error per group, provincie -> COROP (%):")
+    print(bt.by_group().round(1).to_string(na_rep="-"))
+    print("\nKeys: " + "; ".join(f"{k} = {v}" for k, v in VARIANTS.items()))
+    if args.out:
+        from blp.atomic import replace_when_done
+
+        with replace_when_done(Path(args.out)) as tmp:
+            bt.errors.round(6).to_csv(tmp, index=False, lineterminator="\n")
+        print(f"Wrote {len(bt.errors)} rows (variant, level, region, group) to {args.out}.", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "validate": cmd_validate, "data": cmd_data}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,13 @@ def sector_structure(result: BlpResult, gemeente: str) -> pd.DataFrame:
         "share_nl": (nl / nl.sum()).to_numpy(dtype=float),
     })
     out["location_quotient"] = out["share_gemeente"] / out["share_nl"]
+    # The gemeente's own activity (jobs, establishments) per group against NL's: what it specialises in,
+    # independent of the COROP's productivity that its allocated value added mirrors.
+    act = result.key.activity
+    own = act[act["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(out["group"]).fillna(0)
+    nl_act = act.groupby("group")["value"].sum().reindex(out["group"])
+    out["activity_share"] = (own / own.sum()).to_numpy() if own.sum() > 0 else float("nan")
+    out["activity_lq"] = out["activity_share"] / (nl_act / nl_act.sum()).to_numpy()
     return out
 
 

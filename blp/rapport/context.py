@@ -11,12 +11,16 @@ import pandas as pd
 
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
+from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest
+from blp.berekening.jobs_key import nearest
+from blp.berekening.keys import activity_total
 from blp.berekening.calculation import BlpResult, Choices, compute_blp, resolve_choices
 from blp.berekening.peers import peer_group, urbanity
 from blp.berekening.quality import Check, run_checks
 from blp.berekening.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.data import CanonicalData, load_data
 from blp.data.gemeenten import resolve_gemeente
+from blp.errors import DataError
 from blp.params import Params, load_params
 from blp.rapport.figures import FigureFolder
 from blp.welvaart.registry import check_params_focus, load_registry
@@ -37,6 +41,7 @@ class NationalContext:
     io: NationalIO
     io_params: object = None
     checks: list[Check] = field(default_factory=list)
+    backtest: Backtest | None = None
     _expected: object = field(default=None, repr=False)
 
     @property
@@ -99,7 +104,19 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         io=load_national_io(data, params.beleid.io, result.concordance.group_sections),
         io_params=params.beleid.io,
         checks=run_checks(data, result),
+        backtest=backtest_for(data, choices),
     )
+
+
+def backtest_for(data: CanonicalData, choices: Choices) -> Backtest | None:
+    """The back-test one level up for the run's value-added and key years, if the data allow one (published
+    value added per province and COROP, jobs per COROP without suppressed cells in the key year)."""
+    try:
+        return run_backtest(data, choices.va_year, choices.key_year if choices.key == "jobs" else
+                            nearest(data.activity_years("jobs") or [choices.key_year], choices.va_year),
+                            choices.composition_year or choices.boundary_year)
+    except DataError:
+        return None
 
 
 @dataclass
@@ -142,6 +159,22 @@ class GemeenteView:
     @cached_property
     def peers(self) -> tuple[list[str], str]:
         return peer_group(self.result.national, self.national.urbanity, self.gemeente, self.params.peers)
+
+    @cached_property
+    def error_band(self) -> ErrorBand | None:
+        """The measured error to expect for a unit of this gemeente's size (jobs), from the back-test."""
+        bt = self.national.backtest
+        if bt is None:
+            return None
+        years = self.data.activity_years("jobs")
+        if not years:
+            return None
+        jobs = activity_total(self.data, "jobs", nearest(years, self.choices.va_year), self.choices.boundary_year)
+        size = float(jobs.get(self.gemeente, float("nan")))
+        if not size > 0:
+            return None
+        variant = "jobs" if self.choices.key == "jobs" else "establishments"
+        return error_band(bt, size, variant)
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:

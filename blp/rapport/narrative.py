@@ -33,36 +33,52 @@ def choices_text(h: dict, key_label: str, population_year: int) -> str:
 
 
 METHOD_TEXT = """\
-**Zo is het BLP berekend.** Het CBS (via Eurostat) publiceert de toegevoegde waarde per COROP-gebied
-en per sector, maar niet per gemeente. De kit verdeelt daarom de toegevoegde waarde van elk
-COROP-gebied en elke sector over de gemeenten in dat gebied, naar rato van hun economische activiteit
-in die sector (de *verdeelsleutel*):
+**Zo is het BLP berekend.** Het CBS publiceert de toegevoegde waarde per COROP-gebied en per sector,
+maar niet per gemeente. Het BLP verdeelt daarom de toegevoegde waarde van elk COROP-gebied en elke
+sector over de gemeenten in dat gebied, naar rato van hun economische activiteit in die sector (de
+*verdeelsleutel*):
 
 > BLP van gemeente *g* = Σ over sectoren *s* van: toegevoegde waarde van COROP *c* in sector *s* ×
 > (activiteit van *g* in *s*) / (activiteit van alle gemeenten van *c* in *s*)
 
 De gemeenten van een COROP-gebied tellen zo precies (op de euro) op tot de toegevoegde waarde van
-dat gebied. Waar de bronnen sectoren verschillend indelen, worden ze samengevoegd tot de fijnste
-indeling die beide ondersteunen (hier: landbouw samen met overheid, onderwijs en zorg).
+dat gebied. Er wordt verdeeld binnen de COROP-indeling waarin de toegevoegde waarde is gepubliceerd;
+een gemeente die sindsdien is samengevoegd met een gemeente uit een ander COROP-gebied krijgt voor elk
+deel het aandeel in het eigen gebied van toen.
 """
 
 LIMITS_TEXT = """\
 **Waar de uitkomst op leunt, en waar ze wringt.**
 
-- *Gelijke productiviteit binnen een COROP-gebied.* De methode neemt aan dat een vestiging (of baan)
-  in dezelfde sector overal in het gebied evenveel toevoegt. Een hoofdkantoor, een chemisch complex of
-  een haven maakt een gemeente in werkelijkheid productiever dan het gemiddelde.
-- *Vestigingen zijn een zwakke sleutel.* Een zzp'er telt even zwaar als een fabriek met duizend
-  werknemers. Banen (bijvoorbeeld uit het LISA-register) zijn een betere sleutel; de kit neemt ze
-  over zodra ze als bestand worden aangeleverd.
+- *Gelijke productiviteit binnen een COROP-gebied.* De methode neemt aan dat een baan in dezelfde
+  sector overal in het gebied evenveel toevoegt. Een hoofdkantoor, een chemisch complex of een haven
+  maakt een gemeente in werkelijkheid productiever dan het gemiddelde. Dit is de grootste bron van de
+  foutmarge hierboven.
+- *De verdeling van banen over sectoren binnen een gemeente is geschat* uit het totaal aantal banen
+  van de gemeente, de banen per sector in het COROP-gebied en de vestigingen per sector. Een
+  banenbestand per sector (bijvoorbeeld uit het LISA-register) maakt die schatting overbodig.
 - *Woon-werkverkeer.* Het BLP meet wat er in de gemeente wordt *gemaakt*, niet wat haar inwoners
   verdienen. Gemeenten met veel inkomende pendel hebben een hoog BLP per inwoner; woongemeenten een laag.
 - *Jaren lopen uiteen.* Toegevoegde waarde, sleutel en inwoners komen soms uit verschillende jaren en
-  gemeentegrenzen; de kit zet ze om naar één indeling en vermeldt welke jaren zijn gebruikt.
+  gemeentegrenzen; ze worden omgezet naar één indeling en de gebruikte jaren staan erbij.
 - *Extra-regio* (zoals het continentaal plat) hoort bij geen enkele gemeente en wordt niet verdeeld.
-
-Hoeveel de keuze van de sleutel uitmaakt, laat de gevoeligheidsanalyse hierboven zien.
 """
+
+
+def error_band_text(h: dict, band, gemeente_name: str) -> str:
+    """The measured error band of the BLP, in words and euros."""
+    # error = estimate / actual - 1, so the actual value lies between estimate / (1 + e) and estimate / (1 - e)
+    e = band.p90_pct / 100
+    lo = h["blp_meur"] / (1 + e)
+    text = (f"**Foutmarge (gemeten):** bij gebieden van de omvang van {gemeente_name} wijkt de verdeling in de "
+            f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, en in 9 "
+            f"van de 10 gevallen minder dan **{pct(e)}**: "
+            + (f"het werkelijke BLP ligt dan tussen {meur(lo)} en {meur(h['blp_meur'] / (1 - e))}." if e < 1 else
+               f"het werkelijke BLP ligt dan boven {meur(lo)}; een bovengrens is er niet."))
+    if band.extrapolated:
+        text += (" Deze gemeente is kleiner dan de kleinste regio waarop de foutmarge is gemeten; de marge is "
+                 "doorgetrokken en daardoor zelf onzeker.")
+    return text
 
 
 def sensitivity_text(sens, gemeente_name: str) -> str:
@@ -71,11 +87,10 @@ def sensitivity_text(sens, gemeente_name: str) -> str:
     spread = (hi - lo) / main
     return (
         f"Met andere verdeelsleutels ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
-        f"(hoofdsleutel: {meur(main)}). De bandbreedte is {pct(spread)} van de hoofduitkomst: "
-        + ("de sleutelkeuze maakt voor deze gemeente weinig uit." if spread < 0.05 else
-           "de sleutelkeuze doet er voor deze gemeente merkbaar toe; lees het BLP als een orde van grootte."
-           if spread < 0.2 else
-           "de sleutelkeuze bepaalt de uitkomst in hoge mate; gebruik het BLP met grote voorzichtigheid.")
+        f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread)} van de hoofduitkomst. "
+        "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
+        "ook sleutels die op elkaar lijken kunnen er samen naast zitten. Hoe groot die fout is, staat bij de "
+        "foutmarge hierboven."
     )
 
 
@@ -88,16 +103,23 @@ def peers_text(view_name: str, peers_desc: str, national, gemeente: str, peers: 
             f"{word} dan de mediaan van die groep ({eur(med)}, {pct(own / med - 1, signed=True)}).")
 
 
-def structure_text(structure, labels: dict[str, str], gemeente_name: str) -> str:
-    top = structure.sort_values("location_quotient", ascending=False)
-    strong = [f"{labels.get(r.group, r.group).lower()} (LQ {num(r.location_quotient, 2)})"
-              for r in top.itertuples() if r.location_quotient >= 1.1][:3]
-    weak = [f"{labels.get(r.group, r.group).lower()} (LQ {num(r.location_quotient, 2)})"
-            for r in top.iloc[::-1].itertuples() if r.location_quotient <= 0.9][:3]
-    text = ("De *locatiequotiënt* (LQ) vergelijkt het aandeel van een sector in de gemeente met dat in "
-            "Nederland: boven 1 is de sector in de gemeente sterker vertegenwoordigd. ")
+def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs") -> str:
+    """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
+    NL's), not by its allocated value added, which follows the COROP's productivity."""
+    unit = MEASURE_NL.get(measure, measure)
+    top = structure.sort_values("activity_lq", ascending=False)
+    strong = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
+              for r in top.itertuples() if r.activity_lq >= 1.1][:3]
+    weak = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
+            for r in top.iloc[::-1].itertuples() if r.activity_lq <= 0.9][:3]
+    text = (f"Welke sectoren zijn in {gemeente_name} sterk vertegenwoordigd? Dat volgt uit de eigen activiteit van "
+            f"de gemeente: het aandeel van een sector in haar {unit}, gedeeld door dat aandeel in Nederland (de "
+            "*locatiequotiënt van de {unit}*; boven 1 is de sector in de gemeente sterker vertegenwoordigd). ")
+    text = text.replace("{unit}", unit)
     if strong:
         text += f"{gemeente_name} is relatief sterk in {', '.join(strong)}. "
     if weak:
-        text += f"Relatief klein zijn {', '.join(weak)}."
+        text += f"Relatief klein zijn {', '.join(weak)}. "
+    text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied: "
+             "of de gemeente in een sector productiever is dan haar regio, is met deze gegevens niet te zien.")
     return text

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import pandas as pd
 
+from blp.berekening.backtest import LEVEL_NL, VARIANTS
 from blp.berekening.calculation import compute_blp, resolve_choices
+from blp.berekening.keys import MEASURE_NL
 from blp.rapport import charts, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -21,7 +23,49 @@ def title(view: GemeenteView) -> None:
 def headline(view: GemeenteView) -> None:
     h = view.headline
     md(narrative.headline_text(h, view.ranks))
+    if view.error_band is not None:
+        md(narrative.error_band_text(h, view.error_band, view.name))
     md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
+
+
+def backtest_frame(view: GemeenteView) -> pd.DataFrame:
+    """The back-test summary: per key and level, median / 90th percentile / largest error."""
+    s = view.national.backtest.summary()
+    return pd.DataFrame({
+        "Verdeelsleutel": s["variant"].map(VARIANTS),
+        "Getoetst": s["level"].map(LEVEL_NL),
+        "Gebieden": s["n"],
+        "Mediaan fout": s["median_abs_pct"],
+        "90% binnen": s["p90_abs_pct"],
+        "Grootste fout": s["max_abs_pct"],
+        "Waar": s["worst_region"],
+    })
+
+
+def uncertainty(view: GemeenteView) -> None:
+    """How far the BLP can be off: measured one level up, where the answer is published."""
+    if view.national.backtest is None:
+        md("**Foutmarge:** niet te meten met deze gegevens (er is geen gepubliceerde toegevoegde waarde per "
+           "provincie en COROP-gebied, of geen banen per COROP-gebied zonder onderdrukte cellen). Lees het BLP als "
+           "een schatting zonder bekende foutmarge.")
+        return
+    bt, band = view.national.backtest, view.error_band
+    md(f"Niemand publiceert het BLP van een gemeente, dus de uitkomst is niet direct te controleren. Wel publiceert "
+       f"het CBS de toegevoegde waarde per provincie en per COROP-gebied. Daarom is dezelfde methode één niveau "
+       f"hoger uitgevoerd: de toegevoegde waarde van {bt.va_year} van elke provincie is over haar COROP-gebieden "
+       f"verdeeld (en die van Nederland over de provincies), met sleutels die op dat niveau precies zo zijn gemaakt "
+       f"als voor gemeenten, en vergeleken met wat het CBS voor die gebieden publiceert. De fout is het verschil in "
+       f"procenten van de gepubliceerde waarde (absoluut).")
+    pct1 = lambda v: pct(v / 100)  # noqa: E731
+    table(backtest_frame(view), formats={"Gebieden": 0, "Mediaan fout": pct1, "90% binnen": pct1,
+                                         "Grootste fout": pct1})
+    if band is not None:
+        md(f"Kleinere gebieden wijken meer af: in deze toets neemt de fout af met de omvang (bij twee keer zoveel "
+           f"banen is de fout ongeveer {pct(1 - 2 ** band.slope)} kleiner). Doorgetrokken naar de omvang van "
+           f"{view.name} geeft dat de foutmarge bovenaan dit rapport: mediaan {pct(band.median_pct / 100)}, "
+           f"9 van de 10 gevallen binnen {pct(band.p90_pct / 100)}."
+           + (" Omdat de gemeente kleiner is dan elk getoetst gebied, is dat een doorgetrokken schatting."
+              if band.extrapolated else ""))
 
 
 def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
@@ -49,12 +93,14 @@ def structure_figure(view: GemeenteView):
 def structure(view: GemeenteView) -> None:
     labels = view.data.industry_labels()
     show_chart(view, structure_figure)
-    md(narrative.structure_text(view.structure, labels, view.name))
+    measure = view.result.key.measure
+    md(narrative.structure_text(view.structure, labels, view.name, measure))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
-               "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL", "location_quotient": "LQ"},
+               "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
+               "activity_lq": f"LQ {MEASURE_NL.get(measure, measure)}"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
-           "share_nl": lambda v: pct(v), "location_quotient": 2})
+           "share_nl": lambda v: pct(v), "activity_lq": 2})
 
 
 def peers_figure(view: GemeenteView):
@@ -126,8 +172,18 @@ def reconciliation(view: GemeenteView) -> None:
                     "blp_per_inhabitant_eur": "BLP per inwoner (euro)"}, {"blp_meur": 1, "blp_per_inhabitant_eur": 0})
 
 
+def key_table(view: GemeenteView) -> pd.DataFrame:
+    """Per group: what its value added is allocated by."""
+    labels = view.data.industry_labels()
+    key = view.result.key
+    return pd.DataFrame({"Sector": [labels.get(g, g) for g in view.result.concordance.groups],
+                         "Verdeeld naar": [key.group_keys.get(g, key.label_nl) for g in view.result.concordance.groups]})
+
+
 def method(view: GemeenteView) -> None:
     md(narrative.METHOD_TEXT)
+    md("**De verdeelsleutel per sector:**")
+    table(key_table(view))
 
 
 def limits(view: GemeenteView) -> None:

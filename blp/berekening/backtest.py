@@ -1,0 +1,223 @@
+"""How good is the allocation? A back-test one level up, where the answer is published.
+
+The kit cannot check a gemeente's BLP: nobody publishes it. But CBS publishes value added per province
+and per COROP region. So the same method is run one level up: each province's value added is allocated
+to its COROP regions (and the Netherlands' to its provinces) with keys built at that level exactly as the
+kit builds them for gemeenten, and the result is compared with the published figures. The errors
+measured there are the error band the reports give, with their dependence on the size of the unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from blp.berekening import ras
+from blp.berekening.allocation import EUR_PER_MEUR, allocate
+from blp.berekening.concordance import TOTAL, build_concordance
+from blp.berekening.jobs_key import HOUSING_GROUP, HOUSING_INDICATORS, jobs_groups, nearest
+from blp.berekening.keys import activity_rows, to_units
+from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.errors import DataError
+
+LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
+LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
+VARIANTS = {
+    "jobs": "banen per sector, geschat zoals voor gemeenten (standaard)",
+    "jobs_published": "banen per sector zoals gepubliceerd (bovengrens van wat de schatting kan halen)",
+    "establishments": "vestigingen per sector",
+    "jobs_total": "banen in totaal, zonder sectoren",
+    "population": "inwoners",
+}
+
+
+@dataclass
+class Backtest:
+    """Per variant, level and region: published and allocated value added, total and per group."""
+
+    errors: pd.DataFrame        # variant, level, region_code, group, published_meur, allocated_meur, error_pct, size_jobs
+    va_year: int
+    key_year: int
+
+    def summary(self) -> pd.DataFrame:
+        """Per variant and level, in total: n, median and 90th percentile absolute error, the worst region."""
+        t = self.errors[self.errors["group"] == TOTAL].assign(abs_pct=lambda d: d["error_pct"].abs())
+        rows = []
+        for (variant, level), g in t.groupby(["variant", "level"], sort=False):
+            worst = g.loc[g["abs_pct"].idxmax()]
+            rows.append({"variant": variant, "level": level, "n": len(g), "median_abs_pct": g["abs_pct"].median(),
+                         "p90_abs_pct": g["abs_pct"].quantile(0.9), "max_abs_pct": worst["abs_pct"],
+                         "worst_region": worst["region_code"]})
+        return pd.DataFrame(rows)
+
+    def by_group(self, level: str = "provincie_corop") -> pd.DataFrame:
+        """Median absolute error per group and variant (wide), at ``level``."""
+        t = self.errors[(self.errors["level"] == level) & (self.errors["group"] != TOTAL)]
+        t = t.assign(abs_pct=t["error_pct"].abs())
+        return t.pivot_table(index="group", columns="variant", values="abs_pct", aggfunc="median")
+
+
+def _parents(data: CanonicalData, composition: int, level: str) -> pd.Series:
+    """Child region -> parent region code for ``level``."""
+    regions = data.regions_of(composition)
+    if level == "provincie_corop":
+        return regions.drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
+    return pd.Series("NL01", index=sorted(regions["provincie_code"].unique()))
+
+
+def _corop_of_units(df: pd.DataFrame, value_cols: list[str], year: int, data: CanonicalData, composition: int,
+                    by: list[str]) -> pd.DataFrame:
+    units, _ = to_units(df, value_cols, year, data.boundary_years()[-1], composition, data)
+    return units.groupby(["corop_code"] + by, as_index=False)[value_cols].sum()
+
+
+def _to_level(per_corop: pd.DataFrame, data: CanonicalData, composition: int, level: str) -> pd.DataFrame:
+    """COROP rows -> child regions of ``level`` (COROP or province), with their parent."""
+    if level == "provincie_corop":
+        out = per_corop.rename(columns={"corop_code": "child"})
+    else:
+        prov = data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
+        out = per_corop.assign(child=per_corop["corop_code"].map(prov)).drop(columns="corop_code")
+        keys = [c for c in out.columns if c not in ("value",)]
+        out = out.groupby(keys, as_index=False)["value"].sum()
+    return out.assign(parent=out["child"].map(_parents(data, composition, level)))
+
+
+def _fit_level(jobs_child: pd.DataFrame, est_child: pd.DataFrame, groups: list[str], seed_of: dict[str, str],
+               ratio: dict[str, float]) -> pd.DataFrame:
+    """RAS per parent: rows = child total jobs, columns = the parent's jobs per group, seed = establishments
+    x national jobs per establishment; A kept as published (as for gemeenten where CBS publishes it)."""
+    pieces = []
+    wide = jobs_child.pivot_table(index=["parent", "child"], columns="industry_code", values="value", aggfunc="sum")
+    est = est_child.pivot_table(index=["parent", "child"], columns="industry_code", values="value", aggfunc="sum",
+                                fill_value=0.0)
+    for parent, block in wide.groupby(level="parent"):
+        seed = np.column_stack([est.reindex(block.index)[seed_of[g]].fillna(0).to_numpy() * ratio[g] for g in groups])
+        known = np.full(seed.shape, np.nan)
+        if "A" in groups:
+            known[:, groups.index("A")] = block["A"].to_numpy()
+        fit = ras.fit(seed, block[TOTAL].to_numpy(), block[groups].sum().to_numpy(), known)
+        frame = pd.DataFrame(fit.matrix, index=block.index, columns=groups).stack().rename("value").reset_index()
+        pieces.append(frame.rename(columns={frame.columns[2]: "group"}))
+    return pd.concat(pieces, ignore_index=True)
+
+
+def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: int) -> Backtest:
+    """Every variant at both levels, per group and in total."""
+    va = data.value_added[data.value_added["year"] == va_year]
+    if not {"land", "provincie", "corop"} <= set(va["region_level"]):
+        raise DataError(f"No regional value added for {va_year} per province and COROP to back-test against.")
+    groups = jobs_groups(data, key_year)
+    sections = data.industry_sections()
+    rj = data.regional_jobs[(data.regional_jobs["year"] == key_year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
+                            & (data.regional_jobs["corop_code"] != "CR99")]
+    jobs_corop = rj.rename(columns={"jobs": "value"})[["corop_code", "industry_code", "value"]]
+    if jobs_corop["value"].isna().any():
+        raise DataError(f"Employee jobs per COROP of {key_year} have suppressed cells; back-test another key year.")
+    est_year = nearest(data.activity_years("establishments"), key_year)
+    est = activity_rows(data, "establishments", est_year)
+    est = est[(est["gemeente_code"] != UNASSIGNABLE_GEMEENTE) & (est["industry_code"] != TOTAL)]
+    est_corop = _corop_of_units(est[["gemeente_code", "industry_code", "value"]], ["value"], est_year, data,
+                                composition, ["industry_code"])
+    est_codes = list(dict.fromkeys(est["industry_code"]))
+    seed_of = {g: next(c for c in est_codes if set(sections[g]) <= set(sections[c])) for g in groups}
+    nl_jobs = jobs_corop.groupby("industry_code")["value"].sum()
+    nl_est = est_corop.groupby("industry_code")["value"].sum()
+    ratio = {g: nl_jobs[g] / nl_est[seed_of[g]] for g in groups}
+    ind = data.indicators
+    h_year = nearest(sorted(set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[0], "year"])
+                            & set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[1], "year"])), key_year)
+    hw = ind[ind["year"] == h_year].pivot_table(index="gemeente_code", columns="indicator", values="value")
+    housing = (hw[HOUSING_INDICATORS[0]] * hw[HOUSING_INDICATORS[1]]).dropna().rename("value").reset_index()
+    housing_corop = _corop_of_units(housing, ["value"], h_year, data, composition, [])
+    pop_year = nearest(data.indicator_years("population"), va_year)
+    pop = ind[(ind["indicator"] == "population") & (ind["year"] == pop_year)][["gemeente_code", "value"]]
+    pop_corop = _corop_of_units(pop, ["value"], pop_year, data, composition, [])
+
+    va_codes = va["industry_code"].unique().tolist()
+    rows = []
+    for level, (parent_level, child_level) in LEVELS.items():
+        parent_va = va[va["region_level"] == parent_level]
+        if parent_level == "land":  # the continental shelf (extra-regio) belongs to no province
+            extra = va[va["region_level"] == "extra"].set_index("industry_code")["value_meur"]
+            parent_va = parent_va.assign(value_meur=parent_va["value_meur"]
+                                         - parent_va["industry_code"].map(extra).fillna(0).to_numpy())
+        child_va = va[va["region_level"] == child_level]
+        jobs_child = _to_level(jobs_corop, data, composition, level)
+        est_child = _to_level(est_corop, data, composition, level)
+        fitted = _fit_level(jobs_child, est_child, groups, seed_of, ratio)
+        housing_child = _to_level(housing_corop, data, composition, level)
+        pop_child = _to_level(pop_corop, data, composition, level)
+        total_jobs = jobs_child[jobs_child["industry_code"] == TOTAL]
+        for variant in VARIANTS:
+            if variant == "establishments":
+                key_codes = est_codes
+            else:
+                key_codes = groups
+            conc = build_concordance(sections, va_codes, key_codes)
+            if variant in ("jobs", "jobs_published"):
+                base = fitted if variant == "jobs" else jobs_child[jobs_child["industry_code"] != TOTAL].rename(
+                    columns={"industry_code": "group"})
+                key = base[["parent", "child", "group", "value"]]
+                if HOUSING_GROUP in conc.groups:
+                    key = pd.concat([key[key["group"] != HOUSING_GROUP],
+                                     housing_child.assign(group=HOUSING_GROUP)[["parent", "child", "group", "value"]]])
+            elif variant == "establishments":
+                key = est_child.assign(group=est_child["industry_code"].map(conc.key_to_group))
+            else:
+                per = total_jobs if variant == "jobs_total" else pop_child
+                key = per[["parent", "child", "value"]].merge(pd.DataFrame({"group": list(conc.groups)}), how="cross")
+            key = key.groupby(["parent", "child", "group"], as_index=False)["value"].sum()
+            key = key.rename(columns={"parent": "corop_code", "child": "gemeente_code", "value": "key"})
+            pva = parent_va[parent_va["industry_code"] != TOTAL].assign(
+                group=lambda d: d["industry_code"].map(conc.va_to_group))
+            pva = pva.rename(columns={"region_code": "corop_code"}).groupby(["corop_code", "group"], as_index=False)[
+                "value_meur"].sum()
+            alloc = allocate(pva, key).shares
+            got = alloc.groupby(["gemeente_code", "group"])["blp_eur"].sum() / EUR_PER_MEUR
+            cva = child_va[child_va["industry_code"] != TOTAL].assign(
+                group=lambda d: d["industry_code"].map(conc.va_to_group))
+            published = cva.groupby(["region_code", "group"])["value_meur"].sum()
+            published.index = published.index.set_names(["gemeente_code", "group"])
+            both = pd.DataFrame({"published_meur": published, "allocated_meur": got}).fillna(0.0)
+            total = both.groupby(level="gemeente_code").sum()
+            total.index = pd.MultiIndex.from_arrays([total.index, [TOTAL] * len(total)], names=["gemeente_code", "group"])
+            frame = pd.concat([both, total]).reset_index().rename(columns={"gemeente_code": "region_code"})
+            size = total_jobs.set_index("child")["value"]
+            rows.append(frame.assign(variant=variant, level=level, size_jobs=frame["region_code"].map(size)))
+    errors = pd.concat(rows, ignore_index=True)[["variant", "level", "region_code", "group", "published_meur",
+                                                 "allocated_meur", "size_jobs"]]
+    errors["error_pct"] = np.where(errors["published_meur"] > 0,
+                                   (errors["allocated_meur"] / errors["published_meur"] - 1) * 100, np.nan)
+    return Backtest(errors, va_year, key_year)
+
+
+@dataclass(frozen=True)
+class ErrorBand:
+    """The measured error of the default key for a unit of a given size, from the back-test."""
+
+    median_pct: float        # half of the units of this size err less than this (absolute)
+    p90_pct: float           # 90 % err less than this
+    slope: float             # d log|error| / d log size, from the back-test
+    n: int
+    extrapolated: bool       # the size lies below every region of the back-test
+
+
+def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs") -> ErrorBand:
+    """The error to expect for a unit with ``size_jobs`` jobs: |error| = a * size^b fitted on the back-test's
+    regions (COROP and province, log-log least squares), with the 50th and 90th percentile of the residuals.
+    Smaller units err more; below the smallest region the line is extrapolated, and that is said."""
+    t = backtest.errors[(backtest.errors["variant"] == variant) & (backtest.errors["group"] == TOTAL)]
+    t = t[(t["size_jobs"] > 0) & t["error_pct"].notna()]
+    x = np.log(t["size_jobs"].to_numpy())
+    y = np.log(np.maximum(t["error_pct"].abs().to_numpy(), 0.05))  # a hit within 0.05 % counts as 0.05 %
+    slope, intercept = np.polyfit(x, y, 1)
+    slope = min(slope, 0.0)  # larger units never err more by assumption of the band; a positive slope is noise
+    if slope == 0.0:
+        intercept = float(np.mean(y))
+    resid = y - (intercept + slope * x)
+    at = intercept + slope * np.log(max(size_jobs, 1.0))
+    return ErrorBand(float(np.exp(at + np.quantile(resid, 0.5))), float(np.exp(at + np.quantile(resid, 0.9))),
+                     float(slope), len(t), bool(size_jobs < t["size_jobs"].min()))

@@ -1,0 +1,83 @@
+"""The back-test one level up: real published value added, keys built as for gemeenten."""
+
+import numpy as np
+import pytest
+
+from blp.berekening import ras
+from blp.berekening.backtest import error_band, run_backtest
+from blp.rapport import narrative
+from helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def backtest(data):
+    return run_backtest(data, 2018, 2019, 2020)
+
+
+def test_every_variant_allocates_each_parent_exactly(backtest):
+    t = backtest.errors[backtest.errors["group"] == "TOTAL"]
+    for (variant, level), g in t.groupby(["variant", "level"]):
+        assert abs(g["allocated_meur"].sum() - g["published_meur"].sum()) < 1e-6, (variant, level)
+    assert set(t["level"]) == {"provincie_corop", "land_provincie"}
+    assert len(t[(t["variant"] == "jobs") & (t["level"] == "provincie_corop")]) == 40
+
+
+def test_jobs_beat_establishments_in_total_and_in_most_groups(backtest):
+    s = backtest.summary().set_index(["variant", "level"])
+    for level in ("provincie_corop", "land_provincie"):
+        assert s.loc[("jobs", level), "median_abs_pct"] < s.loc[("establishments", level), "median_abs_pct"]
+        assert s.loc[("jobs", level), "p90_abs_pct"] < s.loc[("establishments", level), "p90_abs_pct"]
+    g = backtest.by_group()
+    assert g.loc["L", "jobs"] < g.loc["L", "establishments"] / 2   # housing value for real estate
+    better = [x for x in ("B-E", "G-I", "K", "M-N", "R-U") if g.loc[x, "jobs"] < g.loc[x, "establishments"]]
+    assert len(better) == 5
+
+
+def test_measured_figures_are_what_the_readme_states(backtest):
+    s = backtest.summary().set_index(["variant", "level"])
+    assert round(s.loc[("jobs", "provincie_corop"), "median_abs_pct"], 1) == 6.3
+    assert round(s.loc[("establishments", "provincie_corop"), "median_abs_pct"], 1) == 9.8
+    assert round(s.loc[("jobs_published", "provincie_corop"), "median_abs_pct"], 1) == 5.6
+
+
+def test_error_band_shrinks_with_size_and_flags_extrapolation(backtest):
+    small, large = error_band(backtest, 2_000), error_band(backtest, 300_000)
+    assert small.median_pct > large.median_pct and small.p90_pct > small.median_pct
+    assert small.extrapolated and not large.extrapolated and small.slope < 0
+
+
+def test_error_band_sentence_brackets_the_actual_value():
+    band = type("B", (), {"median_pct": 10.0, "p90_pct": 25.0, "extrapolated": False})()
+    text = narrative.error_band_text({"blp_meur": 1000.0}, band, "Testdorp")
+    assert "10,0%" in text and "25,0%" in text
+    assert "tussen € 800 miljoen en € 1,3 miljard" in text   # 1000 / 1.25 and 1000 / 0.75
+
+
+def test_ras_meets_both_margins_and_keeps_known_cells():
+    rng = np.random.default_rng(1)
+    seed = rng.uniform(1, 10, size=(6, 4))
+    rows = rng.uniform(50, 100, size=6)
+    cols = rng.uniform(1, 2, size=4)
+    cols = cols / cols.sum() * rows.sum()
+    known = np.full(seed.shape, np.nan)
+    known[0, 0] = 3.0
+    fit = ras.fit(seed, rows, cols, known)
+    assert fit.converged and fit.matrix[0, 0] == 3.0
+    assert np.allclose(fit.matrix.sum(axis=1), rows, rtol=1e-3)
+    assert np.allclose(fit.matrix.sum(axis=0), cols, rtol=1e-3)
+
+
+def test_jobs_fit_converges_to_a_tenth_of_a_percent_on_the_snapshot(result):
+    fit = result.key.fit
+    assert fit.converged and fit.max_margin_error <= 1e-3
+    m = fit.matrix.groupby(["corop_code", "gemeente_code"])["jobs"].sum()
+    heerlen = m.xs("GM0917", level="gemeente_code").sum()
+    assert heerlen == pytest.approx(52_600, rel=1e-3)  # total employee jobs of Heerlen in 2019 (CBS 83582NED)
+
+
+def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
+    out = tmp_path / "bt.csv"
+    code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--out", str(out))
+    assert code == 0
+    assert "provincie → COROP (n = 40)" in stdout and "establishments" in stdout
+    assert out.read_text().startswith("variant,level,region_code,group,published_meur")
