@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     tab = sub.add_parser("table", help="national BLP table (every gemeente) as CSV")
     _data_options(tab)
     tab.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
-    tab.add_argument("--va-year", type=int, help="value-added year (default: newest)")
+    tab.add_argument("--va-year", type=int, help="value-added year (default: newest with every sector published; "
+                                                 "years with a published total only split it by that year's structure)")
+    tab.add_argument("--series", action="store_true", help="every year with regional value added, one row per year "
+                                                            "and gemeente")
     tab.add_argument("--key", choices=["establishments", "jobs"], help="allocation key (default: jobs)")
     tab.add_argument("--key-year", type=int, help="key year (default: nearest to the value-added year)")
     tab.add_argument("--boundary-year", type=int, help="gemeente boundaries (default: newest)")
@@ -160,15 +163,28 @@ def cmd_table(args) -> int:
     params = load_params(overrides={"va_year": args.va_year, "key": args.key, "key_year": args.key_year,
                                     "boundary_year": args.boundary_year})
     result = compute_blp(data, resolve_choices(data, params))
-    table = national_csv_table(result)
+    c = result.choices
+    if args.series:
+        from blp.berekening.series import compute_series
+
+        series = compute_series(data, params).table
+        names = result.national.set_index("gemeente_code")["gemeente_name"]
+        table = series.assign(gemeente_name=series["gemeente_code"].map(names))[
+            ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share", "provisional"]]
+        table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4))
+        what = (f"{table['year'].nunique()} years x {table['gemeente_code'].nunique()} gemeenten (key {c.key}, "
+                f"nearest key year per year; boundaries {c.boundary_year})")
+    else:
+        table = national_csv_table(result)
+        what = (f"{len(table)} gemeenten (value added {c.va_year}"
+                + (", sectors split from the published total" if result.va["estimated"].any() else "")
+                + f", key {c.key} {c.key_year}, boundaries {c.boundary_year})")
     if args.out:
         from blp.atomic import replace_when_done
 
         with replace_when_done(Path(args.out)) as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
-        c = result.choices
-        print(f"Wrote {len(table)} gemeenten to {args.out} (value added {c.va_year}, key {c.key} {c.key_year}, "
-              f"boundaries {c.boundary_year}).", file=sys.stderr)
+        print(f"Wrote {what} to {args.out}.", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0

@@ -11,6 +11,7 @@ from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconc
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
 from blp.berekening.keys import Key, activity_key, composition_year, population_series
+from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError
 from blp.params import Params
@@ -65,11 +66,13 @@ def resolve_choices(data: CanonicalData, params: Params) -> Choices:
     if boundary_year not in boundary_years:
         raise DataError(f"No gemeente boundaries for {boundary_year}.",
                         f"choose a boundary year among {', '.join(map(str, boundary_years))}.")
-    va_years = data.value_added_years()
-    va_year = params.va_year if params.va_year is not None else va_years[-1]
-    if va_year not in va_years:
+    full_years = full_detail_years(data)
+    if not full_years:
+        raise DataError("The data has no regional value added per sector.", "add value_added.csv (docs/data-schema.md).")
+    va_year = params.va_year if params.va_year is not None else full_years[-1]
+    if va_year not in va_years(data):
         raise DataError(f"No regional value added for {va_year}.",
-                        f"choose a value-added year among {', '.join(map(str, va_years))}.")
+                        f"choose a value-added year among {', '.join(map(str, va_years(data)))}.")
     key_years = data.activity_years(params.key)
     if not key_years:
         raise DataError(f"The data has no {params.key} per gemeente to use as key.",
@@ -95,15 +98,6 @@ class BlpResult:
 
     def reconciliation(self) -> pd.DataFrame:
         return reconcile(self.allocation, self.va)
-
-
-def regional_value_added(data: CanonicalData, year: int, concordance: Concordance) -> pd.DataFrame:
-    """COROP value added per allocation group, million euro."""
-    va = data.value_added[(data.value_added["year"] == year) & (data.value_added["region_level"] == "corop")]
-    va = va[va["industry_code"] != TOTAL]
-    va = va.assign(group=va["industry_code"].map(concordance.va_to_group))
-    return (va.rename(columns={"region_code": "corop_code"})
-            .groupby(["corop_code", "group"], as_index=False)["value_meur"].sum())
 
 
 def national_table(data: CanonicalData, choices: Choices, allocation: Allocation, key: Key,
@@ -140,7 +134,7 @@ def key_codes(data: CanonicalData, measure: str, year: int) -> list[str]:
 
 def concordance_for(data: CanonicalData, va_year: int, measure: str, key_year: int) -> Concordance:
     """The allocation groups of value added of ``va_year`` and a key of ``measure`` in ``key_year``."""
-    va_codes = data.value_added.loc[data.value_added["year"] == va_year, "industry_code"].unique().tolist()
+    va_codes = industry_codes(data, va_year)
     return build_concordance(data.industry_sections(), va_codes, key_codes(data, measure, key_year))
 
 
@@ -153,17 +147,31 @@ def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, 
     return activity_key(data, measure, year, boundary_year, concordance, composition=composition)
 
 
-def compute_blp(data: CanonicalData, choices: Choices, key: Key | None = None) -> BlpResult:
+class KeyCache:
+    """Keys built once per run: the same key serves the main calculation, the sensitivity table and the
+    time series (a jobs key is a fit per COROP region; no need to fit it three times)."""
+
+    def __init__(self, data: CanonicalData):
+        self.data = data
+        self._keys: dict[tuple, Key] = {}
+
+    def get(self, measure: str, year: int, boundary_year: int, concordance: Concordance, composition: int) -> Key:
+        ident = (measure, year, boundary_year, composition, concordance.groups)
+        if ident not in self._keys:
+            self._keys[ident] = build_key(self.data, measure, year, boundary_year, concordance, composition)
+        return self._keys[ident]
+
+
+def compute_blp(data: CanonicalData, choices: Choices, key: Key | None = None, keys: KeyCache | None = None) -> BlpResult:
     """Allocate every COROP's value added to its gemeenten: the whole country at once."""
     concordance = concordance_for(data, choices.va_year, choices.key, choices.key_year)
     va = regional_value_added(data, choices.va_year, concordance)
     if key is None:
-        key = build_key(data, choices.key, choices.key_year, choices.boundary_year, concordance, choices.composition_year)
+        key = (keys or KeyCache(data)).get(choices.key, choices.key_year, choices.boundary_year, concordance,
+                                           choices.composition_year)
     allocation = allocate(va, key.table)
     national = national_table(data, choices, allocation, key, concordance.groups)
-    all_va = data.value_added[data.value_added["year"] == choices.va_year]
-    extra = all_va.loc[(all_va["region_level"] == "extra") & (all_va["industry_code"] == TOTAL), "value_meur"].sum()
-    nl = all_va.loc[(all_va["region_level"] == "land") & (all_va["industry_code"] == TOTAL), "value_meur"].sum()
+    nl, extra = totals(data, choices.va_year)
     if not np.isfinite(nl) or nl == 0:
         nl = va["value_meur"].sum() + extra
     return BlpResult(choices, concordance, key, va, allocation, national, float(extra), float(nl))

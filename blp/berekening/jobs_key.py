@@ -113,42 +113,54 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
     nl_est = est_wide.sum()
     ratio = {g: (nl_jobs[g] / nl_est[seed_of[g]]) if nl_est[seed_of[g]] > 0 else 0.0 for g in groups}
 
-    tot = totals.set_index(["corop_code", "gemeente_code"])["value"]
+    tot = totals.set_index(["corop_code", "gemeente_code"])["value"].sort_index()
+    units = tot.index
     kn = known.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value", aggfunc="sum")
-    per_corop, pieces = [], []
-    for corop, unit_totals in tot.groupby(level="corop_code"):
-        units = unit_totals.index
-        seed = np.column_stack([est_wide.reindex(units)[seed_of[g]].fillna(0).to_numpy() * ratio[g] for g in groups])
-        known_m = kn.reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
-            np.full((len(units), len(groups)), np.nan)
-        if corop not in columns.index:
-            raise DataError(f"No employee jobs per group for COROP {corop} in {year}.",
-                            "the jobs key needs every COROP region in jobs_corop.csv.")
-        col = columns.loc[corop]
-        published = col[groups]
-        filled = [g for g in groups if pd.isna(published[g])]
-        col_targets = published.to_numpy(dtype="float64")
+    seed_all = est_wide.reindex(units).reindex(columns=[seed_of[g] for g in groups]).fillna(0).to_numpy() \
+        * np.array([ratio[g] for g in groups])
+    known_all = kn.reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
+        np.full((len(units), len(groups)), np.nan)
+    totals_all = tot.to_numpy(dtype="float64")
+    corops = units.get_level_values("corop_code").to_numpy()
+    missing = sorted(set(corops) - set(columns.index))
+    if missing:
+        raise DataError(f"No employee jobs per group for COROP {missing[0]} in {year}.",
+                        "the jobs key needs every COROP region in jobs_corop.csv.")
+    published_all = columns.reindex(columns=groups)
+    corop_total = columns[TOTAL]
+    starts = np.r_[0, np.flatnonzero(corops[1:] != corops[:-1]) + 1, len(corops)]
+    per_corop, fitted = [], np.empty_like(seed_all)
+    for a, b in zip(starts[:-1], starts[1:]):
+        corop = corops[a]
+        seed, known_m, row_targets = seed_all[a:b], known_all[a:b], totals_all[a:b]
+        published = published_all.loc[corop].to_numpy(dtype="float64")
+        filled = [g for g, v in zip(groups, published) if np.isnan(v)]
+        col_targets = published.copy()
         if filled:
-            rest = max(float(col[TOTAL]) - float(published.sum()), 0.0) if pd.notna(col[TOTAL]) else 0.0
-            weights = np.array([seed[:, groups.index(g)].sum() for g in filled])
-            weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(filled), 1 / len(filled))
-            for g, w in zip(filled, weights):
-                col_targets[groups.index(g)] = rest * w
-        row_targets = unit_totals.to_numpy(dtype="float64")
+            total = corop_total.loc[corop]
+            rest = max(float(total) - float(np.nansum(published)), 0.0) if pd.notna(total) else 0.0
+            idx = [groups.index(g) for g in filled]
+            weights = seed[:, idx].sum(axis=0)
+            weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(idx), 1 / len(idx))
+            col_targets[idx] = rest * weights
         # The gemeenten's totals (rounded to 100 jobs each) and the COROP's groups differ a little:
         # the columns are scaled to the rows, so the gemeenten keep their published totals.
         gap = (col_targets.sum() / row_targets.sum() - 1) * 100 if row_targets.sum() > 0 else 0.0
         if col_targets.sum() > 0:
             col_targets = col_targets * row_targets.sum() / col_targets.sum()
         result = ras.fit(seed, row_targets, col_targets, known_m)
-        per_corop.append({"corop_code": corop, "units": len(units), "iterations": result.iterations,
+        fitted[a:b] = result.matrix
+        per_corop.append({"corop_code": corop, "units": b - a, "iterations": result.iterations,
                           "max_row_error": result.max_row_error, "max_col_error": result.max_col_error,
                           "margin_gap_pct": gap, "filled": ", ".join(filled)})
-        frame = pd.DataFrame(result.matrix, index=units, columns=groups).stack().rename("jobs").reset_index()
-        frame["known"] = ~np.isnan(known_m).reshape(-1)
-        pieces.append(frame)
-    matrix = pd.concat(pieces, ignore_index=True)
-    matrix.columns = ["corop_code", "gemeente_code", "group", "jobs", "known"]
+    n_units, n_groups = fitted.shape
+    matrix = pd.DataFrame({
+        "corop_code": np.repeat(corops, n_groups),
+        "gemeente_code": np.repeat(units.get_level_values("gemeente_code").to_numpy(), n_groups),
+        "group": np.tile(np.array(groups, dtype=object), n_units),
+        "jobs": fitted.reshape(-1),
+        "known": ~np.isnan(known_all).reshape(-1),
+    })
     return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix)
 
 

@@ -59,16 +59,56 @@ def composition_year(data: CanonicalData, va_year: int) -> int:
     return min(data.boundary_years(), key=lambda y: (abs(y - va_year), y))
 
 
+_UNIT_MAPS: dict[tuple, tuple[CanonicalData, pd.DataFrame]] = {}
+
+
+def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
+    """Every gemeente code of ``year`` -> (report-year gemeente, share of the code, COROP of the composition
+    year). Built once per data set and years: a run converts the same years many times."""
+    ident = (id(data), year, boundary_year, composition)
+    hit = _UNIT_MAPS.get(ident)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    comp = data.regions_of(composition).set_index("gemeente_code")["corop_code"]
+    report = data.regions_of(boundary_year).set_index("gemeente_code")["corop_code"]
+    changes = data.boundary_changes
+    weights = changes[(changes["from_year"] == year) & (changes["to_year"] == boundary_year)] \
+        if year != boundary_year else changes.iloc[0:0]
+    moved = weights[["from_code", "to_code", "share_of_from"]].rename(columns={"share_of_from": "share"})
+    same = pd.DataFrame({"from_code": report.index, "to_code": report.index, "share": 1.0})
+    same = same[~same["from_code"].isin(set(moved["from_code"]))]
+    m = pd.concat([moved, same], ignore_index=True)
+    m["corop_code"] = m["from_code"].map(comp).fillna(m["to_code"].map(comp)).fillna(m["to_code"].map(report))
+    m["moved"] = m["from_code"].isin(set(moved["from_code"]))
+    if len(_UNIT_MAPS) > 64:
+        _UNIT_MAPS.clear()
+    _UNIT_MAPS[ident] = (data, m)
+    return m
+
+
 def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: int, composition: int,
              data: CanonicalData) -> tuple[pd.DataFrame, BoundaryConversion]:
     """Bring ``df`` (gemeente codes of ``year``) onto allocation units: report-year gemeenten, each
-    part in the COROP region it belongs to in the ``composition`` year."""
-    comp = data.regions_of(composition).set_index("gemeente_code")["corop_code"]
-    report = data.regions_of(boundary_year).set_index("gemeente_code")["corop_code"]
-    out, conversion = convert_to_boundaries(df.assign(_from=df["gemeente_code"]), value_cols, year, boundary_year,
-                                            data.boundary_changes, set(report.index))
-    corop = out["_from"].map(comp).fillna(out["gemeente_code"].map(comp)).fillna(out["gemeente_code"].map(report))
-    out = out.drop(columns=["_from"]).assign(corop_code=corop)
+    part in the COROP region it belongs to in the ``composition`` year (weights: ``boundary_changes``)."""
+    m = _unit_map(data, year, boundary_year, composition)
+    unknown = set(df["gemeente_code"].unique()) - set(m["from_code"])
+    if unknown:
+        available = sorted(set(data.boundary_changes.loc[data.boundary_changes["to_year"] == boundary_year, "from_year"]))
+        raise DataError(
+            f"No boundary weights bring gemeente code(s) {sorted(unknown)[:5]} of {year} "
+            f"onto the boundaries of {boundary_year}.",
+            f"choose figures of a year with weights to {boundary_year} ({', '.join(map(str, available)) or 'none'}) "
+            f"or the boundary year {year}.",
+        )
+    out = df.merge(m.rename(columns={"from_code": "gemeente_code"}), on="gemeente_code")
+    conversion = BoundaryConversion(year, boundary_year)
+    if year != boundary_year:
+        conversion.remapped = (out.loc[out["moved"], ["gemeente_code", "to_code", "share"]].drop_duplicates()
+                               .rename(columns={"gemeente_code": "from_code", "share": "share_of_from"})
+                               .reset_index(drop=True))
+    for col in value_cols:
+        out[col] = out[col] * out["share"]
+    out = out.drop(columns=["gemeente_code", "share", "moved"]).rename(columns={"to_code": "gemeente_code"})
     keys = [c for c in out.columns if c not in value_cols]
     return out.groupby(keys, as_index=False, sort=True)[value_cols].sum(), conversion
 

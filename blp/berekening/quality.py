@@ -8,6 +8,7 @@ import pandas as pd
 
 from blp.berekening.calculation import BlpResult
 from blp.berekening.concordance import TOTAL
+from blp.berekening.value_added import region_table
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 
 OK, WARN, FAIL = "in orde", "let op", "fout"
@@ -23,12 +24,16 @@ class Check:
 
 
 def _va_checks(data: CanonicalData, year: int) -> list[Check]:
-    va = data.value_added[data.value_added["year"] == year]
+    va = region_table(data, year)
     wide = va.pivot_table(index="region_code", columns="industry_code", values="value_meur", aggfunc="sum")
     parts = wide.drop(columns=[TOTAL]).sum(axis=1)
     dev = (parts - wide[TOTAL]).abs().max()
     checks = [Check("Toegevoegde waarde: sectoren tellen op tot het totaal",
                     OK if dev <= 1 else WARN, f"grootste afwijking {dev:,.0f} mln euro (afronding tot 1 mln is normaal)")]
+    if va["estimated"].any():
+        checks.append(Check(f"Toegevoegde waarde {year}: sectoren geschat", WARN,
+                            "het CBS publiceert dit jaar per regio alleen het totaal, landbouw en nijverheid; de andere "
+                            "sectoren zijn verdeeld zoals in het dichtstbijzijnde jaar met alle sectoren"))
     levels = va.drop_duplicates("region_code").set_index("region_code")["region_level"]
     corop = wide[levels.reindex(wide.index) == "corop"].sum()
     nl = wide[levels.reindex(wide.index) == "land"].sum()

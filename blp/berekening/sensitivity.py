@@ -5,16 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
-from blp.berekening.calculation import BlpResult, build_key, concordance_for, convertible, regional_value_added
+from blp.berekening.calculation import BlpResult, KeyCache, build_key, concordance_for, convertible, regional_value_added
 from blp.berekening.keys import Key, activity_key, population_key
 from blp.data.canonical import CanonicalData
 
 
-def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]) -> list[Key]:
+def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str], keys: KeyCache | None = None) -> list[Key]:
     """The keys named in ``variants``: total (no sectors), population, other_years (the key measured in
     other years), other_key (the other activity measure: establishments for jobs and vice versa)."""
     c, conc = result.choices, result.concordance
     comp = c.composition_year or c.boundary_year
+    cache = keys or KeyCache(data)
     keys: list[Key] = []
     for variant in variants:
         if variant == "total":
@@ -24,7 +25,7 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
         elif variant == "other_years":
             for year in data.activity_years(c.key):
                 if year != c.key_year and convertible(data, year, c.boundary_year):
-                    keys.append(build_key(data, c.key, year, c.boundary_year, conc, comp))
+                    keys.append(cache.get(c.key, year, c.boundary_year, conc, comp))
         elif variant == "other_key":
             other = "establishments" if c.key == "jobs" else "jobs"
             years = [y for y in data.activity_years(other) if convertible(data, y, c.boundary_year)]
@@ -32,7 +33,7 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
                 year = min(years, key=lambda y: (abs(y - c.va_year), -y))
                 other_conc = concordance_for(data, c.va_year, other, year)
                 if other_conc.groups == conc.groups:
-                    keys.append(build_key(data, other, year, c.boundary_year, conc, comp))
+                    keys.append(cache.get(other, year, c.boundary_year, conc, comp))
                 else:  # a coarser grouping (establishments put A in A+O-Q): allocate on that grouping
                     key = build_key(data, other, year, c.boundary_year, other_conc, comp)
                     key.own_va = regional_value_added(data, c.va_year, other_conc)
@@ -40,11 +41,12 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
     return keys
 
 
-def sensitivity_table(data: CanonicalData, result: BlpResult, variants: list[str]) -> pd.DataFrame:
+def sensitivity_table(data: CanonicalData, result: BlpResult, variants: list[str],
+                      keys: KeyCache | None = None) -> pd.DataFrame:
     """BLP (million euro) of every gemeente under the main key and each alternative (wide)."""
     columns = {result.key.name: result.national.set_index("gemeente_code")["blp_meur"]}
     labels = {result.key.name: result.key.label_nl + " (hoofdsleutel)"}
-    for key in alternative_keys(data, result, variants):
+    for key in alternative_keys(data, result, variants, keys):
         alloc = allocate(result.va if key.own_va is None else key.own_va, key.table)
         columns[key.name] = alloc.by_gemeente() / EUR_PER_MEUR
         labels[key.name] = key.label_nl

@@ -81,3 +81,22 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     _style(ax)
     fit_margins(fig, df["label_nl"], right=0.9)
     return fig
+
+
+def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
+    """The gemeente's BLP per year (nominal), years with an estimated sector split drawn open, the axis from 0."""
+    fig, ax = new_figure(figsize=(8, 3.6))
+    years, values = series.index.to_numpy(), series["blp_meur"].to_numpy()
+    ax.plot(years, values, color=GEMEENTE_COLOR, linewidth=1.8, zorder=1, label=f"BLP {gemeente_name}")
+    est = series["estimated_share"].to_numpy() > 0
+    ax.scatter(years[est], values[est], facecolor="white", edgecolor=GEMEENTE_COLOR, s=22, zorder=2,
+               label="sectorverdeling geschat uit het totaal")
+    ax.scatter(years[~est], values[~est], color=GEMEENTE_COLOR, s=30, zorder=3,
+               label=f"volledige sectorcijfers ({full_year})")
+    ax.set_ylim(0, values.max() * 1.1)
+    ax.set_ylabel("mln euro (lopende prijzen)")
+    ax.yaxis.set_major_formatter(lambda v, _: num(v))
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    _style(ax)
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.12)
+    return fig

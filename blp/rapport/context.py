@@ -14,10 +14,12 @@ from blp.berekening import derived
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest
 from blp.berekening.jobs_key import nearest
 from blp.berekening.keys import activity_total
-from blp.berekening.calculation import BlpResult, Choices, compute_blp, resolve_choices
+from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
 from blp.berekening.peers import peer_group, urbanity
 from blp.berekening.quality import Check, run_checks
 from blp.berekening.sensitivity import gemeente_sensitivity, sensitivity_table
+from blp.berekening.series import BlpSeries, compute_series
+from blp.berekening.value_added import va_years
 from blp.data import CanonicalData, load_data
 from blp.data.gemeenten import resolve_gemeente
 from blp.errors import DataError
@@ -42,6 +44,7 @@ class NationalContext:
     io_params: object = None
     checks: list[Check] = field(default_factory=list)
     backtest: Backtest | None = None
+    series: BlpSeries | None = None
     _expected: object = field(default=None, repr=False)
 
     @property
@@ -92,19 +95,21 @@ def _cache_key(path: Path) -> tuple[str, int]:
 def compute_national(data: CanonicalData, params: Params) -> NationalContext:
     """Run the national calculation and everything derived from it that is not gemeente-specific."""
     choices = resolve_choices(data, params)
-    result = compute_blp(data, choices)
+    keys = KeyCache(data)
+    result = compute_blp(data, choices, keys=keys)
     return NationalContext(
         data=data,
         choices=choices,
         sensitivity_variants=tuple(params.sensitivity),
         result=result,
-        sensitivity=sensitivity_table(data, result, list(params.sensitivity)),
+        sensitivity=sensitivity_table(data, result, list(params.sensitivity), keys),
         urbanity=urbanity(data, choices.boundary_year),
         indicators=build_panel(data, result, load_registry()),
         io=load_national_io(data, params.beleid.io, result.concordance.group_sections),
         io_params=params.beleid.io,
         checks=run_checks(data, result),
         backtest=backtest_for(data, choices),
+        series=compute_series(data, params, keys=keys) if len(va_years(data)) > 1 else None,
     )
 
 

@@ -23,6 +23,14 @@ def headline_text(h: dict, ranks) -> str:
     )
 
 
+def newest_text(newest: dict, h: dict) -> str:
+    """The newest year with a published total, first, with the full-detail year beside it."""
+    return (f"**BLP {newest['year']}{' (voorlopig)' if newest['provisional'] else ''}: {meur(newest['blp_meur'])}** "
+            f"(nieuwste jaar waarvoor het CBS de toegevoegde waarde per COROP-gebied publiceert; de sectoren "
+            f"behalve landbouw en nijverheid zijn daarin geschat). Hieronder volgt {h['choice_va_year']}, het "
+            f"nieuwste jaar met gepubliceerde cijfers voor alle sectoren; daarop rust de rest van dit rapport.")
+
+
 def choices_text(h: dict, key_label: str, population_year: int) -> str:
     """Which years and key were used, stated plainly."""
     return (

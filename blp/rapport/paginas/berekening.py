@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from blp.berekening.backtest import LEVEL_NL, VARIANTS
-from blp.berekening.calculation import compute_blp, resolve_choices
 from blp.berekening.keys import MEASURE_NL
+from blp.berekening.value_added import volume_growth
 from blp.rapport import charts, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -22,6 +20,9 @@ def title(view: GemeenteView) -> None:
 
 def headline(view: GemeenteView) -> None:
     h = view.headline
+    newest = newest_total(view)
+    if newest is not None:
+        md(narrative.newest_text(newest, h))
     md(narrative.headline_text(h, view.ranks))
     if view.error_band is not None:
         md(narrative.error_band_text(h, view.error_band, view.name))
@@ -132,30 +133,75 @@ def sensitivity(view: GemeenteView) -> None:
           {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
 
 
-def trend_frame(view: GemeenteView) -> pd.DataFrame:
-    """BLP of the gemeente for every value-added year in the data (same key measure, nearest key year)."""
+def newest_total(view: GemeenteView) -> dict | None:
+    """The gemeente's BLP in the newest year with a published total (if newer than the full-detail year)."""
+    s = view.national.series
+    if s is None:
+        return None
+    own = s.of(view.gemeente)
+    year = int(own.index.max())
+    if year <= view.choices.va_year:
+        return None
+    row = own.loc[year]
+    return {"year": year, "blp_meur": float(row["blp_meur"]), "provisional": bool(row["provisional"]),
+            "key_year": int(row["key_year"])}
+
+
+def growth_frame(view: GemeenteView) -> pd.DataFrame:
+    """Average annual growth of the BLP (nominal) of the gemeente, its COROP and NL over several periods,
+    and the COROP's real growth (volume) where the data have it."""
+    s = view.national.series
+    own = s.of(view.gemeente)["blp_meur"]
+    corop_code = view.region_row()["corop_code"]
+    corop = s.regions[s.regions["corop_code"] == corop_code].set_index("year")["corop_meur"]
+    nl = s.regions.drop_duplicates("year").set_index("year")["nl_meur"]
+    volume = volume_growth(view.data, corop_code)
+    last = int(own.index.max())
     rows = []
-    for year in view.data.value_added_years():
-        if year == view.choices.va_year:
-            result = view.result
-        else:
-            params = replace(view.params, va_year=year, key_year=None, population_year=None)
-            result = compute_blp(view.data, resolve_choices(view.data, params))
-        r = result.national.set_index("gemeente_code").loc[view.gemeente]
-        rows.append({"year": year, "key_year": result.choices.key_year, "blp_meur": r["blp_meur"],
-                     "blp_per_inhabitant_eur": r["blp_per_inhabitant_eur"]})
+    for first in sorted({int(own.index.min()), 2010, view.choices.va_year} - {last}):
+        if first not in own.index or first >= last:
+            continue
+        n = last - first
+
+        def cagr(x):
+            return (x.loc[last] / x.loc[first]) ** (1 / n) - 1
+
+        vol = volume[(volume.index > first) & (volume.index <= last)]
+        real = float(((1 + vol / 100).prod()) ** (1 / n) - 1) if len(vol) == n else float("nan")
+        rows.append({"period": f"{first}–{last}", "gemeente": cagr(own), "corop": cagr(corop), "nl": cagr(nl),
+                     "corop_real": real})
     return pd.DataFrame(rows)
 
 
+def trend_figure(view: GemeenteView):
+    return charts.trend_chart(view.national.series.of(view.gemeente), view.name, view.choices.va_year)
+
+
 def trend(view: GemeenteView) -> None:
-    df = trend_frame(view)
-    if len(df) < 2:
+    s = view.national.series
+    if s is None:
         md(f"**Trend:** niet te berekenen. De regionale toegevoegde waarde in deze gegevens beslaat alleen "
-           f"{df['year'].iloc[0]}. Met de live CBS-bron (of een nieuwere snapshot) toont dit onderdeel de ontwikkeling "
-           f"over de jaren.")
+           f"{view.choices.va_year}.")
         return
-    table(df, {"year": "Jaar", "key_year": "Sleuteljaar", "blp_meur": "BLP (mln euro)",
-               "blp_per_inhabitant_eur": "BLP per inwoner (euro)"}, {"blp_meur": 0, "blp_per_inhabitant_eur": 0})
+    own = s.of(view.gemeente)
+    first, last = int(own.index.min()), int(own.index.max())
+    held = sorted({int(k) for k in own["key_year"]})
+    md(f"Het BLP van {view.name} van {first} tot {last}, in lopende prijzen (zonder correctie voor inflatie). "
+       f"Het CBS publiceert per COROP-gebied elk jaar het totaal en de landbouw en de nijverheid; alleen voor "
+       f"{view.choices.va_year} zijn alle sectoren gepubliceerd. In de andere jaren is de rest van het totaal over de "
+       f"sectoren verdeeld zoals in {view.choices.va_year} (open rondjes: geschat). Het aandeel van de gemeente in "
+       f"haar COROP-gebied volgt de banen van het dichtstbijzijnde jaar met banencijfers ({', '.join(map(str, held))}); "
+       f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
+       "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
+    show_chart(view, trend_figure)
+    pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
+    table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)",
+                               "corop": f"COROP {view.region_row()['corop_name']} (nominaal)",
+                               "nl": "Nederland (nominaal)", "corop_real": "COROP, reëel (volume)"},
+          {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_real": pct_signed})
+    md("De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
+       "regionale rekeningen van vóór de CBS-revisie van 2024 (tabel 84432NED); voor de gemeente zelf is geen "
+       "reële groei te meten.")
 
 
 def reconciliation(view: GemeenteView) -> None:
@@ -194,4 +240,6 @@ def figures(view: GemeenteView):
     """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     yield planned(view, structure_figure)
     yield planned(view, peers_figure)
+    if view.national.series is not None:
+        yield planned(view, trend_figure)
     yield planned(view, sensitivity_figure)

@@ -1,0 +1,135 @@
+"""Regional value added per year: published A10 detail where there is one, else a published total split.
+
+Full A10 detail per COROP region exists for few years (the snapshot: 2018). The revised regional accounts
+(CBS 85925NED) give every COROP's total, A and B-E for 1995-2022. For such a year the other groups are the
+region's total minus A and B-E, split by the region's structure in the nearest year with full detail;
+those groups are marked as estimated.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from blp.berekening.concordance import TOTAL, Concordance
+from blp.data.canonical import CanonicalData
+from blp.errors import DataError
+
+SERIES_MEASURE, SERIES_VINTAGE = "va_basic_prices", "revised 2024"
+VOLUME_MEASURE, VOLUME_VINTAGE = "va_volume_change", "before 2024 revision"
+COLUMNS = ["region_code", "region_level", "industry_code", "value_meur", "estimated"]
+
+
+def _series(data: CanonicalData) -> pd.DataFrame:
+    s = data.value_added_series
+    return s[(s["measure"] == SERIES_MEASURE) & (s["vintage"] == SERIES_VINTAGE)]
+
+
+def full_detail_years(data: CanonicalData) -> list[int]:
+    """Years with value added per COROP region for every group (published)."""
+    return data.value_added_years()
+
+
+def va_years(data: CanonicalData) -> list[int]:
+    """Every year with value added per COROP region, in total at least."""
+    series = _series(data)
+    series_years = set(series.loc[(series["region_level"] == "corop") & (series["industry_code"] == TOTAL), "year"])
+    return sorted(set(full_detail_years(data)) | {int(y) for y in series_years})
+
+
+def provisional_years(data: CanonicalData) -> list[int]:
+    """Years CBS marks as provisional (``*``) in the series."""
+    s = _series(data)
+    return sorted(int(y) for y in s.loc[s["provisional"], "year"].unique())
+
+
+def nearest_full_year(data: CanonicalData, year: int) -> int:
+    years = full_detail_years(data)
+    if not years:
+        raise DataError("The data has no year with value added per COROP region and sector.",
+                        "the allocation needs at least one such year (value_added.csv).")
+    return min(years, key=lambda y: (abs(y - year), -y))
+
+
+def all_years_table(data: CanonicalData) -> pd.DataFrame:
+    """Value added of every year (``year`` column added), as ``region_table`` gives it for one year."""
+    full = full_detail_years(data)
+    parts = [data.value_added.assign(estimated=False)[["year"] + COLUMNS]]
+    series = _series(data)
+    series = series[~series["year"].isin(full)]
+    if len(series) and full:
+        parts.append(_split(data, series.rename(columns={"value": "value_meur"})))
+    return pd.concat(parts, ignore_index=True).sort_values(["year", "region_level", "region_code", "industry_code"],
+                                                           kind="mergesort").reset_index(drop=True)
+
+
+def _split(data: CanonicalData, published: pd.DataFrame) -> pd.DataFrame:
+    """Published totals (and some groups) of years without full detail, the other groups split by the
+    region's structure in the nearest full-detail year."""
+    published = published[["year", "region_code", "region_level", "industry_code", "value_meur"]]
+    years = sorted(published["year"].unique())
+    base_of = pd.Series({y: nearest_full_year(data, y) for y in years}, name="base_year")
+    known = sorted(set(published["industry_code"]) - {TOTAL})
+    base = data.value_added[data.value_added["year"].isin(set(base_of))]
+    rest_codes = [c for c in dict.fromkeys(base["industry_code"]) if c not in known and c != TOTAL]
+    base_rest = base[base["industry_code"].isin(rest_codes)]
+    structure = base_rest.assign(share=base_rest["value_meur"] / base_rest.groupby(["year", "region_code"])[
+        "value_meur"].transform("sum"))[["year", "region_code", "region_level", "industry_code", "share"]]
+    structure = structure.rename(columns={"year": "base_year"})
+    wide = published.pivot_table(index=["year", "region_code"], columns="industry_code", values="value_meur",
+                                 aggfunc="sum")
+    rest = (wide[TOTAL] - wide[[c for c in known if c in wide.columns]].sum(axis=1)).rename("rest").reset_index()
+    rest["base_year"] = rest["year"].map(base_of)
+    split = rest.merge(structure, on=["base_year", "region_code"])
+    split = split.assign(value_meur=split["share"] * split["rest"], estimated=True)
+    out = pd.concat([published.assign(estimated=False), split[["year"] + COLUMNS]], ignore_index=True)
+    return out[["year"] + COLUMNS]
+
+
+def region_table(data: CanonicalData, year: int, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Value added of ``year`` for every region level and A10 code (million euro), with ``estimated``
+    True for groups split from a published total. ``table``: ``all_years_table(data)``, if at hand."""
+    if table is None:
+        if year in full_detail_years(data):
+            table = data.value_added[data.value_added["year"] == year].assign(estimated=False)
+        else:
+            s = _series(data)
+            table = _split(data, s[s["year"] == year].rename(columns={"value": "value_meur"}))
+    rows = table[table["year"] == year]
+    if rows.empty:
+        raise DataError(f"No regional value added for {year}.",
+                        f"choose a value-added year among {', '.join(map(str, va_years(data))) or 'none'}.")
+    return rows[COLUMNS].reset_index(drop=True)
+
+
+def regional_value_added(data: CanonicalData, year: int, concordance: Concordance,
+                         table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """COROP value added per allocation group (million euro), with ``estimated`` where any part of the
+    group was split from a published total."""
+    va = region_table(data, year, table)
+    va = va[(va["region_level"] == "corop") & (va["industry_code"] != TOTAL)]
+    va = va.assign(group=va["industry_code"].map(concordance.va_to_group))
+    return (va.rename(columns={"region_code": "corop_code"})
+            .groupby(["corop_code", "group"], as_index=False).agg(value_meur=("value_meur", "sum"),
+                                                                 estimated=("estimated", "any")))
+
+
+def totals(data: CanonicalData, year: int, table: pd.DataFrame | None = None) -> tuple[float, float]:
+    """Netherlands' total and the extra-regio part of ``year`` (million euro)."""
+    va = region_table(data, year, table)
+    total = va[va["industry_code"] == TOTAL]
+    nl = float(total.loc[total["region_level"] == "land", "value_meur"].sum())
+    extra = float(total.loc[total["region_level"] == "extra", "value_meur"].sum())
+    return nl, extra
+
+
+def industry_codes(data: CanonicalData, year: int) -> list[str]:
+    """The A10 codes value added of ``year`` comes in (for a split year: those of its full-detail year)."""
+    return region_table(data, year)["industry_code"].unique().tolist()
+
+
+def volume_growth(data: CanonicalData, region: str) -> pd.Series:
+    """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage."""
+    s = data.value_added_series
+    s = s[(s["measure"] == VOLUME_MEASURE) & (s["vintage"] == VOLUME_VINTAGE) & (s["region_code"] == region)
+          & (s["industry_code"] == TOTAL)]
+    return s.set_index("year")["value"].sort_index()

@@ -1,0 +1,91 @@
+"""Report 01/02 text on the method: golden sentences for Heerlen, so a wrong word or number fails."""
+
+import re
+
+import pytest
+
+from blp.params import load_params
+from blp.rapport import display
+from blp.rapport.context import GemeenteView
+from blp.rapport.paginas import berekening, dataverzameling
+
+
+@pytest.fixture
+def heerlen(national):
+    return GemeenteView(national, "GM0917", load_params("GM0917"))
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    items = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: items.append(obj))
+    return items
+
+
+def _text(items) -> str:
+    parts = []
+    for x in items:
+        parts.append(x["text/html"] if isinstance(x, dict) and "text/html" in x else str(getattr(x, "data", "")))
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+def test_headline_gives_the_newest_total_first_and_the_measured_band(heerlen, shown):
+    berekening.headline(heerlen)
+    text = _text(shown)
+    assert text.startswith("**BLP 2022: € 4,7 miljard** (nieuwste jaar")
+    assert "bedroeg in 2018 naar schatting **€ 4,1 miljard**" in text
+    band = heerlen.error_band
+    assert 5 < band.median_pct < band.p90_pct < 60 and not band.extrapolated
+    assert f"minder dan **{band.median_pct:.1f}%**".replace(".", ",") in text
+    assert "verdeelsleutel banen per sector (2019), sectorverdeling geschat" in text
+
+
+def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heerlen, shown):
+    berekening.trend(heerlen)
+    text = _text(shown)
+    assert "Het BLP van Heerlen van 1995 tot 2022, in lopende prijzen" in text
+    assert "vastgehouden op dat van 2019" in text
+    assert any(isinstance(x, dict) and "image/svg+xml" in x for x in shown)
+    growth = berekening.growth_frame(heerlen).set_index("period")
+    assert list(growth.index) == ["1995–2022", "2010–2022", "2018–2022"]
+    assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4684.551026 / 4145.325534) ** 0.25 - 1, abs=1e-6)
+    assert 0 < growth.loc["1995–2022", "corop_real"] < growth.loc["1995–2022", "corop"]
+    assert "is die van het **COROP-gebied** als geheel" in text and "84432NED" in text
+
+
+def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_what_it_is(heerlen, shown):
+    berekening.uncertainty(heerlen)
+    berekening.sensitivity(heerlen)
+    text = _text(shown)
+    assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
+    assert "6,3%" in text  # the default key's median error, province -> COROP
+    assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
+    assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
+
+
+def test_method_lists_the_key_of_every_sector(heerlen, shown):
+    berekening.method(heerlen)
+    keys = berekening.key_table(heerlen).set_index("Sector")["Verdeeld naar"]
+    assert keys["Verhuur en handel van onroerend goed"] == "woningvoorraad × gemiddelde WOZ-waarde (2020)"
+    assert keys["Handel, vervoer en horeca"] == "banen in de sector (2019), geschat per gemeente"
+    assert keys["Landbouw, bosbouw en visserij"].startswith("banen in de landbouw (2019)")
+    assert "Landbouw, bosbouw en visserij" in _text(shown)
+
+
+def test_specialisation_is_judged_by_the_gemeentes_own_jobs(heerlen, shown):
+    berekening.structure(heerlen)
+    text = _text(shown)
+    s = heerlen.structure.set_index("group")
+    assert s.loc["B-E", "activity_lq"] > 1.1 and s.loc["J", "activity_lq"] < 0.9
+    assert "Heerlen is relatief sterk in nijverheid (geen bouw) en energie (1,25)" in text
+    assert "die van het COROP-gebied" in text
+
+
+def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, shown):
+    dataverzameling.key_estimate(heerlen)
+    text = _text(shown)
+    assert "De verdeling van de banen over de sectoren binnen een gemeente is geschat." in text
+    fit = heerlen.result.key.fit
+    assert f"in ten hoogste {fit.iterations} rondes" in text and "(eis: 0,1%)" in text
+    frame = dataverzameling.key_estimate_frame(heerlen)
+    assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
