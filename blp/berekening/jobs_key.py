@@ -21,7 +21,7 @@ import pandas as pd
 
 from blp.berekening import ras
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, to_units
+from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, memo, to_units
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
@@ -84,6 +84,18 @@ def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.Data
     return wide.reindex(columns=groups + [TOTAL])
 
 
+def _establishments_wide(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
+    """Establishments per allocation unit (rows: COROP, gemeente) x establishments group (columns)."""
+    est = activity_rows(data, "establishments", year)
+    est = est[(est["gemeente_code"] != UNASSIGNABLE_GEMEENTE) & (est["industry_code"] != TOTAL)]
+    codes = list(dict.fromkeys(est["industry_code"]))
+    units, _ = to_units(est[["gemeente_code", "industry_code", "value"]], ["value"], year, boundary_year,
+                        composition, data)
+    wide = units.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value",
+                             aggfunc="sum", fill_value=0.0)
+    return wide.reindex(columns=codes)
+
+
 def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int) -> JobsFit:
     """Employee jobs per allocation unit x A10 group in ``year``, fitted to the published margins."""
     groups = jobs_groups(data, year)
@@ -98,15 +110,10 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
     known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value"]], ["value"], year, boundary_year,
                         composition, data)
 
-    est_years = data.activity_years("establishments")
-    seed_year = nearest(est_years, year)
-    est = activity_rows(data, "establishments", seed_year)
-    est = est[(est["gemeente_code"] != UNASSIGNABLE_GEMEENTE) & (est["industry_code"] != TOTAL)]
-    est_codes = list(dict.fromkeys(est["industry_code"]))
-    est_units, _ = to_units(est[["gemeente_code", "industry_code", "value"]], ["value"], seed_year, boundary_year,
-                            composition, data)
-    est_wide = est_units.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value",
-                                     aggfunc="sum", fill_value=0.0)
+    seed_year = nearest(data.activity_years("establishments"), year)
+    est_wide = memo(data, "establishments_wide", seed_year, boundary_year, composition,
+                    compute=lambda: _establishments_wide(data, seed_year, boundary_year, composition))
+    est_codes = list(est_wide.columns)
     columns = _corop_columns(data, year, groups)
     seed_of = {g: _seed_group(g, sections, est_codes) for g in groups}
     nl_jobs = columns[groups].sum()
@@ -166,6 +173,11 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
 
 def housing_value(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int]:
     """Dwellings x mean WOZ value (euro) per allocation unit, in the indicator year nearest ``year``."""
+    return memo(data, "housing_value", year, boundary_year, composition,
+                compute=lambda: _housing_value(data, year, boundary_year, composition))
+
+
+def _housing_value(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int]:
     ind = data.indicators
     years = sorted(set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[0], "year"])
                    & set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[1], "year"]))

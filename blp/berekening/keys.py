@@ -59,16 +59,32 @@ def composition_year(data: CanonicalData, va_year: int) -> int:
     return min(data.boundary_years(), key=lambda y: (abs(y - va_year), y))
 
 
-_UNIT_MAPS: dict[tuple, tuple[CanonicalData, pd.DataFrame]] = {}
+_MEMO: dict[tuple, tuple[CanonicalData, object]] = {}
+
+
+def memo(data: CanonicalData, name: str, *args, compute):
+    """``compute()`` once per data set and arguments: a run converts the same years and builds the same
+    seed many times (main key, sensitivity, series, back-test). The entry holds the data object itself,
+    so a new data set never gets another's result."""
+    ident = (id(data), name, *args)
+    hit = _MEMO.get(ident)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    if len(_MEMO) > 128:
+        _MEMO.clear()
+    value = compute()
+    _MEMO[ident] = (data, value)
+    return value
 
 
 def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
     """Every gemeente code of ``year`` -> (report-year gemeente, share of the code, COROP of the composition
-    year). Built once per data set and years: a run converts the same years many times."""
-    ident = (id(data), year, boundary_year, composition)
-    hit = _UNIT_MAPS.get(ident)
-    if hit is not None and hit[0] is data:
-        return hit[1]
+    year); ``attrs["codes"]`` holds the from-codes as a set."""
+    return memo(data, "unit_map", year, boundary_year, composition,
+                compute=lambda: _build_unit_map(data, year, boundary_year, composition))
+
+
+def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
     comp = data.regions_of(composition).set_index("gemeente_code")["corop_code"]
     report = data.regions_of(boundary_year).set_index("gemeente_code")["corop_code"]
     changes = data.boundary_changes
@@ -80,9 +96,7 @@ def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: i
     m = pd.concat([moved, same], ignore_index=True)
     m["corop_code"] = m["from_code"].map(comp).fillna(m["to_code"].map(comp)).fillna(m["to_code"].map(report))
     m["moved"] = m["from_code"].isin(set(moved["from_code"]))
-    if len(_UNIT_MAPS) > 64:
-        _UNIT_MAPS.clear()
-    _UNIT_MAPS[ident] = (data, m)
+    m.attrs["codes"] = frozenset(m["from_code"])
     return m
 
 
@@ -91,7 +105,7 @@ def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: 
     """Bring ``df`` (gemeente codes of ``year``) onto allocation units: report-year gemeenten, each
     part in the COROP region it belongs to in the ``composition`` year (weights: ``boundary_changes``)."""
     m = _unit_map(data, year, boundary_year, composition)
-    unknown = set(df["gemeente_code"].unique()) - set(m["from_code"])
+    unknown = set(df["gemeente_code"].unique()) - m.attrs["codes"]
     if unknown:
         available = sorted(set(data.boundary_changes.loc[data.boundary_changes["to_year"] == boundary_year, "from_year"]))
         raise DataError(

@@ -1,0 +1,66 @@
+"""Compare this checkout's speed with another git revision's, measured in the same run.
+
+  python bench/compare_revision.py --base 4891089            # one gemeente, `blp run` as a fresh process
+  python bench/compare_revision.py --base 4891089 --batch 20 # also a batch of 20 gemeenten on all cores
+
+The base revision is checked out into a temporary git worktree and run with this environment's Python
+(PYTHONPATH points at it, for the command and its kernels). Runs alternate between the two, best of
+--repeat each, so drift of a shared machine hits both alike. Prints ratios; tests never assert on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(tree: Path, codes: list[str], out: Path, extra: list[str]) -> float:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "blp", "run", *codes, "--out", str(out), "--no-progress", *extra],
+                   cwd=tree, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", required=True, help="git revision to compare with")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=0, help="also a batch of N gemeenten (first N codes)")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="blp-compare-"))
+    base = work / "base"
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(base), args.base], cwd=ROOT, check=True,
+                   capture_output=True)
+    try:
+        trees = {"base": base, "this": ROOT}
+        single = {k: [] for k in trees}
+        for i in range(args.repeat):
+            for name, tree in trees.items():
+                single[name].append(run(tree, ["GM0917"], work / f"{name}-{i}", []))
+        b, t = min(single["base"]), min(single["this"])
+        print(f"one gemeente (`blp run GM0917`, best of {args.repeat}): base {b:.2f} s, this {t:.2f} s: "
+              f"{t / b:.2f}x ({(t / b - 1) * 100:+.0f} %)")
+        if args.batch:
+            sys.path.insert(0, str(ROOT))
+            from blp.data import load_data
+
+            codes = sorted(load_data().regions_of(2024)["gemeente_code"])[: args.batch]
+            batch = {name: run(tree, codes, work / f"{name}-batch", []) for name, tree in trees.items()}
+            print(f"batch of {len(codes)}: base {batch['base']:.1f} s, this {batch['this']:.1f} s: "
+                  f"{batch['this'] / batch['base']:.2f}x ({(batch['this'] / batch['base'] - 1) * 100:+.0f} %)")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
