@@ -4,11 +4,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-BLP_DATA_DIR ?= ../shared/snapshot
 GEMEENTE ?= GM0917
-export BLP_DATA_DIR
+SNAPSHOT ?= ../shared/snapshot
 
-.PHONY: demo test install bench clean-venv
+.PHONY: demo test install bench lab refresh-snapshot clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,14 +17,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The data set embedded in the kit, unless BLP_DATA_DIR (or --data) points elsewhere.
 demo: $(VENV)/.installed
-	$(BIN)/blp run $(GEMEENTE) --data "$(BLP_DATA_DIR)"
+	$(BIN)/blp run $(GEMEENTE)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run_bench.py
+
+# Embed the reference snapshot (../shared/snapshot) in the package again, byte-identical after decompression.
+refresh-snapshot: $(VENV)/.installed
+	$(BIN)/python -m blp.data.embedded refresh "$(SNAPSHOT)"
 
 clean-venv:
 	rm -rf $(VENV)

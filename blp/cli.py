@@ -10,11 +10,15 @@ from blp.errors import BlpError
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="DIR", help="snapshot-schema data directory (default: $BLP_DATA_DIR)")
+    p.add_argument("--data", metavar="DIR", help="snapshot-schema data directory (default: $BLP_DATA_DIR, else the "
+                                                 "data set embedded in the kit)")
     p.add_argument("--source", default="snapshot", choices=["snapshot", "cbs"],
                    help="snapshot: CSV folder (--data); cbs: live CBS StatLine via the cache (blp data ...)")
     p.add_argument("--activity", metavar="FILE", action="append", default=[],
                    help="own activity file (jobs or establishments per gemeente), repeatable")
+    p.add_argument("--boundary-weights", metavar="FILE",
+                   help="own boundary-change weights (CSV: from_year, from_code, to_year, to_code, share_of_from) "
+                        "instead of the data set's (which are CC BY-NC-SA 4.0: non-commercial)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +110,7 @@ def cmd_run(args) -> int:
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
-                     workers=args.workers, resume=args.resume, progress=not args.no_progress)
+                     boundary_weights=args.boundary_weights, workers=args.workers, resume=args.resume, progress=not args.no_progress)
     from blp.uitvoering.engine import close_shared_session
 
     try:
@@ -134,7 +138,7 @@ def cmd_gemeenten(args) -> int:
     from blp.data import load_data
     from blp.data.gemeenten import gemeente_list
 
-    data = load_data(args.source, args.data, args.activity)
+    data = load_data(args.source, args.data, args.activity, args.boundary_weights)
     year = args.boundary_year or data.boundary_years()[-1]
     if year not in data.boundary_years():
         raise BlpError(f"No boundaries for {year}.", f"choose one of {data.boundary_years()}.")
@@ -159,7 +163,7 @@ def cmd_table(args) -> int:
     from blp.data import load_data
     from blp.params import load_params
 
-    data = load_data(args.source, args.data, args.activity)
+    data = load_data(args.source, args.data, args.activity, args.boundary_weights)
     params = load_params(overrides={"va_year": args.va_year, "key": args.key, "key_year": args.key_year,
                                     "boundary_year": args.boundary_year})
     result = compute_blp(data, resolve_choices(data, params))
@@ -196,7 +200,7 @@ def cmd_validate(args) -> int:
     from blp.data import load_data
     from blp.params import load_params
 
-    data = load_data(args.source, args.data, args.activity)
+    data = load_data(args.source, args.data, args.activity, args.boundary_weights)
     choices = resolve_choices(data, load_params(overrides={"va_year": args.va_year, "key": "jobs",
                                                            "key_year": args.key_year}))
     bt = run_backtest(data, choices.va_year, choices.key_year, choices.composition_year)

@@ -9,27 +9,30 @@ from blp.errors import DataError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-PARAMS_DIR = PROJECT_ROOT / "params"
+# A checkout (git clone, editable install) keeps notebooks, params and outputs beside the package; an
+# installed wheel carries the notebooks and params inside it (blp/_bundled, see setup.py) and writes
+# outputs in the working directory.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").exists() and (PROJECT_ROOT / "notebooks").is_dir()
+BUNDLED_DIR = PACKAGE_DIR / "_bundled"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if IN_CHECKOUT else BUNDLED_DIR / "notebooks"
+PARAMS_DIR = PROJECT_ROOT / "params" if IN_CHECKOUT else BUNDLED_DIR / "params"
 PARAMS_DIR_ENV = "BLP_PARAMS_DIR"
-DEFAULT_OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+DEFAULT_OUTPUTS_DIR = PROJECT_ROOT / "outputs" if IN_CHECKOUT else Path.cwd() / "outputs"
 DATA_DIR_ENV = "BLP_DATA_DIR"
+EMBEDDED_DATA_DIR = PACKAGE_DIR / "data" / "snapshot"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """The snapshot directory: the argument, else $BLP_DATA_DIR; it must exist."""
+    """The snapshot directory: the argument, else $BLP_DATA_DIR, else the data set embedded in the kit."""
     chosen = data_dir or os.environ.get(DATA_DIR_ENV)
     if not chosen:
-        raise DataError(
-            "No data directory given.",
-            f"pass --data DIR or set {DATA_DIR_ENV} to a directory in the snapshot schema "
-            "(e.g. export BLP_DATA_DIR=../shared/snapshot); see docs/data-schema.md.",
-        )
+        return EMBEDDED_DATA_DIR
     path = Path(chosen).expanduser().resolve()
     if not path.is_dir():
         raise DataError(
             f"Data directory {path} does not exist.",
-            f"point --data or {DATA_DIR_ENV} at the folder that holds regions.csv, value_added.csv, ...",
+            f"point --data or {DATA_DIR_ENV} at the folder that holds regions.csv, value_added.csv, ..., "
+            "or leave both unset to use the data set embedded in the kit.",
         )
     return path
 

@@ -43,12 +43,14 @@ def _table(tid, title, dims, topics, rows):
 
 
 def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
-    reg = pd.read_csv(snapshot / "regions.csv", dtype=str)
-    va = pd.read_csv(snapshot / "value_added.csv", dtype={"region_code": str})
-    est = pd.read_csv(snapshot / "establishments.csv", dtype={"gemeente_code": str})
-    jobs = pd.read_csv(snapshot / "jobs_corop.csv", dtype={"corop_code": str})
-    ind = pd.read_csv(snapshot / "indicators.csv", dtype={"gemeente_code": str})
-    industries = pd.read_csv(snapshot / "industries.csv")
+    from blp.data.csv_source import locate
+
+    reg = pd.read_csv(locate(snapshot, "regions.csv"), dtype=str)
+    va = pd.read_csv(locate(snapshot, "value_added.csv"), dtype={"region_code": str})
+    est = pd.read_csv(locate(snapshot, "establishments.csv"), dtype={"gemeente_code": str})
+    jobs = pd.read_csv(locate(snapshot, "jobs_corop.csv"), dtype={"corop_code": str})
+    ind = pd.read_csv(locate(snapshot, "indicators.csv"), dtype={"gemeente_code": str})
+    industries = pd.read_csv(locate(snapshot, "industries.csv"))
     sbi = [(f"SBI{i:02d}" if c != "TOTAL" else "T001081",
             f"{c} {l}" if c != "TOTAL" else "A-U Alle economische activiteiten")
            for i, (c, l) in enumerate(zip(industries["industry_code"], industries["label_nl"]))]
@@ -83,7 +85,7 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
                                    ("Perioden", "TimeDimension", "Perioden", [(f"{y}JJ00", str(y)) for y in est["year"].unique()])],
                                   [("Vestigingen_1", "Vestigingen", "aantal")], rows)
 
-    gm_jobs = pd.read_csv(snapshot / "jobs_gemeente.csv", dtype={"gemeente_code": str})
+    gm_jobs = pd.read_csv(locate(snapshot, "jobs_gemeente.csv"), dtype={"gemeente_code": str})
     rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.corop_code),
              "Perioden": f"{x.year}JJ00", "Banen_1": None if pd.isna(x.jobs) else float(x.jobs) / 1000} for x in jobs.itertuples()]
     rows += [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.gemeente_code),

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real snapshot (from $BLP_DATA_DIR, else ../shared/snapshot)."""
+"""Shared fixtures: the real snapshot, as embedded in the kit (or from $BLP_DATA_DIR when set)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from blp.paths import PROJECT_ROOT
+from blp.paths import EMBEDDED_DATA_DIR, PROJECT_ROOT
 
-SNAPSHOT = Path(os.environ.get("BLP_DATA_DIR") or PROJECT_ROOT.parent / "shared" / "snapshot").resolve()
+SNAPSHOT = Path(os.environ.get("BLP_DATA_DIR") or EMBEDDED_DATA_DIR).resolve()
+# The reference copy in the development setup; tests that compare with it skip when it is absent.
+SHARED = PROJECT_ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
-    if not (SNAPSHOT / "regions.csv").exists():
-        pytest.fail(f"snapshot not found at {SNAPSHOT}; set BLP_DATA_DIR")
+    if not ((SNAPSHOT / "regions.csv").exists() or (SNAPSHOT / "regions.csv.gz").exists()):
+        pytest.fail(f"snapshot not found at {SNAPSHOT}; unset BLP_DATA_DIR to use the embedded data set")
     return SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "snapshot" / "regions.csv").exists():
+        pytest.skip(f"the reference folder {SHARED} is not here (a clone outside the development setup)")
+    return SHARED
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,10 @@ from blp.params import ActivityChange, Scenario, load_params
 
 
 @pytest.fixture(scope="module")
-def raw_dir(snapshot_dir):
-    raw = snapshot_dir.parent / "data" / "raw"
+def raw_dir(shared_dir):
+    raw = shared_dir / "data" / "raw"
     if not (raw / "iotables").is_dir():
-        pytest.fail(f"raw data not found beside the snapshot at {raw}")
+        pytest.fail(f"raw data not found in {raw}")
     return raw
 
 

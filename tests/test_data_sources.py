@@ -27,17 +27,18 @@ def test_suppressed_jobs_stay_empty_not_zero(data):
     assert cell["jobs"].isna().all()
 
 
-def test_missing_data_dir_is_a_clear_error(tmp_path, monkeypatch):
+def test_without_a_data_dir_the_embedded_data_set_is_used(tmp_path, monkeypatch):
     monkeypatch.delenv("BLP_DATA_DIR", raising=False)
-    with pytest.raises(DataError, match="No data directory given"):
-        load_data("snapshot", None)
+    data = load_data("snapshot", None)
+    assert data.source == "snapshot:ingebouwd" and len(data.regions_of(2024)) == 342
+    assert all(f.path.endswith(".gz") for f in data.inputs)
     with pytest.raises(DataError, match="does not exist"):
         load_data("snapshot", tmp_path / "nope")
 
 
 def test_missing_table_names_the_file(tmp_path, snapshot_dir):
-    for f in snapshot_dir.glob("*.csv"):
-        if f.name != "value_added.csv":
+    for f in snapshot_dir.glob("*.csv*"):
+        if not f.name.startswith("value_added.csv"):
             shutil.copy(f, tmp_path / f.name)
     with pytest.raises(DataError, match="value_added.csv is missing"):
         load_data("snapshot", tmp_path)

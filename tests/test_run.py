@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from blp.data.canonical import sha256_of
+from blp.data.csv_source import locate
 from blp.errors import RunError
 from blp.rapport import html_export, report_exporter
 from blp.uitvoering import runner
@@ -36,7 +37,9 @@ def test_manifest_records_params_versions_inputs_and_headline(heerlen_run, snaps
     assert m["packages"]["pandas"] and m["packages"]["papermill"]
     assert "commit" in m["kit"]["git"]
     va = next(i for i in m["inputs"] if i["table"] == "value_added")
-    assert va["sha256"] == sha256_of(snapshot_dir / "value_added.csv")
+    assert va["sha256"] == sha256_of(locate(snapshot_dir, "value_added.csv"))
+    assert va["licence"] == "Eurostat: hergebruik met bronvermelding"
+    assert m["licences"]["CC BY-NC-SA 4.0"] == ["boundary_changes"]
     for entry in m["outputs"]:
         assert sha256_of(heerlen_run / entry["path"]) == entry["sha256"]
 

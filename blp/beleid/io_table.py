@@ -205,6 +205,16 @@ def read_io_csv(path: str | Path) -> IOTable:
     return IOTable(flows, output, va, imports, other, f"Eigen tabel {Path(path).name}")
 
 
+def write_io_csv(table: IOTable, path: str | Path) -> None:
+    """Write ``table`` in the CSV format ``read_io_csv`` reads (full float precision: it reads back exactly)."""
+    inds = table.industries
+    df = table.flows.loc[inds, inds].copy()
+    for name, row in (("imports", table.imported_inputs), ("other", table.other_inputs),
+                      ("value_added", table.value_added), ("output", table.output)):
+        df.loc[name] = row.reindex(inds).to_numpy()
+    df.to_csv(path, lineterminator="\n")
+
+
 def section_of(nace: str) -> str:
     """SBI/NACE section letter of an A*64 code ('C10-12' -> 'C', 'M69_70' -> 'M')."""
     return nace[0]

@@ -22,6 +22,9 @@ from blp.params import BeleidParams, IOParams, Scenario
 
 IO_DIR_ENV = "BLP_IO_DIR"
 SUPPLY_FILE, USE_FILE = "naio_10_cp15_NL_2022.json", "naio_10_cp16_NL_2022.json"
+# The industry-by-industry table the kit derives from those two files (read_eurostat_sut, write_io_csv),
+# embedded so a run without them still has it; its provenance is in the .json beside it.
+EMBEDDED_IO = Path(__file__).resolve().with_name("io_nl_2022.csv")
 
 
 # --- the national IO table on the kit's groups ------------------------------------------------
@@ -52,14 +55,19 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
         return NationalIO(None, None, note="Geen input-outputtabel gekozen (beleid.io.table: none).")
     if io.table == "eurostat_sut":
         folder = Path(io.path) if io.path else _default_io_dir(data)
-        if folder is None or not (folder / SUPPLY_FILE).exists() or not (folder / USE_FILE).exists():
-            return NationalIO(None, None, note=(
-                "De Eurostat-aanbod- en gebruikstabellen (naio_10_cp15/cp16, NL 2022) zijn niet gevonden"
-                + (f" in {folder}" if folder else "") + f". Zet beleid.io.path of {IO_DIR_ENV} op de map met "
-                f"{SUPPLY_FILE} en {USE_FILE}."))
-        table, _ = read_eurostat_sut(folder / SUPPLY_FILE, folder / USE_FILE)
-        files = [folder / SUPPLY_FILE, folder / USE_FILE]
-        source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022"
+        if folder is not None and (folder / SUPPLY_FILE).exists() and (folder / USE_FILE).exists():
+            table, _ = read_eurostat_sut(folder / SUPPLY_FILE, folder / USE_FILE)
+            files = [folder / SUPPLY_FILE, folder / USE_FILE]
+            source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022"
+        elif io.path:
+            raise DataError(f"beleid.io.path {io.path!r} does not hold {SUPPLY_FILE} and {USE_FILE}.",
+                            "point it at the folder with both Eurostat files, or leave it empty for the table "
+                            "embedded in the kit.")
+        else:
+            table = read_io_csv(EMBEDDED_IO)
+            table.description = "Eurostat naio_10_cp15/cp16, NL 2022, industrie × industrie (door de kit afgeleid)"
+            files = [EMBEDDED_IO]
+            source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022 (in de kit ingebouwd, afgeleid)"
     else:
         if not io.path or not Path(io.path).exists():
             raise DataError(f"beleid.io.path {io.path!r} does not point at an IO table CSV.",

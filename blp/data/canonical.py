@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,10 @@ class InputFile:
 
     table: str
     path: str
-    sha256: str
+    sha256: str          # of the content (decompressed for a .gz file)
     rows: int
     source: str
+    licence: str = ""
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -163,8 +165,10 @@ def _check_codes(data: CanonicalData) -> None:
 
 
 def sha256_of(path: Path) -> str:
+    """sha256 of a file's content; of the decompressed content for a gzip file (``.gz``), so an embedded
+    copy and its original have the same checksum."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with (gzip.open if Path(path).suffix == ".gz" else open)(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

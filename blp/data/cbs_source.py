@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import CanonicalData, InputFile
+from blp.data.canonical import CanonicalData, InputFile, sha256_of
+from blp.data.csv_source import licence_of, locate
 from blp.data.cbs_cache import cached, default_cache_dir, download
 from blp.errors import DataError
 
@@ -218,7 +219,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
 
 
 def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_age_days: float = 30.0,
-             url: str | None = None) -> CanonicalData:
+             url: str | None = None, boundary_weights: Path | None = None) -> CanonicalData:
     """Canonical tables from CBS: cached tables younger than ``max_age_days`` are used without any request;
     older ones are refreshed, falling back to the cache (with a note) when CBS cannot be reached."""
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
@@ -245,9 +246,14 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
             inputs.append(InputFile(table=f"CBS {tid}/{name}", path=str(entry.folder / name), sha256=digest,
                                     rows=0, source=f"CBS {tid}, gewijzigd {entry.manifest.get('modified')}"))
     changes = pd.DataFrame(columns=["from_year", "from_code", "to_year", "to_code", "share_of_from"])
-    if data_dir and (Path(data_dir) / "boundary_changes.csv").exists():
-        changes = pd.read_csv(Path(data_dir) / "boundary_changes.csv", dtype={"from_code": str, "to_code": str})
-        notes.append("Herindelingsgewichten uit boundary_changes.csv van de snapshot (CC BY-NC-SA 4.0).")
+    weights = Path(boundary_weights) if boundary_weights else (locate(Path(data_dir), "boundary_changes.csv")
+                                                               if data_dir else None)
+    if weights is not None and weights.exists():
+        changes = pd.read_csv(weights, dtype={"from_code": str, "to_code": str})
+        licence = "eigen bestand" if boundary_weights else licence_of(changes, "")
+        inputs.append(InputFile(table="boundary_changes", path=str(weights), sha256=sha256_of(weights),
+                                rows=len(changes), source="herindelingsgewichten (adressen)", licence=licence))
+        notes.append(f"Herindelingsgewichten uit {weights.name} ({licence}).")
     else:
         notes.append("Geen herindelingsgewichten: gegevens op oudere gemeentegrenzen kunnen niet worden omgezet.")
     return build_canonical(tables, changes, inputs, notes)

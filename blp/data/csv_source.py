@@ -8,6 +8,7 @@ import pandas as pd
 
 from blp.data.canonical import CanonicalData, InputFile, sha256_of
 from blp.errors import DataError
+from blp.paths import EMBEDDED_DATA_DIR
 
 FILES = {
     "regions": "regions.csv",
@@ -27,11 +28,29 @@ CODE_COLUMNS = ["gemeente_code", "corop_code", "provincie_code", "region_code", 
                 "from_code", "to_code", "indicator", "unit"]
 
 
+def locate(data_dir: Path, filename: str) -> Path:
+    """``filename`` in ``data_dir``, or its gzip-compressed form (``.gz``, as in the embedded data set)."""
+    path = data_dir / filename
+    return path if path.exists() or not (data_dir / f"{filename}.gz").exists() else data_dir / f"{filename}.gz"
+
+
+def licence_of(df: pd.DataFrame, source: str) -> str:
+    """The licence a file states (a ``licence`` column), else the one of its named source."""
+    if "licence" in df.columns and df["licence"].notna().any():
+        return "; ".join(sorted(df["licence"].dropna().astype(str).unique()))
+    if "Eurostat" in source:
+        return "Eurostat: hergebruik met bronvermelding"
+    if "CBS" in source:
+        return "CC BY 4.0 (Bron: CBS)"
+    return "niet vermeld"
+
+
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(
             f"Input file {path.name} is missing from {path.parent}.",
-            "use a directory in the snapshot schema (docs/data-schema.md), e.g. ../shared/snapshot.",
+            "use a directory in the snapshot schema (docs/data-schema.md), or leave --data and BLP_DATA_DIR "
+            "unset to use the data set embedded in the kit.",
         )
     try:
         return pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True)
@@ -71,25 +90,27 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
     return out, info
 
 
-def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> CanonicalData:
-    """Read a snapshot-schema directory (plus optional own activity files) into canonical tables."""
+def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
+                 boundary_weights: Path | None = None) -> CanonicalData:
+    """Read a snapshot-schema directory (plus optional own activity files and boundary weights) into
+    canonical tables. Files may be gzip-compressed (``regions.csv.gz``)."""
     data_dir = Path(data_dir)
     frames: dict[str, pd.DataFrame] = {}
     inputs: list[InputFile] = []
-    for table, filename in FILES.items():
-        path = data_dir / filename
+    for table, filename in {**FILES, **OPTIONAL_FILES}.items():
+        path = locate(data_dir, filename)
+        if table in OPTIONAL_FILES and not path.exists():
+            continue
+        if table == "boundary_changes" and boundary_weights is not None:
+            path = Path(boundary_weights)
         df = _read(path)
         frames[table] = df
-        inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df),
-                                source=_source_of(df, filename)))
-
-    for table, filename in OPTIONAL_FILES.items():
-        path = data_dir / filename
-        if path.exists():
-            df = _read(path)
-            frames[table] = df
-            inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df),
-                                    source=_source_of(df, filename)))
+        source = _source_of(df, path.name)
+        licence = licence_of(df, source) if path.parent == data_dir else "eigen bestand"
+        if licence == "niet vermeld" and data_dir == EMBEDDED_DATA_DIR:
+            licence = "CC BY 4.0 (Bron: CBS)"  # the embedded region and industry lists are CBS's (README.md)
+        inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df), source=source,
+                                licence=licence))
 
     est = frames.pop("establishments")
     activities = [est.assign(measure="establishments", value=est["establishments"])]
@@ -120,7 +141,7 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None) -> Ca
         boundary_changes=frames["boundary_changes"],
         industries=frames["industries"],
         value_added_series=frames.get("value_added_series"),
-        source=f"snapshot:{data_dir}",
+        source="snapshot:ingebouwd" if data_dir == EMBEDDED_DATA_DIR else f"snapshot:{data_dir}",
         inputs=inputs,
         notes=notes,
     )

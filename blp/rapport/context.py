@@ -197,14 +197,14 @@ def run_boundary_year(data: CanonicalData, params_file: str | None = None) -> in
 
 def load_context(gemeente: str, data_dir: str | None = None, params_file: str | None = None,
                  source: str = "snapshot", context_file: str | None = None,
-                 activity_files: list[str] | None = None) -> GemeenteView:
+                 activity_files: list[str] | None = None, boundary_weights: str | None = None) -> GemeenteView:
     """The view a notebook needs; reuses ``context_file`` (written by `blp run`) when it fits."""
     if context_file and Path(context_file).exists():
         national = NationalContext.load(Path(context_file))
         data, boundary_year = national.data, national.choices.boundary_year  # the run's boundaries
     else:
         national = None
-        data = load_data(source, data_dir, activity_files)
+        data = load_data(source, data_dir, activity_files, boundary_weights)
         boundary_year = run_boundary_year(data, params_file)
     code = resolve_gemeente(data, gemeente, boundary_year)
     params = load_params(code, params_file=params_file)

@@ -59,6 +59,9 @@ def build_manifest(*, run_id: str, gemeente: dict, params: dict, choices: dict, 
         "choices": choices,
         "data_source": data_source,
         "inputs": inputs,
+        # every licence the inputs come under, with the tables under it (CC BY-NC-SA: non-commercial)
+        "licences": {lic: sorted(i["table"] for i in inputs if i.get("licence") == lic)
+                     for lic in sorted({i.get("licence", "") for i in inputs} - {""})},
         "headline": headline,
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -28,6 +28,7 @@ class RunRequest:
     params_file: str | None = None
     outputs_dir: Path = DEFAULT_OUTPUTS_DIR
     activity_files: list[str] = field(default_factory=list)
+    boundary_weights: str | None = None
     workers: int | None = None
     resume: bool = False
     progress: bool = True

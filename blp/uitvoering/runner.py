@@ -382,7 +382,7 @@ def run_batch(req: RunRequest) -> BatchResult:
 
 
 def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> BatchResult:
-    data = load_data(req.source, req.data_dir, req.activity_files)
+    data = load_data(req.source, req.data_dir, req.activity_files, req.boundary_weights)
     boundary_year = run_boundary_year(data, req.params_file)
     codes = select_gemeenten(req, data, boundary_year)
     names = data.regions_of(boundary_year).set_index("gemeente_code")["gemeente_name"]
@@ -415,7 +415,8 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         jobs.append(Job(code, names[code], params, str(path), fp,
                         {"gemeente": code, "data_dir": _absolute(req.data_dir),
                          "params_file": _absolute(req.params_file), "source": req.source, "context_file": str(path),
-                         "activity_files": [_absolute(f) for f in req.activity_files]},
+                         "activity_files": [_absolute(f) for f in req.activity_files],
+                         "boundary_weights": _absolute(req.boundary_weights)},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
     from blp.rapport.overview import histogram_svg, write_overview

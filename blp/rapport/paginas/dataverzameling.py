@@ -18,6 +18,8 @@ TABLE_NL = {
     "indicators": "Kerncijfers per gemeente (inwoners, wonen, inkomen, ...)",
     "boundary_changes": "Herindelingsgewichten (adressen)",
     "industries": "Sectorindeling",
+    "jobs_gemeente": "Banen van werknemers per gemeente (totaal, landbouw)",
+    "value_added_series": "Toegevoegde waarde per regio en jaar (totaal, landbouw, nijverheid)",
 }
 
 
@@ -42,20 +44,36 @@ def inputs_frame(view: GemeenteView) -> pd.DataFrame:
     years = table_years(view)
     rows = []
     for f in view.data.inputs:
-        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": f.source, "Jaren": years.get(f.table, ""),
-                     "Rijen": f.rows, "Bestand": f.path.rsplit("/", 1)[-1], "sha256 (begin)": f.sha256[:16]})
+        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": f.source, "Licentie": f.licence,
+                     "Jaren": years.get(f.table, ""), "Rijen": f.rows, "Bestand": f.path.rsplit("/", 1)[-1],
+                     "sha256 (begin)": f.sha256[:16]})
     return pd.DataFrame(rows)
+
+
+def _source_text(source: str) -> str:
+    """The data source of a run in words."""
+    if source == "snapshot:ingebouwd":
+        return "de gegevens die in de kit zijn ingebouwd (CBS en Eurostat, zie de tabel hieronder)"
+    if source.startswith("snapshot:"):
+        return f"de gegevensmap `{source.split(':', 1)[1].rsplit('/', 1)[-1]}`"
+    return "CBS StatLine (live), tabellen " + source.split(":", 1)[-1]
 
 
 def title(view: GemeenteView) -> None:
     md(f"# Dataverzameling: {view.name} ({view.gemeente})\n\n"
-       f"Gegevensbron van deze run: `{view.data.source}`.")
+       f"Gegevensbron van deze run: {_source_text(view.data.source)}.")
 
 
 def inputs(view: GemeenteView) -> None:
     table(inputs_frame(view), formats={"Rijen": 0})
     if view.data.notes:
         md("**Bij de bronnen:**\n" + "\n".join(f"- {n}" for n in view.data.notes))
+    weights = [f for f in view.data.inputs if f.table == "boundary_changes"]
+    if weights and "NC" in weights[0].licence:
+        md(f"**Licentie van de herindelingsgewichten: {weights[0].licence}.** Ze komen uit het pakket "
+           "*grenswijzigen* (VNG) en mogen **niet commercieel** worden gebruikt (bijvoorbeeld niet in een betaalde "
+           "BLP-pilot); wat ermee is berekend, valt onder dezelfde licentie. Voor commercieel gebruik: eigen "
+           "gewichten uit CBS-gegevens.")
     md("De volledige controlegetallen (sha256) staan in `manifest.json` bij deze run; met dezelfde bestanden "
        "en dezelfde kitversie komen er exact dezelfde cijfers uit.")
 
