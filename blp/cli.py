@@ -80,20 +80,26 @@ def cmd_data(args) -> int:
 
     cache = Path(args.cache) if args.cache else cbs_cache.default_cache_dir()
     if args.data_command == "fetch":
+        from tqdm import tqdm
+
         for t in args.tables or table_ids():
             if args.if_missing and cbs_cache.cached(t, cache):
-                print(f"{t}: cached, skipped")
+                print(f"{t}: in de cache, overgeslagen")
                 continue
-            entry = cbs_cache.download(t, cache)
-            print(f"{t}: {entry.manifest.get('title')} (modified {entry.manifest.get('modified')}) -> {entry.folder}")
+            with tqdm(desc=f"{t:<10}", unit=" pagina's", file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
+                entry = cbs_cache.download(t, cache, on_page=lambda n, bar=bar: bar.update(1))
+            print(f"{t}: {entry.manifest.get('title')} ({entry.manifest.get('rows', '?')} rijen, CBS gewijzigd "
+                  f"{entry.manifest.get('modified')}) -> {entry.folder}")
     elif args.data_command == "status":
         print(f"cache: {cache}")
         for row in cbs_cache.status(cache, table_ids()):
             if row["cached"]:
-                print(f"{row['table']:<10} cached {row['downloaded_utc']} ({row['age_days']} days old), "
-                      f"CBS modified {row['modified']}: {row['title']}")
+                provisional = ", ".join(map(str, row["provisional_years"])) or "geen"
+                print(f"{row['table']:<10} in de cache sinds {row['downloaded_utc']} ({row['age_days']} dagen), "
+                      f"CBS gewijzigd {row['modified']}, {row['rows'] if row['rows'] is not None else '?'} rijen, "
+                      f"voorlopige jaren: {provisional}: {row['title']}")
             else:
-                print(f"{row['table']:<10} not cached (blp data fetch {row['table']})")
+                print(f"{row['table']:<10} niet in de cache (blp data fetch {row['table']})")
     elif args.data_command == "export":
         manifest = cbs_cache.export_zip(cache, args.tables or table_ids(), Path(args.file))
         print(f"Wrote {len(manifest['tables'])} tables to {args.file}")

@@ -42,6 +42,65 @@ def _table(tid, title, dims, topics, rows):
     return sets
 
 
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "cbs_fixtures"
+# Real metadata of the Gebieden tables, as CBS serves them. 84721NED (2020) has no metadata of its own in
+# the fixtures; its topic keys (Code_1 ... Omgevingsadressendichtheid_53, read from the derived 2020 CSV)
+# are exactly those of 84929NED (2021), whose metadata it is served with.
+GEBIEDEN_META = {"85755NED": "85755NED", "84721NED": "84929NED"}
+
+
+def _csv_records(path: Path) -> list[dict]:
+    encoding = "utf-8"
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+    except UnicodeDecodeError:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    return df.to_dict("records")
+
+
+def _typed(records: list[dict]) -> list[dict]:
+    """cbsodataR wrote every column as text: give IDs and positions their JSON types again (null for empty)."""
+    out = []
+    for r in records:
+        row = {}
+        for k, v in r.items():
+            if v == "":
+                row[k] = None
+            elif k in ("ID", "Position", "ParentID", "Decimals", "CategoryGroupID") and v.lstrip("-").isdigit():
+                row[k] = int(v)
+            else:
+                row[k] = v
+        out.append(row)
+    return out
+
+
+def gebieden_table(tid: str, year: str, regions: pd.DataFrame) -> dict[str, list]:
+    """A Gebieden table from CBS's real metadata (DataProperties with topic groups, TableInfos, CategoryGroups),
+    its values from the snapshot's regions, padded as CBS pads them (codes 10 wide, names 50 wide)."""
+    meta = REAL / GEBIEDEN_META[tid]
+    props = _typed(_csv_records(meta / "DataProperties.csv"))
+    info = _typed(_csv_records(meta / "TableInfos.csv"))
+    info[0].update({"Identifier": tid, "Title": f"Gebieden in Nederland {year}", "Modified": MODIFIED})
+    groups = {p["ID"]: p["Title"] for p in props if p["Type"] == "TopicGroup"}
+    key_of = {(groups.get(p["ParentID"]), p["Title"]): p["Key"] for p in props if p["Type"] == "Topic"}
+    pad10, pad50 = (lambda s: f"{s:<10}"), (lambda s: f"{s:<50}")
+    rows = []
+    for i, x in enumerate(regions.itertuples()):
+        row = {p["Key"]: None for p in props if p["Type"] == "Topic"}
+        row.update({"ID": i, "RegioS": pad10(x.gemeente_code),
+                    key_of[("Codes en namen van gemeenten", "Code")]: pad10(x.gemeente_code),
+                    key_of[("Codes en namen van gemeenten", "Naam")]: pad50(x.gemeente_name),
+                    key_of[("COROP-gebieden", "Code")]: pad10(x.corop_code),
+                    key_of[("COROP-gebieden", "Naam")]: pad50(x.corop_name),
+                    key_of[("Provincies", "Code")]: pad10(x.provincie_code),
+                    key_of[("Provincies", "Naam")]: pad50(x.provincie_name)})
+        rows.append(row)
+    regio = [{"Key": pad10(x.gemeente_code), "Title": x.gemeente_name, "Description": None, "CategoryGroupID": 1}
+             for x in regions.itertuples()]
+    return {"TableInfos": info, "DataProperties": props, "CategoryGroups": _typed(_csv_records(meta / "CategoryGroups.csv")),
+            "RegioS": regio, "TypedDataSet": rows, "UntypedDataSet": rows}
+
+
 def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
     from blp.data.csv_source import locate
 
@@ -58,13 +117,7 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
     fixtures = {}
 
     for year, tid in (("2020", "84721NED"), ("2024", "85755NED")):
-        r = reg[reg["year"] == year]
-        rows = [{"RegioS": _pad(x.gemeente_code), "Code_1": _pad(x.corop_code), "Naam_2": x.corop_name,
-                 "Code_3": _pad(x.provincie_code), "Naam_4": x.provincie_name} for x in r.itertuples()]
-        fixtures[tid] = _table(tid, f"Gebieden in Nederland {year}",
-                               [("RegioS", "GeoDimension", "Regio's", [(_pad(c), n) for c, n in zip(r.gemeente_code, r.gemeente_name)])],
-                               [("Code_1", "Code (COROP-gebied)", ""), ("Naam_2", "Naam (COROP-gebied)", ""),
-                                ("Code_3", "Code (Provincie)", ""), ("Naam_4", "Naam (Provincie)", "")], rows)
+        fixtures[tid] = gebieden_table(tid, year, reg[reg["year"] == year])
 
     regions = [(_pad("LD99" if c == "EXTRA" else c), "Extra-Regio" if c == "EXTRA" else c) for c in va["region_code"].unique()]
     rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad("LD99" if x.region_code == "EXTRA" else x.region_code),
@@ -111,6 +164,10 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
                                    ("Woningvoorraad_3", "Woningvoorraad", "aantal"),
                                    ("GemiddeldeWOZWaardeVanWoningen_4", "Gemiddelde WOZ-waarde van woningen", "x 1 000 euro")],
                                   rows)
+    # CBS marks its newest figures as provisional: status 'Voorlopig' and a title with '*'
+    for period in fixtures["83582NED"]["Perioden"]:
+        if period["Key"] == "2024JJ00":
+            period.update({"Title": "2024*", "Description": "Voorlopige cijfers", "Status": "Voorlopig"})
     return fixtures
 
 
@@ -121,6 +178,7 @@ class CbsServer:
         self.fixtures = fixtures
         self.requests = 0
         self.reset_pages: dict[tuple[str, int], int] = {}  # (table, skip) -> how many times to reset
+        self.fail_status: dict[tuple[str, int], list[int]] = {}  # (table, skip) -> HTTP statuses to answer first
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -142,6 +200,10 @@ class CbsServer:
                 if name not in sets:
                     return self._send(404, {})
                 skip = int(parse_qs(url.query).get("$skip", ["0"])[0])
+                statuses = server.fail_status.get((tid, skip))
+                if statuses and name == "TypedDataSet":
+                    code = statuses.pop(0)
+                    return self._send(code, {"odata.error": {"message": {"value": f"HTTP {code}"}}})
                 left = server.reset_pages.get((tid, skip), 0)
                 if left:
                     server.reset_pages[(tid, skip)] = left - 1

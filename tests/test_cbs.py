@@ -144,3 +144,152 @@ def test_run_with_live_source_writes_the_same_report_structure(server, snapshot_
     assert manifest["data_source"].startswith("cbs:")
     assert any(i["table"].startswith("CBS 81575NED") and "2024-06-24" in i["source"] for i in manifest["inputs"])
     assert 4_000 < manifest["headline"]["blp_meur"] < 4_300  # the same as the snapshot run (jobs key)
+
+
+# --- CBS's real layouts and failure modes ---------------------------------------------------------
+
+def test_sbi_groups_add_up_sections_of_a_real_cbs_industry_dimension():
+    from blp.data.cbs_source import sbi_groups
+    from cbs_server import REAL
+
+    cats = {c["Key"]: c["Title"] for c in json.loads((REAL / "80072ned_cbsodata_cache" /
+                                                      "BedrijfskenmerkenSBI2008.json").read_text(encoding="utf-8"))}
+    groups = sbi_groups(cats, ["TOTAL", "A", "B-E", "F", "G-I", "J", "K", "L", "M-N", "O-Q", "R-U", "A+O-Q"])
+    title = {k.strip(): v.split(" ", 1)[0] for k, v in cats.items()}
+    assert groups["TOTAL"] == ["T001081"] and [title[k] for k in groups["A"]] == ["A"]
+    assert [title[k] for k in groups["B-E"]] == ["B", "C", "D", "E"]       # no B-E category at CBS: summed
+    assert [title[k] for k in groups["G-I"]] == ["G", "H", "I"]
+    assert [title[k] for k in groups["R-U"]] == ["R", "S"]                  # T and U not published
+    assert [title[k] for k in groups["A+O-Q"]] == ["A", "O", "P", "Q"]
+    assert "B-F" not in {title[k] for keys in groups.values() for k in keys}  # an aggregate is not double counted
+
+
+def test_gebieden_columns_are_found_through_topic_groups_when_keys_move(fixtures, monkeypatch, tmp_path, snapshot_dir):
+    moved = json.loads(json.dumps(fixtures))
+    table = moved["85755NED"]
+    renamed = {"Code_8": "Code_80", "Naam_9": "Naam_90", "Code_26": "Code_7", "Naam_27": "Naam_6"}
+    swap = {**renamed, **{v: k for k, v in renamed.items()}}
+    for p in table["DataProperties"]:
+        p["Key"] = swap.get(p["Key"], p["Key"])
+    table["TypedDataSet"] = [{swap.get(k, k): v for k, v in r.items()} for r in table["TypedDataSet"]]
+    assert any(p["Type"] == "TopicGroup" and p["Title"] == "COROP-gebieden" for p in table["DataProperties"])
+    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
+    with CbsServer(moved) as s:
+        monkeypatch.setenv("BLP_CBS_URL", s.url)
+        data = load_cbs(data_dir=snapshot_dir)
+    r = data.regions_of(2024).set_index("gemeente_code")
+    assert r.loc["GM0917", "corop_code"] == "CR39" and r.loc["GM0917", "provincie_code"] == "PV31"
+    assert r.loc["GM0917", "gemeente_name"] == "Heerlen" and r.loc["GM0917", "corop_name"] == "Zuid-Limburg"
+
+
+def test_an_unknown_unit_is_an_error_not_a_factor_one(fixtures, monkeypatch, tmp_path, snapshot_dir):
+    broken = json.loads(json.dumps(fixtures))
+    for p in broken["83582NED"]["DataProperties"]:
+        if p["Key"] == "Banen_1":
+            p["Unit"] = "x 1 000 000"
+    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
+    with CbsServer(broken) as s:
+        monkeypatch.setenv("BLP_CBS_URL", s.url)
+        with pytest.raises(DataError) as exc:
+            load_cbs(data_dir=snapshot_dir)
+    assert "83582NED" in str(exc.value) and "'x 1 000 000'" in str(exc.value) and "units" in str(exc.value)
+
+
+def test_http_503_and_429_are_retried(server, tmp_path):
+    server.fail_status[("81575NED", 0)] = [503, 429]
+    entry = cbs_cache.download("81575NED", tmp_path / "cache")
+    assert not server.fail_status[("81575NED", 0)]  # both answered, then the table came
+    assert len(json.loads((entry.folder / "TypedDataSet.json").read_text())) == len(server.fixtures["81575NED"]["TypedDataSet"])
+
+
+def test_a_server_that_never_answers_hits_the_deadline_naming_the_table(tmp_path):
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])  # accept, never answer
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(DataError) as exc:
+            cbs_cache.download("81575NED", tmp_path / "cache", url=f"http://127.0.0.1:{listener.getsockname()[1]}",
+                               timeout_s=0.5, deadline_s=2.0, backoff_s=0.1)
+    finally:
+        stop.set()
+        thread.join(2)
+        for c in held:
+            c.close()
+        listener.close()
+    assert time.monotonic() - started < 10
+    assert "81575NED" in str(exc.value)
+    assert not list((tmp_path / "cache").glob(".81575NED.partial*"))
+
+
+@pytest.mark.parametrize("case", ["traversal_table", "traversal_file", "bad_json", "tables_list", "absolute",
+                                  "missing_member", "size_lie"])
+def test_import_refuses_unsafe_or_broken_exports_and_writes_nothing_outside(case, server, tmp_path):
+    from blp.cli import main
+
+    assert main(["data", "fetch", "81575NED"]) == 0
+    good = tmp_path / "good.zip"
+    assert main(["data", "export", str(good), "81575NED"]) == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    cache = tmp_path / "cache"
+    before = sorted(p.name for p in (cache / "81575NED").iterdir())
+    with zipfile.ZipFile(good) as src:
+        doc = json.loads(src.read("blp-export.json"))
+        members = {i.filename: src.read(i) for i in src.infolist() if i.filename != "blp-export.json"}
+    entry = doc["tables"]["81575NED"]
+    if case == "traversal_table":
+        doc["tables"] = {"../../victim": entry}
+        members = {f"../../victim/{k.split('/', 1)[1]}": v for k, v in members.items()}
+    elif case == "traversal_file":
+        entry["files"]["../../victim/keep.txt"] = entry["files"]["TableInfos.json"]
+        members["81575NED/../../victim/keep.txt"] = members["81575NED/TableInfos.json"]
+    elif case == "absolute":
+        entry["files"][str(victim / "keep.txt")] = entry["files"]["TableInfos.json"]
+    elif case == "tables_list":
+        doc["tables"] = [entry]
+    elif case == "missing_member":
+        members.pop("81575NED/TableInfos.json")
+    elif case == "size_lie":
+        entry["sizes"]["TypedDataSet.json"] = 10
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as dst:
+        dst.writestr("blp-export.json", "{not json" if case == "bad_json" else json.dumps(doc))
+        for name, data in members.items():
+            dst.writestr(name, data)
+    assert main(["data", "import", str(bad)]) == 2
+    assert (victim / "keep.txt").read_text() == "mine" and sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in (cache / "81575NED").iterdir()) == before  # the good cached table is intact
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+
+def test_fetch_and_status_tell_rows_modified_and_provisional_years(server, capsys):
+    from blp.cli import main
+
+    assert main(["data", "fetch", "83582NED", "81575NED"]) == 0
+    out = capsys.readouterr().out
+    assert "83582NED: Banen van werknemers" in out and "rijen, CBS gewijzigd 2024-06-24" in out
+    assert main(["data", "status"]) == 0
+    status = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    n = len(server.fixtures["83582NED"]["TypedDataSet"])
+    assert f"{n} rijen, voorlopige jaren: 2024" in status["83582NED"]
+    assert "voorlopige jaren: geen" in status["81575NED"]
+    assert "niet in de cache (blp data fetch 70072ned)" in status["70072ned"]

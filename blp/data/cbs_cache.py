@@ -9,11 +9,14 @@ partial folder and swapped in only when complete, so a failed download never rep
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
 import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +29,9 @@ from blp.errors import DataError
 CACHE_ENV, URL_ENV = "BLP_CACHE_DIR", "BLP_CBS_URL"
 MANIFEST = "blp-cache.json"
 RETRIES, BACKOFF_S, TIMEOUT_S = 4, 1.0, 60
+DEADLINE_S = 300.0  # a table that has not downloaded in this time is given up, with a message naming it
+RETRY_STATUS = {429, 500, 502, 503, 504}  # CBS's feed answers these under load; worth another try
+MAX_MEMBER_BYTES, MAX_IMPORT_BYTES = 1 << 30, 4 << 30  # an audit export's largest file, and all of them
 
 
 def default_cache_dir() -> Path:
@@ -69,40 +75,104 @@ def cached(table_id: str, cache_dir: Path) -> CachedTable | None:
     return CachedTable(table_id, folder, manifest)
 
 
-def _network_errors() -> tuple[type[BaseException], ...]:
+def _retryable(exc: BaseException) -> bool:
     import requests
 
-    return (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+    if isinstance(exc, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)):
+        return True
+    # cbsodata re-raises an HTTPError without its response; the original is the one it was raised from
+    for err in (exc, exc.__cause__, exc.__context__):
+        response = getattr(err, "response", None)
+        if isinstance(err, requests.HTTPError) and response is not None:
+            return response.status_code in RETRY_STATUS
+    return False
+
+
+class _PageCounter(logging.Handler):
+    """Counts the pages cbsodata requests (it logs 'Download <url>' for each) and reports them."""
+
+    def __init__(self, table_id: str, on_page):
+        super().__init__(logging.INFO)
+        self.table_id, self.on_page, self.pages = table_id, on_page, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Download ") and f"/{self.table_id}/" in message and "DataSet" in message:
+            self.pages += 1
+            self.on_page(self.pages)
+
+
+@contextmanager
+def _count_pages(table_id: str, on_page):
+    if on_page is None:
+        yield
+        return
+    root = logging.getLogger()
+    handler, level = _PageCounter(table_id, on_page), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _table_facts(folder: Path) -> dict:
+    """Rows of the data set and the years CBS marks provisional, for `blp data status`."""
+    facts = {}
+    data = folder / "TypedDataSet.json"
+    if data.exists():
+        facts["rows"] = len(json.loads(data.read_text(encoding="utf-8")))
+    periods = folder / "Perioden.json"
+    if periods.exists():
+        facts["provisional_years"] = sorted({int(p["Key"][:4]) for p in json.loads(periods.read_text(encoding="utf-8"))
+                                             if str(p.get("Key", "")).endswith("JJ00")
+                                             and (str(p.get("Status", "")).lower().startswith("voorlopig")
+                                                  or str(p.get("Title", "")).rstrip().endswith("*"))})
+    return facts
 
 
 def download(table_id: str, cache_dir: Path, url: str | None = None, retries: int | None = None,
-             backoff_s: float | None = None, timeout_s: float | None = None) -> CachedTable:
-    """Fetch ``table_id`` with cbsodata (time-outs, bounded retries with back-off) and swap it into the cache."""
+             backoff_s: float | None = None, timeout_s: float | None = None,
+             deadline_s: float | None = None, on_page=None) -> CachedTable:
+    """Fetch ``table_id`` with cbsodata and swap it into the cache. Connection errors and HTTP 429/5xx are
+    retried with back-off; each request has a time-out and the whole table a deadline."""
     import cbsodata
 
-    retries = retries or RETRIES
+    retries = RETRIES if retries is None else max(1, retries)
     backoff_s = BACKOFF_S if backoff_s is None else backoff_s
-    timeout_s = timeout_s or TIMEOUT_S
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
+    deadline_s = DEADLINE_S if deadline_s is None else deadline_s
     url = url or cbs_url()
     parsed = urlparse(url if "://" in url else f"https://{url}")
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cache_dir / f".{table_id}.partial-{secrets.token_hex(3)}"
     last: BaseException | None = None
+    started = time.monotonic()
     try:
         for attempt in range(retries):
+            left = deadline_s - (time.monotonic() - started)
+            if left <= 0:
+                raise DataError(f"CBS table {table_id} did not download within {deadline_s:.0f} s from {url} "
+                                f"(last error: {type(last).__name__ if last else 'none'}).",
+                                "the server is slow or not answering; try `blp data fetch` again later.")
             shutil.rmtree(partial, ignore_errors=True)
             try:
                 cbsodata.options.use_https = parsed.scheme == "https"
-                cbsodata.download_data(table_id, dir=str(partial), catalog_url=parsed.netloc + parsed.path.rstrip("/"),
-                                       timeout=timeout_s)
+                with _count_pages(table_id, on_page):
+                    cbsodata.download_data(table_id, dir=str(partial),
+                                           catalog_url=parsed.netloc + parsed.path.rstrip("/"),
+                                           timeout=min(timeout_s, max(left, 0.1)))
                 break
-            except _network_errors() as exc:
+            except Exception as exc:
+                if not _retryable(exc):  # 404 (no such table) and the like are not retried
+                    raise DataError(f"Downloading CBS table {table_id} from {url} failed: {exc}",
+                                    "check the table id in blp/data/cbs_catalog.yaml.") from None
                 last = exc
-                if attempt < retries - 1:
-                    time.sleep(backoff_s * 2 ** attempt)
-            except Exception as exc:  # HTTP errors (404: no such table) are not retried
-                raise DataError(f"Downloading CBS table {table_id} from {url} failed: {exc}",
-                                "check the table id in blp/data/cbs_catalog.yaml.") from None
+                wait = backoff_s * 2 ** attempt
+                if attempt < retries - 1 and time.monotonic() - started + wait < deadline_s:
+                    time.sleep(wait)
         else:
             raise DataError(f"CBS table {table_id} could not be downloaded from {url} after {retries} attempts: "
                             f"{type(last).__name__}: {last}",
@@ -111,7 +181,8 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
         files = {p.name: sha256_of(p) for p in sorted(partial.glob("*.json"))}
         manifest = {"table_id": table_id, "modified": (info[0] if info else {}).get("Modified"),
                     "title": (info[0] if info else {}).get("Title"), "source_url": url,
-                    "downloaded_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "files": files}
+                    "downloaded_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "files": files,
+                    **_table_facts(partial)}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         target = cache_dir / table_id
         old = cache_dir / f".{table_id}.old-{secrets.token_hex(3)}"
@@ -132,7 +203,9 @@ def status(cache_dir: Path, table_ids: list[str]) -> list[dict]:
                      "modified": c.manifest.get("modified") if c else None,
                      "downloaded_utc": c.manifest.get("downloaded_utc") if c else None,
                      "age_days": round(c.age_days, 1) if c else None,
-                     "title": c.manifest.get("title") if c else None})
+                     "title": c.manifest.get("title") if c else None,
+                     "rows": c.manifest.get("rows") if c else None,
+                     "provisional_years": c.manifest.get("provisional_years", []) if c else []})
     return rows
 
 
@@ -146,42 +219,112 @@ def export_zip(cache_dir: Path, table_ids: list[str], target: Path) -> dict:
     with replace_when_done(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for t in table_ids:
             c = cached(t, cache_dir)
-            manifest["tables"][t] = c.manifest
-            for f in sorted(c.folder.iterdir()):
-                zf.write(f, f"{t}/{f.name}")
+            manifest["tables"][t] = {**c.manifest,
+                                     "sizes": {n: (c.folder / n).stat().st_size for n in c.manifest["files"]}}
+            for name in sorted(c.manifest["files"]):
+                zf.write(c.folder / name, f"{t}/{name}")
         zf.writestr("blp-export.json", json.dumps(manifest, indent=2))
     return manifest
 
 
+TABLE_ID = re.compile(r"[0-9A-Za-z]{5,16}")
+FILE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]{0,99}")
+
+
+def _checked_manifest(source: Path, raw: bytes) -> dict[str, dict]:
+    """The tables of an export's ``blp-export.json``, every name and checksum checked: table ids and file names
+    are plain names (no separators, no '..', nothing absolute), checksums 64 hex digits."""
+    def bad(what: str) -> DataError:
+        return DataError(f"{source}: blp-export.json {what}.", "use an export made by `blp data export`, unchanged.")
+
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad("is not valid JSON") from None
+    tables = doc.get("tables") if isinstance(doc, dict) else None
+    if not isinstance(tables, dict) or not tables:
+        raise bad("has no 'tables' mapping")
+    for tid, entry in tables.items():
+        if not isinstance(tid, str) or not TABLE_ID.fullmatch(tid):
+            raise bad(f"names a table {str(tid)[:40]!r} that is not a CBS table id")
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if not isinstance(files, dict) or not files:
+            raise bad(f"lists no files for table {tid}")
+        for name, digest in files.items():
+            if not isinstance(name, str) or not FILE_NAME.fullmatch(name) or ".." in name or name == MANIFEST:
+                raise bad(f"names a file {str(name)[:40]!r} of table {tid} that is not a plain file name")
+            if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+                raise bad(f"has no sha256 for {tid}/{name}")
+        sizes = entry.get("sizes", {})
+        if not isinstance(sizes, dict):
+            raise bad(f"has sizes for {tid} that are not a mapping")
+    return tables
+
+
 def import_zip(source: Path, cache_dir: Path) -> list[str]:
-    """Verify every file of an export against its checksum, then install the tables in the cache."""
+    """Verify an export and install its tables in the cache. Only the members the manifest names are read, each
+    at most MAX_MEMBER_BYTES (and the size the manifest states), all into a staging folder inside the cache that
+    is swapped in whole when every checksum matched; nothing is written outside the cache."""
     try:
         zf = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
         raise DataError(f"{source} is not a readable zip: {exc}") from None
     with zf:
         try:
-            manifest = json.loads(zf.read("blp-export.json"))
+            info = zf.getinfo("blp-export.json")
         except KeyError:
             raise DataError(f"{source} has no blp-export.json; it was not made by `blp data export`.") from None
+        if info.file_size > 1 << 20:
+            raise DataError(f"{source}: blp-export.json is {info.file_size} bytes; an export's manifest is small.")
+        tables = _checked_manifest(source, zf.read(info))
+        cache_dir.mkdir(parents=True, exist_ok=True)
         staging = cache_dir / f".import-{secrets.token_hex(3)}"
+        total = 0
         try:
-            for t, table_manifest in manifest["tables"].items():
-                folder = staging / t
+            for tid, entry in tables.items():
+                folder = staging / tid
                 folder.mkdir(parents=True)
-                for name, digest in table_manifest["files"].items():
-                    data = zf.read(f"{t}/{name}")
-                    (folder / name).write_bytes(data)
+                for name, digest in entry["files"].items():
+                    member = f"{tid}/{name}"
+                    try:
+                        zinfo = zf.getinfo(member)
+                    except KeyError:
+                        raise DataError(f"{source}: {member} is named in blp-export.json but not in the zip.",
+                                        "ask for a fresh export.") from None
+                    stated = entry.get("sizes", {}).get(name)
+                    if zinfo.file_size > MAX_MEMBER_BYTES or (stated is not None and zinfo.file_size != stated):
+                        raise DataError(f"{source}: {member} is {zinfo.file_size} bytes"
+                                        + (f", the manifest says {stated}" if stated is not None else "")
+                                        + f" (at most {MAX_MEMBER_BYTES} per file).", "ask for a fresh export.")
+                    total += zinfo.file_size
+                    if total > MAX_IMPORT_BYTES:
+                        raise DataError(f"{source} unpacks to more than {MAX_IMPORT_BYTES} bytes.",
+                                        "import it in parts, or ask for a smaller export.")
+                    _extract_capped(zf, zinfo, folder / name, zinfo.file_size)
                     if sha256_of(folder / name) != digest:
-                        raise DataError(f"{source}: {t}/{name} does not match its checksum; the export is damaged "
+                        raise DataError(f"{source}: {member} does not match its checksum; the export is damaged "
                                         "or was changed.", "ask for a fresh export.")
-                (folder / MANIFEST).write_text(json.dumps(table_manifest, indent=2), encoding="utf-8")
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            for t in manifest["tables"]:
-                target = cache_dir / t
+                (folder / MANIFEST).write_text(json.dumps(entry, indent=2), encoding="utf-8")
+            old = cache_dir / f".replaced-{secrets.token_hex(3)}"
+            old.mkdir()
+            for tid in tables:
+                target = cache_dir / tid
                 if target.exists():
-                    shutil.rmtree(target)
-                os.rename(staging / t, target)
+                    os.rename(target, old / tid)
+                os.rename(staging / tid, target)
+            shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return list(manifest["tables"])
+    return list(tables)
+
+
+def _extract_capped(zf: zipfile.ZipFile, zinfo: zipfile.ZipInfo, target: Path, limit: int) -> None:
+    """Write one member, reading no more than ``limit`` bytes whatever its header claims."""
+    written = 0
+    with zf.open(zinfo) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                raise DataError(f"{zinfo.filename} unpacks to more than its stated {limit} bytes.",
+                                "ask for a fresh export.")
+            dst.write(chunk)

@@ -80,6 +80,22 @@ class CbsTable:
                 f"update the words for this table in {CATALOG_FILE.name}, or the table id if CBS replaced the table.")
         return hits[0]["Key"], hits[0].get("Unit", "") or ""
 
+    def topic_in_group(self, group: str, title: str) -> str:
+        """The key of the topic titled ``title`` inside the topic group titled ``group`` (Gebieden tables:
+        every group has its own "Code" and "Naam", and their keys move between years)."""
+        groups = [p for p in self.props if p.get("Type") == "TopicGroup"
+                  and str(p.get("Title", "")).strip().lower() == group.lower()]
+        hits = [p for p in self.props if p.get("Type") == "Topic" and p.get("ParentID") in {g["ID"] for g in groups}
+                and str(p.get("Title", "")).strip().lower() == title.lower()]
+        if len(hits) != 1:
+            names = sorted({str(p.get("Title")) for p in self.props if p.get("Type") == "TopicGroup"})[:12]
+            raise DataError(
+                f"CBS table {self.table_id} ({self.info.get('Title', '?')}): "
+                f"{'no' if not hits else 'more than one'} topic '{title}' in a topic group '{group}'. "
+                f"Topic groups: {', '.join(names)}.",
+                f"update the group and title for this table in {CATALOG_FILE.name}.")
+        return hits[0]["Key"]
+
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows)
         for col in df.columns:
@@ -93,17 +109,47 @@ def _years(df: pd.DataFrame, col: str) -> pd.DataFrame:
     return df.assign(year=df[col].str[:4].astype(int))
 
 
-def _industry_map(table: CbsTable) -> tuple[str | None, dict[str, str]]:
-    """The industry dimension and CBS key -> kit code, by SBI prefix of the title (or the key)."""
-    wanted = catalog()["industries"]
+OPTIONAL_SECTIONS = {"T", "U"}  # households as employers, extraterritorial bodies: often not published
+
+
+def _sections_of_title(key: str, title: str) -> frozenset[str] | None:
+    """The SBI sections a category covers, from its key (T001081: all) or the code its title starts with
+    ('A Landbouw...' -> A, 'B-F Nijverheid en energie' -> B..F, 'A+O-Q ...' -> A, O..Q); None for divisions
+    ('10-12 Voedings...') and other categories."""
+    if key.strip() == "T001081":
+        return frozenset(SECTIONS)
+    code = title.split(" ", 1)[0]
+    parts = code.split("+")
+    if not all(len(p) in (1, 3) and p[0] in SECTIONS and (len(p) == 1 or (p[1] == "-" and p[2] in SECTIONS))
+               for p in parts):
+        return None
+    return frozenset(sections_of(code))
+
+
+def sbi_groups(categories: dict[str, str], codes: list[str]) -> dict[str, list[str]]:
+    """For each kit code, the CBS categories whose values add up to it: one category covering exactly its SBI
+    sections, else the single-section categories that do (sections T and U may be missing: CBS often does not
+    publish them). Codes that cannot be covered are left out."""
+    parsed = {k.strip(): _sections_of_title(k, v) for k, v in categories.items()}
+    parsed = {k: s for k, s in parsed.items() if s is not None}
+    out: dict[str, list[str]] = {}
+    for code in codes:
+        need = frozenset(sections_of(code))
+        exact = [k for k, s in parsed.items() if s == need]
+        if exact:
+            out[code] = exact[:1]
+            continue
+        singles = {next(iter(s)): k for k, s in parsed.items() if len(s) == 1 and s <= need}
+        if set(singles) >= need - OPTIONAL_SECTIONS and singles:
+            out[code] = [singles[s] for s in sorted(singles)]
+    return out
+
+
+def _industry_map(table: CbsTable) -> tuple[str | None, dict[str, list[str]]]:
+    """The industry dimension and kit code -> the CBS keys that add up to it (by SBI section)."""
+    wanted = list(catalog()["industries"])
     for dim in table.dims("Dimension"):
-        cats = table.categories(dim)
-        mapping = {}
-        for key, title in cats.items():
-            for code, prefixes in wanted.items():
-                if any(key.strip() == p.strip() or title.startswith(p) for p in prefixes):
-                    mapping[key.strip()] = code
-                    break
+        mapping = sbi_groups(table.categories(dim), wanted)
         if mapping:
             return dim, mapping
     return None, {}
@@ -120,13 +166,33 @@ def _other_dims_to_totals(table: CbsTable, df: pd.DataFrame, used: set[str]) -> 
     return df
 
 
+def unit_factor(table: CbsTable, key: str, unit: str, units: dict) -> float:
+    """The factor from CBS's unit to the kit's, strictly: an unknown unit is an error, never a factor 1."""
+    wanted = " ".join(unit.split()).lower()
+    for name, factor in units.items():
+        if " ".join(str(name).split()).lower() == wanted:
+            return float(factor)
+    raise DataError(f"CBS table {table.table_id}: measure {key} comes in unit {unit!r}, which the kit does not know "
+                    f"for it (known: {', '.join(map(str, units)) or 'none'}).",
+                    f"add the unit with its factor under 'units' for this table in {CATALOG_FILE.name}.")
+
+
+def provisional_years(table: CbsTable) -> list[int]:
+    """Years CBS marks as provisional: Perioden status 'Voorlopig' or a title ending in '*'."""
+    time = (table.dims("TimeDimension") or ["Perioden"])[0]
+    try:
+        periods = table._load(time)
+    except DataError:
+        return []
+    return sorted({int(p["Key"][:4]) for p in periods if str(p.get("Key", "")).endswith("JJ00")
+                   and (str(p.get("Status", "")).lower().startswith("voorlopig")
+                        or str(p.get("Title", "")).rstrip().endswith("*"))})
+
+
 def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
     """Long table region, year, industry_code (if any), value for the catalogue's measure."""
     key, unit = table.topic(spec["measure"])
-    factor = 1.0
-    for name, f in (spec.get("unit_factor") or {}).items():
-        if name.lower() == unit.strip().lower():
-            factor = float(f)
+    factor = unit_factor(table, key, unit, spec.get("units") or {})
     geo = (table.dims("GeoDimension") or ["RegioS"])[0]
     time = (table.dims("TimeDimension") or ["Perioden"])[0]
     df = _years(table.frame(), time)
@@ -134,14 +200,23 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
     if industry:
         dim, mapping = _industry_map(table)
         if dim is None:
-            raise DataError(f"CBS table {table.table_id}: no industry dimension with the kit's SBI groups.",
-                            f"check the 'industries' prefixes in {CATALOG_FILE.name}.")
+            raise DataError(f"CBS table {table.table_id}: no industry dimension with SBI sections.",
+                            f"check the table id in {CATALOG_FILE.name}.")
         used.add(dim)
-        df = df[df[dim].isin(mapping)].assign(industry_code=lambda d: d[dim].map(mapping))
+        code_of = {key: code for code, keys in mapping.items() for key in keys}
+        df = df[df[dim].isin(code_of)].assign(industry_code=lambda d: d[dim].map(code_of))
     df = _other_dims_to_totals(table, df, used)
     # Round away the float noise of the unit factor (6.1 x 1000 jobs), so live and offline figures agree exactly.
     out = df.rename(columns={geo: "region"}).assign(value=(pd.to_numeric(df[key], errors="coerce") * factor).round(6))
-    return out[["region", "year"] + (["industry_code"] if industry else []) + ["value"]]
+    cols = ["region", "year"] + (["industry_code"] if industry else [])
+    if industry:  # sections of one kit group add up; a group none of whose sections has a value stays empty
+        out = out.groupby(cols, as_index=False)["value"].sum(min_count=1).dropna(subset=["value"])
+        # A+O-Q is the snapshot's grouping: only where a table does not give A and O-Q apart
+        apart = out[out["industry_code"].isin(["A", "O-Q"])].groupby(["region", "year"])["industry_code"].nunique()
+        both = set(apart[apart == 2].index)
+        pooled = out["industry_code"] == "A+O-Q"
+        out = out[~(pooled & pd.Series(list(zip(out["region"], out["year"])), index=out.index).isin(both))]
+    return out[cols + ["value"]]
 
 
 def _region_names(table: CbsTable) -> dict[str, str]:
@@ -159,9 +234,9 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         geo = (t.dims("GeoDimension") or ["RegioS"])[0]
         df = t.frame()
         df = df[df[geo].str.startswith("GM")]
-        out = pd.DataFrame({"year": int(year), "gemeente_code": df[geo], "gemeente_name": df[geo].map(_region_names(t))})
-        for col, words in cat["regions"]["topics"].items():
-            out[col] = df[t.topic(words)[0]].astype(str).str.strip().to_numpy()
+        out = pd.DataFrame({"year": int(year), "gemeente_code": df[geo]})
+        for col, where in cat["regions"]["topics"].items():
+            out[col] = df[t.topic_in_group(where["group"], where["title"])].astype(str).str.strip().to_numpy()
         regions.append(out)
     # value added per region level
     va_frames = []
@@ -197,9 +272,10 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
     for t in tables.values():
         dim, mapping = _industry_map(t)
         if dim:
-            titles = t.categories(dim)
-            for key, code in mapping.items():
-                labels.setdefault(code, next((v for k, v in titles.items() if k.strip() == key), code))
+            titles = {k.strip(): v for k, v in t.categories(dim).items()}
+            for code, keys in mapping.items():
+                if len(keys) == 1:
+                    labels.setdefault(code, titles.get(keys[0], code))
     industries = pd.DataFrame({"industry_code": codes,
                                "label_nl": [labels.get(c, c).split(" ", 1)[-1] if c != "TOTAL" else "Totaal" for c in codes],
                                "sbi_sections": [";".join(sections_of(c)) for c in codes]})
