@@ -28,3 +28,10 @@ def run_sections(module, view) -> None:
             continue
         params = list(inspect.signature(fn).parameters)
         fn(view, second) if len(params) == 2 else fn(view)
+
+
+def shown_text(item) -> str:
+    """The text of something a report section displayed: prose and tables as their plain-text version."""
+    if isinstance(item, dict):
+        return str(item.get("text/plain", ""))
+    return str(getattr(item, "data", ""))

@@ -8,7 +8,7 @@ from blp.rapport.context import GemeenteView
 from blp.rapport.paginas import beleid, berekening, brede_welvaart, dataverzameling
 from blp.welvaart.expected import expected_vs_measured, fit_expected
 from blp.welvaart.scoring import position_table
-from helpers import run_sections
+from helpers import run_sections, shown_text
 
 EDGE_CASES = ["GM0917", "GM0363", "GM0088", "GM0096", "GM1969"]  # Heerlen, Amsterdam, two Wadden islands, a merger
 
@@ -27,7 +27,7 @@ def test_all_sections_run_and_show_something(national, code, shown):
         before = len(shown)
         run_sections(module, view)
         assert len(shown) > before, module.__name__
-    texts = " ".join(str(getattr(s, "data", "")) for s in shown)
+    texts = " ".join(shown_text(s) for s in shown)
     assert view.name in texts
     figures = [s["image/svg+xml"] for s in shown if isinstance(s, dict) and "image/svg+xml" in s]
     assert figures and all(f.startswith("<svg") and f.rstrip().endswith("</svg>") for f in figures)

@@ -8,6 +8,7 @@ from blp.params import load_params
 from blp.rapport import display
 from blp.rapport.context import GemeenteView
 from blp.rapport.paginas import berekening, dataverzameling
+from helpers import shown_text
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def shown(monkeypatch):
 def _text(items) -> str:
     parts = []
     for x in items:
-        parts.append(x["text/html"] if isinstance(x, dict) and "text/html" in x else str(getattr(x, "data", "")))
+        parts.append(shown_text(x))
     return re.sub(r"\s+", " ", " ".join(parts))
 
 

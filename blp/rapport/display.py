@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from collections.abc import Callable
 
 import pandas as pd
@@ -20,11 +21,18 @@ def display(obj, raw: bool = False) -> None:
     ipython_display(obj, raw=raw)
 
 
-def md(text: str) -> None:
-    """Show Dutch prose built from the figures."""
-    from IPython.display import Markdown
+@lru_cache(maxsize=1)
+def _markdown():
+    """Markdown to HTML that keeps no raw HTML (escaped) and no harmful link targets (javascript: ...)."""
+    import mistune
 
-    display(Markdown(text))
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def md(text: str) -> None:
+    """Show Dutch prose built from the figures. Rendered here, escaping any HTML: names and texts from the data
+    or a params file (a scenario called ``<script>``) reach the report as text, never as markup."""
+    display({"text/html": f'<div class="blp-prose">{_markdown()(text)}</div>', "text/plain": text}, raw=True)
 
 
 def show_chart(view, draw: Callable, *args) -> None:

@@ -43,13 +43,13 @@ def cell_text(value, formatter: Callable | None) -> str:
 def render(df: pd.DataFrame, labels: Mapping[str, str], formats: Mapping[str, Callable],
            left: set[str]) -> str:
     """``df``'s rows under the headings ``labels[column]`` (the column name if absent); ``formats``
-    per column; the columns in ``left`` aligned left. Cell texts are inserted as given, as Styler does
-    (the report code builds them, some with markup)."""
+    per column; the columns in ``left`` aligned left. Every cell text is HTML-escaped: names and labels
+    from the data or a params file are shown as text, never as markup."""
     columns = list(df.columns)
     head = "".join(f"<th{LEFT if c in left else ''}>{html.escape(str(labels.get(c, c)))}</th>" for c in columns)
     body = []
     for row in df.itertuples(index=False, name=None):
-        cells = "".join(f"<td{LEFT if c in left else ''}>{cell_text(v, formats.get(c))}</td>"
+        cells = "".join(f"<td{LEFT if c in left else ''}>{html.escape(cell_text(v, formats.get(c)))}</td>"
                         for c, v in zip(columns, row))
         body.append(f"<tr>{cells}</tr>")
     return ('<table class="blp-table">\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
