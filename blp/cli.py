@@ -9,6 +9,16 @@ from pathlib import Path
 from blp.errors import BlpError
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return value
+
+
 def _data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="DIR", help="snapshot-schema data directory (default: $BLP_DATA_DIR, else the "
                                                  "data set embedded in the kit)")
@@ -33,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(run)
     run.add_argument("--params", metavar="FILE", help="params file (default: params/<code>.yaml over params/default.yaml)")
     run.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs/ in the project)")
-    run.add_argument("--workers", type=int, metavar="N", help="parallel worker processes (default: number of cores)")
+    run.add_argument("--workers", type=_positive_int, metavar="N", help="parallel worker processes (default: number of cores)")
     run.add_argument("--resume", action="store_true",
                      help="skip gemeenten with a complete run for the same inputs, parameters and code")
     run.add_argument("--no-progress", action="store_true", help="no progress line")

@@ -14,6 +14,9 @@ from blp.paths import params_dir as default_params_dir
 from blp.schema import from_dict, parse_yaml
 
 KeyMeasure = Literal["establishments", "jobs"]
+YEAR_RANGE = (1900, 2100)  # years outside this are typing errors
+MAX_YEARS = 50             # how far a scenario or goal may look ahead
+MAX_GROWTH = 0.5           # +-50 % a year: beyond this a growth rate is a typing error
 SensitivityKey = Literal["total", "population", "other_years", "other_key"]
 PeerMethod = Literal["similar", "corop", "provincie", "list"]
 
@@ -55,8 +58,9 @@ class ActivityChange:
     unit: Literal["jobs", "establishments"] = "jobs"
 
     def validate(self, source: str, path: str) -> None:
-        if self.years < 1:
-            raise ParamsError(f"{source}: '{path}.years' must be at least 1, got {self.years}.")
+        if not 1 <= self.years <= MAX_YEARS:
+            raise ParamsError(f"{source}: '{path}.years' must lie between 1 and {MAX_YEARS}, got {self.years}.",
+                              "scenarios look at most half a century ahead.")
         total = sum(self.groups.values())
         if not self.groups or abs(total - 1) > 1e-6 or any(v < 0 for v in self.groups.values()):
             raise ParamsError(f"{source}: '{path}.groups' must give non-negative shares that sum to 1, got {total:g}.",
@@ -90,6 +94,11 @@ class BaselineParams:
 
     method: Literal["none", "key_trend", "fixed"] = "none"
     annual_growth: float = 0.0
+
+    def validate(self, source: str, path: str) -> None:
+        if not -MAX_GROWTH <= self.annual_growth <= MAX_GROWTH:
+            raise ParamsError(f"{source}: '{path}.annual_growth' must lie between -{MAX_GROWTH} and {MAX_GROWTH} "
+                              f"(±50 % a year), got {self.annual_growth}.", "0.01 means 1 % a year.")
 
 
 @dataclass
@@ -148,10 +157,19 @@ class BeleidParams:
     lever_establishments: int = 10
 
     def validate(self, source: str, path: str) -> None:
-        if self.start_year is not None:
-            for i, g in enumerate(self.goals):
-                if g.year < self.start_year:
-                    raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies before start_year {self.start_year}.")
+        for name in ("lever_jobs", "lever_establishments"):
+            if not 0 < getattr(self, name) <= 1_000_000:
+                raise ParamsError(f"{source}: '{path}.{name}' must be a positive number (at most 1,000,000), "
+                                  f"got {getattr(self, name)}.")
+        if self.start_year is not None and not YEAR_RANGE[0] <= self.start_year <= YEAR_RANGE[1]:
+            raise ParamsError(f"{source}: '{path}.start_year' {self.start_year} lies outside "
+                              f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}.")
+        for i, g in enumerate(self.goals):
+            if not YEAR_RANGE[0] <= g.year <= YEAR_RANGE[1] + MAX_YEARS:
+                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies outside "
+                                  f"{YEAR_RANGE[0]}-{YEAR_RANGE[1] + MAX_YEARS}.")
+            if self.start_year is not None and g.year < self.start_year:
+                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies before start_year {self.start_year}.")
 
 
 @dataclass
@@ -170,6 +188,11 @@ class Params:
     beleid: BeleidParams = field(default_factory=BeleidParams)
 
     def validate(self, source: str, path: str) -> None:
+        for name in ("va_year", "key_year", "boundary_year", "population_year"):
+            year = getattr(self, name)
+            if year is not None and not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+                raise ParamsError(f"{source}: field '{name}' {year} lies outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}.",
+                                  "leave it empty to choose from the data.")
         if self.gemeente is not None and not is_gemeente_code(self.gemeente):
             raise ParamsError(
                 f"{source}: field 'gemeente' must look like GM0917, got {self.gemeente!r}.",
@@ -188,6 +211,11 @@ def read_yaml(path: Path) -> dict:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError(f"Params file {path} does not exist.", "check the path.") from None
+    except IsADirectoryError:
+        raise ParamsError(f"Params file {path} is a folder.", "pass the YAML file itself, e.g. params/GM0917.yaml.") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ParamsError(f"Params file {path} cannot be read: {type(exc).__name__}.",
+                          "save it as UTF-8 text (YAML).") from None
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as exc:

@@ -38,5 +38,13 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
 
 
 def params_dir() -> Path:
-    """The params folder: $BLP_PARAMS_DIR if set, else params/ in the project."""
-    return Path(os.environ[PARAMS_DIR_ENV]).expanduser() if os.environ.get(PARAMS_DIR_ENV) else PARAMS_DIR
+    """The params folder: $BLP_PARAMS_DIR if set (it must exist), else params/ of the kit."""
+    if not os.environ.get(PARAMS_DIR_ENV):
+        return PARAMS_DIR
+    path = Path(os.environ[PARAMS_DIR_ENV]).expanduser()
+    if not path.is_dir():
+        from blp.errors import ParamsError
+
+        raise ParamsError(f"{PARAMS_DIR_ENV} points at {path}, which is not a folder.",
+                          f"create it with a default.yaml, or unset {PARAMS_DIR_ENV} to use the kit's params.")
+    return path

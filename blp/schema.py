@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import reprlib
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
@@ -10,12 +11,24 @@ from typing import Any, Literal, Union, get_args, get_origin
 from blp.errors import ParamsError
 
 
+MAX_ALIASES = 100  # more anchors and aliases than any params file needs: a 'billion laughs' file is refused
+
+
 def parse_yaml(text: str):
     """Plain data from YAML text, by PyYAML's safe rules; in C when libyaml is installed (ten times faster
-    than PyYAML's pure-Python parser, which a run would otherwise spend a tenth of a second in)."""
+    than PyYAML's pure-Python parser, which a run would otherwise spend a tenth of a second in). Files
+    with more than MAX_ALIASES aliases are refused before they are expanded."""
     import yaml
 
+    if text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
+        raise yaml.YAMLError(f"more than {MAX_ALIASES} YAML aliases (*name); a params file needs none")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _alias_count(text: str) -> int:
+    import yaml
+
+    return sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
 
 
 def _type_name(tp: Any) -> str:
@@ -36,8 +49,15 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
-def _describe(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}" if value is not None else "null"
+def _describe(value: Any, limit: int = 80) -> str:
+    """A value for an error message, cut to ``limit`` characters (a YAML alias bomb must not become a
+    megabytes-long message)."""
+    if value is None:
+        return "null"
+    short = reprlib.Repr()
+    short.maxstring, short.maxother, short.maxlist, short.maxdict, short.maxlevel = limit, limit, 6, 6, 2
+    text = short.repr(value)
+    return f"{type(value).__name__} {text[:limit] + ('...' if len(text) > limit else '')}"
 
 
 def convert(value: Any, tp: Any, path: str, source: str) -> Any:

@@ -64,3 +64,13 @@ def test_module_entry_point_works(snapshot_dir):
     proc = subprocess.run([sys.executable, "-m", "blp", "gemeenten", "--data", str(snapshot_dir)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "GM0917,Heerlen" in proc.stdout
+
+
+def test_workers_must_be_positive(capsys):
+    import pytest
+
+    from blp.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "GM0917", "--workers", "-3"])
+    assert exc.value.code == 2 and "-3 is not a positive number" in capsys.readouterr().err

@@ -1,5 +1,7 @@
 """Params files are validated on load; errors name the file and the field."""
 
+import re
+
 import pytest
 
 from blp.errors import ParamsError
@@ -67,3 +69,42 @@ def test_list_peers_need_codes(params_dir):
     (params_dir / "GM0917.yaml").write_text("peers:\n  method: list\n")
     with pytest.raises(ParamsError, match="peers.gemeenten"):
         load_params("GM0917", params_dir=params_dir)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("beleid: {lever_jobs: -100}\n", "'beleid.lever_jobs' must be a positive number"),
+    ("beleid: {baseline: {method: fixed, annual_growth: -5}}\n", "must lie between -0.5 and 0.5"),
+    ("va_year: -2018\n", "field 'va_year' -2018 lies outside 1900-2100"),
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: 0, end: 1, years: 1000000}\n",
+     "'beleid.scenarios[0].changes[0].years' must lie between 1 and 50"),
+    ("beleid: {goals: [{label: g, indicator: blp_meur, target: 1, year: 99999}]}\n", "lies outside 1900-2150"),
+])
+def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message):
+    (tmp_path / "default.yaml").write_text(text)
+    with pytest.raises(ParamsError, match=re.escape(message)):
+        load_params(params_dir=tmp_path)
+
+
+def test_error_messages_quote_values_briefly_even_for_an_alias_bomb(tmp_path):
+    lines = ['peers: {gemeenten: &a0 ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005", "GM0006", "GM0007"]}']
+    lines += [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    lines[-1] = lines[-1].replace("x8:", "sensitivity:")
+    (tmp_path / "default.yaml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ParamsError) as exc:
+        load_params(params_dir=tmp_path)
+    assert len(str(exc.value)) < 400
+
+
+def test_too_many_yaml_aliases_are_refused(tmp_path):
+    (tmp_path / "default.yaml").write_text("a: &x 1\nb: [" + ", ".join(["*x"] * 150) + "]\n")
+    with pytest.raises(ParamsError, match="more than 100 YAML aliases"):
+        load_params(params_dir=tmp_path)
+
+
+def test_a_missing_params_dir_or_a_folder_as_params_file_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLP_PARAMS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ParamsError, match="BLP_PARAMS_DIR points at .*nowhere, which is not a folder"):
+        load_params("GM0917")
+    monkeypatch.delenv("BLP_PARAMS_DIR")
+    with pytest.raises(ParamsError, match="is a folder"):
+        load_params("GM0917", params_file=tmp_path)
