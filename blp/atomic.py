@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +14,8 @@ def replace_when_done(target: Path) -> Iterator[Path]:
     """Yield a hidden temporary path beside ``target`` to write to. When the block succeeds it replaces
     ``target`` in one step; when the block fails it is removed and ``target`` is left as it was."""
     target = Path(target)
-    tmp = target.with_name(f".{target.name}.partial")
+    # one temporary name per writer: two processes writing the same target never share (and tear) a file
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(3)}.partial")
     try:
         yield tmp
         tmp.replace(target)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from pathlib import Path
 
 from matplotlib.ticker import NullLocator
@@ -23,9 +25,27 @@ def complete_runs(folder: Path) -> list[Path]:
                   and not p.name.endswith(".failed") and (p / "manifest.json").exists())
 
 
-def latest_complete_run(folder: Path) -> Path | None:
-    runs = complete_runs(folder)
-    return runs[-1] if runs else None
+def data_fingerprint(inputs) -> str:
+    """The checksums of a run's input files (``InputFile`` objects or manifest dicts) as one digest."""
+    digests = sorted(i["sha256"] if isinstance(i, dict) else i.sha256 for i in inputs)
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def latest_run_on(folder: Path, fingerprint: str) -> tuple[Path | None, int]:
+    """The newest complete run of a gemeente made from the data with ``fingerprint``, and how many complete
+    runs were made from other data (those are not linked: their numbers differ from this overview's)."""
+    match, others = None, 0
+    for run in reversed(complete_runs(folder)):
+        try:
+            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+            same = data_fingerprint(manifest.get("inputs", [])) == fingerprint
+        except (OSError, ValueError, KeyError, TypeError):
+            same = False
+        if same and match is None:
+            match = run
+        elif not same:
+            others += 1
+    return match, others
 
 
 def histogram_svg(national: NationalContext) -> str:
@@ -42,8 +62,10 @@ def _histogram_svg(national: NationalContext) -> str:
     from blp.rapport.charts import GEMEENTE_COLOR, new_figure
 
     values = national.result.national["blp_per_inhabitant_eur"]
+    v = values[np.isfinite(values) & (values > 0)] / 1000  # a log scale needs positive values
+    if len(v) < 2:
+        return "<p>Te weinig gemeenten met een BLP boven nul voor een verdeling.</p>"
     fig, ax = new_figure(figsize=(8, 3.2))
-    v = values.dropna() / 1000
     ax.hist(v, bins=np.geomspace(v.min(), v.max(), 40), color=GEMEENTE_COLOR, alpha=0.85)
     ax.set_xscale("log")
     ticks = [t for t in (10, 20, 30, 40, 50, 70, 100, 150, 200) if v.min() <= t <= v.max() * 1.05]
@@ -58,11 +80,14 @@ def _histogram_svg(national: NationalContext) -> str:
 
 def overview_table(national: NationalContext, outputs_dir: Path) -> pd.DataFrame:
     n = national.result.national.copy()
-    links = []
+    fingerprint = data_fingerprint(national.data.inputs + national.io.inputs)
+    links, others = [], 0
     for code in n["gemeente_code"]:
-        run = latest_complete_run(outputs_dir / code)
+        run, other = latest_run_on(outputs_dir / code, fingerprint)
         links.append(f"{code}/{run.name}/index.html" if run else "")
+        others += other
     n["report"] = links
+    n.attrs["other_data_runs"] = others
     return n
 
 
@@ -103,6 +128,9 @@ def render(national: NationalContext, table: pd.DataFrame, histogram: str | None
     total = table["blp_meur"].sum()
     per_inh = total * 1e6 / table["population"].sum()
     n_reports = int((table["report"] != "").sum())
+    others = table.attrs.get("other_data_runs", 0)
+    other_note = (f" {others} eerdere {'rapport is' if others == 1 else 'rapporten zijn'} met andere gegevens gemaakt en "
+                  "staan hier niet in: hun cijfers horen niet bij deze tabel." if others else "")
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Bruto Lokaal Product: alle gemeenten</title>
 <style>
@@ -116,7 +144,7 @@ figure {{ margin: 0; }} figure svg {{ max-width: 100%; height: auto; }}
 <h1>Bruto Lokaal Product van alle gemeenten</h1>
 <div class="kern">Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met als
 verdeelsleutel {esc(national.result.key.label_nl)}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per inwoner.
-Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport.</div>
+Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport.{other_note}</div>
 <h2>Verdeling van het BLP per inwoner</h2>
 <figure role="img" aria-label="Histogram van het BLP per inwoner over alle gemeenten">
 {histogram or histogram_svg(national)}
