@@ -142,9 +142,18 @@ def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, 
               composition: int) -> Key:
     """The key of ``measure`` in ``year``: jobs (estimated per sector where not published, L by housing
     value) or establishments as published."""
-    if measure == "jobs":
-        return jobs_key(data, year, boundary_year, concordance, composition)
-    return activity_key(data, measure, year, boundary_year, concordance, composition=composition)
+    key = (jobs_key(data, year, boundary_year, concordance, composition) if measure == "jobs" else
+           activity_key(data, measure, year, boundary_year, concordance, composition=composition))
+    have = key.activity_by_gemeente()
+    missing = [g for g in data.regions_of(boundary_year)["gemeente_code"] if not have.get(g, 0) > 0]
+    if missing:
+        raise DataError(
+            f"The key ({key.label_nl}) has no {measure} for {len(missing)} gemeente(n) of {boundary_year}, such as "
+            f"{', '.join(missing[:5])}: they would get a BLP of (almost) nothing and their share would go to their "
+            "neighbours.",
+            f"complete the {measure} of {year} for every gemeente (an own file must cover all gemeenten of its year), "
+            "or choose another key year.")
+    return key
 
 
 class KeyCache:

@@ -80,7 +80,8 @@ def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.Data
     if rj.empty:
         raise DataError(f"No employee jobs per COROP region for {year} (jobs_corop.csv).",
                         "the jobs key needs them; choose another key year or key: establishments.")
-    wide = rj.pivot_table(index="corop_code", columns="industry_code", values="jobs", aggfunc="sum", dropna=False)
+    # one row per COROP, group and year (duplicates are refused on load); a suppressed cell stays NaN
+    wide = rj.pivot(index="corop_code", columns="industry_code", values="jobs")
     return wide.reindex(columns=groups + [TOTAL])
 
 
@@ -141,6 +142,10 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
         corop = corops[a]
         seed, known_m, row_targets = seed_all[a:b], known_all[a:b], totals_all[a:b]
         published = published_all.loc[corop].to_numpy(dtype="float64")
+        if np.isnan(published).all() and pd.isna(corop_total.loc[corop]):
+            raise DataError(f"jobs_corop.csv: every group and the total of COROP {corop} in {year} are suppressed.",
+                            "the jobs per sector cannot be estimated there; choose another key year "
+                            "(--key-year) or key: establishments.")
         filled = [g for g, v in zip(groups, published) if np.isnan(v)]
         col_targets = published.copy()
         if filled:

@@ -77,7 +77,16 @@ def _split(data: CanonicalData, published: pd.DataFrame) -> pd.DataFrame:
     structure = structure.rename(columns={"year": "base_year"})
     wide = published.pivot_table(index=["year", "region_code"], columns="industry_code", values="value_meur",
                                  aggfunc="sum")
+    if TOTAL not in wide.columns or wide[TOTAL].isna().any():
+        year, region = wide.index[wide[TOTAL].isna()][0] if TOTAL in wide.columns else wide.index[0]
+        raise DataError(f"value_added_series.csv: no total value added for {region} in {year}.",
+                        "the other sectors of a year without full detail are split from its total; add the row.")
     rest = (wide[TOTAL] - wide[[c for c in known if c in wide.columns]].sum(axis=1)).rename("rest").reset_index()
+    if (rest["rest"] < -1).any():  # published parts above the total (beyond rounding to 1 mln)
+        r = rest[rest["rest"] < -1].iloc[0]
+        raise DataError(f"value_added_series.csv: in {int(r.year)} the published sectors of {r.region_code} add up to "
+                        f"more than its total.", "correct the total or the sectors of that region and year.")
+    rest["rest"] = rest["rest"].clip(lower=0)
     rest["base_year"] = rest["year"].map(base_of)
     split = rest.merge(structure, on=["base_year", "region_code"])
     split = split.assign(value_meur=split["share"] * split["rest"], estimated=True)

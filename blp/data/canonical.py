@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from blp.errors import DataError
@@ -113,24 +114,77 @@ class CanonicalData:
         return dict(zip(self.industries["industry_code"], self.industries["label_nl"]))
 
 
+# Numeric columns that must not be negative (counts, money, shares); value_added_series holds % changes too.
+NON_NEGATIVE = {"value_meur", "jobs", "share_of_from"}
+TABLE_FILES = {"regions": "regions.csv", "value_added": "value_added.csv", "activity": "establishments.csv / "
+               "jobs_gemeente.csv / --activity", "regional_jobs": "jobs_corop.csv", "indicators": "indicators.csv",
+               "boundary_changes": "boundary_changes.csv", "industries": "industries.csv",
+               "value_added_series": "value_added_series.csv"}
+
+
+def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = True) -> None:
+    """Refuse a column of one input file (``label``) whose cells do not parse, are infinite or negative,
+    naming the file, row and column (used per file, before files are combined into one table)."""
+    raw = df[col].reset_index(drop=True)
+    values = pd.to_numeric(raw, errors="coerce")
+    text = raw.astype(str).str.strip()
+    frame = pd.DataFrame({col: raw})
+    unparsed = values.isna() & raw.notna() & (text != "") & (text.str.lower() != "nan")
+    if unparsed.any():
+        raise _bad_cell(label, frame, unparsed, col, "not a number",
+                        "use a dot for decimals and no thousands separators (1234.5); leave a cell empty where "
+                        "there is no value.")
+    if np.isinf(values).any():
+        raise _bad_cell(label, frame, pd.Series(np.isinf(values)), col, "not a finite number", "write the value itself.")
+    if non_negative and (values < 0).any():
+        raise _bad_cell(label, frame, values < 0, col, "negative", "these figures cannot be negative; correct the row.")
+
+
+def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
+    """An error naming the input, the row (as in the file: header = row 1) and the column of the first bad cell."""
+    i = int(mask.to_numpy().nonzero()[0][0])
+    return DataError(f"{TABLE_FILES.get(name, name)}, row {i + 2}, column '{col}': {what} "
+                     f"(value {str(df[col].iloc[i])[:40]!r}).", fix)
+
+
 def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
+    """The table's columns in canonical types, strictly: a cell that does not parse, an infinite or (where it
+    must not be) negative number, or an empty year is an error naming the row and the column."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(
-            f"Canonical table '{name}' lacks column(s) {', '.join(missing)}.",
-            "the source that built it does not follow docs/data-schema.md; fix that source.",
+            f"{TABLE_FILES.get(name, name)} lacks column(s) {', '.join(missing)}.",
+            "the file does not follow docs/data-schema.md; add the column(s) with their header.",
         )
-    df = df[columns].copy()
+    df = df[columns].reset_index(drop=True).copy()
     for col in columns:
         if col in ("year", "from_year", "to_year"):
-            df[col] = df[col].astype("int64")
+            years = pd.to_numeric(df[col], errors="coerce")
+            bad = years.isna() | (years != years.round())
+            if bad.any():
+                raise _bad_cell(name, df, bad, col, "not a whole year", "write the year as four digits, e.g. 2019.")
+            df[col] = years.astype("int64")
         elif col in ("value_meur", "value", "jobs", "share_of_from"):
-            df[col] = pd.to_numeric(df[col], errors="raise").astype("float64")
+            raw = df[col]
+            values = pd.to_numeric(raw, errors="coerce")
+            text = raw.astype(str).str.strip()
+            unparsed = values.isna() & raw.notna() & (text != "") & (text.str.lower() != "nan")
+            if unparsed.any():
+                raise _bad_cell(name, df, unparsed, col, "not a number",
+                                "use a dot for decimals and no thousands separators (1234.5); leave a cell empty "
+                                "where there is no value.")
+            if np.isinf(values).any():
+                raise _bad_cell(name, df, pd.Series(np.isinf(values)), col, "not a finite number",
+                                "write the value itself.")
+            if col in NON_NEGATIVE and (values < 0).any():
+                raise _bad_cell(name, df, values < 0, col, "negative",
+                                "these figures cannot be negative; correct or remove the row.")
+            df[col] = values.astype("float64")
         elif col == "provisional":
             df[col] = df[col].astype(str).str.lower().isin(["true", "1", "*"])
         else:
             df[col] = df[col].astype(str)
-    return df.reset_index(drop=True)
+    return df
 
 
 def _check_codes(data: CanonicalData) -> None:
@@ -156,12 +210,68 @@ def _check_codes(data: CanonicalData) -> None:
     keys = {"activity": ["year", "gemeente_code", "industry_code", "measure"],
             "value_added": ["year", "region_code", "industry_code"],
             "indicators": ["year", "gemeente_code", "indicator"],
-            "regions": ["year", "gemeente_code"]}
+            "regions": ["year", "gemeente_code"],
+            "regional_jobs": ["year", "corop_code", "industry_code"],
+            "boundary_changes": ["from_year", "from_code", "to_year", "to_code"],
+            "value_added_series": ["year", "region_code", "industry_code", "measure", "vintage"]}
     for name, key in keys.items():
         dup = getattr(data, name).duplicated(key)
         if dup.any():
             row = getattr(data, name)[dup].iloc[0]
-            raise DataError(f"{name} has more than one row for {dict(row[key])}.", "remove the duplicate rows.")
+            raise DataError(f"{TABLE_FILES.get(name, name)} has more than one row for {dict(row[key])}.",
+                            "remove the duplicate rows.")
+    _check_regions_and_weights(data)
+
+
+def _check_regions_and_weights(data: CanonicalData) -> None:
+    """Every gemeente lies in a COROP that has value added; populations are positive; boundary weights are
+    shares in [0, 1] that add up to 1 per gemeente and point at gemeenten that exist."""
+    va = data.value_added
+    for year, rows in va.groupby("year"):
+        codes = set(rows["industry_code"])
+        per_region = rows.groupby("region_code")["industry_code"].nunique()
+        short = per_region[per_region < len(codes)]
+        if len(short):
+            raise DataError(f"value_added.csv: region {short.index[0]} has {short.iloc[0]} of the {len(codes)} industry "
+                            f"rows of {year}; the file may be cut off or a row deleted.",
+                            "restore the file; every region needs every industry and TOTAL.")
+        if va[va["value_meur"].isna() & (va["year"] == year)].shape[0]:
+            r = rows[rows["value_meur"].isna()].iloc[0]
+            raise DataError(f"value_added.csv: no value for {r.region_code}, {r.industry_code}, {year}.",
+                            "fill in the published value; the allocation needs every region and industry.")
+    corops = set(data.value_added.loc[data.value_added["region_level"] == "corop", "region_code"])
+    if corops:
+        odd = data.regions[~data.regions["corop_code"].isin(corops)]
+        if len(odd):
+            r = odd.iloc[0]
+            raise DataError(f"regions.csv: gemeente {r.gemeente_code} ({r.year}) lies in COROP {r.corop_code!r}, which "
+                            "has no value added in value_added.csv.",
+                            "correct the COROP code (CR + two digits), or add the COROP's value added.")
+    pop = data.indicators[(data.indicators["indicator"] == "population")]
+    if (pop["value"] <= 0).any():
+        r = pop[pop["value"] <= 0].iloc[0]
+        raise DataError(f"indicators.csv: population of {r.gemeente_code} in {r.year} is {r.value:g}.",
+                        "a gemeente has inhabitants; correct the value or remove the row.")
+    w = data.boundary_changes
+    if len(w):
+        if ((w["share_of_from"] < 0) | (w["share_of_from"] > 1)).any():
+            r = w[(w["share_of_from"] < 0) | (w["share_of_from"] > 1)].iloc[0]
+            raise DataError(f"boundary weights: share {r.share_of_from:g} of {r.from_code} ({r.from_year}) -> "
+                            f"{r.to_code} lies outside 0..1.", "a share of addresses lies between 0 and 1.")
+        sums = w.groupby(["from_year", "from_code", "to_year"])["share_of_from"].sum()
+        off = sums[(sums - 1).abs() > 1e-6]
+        if len(off):
+            (fy, code, ty), total = off.index[0], off.iloc[0]
+            raise DataError(f"boundary weights: the shares of {code} ({fy} -> {ty}) add up to {total:g}, not 1.",
+                            "every old gemeente's addresses go somewhere: its shares add up to 1.")
+        known = {(int(y), c) for y, c in zip(data.regions["year"], data.regions["gemeente_code"])}
+        years = {int(y) for y in data.regions["year"]}
+        bad = w[w["to_year"].isin(years) & ~pd.Series([(int(y), c) in known for y, c in zip(w["to_year"], w["to_code"])],
+                                                       index=w.index)]
+        if len(bad):
+            r = bad.iloc[0]
+            raise DataError(f"boundary weights: {r.from_code} ({r.from_year}) goes to {r.to_code}, which is not a "
+                            f"gemeente of {r.to_year} in regions.csv.", "correct the to_code.")
 
 
 def sha256_of(path: Path) -> str:

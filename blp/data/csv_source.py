@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import CanonicalData, InputFile, sha256_of
+from blp.data.canonical import CanonicalData, InputFile, check_numbers, sha256_of
 from blp.errors import DataError
 from blp.paths import EMBEDDED_DATA_DIR
 
@@ -52,10 +52,17 @@ def _read(path: Path) -> pd.DataFrame:
             "use a directory in the snapshot schema (docs/data-schema.md), or leave --data and BLP_DATA_DIR "
             "unset to use the data set embedded in the kit.",
         )
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a CSV file.", "pass the file itself.")
     try:
         return pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path} is empty.", "restore the file (docs/data-schema.md gives its columns).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path} cannot be read as CSV: {exc}", "check separators and encoding (UTF-8).") from None
+    except (EOFError, OSError) as exc:  # a truncated or mislabelled .gz, an unreadable file
+        raise DataError(f"{path} cannot be read: {type(exc).__name__}: {exc}",
+                        "the file is damaged or not what its name says; restore it.") from None
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
@@ -81,7 +88,8 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
     for col in ("year", "gemeente_code", "industry_code"):
         if col not in df.columns:
             raise DataError(f"{path} lacks column '{col}'.", "see docs/data-schema.md for the activity schema.")
-    if df[measure].isna().any() or (pd.to_numeric(df[measure], errors="coerce") < 0).any():
+    check_numbers(df, measure, path.name)
+    if df[measure].isna().any():
         raise DataError(f"{path}: column '{measure}' has empty or negative values.",
                         "activity keys must be non-negative numbers; drop rows you do not know.")
     out = df.assign(measure=measure, value=df[measure])
@@ -113,8 +121,10 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
                                 licence=licence))
 
     est = frames.pop("establishments")
+    check_numbers(est, "establishments", "establishments.csv")
     activities = [est.assign(measure="establishments", value=est["establishments"])]
     if "jobs_gemeente" in frames:
+        check_numbers(frames["jobs_gemeente"], "jobs", "jobs_gemeente.csv")
         jobs = frames.pop("jobs_gemeente").dropna(subset=["jobs"])
         activities.append(jobs.assign(measure="jobs", value=jobs["jobs"]))
     for extra in extra_activity or []:

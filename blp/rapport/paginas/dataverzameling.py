@@ -168,7 +168,8 @@ def checks(view: GemeenteView) -> None:
     df = checks_table(view.national.checks)
     table(df)
     n_warn = int((df["Uitkomst"] != "in orde").sum())
-    md(f"{len(df) - n_warn} van de {len(df)} controles zijn in orde; {n_warn} vragen om aandacht (‘{WARN}’).")
+    md(f"{len(df) - n_warn} van de {len(df)} controles zijn in orde; {n_warn} "
+       f"{'vraagt' if n_warn == 1 else 'vragen'} om aandacht (‘{WARN}’).")
 
 
 def gemeente_notes(view: GemeenteView) -> None:

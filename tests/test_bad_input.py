@@ -1,0 +1,158 @@
+"""A bad-input corpus built by code from the real snapshot: every case ends in a message that names the file
+(and where it can, the row and column) with exit code 2, and nothing is written; never in a number."""
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import run_cli
+
+FILES = ["regions", "value_added", "establishments", "jobs_corop", "jobs_gemeente", "indicators", "boundary_changes",
+         "industries", "value_added_series"]
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _write(folder: Path, name: str, df: pd.DataFrame) -> None:
+    df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+
+
+def _edit(name):
+    def deco(fn):
+        def apply(folder):
+            df = _read(folder, name)
+            _write(folder, name, fn(df))
+        return apply
+    return deco
+
+
+def _set(name, where, col, value):
+    @_edit(name)
+    def f(df):
+        mask = pd.Series(True, index=df.index)
+        for k, v in where.items():
+            mask &= df[k] == v
+        df.loc[mask[mask].index[:1], col] = value
+        return df
+    return f
+
+
+def _drop(name, where):
+    @_edit(name)
+    def f(df):
+        mask = pd.Series(True, index=df.index)
+        for k, v in where.items():
+            mask &= df[k] == v
+        return df[~mask]
+    return f
+
+
+def _dup(name, where):
+    @_edit(name)
+    def f(df):
+        mask = pd.Series(True, index=df.index)
+        for k, v in where.items():
+            mask &= df[k] == v
+        return pd.concat([df, df[mask].iloc[:1]])
+    return f
+
+
+def _truncate(name, keep):
+    def f(folder):
+        text = (folder / f"{name}.csv").read_text()
+        (folder / f"{name}.csv").write_text(text[: int(len(text) * keep)])
+    return f
+
+
+def _empty(name):
+    return lambda folder: (folder / f"{name}.csv").write_text("")
+
+
+CASES = {
+    "non_numeric_jobs": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019"}, "jobs", "5OO"),
+                         ["jobs_gemeente.csv", "row", "column 'jobs'", "not a number"]),
+    "dutch_thousands": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "value_meur", "1.234,5"),
+                        ["value_added.csv", "column 'value_meur'", "not a number"]),
+    "empty_year": (_set("establishments", {"gemeente_code": "GM0917"}, "year", ""),
+                   ["establishments.csv", "column 'year'", "not a whole year"]),
+    "infinite": (_set("jobs_corop", {"corop_code": "CR39", "year": "2019"}, "jobs", "inf"),
+                 ["jobs_corop.csv", "not a finite number"]),
+    "negative_jobs": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019"}, "jobs", "-500"),
+                      ["jobs_gemeente.csv", "negative"]),
+    "negative_value_added": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "value_meur", "-480"),
+                             ["value_added.csv", "negative"]),
+    "cut_mid_file": (_truncate("value_added", 0.5), ["value_added.csv"]),
+    "empty_file": (_empty("indicators"), ["indicators.csv is empty"]),
+    "duplicate_jobs_corop": (_dup("jobs_corop", {"corop_code": "CR39", "year": "2019"}), ["jobs_corop.csv", "more than one row"]),
+    "duplicate_series": (_dup("value_added_series", {"region_code": "CR04", "year": "2020"}),
+                         ["value_added_series.csv", "more than one row"]),
+    "corop_unknown": (_set("regions", {"gemeente_code": "GM0917", "year": "2024"}, "corop_code", "CR41"),
+                      ["regions.csv", "GM0917", "'CR41'"]),
+    "corop_with_space": (_set("regions", {"gemeente_code": "GM0917", "year": "2024"}, "corop_code", " CR39"),
+                         ["regions.csv", "GM0917", "' CR39'"]),
+    "population_zero": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population", "year": "2020"},
+                             "value", "0"), ["indicators.csv", "population of GM0917"]),
+    "weight_five": (_set("boundary_changes", {"from_code": "GM0457"}, "share_of_from", "5.0"),
+                    ["boundary weights", "outside 0..1"]),
+    "weight_negative": (_set("boundary_changes", {"from_code": "GM0457"}, "share_of_from", "-1"),
+                        ["boundary_changes.csv", "negative"]),
+    "weight_to_nowhere": (_set("boundary_changes", {"from_code": "GM0457"}, "to_code", "GM9999"),
+                          ["boundary weights", "GM9999"]),
+    "weight_duplicate": (_dup("boundary_changes", {"from_code": "GM0457"}), ["boundary_changes.csv", "more than one row"]),
+    "gemeente_without_jobs": (_drop("jobs_gemeente", {"gemeente_code": "GM0088", "year": "2019"}),
+                              ["has no jobs for 1 gemeente(n) of 2024", "GM0088"]),
+    "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
+        jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
+        ["jobs_corop.csv", "CR04", "suppressed"]),
+}
+
+
+@pytest.fixture(scope="module")
+def plain_snapshot(tmp_path_factory, snapshot_dir):
+    folder = tmp_path_factory.mktemp("plain")
+    for name in FILES:
+        src = snapshot_dir / f"{name}.csv.gz"
+        with gzip.open(src, "rb") as fh, open(folder / f"{name}.csv", "wb") as out:
+            shutil.copyfileobj(fh, out)
+    return folder
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_a_message_with_exit_2_and_no_output(case, plain_snapshot, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(plain_snapshot, folder)
+    corrupt, expected = CASES[case]
+    corrupt(folder)
+    out = tmp_path / "nl.csv"
+    code, stdout, err = run_cli("table", "--data", str(folder), "--out", str(out))
+    assert code == 2, err
+    assert "Traceback" not in err and err.startswith("blp: error:")
+    for part in expected:
+        assert part in err, (part, err)
+    assert not out.exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_a_damaged_gz_is_a_message(tmp_path, snapshot_dir):
+    folder = tmp_path / "data"
+    shutil.copytree(snapshot_dir, folder)
+    raw = (folder / "regions.csv.gz").read_bytes()
+    (folder / "regions.csv.gz").write_bytes(raw[: len(raw) // 2])
+    code, _, err = run_cli("table", "--data", str(folder))
+    assert code == 2 and "regions.csv.gz cannot be read" in err
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,90000,LISA\n", "has no jobs for 341 gemeente(n)"),
+    ("year,gemeente_code,industry_code,jobs,source\n2019.5,GM0088,TOTAL,90,LISA\n", "not a whole year"),
+    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,inf,LISA\n", "not a finite number"),
+])
+def test_an_own_activity_file_that_does_not_fit_is_refused(tmp_path, rows, message):
+    path = tmp_path / "own.csv"
+    path.write_text(rows)
+    code, _, err = run_cli("table", "--activity", str(path))
+    assert code == 2 and message in err, err
