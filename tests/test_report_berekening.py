@@ -33,10 +33,13 @@ def _text(items) -> str:
 def test_headline_gives_the_newest_total_first_and_the_measured_band(heerlen, shown):
     berekening.headline(heerlen)
     text = _text(shown)
-    assert text.startswith("**BLP 2022: € 4,7 miljard** (nieuwste jaar")
+    assert text.startswith("**BLP 2022: € 4,7 miljard** (het nieuwste jaar met de toegevoegde waarde per COROP-gebied "
+                           "in deze gegevens")
+    assert "afronding" not in text  # Heerlen is large enough: no rounding caution
     assert "bedroeg in 2018 naar schatting **€ 4,1 miljard**" in text
     band = heerlen.error_band
     assert 5 < band.median_pct < band.p90_pct < 60 and not band.extrapolated
+    assert "Foutmarge (geschat uit een toets op COROP-gebieden)" in text
     assert f"minder dan **{band.median_pct:.1f}%**".replace(".", ",") in text
     assert "verdeelsleutel banen per sector (2019), sectorverdeling geschat" in text
 

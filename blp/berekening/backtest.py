@@ -202,14 +202,17 @@ class ErrorBand:
     p90_pct: float           # 90 % err less than this
     slope: float             # d log|error| / d log size, from the back-test
     n: int
-    extrapolated: bool       # the size lies below every region of the back-test
+    extrapolated: bool       # the size lies below every region of the back-test: the band is a lower bound
 
 
-def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs") -> ErrorBand:
+def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs",
+               level: str = "provincie_corop") -> ErrorBand:
     """The error to expect for a unit with ``size_jobs`` jobs: |error| = a * size^b fitted on the back-test's
-    regions (COROP and province, log-log least squares), with the 50th and 90th percentile of the residuals.
-    Smaller units err more; below the smallest region the line is extrapolated, and that is said."""
-    t = backtest.errors[(backtest.errors["variant"] == variant) & (backtest.errors["group"] == TOTAL)]
+    COROP regions (log-log least squares; the level most like gemeenten: units within a province, not
+    provinces within the whole country), with the 50th and 90th percentile of the residuals. Smaller units
+    err more; below the smallest region the band is held at that region's (a lower bound), and that is said."""
+    t = backtest.errors[(backtest.errors["variant"] == variant) & (backtest.errors["group"] == TOTAL)
+                        & (backtest.errors["level"] == level)]
     t = t[(t["size_jobs"] > 0) & t["error_pct"].notna()]
     x = np.log(t["size_jobs"].to_numpy())
     y = np.log(np.maximum(t["error_pct"].abs().to_numpy(), 0.05))  # a hit within 0.05 % counts as 0.05 %
@@ -218,6 +221,8 @@ def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs") -> E
     if slope == 0.0:
         intercept = float(np.mean(y))
     resid = y - (intercept + slope * x)
-    at = intercept + slope * np.log(max(size_jobs, 1.0))
+    # Below the smallest tested region the line is not extended (a power law fitted on 40 regions says
+    # little about a gemeente of a few thousand jobs): the band is that of the smallest region, a lower bound.
+    at = intercept + slope * np.log(max(size_jobs, float(t["size_jobs"].min())))
     return ErrorBand(float(np.exp(at + np.quantile(resid, 0.5))), float(np.exp(at + np.quantile(resid, 0.9))),
                      float(slope), len(t), bool(size_jobs < t["size_jobs"].min()))

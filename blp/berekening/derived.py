@@ -33,6 +33,10 @@ def sector_structure(result: BlpResult, gemeente: str) -> pd.DataFrame:
     nl_act = act.groupby("group")["value"].sum().reindex(out["group"])
     out["activity_share"] = (own / own.sum()).to_numpy() if own.sum() > 0 else float("nan")
     out["activity_lq"] = out["activity_share"] / (nl_act / nl_act.sum()).to_numpy()
+    # a group allocated by something else than the key's activity (L by housing value) has no activity LQ
+    other = [g for g in out["group"] if not str(result.key.group_keys.get(g, "")).startswith(
+        ("banen", "vestigingen"))]
+    out.loc[out["group"].isin(other), "activity_lq"] = float("nan")
     return out
 
 
@@ -69,6 +73,10 @@ def headline(result: BlpResult, gemeente: str) -> dict:
     n = result.national
     row = n.set_index("gemeente_code").loc[gemeente]
     corop = n[n["corop_code"] == row["corop_code"]]
+    corop_va = result.va.loc[result.va["corop_code"] == row["corop_code"], "value_meur"].sum()
+    shares = result.allocation.shares
+    own_part = shares.loc[(shares["gemeente_code"] == gemeente) & (shares["corop_code"] == row["corop_code"]),
+                          "blp_eur"].sum() / 1e6
     measure = result.key.measure
     per_unit = f"blp_per_{measure.rstrip('s')}_eur"
     nl_pop = n["population"].sum()
@@ -84,8 +92,10 @@ def headline(result: BlpResult, gemeente: str) -> dict:
         "key_measure": measure,
         "key_activity": float(row[measure]),
         "blp_per_key_unit_eur": float(row[per_unit]),
-        "share_of_corop": float(row["blp_meur"] / corop["blp_meur"].sum()),
-        "corop_blp_meur": float(corop["blp_meur"].sum()),
+        # the COROP's own value added and the part of it the gemeente receives (a part of a merged gemeente
+        # that the value added counts in another COROP is not in either)
+        "share_of_corop": float(own_part / corop_va) if corop_va else float("nan"),
+        "corop_blp_meur": float(corop_va),
         "corop_per_inhabitant_eur": float(corop["blp_meur"].sum() * 1e6 / corop["population"].sum()),
         "nl_per_inhabitant_eur": float(n["blp_meur"].sum() * 1e6 / nl_pop),
         **{f"choice_{k}": v for k, v in result.choices.as_dict().items()},

@@ -223,12 +223,12 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
                            housing.rename(columns={"value": "key"}).assign(group=HOUSING_GROUP)], ignore_index=True)
         group_keys[HOUSING_GROUP] = f"woningvoorraad × gemiddelde WOZ-waarde ({housing_year})"
     table, fallback = _fill_empty_cells(table, activity)
-    for corop, group in fallback:
-        group_keys[group] = group_keys[group] + f"; in {corop} zonder banen in de sector: alle banen"
+    notes = {(corop, group): "in dit COROP-gebied heeft de sector geen banen: verdeeld naar alle banen"
+             for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
     label = f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
     return Key(f"jobs_{year}", label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
-               activity=activity, group_keys=group_keys, fit=fit)
+               activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes)
 
 
 def _fill_empty_cells(table: pd.DataFrame, activity: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:

@@ -42,6 +42,13 @@ class Key:
     group_keys: dict[str, str] = field(default_factory=dict)
     fit: object = None
     own_va: pd.DataFrame | None = None  # value added on the key's own (coarser) grouping, if not the run's
+    cell_notes: dict = field(default_factory=dict)  # (corop, group) -> how that cell deviates from group_keys
+
+    def key_of(self, group: str, corop: str | None = None) -> str:
+        """What ``group`` is allocated by, in ``corop`` when given (a cell may deviate)."""
+        base = self.group_keys.get(group, self.label_nl)
+        note = self.cell_notes.get((corop, group))
+        return f"{base}; {note}" if note else base
 
     def __post_init__(self) -> None:
         if self.activity is None:

@@ -87,7 +87,14 @@ def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
     """The gemeente's BLP per year (nominal), years with an estimated sector split drawn open, the axis from 0."""
     fig, ax = new_figure(figsize=(8, 3.6))
     years, values = series.index.to_numpy(), series["blp_meur"].to_numpy()
-    ax.plot(years, values, color=GEMEENTE_COLOR, linewidth=1.8, zorder=1, label=f"BLP {gemeente_name}")
+    held = years < series["key_year"].min()  # before the first key year the share is held at that year's
+    if held.any():
+        cut = int(held.sum())
+        ax.plot(years[:cut + 1], values[:cut + 1], color=GEMEENTE_COLOR, linewidth=1.4, linestyle="--", zorder=1,
+                label=f"aandeel vastgehouden op {int(series['key_year'].min())}: groei van het COROP-gebied")
+        ax.plot(years[cut:], values[cut:], color=GEMEENTE_COLOR, linewidth=1.8, zorder=1, label=f"BLP {gemeente_name}")
+    else:
+        ax.plot(years, values, color=GEMEENTE_COLOR, linewidth=1.8, zorder=1, label=f"BLP {gemeente_name}")
     est = series["estimated_share"].to_numpy() > 0
     ax.scatter(years[est], values[est], facecolor="white", edgecolor=GEMEENTE_COLOR, s=22, zorder=2,
                label="sectorverdeling geschat uit het totaal")
@@ -96,7 +103,7 @@ def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
     ax.set_ylim(0, values.max() * 1.1)
     ax.set_ylabel("mln euro (lopende prijzen)")
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
     _style(ax)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.12)
     return fig

@@ -23,12 +23,20 @@ def headline_text(h: dict, ranks) -> str:
     )
 
 
-def newest_text(newest: dict, h: dict) -> str:
+SMALL_JOBS = 10_000  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
+
+
+def newest_text(newest: dict, h: dict, jobs: float | None = None) -> str:
     """The newest year with a published total, first, with the full-detail year beside it."""
-    return (f"**BLP {newest['year']}{' (voorlopig)' if newest['provisional'] else ''}: {meur(newest['blp_meur'])}** "
-            f"(nieuwste jaar waarvoor het CBS de toegevoegde waarde per COROP-gebied publiceert; de sectoren "
-            f"behalve landbouw en nijverheid zijn daarin geschat). Hieronder volgt {h['choice_va_year']}, het "
-            f"nieuwste jaar met gepubliceerde cijfers voor alle sectoren; daarop rust de rest van dit rapport.")
+    text = (f"**BLP {newest['year']}{' (voorlopig)' if newest['provisional'] else ''}: {meur(newest['blp_meur'])}** "
+            f"(het nieuwste jaar met de toegevoegde waarde per COROP-gebied in deze gegevens; de sectoren behalve "
+            f"landbouw en nijverheid zijn daarin geschat). Hieronder volgt {h['choice_va_year']}, het nieuwste jaar "
+            f"met cijfers voor alle sectoren; daarop rust de rest van dit rapport.")
+    if jobs is not None and jobs < SMALL_JOBS:
+        text += (f" Let op: het CBS rondt banen per gemeente af op honderdtallen. Bij een gemeente met ongeveer "
+                 f"{num(round(jobs, -2))} banen kan het verschil tussen jaren daardoor voor een groot deel afronding "
+                 "zijn; vergelijk jaren alleen met voorzichtigheid.")
+    return text
 
 
 def choices_text(h: dict, key_label: str, population_year: int) -> str:
@@ -74,18 +82,23 @@ LIMITS_TEXT = """\
 
 
 def error_band_text(h: dict, band, gemeente_name: str) -> str:
-    """The measured error band of the BLP, in words and euros."""
+    """The error band of the BLP, estimated from the back-test, in words and euros."""
     # error = estimate / actual - 1, so the actual value lies between estimate / (1 + e) and estimate / (1 - e)
     e = band.p90_pct / 100
-    lo = h["blp_meur"] / (1 + e)
-    text = (f"**Foutmarge (gemeten):** bij gebieden van de omvang van {gemeente_name} wijkt de verdeling in de "
-            f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, en in 9 "
-            f"van de 10 gevallen minder dan **{pct(e)}**: "
-            + (f"het werkelijke BLP ligt dan tussen {meur(lo)} en {meur(h['blp_meur'] / (1 - e))}." if e < 1 else
-               f"het werkelijke BLP ligt dan boven {meur(lo)}; een bovengrens is er niet."))
+    lead = "**Foutmarge (geschat uit een toets op COROP-gebieden):** "
     if band.extrapolated:
-        text += (" Deze gemeente is kleiner dan de kleinste regio waarop de foutmarge is gemeten; de marge is "
-                 "doorgetrokken en daardoor zelf onzeker.")
+        return (lead + f"{gemeente_name} is kleiner dan elk getoetst gebied. Voor het kleinste COROP-gebied wijkt de "
+                f"verdeling in de helft van de gevallen minder dan {pct(band.median_pct / 100)} af en in 9 van de 10 "
+                f"minder dan {pct(e)}; voor een gemeente van deze omvang is de fout **waarschijnlijk groter**, hoeveel "
+                "is niet gemeten. Lees het BLP als een orde van grootte.")
+    if e >= 1:
+        return (lead + f"{gemeente_name} is te klein voor een betrouwbaar BLP. Gebieden van deze omvang kunnen er in "
+                "deze toets meer dan twee keer naast zitten; lees het bedrag als een orde van grootte.")
+    text = (lead + f"in de helft van de gevallen wijkt een gebied van deze omvang minder dan "
+            f"**{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 gevallen minder dan "
+            f"**{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan tussen {meur(h['blp_meur'] / (1 + e))} "
+            f"en {meur(h['blp_meur'] / (1 - e))}; die grenzen liggen niet even ver van het bedrag, omdat een "
+            "afwijking naar boven en naar beneden even waarschijnlijk is als percentage van het werkelijke BLP.")
     return text
 
 
@@ -115,14 +128,15 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
     NL's), not by its allocated value added, which follows the COROP's productivity."""
     unit = MEASURE_NL.get(measure, measure)
-    top = structure.sort_values("activity_lq", ascending=False)
+    top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
     strong = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
               for r in top.itertuples() if r.activity_lq >= 1.1][:3]
     weak = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
             for r in top.iloc[::-1].itertuples() if r.activity_lq <= 0.9][:3]
     text = (f"Welke sectoren zijn in {gemeente_name} sterk vertegenwoordigd? Dat volgt uit de eigen activiteit van "
             f"de gemeente: het aandeel van een sector in haar {unit}, gedeeld door dat aandeel in Nederland (de "
-            "*locatiequotiënt van de {unit}*; boven 1 is de sector in de gemeente sterker vertegenwoordigd). ")
+            "*locatiequotiënt van de {unit}*; boven 1 is de sector in de gemeente sterker vertegenwoordigd)"
+            + (", met de geschatte verdeling van de banen over de sectoren" if unit == "banen" else "") + ". ")
     text = text.replace("{unit}", unit)
     if strong:
         text += f"{gemeente_name} is relatief sterk in {', '.join(strong)}. "

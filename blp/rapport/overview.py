@@ -14,7 +14,7 @@ import pandas as pd
 from blp.atomic import replace_when_done
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
-from blp.rapport.fmt import eur, meur, num
+from blp.rapport.fmt import eur, meur, num, pct
 
 
 def complete_runs(folder: Path) -> list[Path]:
@@ -110,9 +110,16 @@ document.querySelectorAll('th').forEach((th, col) => th.addEventListener('click'
 def render(national: NationalContext, table: pd.DataFrame, histogram: str | None = None) -> str:
     esc = html.escape
     c = national.choices
-    va_years = national.data.value_added_years()
-    growth_note = ("Groei (–): niet beschikbaar, want de regionale toegevoegde waarde in deze gegevens beslaat alleen "
-                   f"{va_years[0]}." if len(va_years) < 2 else "")
+    series = national.series
+    growth = pd.Series(dtype=float)
+    if series is not None:
+        s = series.table.pivot_table(index="gemeente_code", columns="year", values="blp_meur")
+        first, last = c.va_year, int(s.columns.max())
+        if last > first:
+            growth = (s[last] / s[first]) ** (1 / (last - first)) - 1
+    growth_note = (f"Groei: gemiddelde groei per jaar van het BLP van {c.va_year} tot {int(series.table['year'].max())}, "
+                   "nominaal (de sectoren van het laatste jaar deels geschat)." if len(growth) else
+                   "Groei (–): niet beschikbaar in deze gegevens (één jaar toegevoegde waarde).")
     rows = []
     for r in table.sort_values("blp_meur", ascending=False).itertuples():
         link = f'<a href="{esc(r.report)}">rapport</a>' if r.report else "nog geen rapport"
@@ -123,8 +130,9 @@ def render(national: NationalContext, table: pd.DataFrame, histogram: str | None
             f'<td data-v="{esc(r.provincie_name)}">{esc(r.provincie_name)}</td>'
             f'<td class="n" data-v="{r.blp_meur:.6f}">{num(r.blp_meur, 0)}</td>'
             f'<td class="n" data-v="{r.blp_per_inhabitant_eur:.2f}">{num(r.blp_per_inhabitant_eur, 0)}</td>'
-            f'<td class="n" data-v="">–</td>'
-            f'<td data-v="{1 if r.report else 0}">{link}</td></tr>')
+            + (f'<td class="n" data-v="{growth[r.gemeente_code]:.6f}">{pct(growth[r.gemeente_code], signed=True)}</td>'
+               if r.gemeente_code in growth.index else '<td class="n" data-v="">–</td>')
+            + f'<td data-v="{1 if r.report else 0}">{link}</td></tr>')
     total = table["blp_meur"].sum()
     per_inh = total * 1e6 / table["population"].sum()
     n_reports = int((table["report"] != "").sum())
@@ -149,9 +157,9 @@ Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volle
 <figure role="img" aria-label="Histogram van het BLP per inwoner over alle gemeenten">
 {histogram or histogram_svg(national)}
 </figure>
-<p><em>Kaart:</em> niet opgenomen. Een kaart van Nederland per gemeente vraagt de gemeentegrenzen als geometrie
-(bijvoorbeeld de CBS Wijk- en Buurtkaart of de gemeentegrenzen van PDOK, als GeoJSON), en die zijn offline niet
-beschikbaar. Wie ze heeft, kan <code>blp_gemeenten.csv</code> op <code>gemeente_code</code> koppelen aan de geometrie.</p>
+<p><em>Kaart:</em> nog niet opgenomen. De gemeentegrenzen van 2024 (CBS/Kadaster) zitten in de ingebouwde gegevens;
+een kaart per gemeente volgt in een volgende versie. Tot dan: koppel <code>blp_gemeenten.csv</code> op
+<code>gemeente_code</code> aan die grenzen.</p>
 <h2>Alle gemeenten</h2>
 <p>Klik op een kolomkop om te sorteren. {esc(growth_note)} De volledige tabel staat in
 <a href="blp_gemeenten.csv">blp_gemeenten.csv</a>.</p>

@@ -12,6 +12,7 @@ with one long-lived kernel (``blp.uitvoering.engine.KernelSession``).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.context import GemeenteView, NationalContext, compute_national, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder
-from blp.rapport.fmt import eur, meur
+from blp.rapport.fmt import eur, meur, pct
 from blp.rapport.html_export import exporter, index_page, notebook_to_html, save_and_export
 from blp.rapport.paginas import chart_pages, figure_plan
 from blp.schema import digest, to_dict
@@ -245,9 +246,22 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
             if ahead is not None:
                 ahead.close()
         h = view.headline
-        summary = (f"BLP {h['choice_va_year']}: <strong>{meur(h['blp_meur'])}</strong>, "
-                   f"{eur(h['blp_per_inhabitant_eur'])} per inwoner.<br><small>Verdeelsleutel: "
-                   f"{view.result.key.label_nl}; gemeentegrenzen {h['choice_boundary_year']}; run {run_id}.</small>")
+        esc = html.escape
+        summary = (f"BLP {h['choice_va_year']} (alle sectoren): <strong>{esc(meur(h['blp_meur']))}</strong>, "
+                   f"{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner.")
+        if view.national.series is not None:
+            own = view.national.series.of(job.code)
+            last = int(own.index.max())
+            if last > h["choice_va_year"]:
+                summary = (f"BLP {last}: <strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> (sectoren deels "
+                           f"geschat). " + summary)
+        band = view.error_band
+        if band is not None:
+            summary += (f" Foutmarge: in 9 van de 10 gevallen minder dan {esc(pct(band.p90_pct / 100))}"
+                        + (" (ondergrens: de gemeente is kleiner dan elk getoetst gebied)" if band.extrapolated else "")
+                        + "; zie rapport 2.")
+        summary += (f"<br><small>Verdeelsleutel: {esc(view.result.key.label_nl)}; gemeentegrenzen "
+                    f"{h['choice_boundary_year']}; run {run_id}.</small>")
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
         extras = [("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"tabel: {t}", f"tables/{t}") for t in tables]

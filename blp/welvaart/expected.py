@@ -88,7 +88,7 @@ def term_label_nl(term: str) -> str:
     if term.startswith("stedelijkheid_"):
         return f"stedelijkheidsklasse {term.split('_')[1]} (t.o.v. klasse 1, zeer sterk stedelijk)"
     if term.startswith("aandeel_"):
-        return f"aandeel vestigingen {term[len('aandeel_'):]} (t.o.v. de grootste sector)"
+        return f"aandeel {term[len('aandeel_'):]} in de verdeelsleutel (t.o.v. de grootste sector)"
     return term
 
 

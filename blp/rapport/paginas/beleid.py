@@ -80,7 +80,10 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).to_numpy()})
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
-       "Bedragen in prijzen van het basisjaar.")
+       "Bedragen in prijzen van het basisjaar."
+       + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
+          "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
+          "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else ""))
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
                "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.backtest import LEVEL_NL, VARIANTS
+from blp.berekening.backtest import LEVEL_NL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import volume_growth
 from blp.rapport import charts, narrative
@@ -22,7 +22,8 @@ def headline(view: GemeenteView) -> None:
     h = view.headline
     newest = newest_total(view)
     if newest is not None:
-        md(narrative.newest_text(newest, h))
+        jobs = view.result.national.set_index("gemeente_code").get("jobs")
+        md(narrative.newest_text(newest, h, float(jobs.loc[view.gemeente]) if jobs is not None else None))
     md(narrative.headline_text(h, view.ranks))
     if view.error_band is not None:
         md(narrative.error_band_text(h, view.error_band, view.name))
@@ -30,17 +31,28 @@ def headline(view: GemeenteView) -> None:
 
 
 def backtest_frame(view: GemeenteView) -> pd.DataFrame:
-    """The back-test summary: per key and level, median / 90th percentile / largest error."""
+    """The back-test summary: per key and level, median / 90th percentile / largest error, where."""
     s = view.national.backtest.summary()
+    names = {**dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"])),
+             **dict(zip(view.data.regions["provincie_code"], view.data.regions["provincie_name"]))}
     return pd.DataFrame({
-        "Verdeelsleutel": s["variant"].map(VARIANTS),
+        "Verdeelsleutel": s["variant"].map(VARIANTS_NL),
         "Getoetst": s["level"].map(LEVEL_NL),
         "Gebieden": s["n"],
         "Mediaan fout": s["median_abs_pct"],
         "90% binnen": s["p90_abs_pct"],
         "Grootste fout": s["max_abs_pct"],
-        "Waar": s["worst_region"],
+        "Waar": s["worst_region"].map(lambda c: names.get(c, c)),
     })
+
+
+VARIANTS_NL = {
+    "jobs": "banen per sector, geschat zoals voor gemeenten (hoofdsleutel)",
+    "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert (wat een perfecte schatting zou halen)",
+    "establishments": "vestigingen per sector",
+    "jobs_total": "banen in totaal, zonder sectoren",
+    "population": "inwoners",
+}
 
 
 def uncertainty(view: GemeenteView) -> None:
@@ -56,17 +68,28 @@ def uncertainty(view: GemeenteView) -> None:
        f"hoger uitgevoerd: de toegevoegde waarde van {bt.va_year} van elke provincie is over haar COROP-gebieden "
        f"verdeeld (en die van Nederland over de provincies), met sleutels die op dat niveau precies zo zijn gemaakt "
        f"als voor gemeenten, en vergeleken met wat het CBS voor die gebieden publiceert. De fout is het verschil in "
-       f"procenten van de gepubliceerde waarde (absoluut).")
+       f"procenten van de gepubliceerde waarde, ongeacht of de verdeling te hoog of te laag uitkomt.")
     pct1 = lambda v: pct(v / 100)  # noqa: E731
     table(backtest_frame(view), formats={"Gebieden": 0, "Mediaan fout": pct1, "90% binnen": pct1,
                                          "Grootste fout": pct1})
     if band is not None:
-        md(f"Kleinere gebieden wijken meer af: in deze toets neemt de fout af met de omvang (bij twee keer zoveel "
-           f"banen is de fout ongeveer {pct(1 - 2 ** band.slope)} kleiner). Doorgetrokken naar de omvang van "
-           f"{view.name} geeft dat de foutmarge bovenaan dit rapport: mediaan {pct(band.median_pct / 100)}, "
-           f"9 van de 10 gevallen binnen {pct(band.p90_pct / 100)}."
-           + (" Omdat de gemeente kleiner is dan elk getoetst gebied, is dat een doorgetrokken schatting."
-              if band.extrapolated else ""))
+        s = bt.summary().set_index(["variant", "level"])
+        total_better = (s.loc[("jobs_total", "provincie_corop"), "median_abs_pct"]
+                        < s.loc[("jobs", "provincie_corop"), "median_abs_pct"])
+        md("De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
+           "toevoegt: ook met de gepubliceerde banen per sector blijft de fout bestaan."
+           + (" Banen zonder sectoren scoren in deze toets op het totaal iets beter dan de sectorsleutel; de "
+              "sectorsleutel blijft de hoofdsleutel, omdat de rapporten per sector rekenen (structuur, knoppen, "
+              "effecten) en hij per sector beter is dan vestigingen." if total_better else ""))
+        md(f"Binnen de toets op COROP-gebieden wijken kleinere gebieden meer af (bij twee keer zoveel banen is de fout "
+           f"ongeveer {pct(1 - 2 ** band.slope)} kleiner). Provincies scoren niet beter dan COROP-gebieden, omdat daar "
+           f"heel Nederland wordt verdeeld, met grotere verschillen in productiviteit; daarom rust de foutmarge op de "
+           f"toets provincie → COROP. "
+           + (f"{view.name} is kleiner dan elk getoetst COROP-gebied: de marge van het kleinste gebied (mediaan "
+              f"{pct(band.median_pct / 100)}, 9 van de 10 binnen {pct(band.p90_pct / 100)}) is een ondergrens."
+              if band.extrapolated else
+              f"Bij de omvang van {view.name} geeft dat de foutmarge bovenaan dit rapport: mediaan "
+              f"{pct(band.median_pct / 100)}, 9 van de 10 gevallen binnen {pct(band.p90_pct / 100)}."))
 
 
 def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
@@ -187,35 +210,45 @@ def trend(view: GemeenteView) -> None:
     first, last = int(own.index.min()), int(own.index.max())
     held = sorted({int(k) for k in own["key_year"]})
     md(f"Het BLP van {view.name} van {first} tot {last}, in lopende prijzen (zonder correctie voor inflatie). "
-       f"Het CBS publiceert per COROP-gebied elk jaar het totaal en de landbouw en de nijverheid; alleen voor "
-       f"{view.choices.va_year} zijn alle sectoren gepubliceerd. In de andere jaren is de rest van het totaal over de "
-       f"sectoren verdeeld zoals in {view.choices.va_year} (open rondjes: geschat). Het aandeel van de gemeente in "
+       f"De gegevens van deze berekening bevatten per COROP-gebied voor elk jaar het totaal, de landbouw en de "
+       f"nijverheid (CBS, regionale rekeningen na de revisie van 2024); alle sectoren alleen voor "
+       f"{view.choices.va_year}. In de andere jaren is de rest van het totaal over de sectoren verdeeld zoals in "
+       f"{view.choices.va_year} (open rondjes: geschat). Het aandeel van de gemeente in "
        f"haar COROP-gebied volgt de banen van het dichtstbijzijnde jaar met banencijfers ({', '.join(map(str, held))}); "
        f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
        "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
     show_chart(view, trend_figure)
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
     table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)",
-                               "corop": f"COROP {view.region_row()['corop_name']} (nominaal)",
-                               "nl": "Nederland (nominaal)", "corop_real": "COROP, reëel (volume)"},
+                               "corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)",
+                               "nl": "Nederland (nominaal, per jaar)", "corop_real": "COROP, reëel (volume, per jaar)*"},
           {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_real": pct_signed})
-    md("De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
+    md("\\* De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
        "regionale rekeningen van vóór de CBS-revisie van 2024 (tabel 84432NED); voor de gemeente zelf is geen "
        "reële groei te meten.")
 
 
 def reconciliation(view: GemeenteView) -> None:
+    """The COROP's value added against what its gemeenten (or parts of gemeenten) received, to the euro."""
     row = view.region_row()
-    n = view.result.national
-    members = n[n["corop_code"] == row["corop_code"]].sort_values("blp_meur", ascending=False)
-    va_total = view.result.va.loc[view.result.va["corop_code"] == row["corop_code"], "value_meur"].sum()
+    corop = row["corop_code"]
+    shares = view.result.allocation.shares
+    parts = shares[shares["corop_code"] == corop].groupby("gemeente_code")["blp_eur"].sum() / 1e6
+    names = view.result.national.set_index("gemeente_code")["gemeente_name"]
+    members = pd.DataFrame({"gemeente_name": names.reindex(parts.index).to_numpy(), "blp_meur": parts.to_numpy()})
+    members = members.sort_values("blp_meur", ascending=False)
+    va_total = view.result.va.loc[view.result.va["corop_code"] == corop, "value_meur"].sum()
     recon = view.result.reconciliation()
-    diff = int(recon.loc[recon["corop_code"] == row["corop_code"], "difference_eur"].abs().max())
-    md(f"**Controle op de aansluiting.** De {len(members)} gemeenten van {row['corop_name']} tellen op tot "
-       f"{meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is {meur(va_total)}. "
-       f"Grootste verschil per sector: {diff} euro.")
-    table(members, {"gemeente_name": "Gemeente", "blp_meur": "BLP (mln euro)",
-                    "blp_per_inhabitant_eur": "BLP per inwoner (euro)"}, {"blp_meur": 1, "blp_per_inhabitant_eur": 0})
+    diff = int(recon.loc[recon["corop_code"] == corop, "difference_eur"].abs().max())
+    outside = view.result.national[(view.result.national["corop_code"] == corop)
+                                   & ~view.result.national["gemeente_code"].isin(parts.index)]
+    md(f"**Controle op de aansluiting.** Wat de {len(members)} gemeenten van {row['corop_name']} uit dit gebied "
+       f"krijgen, telt op tot {meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is "
+       f"{meur(va_total)}. Grootste verschil per sector: {diff} euro."
+       + (" Een gemeente die voor een deel in een ander COROP-gebied lag (in de indeling van de toegevoegde waarde), "
+          "krijgt dat deel uit dat andere gebied; het staat hier niet bij." if len(outside) or
+          (shares.loc[shares["gemeente_code"].isin(parts.index), "corop_code"] != corop).any() else ""))
+    table(members, {"gemeente_name": "Gemeente", "blp_meur": "BLP uit dit COROP-gebied (mln euro)"}, {"blp_meur": 1})
 
 
 def key_table(view: GemeenteView) -> pd.DataFrame:
@@ -223,7 +256,8 @@ def key_table(view: GemeenteView) -> pd.DataFrame:
     labels = view.data.industry_labels()
     key = view.result.key
     return pd.DataFrame({"Sector": [labels.get(g, g) for g in view.result.concordance.groups],
-                         "Verdeeld naar": [key.group_keys.get(g, key.label_nl) for g in view.result.concordance.groups]})
+                         "Verdeeld naar": [key.key_of(g, view.region_row()["corop_code"])
+                                           for g in view.result.concordance.groups]})
 
 
 def method(view: GemeenteView) -> None:

@@ -139,14 +139,15 @@ def expected(view: GemeenteView) -> None:
               "Dat verschil is groter dan het model bij vergelijkbare gemeenten verwacht: hier speelt iets bijzonders.")
     md(f"Gemeenten met het inwonertal, de dichtheid, de stedelijkheid en de sectormix van {view.name} hebben volgens "
        f"het model een BLP per inwoner van ongeveer **{eur(r['expected'])}** ({int((1 - r['alpha']) * 100)}%-"
-       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). Gemeten is "
-       f"**{eur(r['measured'])}**: {pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding gemeten/verwacht "
+       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). Berekend (het BLP van "
+       f"rapport 2, zelf een schatting) is **{eur(r['measured'])}**: {pct(abs(r['ratio'] - 1))} {word} dan verwacht "
+       f"(verhouding berekend/verwacht "
        f"{num(r['ratio'], 2)}). {inside}\n\n"
        f"Het model verklaart {pct(r['r2'], 0)} van de verschillen tussen de {r['n']} gemeenten (R²; gecorrigeerd "
-       f"{pct(r['r2_adj'], 0)}). In de termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / gemeten, "
+       f"{pct(r['r2_adj'], 0)}). In de termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / berekend, "
        f"Nederland = 100): {num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
-       "erop lijken, niet waardoor. Bovendien is het BLP zelf met de sectormix van de vestigingen berekend, zodat die "
+       "erop lijken, niet waardoor. Bovendien is het BLP zelf met de sectormix van de verdeelsleutel berekend, zodat die "
        "mix het BLP deels per constructie ‘verklaart’.")
     coef = coefficient_table(model)
     table(coef, {"label_nl": "Kenmerk", "coefficient": "Coëfficiënt", "std_error": "Standaardfout", "p_value": "p-waarde"},

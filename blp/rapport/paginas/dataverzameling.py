@@ -101,7 +101,7 @@ def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
     groups = list(view.result.concordance.groups)
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in groups],
-        "Verdeeld naar": [key.group_keys.get(g, key.label_nl) for g in groups],
+        "Verdeeld naar": [key.key_of(g, corop_code) for g in groups],
         "Gemeente": own.reindex(groups).fillna(0).to_numpy(),
         "COROP": corop.reindex(groups).fillna(0).to_numpy(),
         "Aandeel gemeente": (own.reindex(groups).fillna(0) / corop.reindex(groups)).to_numpy(),
@@ -111,7 +111,8 @@ def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
 
 def gemeente_inputs(view: GemeenteView) -> None:
     key = view.result.key
-    md(f"**Verdeelsleutel: {key.label_nl}**, per sectorgroep, voor {view.name} en het hele COROP-gebied. "
+    md(f"**Verdeelsleutel: {key.label_nl}**, per sectorgroep, voor (het deel van) {view.name} in "
+       f"{view.region_row()['corop_name']} en voor het hele COROP-gebied. "
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
        f"waarnaar; bij woningwaarde staan de bedragen in euro.")
@@ -120,10 +121,14 @@ def gemeente_inputs(view: GemeenteView) -> None:
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
     pop = view.data.indicators[(view.data.indicators["indicator"] == "population")
                                & (view.data.indicators["gemeente_code"] == view.gemeente)]
+    used = view.headline["population"]
     if len(pop):
         years = ", ".join(f"{y}: {num(v)}" for y, v in zip(pop["year"], pop["value"]))
-        md(f"**Inwoners** van {view.name} (1 januari, op de grenzen van elk jaar): {years}. "
-           f"Gebruikt voor ‘per inwoner’: {view.choices.population_year}.")
+        md(f"**Inwoners** van {view.name} (1 januari, op de grenzen van elk jaar): {years}. Gebruikt voor ‘per "
+           f"inwoner’: {view.choices.population_year}, omgerekend naar de grenzen van {view.choices.boundary_year}: "
+           f"**{num(used)}**"
+           + (" (de gemeente van nu omvat gebied dat toen bij een andere gemeente hoorde)."
+              if (pop.loc[pop["year"] == view.choices.population_year, "value"] != used).any() else "."))
 
 
 def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
@@ -131,13 +136,14 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     fit = view.result.key.fit
     m = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
     labels = view.data.industry_labels()
-    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"))
+    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"), some=("known", "any"))
     corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
-        "Banen gemeente": per["jobs"].to_numpy(),
-        "Herkomst": ["gepubliceerd (CBS)" if k else "geschat" for k in per["known"]],
-        "Banen COROP": corop.reindex(per.index).to_numpy(),
+        "Banen gemeente": per["jobs"].round(-1).to_numpy(),
+        "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else "geschat"
+                     for k, s in zip(per["known"], per["some"])],
+        "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
     })
 
 
@@ -160,7 +166,8 @@ def key_estimate(view: GemeenteView) -> None:
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"
        + (f"; in {n_filled} COROP-gebied(en) waren sectoren door het CBS onderdrukt en is dat deel geschat uit het "
           "totaal min de gepubliceerde sectoren." if n_filled else ".")
-       + f" Geschatte banen van {view.name}:")
+       + f" Banen van {view.name} (heel de gemeente, ook een deel dat in een ander COROP-gebied lag; afgerond op "
+         "tientallen):")
     table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
 
 
@@ -205,9 +212,13 @@ def missing(view: GemeenteView) -> None:
         lines.append("**Banen per gemeente × sector** publiceert het CBS niet in deze gegevens: ze zijn geschat "
                      "(zie hierboven). Een banenbestand per sector (bijv. LISA) maakt die schatting overbodig.")
     va_years = view.data.value_added_years()
-    if len(va_years) == 1:
+    if view.national.series is None and len(va_years) == 1:
         lines.append(f"**Regionale toegevoegde waarde** is alleen beschikbaar voor {va_years[0]}: een trend van het "
-                     "BLP is met deze gegevens niet te maken. Het CBS publiceert nieuwere jaren (tabel 84419NED).")
+                     "BLP is met deze gegevens niet te maken. Het CBS publiceert nieuwere jaren (tabel 85925NED).")
+    elif len(va_years) == 1:
+        lines.append(f"**Alle sectoren** van de regionale toegevoegde waarde zitten alleen voor {va_years[0]} in deze "
+                     "gegevens; voor de andere jaren alleen het totaal, de landbouw en de nijverheid. De andere sectoren "
+                     f"zijn in die jaren verdeeld zoals in {va_years[0]} (rapport 2, ontwikkeling door de tijd).")
     va = view.data.value_added[view.data.value_added["year"] == view.choices.va_year]
     if "C" not in set(va["industry_code"]):
         lines.append("De industrie (C) is niet los beschikbaar, alleen binnen ‘nijverheid en energie’ (B-E).")
