@@ -31,35 +31,28 @@ def _edit(name):
     return deco
 
 
+def _mask(df, where):
+    mask = pd.Series(True, index=df.index)
+    for k, v in where.items():
+        mask &= df[k] == v
+    return mask
+
+
 def _set(name, where, col, value):
     @_edit(name)
     def f(df):
-        mask = pd.Series(True, index=df.index)
-        for k, v in where.items():
-            mask &= df[k] == v
+        mask = _mask(df, where)
         df.loc[mask[mask].index[:1], col] = value
         return df
     return f
 
 
 def _drop(name, where):
-    @_edit(name)
-    def f(df):
-        mask = pd.Series(True, index=df.index)
-        for k, v in where.items():
-            mask &= df[k] == v
-        return df[~mask]
-    return f
+    return _edit(name)(lambda df: df[~_mask(df, where)])
 
 
 def _dup(name, where):
-    @_edit(name)
-    def f(df):
-        mask = pd.Series(True, index=df.index)
-        for k, v in where.items():
-            mask &= df[k] == v
-        return pd.concat([df, df[mask].iloc[:1]])
-    return f
+    return _edit(name)(lambda df: pd.concat([df, df[_mask(df, where)].iloc[:1]]))
 
 
 def _truncate(name, keep):

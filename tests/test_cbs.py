@@ -98,16 +98,21 @@ def test_persistent_reset_never_replaces_a_good_cache(server, tmp_path):
     assert not list((tmp_path / "cache").glob(".81575NED.partial*"))
 
 
-def test_table_missing_its_measure_is_a_clear_error(fixtures, monkeypatch, tmp_path, snapshot_dir):
+def _load_changed(fixtures, monkeypatch, tmp_path, snapshot_dir, table, key, field, value):
+    """load_cbs from a server whose ``table`` has ``field`` of topic ``key`` changed to ``value``."""
     broken = json.loads(json.dumps(fixtures))
-    for p in broken["81575NED"]["DataProperties"]:
-        if p["Key"] == "Vestigingen_1":
-            p["Title"] = "Bedrijven"
+    for p in broken[table]["DataProperties"]:
+        if p["Key"] == key:
+            p[field] = value
     monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
     with CbsServer(broken) as s:
         monkeypatch.setenv("BLP_CBS_URL", s.url)
-        with pytest.raises(DataError) as exc:
-            load_cbs(data_dir=snapshot_dir)
+        return load_cbs(data_dir=snapshot_dir)
+
+
+def test_table_missing_its_measure_is_a_clear_error(fixtures, monkeypatch, tmp_path, snapshot_dir):
+    with pytest.raises(DataError) as exc:
+        _load_changed(fixtures, monkeypatch, tmp_path, snapshot_dir, "81575NED", "Vestigingen_1", "Title", "Bedrijven")
     assert "81575NED" in str(exc.value) and "['vestigingen']" in str(exc.value) and "cbs_catalog.yaml" in str(exc.value)
 
 
@@ -184,15 +189,8 @@ def test_gebieden_columns_are_found_through_topic_groups_when_keys_move(fixtures
 
 
 def test_an_unknown_unit_is_an_error_not_a_factor_one(fixtures, monkeypatch, tmp_path, snapshot_dir):
-    broken = json.loads(json.dumps(fixtures))
-    for p in broken["83582NED"]["DataProperties"]:
-        if p["Key"] == "Banen_1":
-            p["Unit"] = "x 1 000 000"
-    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
-    with CbsServer(broken) as s:
-        monkeypatch.setenv("BLP_CBS_URL", s.url)
-        with pytest.raises(DataError) as exc:
-            load_cbs(data_dir=snapshot_dir)
+    with pytest.raises(DataError) as exc:
+        _load_changed(fixtures, monkeypatch, tmp_path, snapshot_dir, "83582NED", "Banen_1", "Unit", "x 1 000 000")
     assert "83582NED" in str(exc.value) and "'x 1 000 000'" in str(exc.value) and "units" in str(exc.value)
 
 

@@ -165,21 +165,8 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
                 raise _bad_cell(name, df, bad, col, "not a whole year", "write the year as four digits, e.g. 2019.")
             df[col] = years.astype("int64")
         elif col in ("value_meur", "value", "jobs", "share_of_from"):
-            raw = df[col]
-            values = pd.to_numeric(raw, errors="coerce")
-            text = raw.astype(str).str.strip()
-            unparsed = values.isna() & raw.notna() & (text != "") & (text.str.lower() != "nan")
-            if unparsed.any():
-                raise _bad_cell(name, df, unparsed, col, "not a number",
-                                "use a dot for decimals and no thousands separators (1234.5); leave a cell empty "
-                                "where there is no value.")
-            if np.isinf(values).any():
-                raise _bad_cell(name, df, pd.Series(np.isinf(values)), col, "not a finite number",
-                                "write the value itself.")
-            if col in NON_NEGATIVE and (values < 0).any():
-                raise _bad_cell(name, df, values < 0, col, "negative",
-                                "these figures cannot be negative; correct or remove the row.")
-            df[col] = values.astype("float64")
+            check_numbers(df, col, TABLE_FILES.get(name, name), non_negative=col in NON_NEGATIVE)
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
         elif col == "provisional":
             df[col] = df[col].astype(str).str.lower().isin(["true", "1", "*"])
         else:
