@@ -24,6 +24,10 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+# JupyterLab on the notebooks, with the kit installed; every notebook runs top to bottom on the embedded data.
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks/
+
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run_bench.py
 

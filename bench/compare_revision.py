@@ -11,6 +11,7 @@ The base revision is checked out into a temporary git worktree and run with this
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import subprocess
@@ -22,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(tree: Path, codes: list[str], out: Path, extra: list[str]) -> float:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+def run(tree: Path, codes: list[str], out: Path, extra: list[str], data: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(tree), "BLP_DATA_DIR": str(data)}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "blp", "run", *codes, "--out", str(out), "--no-progress", *extra],
                    cwd=tree, env=env, check=True, capture_output=True)
@@ -38,6 +39,13 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="blp-compare-"))
     base = work / "base"
+    # Both revisions read the same data: this checkout's embedded data set, decompressed (older revisions
+    # read plain CSV files only).
+    data = work / "data"
+    data.mkdir()
+    for f in (ROOT / "blp" / "data" / "snapshot").glob("*.csv.gz"):
+        with gzip.open(f, "rb") as src, open(data / f.name[:-3], "wb") as dst:
+            shutil.copyfileobj(src, dst)
     subprocess.run(["git", "worktree", "add", "--detach", "-f", str(base), args.base], cwd=ROOT, check=True,
                    capture_output=True)
     try:
@@ -45,7 +53,7 @@ def main() -> None:
         single = {k: [] for k in trees}
         for i in range(args.repeat):
             for name, tree in trees.items():
-                single[name].append(run(tree, ["GM0917"], work / f"{name}-{i}", []))
+                single[name].append(run(tree, ["GM0917"], work / f"{name}-{i}", [], data))
         b, t = min(single["base"]), min(single["this"])
         print(f"one gemeente (`blp run GM0917`, best of {args.repeat}): base {b:.2f} s, this {t:.2f} s: "
               f"{t / b:.2f}x ({(t / b - 1) * 100:+.0f} %)")
@@ -53,8 +61,8 @@ def main() -> None:
             sys.path.insert(0, str(ROOT))
             from blp.data import load_data
 
-            codes = sorted(load_data().regions_of(2024)["gemeente_code"])[: args.batch]
-            batch = {name: run(tree, codes, work / f"{name}-batch", []) for name, tree in trees.items()}
+            codes = sorted(load_data("snapshot", data).regions_of(2024)["gemeente_code"])[: args.batch]
+            batch = {name: run(tree, codes, work / f"{name}-batch", [], data) for name, tree in trees.items()}
             print(f"batch of {len(codes)}: base {batch['base']:.1f} s, this {batch['this']:.1f} s: "
                   f"{batch['this'] / batch['base']:.2f}x ({(batch['this'] / batch['base'] - 1) * 100:+.0f} %)")
     finally:

@@ -9,6 +9,18 @@ from pathlib import Path
 from blp.errors import BlpError
 
 
+def _output_file(path: str | None) -> Path | None:
+    """An output file the command may write: its folder exists and it is not itself a folder."""
+    if path is None:
+        return None
+    out = Path(path)
+    if out.is_dir():
+        raise BlpError(f"{out} is a folder; the output is a file.", f"name the file, e.g. {out / 'blp.csv'}.")
+    if not out.parent.is_dir():
+        raise BlpError(f"The folder {out.parent} does not exist.", "create it first, or write elsewhere.")
+    return out
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -111,7 +123,7 @@ def cmd_data(args) -> int:
             else:
                 print(f"{row['table']:<10} niet in de cache (blp data fetch {row['table']})")
     elif args.data_command == "export":
-        manifest = cbs_cache.export_zip(cache, args.tables or table_ids(), Path(args.file))
+        manifest = cbs_cache.export_zip(cache, args.tables or table_ids(), _output_file(args.file))
         print(f"Wrote {len(manifest['tables'])} tables to {args.file}")
     else:
         tables = cbs_cache.import_zip(Path(args.file), cache)
@@ -123,6 +135,9 @@ def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
     from blp.uitvoering.request import RunRequest, start_kernel_if_single
 
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise BlpError(f"--out {args.out} is a file; it names the folder the reports go to.",
+                       "pass a folder (it is created if missing).")
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
@@ -202,7 +217,7 @@ def cmd_table(args) -> int:
     if args.out:
         from blp.atomic import replace_when_done
 
-        with replace_when_done(Path(args.out)) as tmp:
+        with replace_when_done(_output_file(args.out)) as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
         print(f"Wrote {what} to {args.out}.", file=sys.stderr)
     else:
@@ -234,7 +249,7 @@ def cmd_validate(args) -> int:
     if args.out:
         from blp.atomic import replace_when_done
 
-        with replace_when_done(Path(args.out)) as tmp:
+        with replace_when_done(_output_file(args.out)) as tmp:
             bt.errors.round(6).to_csv(tmp, index=False, lineterminator="\n")
         print(f"Wrote {len(bt.errors)} rows (variant, level, region, group) to {args.out}.", file=sys.stderr)
     return 0

@@ -28,6 +28,9 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     if not chosen:
         return EMBEDDED_DATA_DIR
     path = Path(chosen).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise DataError(f"{path} is a file; --data and {DATA_DIR_ENV} name a folder of CSV files.",
+                        "point them at the folder that holds regions.csv, value_added.csv, ...")
     if not path.is_dir():
         raise DataError(
             f"Data directory {path} does not exist.",

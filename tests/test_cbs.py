@@ -292,3 +292,32 @@ def test_fetch_and_status_tell_rows_modified_and_provisional_years(server, capsy
     assert f"{n} rijen, voorlopige jaren: 2024" in status["83582NED"]
     assert "voorlopige jaren: geen" in status["81575NED"]
     assert "niet in de cache (blp data fetch 70072ned)" in status["70072ned"]
+
+
+@pytest.mark.parametrize("change", ["bad_date", "no_date", "unknown_table", "size_text"])
+def test_import_refuses_manifests_that_would_break_the_cache_later(change, server, tmp_path):
+    from blp.cli import main
+
+    assert main(["data", "fetch", "81575NED"]) == 0
+    good = tmp_path / "good.zip"
+    assert main(["data", "export", str(good), "81575NED"]) == 0
+    with zipfile.ZipFile(good) as src:
+        doc = json.loads(src.read("blp-export.json"))
+        members = {i.filename: src.read(i) for i in src.infolist() if i.filename != "blp-export.json"}
+    entry = doc["tables"]["81575NED"]
+    if change == "bad_date":
+        entry["downloaded_utc"] = "yesterday"
+    elif change == "no_date":
+        entry.pop("downloaded_utc")
+    elif change == "unknown_table":
+        doc["tables"] = {"ABCDE": entry}
+        members = {f"ABCDE/{k.split('/', 1)[1]}": v for k, v in members.items()}
+    else:
+        entry["sizes"]["TableInfos.json"] = str(entry["sizes"]["TableInfos.json"])
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as dst:
+        dst.writestr("blp-export.json", json.dumps(doc))
+        for name, data in members.items():
+            dst.writestr(name, data)
+    assert main(["data", "import", str(bad)]) == 2
+    assert main(["data", "status"]) == 0  # the cache still reads

@@ -74,3 +74,23 @@ def test_workers_must_be_positive(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "GM0917", "--workers", "-3"])
     assert exc.value.code == 2 and "-3 is not a positive number" in capsys.readouterr().err
+
+
+def test_output_paths_that_cannot_be_written_are_messages(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args, message in [(["table", "--out", str(tmp_path / "nodir" / "x.csv")], "does not exist"),
+                          (["table", "--out", str(tmp_path)], "is a folder; the output is a file"),
+                          (["validate", "--out", str(tmp_path)], "is a folder; the output is a file"),
+                          (["run", "GM0917", "--out", str(afile)], "is a file; it names the folder"),
+                          (["table", "--data", str(afile)], "is a file; --data and BLP_DATA_DIR name a folder")]:
+        code, _, err = run_cli(*args)
+        assert code == 2 and message in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_jobs_of_2023_are_usable_on_2024_boundaries(snapshot_dir):
+    code, out, _ = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2023")
+    assert code == 0
+    t = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
+    assert len(t) == 342 and t["blp_meur"].gt(0).all()

@@ -38,8 +38,15 @@ def _nearest(years: list[int], target: int) -> int:
 
 
 def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
-    return year == boundary_year or bool(
-        ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any())
+    """Figures of ``year`` can be put on the boundaries of ``boundary_year``: the same year, weights from that year,
+    or every gemeente of that year's figures is a gemeente of the boundary year already (no merger in between,
+    as 2023 and 2024)."""
+    if year == boundary_year or bool(
+            ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any()):
+        return True
+    codes = set(data.activity.loc[data.activity["year"] == year, "gemeente_code"]) - {"GM0000"}
+    codes |= set(data.indicators.loc[data.indicators["year"] == year, "gemeente_code"])
+    return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"])
 
 
 def _pick(kind: str, asked: int | None, available: list[int], default_target: int, boundary_year: int,

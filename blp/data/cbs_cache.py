@@ -67,8 +67,11 @@ def cached(table_id: str, cache_dir: Path) -> CachedTable | None:
     folder = cache_dir / table_id
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
+        datetime.fromisoformat(str(manifest["downloaded_utc"]).replace("Z", "+00:00"))
+        if not isinstance(manifest.get("files"), dict) or not manifest["files"]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not a complete table as this kit writes them: fetch it again
     for name, digest in manifest.get("files", {}).items():
         if not (folder / name).exists() or sha256_of(folder / name) != digest:
             return None
@@ -265,6 +268,8 @@ def import_zip(source: Path, cache_dir: Path) -> list[str]:
     """Verify an export and install its tables in the cache. Only the members the manifest names are read, each
     at most MAX_MEMBER_BYTES (and the size the manifest states), all into a staging folder inside the cache that
     is swapped in whole when every checksum matched; nothing is written outside the cache."""
+    if not Path(source).is_file():
+        raise DataError(f"{source} is not a file.", "pass the zip written by `blp data export`.")
     try:
         zf = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -277,6 +282,24 @@ def import_zip(source: Path, cache_dir: Path) -> list[str]:
         if info.file_size > 1 << 20:
             raise DataError(f"{source}: blp-export.json is {info.file_size} bytes; an export's manifest is small.")
         tables = _checked_manifest(source, zf.read(info))
+        from blp.data.cbs_source import table_ids
+
+        unknown = sorted(set(tables) - set(table_ids()))
+        if unknown:
+            raise DataError(f"{source} holds table(s) {', '.join(unknown)} that the kit does not use.",
+                            "import an export made by `blp data export` of this kit.")
+        for tid, entry in tables.items():
+            try:
+                datetime.fromisoformat(str(entry["downloaded_utc"]).replace("Z", "+00:00"))
+            except (KeyError, ValueError):
+                raise DataError(f"{source}: table {tid} has no valid download time in blp-export.json.",
+                                "import an export made by `blp data export`, unchanged.") from None
+            sizes = entry.get("sizes", {})
+            if any(not isinstance(v, int) or v < 0 for v in sizes.values()):
+                raise DataError(f"{source}: the sizes of table {tid} in blp-export.json are not byte counts.",
+                                "import an export made by `blp data export`, unchanged.")
+        if cache_dir.exists() and not cache_dir.is_dir():
+            raise DataError(f"The cache {cache_dir} is a file, not a folder.", "point --cache at a folder.")
         cache_dir.mkdir(parents=True, exist_ok=True)
         staging = cache_dir / f".import-{secrets.token_hex(3)}"
         total = 0
@@ -300,7 +323,11 @@ def import_zip(source: Path, cache_dir: Path) -> list[str]:
                     if total > MAX_IMPORT_BYTES:
                         raise DataError(f"{source} unpacks to more than {MAX_IMPORT_BYTES} bytes.",
                                         "import it in parts, or ask for a smaller export.")
-                    _extract_capped(zf, zinfo, folder / name, zinfo.file_size)
+                    try:
+                        _extract_capped(zf, zinfo, folder / name, zinfo.file_size)
+                    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
+                        raise DataError(f"{source}: {member} cannot be unpacked ({type(exc).__name__}: {exc}).",
+                                        "ask for a fresh export.") from None
                     if sha256_of(folder / name) != digest:
                         raise DataError(f"{source}: {member} does not match its checksum; the export is damaged "
                                         "or was changed.", "ask for a fresh export.")

@@ -171,11 +171,14 @@ class GemeenteView:
         bt = self.national.backtest
         if bt is None:
             return None
-        years = self.data.activity_years("jobs")
-        if not years:
-            return None
-        jobs = activity_total(self.data, "jobs", nearest(years, self.choices.va_year), self.choices.boundary_year)
-        size = float(jobs.get(self.gemeente, float("nan")))
+        if self.choices.key == "jobs":  # the key's own activity: the gemeente's total jobs
+            size = float(self.result.national.set_index("gemeente_code").loc[self.gemeente, "jobs"])
+        else:
+            years = self.data.activity_years("jobs")
+            if not years:
+                return None
+            jobs = activity_total(self.data, "jobs", nearest(years, self.choices.va_year), self.choices.boundary_year)
+            size = float(jobs.get(self.gemeente, float("nan")))
         if not size > 0:
             return None
         variant = "jobs" if self.choices.key == "jobs" else "establishments"
