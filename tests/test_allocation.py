@@ -124,3 +124,17 @@ def test_weesp_is_allocated_with_het_gooi_as_in_the_2018_value_added(establishme
     assert abs(allocated_cr24 - cr24) < 1e-6
     hilversum = establishments_result.national.set_index("gemeente_code").loc["GM0402", "blp_meur"]
     assert 3_540 / hilversum - 1 > 0.06  # 3,540 mln while Weesp's establishments counted in CR23
+
+
+def test_a_gemeente_without_a_published_woz_value_keeps_its_real_estate(data):
+    import dataclasses
+
+    from blp.berekening.calculation import compute_blp, resolve_choices
+    from blp.params import load_params
+
+    i = data.indicators
+    gone = (i["indicator"] == "mean_woz_value_eur") & (i["gemeente_code"] == "GM0088") & (i["year"] == 2020)
+    without = dataclasses.replace(data, indicators=i[~gone])
+    result = compute_blp(without, resolve_choices(without, load_params()))
+    assert result.national.set_index("gemeente_code").loc["GM0088", "blp_meur_L"] > 1
+    assert "voor 1 gemeente zonder gepubliceerde WOZ-waarde de mediaan van hun COROP-gebied" in result.key.group_keys["L"]

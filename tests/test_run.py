@@ -137,3 +137,10 @@ def test_report_exporter_writes_the_document_nbconvert_writes(heerlen_run):
         assert str(BeautifulSoup(got, features="html.parser")) == expected, path.name
         changed += got
     assert changed.count('tabindex="0"') >= 40 and changed.count(f'alt="{report_exporter.MISSING_ALT}"') >= 6
+
+
+def test_executed_notebooks_keep_no_path_to_the_temporary_context(heerlen_run):
+    for nb in (heerlen_run / "notebooks").glob("*.ipynb"):
+        text = nb.read_text(encoding="utf-8")
+        assert ".pkl" not in text and "blp-batch-" not in text, nb.name
+        assert "context_file = None  # tijdelijk bestand van de run" in text

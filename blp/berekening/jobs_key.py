@@ -190,8 +190,17 @@ def _housing_value(data: CanonicalData, year: int, boundary_year: int, compositi
         raise DataError("No dwellings and mean WOZ values in the indicators: the key of L (real estate) needs them.")
     y = nearest(years, year)
     wide = ind[ind["year"] == y].pivot_table(index="gemeente_code", columns="indicator", values="value")
-    value = (wide[HOUSING_INDICATORS[0]] * wide[HOUSING_INDICATORS[1]]).dropna().rename("value").reset_index()
+    wide = wide.reindex(columns=list(HOUSING_INDICATORS))
+    # CBS leaves the mean WOZ value of a few gemeenten empty: those take the median of their COROP region
+    # (said in the key's description), so their real estate is not allocated to their neighbours.
+    corop = pd.Series(dict(zip(data.regions_of(composition)["gemeente_code"], data.regions_of(composition)["corop_code"])))
+    woz = wide[HOUSING_INDICATORS[1]]
+    by_corop = woz.groupby(woz.index.map(corop)).median()
+    filled = woz.isna() & wide[HOUSING_INDICATORS[0]].notna()
+    woz = woz.fillna(pd.Series(woz.index.map(corop), index=woz.index).map(by_corop))
+    value = (wide[HOUSING_INDICATORS[0]] * woz).dropna().rename("value").reset_index()
     units, _ = to_units(value, ["value"], y, boundary_year, composition, data)
+    units.attrs["woz_filled"] = sorted(woz.index[filled & woz.notna()])
     return units, y
 
 
@@ -222,6 +231,10 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         table = pd.concat([table[table["group"] != HOUSING_GROUP],
                            housing.rename(columns={"value": "key"}).assign(group=HOUSING_GROUP)], ignore_index=True)
         group_keys[HOUSING_GROUP] = f"woningvoorraad × gemiddelde WOZ-waarde ({housing_year})"
+        if housing.attrs.get("woz_filled"):
+            n = len(housing.attrs["woz_filled"])
+            group_keys[HOUSING_GROUP] += (f"; voor {n} gemeente{'n' if n > 1 else ''} zonder gepubliceerde WOZ-waarde "
+                                          "de mediaan van hun COROP-gebied")
     table, fallback = _fill_empty_cells(table, activity)
     notes = {(corop, group): "in dit COROP-gebied heeft de sector geen banen: verdeeld naar alle banen"
              for corop, group in fallback}

@@ -14,6 +14,7 @@ papermill) are imported when the first notebook runs, so a run can start its ker
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -112,16 +113,16 @@ class KernelSession:
             failed = next((i for i, c in enumerate(nb.cells)
                            if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
             _mark_failure(nb, failed)
-            nbformat.write(nb, output)
+            nbformat.write(forget_temporary_parameters(nb), output)
             raise NotebookFailed(output, failed, _short(exc)) from None
         except DeadKernelError as exc:
-            nbformat.write(nb, output)
+            nbformat.write(forget_temporary_parameters(nb), output)
             self.restart()
             raise NotebookFailed(output, None, f"the kernel died: {exc}") from None
         finally:
             self.kc = client.kc
         if write:
-            nbformat.write(nb, output)
+            nbformat.write(forget_temporary_parameters(nb), output)
         return nb
 
     def restart(self) -> None:
@@ -269,6 +270,25 @@ def _short(exc) -> str:
         return f"{ename}: " + " ".join(line.strip() for line in str(evalue).splitlines())
     lines = [l for l in str(exc).strip().splitlines() if l.strip()]
     return lines[-1] if lines else type(exc).__name__
+
+
+TEMPORARY_PARAMETERS = ("context_file",)
+
+
+def forget_temporary_parameters(nb):
+    """Set the parameters that point at a run's temporary files (the national context pickle) to None in the
+    notebook as recorded: re-running it recomputes the national figures instead of loading a file from a
+    temporary folder that, by then, someone else could have placed there. Returns ``nb``, changed in place."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            for name in TEMPORARY_PARAMETERS:
+                cell.source = re.sub(rf"^{name} = .*$", f"{name} = None  # tijdelijk bestand van de run, niet bewaard",
+                                     cell.source, flags=re.M)
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    for name in TEMPORARY_PARAMETERS:
+        if name in parameters:
+            parameters[name] = None
+    return nb
 
 
 def _mark_failure(nb, index: int | None) -> None:

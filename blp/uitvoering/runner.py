@@ -41,7 +41,8 @@ from blp.rapport.fmt import eur, meur, pct
 from blp.rapport.html_export import exporter, index_page, notebook_to_html, save_and_export
 from blp.rapport.paginas import chart_pages, figure_plan
 from blp.schema import digest, to_dict
-from blp.uitvoering.engine import NotebookFailed, close_shared_session, shared_session
+from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
+                                   shared_session)
 from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.uitvoering.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
 from blp.welvaart.registry import check_params_focus
@@ -206,7 +207,8 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
                 background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}")
                 raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
                                "open the error notebook in the failed run folder to see the cell that failed.") from exc
-            exports.append(background.submit(save_and_export, nb, executed, folder / f"{nb_name}.html",
+            exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
+                                             folder / f"{nb_name}.html",
                                              f"{title} – {name}"))
         if release_kernel:
             close_shared_session(wait=False)
