@@ -130,6 +130,24 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
                                   [("ProductieBasisprijzen_1", "Productie (basisprijzen)", "mln euro"),
                                    ("BrutoToegevoegdeWaardeBasisprijzen_3", "Bruto toegevoegde waarde (basisprijzen)", "mln euro")], rows)
 
+    # The revised regional accounts (85925NED): total, A and B-E per region and year, as in the snapshot
+    ser = pd.read_csv(locate(snapshot, "value_added_series.csv"), dtype={"region_code": str})
+    ser = ser[(ser["measure"] == "va_basic_prices") & (ser["vintage"] == "revised 2024")]
+    series_regions = [(_pad("LD99" if c == "EXTRA" else c), "Extra-Regio" if c == "EXTRA" else c)
+                      for c in ser["region_code"].unique()]
+    rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code],
+             "RegioS": _pad("LD99" if x.region_code == "EXTRA" else x.region_code), "Perioden": f"{x.year}JJ00",
+             "BrutoToegevoegdeWaardeBasisprijzen_2": float(x.value), "ArbeidsvolumeWerknemers_5": None}
+            for x in ser.itertuples()]
+    fixtures["85925NED"] = _table("85925NED", "Regionale rekeningen; productieproces, bedrijfstak, regio (revisie 2024)",
+                                  [("BedrijfstakkenBranchesSBI2008", "Dimension", "Bedrijfstakken", sbi),
+                                   ("RegioS", "GeoDimension", "Regio's", series_regions),
+                                   ("Perioden", "TimeDimension", "Perioden",
+                                    [(f"{y}JJ00", str(y)) for y in sorted(ser["year"].unique())])],
+                                  [("BrutoToegevoegdeWaardeBasisprijzen_2", "Bruto toegevoegde waarde (basisprijzen)",
+                                    "mln euro"), ("ArbeidsvolumeWerknemers_5", "Arbeidsvolume werknemers", "x 1 000")],
+                                  rows)
+
     rows = [{"BedrijfstakkenBranchesSBI2008": sbi_key[x.industry_code], "RegioS": _pad(x.gemeente_code),
              "Perioden": f"{x.year}JJ00", "Vestigingen_1": float(x.establishments)} for x in est.itertuples()]
     fixtures["81575NED"] = _table("81575NED", "Vestigingen van bedrijven; bedrijfstak, gemeente",

@@ -48,6 +48,13 @@ def test_first_fetch_gives_the_same_blp_as_the_snapshot(server, snapshot_dir, tm
     live = compute_blp(data, resolve_choices(data, params)).national.set_index("gemeente_code")["blp_meur"]
     offline = compute_blp(snap, resolve_choices(snap, params)).national.set_index("gemeente_code")["blp_meur"]
     assert (live - offline.reindex(live.index)).abs().max() == 0
+    # the revised accounts (85925NED) give the series on the live path too: the same BLP for every year
+    from blp.berekening.series import compute_series
+
+    live_series = compute_series(data, params).of("GM0917")["blp_meur"]
+    offline_series = compute_series(snap, params).of("GM0917")["blp_meur"]
+    assert list(live_series.index) == list(range(1995, 2023))
+    assert (live_series - offline_series).abs().max() < 1e-6
     assert any("CBS 81575NED" in f.table and f.sha256 == manifest["files"].get(f.table.split("/")[-1]) for f in data.inputs)
 
 

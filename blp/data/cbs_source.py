@@ -219,6 +219,18 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
     return out[cols + ["value"]]
 
 
+def _regional(table: CbsTable, spec: dict) -> pd.DataFrame:
+    """Value added per region level (NL, provinces, COROP, extra-regio) and kit industry code, million euro."""
+    df = _measure(table, spec, industry=True)
+    names = _region_names(table)
+    level = df["region"].map(lambda r: "land" if r.startswith("NL") else "provincie" if r.startswith("PV")
+                             else "corop" if r.startswith("CR") and r != "CR99" else
+                             "extra" if "extra" in names.get(r, "").lower() else None)
+    df = df.assign(region_level=level, region_code=df["region"].where(level != "extra", "EXTRA"))
+    return df[df["region_level"].notna()].rename(columns={"value": "value_meur"})[
+        ["year", "region_code", "region_level", "industry_code", "value_meur"]]
+
+
 def _region_names(table: CbsTable) -> dict[str, str]:
     geo = (table.dims("GeoDimension") or ["RegioS"])[0]
     return {k.strip(): v for k, v in table.categories(geo).items()}
@@ -238,18 +250,26 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         for col, where in cat["regions"]["topics"].items():
             out[col] = df[t.topic_in_group(where["group"], where["title"])].astype(str).str.strip().to_numpy()
         regions.append(out)
-    # value added per region level
-    va_frames = []
+    # value added: the revised accounts (85925NED) per year; years in which they give every kit group are the
+    # full-detail years, other years the series; 84419NED fills full-detail years the revised table lacks
+    series_frames, provisional = [], set()
+    for tid in cat.get("value_added_series", {}).get("ids", []):
+        df = _regional(tables[tid], cat["value_added_series"])
+        provisional |= set(provisional_years(tables[tid]))
+        series_frames.append(df)
+    series = pd.concat(series_frames, ignore_index=True) if series_frames else pd.DataFrame(
+        columns=["year", "region_code", "region_level", "industry_code", "value_meur"])
+    groups = [c for c in catalog()["industries"] if c != "TOTAL" and "+" not in c]
+    detail = series.groupby("year")["industry_code"].agg(lambda c: set(groups) <= set(c))
+    full_years = set(detail[detail].index)
+    va_frames = [series[series["year"].isin(full_years)]]
     for tid in cat["value_added"]["ids"]:
-        t = tables[tid]
-        df = _measure(t, cat["value_added"], industry=True)
-        names = _region_names(t)
-        level = df["region"].map(lambda r, names=names: "land" if r.startswith("NL") else "provincie" if r.startswith("PV")
-                                 else "corop" if r.startswith("CR") and r != "CR99" else
-                                 "extra" if "extra" in names.get(r, "").lower() else None)
-        df = df.assign(region_level=level, region_code=df["region"].where(level != "extra", "EXTRA"))
-        va_frames.append(df[df["region_level"].notna()].rename(columns={"value": "value_meur"}))
+        df = _regional(tables[tid], cat["value_added"])
+        va_frames.append(df[~df["year"].isin(full_years)])
     value_added = pd.concat(va_frames, ignore_index=True)
+    value_added_series = series.rename(columns={"value_meur": "value"}).assign(
+        measure="va_basic_prices", vintage=cat.get("value_added_series", {}).get("vintage", ""),
+        provisional=lambda d: d["year"].isin(provisional))
     # activity per gemeente: establishments and jobs; jobs per COROP
     activity, regional_jobs = [], []
     for name, measure in (("establishments", "establishments"), ("jobs", "jobs")):
@@ -282,6 +302,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
     return CanonicalData(
         regions=pd.concat(regions, ignore_index=True),
         value_added=value_added,
+        value_added_series=value_added_series,
         activity=pd.concat(activity, ignore_index=True),
         regional_jobs=pd.concat(regional_jobs, ignore_index=True) if regional_jobs else
         pd.DataFrame(columns=["year", "corop_code", "industry_code", "jobs"]),
