@@ -41,7 +41,7 @@ def test_a_run_with_markup_in_every_text_field_shows_it_as_text(tmp_path, snapsh
     folder = run_gemeente(RunRequest("GM0917", data_dir=str(data), params_file=str(own),
                                      outputs_dir=tmp_path / "out", progress=False))
     pages = sorted(folder.glob("*.html")) + [tmp_path / "out" / "index.html"]
-    assert len(pages) == 6
+    assert len(pages) == 7  # the four reports, the method appendix, the index pages of the run and of all
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "onerror=alert" not in text.replace("onerror=alert(2)&gt;", ""), page.name

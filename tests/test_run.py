@@ -23,7 +23,7 @@ def heerlen_run(tmp_path_factory, snapshot_dir):
 
 def test_run_folder_is_complete(heerlen_run):
     names = {p.name for p in heerlen_run.iterdir()}
-    assert {"index.html", "manifest.json", "tables", "notebooks", "01_dataverzameling.html",
+    assert {"index.html", "manifest.json", "tables", "notebooks", "00_methode.html", "01_dataverzameling.html",
             "02_blp_berekening.html", "03_brede_welvaart.html", "04_beleidsvertaling.html"} <= names
     assert not list(heerlen_run.parent.glob(".*.partial"))
 
@@ -102,7 +102,7 @@ def test_failed_notebook_keeps_error_report_and_leaves_earlier_runs_alone(tmp_pa
                                                                             heerlen_run):
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
-    for nb, _ in runner.NOTEBOOKS:
+    for nb, _ in runner.NOTEBOOKS + [runner.APPENDIX]:
         shutil.copy(runner.NOTEBOOKS_DIR / f"{nb}.ipynb", nb_dir)
     broken = nbformat.read(nb_dir / "01_dataverzameling.ipynb", as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure')"))

@@ -16,8 +16,9 @@ FIT_CHARTS_CSS = ("<style>.jp-RenderedSVG img, .jp-RenderedImage img "
                   "{ max-width: 100%; height: auto; }</style>\n")
 
 
-def configured(exporter_class):
-    """An HTML exporter of ``exporter_class`` set up for the reports: no code, no prompts, no hidden cells."""
+def configured(exporter_class, show_code: bool = False):
+    """An HTML exporter of ``exporter_class`` set up for the reports: no code (unless ``show_code``: the method
+    appendix shows it), no prompts, no hidden cells."""
     from traitlets.config import Config
 
     config = Config()
@@ -27,7 +28,7 @@ def configured(exporter_class):
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
     html_exporter = exporter_class(config=config, template_name="lab")
-    html_exporter.exclude_input = True
+    html_exporter.exclude_input = not show_code
     html_exporter.exclude_input_prompt = True
     html_exporter.exclude_output_prompt = True
     return html_exporter
@@ -44,6 +45,16 @@ def exporter():
     return html_exporter
 
 
+@lru_cache(maxsize=1)
+def code_exporter():
+    """The exporter of the method appendix: the same, with the code cells shown."""
+    from blp.rapport.report_exporter import ReportExporter
+
+    html_exporter = configured(ReportExporter, show_code=True)
+    html_exporter.missing_alt = DUTCH_ALT
+    return html_exporter
+
+
 def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     """Write the notebook file ``nb_path`` as a code-free HTML report to ``html_path``."""
     import nbformat
@@ -51,19 +62,20 @@ def notebook_to_html(nb_path: Path, html_path: Path, title: str) -> None:
     notebook_node_to_html(nbformat.read(nb_path, as_version=4), html_path, title)
 
 
-def save_and_export(nb, nb_path: Path, html_path: Path, title: str) -> None:
+def save_and_export(nb, nb_path: Path, html_path: Path, title: str, show_code: bool = False) -> None:
     """Write the executed notebook ``nb`` to ``nb_path``, then the HTML report from it, without reading
-    the file back."""
+    the file back (``show_code``: with its code, as the method appendix)."""
     import nbformat
 
     nbformat.write(nb, nb_path)
-    notebook_node_to_html(nb, html_path, title)
+    notebook_node_to_html(nb, html_path, title, show_code)
 
 
-def notebook_node_to_html(nb, html_path: Path, title: str) -> None:
-    """Write the notebook ``nb`` as a code-free HTML report to ``html_path`` (``nb`` gets the title)."""
+def notebook_node_to_html(nb, html_path: Path, title: str, show_code: bool = False) -> None:
+    """Write the notebook ``nb`` as an HTML report to ``html_path``, code-free unless ``show_code`` (``nb`` gets the
+    title)."""
     nb.metadata["title"] = title
-    body, _ = exporter().from_notebook_node(nb)
+    body, _ = (code_exporter() if show_code else exporter()).from_notebook_node(nb)
     body = body.replace('<html lang="en">', '<html lang="nl">', 1)
     body = body.replace("</head>", FIT_CHARTS_CSS + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")

@@ -53,6 +53,8 @@ NOTEBOOKS = [
     ("03_brede_welvaart", "Brede welvaart"),
     ("04_beleidsvertaling", "Beleidsvertaling"),
 ]
+# Every run's method appendix: the walkthrough notebook, exported with its code.
+APPENDIX = ("00_methode", "Bijlage: de methode stap voor stap")
 
 
 @dataclass
@@ -197,9 +199,10 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
     session = shared_session()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
         exports = [background.submit(exporter)]  # load nbconvert and its templates while the kernel starts
+        run = NOTEBOOKS + [APPENDIX]
         prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
-                    for nb_name, _ in NOTEBOOKS]  # so the kernel goes from one notebook to the next at once
-        for (nb_name, title), nb in zip(NOTEBOOKS, prepared):
+                    for nb_name, _ in run]  # so the kernel goes from one notebook to the next at once
+        for (nb_name, title), nb in zip(run, prepared):
             executed = folder / "notebooks" / f"{nb_name}.ipynb"
             try:
                 nb = session.execute(nb, executed, write=False)
@@ -208,8 +211,8 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
                 raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
                                "open the error notebook in the failed run folder to see the cell that failed.") from exc
             exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
-                                             folder / f"{nb_name}.html",
-                                             f"{title} – {name}"))
+                                             folder / f"{nb_name}.html", f"{title} – {name}",
+                                             (nb_name, title) == APPENDIX))
         if release_kernel:
             close_shared_session(wait=False)
         for export in exports:
@@ -265,7 +268,8 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         summary += (f"<br><small>Verdeelsleutel: {esc(view.result.key.label_nl)}; gemeentegrenzen "
                     f"{h['choice_boundary_year']}; run {run_id}.</small>")
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
-        extras = [("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
+        extras = [(f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
+                  ("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"tabel: {t}", f"tables/{t}") for t in tables]
         (partial / "index.html").write_text(index_page(f"Bruto Lokaal Product {view.name} ({job.code})", summary,
                                                        reports, extras), encoding="utf-8")

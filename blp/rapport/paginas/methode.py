@@ -1,0 +1,177 @@
+"""The walkthrough notebook (00): the method on one gemeente's real numbers, one visible step per cell.
+
+Each step shows what one function of the kit does (named in its text) with the numbers of this run, so a
+presenter can walk a webinar through it and a researcher can check it by hand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from blp.berekening.allocation import EUR_PER_MEUR
+from blp.rapport.context import GemeenteView
+from blp.rapport.display import md, table
+from blp.rapport.fmt import meur, num, pct
+
+
+def _corop(view: GemeenteView) -> str:
+    return view.region_row()["corop_code"]
+
+
+def _labels(view: GemeenteView) -> dict[str, str]:
+    return view.data.industry_labels()
+
+
+def title(view: GemeenteView) -> None:
+    md(f"# De methode stap voor stap: {view.name} ({view.gemeente})\n\n"
+       f"Hoe het BLP van {view.name} tot stand komt, met de echte cijfers van deze berekening. Elke stap noemt de "
+       "functie in de kit die haar uitvoert, zodat wie wil het na kan rekenen.")
+
+
+def corop_value_added_frame(view: GemeenteView) -> pd.DataFrame:
+    va = view.result.va[view.result.va["corop_code"] == _corop(view)]
+    return pd.DataFrame({"Sector": va["group"].map(_labels(view)).to_numpy(), "group": va["group"].to_numpy(),
+                         "Toegevoegde waarde COROP (mln euro)": va["value_meur"].to_numpy()})
+
+
+def corop_value_added(view: GemeenteView) -> None:
+    """Step 1: the COROP's value added per group (blp.berekening.value_added.regional_value_added)."""
+    df = corop_value_added_frame(view)
+    md(f"**Stap 1. De toegevoegde waarde van het COROP-gebied {view.region_row()['corop_name']}** in "
+       f"{view.choices.va_year}, per sector (`blp.berekening.value_added.regional_value_added`). Samen "
+       f"{meur(df['Toegevoegde waarde COROP (mln euro)'].sum())}.")
+    table(df.drop(columns="group"), formats={"Toegevoegde waarde COROP (mln euro)": 1})
+
+
+def activity_frame(view: GemeenteView) -> pd.DataFrame:
+    """The fitted jobs of the gemeente's part in its COROP, and the COROP's, per group."""
+    fit = view.result.key.fit
+    m = fit.matrix[fit.matrix["corop_code"] == _corop(view)]
+    own = m[m["gemeente_code"] == view.gemeente].groupby("group")["jobs"].sum()
+    corop = m.groupby("group")["jobs"].sum()
+    return pd.DataFrame({"Sector": [_labels(view).get(g, g) for g in corop.index],
+                         "Banen gemeente (geschat)": own.reindex(corop.index).fillna(0).to_numpy(),
+                         "Banen COROP (gepubliceerd, randtotaal)": corop.to_numpy()})
+
+
+def activity(view: GemeenteView) -> None:
+    """Step 2: the key, and for the jobs key how it was fitted (blp.berekening.jobs_key, blp.berekening.ras)."""
+    key, fit = view.result.key, view.result.key.fit
+    if fit is None:
+        md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat.")
+        return
+    row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
+    total = view.result.national.set_index("gemeente_code").loc[view.gemeente, "jobs"]
+    md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} is alleen het totaal aantal banen "
+       f"gepubliceerd ({num(total)} in {fit.year}); het COROP-gebied heeft ook banen per sector. De tabel gemeente × "
+       f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
+       f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
+       f"aantal banen per vestiging; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
+       f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. Voor dit gebied: {row['units']} "
+       f"gemeenten, {row['iterations']} rondes, grootste afwijking op de randtotalen "
+       f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 3)}%.")
+    table(activity_frame(view), formats={"Banen gemeente (geschat)": 0, "Banen COROP (gepubliceerd, randtotaal)": 0})
+    md(f"De vastgoedsector (L) wordt niet naar banen verdeeld maar naar {key.group_keys.get('L', 'banen')}.")
+
+
+def shares_frame(view: GemeenteView) -> pd.DataFrame:
+    """Per group: the gemeente's key, the COROP's, the share, the COROP's value added and the product."""
+    key = view.result.key.table
+    in_corop = key[key["corop_code"] == _corop(view)]
+    own = in_corop[in_corop["gemeente_code"] == view.gemeente].groupby("group")["key"].sum()
+    total = in_corop.groupby("group")["key"].sum()
+    va = view.result.va[view.result.va["corop_code"] == _corop(view)].set_index("group")["value_meur"]
+    shares = view.result.allocation.shares
+    allocated = shares[(shares["gemeente_code"] == view.gemeente) & (shares["corop_code"] == _corop(view))] \
+        .groupby("group")["blp_eur"].sum()
+    groups = list(va.index)
+    share = own.reindex(groups).fillna(0) / total.reindex(groups)
+    return pd.DataFrame({
+        "group": groups, "Sector": [_labels(view).get(g, g) for g in groups],
+        "Sleutel gemeente": own.reindex(groups).fillna(0).to_numpy(),
+        "Sleutel COROP": total.reindex(groups).to_numpy(),
+        "Aandeel": share.to_numpy(),
+        "Toegevoegde waarde COROP (euro)": (va * EUR_PER_MEUR).round().to_numpy(),
+        "Aandeel × toegevoegde waarde (euro)": (share * va * EUR_PER_MEUR).to_numpy(),
+        "Toegerekend (hele euro's)": allocated.reindex(groups).fillna(0).astype("int64").to_numpy(),
+    })
+
+
+def shares(view: GemeenteView) -> None:
+    """Steps 3 and 4: the gemeente's share per group, times the COROP's value added (blp.berekening.allocation)."""
+    md(f"**Stap 3 en 4. Het aandeel van {view.name} per sector, maal de toegevoegde waarde van het gebied** "
+       "(`blp.berekening.allocation.allocate`). Het aandeel is de sleutel van de gemeente gedeeld door die van het "
+       "hele COROP-gebied. Het product wordt in hele euro's toegerekend; de afrondingen per sector worden zo verdeeld "
+       "dat de gemeenten samen precies de toegevoegde waarde van het gebied krijgen (grootste-restmethode).")
+    df = shares_frame(view)
+    table(df.drop(columns="group"), formats={"Sleutel gemeente": 0, "Sleutel COROP": 0, "Aandeel": lambda v: pct(v, 2),
+                                             "Toegevoegde waarde COROP (euro)": 0,
+                                             "Aandeel × toegevoegde waarde (euro)": 2, "Toegerekend (hele euro's)": 0})
+
+
+def total_frame(view: GemeenteView) -> pd.DataFrame:
+    """The sum over the groups, every part of the gemeente (also one in another COROP), against the national table."""
+    shares = view.result.allocation.shares
+    own = shares[shares["gemeente_code"] == view.gemeente]
+    per_corop = own.groupby("corop_code")["blp_eur"].sum()
+    national = view.result.national.set_index("gemeente_code").loc[view.gemeente, "blp_meur"]
+    rows = [{"Onderdeel": f"uit COROP-gebied {c}", "Euro": int(v)} for c, v in per_corop.items()]
+    rows.append({"Onderdeel": "BLP, som van de stappen", "Euro": int(per_corop.sum())})
+    rows.append({"Onderdeel": "BLP in de landelijke tabel (blp table)", "Euro": int(round(national * EUR_PER_MEUR))})
+    return pd.DataFrame(rows)
+
+
+def total(view: GemeenteView) -> None:
+    """Step 5: the sum, and the check that the COROP adds up to the euro (blp.berekening.allocation.reconcile)."""
+    df = total_frame(view)
+    recon = view.result.reconciliation()
+    worst = int(recon.loc[recon["corop_code"] == _corop(view), "difference_eur"].abs().max())
+    md(f"**Stap 5. Optellen.** Het BLP van {view.name} is de som over de sectoren (en over de delen van de gemeente "
+       f"die in de toegevoegde waarde nog bij een ander gebied hoorden). De controle "
+       f"(`blp.berekening.allocation.reconcile`): alle gemeenten van {view.region_row()['corop_name']} samen krijgen "
+       f"per sector precies de toegevoegde waarde van het gebied; grootste verschil {worst} euro.")
+    table(df, formats={"Euro": 0})
+
+
+def band(view: GemeenteView) -> None:
+    """Step 6: the error band from the back-test (blp.berekening.backtest)."""
+    b = view.error_band
+    if b is None:
+        md("**Stap 6. De foutmarge** is met deze gegevens niet te meten.")
+        return
+    md(f"**Stap 6. Hoe zeker?** De methode is één niveau hoger getoetst, waar het antwoord wel gepubliceerd is: de "
+       f"toegevoegde waarde van elke provincie verdeeld over haar COROP-gebieden en vergeleken met wat het CBS "
+       f"publiceert (`blp.berekening.backtest.run_backtest`, `blp validate`). De fout hangt af van de omvang "
+       f"(`blp.berekening.backtest.error_band`): voor een gebied met de banen van {view.name} in de helft van de "
+       f"gevallen minder dan {pct(b.median_pct / 100)}, in 9 van de 10 minder dan {pct(b.p90_pct / 100)}"
+       + (" (ondergrens: de gemeente is kleiner dan elk getoetst gebied)." if b.extrapolated else "."))
+
+
+def welvaart(view: GemeenteView) -> None:
+    """Step 7: how one brede-welvaart indicator is scored (blp.welvaart.scoring)."""
+    from blp.welvaart.scoring import position_table
+
+    peers = view.peers[0]
+    scored = position_table(view.national.indicators, view.gemeente, peers, list(view.params.brede_welvaart.focus))
+    row = scored[scored["focus"] & scored["value"].notna()].head(1)
+    if row.empty:
+        row = scored[scored["value"].notna()].head(1)
+    r = row.iloc[0]
+    md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`). "
+       f"*{r['label_nl']}*: {view.name} {num(r['value'], 1)}; dat is percentiel {num(r['percentile'], 0)} van alle "
+       f"gemeenten (rekening houdend met de richting: hoger is {'beter' if r['direction'] == 'higher' else 'slechter' if r['direction'] == 'lower' else 'neutraal'}). "
+       "Een gemeente in de bovenste of onderste 25% krijgt een oordeel, zoals de CBS Monitor Brede Welvaart doet.")
+
+
+def beleid(view: GemeenteView) -> None:
+    """Step 8: how a scenario becomes an effect (blp.beleid.policy)."""
+    from blp.beleid.policy import va_per_job
+
+    per_job = va_per_job(view.data, view.result, _corop(view))["va_per_job_eur"]
+    group = per_job.dropna().idxmax() if "G-I" not in per_job.dropna().index else "G-I"
+    n = view.params.beleid.lever_jobs
+    md(f"**Stap 8. Van scenario naar effect** (`blp.beleid.policy.va_per_job`, `direct_change_path`). Elke extra "
+       f"baan in een sector voegt toe wat een baan in die sector in het COROP-gebied gemiddeld toevoegt: in "
+       f"{_labels(view).get(group, group).lower()} {num(per_job[group], 0)} euro per jaar. {n} extra banen daar geven "
+       f"dus direct {meur(n * per_job[group] / EUR_PER_MEUR)} per jaar; rapport 4 telt daar de indirecte effecten "
+       "(multipliers) bij op.")
