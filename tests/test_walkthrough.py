@@ -37,3 +37,13 @@ def test_walkthrough_total_equals_blp_table_to_the_euro(gemeente, code, table, s
     for step in ("Stap 1.", "Stap 2.", "Stap 3 en 4.", "Stap 5.", "Stap 6.", "Stap 7.", "Stap 8."):
         assert step in text, step
     assert "blp.berekening.ras.fit" in text and "blp.berekening.allocation.allocate" in text
+
+
+def test_a_report_notebook_runs_in_papermill_with_only_a_gemeente(tmp_path, monkeypatch):
+    """As in JupyterLab: no environment variable, the embedded data, another gemeente typed in."""
+    monkeypatch.delenv("BLP_DATA_DIR", raising=False)
+    out = tmp_path / "02.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "02_blp_berekening.ipynb"), str(out), kernel_name="python3",
+                               parameters={"gemeente": "Maastricht"}, progress_bar=False, cwd=str(tmp_path))
+    text = _plain_outputs(nbformat.read(out, as_version=4))
+    assert "BLP-berekening: Maastricht (GM0935)" in text
