@@ -38,7 +38,7 @@ from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.context import GemeenteView, NationalContext, compute_national, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder
 from blp.rapport.fmt import eur, meur, pct
-from blp.rapport.html_export import exporter, index_page, notebook_to_html, save_and_export
+from blp.rapport.html_export import code_exporter, exporter, index_page, notebook_to_html, save_and_export
 from blp.rapport.paginas import chart_pages, figure_plan
 from blp.schema import digest, to_dict
 from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
@@ -198,8 +198,10 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
     (folder / "notebooks").mkdir()
     session = shared_session()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
-        exports = [background.submit(exporter)]  # load nbconvert and its templates while the kernel starts
-        run = NOTEBOOKS + [APPENDIX]
+        # load nbconvert and its templates while the kernel starts
+        exports = [background.submit(exporter), background.submit(code_exporter)]
+        # the appendix first: its export then overlaps with the next notebook, not with nothing at the end
+        run = [APPENDIX] + NOTEBOOKS
         prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
                     for nb_name, _ in run]  # so the kernel goes from one notebook to the next at once
         for (nb_name, title), nb in zip(run, prepared):
