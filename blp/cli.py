@@ -232,9 +232,18 @@ def cmd_validate(args) -> int:
     from blp.params import load_params
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
-    choices = resolve_choices(data, load_params(overrides={"va_year": args.va_year, "key": "jobs",
-                                                           "key_year": args.key_year}))
-    bt = run_backtest(data, choices.va_year, choices.key_year, choices.composition_year)
+    choices = resolve_choices(data, load_params(overrides={"va_year": args.va_year, "key": "establishments"}))
+    # The back-test works one level up: it needs jobs per COROP region (jobs_corop.csv), not per gemeente.
+    rj = data.regional_jobs
+    complete = sorted(int(y) for y, g in rj.groupby("year") if g.loc[g["corop_code"] != "CR99", "jobs"].notna().all())
+    if args.key_year is not None:
+        key_year = args.key_year
+    elif complete:
+        key_year = min(complete, key=lambda y: (abs(y - choices.va_year), -y))
+    else:
+        raise BlpError("No year of jobs per COROP region without suppressed cells to back-test with.",
+                       "add jobs_corop.csv with a complete year (docs/data-schema.md).")
+    bt = run_backtest(data, choices.va_year, key_year, choices.composition_year)
     summary = bt.summary()
     print(f"Back-test: value added {bt.va_year} allocated one level up with keys of {bt.key_year}, compared with "
           "the published figures (absolute error of each region's total, %).")
