@@ -17,7 +17,11 @@ def headline_text(h: dict, ranks) -> str:
         f"(COROP-gebied {h['corop_name']}: {eur(h['corop_per_inhabitant_eur'])}; Nederland: "
         f"{eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit}.\n\n"
         f"{h['gemeente_name']} levert {pct(h['share_of_corop'])} van de toegevoegde waarde van "
-        f"{h['corop_name']} ({meur(h['corop_blp_meur'])}). Van de {nl_rank['n']} gemeenten staat "
+        f"{h['corop_name']} ({meur(h['corop_blp_meur'])})"
+        + (f"; daarnaast {meur(h['blp_meur'] - h['share_of_corop'] * h['corop_blp_meur'])} voor het deel van de "
+           f"gemeente dat in de cijfers van {h['choice_va_year']} nog bij een ander COROP-gebied hoorde"
+           if h["blp_meur"] - h["share_of_corop"] * h["corop_blp_meur"] > 0.05 else "")
+        + f". Van de {nl_rank['n']} gemeenten staat "
         f"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats "
         f"{nl_rank['blp_per_inhabitant_eur']} naar BLP per inwoner."
     )
@@ -81,25 +85,24 @@ LIMITS_TEXT = """\
 """
 
 
-def error_band_text(h: dict, band, gemeente_name: str) -> str:
+def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None = None) -> str:
     """The error band of the BLP, estimated from the back-test, in words and euros."""
     # error = estimate / actual - 1, so the actual value lies between estimate / (1 + e) and estimate / (1 - e)
     e = band.p90_pct / 100
     lead = "**Foutmarge (geschat uit een toets op COROP-gebieden):** "
+    measured = (f" (De grootste fout die in de toets op COROP-niveau werkelijk is gemeten, was {pct(largest_pct / 100)}.)"
+                if largest_pct is not None else "")
     if band.extrapolated:
-        return (lead + f"{gemeente_name} is kleiner dan elk getoetst gebied. Voor het kleinste COROP-gebied wijkt de "
-                f"verdeling in de helft van de gevallen minder dan {pct(band.median_pct / 100)} af en in 9 van de 10 "
-                f"minder dan {pct(e)}; voor een gemeente van deze omvang is de fout **waarschijnlijk groter**, hoeveel "
-                "is niet gemeten. Lees het BLP als een orde van grootte.")
-    if e >= 1:
-        return (lead + f"{gemeente_name} is te klein voor een betrouwbaar BLP. Gebieden van deze omvang kunnen er in "
-                "deze toets meer dan twee keer naast zitten; lees het bedrag als een orde van grootte.")
-    text = (lead + f"in de helft van de gevallen wijkt een gebied van deze omvang minder dan "
-            f"**{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 gevallen minder dan "
-            f"**{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan tussen {meur(h['blp_meur'] / (1 + e))} "
-            f"en {meur(h['blp_meur'] / (1 - e))}; die grenzen liggen niet even ver van het bedrag, omdat een "
-            "afwijking naar boven en naar beneden even waarschijnlijk is als percentage van het werkelijke BLP.")
-    return text
+        return (lead + f"**zeer groot**: {gemeente_name} is kleiner dan elk getoetst gebied. Volgens een lijn door de "
+                f"toetsuitkomsten (fout naar omvang) wijkt bij het kleinste COROP-gebied de verdeling in de helft van de "
+                f"gevallen minder dan {pct(band.median_pct / 100)} af en in 9 van de 10 minder dan {pct(e)}; bij een "
+                f"gemeente van deze omvang is de fout waarschijnlijk nog groter. Lees het BLP als een orde van grootte."
+                + measured)
+    return (lead + f"volgens een lijn door de toetsuitkomsten (fout naar omvang) wijkt een gebied van deze omvang in de "
+            f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 "
+            f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan tussen "
+            f"{meur(h['blp_meur'] / (1 + e))} en {meur(h['blp_meur'] / (1 - e))}. De fout is gemeten als percentage van "
+            "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
 
 def sensitivity_text(sens, gemeente_name: str) -> str:

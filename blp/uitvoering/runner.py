@@ -264,9 +264,9 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
                            f"geschat). " + summary)
         band = view.error_band
         if band is not None:
-            summary += (f" Foutmarge: in 9 van de 10 gevallen minder dan {esc(pct(band.p90_pct / 100))}"
-                        + (" (ondergrens: de gemeente is kleiner dan elk getoetst gebied)" if band.extrapolated else "")
-                        + "; zie rapport 2.")
+            summary += (" Foutmarge: zeer groot, de gemeente is kleiner dan elk getoetst gebied; lees het BLP als een "
+                        "orde van grootte (rapport 2)." if band.extrapolated else
+                        f" Foutmarge: in 9 van de 10 gevallen minder dan {esc(pct(band.p90_pct / 100))} (rapport 2).")
         summary += (f"<br><small>Verdeelsleutel: {esc(view.result.key.label_nl)}; gemeentegrenzen "
                     f"{h['choice_boundary_year']}; run {run_id}.</small>")
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]

@@ -26,8 +26,18 @@ def headline(view: GemeenteView) -> None:
         md(narrative.newest_text(newest, h, float(jobs.loc[view.gemeente]) if jobs is not None else None))
     md(narrative.headline_text(h, view.ranks))
     if view.error_band is not None:
-        md(narrative.error_band_text(h, view.error_band, view.name))
+        md(narrative.error_band_text(h, view.error_band, view.name, largest_error(view)))
     md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
+
+
+def largest_error(view: GemeenteView) -> float | None:
+    """The largest error the back-test measured for the key's variant at COROP level (%)."""
+    bt = view.national.backtest
+    if bt is None:
+        return None
+    s = bt.summary().set_index(["variant", "level"])
+    variant = "jobs" if view.choices.key == "jobs" else "establishments"
+    return float(s.loc[(variant, "provincie_corop"), "max_abs_pct"])
 
 
 def backtest_frame(view: GemeenteView) -> pd.DataFrame:

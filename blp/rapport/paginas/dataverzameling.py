@@ -166,8 +166,10 @@ def key_estimate(view: GemeenteView) -> None:
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"
        + (f"; in {n_filled} COROP-gebied(en) waren sectoren door het CBS onderdrukt en is dat deel geschat uit het "
           "totaal min de gepubliceerde sectoren." if n_filled else ".")
-       + f" Banen van {view.name} (heel de gemeente, ook een deel dat in een ander COROP-gebied lag; afgerond op "
-         "tientallen):")
+       + f" Banen van {view.name}"
+       + (" (heel de gemeente, ook het deel dat in de cijfers nog bij een ander COROP-gebied hoorde)"
+          if fit.matrix.loc[fit.matrix["gemeente_code"] == view.gemeente, "corop_code"].nunique() > 1 else "")
+       + ", afgerond op tientallen:")
     table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
 
 
@@ -222,7 +224,7 @@ def missing(view: GemeenteView) -> None:
     va = view.data.value_added[view.data.value_added["year"] == view.choices.va_year]
     if "C" not in set(va["industry_code"]):
         lines.append("De industrie (C) is niet los beschikbaar, alleen binnen ‘nijverheid en energie’ (B-E).")
-    lines.append("De *CBS Monitor Brede Welvaart* per gemeente zit niet in deze gegevens; notebook 03 gebruikt de "
+    lines.append("De *CBS Monitor Brede Welvaart* per gemeente zit niet in deze gegevens; rapport 3 gebruikt de "
                  "beschikbare kerncijfers en meldt wat ontbreekt.")
     md("\n".join(f"- {x}" for x in lines))
 

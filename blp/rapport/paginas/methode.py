@@ -25,7 +25,8 @@ def _labels(view: GemeenteView) -> dict[str, str]:
 def title(view: GemeenteView) -> None:
     md(f"# De methode stap voor stap: {view.name} ({view.gemeente})\n\n"
        f"Hoe het BLP van {view.name} tot stand komt, met de echte cijfers van deze berekening. Elke stap noemt de "
-       "functie in de kit die haar uitvoert, zodat wie wil het na kan rekenen.")
+       "functie in de kit die haar uitvoert, zodat wie wil het na kan rekenen. De instellingen (welke gemeente, "
+       "welke gegevens) staan in de eerste cel van het notebook; in deze HTML-versie is die verborgen.")
 
 
 def corop_value_added_frame(view: GemeenteView) -> pd.DataFrame:
@@ -51,7 +52,7 @@ def activity_frame(view: GemeenteView) -> pd.DataFrame:
     corop = m.groupby("group")["jobs"].sum()
     return pd.DataFrame({"Sector": [_labels(view).get(g, g) for g in corop.index],
                          "Banen gemeente (geschat)": own.reindex(corop.index).fillna(0).to_numpy(),
-                         "Banen COROP (gepubliceerd, randtotaal)": corop.to_numpy()})
+                         "Banen COROP (randtotaal, geschaald naar de gemeenten)": corop.to_numpy()})
 
 
 def activity(view: GemeenteView) -> None:
@@ -61,17 +62,21 @@ def activity(view: GemeenteView) -> None:
         md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat.")
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
-    total = view.result.national.set_index("gemeente_code").loc[view.gemeente, "jobs"]
+    m = fit.matrix
+    total = m.loc[(m["gemeente_code"] == view.gemeente) & (m["corop_code"] == _corop(view)), "jobs"].sum()
     md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} is alleen het totaal aantal banen "
-       f"gepubliceerd ({num(total)} in {fit.year}); het COROP-gebied heeft ook banen per sector. De tabel gemeente × "
+       f"gepubliceerd ({num(round(total))} in {fit.year}, in {view.region_row()['corop_name']}); het COROP-gebied heeft ook "
+       f"banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
        f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
        f"aantal banen per vestiging; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
-       f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. Voor dit gebied: {row['units']} "
-       f"gemeenten, {row['iterations']} rondes, grootste afwijking op de randtotalen "
+       f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. In dit COROP-gebied: {row['units']} "
+       f"gemeenten, {row['iterations']} rondes, grootste afwijking op de randtotalen (de totalen per gemeente en per "
+       f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 3)}%.")
     table(activity_frame(view), formats={"Banen gemeente (geschat)": 0, "Banen COROP (gepubliceerd, randtotaal)": 0})
-    md(f"De vastgoedsector (L) wordt niet naar banen verdeeld maar naar {key.group_keys.get('L', 'banen')}.")
+    md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
+       "banen van L hierboven tellen alleen mee in de randtotalen.")
 
 
 def shares_frame(view: GemeenteView) -> pd.DataFrame:
@@ -86,8 +91,10 @@ def shares_frame(view: GemeenteView) -> pd.DataFrame:
         .groupby("group")["blp_eur"].sum()
     groups = list(va.index)
     share = own.reindex(groups).fillna(0) / total.reindex(groups)
+    names = [_labels(view).get(g, g) + (" (sleutel: WOZ-waarde in euro)" if g == "L" and "WOZ" in
+                                        view.result.key.group_keys.get(g, "") else "") for g in groups]
     return pd.DataFrame({
-        "group": groups, "Sector": [_labels(view).get(g, g) for g in groups],
+        "group": groups, "Sector": names,
         "Sleutel gemeente": own.reindex(groups).fillna(0).to_numpy(),
         "Sleutel COROP": total.reindex(groups).to_numpy(),
         "Aandeel": share.to_numpy(),
@@ -102,9 +109,10 @@ def shares(view: GemeenteView) -> None:
     md(f"**Stap 3 en 4. Het aandeel van {view.name} per sector, maal de toegevoegde waarde van het gebied** "
        "(`blp.berekening.allocation.allocate`). Het aandeel is de sleutel van de gemeente gedeeld door die van het "
        "hele COROP-gebied. Het product wordt in hele euro's toegerekend; de afrondingen per sector worden zo verdeeld "
-       "dat de gemeenten samen precies de toegevoegde waarde van het gebied krijgen (grootste-restmethode).")
+       "dat de gemeenten samen precies de toegevoegde waarde van het gebied krijgen: wie de grootste rest achter de "
+       "komma heeft, krijgt de overblijvende euro (grootste-restmethode).")
     df = shares_frame(view)
-    table(df.drop(columns="group"), formats={"Sleutel gemeente": 0, "Sleutel COROP": 0, "Aandeel": lambda v: pct(v, 2),
+    table(df.drop(columns="group"), formats={"Sleutel gemeente": 1, "Sleutel COROP": 0, "Aandeel": lambda v: pct(v, 2),
                                              "Toegevoegde waarde COROP (euro)": 0,
                                              "Aandeel × toegevoegde waarde (euro)": 2, "Toegerekend (hele euro's)": 0})
 
@@ -115,9 +123,13 @@ def total_frame(view: GemeenteView) -> pd.DataFrame:
     own = shares[shares["gemeente_code"] == view.gemeente]
     per_corop = own.groupby("corop_code")["blp_eur"].sum()
     national = view.result.national.set_index("gemeente_code").loc[view.gemeente, "blp_meur"]
-    rows = [{"Onderdeel": f"uit COROP-gebied {c}", "Euro": int(v)} for c, v in per_corop.items()]
+    names = dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"]))
+    main = _corop(view)
+    rows = [{"Onderdeel": f"uit COROP-gebied {names.get(c, c)}"
+             + ("" if c == main else f" (het deel dat in de cijfers van {view.choices.va_year} daar nog bij hoorde)"),
+             "Euro": int(v)} for c, v in per_corop.items()]
     rows.append({"Onderdeel": "BLP, som van de stappen", "Euro": int(per_corop.sum())})
-    rows.append({"Onderdeel": "BLP in de landelijke tabel (blp table)", "Euro": int(round(national * EUR_PER_MEUR))})
+    rows.append({"Onderdeel": "BLP in de landelijke tabel (blp_gemeenten.csv)", "Euro": int(round(national * EUR_PER_MEUR))})
     return pd.DataFrame(rows)
 
 
@@ -142,9 +154,11 @@ def band(view: GemeenteView) -> None:
     md(f"**Stap 6. Hoe zeker?** De methode is één niveau hoger getoetst, waar het antwoord wel gepubliceerd is: de "
        f"toegevoegde waarde van elke provincie verdeeld over haar COROP-gebieden en vergeleken met wat het CBS "
        f"publiceert (`blp.berekening.backtest.run_backtest`, `blp validate`). De fout hangt af van de omvang "
-       f"(`blp.berekening.backtest.error_band`): voor een gebied met de banen van {view.name} in de helft van de "
-       f"gevallen minder dan {pct(b.median_pct / 100)}, in 9 van de 10 minder dan {pct(b.p90_pct / 100)}"
-       + (" (ondergrens: de gemeente is kleiner dan elk getoetst gebied)." if b.extrapolated else "."))
+       f"(`blp.berekening.backtest.error_band`, een lijn door de toetsuitkomsten): "
+       + (f"{view.name} is kleiner dan elk getoetst gebied; al bij het kleinste is de fout in 9 van de 10 gevallen "
+          f"tot {pct(b.p90_pct / 100)}, bij de gemeente waarschijnlijk meer." if b.extrapolated else
+          f"voor een gebied met de banen van {view.name} in de helft van de gevallen minder dan "
+          f"{pct(b.median_pct / 100)}, in 9 van de 10 minder dan {pct(b.p90_pct / 100)}."))
 
 
 def welvaart(view: GemeenteView) -> None:
@@ -157,21 +171,27 @@ def welvaart(view: GemeenteView) -> None:
     if row.empty:
         row = scored[scored["value"].notna()].head(1)
     r = row.iloc[0]
-    md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`). "
-       f"*{r['label_nl']}*: {view.name} {num(r['value'], 1)}; dat is percentiel {num(r['percentile'], 0)} van alle "
-       f"gemeenten (rekening houdend met de richting: hoger is {'beter' if r['direction'] == 'higher' else 'slechter' if r['direction'] == 'lower' else 'neutraal'}). "
-       "Een gemeente in de bovenste of onderste 25% krijgt een oordeel, zoals de CBS Monitor Brede Welvaart doet.")
+    unit = {"eur": "euro", "pct": "%"}.get(r["unit"], "")
+    md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`), de eerste "
+       f"indicator waarop de gemeente zich richt. *{r['label_nl']}* ({int(r['year'])}): {view.name} "
+       f"{num(r['value'], 0 if abs(r['value']) >= 100 else 1)} {unit}; dat is percentiel {num(r['percentile'], 0)} van "
+       f"alle gemeenten ({'hoger is beter' if r['direction'] == 'higher' else 'lager is beter' if r['direction'] == 'lower' else 'geen richting'}). "
+       f"Een gemeente in de bovenste of onderste 25% krijgt een oordeel, zoals de CBS Monitor Brede Welvaart doet; "
+       f"{view.name} valt hier in: **{r['band']}**.")
 
 
 def beleid(view: GemeenteView) -> None:
     """Step 8: how a scenario becomes an effect (blp.beleid.policy)."""
     from blp.beleid.policy import va_per_job
 
-    per_job = va_per_job(view.data, view.result, _corop(view))["va_per_job_eur"]
+    frame = va_per_job(view.data, view.result, _corop(view))
+    per_job = frame["va_per_job_eur"]
     group = per_job.dropna().idxmax() if "G-I" not in per_job.dropna().index else "G-I"
     n = view.params.beleid.lever_jobs
     md(f"**Stap 8. Van scenario naar effect** (`blp.beleid.policy.va_per_job`, `direct_change_path`). Elke extra "
        f"baan in een sector voegt toe wat een baan in die sector in het COROP-gebied gemiddeld toevoegt: in "
-       f"{_labels(view).get(group, group).lower()} {num(per_job[group], 0)} euro per jaar. {n} extra banen daar geven "
+       f"{_labels(view).get(group, group).lower()} {num(per_job[group], 0)} euro per jaar (toegevoegde waarde "
+       f"{view.choices.va_year} gedeeld door de banen van werknemers van {frame.attrs['jobs_year']}). {n} extra banen "
+       f"daar geven "
        f"dus direct {meur(n * per_job[group] / EUR_PER_MEUR)} per jaar; rapport 4 telt daar de indirecte effecten "
        "(multipliers) bij op.")
