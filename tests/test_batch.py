@@ -49,3 +49,33 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     complete = [p for p in (out / "GM0363").iterdir() if not p.name.endswith(".failed")]
     assert len(complete) == 1 and (complete[0] / "index.html").exists()
     assert not list(out.rglob(".*.partial"))
+
+
+def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, snapshot_dir, monkeypatch):
+    """A worker that exits mid-job (here: on purpose, for GM0363) fails only that job; the other worker runs the
+    rest, and the batch ends with exit code 1 instead of waiting forever."""
+    import os
+    import signal
+    import time
+
+    from blp.uitvoering import runner
+
+    real = runner.run_job
+
+    def dying(job, *args, **kwargs):
+        if job.code == "GM0363":
+            time.sleep(1)  # crash mid-job (its 'start' message sent), as a killed or crashed worker does
+            os._exit(3)
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_job", dying)  # the workers are forked: they run this
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("the batch hung")))
+    signal.alarm(240)
+    try:
+        code, stdout, stderr = run_cli("run", "GM0917", "GM0363", "GM0014", "--data", str(snapshot_dir),
+                                       "--out", str(tmp_path / "out"), "--workers", "2", "--no-progress")
+    finally:
+        signal.alarm(0)
+    assert code == 1
+    assert "Summary: 2 done, 1 failed, 0 skipped." in stderr
+    assert "GM0363 Amsterdam: FAILED: worker process died" in stderr

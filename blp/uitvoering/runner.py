@@ -331,7 +331,7 @@ def _worker_loop(jobs, results) -> None:
     try:
         shared_session().start()
         while (job := jobs.get()) is not None:
-            results.put(("start", job.code, None))
+            results.put(("start", job.code, os.getpid()))
             results.put(("result", job.code, run_job(job)))
     finally:
         close_shared_session()
@@ -364,25 +364,40 @@ def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> li
     for job in jobs:
         job_q.put(job)
     by_code = {j.code: j for j in jobs}
-    running: set[str] = set()
+    running: dict[str, int] = {}  # code -> pid of the worker that took it
     results: list[JobResult] = []
     import queue as queue_mod
 
+    def fail(code: str, error: str) -> None:
+        res = JobResult(code, by_code[code].name, "failed", error=error)
+        results.append(res)
+        progress.update(res)
+
+    quiet = 0  # one-second waits without any message
     while len(results) < len(jobs):
         try:
             kind, code, payload = result_q.get(timeout=1.0)
         except queue_mod.Empty:
-            if not any(p.is_alive() for p in procs):
+            alive = {p.pid for p in procs if p.is_alive()}
+            for code, pid in list(running.items()):  # a worker that died fails only the job it was on
+                if pid not in alive:
+                    del running[code]
+                    fail(code, "worker process died")
+            quiet += 1
+            # A worker that died before its 'start' message got out took a job no one reports on: once the
+            # queue is empty and the living workers have been idle a while, such jobs are failed too.
+            if len(alive) < len(procs) and not running and job_q.empty() and quiet >= 3:
                 for code in sorted(set(by_code) - {r.code for r in results}):
-                    res = JobResult(code, by_code[code].name, "failed",
-                                    error="worker process died" if code in running else "not run: all workers died")
-                    results.append(res)
-                    progress.update(res)
+                    fail(code, "worker process died")
+            if not alive:
+                for code in sorted(set(by_code) - {r.code for r in results}):
+                    fail(code, "not run: all workers died")
             continue
+        quiet = 0
         if kind == "start":
-            running.add(code)
+            running[code] = payload
         else:
-            running.discard(code)
+            running.pop(code, None)
             results.append(payload)
             progress.update(payload)
     return results
