@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from blp.paths import PARAMS_DIR
 from helpers import run_cli
 
@@ -79,3 +81,43 @@ def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, 
     assert code == 1
     assert "Summary: 2 done, 1 failed, 0 skipped." in stderr
     assert "GM0363 Amsterdam: FAILED: worker process died" in stderr
+
+
+@pytest.mark.parametrize("command, delay", [(["GM0917"], 1.0), (["GM0917"], 2.5),
+                                            (["GM0917", "GM0014", "GM0363", "GM0772", "--workers", "2"], 4.0)])
+def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay, tmp_path):
+    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) at several moments: the command
+    ends within seconds with one line and exit code 130, its workers, chart drawer and kernels end too, and no
+    half-written run folder is left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    env = {k: v for k, v in os.environ.items() if k != "BLP_DATA_DIR"}
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "blp", "run", *command, "--no-progress", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=env, cwd=tmp_path)
+    time.sleep(delay)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    started = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert time.monotonic() - started < 20
+    if proc.returncode == 0:  # the run was already done: nothing to interrupt
+        return
+    assert proc.returncode == 130, err
+    assert err.strip() == "blp: interrupted; no complete output was written for the unfinished run."
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children):
+        time.sleep(0.5)
+    assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert not list(out.rglob(".*partial"))

@@ -17,6 +17,7 @@ notebook, where its error belongs.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import threading
 import time
@@ -199,7 +200,30 @@ class ChartsAhead:
         self._worker.join()
 
 
+def child_process_signals() -> None:
+    """For a process the command forks (chart drawer, batch worker): Ctrl-C is the command's to handle (it stops
+    its children), SIGTERM ends the process through its ``finally`` blocks, and the process gets SIGTERM when its
+    parent dies, even by kill -9 (Linux), so it never runs on as an orphan."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before the call
+            sys.exit(143)
+
+
 def _draw_all(work: list[tuple[FigureFolder, Callable[[], Plan]]], stop) -> None:
+    if multiprocessing.current_process().name == "blp-charts":
+        child_process_signals()
     for folder, make_plan in work:
         if stop.is_set():
             return

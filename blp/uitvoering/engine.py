@@ -14,8 +14,10 @@ papermill) are imported when the first notebook runs, so a run can start its ker
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 from collections import deque
@@ -71,7 +73,10 @@ class KernelSession:
         km = self._manager()
         if km.has_kernel:
             return
-        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGS)
+        # The kernel's own log (not the notebooks' output, which comes over its channels) is not for the user: a
+        # kernel stopped mid-cell by Ctrl-C would print tracebacks there. BLP_DEBUG=1 keeps it.
+        quiet = {} if os.environ.get("BLP_DEBUG") else {"stderr": subprocess.DEVNULL}
+        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGS, **quiet)
         self.kc = km.client()
         self.kc.start_channels()
         if warmup:

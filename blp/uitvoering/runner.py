@@ -36,7 +36,7 @@ from blp.errors import BlpError, RunError
 from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.context import GemeenteView, NationalContext, compute_national, run_boundary_year
-from blp.rapport.figures import ChartsAhead, FigureFolder
+from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
 from blp.rapport.fmt import eur, meur, pct
 from blp.rapport.html_export import code_exporter, exporter, index_page, notebook_to_html, save_and_export
 from blp.rapport.paginas import chart_pages, figure_plan
@@ -285,6 +285,9 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         final = root / run_id
         os.rename(partial, final)
         return JobResult(job.code, view.name, "done", str(final))
+    except (KeyboardInterrupt, SystemExit):  # stopped (Ctrl-C, or a worker told to stop): nothing half-written
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     except Exception as exc:  # isolate the failure: keep what was written, report, go on
         failed = root / f"{run_id}.failed"
         os.rename(partial, failed)
@@ -328,6 +331,7 @@ class Progress:
 
 def _worker_loop(jobs, results) -> None:
     """A worker process: start its kernel at once, run jobs from the queue until a None arrives, close."""
+    child_process_signals()
     try:
         shared_session().start()
         while (job := jobs.get()) is not None:
@@ -349,13 +353,32 @@ class WorkerPool:
         for p in self.procs:
             p.start()
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Let the workers finish and stop; ``now`` (Ctrl-C): drop the queued jobs and stop them at once (SIGTERM,
+        so each shuts its kernel down), killing any that does not stop within seconds."""
+        import queue as queue_mod
+
+        if now:
+            try:
+                while True:
+                    self.job_q.get_nowait()
+            except (queue_mod.Empty, OSError, ValueError):
+                pass
+            for p in self.procs:
+                if p.is_alive():
+                    p.terminate()
         for _ in self.procs:
-            self.job_q.put(None)
+            try:
+                self.job_q.put(None)
+            except (OSError, ValueError):
+                pass
         for p in self.procs:
-            p.join(timeout=30)
+            p.join(timeout=5 if now else 30)
             if p.is_alive():
                 p.terminate()
+                p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
 
 
 def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> list[JobResult]:
@@ -407,13 +430,17 @@ def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
     workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
     pool = None
+    interrupted = False
     try:
         if not start_kernel_if_single(req):
             pool = WorkerPool(planned_workers(req))
         return _run_batch(req, workdir, pool)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         if pool is not None:
-            pool.close()
+            pool.close(now=interrupted)
         close_shared_session()
         shutil.rmtree(workdir, ignore_errors=True)
 
