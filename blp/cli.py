@@ -272,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except BlpError as exc:
+        _debug()
         print(f"blp: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -279,6 +280,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `blp gemeenten | head`: the reader stopped reading, nothing to report
         return 1
+    except OSError as exc:  # a folder that cannot be written (read-only, disk full, ...)
+        _debug()
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"blp: error: {exc.strerror or exc}{where}.\n  Fix: check that the folder exists, is writable and "
+              "has space; nothing complete was written for the unfinished run.", file=sys.stderr)
+        return 2
+
+
+def _debug() -> None:
+    """With BLP_DEBUG=1 the traceback behind an error message is printed too."""
+    import os
+    import traceback
+
+    if os.environ.get("BLP_DEBUG"):
+        traceback.print_exc()
 
 
 def run_and_exit() -> None:

@@ -71,6 +71,8 @@ CASES = {
                          ["jobs_gemeente.csv", "row", "column 'jobs'", "not a number"]),
     "dutch_thousands": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "value_meur", "1.234,5"),
                         ["value_added.csv", "column 'value_meur'", "not a number"]),
+    "dutch_thousands_as_decimal": (_set("value_added", {"region_code": "CR39", "industry_code": "G-I"}, "value_meur",
+                                        "3.811"), ["value_added.csv", "Dutch thousands separator"]),
     "empty_year": (_set("establishments", {"gemeente_code": "GM0917"}, "year", ""),
                    ["establishments.csv", "column 'year'", "not a whole year"]),
     "infinite": (_set("jobs_corop", {"corop_code": "CR39", "year": "2019"}, "jobs", "inf"),

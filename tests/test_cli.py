@@ -83,7 +83,8 @@ def test_output_paths_that_cannot_be_written_are_messages(tmp_path):
                           (["table", "--out", str(tmp_path)], "is a folder; the output is a file"),
                           (["validate", "--out", str(tmp_path)], "is a folder; the output is a file"),
                           (["run", "GM0917", "--out", str(afile)], "is a file; it names the folder"),
-                          (["table", "--data", str(afile)], "is a file; --data and BLP_DATA_DIR name a folder")]:
+                          (["table", "--data", str(afile)], "is a file; --data and BLP_DATA_DIR name a folder"),
+                          (["run", "GM0917", "--out", str(afile / "sub")], "check that the folder exists, is writable")]:
         code, _, err = run_cli(*args)
         assert code == 2 and message in err, (args, err)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

@@ -116,10 +116,15 @@ class CanonicalData:
 
 # Numeric columns that must not be negative (counts, money, shares); value_added_series holds % changes too.
 NON_NEGATIVE = {"value_meur", "jobs", "share_of_from"}
+# Columns of counts and amounts that CBS publishes as whole numbers: three decimals there are a thousands separator
+COUNT_COLUMNS = {"value_meur", "jobs", "establishments"}
 TABLE_FILES = {"regions": "regions.csv", "value_added": "value_added.csv", "activity": "establishments.csv / "
                "jobs_gemeente.csv / --activity", "regional_jobs": "jobs_corop.csv", "indicators": "indicators.csv",
                "boundary_changes": "boundary_changes.csv", "industries": "industries.csv",
                "value_added_series": "value_added_series.csv"}
+
+
+DUTCH_THOUSANDS = r"[1-9]\d{0,2}(\.\d{3})+"  # 3.811 or 12.345.678: a Dutch thousands separator, not a decimal
 
 
 def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = True) -> None:
@@ -136,6 +141,11 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
                         "there is no value.")
     if np.isinf(values).any():
         raise _bad_cell(label, frame, pd.Series(np.isinf(values)), col, "not a finite number", "write the value itself.")
+    if col in COUNT_COLUMNS:
+        dutch = text.str.fullmatch(DUTCH_THOUSANDS)
+        if dutch.any():
+            raise _bad_cell(label, frame, dutch, col, "looks like a number with a Dutch thousands separator",
+                            "write counts and amounts without separators (3811, not 3.811).")
     if non_negative and (values < 0).any():
         raise _bad_cell(label, frame, values < 0, col, "negative", "these figures cannot be negative; correct the row.")
 
