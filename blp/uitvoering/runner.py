@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import multiprocessing
 import os
 import secrets
@@ -437,6 +438,9 @@ def run_batch(req: RunRequest) -> BatchResult:
         return _run_batch(req, workdir, pool)
     except KeyboardInterrupt:
         interrupted = True
+        # the kernel client stopped mid-cell leaves asyncio tasks whose cleanup fails; that is the interrupt, not
+        # news for the user, who gets one line (blp.cli)
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         raise
     finally:
         if pool is not None:
