@@ -228,6 +228,7 @@ def cmd_table(args) -> int:
 def cmd_validate(args) -> int:
     from blp.berekening.backtest import LEVEL_NL, VARIANTS, run_backtest
     from blp.berekening.calculation import resolve_choices
+    from blp.berekening.keys import nearest
     from blp.data import load_data
     from blp.params import load_params
 
@@ -239,7 +240,7 @@ def cmd_validate(args) -> int:
     if args.key_year is not None:
         key_year = args.key_year
     elif complete:
-        key_year = min(complete, key=lambda y: (abs(y - choices.va_year), -y))
+        key_year = nearest(complete, choices.va_year)
     else:
         raise BlpError("No year of jobs per COROP region without suppressed cells to back-test with.",
                        "add jobs_corop.csv with a complete year (docs/data-schema.md).")

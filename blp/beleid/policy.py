@@ -13,8 +13,7 @@ import pandas as pd
 from blp.beleid.io_table import IOTable, read_eurostat_sut, read_io_csv, va_multipliers
 from blp.beleid.multipliers import economic_base, regionalise
 from blp.berekening.calculation import BlpResult, convertible
-from blp.berekening.jobs_key import nearest
-from blp.berekening.keys import MEASURE_NL, activity_rows, activity_total, to_units
+from blp.berekening.keys import MEASURE_NL, activity_rows, activity_total, nearest, to_units
 from blp.berekening.concordance import TOTAL
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile, sha256_of
 from blp.errors import DataError

@@ -17,8 +17,8 @@ import pandas as pd
 from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
-from blp.berekening.jobs_key import HOUSING_GROUP, HOUSING_INDICATORS, jobs_groups, nearest
-from blp.berekening.keys import activity_rows, to_units
+from blp.berekening.jobs_key import HOUSING_GROUP, housing_value, jobs_groups
+from blp.berekening.keys import activity_rows, nearest, to_units
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
@@ -126,12 +126,10 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     nl_jobs = jobs_corop.groupby("industry_code")["value"].sum()
     nl_est = est_corop.groupby("industry_code")["value"].sum()
     ratio = {g: nl_jobs[g] / nl_est[seed_of[g]] for g in groups}
+    # the key of L as for gemeenten (the same WOZ fallback), summed per COROP region
+    housing, _ = housing_value(data, key_year, data.boundary_years()[-1], composition)
+    housing_corop = housing.groupby("corop_code", as_index=False)["value"].sum()
     ind = data.indicators
-    h_year = nearest(sorted(set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[0], "year"])
-                            & set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[1], "year"])), key_year)
-    hw = ind[ind["year"] == h_year].pivot_table(index="gemeente_code", columns="indicator", values="value")
-    housing = (hw[HOUSING_INDICATORS[0]] * hw[HOUSING_INDICATORS[1]]).dropna().rename("value").reset_index()
-    housing_corop = _corop_of_units(housing, ["value"], h_year, data, composition, [])
     pop_year = nearest(data.indicator_years("population"), va_year)
     pop = ind[(ind["indicator"] == "population") & (ind["year"] == pop_year)][["gemeente_code", "value"]]
     pop_corop = _corop_of_units(pop, ["value"], pop_year, data, composition, [])

@@ -10,7 +10,7 @@ import pandas as pd
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
-from blp.berekening.keys import Key, activity_key, composition_year, population_series
+from blp.berekening.keys import Key, activity_key, composition_year, nearest, population_series
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError
@@ -30,11 +30,6 @@ class Choices:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-def _nearest(years: list[int], target: int) -> int:
-    # Nearest year; on a tie the later one (newer figures).
-    return min(years, key=lambda y: (abs(y - target), -y))
 
 
 def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
@@ -63,7 +58,7 @@ def _pick(kind: str, asked: int | None, available: list[int], default_target: in
     if not usable:
         raise DataError(f"No {kind} can be brought onto the boundaries of {boundary_year}.",
                         f"choose another boundary year among the data's years ({', '.join(map(str, available))}).")
-    return _nearest(usable, default_target)
+    return nearest(usable, default_target)
 
 
 def resolve_choices(data: CanonicalData, params: Params) -> Choices:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from blp.berekening import ras
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, memo, to_units
+from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, memo, nearest, to_units
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
@@ -55,13 +55,6 @@ def jobs_groups(data: CanonicalData, year: int) -> list[str]:
     """The A10 groups of the COROP jobs table of ``year``."""
     rj = data.regional_jobs
     return [c for c in dict.fromkeys(rj.loc[rj["year"] == year, "industry_code"]) if c != TOTAL]
-
-
-def nearest(years: list[int], target: int) -> int:
-    """The year of ``years`` nearest to ``target``; on a tie the later one (newer figures)."""
-    if not years:
-        raise DataError(f"No year near {target} available.")
-    return min(years, key=lambda y: (abs(y - target), -y))
 
 
 def _seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: list[str]) -> str:

@@ -59,6 +59,13 @@ class Key:
         return self.activity.groupby("gemeente_code")["value"].sum()
 
 
+def nearest(years: list[int], target: int) -> int:
+    """The year of ``years`` nearest to ``target``; on a tie the later one (newer figures)."""
+    if not years:
+        raise DataError(f"No year near {target} available.")
+    return min(years, key=lambda y: (abs(y - target), -y))
+
+
 def composition_year(data: CanonicalData, va_year: int) -> int:
     """The boundary year whose COROP composition the value added of ``va_year`` follows: the nearest
     boundary year of the region table, the earlier one on a tie (CBS publishes regional accounts on the

@@ -6,7 +6,7 @@ import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.calculation import BlpResult, KeyCache, build_key, concordance_for, convertible, regional_value_added
-from blp.berekening.keys import Key, activity_key, population_key
+from blp.berekening.keys import Key, activity_key, nearest, population_key
 from blp.data.canonical import CanonicalData
 
 
@@ -30,7 +30,7 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
             other = "establishments" if c.key == "jobs" else "jobs"
             years = [y for y in data.activity_years(other) if convertible(data, y, c.boundary_year)]
             if years:
-                year = min(years, key=lambda y: (abs(y - c.va_year), -y))
+                year = nearest(years, c.va_year)
                 other_conc = concordance_for(data, c.va_year, other, year)
                 if other_conc.groups == conc.groups:
                     keys.append(cache.get(other, year, c.boundary_year, conc, comp))

@@ -13,8 +13,7 @@ import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.calculation import KeyCache, concordance_for, convertible, resolve_choices
-from blp.berekening.jobs_key import nearest
-from blp.berekening.keys import composition_year
+from blp.berekening.keys import composition_year, nearest
 from blp.berekening.concordance import TOTAL
 from blp.berekening.value_added import all_years_table, provisional_years, va_years
 from blp.data.canonical import CanonicalData

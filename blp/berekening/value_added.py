@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.concordance import TOTAL, Concordance
+from blp.berekening.keys import nearest
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError
 
@@ -47,7 +48,7 @@ def nearest_full_year(data: CanonicalData, year: int) -> int:
     if not years:
         raise DataError("The data has no year with value added per COROP region and sector.",
                         "the allocation needs at least one such year (value_added.csv).")
-    return min(years, key=lambda y: (abs(y - year), -y))
+    return nearest(years, year)
 
 
 def all_years_table(data: CanonicalData) -> pd.DataFrame:

@@ -129,11 +129,15 @@ def _table_facts(folder: Path) -> dict:
         facts["rows"] = len(json.loads(data.read_text(encoding="utf-8")))
     periods = folder / "Perioden.json"
     if periods.exists():
-        facts["provisional_years"] = sorted({int(p["Key"][:4]) for p in json.loads(periods.read_text(encoding="utf-8"))
-                                             if str(p.get("Key", "")).endswith("JJ00")
-                                             and (str(p.get("Status", "")).lower().startswith("voorlopig")
-                                                  or str(p.get("Title", "")).rstrip().endswith("*"))})
+        facts["provisional_years"] = provisional_in(json.loads(periods.read_text(encoding="utf-8")))
     return facts
+
+
+def provisional_in(periods: list[dict]) -> list[int]:
+    """Years CBS marks as provisional in a Perioden dimension: status 'Voorlopig' or a title ending in '*'."""
+    return sorted({int(p["Key"][:4]) for p in periods if str(p.get("Key", "")).endswith("JJ00")
+                   and (str(p.get("Status", "")).lower().startswith("voorlopig")
+                        or str(p.get("Title", "")).rstrip().endswith("*"))})
 
 
 def download(table_id: str, cache_dir: Path, url: str | None = None, retries: int | None = None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from blp.data.canonical import CanonicalData, InputFile, sha256_of
 from blp.data.csv_source import licence_of, locate
-from blp.data.cbs_cache import cached, default_cache_dir, download
+from blp.data.cbs_cache import cached, default_cache_dir, download, provisional_in
 from blp.errors import DataError
 
 CATALOG_FILE = Path(__file__).with_name("cbs_catalog.yaml")
@@ -181,12 +181,9 @@ def provisional_years(table: CbsTable) -> list[int]:
     """Years CBS marks as provisional: Perioden status 'Voorlopig' or a title ending in '*'."""
     time = (table.dims("TimeDimension") or ["Perioden"])[0]
     try:
-        periods = table._load(time)
+        return provisional_in(table._load(time))
     except DataError:
         return []
-    return sorted({int(p["Key"][:4]) for p in periods if str(p.get("Key", "")).endswith("JJ00")
-                   and (str(p.get("Status", "")).lower().startswith("voorlopig")
-                        or str(p.get("Title", "")).rstrip().endswith("*"))})
 
 
 def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:

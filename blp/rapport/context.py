@@ -12,8 +12,7 @@ import pandas as pd
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest
-from blp.berekening.jobs_key import nearest
-from blp.berekening.keys import activity_total
+from blp.berekening.keys import activity_total, nearest
 from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
 from blp.berekening.peers import peer_group, urbanity
 from blp.berekening.quality import Check, run_checks
