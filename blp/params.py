@@ -90,9 +90,9 @@ class Goal:
 
 @dataclass
 class BaselineParams:
-    """The 0-scenario: no change, the key's own trend continued, or a fixed annual growth."""
+    """The 0-scenario: the COROP's real growth (default), the key's own trend, a fixed annual growth, or none."""
 
-    method: Literal["none", "key_trend", "fixed"] = "none"
+    method: Literal["corop_real", "key_trend", "fixed", "none"] = "corop_real"
     annual_growth: float = 0.0
 
     def validate(self, source: str, path: str) -> None:

@@ -8,8 +8,10 @@ import pytest
 from blp.beleid.io_table import leontief_inverse, output_multipliers, read_eurostat_sut, read_teaching_table, va_multipliers
 from blp.beleid.lm3 import lm3
 from blp.beleid.multipliers import economic_base, flegg_lambda, flq_matrix, regionalise
-from blp.beleid.policy import (check_goals, direct_change_path, gemeente_multipliers, levers, load_national_io,
-                               va_per_establishment, va_per_job)
+from blp.beleid.policy import (gemeente_multipliers, levers, load_national_io, multiplier_band, va_per_establishment,
+                               va_per_job)
+from blp.beleid.scenarios import (INPUT, MET, NOT_MET, baseline, check_goals, direct_change_path, example_scenario,
+                                  zero_path)
 from blp.errors import DataError, ParamsError
 from blp.params import ActivityChange, Scenario, load_params
 
@@ -154,9 +156,9 @@ def test_goal_check_and_levers(data, result, national):
     path = pd.DataFrame({"year": [2024, 2036], "scenario_meur": [100.0, 130.0], "extra_jobs_direct": [0, 900],
                          "extra_jobs_indirect": [0, 150.0]})
     params = load_params("GM0917")
-    goals = check_goals(params.beleid, {"s": path}, population=3_000)
+    goals = check_goals(params.beleid.goals, {"s": path}, population=3_000)
     jobs_goal = goals[goals["indicator"] == "extra_jobs"].iloc[0]
-    assert jobs_goal["value"] == 1050 and not jobs_goal["met"] and jobs_goal["gap"] == 5300 - 1050
+    assert jobs_goal["value"] == 1050 and jobs_goal["status"] == NOT_MET and jobs_goal["gap"] == 5300 - 1050
     per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
     per_est = va_per_establishment(data, result, "GM0917")
     m = gemeente_multipliers(national.io, result, "GM0917", 0.3)
@@ -165,6 +167,8 @@ def test_goal_check_and_levers(data, result, national):
     row = lv.set_index("group").loc["F"]
     assert row["jobs_direct_meur"] == pytest.approx(100 * per_job["F"] / 1e6)
     assert row["jobs_local_meur"] == pytest.approx(row["jobs_direct_meur"] * m.gemeente["F"])
+    # L (imputed rent of owner-occupied dwellings) is no lever: left out
+    assert "L" not in set(lv["group"]) and len(lv) == len(result.concordance.groups) - 1
 
 
 @pytest.mark.parametrize("yaml_text, match", [
@@ -194,3 +198,82 @@ def test_own_io_table_csv_gives_the_same_multipliers(teaching, tmp_path):
     own = read_io_csv(path)
     assert np.allclose(output_multipliers(own.coefficients()), output_multipliers(teaching.coefficients()))
     assert np.allclose(own.other_inputs, teaching.other_inputs)
+
+
+# --- issue 16: scenarios for every gemeente, a 0-scenario that is not flat, goals set by the scenario ----
+
+def test_goal_the_scenario_sets_by_construction_is_input_not_met(data, result):
+    """Heerlen's '5.300 extra banen in 2036' is the scenario's own input (5,300 -> 10,600 jobs in 12 years)."""
+    params = load_params("GM0917")
+    path = pd.DataFrame({"year": [2036], "scenario_meur": [1.0], "extra_jobs_direct": [5300.0],
+                         "extra_jobs_indirect": [700.0]})
+    goals = check_goals(params.beleid.goals, {"s": path}, population=87_000).set_index("indicator")
+    assert goals.loc["extra_jobs", "status"] == INPUT
+    path["extra_jobs_direct"] = 5000.0  # the scenario alone falls short; with indirect jobs the model meets it
+    assert check_goals(params.beleid.goals, {"s": path}, 87_000).set_index("indicator").loc["extra_jobs", "status"] == MET
+
+
+def test_heerlen_example_reproduces_the_seed_numbers(national):
+    """Seed 004: medtech and logistics from 5,300 to 10,600 jobs in 12 years, from 2024: 2,650 extra jobs in
+    2030, 5,300 in 2036, held after; the direct value added is those jobs times the COROP's value added per job."""
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.paginas.beleid import policy_view
+
+    pol = policy_view(GemeenteView(national, "GM0917", load_params("GM0917")))
+    assert not pol.example and pol.start_year == 2024 and pol.end_year == 2036
+    path = pol.scenarios[0].path.set_index("year")
+    assert path.loc[2030, "extra_jobs_direct"] == pytest.approx(2650)
+    assert path.loc[2036, "extra_jobs_direct"] == pytest.approx(5300)
+    assert path.loc[2023, "extra_jobs_direct"] == 0 and path.loc[2023, "local_meur"] == 0
+    per_job = pol.per_job["va_per_job_eur"]
+    assert path.loc[2036, "direct_meur"] == pytest.approx(2650 * (per_job["B-E"] + per_job["G-I"]) / 1e6)
+    # the band over delta holds the chosen delta's effect
+    assert path.loc[2036, "local_low_meur"] <= path.loc[2036, "local_meur"] <= path.loc[2036, "local_high_meur"]
+    goals = pol.goals.set_index(["indicator", "scenario"])
+    assert goals.loc[("extra_jobs", "Medtech en logistiek verdubbelen"), "status"] == INPUT
+
+
+def test_zero_scenario_follows_the_corop_real_growth_and_is_not_flat(data, result):
+    """Default 0-scenario: Zuid-Limburg's real growth from 84432NED, year by year to 2022, then its 2013-2022
+    average; the path starts at the BLP of the value-added year."""
+    from blp.params import BeleidParams
+
+    b = baseline(BeleidParams(), data, result, "GM0917", "CR39", 2036)
+    assert b.method == "corop_real" and b.trend_years == (2013, 2022) and b.measured_until == 2022
+    s = data.value_added_series
+    vol = s[(s["measure"] == "va_volume_change") & (s["region_code"] == "CR39")].set_index("year")["value"] / 100
+    assert b.growth[2019] == pytest.approx(vol[2019]) and b.growth[2022] == pytest.approx(vol[2022])
+    expected_trend = float(np.prod(1 + vol.loc[2013:2022].to_numpy()) ** 0.1 - 1)
+    assert b.growth[2030] == pytest.approx(expected_trend) and b.trend != 0
+    base = float(result.national.set_index("gemeente_code").loc["GM0917", "blp_meur"])
+    path = zero_path(base, b.growth, 2018).set_index("year")
+    assert path.loc[2018, "baseline_meur"] == pytest.approx(base)
+    assert path.loc[2020, "baseline_meur"] == pytest.approx(base * (1 + vol[2019]) * (1 + vol[2020]))
+    assert path["baseline_meur"].nunique() > 1
+
+
+def test_example_scenario_is_derived_from_the_gemeentes_own_base_sectors(result, data):
+    """The three largest groups (by jobs) with a location quotient above 1, L left out; 10 % more jobs each."""
+    labels = data.industry_labels()
+    key = result.key.activity[result.key.activity["group"] != "L"]
+    nation = key.groupby("group")["value"].sum()
+    for code in ("GM0363", "GM0088", "GM0917"):
+        s = example_scenario(result, code, labels)
+        own = key[key["gemeente_code"] == code].groupby("group")["value"].sum().reindex(nation.index).fillna(0)
+        lq = (own / own.sum()) / (nation / nation.sum())
+        expected = list(own[lq > 1].sort_values(ascending=False).index[:3])
+        groups = [next(iter(c.groups)) for c in s.changes]
+        assert groups[:len(expected)] == expected and len(groups) == 3
+        for c, g in zip(s.changes, groups):  # 10 % more jobs, rounded to tens, over ten years
+            assert c.end == max(10, round(own[g] * 0.1, -1)) and c.start == 0 and c.years == 10 and c.unit == "jobs"
+    amsterdam = [next(iter(c.groups)) for c in example_scenario(result, "GM0363", labels).changes]
+    assert amsterdam == ["M-N", "G-I", "J"]
+
+
+def test_multiplier_band_brackets_the_chosen_delta(national):
+    for code in ("GM0917", "GM0363", "GM0088"):
+        band = multiplier_band(national.io, national.result, code)
+        chosen = gemeente_multipliers(national.io, national.result, code, 0.3)
+        assert (band[0.4].gemeente <= chosen.gemeente + 1e-12).all()
+        assert (chosen.gemeente <= band[0.1].gemeente + 1e-12).all()
+        assert (chosen.imports_per_va > 0).all()

@@ -90,3 +90,25 @@ def test_table_html_is_the_same_for_the_same_frame():
     assert first == html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
     assert _cells(first) == [["Naam", "waarde", "n"], ["a & b", "1234.5", "3"], ["c", "niet beschikbaar", "4"]]
     assert html_table.render_text(df, {}, {}).splitlines()[1] == "a & b\t1234.500000\t3"
+
+
+@pytest.mark.parametrize("code", ["GM0014", "GM0088", "GM0363"])  # Groningen, Schiermonnikoog, Amsterdam
+def test_report_04_is_complete_without_a_params_file(national, code, shown):
+    """No scenario of its own: an example from its own sectors, labelled as one; every part has content, no
+    configuration instructions in the text, the 0-scenario grows."""
+    view = GemeenteView(national, code, load_params(code))
+    assert not view.params.beleid.scenarios and not view.params.beleid.goals
+    pol = beleid.policy_view(view)
+    assert pol.example and len(pol.scenarios) == 1 and pol.scenarios[0].name.startswith("Voorbeeld")
+    end = pol.scenarios[0].path.iloc[-1]
+    assert end["local_meur"] > end["direct_meur"] > 0 and end["extra_jobs_direct"] > 0
+    assert pol.paths["0-scenario"]["baseline_meur"].nunique() > 1  # never flat by default
+    run_sections(beleid, view)
+    text = " ".join(shown_text(s) for s in shown)
+    for forbidden in ("params", "beleid.", ".yaml", "Zonder scenario", "--"):
+        assert forbidden not in text, forbidden
+    for needed in ("**voorbeeld**", "vervang het door de plannen van de gemeente", "**Hier en nu**", "**Later**",
+                   "**Elders**", "buitenland", "reële groei van het COROP-gebied", "bandbreedte"):
+        assert needed in text, needed
+    assert "economische-basismultiplier’, laten we bewust weg" in text
+    assert "gehaald" not in text.replace("niet ‘gehaald’", "")

@@ -1,5 +1,5 @@
-"""From BLP to policy: value added per unit of activity, multipliers per gemeente, scenario paths,
-goal checks and levers. Amounts are in prices of the value-added year (no inflation)."""
+"""From BLP to policy: the national IO table, value added per unit of activity, multipliers per gemeente and
+the levers. Scenarios are in ``blp.beleid.scenarios``. Amounts are in prices of the value-added year."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from blp.beleid.io_table import IOTable, read_eurostat_sut, read_io_csv, va_multipliers
-from blp.beleid.multipliers import economic_base, regionalise
-from blp.berekening.calculation import BlpResult, convertible
-from blp.berekening.keys import MEASURE_NL, activity_rows, activity_total, nearest, to_units
+from blp.beleid.io_table import IOTable, leontief_inverse, read_eurostat_sut, read_io_csv, va_multipliers
+from blp.beleid.multipliers import regionalise
+from blp.berekening.calculation import BlpResult
+from blp.berekening.jobs_key import HOUSING_GROUP
+from blp.berekening.keys import activity_rows, nearest, to_units
 from blp.berekening.concordance import TOTAL
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile, sha256_of
 from blp.errors import DataError
-from blp.params import BeleidParams, IOParams, Scenario
+from blp.params import IOParams
 
 IO_DIR_ENV = "BLP_IO_DIR"
 SUPPLY_FILE, USE_FILE = "naio_10_cp15_NL_2022.json", "naio_10_cp16_NL_2022.json"
@@ -144,6 +145,8 @@ class GemeenteMultipliers:
     a_national: pd.DataFrame
     a_gemeente: pd.DataFrame
     delta: float
+    imports_per_va: pd.Series   # imported intermediate inputs along the national supply chain per euro of direct
+                                # value added (goes abroad)
 
 
 def gemeente_multipliers(io: NationalIO, result: BlpResult, gemeente: str, delta: float) -> GemeenteMultipliers | None:
@@ -160,134 +163,28 @@ def gemeente_multipliers(io: NationalIO, result: BlpResult, gemeente: str, delta
     nation = result.va.groupby("group")["value_meur"].sum().reindex(groups)
     a_g = regionalise(a_n, region / 1e6, nation, delta)
     a_c = regionalise(a_n, corop, nation, delta)
+    import_ratio = (t.imported_inputs / t.output.replace(0, np.nan)).reindex(groups).fillna(0.0)
+    imports = pd.Series(import_ratio.to_numpy() @ leontief_inverse(a_n).to_numpy(), index=groups)
     return GemeenteMultipliers(va_multipliers(a_n, va_ratio), va_multipliers(a_c, va_ratio),
-                               va_multipliers(a_g, va_ratio), a_n, a_g, delta)
+                               va_multipliers(a_g, va_ratio), a_n, a_g, delta,
+                               (imports / va_ratio.replace(0, np.nan)).fillna(0.0))
 
 
-def economic_base_for(result: BlpResult, gemeente: str) -> dict:
-    """Economic-base multiplier from the gemeente's key activity against the Dutch distribution."""
-    key = result.key.activity
-    region = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum()
-    nation = key.groupby("group")["value"].sum().reindex(region.index)
-    return economic_base(region, nation)
+DELTA_BAND = (0.1, 0.4)  # the range of Flegg's delta in the literature (Flegg & Tohmo); 0.3 the usual choice
 
 
-# --- scenarios ----------------------------------------------------------------------------------
-
-def _group_of(code: str, result: BlpResult) -> str:
-    conc = result.concordance
-    if code in conc.groups:
-        return code
-    if code in conc.va_to_group:
-        return conc.va_to_group[code]
-    raise DataError(f"Scenario group {code!r} is not an industry group of this run.",
-                    f"use one of {', '.join(conc.groups)} (or an A10 code inside one).")
-
-
-def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,
-                       start_year: int, horizon: int) -> pd.DataFrame:
-    """Per year and group: extra activity (jobs/establishments) and direct value added (euro)."""
-    rows = []
-    for ch in scenario.changes:
-        unit_va = per_job if ch.unit == "jobs" else per_est
-        for t in range(horizon + 1):
-            extra = (ch.end - ch.start) * min(t, ch.years) / ch.years
-            for code, share in ch.groups.items():
-                group = _group_of(code, result)
-                rows.append({"year": start_year + t, "group": group, "unit": ch.unit,
-                             "extra_activity": extra * share, "direct_eur": extra * share * unit_va[group]})
-    df = pd.DataFrame(rows)
-    return df.groupby(["year", "group", "unit"], as_index=False)[["extra_activity", "direct_eur"]].sum()
-
-
-def baseline_growth(beleid: BeleidParams, data: CanonicalData, result: BlpResult, gemeente: str) -> tuple[float, str]:
-    """Annual growth of the 0-scenario and a Dutch sentence saying what it is."""
-    b = beleid.baseline
-    if b.method == "none":
-        return 0.0, "Het 0-scenario gaat uit van **geen verandering**: het BLP blijft op het niveau van het basisjaar."
-    if b.method == "fixed":
-        return b.annual_growth, (f"Het 0-scenario gaat uit van een vaste groei van {b.annual_growth * 100:.1f}% per "
-                                 "jaar (gekozen in het params-bestand).")
-    years = [y for y in data.activity_years(result.key.measure)
-             if y == result.choices.boundary_year or convertible(data, y, result.choices.boundary_year)]
-    first, last = years[0], years[-1]
-    def total(y):
-        return float(activity_total(data, result.key.measure, y, result.choices.boundary_year).get(gemeente, np.nan))
-    growth = (total(last) / total(first)) ** (1 / (last - first)) - 1
-    caveat = (" Dat is een bovengrens: het aantal vestigingen groeit vooral door zzp'ers, die weinig toevoegen."
-              if result.key.measure == "establishments" else "")
-    return growth, (f"Het 0-scenario trekt de trend van de verdeelsleutel door: het aantal {MEASURE_NL[result.key.measure]} "
-                    f"in de gemeente groeide van {first} tot {last} met {growth * 100:.1f}% per jaar." + caveat)
-
-
-@dataclass
-class ScenarioResult:
-    name: str
-    path: pd.DataFrame       # year, baseline_meur, direct_meur, local_meur, corop_meur, nl_meur, scenario_meur,
-                             # extra_jobs_direct, extra_jobs_indirect
-    by_group: pd.DataFrame   # group, direct_meur, local_meur, corop_meur, nl_meur at the horizon
-
-
-def zero_path(base_meur: float, growth: float, start_year: int, horizon: int) -> pd.DataFrame:
-    """The 0-scenario per year: the base BLP grown at ``growth``, no extra activity."""
-    years = np.arange(start_year, start_year + horizon + 1)
-    path = pd.DataFrame({"year": years, "baseline_meur": base_meur * (1 + growth) ** (years - start_year)})
-    for col in ("direct_meur", "local_meur", "corop_meur", "nl_meur", "extra_jobs_direct", "extra_jobs_indirect"):
-        path[col] = 0.0
-    path["scenario_meur"] = path["baseline_meur"]
-    return path
-
-
-def run_scenario(scenario: Scenario, beleid: BeleidParams, result: BlpResult, gemeente: str, base_meur: float,
-                 growth: float, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
-                 start_year: int, horizon: int, avg_va_per_job: float) -> ScenarioResult:
-    direct = direct_change_path(scenario, result, per_job, per_est, start_year, horizon)
-    groups = list(result.concordance.groups)
-    ones = pd.Series(1.0, index=groups)
-    m_g = mult.gemeente if mult else ones
-    m_c = mult.corop if mult else ones
-    m_n = mult.national if mult else ones
-    direct["local_eur"] = direct["direct_eur"] * direct["group"].map(m_g).fillna(1.0)
-    direct["corop_eur"] = direct["direct_eur"] * direct["group"].map(m_c).fillna(1.0)
-    direct["nl_eur"] = direct["direct_eur"] * direct["group"].map(m_n).fillna(1.0)
-    per_year = direct.groupby("year")[["direct_eur", "local_eur", "corop_eur", "nl_eur"]].sum() / 1e6
-    jobs = direct[direct["unit"] == "jobs"].groupby("year")["extra_activity"].sum()
-    path = zero_path(base_meur, growth, start_year, horizon)
-    years = path["year"].to_numpy()
-    for col in ("direct", "local", "corop", "nl"):
-        path[f"{col}_meur"] = per_year[f"{col}_eur"].reindex(years).fillna(0).to_numpy()
-    path["scenario_meur"] = path["baseline_meur"] + path["local_meur"]
-    path["extra_jobs_direct"] = jobs.reindex(years).fillna(0).to_numpy()
-    path["extra_jobs_indirect"] = (path["local_meur"] - path["direct_meur"]) * 1e6 / avg_va_per_job
-    last = direct[direct["year"] == years[-1]].groupby("group")[["direct_eur", "local_eur", "corop_eur", "nl_eur"]].sum() / 1e6
-    last.columns = ["direct_meur", "local_meur", "corop_meur", "nl_meur"]
-    return ScenarioResult(scenario.name, path, last.reset_index())
-
-
-def check_goals(beleid: BeleidParams, paths: dict[str, pd.DataFrame], population: float) -> pd.DataFrame:
-    """Per goal and scenario: the value in the goal year and whether the target is met."""
-    rows = []
-    for goal in beleid.goals:
-        for name, path in paths.items():
-            row = path[path["year"] == goal.year]
-            if row.empty:
-                rows.append({"goal": goal.label, "scenario": name, "year": goal.year, "target": goal.target,
-                             "value": np.nan, "met": None})
-                continue
-            r = row.iloc[0]
-            value = {"blp_meur": r["scenario_meur"],
-                     "blp_per_inhabitant_eur": r["scenario_meur"] * 1e6 / population,
-                     "extra_jobs": r["extra_jobs_direct"] + r["extra_jobs_indirect"]}[goal.indicator]
-            rows.append({"goal": goal.label, "indicator": goal.indicator, "scenario": name, "year": goal.year,
-                         "target": goal.target, "value": float(value), "met": bool(value >= goal.target),
-                         "gap": float(goal.target - value)})
-    return pd.DataFrame(rows)
+def multiplier_band(io: NationalIO, result: BlpResult, gemeente: str) -> dict[float, GemeenteMultipliers]:
+    """The gemeente's multipliers at each delta of the band (a smaller delta keeps more inputs local)."""
+    return {d: gemeente_multipliers(io, result, gemeente, d) for d in DELTA_BAND}
 
 
 def levers(result: BlpResult, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
            n_jobs: int, n_est: int, labels: dict[str, str]) -> pd.DataFrame:
-    """What +n jobs or +n establishments per group add to the BLP, directly and with multipliers; ranked."""
-    groups = list(result.concordance.groups)
+    """What +n jobs or +n establishments per group add to the BLP, directly and with multipliers; ranked.
+
+    Not L (real estate): most of its value added is the imputed rent of owner-occupied dwellings, which
+    no job or establishment brings; its value added per job is no lever a gemeente can pull."""
+    groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     m_g = mult.gemeente.reindex(groups) if mult else pd.Series(np.nan, index=groups)
     m_n = mult.national.reindex(groups) if mult else pd.Series(np.nan, index=groups)
     df = pd.DataFrame({"group": groups, "label_nl": [labels.get(g, g) for g in groups],

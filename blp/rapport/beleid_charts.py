@@ -10,26 +10,34 @@ from blp.rapport.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLO
 from blp.rapport.fmt import num
 
 
-def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: list[tuple[str, float, int]]):
-    """BLP per year under the 0-scenario and each intervention (direct + local indirect effect)."""
+def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: list[tuple[str, float, int]],
+                   start_year: int):
+    """BLP per year under the 0-scenario and each intervention (direct + local indirect effect, with the band
+    over Flegg's delta shaded); the y-axis starts at zero."""
     fig, ax = new_figure(figsize=(8.5, 4.5))
     colors = [GEMEENTE_COLOR, REGION_COLOR, "#31a354", "#756bb1"]
     first = next(iter(paths.values()))
     ax.plot(first["year"], first["baseline_meur"], color=NL_COLOR, linestyle="--", label="0-scenario")
     interventions = {k: v for k, v in paths.items() if k != "0-scenario"}
     for (name, path), color in zip(interventions.items(), colors):
-        ax.plot(path["year"], path["scenario_meur"], color=color, linewidth=2, label=name)
-        ax.fill_between(path["year"], path["baseline_meur"] + path["direct_meur"], path["scenario_meur"],
-                        color=color, alpha=0.15)
+        after = path[path["year"] >= start_year]
+        ax.plot(after["year"], after["scenario_meur"], color=color, linewidth=2, label="\n".join(textwrap.wrap(name, 40)))
+        ax.fill_between(after["year"], after["baseline_meur"] + after["local_low_meur"],
+                        after["baseline_meur"] + after["local_high_meur"], color=color, alpha=0.2, linewidth=0,
+                        label="bandbreedte indirect effect")
     for label, target, year in goals:
         ax.scatter([year], [target], marker="*", s=160, color="black", zorder=4)
         ax.annotate("\n".join(textwrap.wrap(label, 28)), (year, target), textcoords="offset points", xytext=(-8, 8),
                     ha="right", fontsize=8)
+    ax.axvline(start_year, color="#bbbbbb", linewidth=0.8, zorder=0)
+    ax.annotate(f"start {start_year}", (start_year, 0), textcoords="offset points", xytext=(3, 4), fontsize=8,
+                color="#777777")
+    ax.set_ylim(bottom=0)
     ax.set_ylabel(f"BLP {gemeente_name} (mln euro)")
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=9, loc="upper left")
-    fit_margins(fig, ["10.000"])
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fit_margins(fig, ["10.000"], right=0.68)
     return fig
 
 
@@ -71,16 +79,17 @@ def lm3_chart(result, label: str):
 
 
 def where_effects_land(by_group_total: dict[str, float]):
-    """Stacked bar: total effect split over gemeente, rest of COROP and rest of the Netherlands."""
+    """Stacked bar: the effect in the gemeente, the rest of its COROP, the rest of NL, and the imports (abroad)."""
     fig, ax = new_figure(figsize=(8.5, 2.2))
     left = 0.0
-    colors = [GEMEENTE_COLOR, REGION_COLOR, NL_COLOR]
+    colors = [GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, "#fdae6b"]
     total = sum(by_group_total.values())
     for (label, value), color in zip(by_group_total.items(), colors):
-        ax.barh([""], [value], left=left, color=color, label=f"{label}: {num(value)} mln ({num(100 * value / total)}%)")
+        ax.barh([""], [value], left=left, color=color,
+                label=f"{label}: {num(value, 1)} mln ({num(100 * value / total)}%)")
         left += value
-    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
-    ax.set_xlabel("mln euro toegevoegde waarde per jaar (eindjaar)")
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    ax.set_xlabel("mln euro per jaar in het eindjaar (toegevoegde waarde; buitenland: invoer)")
     ax.xaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right", "left"]].set_visible(False)
     fig.subplots_adjust(left=0.03, right=0.97, bottom=0.3, top=0.72)

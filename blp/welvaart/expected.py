@@ -1,11 +1,13 @@
-"""'Expected vs measured' BLP per inhabitant, in the spirit of the former BGP verhoudingswaarde.
+"""'Expected vs estimated' BLP per inhabitant, in the spirit of the former BGP verhoudingswaarde.
 
 An OLS regression across all gemeenten of log(BLP per inhabitant) on structural characteristics:
 log population, log population density, urbanity class (categories) and the sector mix of the
-allocation key. The gemeente's measured value is set against the model's prediction, with a
-prediction interval. This describes how a gemeente differs from gemeenten like it; it is not a
-causal claim, and the BLP itself is built from the same key, so the sector mix partly explains it
-by construction.
+allocation key (without L, whose key is housing value, not activity). The gemeente's BLP (the kit's
+estimate, itself an allocation, not a measurement) is set against the model's prediction, with a
+prediction interval. Standard errors are clustered by COROP region: gemeenten of one COROP share its
+value added per sector, so their errors are not independent. This describes how a gemeente differs
+from gemeenten like it; it is not a causal claim, and the BLP itself is built from the same key, so the
+sector mix partly explains it by construction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from blp.berekening.calculation import BlpResult
+from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.data.canonical import CanonicalData
 
 
@@ -24,10 +27,11 @@ from blp.data.canonical import CanonicalData
 class ExpectedModel:
     """The fitted model and the design it was fitted on."""
 
-    fit: object               # statsmodels RegressionResults
+    fit: object               # statsmodels RegressionResults, standard errors clustered by COROP
     design: pd.DataFrame      # index gemeente_code, columns = regressors incl. const
     y: pd.Series              # log BLP per inhabitant
     density_year: int | None
+    clusters: int = 0         # the number of COROP regions the errors are clustered by
 
     @property
     def r2(self) -> float:
@@ -51,6 +55,7 @@ def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, 
         dummies = pd.get_dummies(urban.reindex(n.index).astype(int), prefix="stedelijkheid", dtype=float)
         X = X.join(dummies.iloc[:, 1:])  # class 1 (very strongly urban) is the reference
     key = result.key.table.pivot_table(index="gemeente_code", columns="group", values="key", aggfunc="sum")
+    key = key.drop(columns=[HOUSING_GROUP], errors="ignore")  # L's key is housing value in euro, not activity
     shares = key.div(key.sum(axis=1), axis=0).reindex(n.index)
     reference = shares.mean().idxmax()  # the largest group is the reference category
     X = X.join(shares.drop(columns=[reference]).add_prefix("aandeel_"))
@@ -62,11 +67,15 @@ def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, 
 
 def fit_expected(data: CanonicalData, result: BlpResult) -> ExpectedModel:
     X, y, density_year = build_design(data, result)
-    return ExpectedModel(sm.OLS(y, X).fit(), X, y, density_year)
+    corop = result.national.set_index("gemeente_code")["corop_code"].reindex(X.index)
+    groups = pd.factorize(corop)[0]
+    fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    return ExpectedModel(fit, X, y, density_year, int(corop.nunique()))
 
 
 def expected_vs_measured(model: ExpectedModel, gemeente: str, alpha: float = 0.10) -> dict:
-    """Measured and expected BLP per inhabitant, their ratio and a (1 - alpha) prediction interval."""
+    """The kit's BLP per inhabitant ('measured', an estimate) and the expected one, their ratio and a
+    (1 - alpha) prediction interval."""
     pred = model.fit.get_prediction(model.design.loc[[gemeente]]).summary_frame(alpha=alpha).iloc[0]
     measured = float(np.exp(model.y.loc[gemeente]))
     expected = float(np.exp(pred["mean"]))

@@ -38,10 +38,15 @@ class Indicator:
     dimension: Literal["hier_en_nu", "later", "elders"]
     theme: str
     direction: Literal["higher", "lower", "neutral"]
-    kind: Literal["indicator", "per_1000", "blp", "unavailable"]
+    kind: Literal["indicator", "per_1000", "blp", "jobs_per_1000", "jobs_growth", "population_share", "unavailable"]
     source: str
+    basis: Literal["register", "events", "survey"] = "register"
+    numerator: str | None = None        # per_1000: the indicator counted (default: the id)
+    parts: list[str] | None = None      # population_share: the age groups summed
 
     def validate(self, source: str, path: str) -> None:
+        if self.kind == "population_share" and not self.parts:
+            raise ParamsError(f"{source}: {path}.parts must list the age groups of a population_share.")
         if self.theme not in THEMES[self.dimension]:
             raise ParamsError(f"{source}: {path}.theme {self.theme!r} is not a theme of {self.dimension}.",
                               f"use one of {THEMES[self.dimension]}.")

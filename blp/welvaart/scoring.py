@@ -31,22 +31,63 @@ def band(percentile: float, direction: str) -> str:
     return TOP if s >= 75 else BOTTOM if s <= 25 else MIDDLE
 
 
-def trend(values: pd.DataFrame, gemeente: str, direction: str) -> dict:
-    """Change between the first and last year with a value for the gemeente, and its judgement."""
+NO_CLEAR_CHANGE = "geen duidelijke verandering"
+MARGIN_POINTS = 2.0       # a percentage changes clearly by more than 2 percentage points ...
+MARGIN_RELATIVE = 0.05    # ... any other figure by more than 5 %
+Z_95 = 1.96               # counts of events: a change beyond chance at the 95 % level
+MIN_EVENTS = 20           # fewer events in the newest year: a caution, out of the summary
+MIN_SURVEY_POPULATION = 10_000  # survey figures of gemeenten with fewer inhabitants: a caution
+
+
+def events_change_is_clear(count1: float, exposure1: float, count2: float, exposure2: float) -> bool:
+    """Poisson test on two counts of events with their exposures (inhabitants): is the change in the rate
+    beyond chance (two-sided, 95 %)? Wald test on the log rate ratio, se = sqrt(1/c1 + 1/c2), with half an
+    event added to each count."""
+    if count1 + count2 <= 0:
+        return False
+    c1, c2 = count1 + 0.5, count2 + 0.5  # half an event added to each: defined for a count of zero
+    z = np.log((c2 / exposure2) / (c1 / exposure1)) / np.sqrt(1 / c1 + 1 / c2)
+    return bool(abs(z) > Z_95)
+
+
+def trend(values: pd.DataFrame, gemeente: str, indicator: Indicator, counts: pd.DataFrame | None = None) -> dict:
+    """Change between the first and last year with a value for the gemeente, and its judgement: a change
+    is called one only beyond the noise (events: a Poisson test on the counts; other figures: a margin)."""
     own = values[values["gemeente_code"] == gemeente].sort_values("year")
     if len(own) < 2:
         return {"trend_from": np.nan, "trend_change": np.nan, "trend": "één jaar" if len(own) else MISSING}
     first, last = own.iloc[0], own.iloc[-1]
     change = last["value"] - first["value"]
     relative = change / abs(first["value"]) if first["value"] else np.nan
-    if direction == "neutral" or np.isnan(relative):
-        verdict = NO_JUDGEMENT
-    elif abs(relative) < 0.01:
-        verdict = "gelijk gebleven"
+    if indicator.basis == "events" and counts is not None:
+        c = counts[counts["gemeente_code"] == gemeente].set_index("year")
+        clear = events_change_is_clear(c.loc[first["year"], "count"], c.loc[first["year"], "population"],
+                                       c.loc[last["year"], "count"], c.loc[last["year"], "population"])
+    elif indicator.unit == "%":
+        clear = abs(change) > MARGIN_POINTS
     else:
-        better = (change > 0) == (direction == "higher")
+        clear = not np.isnan(relative) and abs(relative) > MARGIN_RELATIVE
+    if indicator.direction == "neutral" or (np.isnan(relative) and indicator.basis != "events"):
+        verdict = NO_JUDGEMENT
+    elif not clear:
+        verdict = NO_CLEAR_CHANGE
+    else:
+        better = (change > 0) == (indicator.direction == "higher")
         verdict = "verbeterd" if better else "verslechterd"
     return {"trend_from": int(first["year"]), "trend_change": float(change), "trend": verdict}
+
+
+def caution(panel: IndicatorPanel, indicator: Indicator, gemeente: str, year: int) -> str:
+    """Why a figure rests on too little to judge ('' when it does not): few events, or a survey in a small
+    gemeente."""
+    if indicator.basis == "events" and indicator.id in panel.counts:
+        c = panel.counts[indicator.id]
+        row = c[(c["gemeente_code"] == gemeente) & (c["year"] == year)]
+        if len(row) and row["count"].iloc[0] < MIN_EVENTS:
+            return f"minder dan {MIN_EVENTS} gebeurtenissen"
+    if indicator.basis == "survey" and panel.population.get(gemeente, np.inf) < MIN_SURVEY_POPULATION:
+        return f"steekproef in een gemeente met minder dan {MIN_SURVEY_POPULATION:,} inwoners".replace(",", ".")
+    return ""
 
 
 def score_indicator(panel: IndicatorPanel, indicator: Indicator, gemeente: str, peers: list[str]) -> dict:
@@ -57,7 +98,7 @@ def score_indicator(panel: IndicatorPanel, indicator: Indicator, gemeente: str, 
     values = panel.values[indicator.id]
     if values.empty:
         return {**base, "year": np.nan, "value": np.nan, "nl_value": np.nan, "nl_kind": "", "peer_median": np.nan,
-                "percentile": np.nan, "score": np.nan, "peer_score": np.nan, "band": MISSING, "n": 0,
+                "percentile": np.nan, "score": np.nan, "peer_score": np.nan, "band": MISSING, "n": 0, "caution": "",
                 "trend_from": np.nan, "trend_change": np.nan, "trend": MISSING}
     year = int(values["year"].max())
     latest = panel.latest[indicator.id]
@@ -71,7 +112,8 @@ def score_indicator(panel: IndicatorPanel, indicator: Indicator, gemeente: str, 
             "score": score_percentile(pct, indicator.direction) if not np.isnan(pct) else np.nan,
             "peer_score": score_percentile(peer_pct, indicator.direction) if not np.isnan(peer_pct) else np.nan,
             "band": band(pct, indicator.direction), "n": int(latest.notna().sum()),
-            **trend(values, gemeente, indicator.direction)}
+            "caution": caution(panel, indicator, gemeente, year) if not np.isnan(value) else "",
+            **trend(values, gemeente, indicator, panel.counts.get(indicator.id))}
 
 
 def position_table(panel: IndicatorPanel, gemeente: str, peers: list[str], focus: list[str]) -> pd.DataFrame:

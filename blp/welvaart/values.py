@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from blp.berekening.calculation import BlpResult
+from blp.berekening.calculation import BlpResult, convertible
+from blp.berekening.keys import activity_total
 from blp.data.canonical import CanonicalData
 from blp.welvaart.registry import Indicator
 
@@ -36,18 +37,53 @@ def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicato
     if indicator.kind == "indicator":
         return _on_boundaries(_rows(by_id, indicator.id), codes).reset_index(drop=True)
     if indicator.kind == "per_1000":
-        num = _on_boundaries(_rows(by_id, indicator.id), codes)
-        pop = _rows(by_id, "population")
-        merged = num.merge(pop, on=["year", "gemeente_code"], suffixes=("", "_pop"))
-        merged["value"] = merged["value"] / merged["value_pop"] * 1000
+        merged = counts(by_id, indicator, codes)
+        merged["value"] = merged["count"] / merged["population"] * 1000
         return merged[["year", "gemeente_code", "value"]].reset_index(drop=True)
+    if indicator.kind == "population_share":
+        parts = [_on_boundaries(_rows(by_id, p), codes).set_index(["year", "gemeente_code"])["value"]
+                 for p in indicator.parts]
+        pop = _rows(by_id, "population").set_index(["year", "gemeente_code"])["value"]
+        share = (sum(parts) / pop * 100).dropna()
+        return share.rename("value").reset_index()
+    if indicator.kind in ("jobs_per_1000", "jobs_growth"):
+        jobs = _jobs_per_year(data, result)
+        if jobs.empty:
+            return pd.DataFrame(columns=["year", "gemeente_code", "value"])
+        if indicator.kind == "jobs_per_1000":
+            pop = _rows(by_id, "population")
+            merged = jobs.merge(pop, on=["year", "gemeente_code"], suffixes=("", "_pop"))
+            merged["value"] = merged["value"] / merged["value_pop"] * 1000
+            return merged[["year", "gemeente_code", "value"]].reset_index(drop=True)
+        first, last = int(jobs["year"].min()), int(jobs["year"].max())
+        if first == last:
+            return pd.DataFrame(columns=["year", "gemeente_code", "value"])
+        wide = jobs.pivot_table(index="gemeente_code", columns="year", values="value")
+        growth = ((wide[last] / wide[first]) ** (1 / (last - first)) - 1) * 100
+        return pd.DataFrame({"year": last, "gemeente_code": growth.index, "value": growth.to_numpy()}).dropna()
     if indicator.kind == "blp":
         n = result.national
-        col = "blp_per_inhabitant_eur" if indicator.id == "blp_per_inhabitant" else \
-            f"blp_per_{result.key.measure.rstrip('s')}_eur"
         return pd.DataFrame({"year": result.choices.va_year, "gemeente_code": n["gemeente_code"],
-                             "value": n[col]}).dropna().reset_index(drop=True)
+                             "value": n["blp_per_inhabitant_eur"]}).dropna().reset_index(drop=True)
     return pd.DataFrame(columns=["year", "gemeente_code", "value"])
+
+
+def counts(by_id: dict[str, pd.DataFrame], indicator: Indicator, codes: set[str]) -> pd.DataFrame:
+    """A per-1 000 indicator's counts and the population of the same year: year, gemeente_code, count,
+    population (the report's boundary years only)."""
+    num = _on_boundaries(_rows(by_id, indicator.numerator or indicator.id), codes)
+    pop = _rows(by_id, "population")
+    merged = num.merge(pop, on=["year", "gemeente_code"], suffixes=("", "_pop"))
+    return merged.rename(columns={"value": "count", "value_pop": "population"})[
+        ["year", "gemeente_code", "count", "population"]]
+
+
+def _jobs_per_year(data: CanonicalData, result: BlpResult) -> pd.DataFrame:
+    """Employee jobs per gemeente for every year the data put on the report's boundaries."""
+    boundary = result.choices.boundary_year
+    years = [y for y in data.activity_years("jobs") if y == boundary or convertible(data, y, boundary)]
+    frames = [activity_total(data, "jobs", y, boundary).rename("value").reset_index().assign(year=y) for y in years]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "gemeente_code", "value"])
 
 
 def national_value(data: CanonicalData, result: BlpResult, indicator: Indicator, year: int,
@@ -55,15 +91,18 @@ def national_value(data: CanonicalData, result: BlpResult, indicator: Indicator,
     """The Dutch value: a true national ratio where it can be formed, else the median gemeente."""
     if indicator.kind == "per_1000":
         by_id = rows_by_indicator(data) if by_id is None else by_id
-        num, pop = _rows(by_id, indicator.id), _rows(by_id, "population")
+        num, pop = _rows(by_id, indicator.numerator or indicator.id), _rows(by_id, "population")
         return float(num.loc[num["year"] == year, "value"].sum() / pop.loc[pop["year"] == year, "value"].sum()
                      * 1000), "Nederland"
+    if indicator.kind == "jobs_per_1000":
+        by_id = rows_by_indicator(data) if by_id is None else by_id
+        jobs = _jobs_per_year(data, result)
+        pop = _rows(by_id, "population")
+        both = jobs[jobs["year"] == year].merge(pop[pop["year"] == year], on=["year", "gemeente_code"])
+        return float(both["value_x"].sum() / both["value_y"].sum() * 1000), "Nederland"
     if indicator.id == "blp_per_inhabitant":
         n = result.national
         return float(n["blp_meur"].sum() * 1e6 / n["population"].sum()), "Nederland"
-    if indicator.id == "blp_per_key_unit":
-        n = result.national
-        return float(n["blp_meur"].sum() * 1e6 / n[result.key.measure].sum()), "Nederland"
     return float(values.loc[values["year"] == year, "value"].median()), "mediaan gemeenten"
 
 
@@ -75,16 +114,23 @@ class IndicatorPanel:
     values: dict[str, pd.DataFrame]
     latest: dict[str, pd.Series]
     national: dict[str, tuple[float, str]]
+    counts: dict[str, pd.DataFrame] = field(default_factory=dict)   # events indicators: counts and population
+    population: pd.Series = field(default_factory=pd.Series)         # inhabitants per gemeente, newest year
 
 
 def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indicator]) -> IndicatorPanel:
-    values, latest, national = {}, {}, {}
+    values, latest, national, event_counts = {}, {}, {}, {}
     by_id = rows_by_indicator(data)
+    codes = set(result.national["gemeente_code"])
     for ind in registry.values():
+        if ind.basis == "events" and ind.kind == "per_1000":
+            event_counts[ind.id] = counts(by_id, ind, codes)
         vals = indicator_values(data, result, ind, by_id)
         values[ind.id] = vals
         if len(vals):
             year = int(vals["year"].max())
             latest[ind.id] = vals[vals["year"] == year].set_index("gemeente_code")["value"]
             national[ind.id] = national_value(data, result, ind, year, vals, by_id)
-    return IndicatorPanel(registry, values, latest, national)
+    pop = _on_boundaries(_rows(by_id, "population"), codes)
+    newest = pop[pop["year"] == pop["year"].max()].set_index("gemeente_code")["value"] if len(pop) else pd.Series()
+    return IndicatorPanel(registry, values, latest, national, event_counts, newest)

@@ -1,4 +1,6 @@
-"""Sections of notebook 04: goals, scenarios, multipliers, levers and local money flows."""
+"""Sections of notebook 04: scenarios against the 0-scenario, goals, indirect effects, hier en nu / later /
+elders, levers and local money flows. Complete for every gemeente: where a gemeente has no scenario of its
+own, an example derived from its own sector structure stands in, labelled as such."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from blp.beleid.lm3 import LM3Result, lm3
+from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipliers, levers, multiplier_band,
+                               va_per_establishment, va_per_job)
+from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
+                                  Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
+                                  run_scenario, zero_path)
 from blp.rapport import beleid_charts as charts
-from blp.beleid.policy import (GemeenteMultipliers, ScenarioResult, baseline_growth, check_goals,
-                               economic_base_for, gemeente_multipliers, levers, run_scenario, va_per_establishment,
-                               va_per_job, zero_path)
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
@@ -18,6 +22,8 @@ from blp.rapport.fmt import eur, meur, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
+STATUS_NL = {INPUT: "door de invoer (het scenario legt dit vast)", MET: "ja", NOT_MET: "nee",
+             OUTSIDE: "valt buiten de looptijd"}
 
 
 @dataclass
@@ -25,18 +31,20 @@ class PolicyView:
     """Everything the policy report shows for one gemeente."""
 
     start_year: int
-    horizon: int
+    end_year: int
     per_job: pd.DataFrame
     per_establishment: pd.Series
     multipliers: GemeenteMultipliers | None
+    band: dict[float, GemeenteMultipliers | None]
     base: dict
-    growth: float
-    baseline_text: str
+    baseline: Baseline
+    example: bool              # the scenario is the kit's example, not the gemeente's own
     scenarios: list[ScenarioResult]
     paths: dict[str, pd.DataFrame]
     goals: pd.DataFrame
     levers: pd.DataFrame
     lm3: LM3Result | None
+    facts: LocalFacts
 
 
 def policy_view(view: GemeenteView) -> PolicyView:
@@ -44,27 +52,32 @@ def policy_view(view: GemeenteView) -> PolicyView:
     r = view.result
     corop = view.region_row()["corop_code"]
     start = b.start_year or view.data.activity_years(r.key.measure)[-1]
-    horizon = max([c.years for s in b.scenarios for c in s.changes] + [g.year - start for g in b.goals] + [10])
+    own = list(b.scenarios)
+    scenarios = own or [example_scenario(r, view.gemeente, view.data.industry_labels())]
+    horizon = max([c.years for s in scenarios for c in s.changes] + [g.year - start for g in b.goals] + [10])
     per_job = va_per_job(view.data, r, corop)
     per_est = va_per_establishment(view.data, r, view.gemeente)
     mult = gemeente_multipliers(view.national.io, r, view.gemeente, b.io.flq_delta)
-    growth, text = baseline_growth(b, view.data, r, view.gemeente)
+    band = multiplier_band(view.national.io, r, view.gemeente) if mult is not None else {}
     jobs = view.data.regional_jobs
     corop_jobs = jobs[(jobs["year"] == per_job.attrs["jobs_year"]) & (jobs["corop_code"] == corop)
                       & (jobs["industry_code"] == "TOTAL")]["jobs"].sum()
     corop_va = r.va.loc[r.va["corop_code"] == corop, "value_meur"].sum()
     avg = corop_va * 1e6 / corop_jobs
     h = view.headline
-    results = [run_scenario(s, b, r, view.gemeente, h["blp_meur"], growth, per_job["va_per_job_eur"], per_est, mult,
-                            start, horizon, avg) for s in b.scenarios]
-    paths = {"0-scenario": zero_path(h["blp_meur"], growth, start, horizon), **{s.name: s.path for s in results}}
+    base_line = baseline(b, view.data, r, view.gemeente, corop, start + horizon)
+    zero = zero_path(h["blp_meur"], base_line.growth, r.choices.va_year)
+    priced = Multipliers(mult, band.get(max(DELTA_BAND)), band.get(min(DELTA_BAND)))
+    results = [run_scenario(s, r, zero, per_job["va_per_job_eur"], per_est, priced, start, horizon, avg,
+                            example=not own) for s in scenarios]
+    paths = {"0-scenario": zero, **{s.name: s.path for s in results}}
     lm = b.lm3
     lm_result = (lm3(lm.round1_eur, [(c.category, c.share, c.local_share) for c in lm.spending], lm.round2_local_share)
                  if lm.round1_eur > 0 and lm.spending else None)
-    return PolicyView(start, horizon, per_job, per_est, mult, h, growth, text, results, paths,
-                      check_goals(b, paths, h["population"]),
+    return PolicyView(start, start + horizon, per_job, per_est, mult, band, h, base_line, not own, results, paths,
+                      check_goals(b.goals, paths, h["population"]),
                       levers(r, per_job["va_per_job_eur"], per_est, mult, b.lever_jobs, b.lever_establishments,
-                             view.data.industry_labels()), lm_result)
+                             view.data.industry_labels()), lm_result, local_facts(view.data, r, view.gemeente))
 
 
 def title(view: GemeenteView) -> None:
@@ -80,131 +93,221 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).to_numpy()})
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
-       "Bedragen in prijzen van het basisjaar."
+       f"Bedragen in prijzen van {view.choices.va_year}."
        + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
           "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
-          "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else ""))
+          "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else "")
+       + " Bij onroerend goed (L) is de waarde per baan zeer hoog: die sector bevat de toegerekende huur van "
+         "koopwoningen, die geen baan oplevert.")
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
                "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
 
 
+def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
+    """What the 0-scenario is, in one paragraph."""
+    b = pol.baseline
+    va_year = view.choices.va_year
+    signed = lambda v: pct(v, signed=True)  # noqa: E731
+    if b.method == "corop_real":
+        first, last = b.trend_years
+        measured = (f"tot en met {b.measured_until} de gemeten groei van elk jaar, daarna het gemiddelde van "
+                    f"{first}–{last}: {signed(b.trend)} per jaar" if b.measured_until > va_year else
+                    f"het gemiddelde van {first}–{last}: {signed(b.trend)} per jaar")
+        return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
+                f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
+                "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
+                f"Alle bedragen in prijzen van {va_year}, zonder inflatie.")
+    if b.method == "key_trend":
+        first, last = b.trend_years
+        what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
+        text = (f"Het **0-scenario** (wat er gebeurt zonder ingreep) trekt de groei van het aantal {what} in "
+                f"{view.name} door: {signed(b.trend)} per jaar ({first}–{last}).")
+        if what == "vestigingen":
+            text += " Dat is een bovengrens: het aantal vestigingen groeit vooral door zzp'ers, die weinig toevoegen."
+        if b.fell_back:
+            text += " (De reële groei van het COROP-gebied zit niet in de gegevens van deze berekening.)"
+        return text
+    if b.method == "fixed":
+        return (f"Het **0-scenario** (wat er gebeurt zonder ingreep) gaat uit van een vaste groei van "
+                f"{signed(b.trend)} per jaar, gekozen door de gemeente.")
+    if b.fell_back:
+        return ("Het **0-scenario** blijft op het niveau van het basisjaar: de gegevens van deze berekening bevatten "
+                "geen groeicijfers voor het COROP-gebied of de gemeente.")
+    return "Het **0-scenario** gaat uit van geen groei: het BLP blijft op het niveau van het basisjaar (gekozen door de gemeente)."
+
+
 def scenarios_figure(view: GemeenteView, pol: PolicyView):
     goals = [(g.label, g.target, g.year) for g in view.params.beleid.goals if g.indicator == "blp_meur"]
-    return charts.scenario_paths(pol.paths, view.name, goals)
+    return charts.scenario_paths(pol.paths, view.name, goals, pol.start_year)
+
+
+def _change_text(c) -> str:
+    unit = "banen" if c.unit == "jobs" else "vestigingen"
+    groups = ", ".join(f"{g} {pct(v, 0)}" for g, v in c.groups.items())
+    if c.start == 0:
+        return f"{c.label}: {num(c.end)} extra {unit} in {c.years} jaar ({groups})"
+    return f"{c.label}: van {num(c.start)} naar {num(c.end)} {unit} in {c.years} jaar (verdeeld over {groups})"
 
 
 def scenarios(view: GemeenteView, pol: PolicyView) -> None:
-    b = view.params.beleid
-    md(pol.baseline_text)
-    if not b.scenarios:
-        md(f"Voor {view.name} zijn nog **geen scenario's of doelen** vastgelegd. Voeg ze toe in "
-           f"`params/{view.gemeente}.yaml` onder `beleid:` (zie `params/GM0917.yaml` voor een voorbeeld). De "
-           "multipliers en knoppen hieronder gelden wel al voor deze gemeente.")
-        return
-    for s in b.scenarios:
-        parts = [f"{c.label}: van {num(c.start)} naar {num(c.end)} {'banen' if c.unit == 'jobs' else 'vestigingen'} "
-                 f"in {c.years} jaar (verdeeld over {', '.join(f'{g} {pct(v, 0)}' for g, v in c.groups.items())})"
-                 for c in s.changes]
-        md(f"**Scenario ‘{s.name}’**: " + "; ".join(parts) + ".\n\n" + (s.description or ""))
+    md(baseline_text(view, pol))
+    if pol.example:
+        changes = pol.scenarios[0].scenario.changes
+        unit = "banen" if changes[0].unit == "jobs" else "vestigingen"
+        listed = "; ".join(f"{c.label.lower()} +{num(c.end)}" for c in changes)
+        md(f"Voor {view.name} zijn nog geen eigen plannen doorgerekend. Om te laten zien hoe de rekensom werkt, staat "
+           f"hier een **voorbeeld** dat uit de eigen sectorstructuur volgt: {pct(EXAMPLE_GROWTH, 0)} meer {unit} in elk "
+           f"van de {len(changes)} grootste sectoren waarin {view.name} naar verhouding meer {unit} heeft dan "
+           f"Nederland ({listed}), geleidelijk over {EXAMPLE_YEARS} jaar vanaf {pol.start_year}. "
+           "*Dit is geen voorstel en geen verwachting: vervang het door de plannen van de gemeente.*")
+    else:
+        for s in pol.scenarios:
+            md(f"**Scenario ‘{s.name}’**: " + "; ".join(_change_text(c) for c in s.scenario.changes) + ".\n\n"
+               + (s.scenario.description or ""))
     show_chart(view, scenarios_figure, pol)
-    md("De doorgetrokken lijn is het BLP met de ingreep: het directe effect plus het indirecte effect dat in de "
-       "gemeente zelf landt (gekleurd vlak). Bedragen in prijzen van het basisjaar, zonder inflatie.")
+    md(f"De stippellijn is het 0-scenario, de doorgetrokken lijn het BLP met de ingreep vanaf {pol.start_year}: het "
+       "directe effect plus het indirecte effect dat in de gemeente zelf landt. De verticale as begint bij nul, zodat "
+       "de afstand tussen de lijnen de echte verhouding toont.")
     rows = []
     for s in pol.scenarios:
         end = s.path.iloc[-1]
-        rows.append({"Scenario": s.name, "Jaar": int(end["year"]), "direct": end["direct_meur"],
-                     "local": end["local_meur"], "blp": end["scenario_meur"],
+        rows.append({"Scenario": s.name, "Jaar": str(int(end["year"])), "direct": end["direct_meur"],
+                     "local": end["local_meur"], "zero": end["baseline_meur"], "blp": end["scenario_meur"],
                      "jobs": end["extra_jobs_direct"], "jobs_ind": end["extra_jobs_indirect"]})
-    table(pd.DataFrame(rows), {"Scenario": "Scenario", "Jaar": "Eindjaar", "direct": "Direct effect (mln euro)",
-                               "local": "Direct + indirect in gemeente (mln euro)", "blp": "BLP met ingreep (mln euro)",
-                               "jobs": "Extra banen direct", "jobs_ind": "Extra banen indirect (gemeente)"},
-          {"direct": 1, "local": 1, "blp": 0, "jobs": 0, "jobs_ind": 0})
+    table(pd.DataFrame(rows), {"Scenario": "Scenario", "Jaar": "Eindjaar", "zero": "BLP 0-scenario (mln euro)",
+                               "direct": "Direct effect (mln euro per jaar)",
+                               "local": "Direct + indirect in de gemeente (mln euro per jaar)",
+                               "blp": "BLP met ingreep (mln euro)", "jobs": "Extra banen direct",
+                               "jobs_ind": "Extra banen indirect (gemeente)"},
+          {"direct": 1, "local": 1, "zero": 0, "blp": 0, "jobs": 0, "jobs_ind": 0})
 
 
 def goals(view: GemeenteView, pol: PolicyView) -> None:
     if pol.goals.empty:
-        md("Er zijn geen doelen vastgelegd (`beleid.goals`).")
+        md(f"Voor {view.name} zijn geen doelen vastgelegd. Een doel (bijvoorbeeld een aantal extra banen of een BLP "
+           "per inwoner in een bepaald jaar) wordt hier naast de scenario's gelegd zodra de gemeente het opgeeft.")
         return
     df = pol.goals.assign(Indicator=pol.goals["indicator"].map(INDICATOR_NL),
-                          Gehaald=pol.goals["met"].map({True: "ja", False: "nee", None: "buiten de looptijd"}))
+                          Gehaald=pol.goals["status"].map(STATUS_NL))
     table(df, {"goal": "Doel", "Indicator": "Indicator", "scenario": "Scenario", "year": "Jaar", "target": "Doelwaarde",
                "value": "Uitkomst", "Gehaald": "Gehaald?"}, {"target": 0, "value": 0, "year": lambda y: str(int(y))})
-    md("‘BLP per inwoner’ gaat uit van een gelijkblijvend inwonertal; ‘extra banen’ telt de directe banen uit het "
-       "scenario plus de indirecte banen in de gemeente (indirecte toegevoegde waarde gedeeld door de gemiddelde "
-       "toegevoegde waarde per baan in het COROP-gebied).")
+    text = ("‘BLP per inwoner’ gaat uit van een gelijkblijvend inwonertal; ‘extra banen’ telt de directe banen uit het "
+            "scenario plus de indirecte banen in de gemeente (indirecte toegevoegde waarde gedeeld door de gemiddelde "
+            "toegevoegde waarde per baan in het COROP-gebied).")
+    if (pol.goals["status"] == INPUT).any():
+        text += (" Een doel dat het scenario zelf vastlegt (de extra banen zijn de invoer van het scenario) is daarmee "
+                 "niet ‘gehaald’: het rekenmodel toetst alleen wat volgt uit die invoer, zoals het BLP.")
+    md(text)
 
 
 def multipliers(view: GemeenteView, pol: PolicyView) -> None:
-    eb = economic_base_for(view.result, view.gemeente)
-    labels = view.data.industry_labels()
-    md("### Methode 1: economische-basismultiplier\n\n"
-       "Activiteit boven het Nederlandse aandeel (locatiequotiënt boven 1) geldt als *basisactiviteit*: ze bedient "
-       "afnemers buiten de gemeente en brengt geld binnen. De rest is *verzorgend* en volgt de basis. De multiplier is "
-       f"totale activiteit / basisactiviteit. Voor {view.name}: basisaandeel {pct(eb['basic_share'])}, "
-       f"multiplier **{num(eb['multiplier'], 1)}**.")
-    df = pd.DataFrame({"Sector": [labels.get(g, g) for g in eb["lq"].index], "lq": eb["lq"].to_numpy(),
-                       "basic": eb["basic"].to_numpy(), "non_basic": eb["non_basic"].to_numpy()})
-    table(df, {"Sector": "Sector", "lq": "LQ", "basic": "Basis", "non_basic": "Verzorgend"},
-          {"lq": 2, "basic": 0, "non_basic": 0})
-    md("*Aannames en beperking:* alles boven het landelijke aandeel wordt ‘geëxporteerd’, al het andere lokaal "
-       "afgezet. Bij een grove sectorindeling (9 groepen) en vestigingen als maat wordt de basisactiviteit sterk "
-       "onderschat en de multiplier dus overschat: lees haar als bovengrens, niet als schatting.")
-    md("### Methode 2: regionale input-outputmultipliers (FLQ)")
     if pol.multipliers is None:
         md(f"**Niet beschikbaar:** {view.national.io.note}")
         return
-    io = view.national.io
+    labels = view.data.industry_labels()
     m = pol.multipliers
-    md(f"Bron: {io.table.description}. Omgezet naar een tabel *bedrijfstak × bedrijfstak* volgens de aanname van een "
-       "**vaste afzetstructuur per product** (Eurostat-model D). **Invoer** is per product naar verhouding verwijderd: het "
-       "binnenlandse aandeel van een product (binnenlandse productie / (productie + invoer)) geldt voor elke afnemer. "
-       "Het gebruik staat in afnemersprijzen: handelsmarges en productbelastingen blijven bij het product waarop ze "
-       f"betaald zijn. De afgeleide tabel sluit aan op de bron: productie {meur(io.table.output.sum())}, toegevoegde "
-       f"waarde {meur(io.table.value_added.sum())}, per bedrijfstak op de euro.\n\n"
-       f"De 64 bedrijfstakken zijn samengevoegd tot de {len(m.national)} sectorgroepen van de kit. De nationale "
-       f"coëfficiënten zijn geregionaliseerd met **Flegg's locatiequotiënt (FLQ)**, δ = {num(m.delta, 2)}: een sector "
-       "koopt minder lokaal naarmate de gemeente kleiner is en de leverende sector er zwakker vertegenwoordigd is. "
-       "Regionale coëfficiënten zijn nooit groter dan de nationale. Type I: gezinsbestedingen zijn niet meegenomen.")
-    df = pd.DataFrame({"Sector": [labels.get(g, g) for g in m.national.index], "gem": m.gemeente.to_numpy(),
-                       "corop": m.corop.to_numpy(), "nl": m.national.to_numpy()})
-    table(df, {"Sector": "Sector", "gem": f"{view.name}", "corop": "COROP-gebied", "nl": "Nederland"},
-          {"gem": 2, "corop": 2, "nl": 2})
+    lo, hi = max(DELTA_BAND), min(DELTA_BAND)
+    md("Een nieuwe baan levert meer op dan haar eigen toegevoegde waarde: het bedrijf koopt bij toeleveranciers, die "
+       "weer inkopen. Hoeveel daarvan in de gemeente blijft, volgt uit een **input-outputtabel**: wie levert aan wie. "
+       "Die tabel bestaat alleen voor heel Nederland (Eurostat, 2022). Voor de gemeente is ze verkleind met een "
+       "vuistregel: hoe kleiner de gemeente en hoe zwakker een leverende sector er vertegenwoordigd is, hoe meer er "
+       "van buiten wordt ingekocht. Hoe sterk die vuistregel inkoop naar buiten duwt, hangt af van één instelling "
+       f"(δ, in de literatuur 0,1 tot 0,4). Daarom staat per sector een **bandbreedte**: de waarde bij δ = {num(lo, 1)} "
+       f"(weinig lokale inkoop) tot δ = {num(hi, 1)} (veel lokale inkoop), met de gebruikte waarde "
+       f"(δ = {num(m.delta, 1)}) erbij.")
+    low, high = pol.band.get(lo), pol.band.get(hi)
+    df = pd.DataFrame({"Sector": [labels.get(g, g) for g in m.national.index],
+                       "band": [f"{num(a, 2)} – {num(b, 2)}" for a, b in zip(low.gemeente, high.gemeente)],
+                       "gem": m.gemeente.to_numpy(), "corop": m.corop.to_numpy(), "nl": m.national.to_numpy()})
+    table(df, {"Sector": "Sector", "band": f"{view.name}: bandbreedte", "gem": f"{view.name} (δ = {num(m.delta, 1)})",
+               "corop": "COROP-gebied", "nl": "Nederland"}, {"gem": 2, "corop": 2, "nl": 2})
     md("Lees: 1 euro extra toegevoegde waarde in een sector levert binnen de gemeente in totaal zoveel euro op "
-       "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers zitten.")
+       "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers "
+       "zitten. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
+       "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
+       "bewust weg: bij negen sectoren geeft zij voor de meeste gemeenten onwaarschijnlijk hoge waarden.")
+    md(f"*Verantwoording.* Bron: {view.national.io.table.description}. Omgezet naar bedrijfstak × bedrijfstak met een "
+       "vaste afzetstructuur per product; invoer is per product naar verhouding verwijderd. De 64 bedrijfstakken zijn "
+       f"samengevoegd tot {len(m.national)} sectorgroepen en met Flegg's locatiequotiënt (FLQ) naar gemeente en "
+       "COROP-gebied vertaald; regionale coëfficiënten zijn nooit groter dan de nationale.")
 
 
-def _where_effects_land(view: GemeenteView, scenario: ScenarioResult) -> dict[str, float]:
-    end = scenario.path.iloc[-1]
+def _where_effects_land(view: GemeenteView, end: pd.Series) -> dict[str, float]:
     return {view.name: end["local_meur"], "rest van het COROP-gebied": end["corop_meur"] - end["local_meur"],
-            "rest van Nederland": end["nl_meur"] - end["corop_meur"]}
+            "rest van Nederland": end["nl_meur"] - end["corop_meur"], "buitenland (invoer)": end["abroad_meur"]}
 
 
 def impact_figure(view: GemeenteView, pol: PolicyView, i: int):
-    return charts.where_effects_land(_where_effects_land(view, pol.scenarios[i]))
+    return charts.where_effects_land(_where_effects_land(view, pol.scenarios[i].path.iloc[-1]))
+
+
+def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
+    year = int(end["year"])
+    per_inh = end["local_meur"] * 1e6 / pol.base["population"]
+    share = end["local_meur"] / end["baseline_meur"]
+    return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
+            f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}), "
+            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP in dat jaar. Dat is {eur(per_inh)} per "
+            f"inwoner (bij het inwonertal van nu). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
+            f"schatting {num(end['extra_jobs_indirect'])} indirect in de gemeente. Het effect op het *inkomen* van "
+            "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "
+            "invult zitten niet in deze gegevens.\n")
+
+
+def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
+    f = pol.facts
+    jobs = end["extra_jobs_direct"] + end["extra_jobs_indirect"]
+    human = (f"de {num(jobs)} extra banen vragen evenveel werkenden: {pct(jobs / f.working_age)} van de "
+             f"{num(f.working_age)} inwoners van 15 tot 65 jaar ({f.age_year}). Wat dat vraagt aan opleiding en "
+             "scholing is niet te zeggen: het opleidingsniveau per gemeente zit niet in deze gegevens (CBS, "
+             "Onderwijsniveau bevolking)" if f.working_age == f.working_age else
+             "niet beschikbaar (leeftijdsopbouw ontbreekt in de gegevens)")
+    housing = (f"de gemeente telt {num(f.dwellings)} woningen ({f.housing_year}), waarvan {pct(f.vacant_pct / 100)} "
+               f"leeg staat (ongeveer {num(f.dwellings * f.vacant_pct / 100)}). Wie van buiten komt werken en hier "
+               "wil wonen, vraagt woningen; hoeveel hangt af van waar de nieuwe werknemers gaan wonen, en dat is niet "
+               "bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
+    return (f"- **Later** (wat de ingreep doet met de voorraden waar de welvaart van later op rust):\n"
+            f"    - *Economisch kapitaal*: zolang de banen blijven, blijft ook de extra toegevoegde waarde van "
+            f"{meur(end['local_meur'])} per jaar. De investeringen die ervoor nodig zijn, zijn niet beschikbaar "
+            "(CBS, investeringen naar regio, zitten niet in deze gegevens).\n"
+            f"    - *Menselijk kapitaal*: {human}.\n"
+            f"    - *Wonen*: {housing}.\n"
+            "    - *Natuurlijk kapitaal* (ruimte, bodem, uitstoot): niet beschikbaar; ruimtebeslag en uitstoot per "
+            "baan staan niet in deze gegevens (bronnen: IBIS Werklocaties, Klimaatmonitor).\n"
+            "    - *Sociaal kapitaal*: niet beschikbaar (CBS, Sociale samenhang en welzijn).\n")
+
+
+def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
+    split = _where_effects_land(view, end)
+    f = pol.facts
+    commute = ""
+    if f.jobs_per_1000 == f.jobs_per_1000:
+        more = f.jobs_per_1000 > f.nl_jobs_per_1000
+        commute = (f" {view.name} heeft {num(f.jobs_per_1000)} banen van werknemers per 1.000 inwoners ({f.jobs_year}; "
+                   f"Nederland {num(f.nl_jobs_per_1000)}): "
+                   + ("er werken al meer mensen dan het inwonertal doet verwachten, dus een deel van de nieuwe banen "
+                      "wordt waarschijnlijk door inwoners van buurgemeenten ingevuld. Hun loon landt daar; het "
+                      "woon-werkverkeer belast wegen en openbaar vervoer hier en bij hen."
+                      if more else
+                      "er werken minder mensen dan het inwonertal doet verwachten, dus nieuwe banen kunnen ook "
+                      "inwoners die nu elders werken dichter bij huis aan het werk helpen (minder pendel)."))
+    return (f"- **Elders** (in {int(end['year'])}, per jaar): *wat het elders oplevert* — van het totale effect in "
+            f"Nederland ({meur(end['nl_meur'])}) landt {meur(split['rest van het COROP-gebied'])} in de rest van het "
+            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers. Voor "
+            f"{meur(split['buitenland (invoer)'])} aan grondstoffen en diensten komt uit het buitenland (invoer in de "
+            f"hele Nederlandse keten). *Wat het elders kost* — {commute.strip() or 'pendel: niet beschikbaar.'} "
+            "Banen die elders verdwijnen doordat bedrijven verhuizen of personeel overnemen (verdringing) zitten niet "
+            "in het model: het effect voor Nederland als geheel is daardoor een bovengrens.\n")
 
 
 def impact(view: GemeenteView, pol: PolicyView) -> None:
-    if not pol.scenarios:
-        md("Zonder scenario is er geen effect om te verdelen over *hier en nu*, *later* en *elders*. Met een scenario "
-           "in het params-bestand toont dit onderdeel per scenario het effect in de gemeente, het pad naar het doeljaar "
-           "en het deel dat in de rest van het COROP-gebied en Nederland terechtkomt.")
-        return
+    md("Zoals de CBS Monitor Brede Welvaart: *hier en nu* is het effect op de welvaart van de inwoners in het "
+       "scenariojaar, *later* wat de ingreep doet met de voorraden waar toekomstige welvaart op rust (economisch, "
+       "menselijk, sociaal en natuurlijk kapitaal), *elders* wat er buiten de gemeente gebeurt, in winst én lasten.")
     for i, s in enumerate(pol.scenarios):
         end = s.path.iloc[-1]
-        nl_total = end["nl_meur"]
-        split = _where_effects_land(view, s)
-        met = pol.goals[pol.goals["scenario"] == s.name] if len(pol.goals) else pol.goals
-        later = (", ".join(f"{r.goal}: {'gehaald' if r.met else 'niet gehaald'}" for r in met.itertuples())
-                 if len(met) else "geen doelen vastgelegd")
-        md(f"**{s.name}** (eindjaar {int(end['year'])})\n\n"
-           f"- *Hier en nu*: het BLP van {view.name} stijgt met {meur(end['local_meur'])} per jaar "
-           f"({pct(end['local_meur'] / pol.base['blp_meur'])}), met {num(end['extra_jobs_direct'])} directe en naar "
-           f"schatting {num(end['extra_jobs_indirect'])} indirecte banen in de gemeente.\n"
-           f"- *Later*: {later}.\n"
-           f"- *Elders*: van het totale effect in Nederland ({meur(nl_total)}) landt "
-           f"{pct(1 - end['local_meur'] / nl_total)} buiten de gemeente: {meur(split['rest van het COROP-gebied'])} in "
-           f"de rest van het COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland. Wat via invoer "
-           "naar het buitenland gaat, zit hier niet in.")
+        md(f"**{s.name}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
+           + _elsewhere(view, pol, end))
         show_chart(view, impact_figure, pol, i)
 
 
@@ -221,10 +324,9 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
                        "est_direct_meur": f"+{b.lever_establishments} vestigingen: direct",
                        "est_local_meur": f"+{b.lever_establishments} vestigingen: met multiplier"},
           {c: 1 for c in ["jobs_direct_meur", "jobs_local_meur", "jobs_nl_meur", "est_direct_meur", "est_local_meur"]})
-    md("Bedragen in mln euro per jaar. *Let op bij onroerend goed (L):* de toegevoegde waarde per baan is daar zeer "
-       "hoog omdat zij de (toegerekende) huurwaarde van woningen bevat; extra banen in die sector leveren in "
-       "werkelijkheid veel minder op. De knoppen tonen waar een extra baan gemiddeld het meeste toevoegt, niet wat "
-       "haalbaar of wenselijk is.")
+    md("Bedragen in mln euro per jaar. Onroerend goed (L) staat er niet in: de toegevoegde waarde van die sector is "
+       "vooral de toegerekende huur van koopwoningen, en daar kan een gemeente niet met banen of vestigingen aan "
+       "draaien. De knoppen tonen waar een extra baan gemiddeld het meeste toevoegt, niet wat haalbaar of wenselijk is.")
 
 
 def lm3_figure(view: GemeenteView, pol: PolicyView):
@@ -234,8 +336,9 @@ def lm3_figure(view: GemeenteView, pol: PolicyView):
 def money_flows(view: GemeenteView, pol: PolicyView) -> None:
     lm = view.params.beleid.lm3
     if pol.lm3 is None:
-        md(f"Er zijn voor {view.name} geen bestedingsaandelen ingevuld (`beleid.lm3` in het params-bestand). De LM3 "
-           "vraagt om gegevens uit een enquête onder lokale ondernemers; de kit vult die niet zelf in.")
+        md(f"Voor {view.name} zijn (nog) geen bestedingsaandelen bekend. De LM3 vraagt om gegevens uit een enquête "
+           "onder lokale ondernemers: welk deel van hun omzet zij lokaal besteden. Die cijfers zijn niet te schatten "
+           "uit openbare statistiek, dus dit onderdeel blijft leeg tot de gemeente ze verzamelt.")
         return
     r = pol.lm3
     md(f"**{lm.label}.** Bron van de aandelen: {lm.source}\n\n"
@@ -246,20 +349,18 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
 
 
 def uncertainty(view: GemeenteView, pol: PolicyView) -> None:
-    md("**Hoe zeker zijn deze getallen?** Alle effecten rusten op het BLP (zie de gevoeligheidsanalyse in rapport 2), "
-       "op gemiddelde productiviteit per sector in het COROP-gebied, en op multipliers uit een landelijke tabel die "
-       "met een vuistregel (FLQ) naar de gemeente is vertaald. Nieuwe banen in een sector zijn niet per se even "
-       "productief als het gemiddelde; verdringing (banen die elders verdwijnen) en capaciteitsgrenzen zitten niet in "
-       f"het model. Gebruik de uitkomsten als orde van grootte om beleidsopties te vergelijken. Met een andere δ "
-       f"(nu {num(view.params.beleid.io.flq_delta, 2)}; de literatuur gebruikt 0,1 tot 0,3) verschuiven de lokale "
-       "multipliers merkbaar.")
+    md("**Hoe zeker zijn deze getallen?** Alle effecten rusten op het BLP (met de foutmarge uit rapport 2), op de "
+       "gemiddelde productiviteit per sector in het COROP-gebied, en op een landelijke input-outputtabel die met een "
+       "vuistregel naar de gemeente is vertaald (de bandbreedte hierboven). Nieuwe banen in een sector zijn niet per "
+       "se even productief als het gemiddelde; verdringing en capaciteitsgrenzen (arbeidsmarkt, ruimte, woningen) "
+       "zitten niet in het model. Gebruik de uitkomsten als orde van grootte om beleidsopties te vergelijken, niet "
+       "als voorspelling.")
 
 
 def figures(view: GemeenteView):
     """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     pol = policy_view(view)
-    if view.params.beleid.scenarios:
-        yield planned(view, scenarios_figure, pol)
+    yield planned(view, scenarios_figure, pol)
     for i in range(len(pol.scenarios)):
         yield planned(view, impact_figure, pol, i)
     yield planned(view, levers_figure, pol)

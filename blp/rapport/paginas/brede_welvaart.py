@@ -9,8 +9,9 @@ from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
 from blp.rapport.fmt import eur, num, pct
-from blp.welvaart.registry import DIMENSION_NL, THEME_NL, load_registry
-from blp.welvaart.scoring import MISSING, TOP, BOTTOM, position_table
+from blp.welvaart.registry import DIMENSION_NL, THEME_NL, THEMES, load_registry
+from blp.welvaart.scoring import (BOTTOM, MARGIN_POINTS, MARGIN_RELATIVE, MIN_EVENTS, MIN_SURVEY_POPULATION, MISSING,
+                                  TOP, position_table)
 
 DIRECTION_NL = {"higher": "hoger is beter", "lower": "lager is beter", "neutral": "geen oordeel"}
 
@@ -34,24 +35,36 @@ def _value(v: float, unit: str) -> str:
 
 def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
     scored = pos[pos["band"].isin([TOP, BOTTOM, "middengroep"])]
+    careful = scored[scored["caution"] != ""]
+    scored = scored[scored["caution"] == ""]
     top = scored[scored["band"] == TOP]["label_nl"].tolist()
     bottom = scored[scored["band"] == BOTTOM]["label_nl"].tolist()
     missing = int((pos["band"] == MISSING).sum())
     _, peer_desc = view.peers
-    text = (f"Van de {len(pos)} indicatoren in het register zijn er {len(pos) - missing} voor {view.name} beschikbaar. "
+    text = (f"Van de {len(pos)} indicatoren in het overzicht zijn er {len(pos) - missing} voor {view.name} beschikbaar. "
             f"Bij {len(top)} daarvan hoort {view.name} bij de **beste 25%** van alle gemeenten"
             + (f" ({', '.join(x.lower() for x in top)})" if top else "")
             + f", bij {len(bottom)} bij de **slechtste 25%**"
-            + (f" ({', '.join(x.lower() for x in bottom)})" if bottom else "") + ". "
-            f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
-            "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
+            + (f" ({', '.join(x.lower() for x in bottom)})" if bottom else "") + ". ")
+    if len(careful):
+        text += (f"{len(careful)} indicator{'en rusten' if len(careful) > 1 else ' rust'} op te weinig waarnemingen "
+                 f"om op te oordelen ({', '.join(x.lower() for x in careful['label_nl'])}) en "
+                 f"{'tellen' if len(careful) > 1 else 'telt'} hier niet mee. ")
+    text += (f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
+             "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
     md(text)
+    md("*Verandering:* een indicator heet alleen ‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan "
+       "toeval: voor tellingen van gebeurtenissen (zoals misdrijven) met een Poisson-toets (95%), voor percentages "
+       f"bij meer dan {num(MARGIN_POINTS, 0)} procentpunt, voor andere cijfers bij meer dan {pct(MARGIN_RELATIVE, 0)}. "
+       "Anders staat er ‘geen duidelijke verandering’. *Let op* staat bij cijfers die op weinig rusten: minder dan "
+       f"{MIN_EVENTS} gebeurtenissen in een jaar, of een steekproef in een gemeente met minder dan "
+       f"{num(MIN_SURVEY_POPULATION)} inwoners.")
 
 
 def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
     df = pos[pos["focus"]].copy()
     if df.empty:
-        md("Er zijn geen focusindicatoren gekozen (`brede_welvaart.focus` in het params-bestand).")
+        md(f"Voor {view.name} zijn geen focusindicatoren gekozen; de tabellen hieronder tonen alle indicatoren.")
         return
     _position_rows(df)
 
@@ -68,8 +81,12 @@ def _position_rows(df: pd.DataFrame) -> None:
         Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
         Trend=[t if pd.isna(f) else f"{t} (sinds {int(f)})" for t, f in zip(df["trend"], df["trend_from"])],
     )
-    table(df, {c: c for c in ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep",
-                              "Percentiel", "Positie", "Richting", "Trend"]})
+    columns = ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep", "Percentiel", "Positie",
+               "Richting", "Trend"]
+    names = {c: c for c in columns}
+    if (df["caution"] != "").any():
+        names["caution"] = "Let op"
+    table(df, names)
 
 
 def dashboard_figure(view: GemeenteView, pos: pd.DataFrame):
@@ -84,12 +101,32 @@ def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
        "(bijvoorbeeld het aandeel koopwoningen): daar staat de gewone rangorde. ★ = focusindicator.")
 
 
+DIMENSION_TEXT = {
+    "hier_en_nu": "Hoe het de inwoners nu gaat, in acht thema's.",
+    "later": "De voorraden waar de welvaart van later op rust: economisch, menselijk, sociaal en natuurlijk kapitaal.",
+    "elders": "Wat de gemeente betekent voor mensen buiten haar grenzen. De CBS-monitor meet dit alleen voor heel "
+              "Nederland; per gemeente laten de gegevens alleen de pendel zien.",
+}
+
+
 def all_indicators(view: GemeenteView, pos: pd.DataFrame) -> None:
     for dim in ("hier_en_nu", "later", "elders"):
-        rows = pos[(pos["dimension"] == dim) & (pos["band"] != MISSING)]
+        part = pos[pos["dimension"] == dim]
+        rows = part[part["band"] != MISSING]
+        md(f"### {DIMENSION_NL[dim]}\n\n{DIMENSION_TEXT[dim]}")
         if len(rows):
-            md(f"### {DIMENSION_NL[dim]}")
             _position_rows(rows)
+        per_theme = []
+        for theme in THEMES[dim]:
+            t = part[part["theme"] == theme]
+            have, lack = int((t["band"] != MISSING).sum()), t.loc[t["band"] == MISSING, "label_nl"].tolist()
+            if lack:
+                per_theme.append(f"{THEME_NL[theme]}: {have} met cijfers, ontbreekt: "
+                                 + ", ".join(x.lower() for x in lack))
+            elif not have:
+                per_theme.append(f"{THEME_NL[theme]}: geen indicator in de gegevens")
+        if per_theme:
+            md("*Wat ontbreekt per thema* (bronnen onderaan): " + "; ".join(per_theme) + ".")
 
 
 def _focus_ids(view: GemeenteView, pos: pd.DataFrame) -> list[str]:
@@ -127,6 +164,16 @@ def expected_figure(view: GemeenteView):
     return charts.expected_chart(view.national.expected, view.gemeente, view.peers[0], view.name)
 
 
+def _fit_words(r2: float) -> str:
+    """R² in one plain sentence."""
+    if r2 >= 0.7:
+        return "gemeenten met dezelfde kenmerken hebben meestal een vergelijkbaar BLP per inwoner."
+    if r2 >= 0.4:
+        return ("een flink deel, maar gemeenten met dezelfde kenmerken kunnen nog ver uiteenlopen; lees de verwachting "
+                "als ruwe maat.")
+    return "een klein deel; de verwachting zegt weinig over één gemeente."
+
+
 def expected(view: GemeenteView) -> None:
     from blp.welvaart.expected import coefficient_table, expected_vs_measured  # statsmodels: this report only
 
@@ -139,18 +186,24 @@ def expected(view: GemeenteView) -> None:
               "Dat verschil is groter dan het model bij vergelijkbare gemeenten verwacht: hier speelt iets bijzonders.")
     md(f"Gemeenten met het inwonertal, de dichtheid, de stedelijkheid en de sectormix van {view.name} hebben volgens "
        f"het model een BLP per inwoner van ongeveer **{eur(r['expected'])}** ({int((1 - r['alpha']) * 100)}%-"
-       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). Berekend (het BLP van "
-       f"rapport 2, zelf een schatting) is **{eur(r['measured'])}**: {pct(abs(r['ratio'] - 1))} {word} dan verwacht "
-       f"(verhouding berekend/verwacht "
-       f"{num(r['ratio'], 2)}). {inside}\n\n"
-       f"Het model verklaart {pct(r['r2'], 0)} van de verschillen tussen de {r['n']} gemeenten (R²; gecorrigeerd "
-       f"{pct(r['r2_adj'], 0)}). In de termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / berekend, "
-       f"Nederland = 100): {num(r['verhoudingswaarde'], 0)}.\n\n"
+       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). De **BLP-schatting** van "
+       f"rapport 2 (zelf een verdeling van regionale cijfers, geen meting) is **{eur(r['measured'])}**: "
+       f"{pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding schatting/verwacht {num(r['ratio'], 2)}). {inside}\n\n"
+       f"*Hoe goed past het model?* Het verklaart {pct(r['r2'], 0)} van de verschillen in BLP per inwoner tussen de "
+       f"{r['n']} gemeenten (R²): {_fit_words(r['r2'])} Een deel van die samenhang komt door de methode zelf: "
+       "gemeenten in één COROP-gebied krijgen dezelfde opbrengst per baan per sector, dus het model ‘ziet’ ook in welke "
+       "regio een gemeente ligt en welke sectoren er zitten. In de "
+       f"termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / schatting, Nederland = 100): "
+       f"{num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
-       "erop lijken, niet waardoor. Bovendien is het BLP zelf met de sectormix van de verdeelsleutel berekend, zodat die "
-       "mix het BLP deels per constructie ‘verklaart’.")
+       "erop lijken, niet waardoor.")
     coef = coefficient_table(model)
-    table(coef, {"label_nl": "Kenmerk", "coefficient": "Coëfficiënt", "std_error": "Standaardfout", "p_value": "p-waarde"},
+    md(f"*Verantwoording.* Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle gemeenten. De "
+       f"onzekerheid van de coëfficiënten houdt er rekening mee dat gemeenten in één COROP-gebied samen afwijken "
+       f"(standaardfouten geclusterd per COROP-gebied, {model.clusters} groepen). Een kenmerk met een kans van meer "
+       "dan 5% (laatste kolom) kan ook toeval zijn.")
+    table(coef, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
+                 "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans op toeval"},
           {"coefficient": 3, "std_error": 3, "p_value": 3})
 
 

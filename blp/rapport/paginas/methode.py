@@ -188,7 +188,7 @@ def beleid(view: GemeenteView) -> None:
     per_job = frame["va_per_job_eur"]
     group = per_job.dropna().idxmax() if "G-I" not in per_job.dropna().index else "G-I"
     n = view.params.beleid.lever_jobs
-    md(f"**Stap 8. Van scenario naar effect** (`blp.beleid.policy.va_per_job`, `direct_change_path`). Elke extra "
+    md(f"**Stap 8. Van scenario naar effect** (`blp.beleid.policy.va_per_job`, `blp.beleid.scenarios.direct_change_path`). Elke extra "
        f"baan in een sector voegt toe wat een baan in die sector in het COROP-gebied gemiddeld toevoegt: in "
        f"{_labels(view).get(group, group).lower()} {num(per_job[group], 0)} euro per jaar (toegevoegde waarde "
        f"{view.choices.va_year} gedeeld door de banen van werknemers van {frame.attrs['jobs_year']}). {n} extra banen "
