@@ -21,7 +21,7 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
     interventions = {k: v for k, v in paths.items() if k != "0-scenario"}
     for (name, path), color in zip(interventions.items(), colors):
         after = path[path["year"] >= start_year]
-        ax.plot(after["year"], after["scenario_meur"], color=color, linewidth=2, label="\n".join(textwrap.wrap(name, 40)))
+        ax.plot(after["year"], after["scenario_meur"], color=color, linewidth=2, label="\n".join(textwrap.wrap(name, 24)))
         ax.fill_between(after["year"], after["baseline_meur"] + after["local_low_meur"],
                         after["baseline_meur"] + after["local_high_meur"], color=color, alpha=0.2, linewidth=0,
                         label="bandbreedte indirect effect")
@@ -37,7 +37,7 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fit_margins(fig, ["10.000"], right=0.68)
+    fit_margins(fig, ["100.000"], left_min=0.12, right=0.7)
     return fig
 
 

@@ -113,10 +113,16 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
         measured = (f"tot en met {b.measured_until} de gemeten groei van elk jaar, daarna het gemiddelde van "
                     f"{first}–{last}: {signed(b.trend)} per jaar" if b.measured_until > va_year else
                     f"het gemiddelde van {first}–{last}: {signed(b.trend)} per jaar")
+        shrink = ""
+        if b.trend < 0:
+            shrink = " De regio kromp in die jaren: zonder ingreep daalt het BLP dus."
+            if view.region_row()["provincie_name"] == "Groningen":
+                shrink += (" In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest "
+                           "van de economie.")
         return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
                 "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
-                f"Alle bedragen in prijzen van {va_year}, zonder inflatie.")
+                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + shrink)
     if b.method == "key_trend":
         first, last = b.trend_years
         what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
