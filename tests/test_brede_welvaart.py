@@ -7,7 +7,7 @@ import statsmodels.api as sm
 
 from blp.errors import ParamsError
 from blp.params import load_params
-from blp.welvaart.expected import build_design, expected_vs_measured, fit_expected
+from blp.welvaart.expected import build_design, expected_vs_measured, fit_expected, summarise
 from blp.welvaart.registry import THEMES, check_focus, load_registry
 from blp.welvaart.scoring import (BOTTOM, MISSING, NO_CLEAR_CHANGE, NO_JUDGEMENT, TOP, band,
                                   events_change_is_clear, position_table)
@@ -171,7 +171,12 @@ def test_expected_model_matches_statsmodels_directly(data, result):
     # standard errors clustered by COROP, not the plain OLS ones
     assert np.allclose(model.fit.bse, direct.bse) and not np.allclose(model.fit.bse, sm.OLS(y, X).fit().bse)
     assert not any(c.endswith("_L") for c in X.columns)  # L's key is housing value: not in the sector mix
-    r = expected_vs_measured(model, "GM0917")
+    summary = summarise(model)
+    r = expected_vs_measured(summary, "GM0917")
+    pred = direct.get_prediction(X.loc[["GM0917"]]).summary_frame(alpha=0.10).iloc[0]
+    assert r["expected_low"] == pytest.approx(np.exp(pred["obs_ci_lower"]))
+    assert r["expected_high"] == pytest.approx(np.exp(pred["obs_ci_upper"]))
+    assert summary.coefficients["std_error"].to_numpy() == pytest.approx(direct.bse.to_numpy())
     assert r["expected"] == pytest.approx(np.exp(direct.fittedvalues["GM0917"]))
     assert r["measured"] == pytest.approx(result.national.set_index("gemeente_code").loc["GM0917", "blp_per_inhabitant_eur"])
     assert r["expected_low"] < r["expected"] < r["expected_high"]
@@ -179,3 +184,13 @@ def test_expected_model_matches_statsmodels_directly(data, result):
     # the sector mix is in shares of activity (0..1): effects on log BLP of a sane size (with L's housing value in
     # euro among job counts they ran into the hundreds of thousands)
     assert model.fit.params.filter(like="aandeel_").abs().max() < 50
+
+
+def test_national_context_fits_the_model_in_a_child_as_here(national, data, result):
+    """The summary computed with the national calculation (in a forked child) equals one fitted here."""
+    from blp.welvaart.expected import expected_summary
+
+    here = expected_summary(data, result)
+    pd.testing.assert_frame_equal(national.expected.prediction, here.prediction)
+    pd.testing.assert_frame_equal(national.expected.coefficients, here.coefficients)
+    assert national.expected.r2 == pytest.approx(here.r2)

@@ -36,9 +36,18 @@ def test_the_runner_leaves_statsmodels_to_the_kernel_that_needs_it():
     assert out == "[]"
 
 
-def test_the_expected_model_is_fitted_on_first_use_and_kept(national):
+def test_the_expected_model_is_fitted_with_the_national_calculation_and_kept(national):
     model = national.expected
-    assert national.expected is model and model.fit.nobs == len(national.result.national)
+    assert national.expected is model and model.n == len(national.result.national) == len(model.prediction)
+
+
+def test_the_report_kernel_warm_up_leaves_out_statsmodels():
+    """The kernels read the expected model's summary from the national context: no statsmodels (over a second)."""
+    from blp.uitvoering.engine import WARMUP_CODE
+
+    out = _python("import sys\n" + WARMUP_CODE + "\nimport blp.rapport.paginas.methode\n"
+                  "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))")
+    assert out == "[]"
 
 
 def test_the_chart_drawer_loads_neither_statsmodels_nor_ipython():

@@ -24,6 +24,8 @@ from blp.data.gemeenten import resolve_gemeente
 from blp.errors import DataError
 from blp.params import Params, load_params
 from blp.rapport.figures import FigureFolder
+from blp.rapport.forked import ForkedCall
+from blp.welvaart.expected import ExpectedSummary, expected_summary
 from blp.welvaart.registry import check_params_focus, load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
@@ -47,15 +49,12 @@ class NationalContext:
     _expected: object = field(default=None, repr=False)
 
     @property
-    def expected(self):
-        """The expected-BLP model (``blp.welvaart.expected.ExpectedModel``), fitted on first use and kept.
-
-        Only the brede-welvaart report needs it, so the process that runs that report fits it: the
-        runner itself then never imports statsmodels (seconds on every run's critical path)."""
+    def expected(self) -> ExpectedSummary:
+        """The expected-BLP model's summary (``blp.welvaart.expected.ExpectedSummary``): fitted with the
+        national calculation, in a forked child so its statsmodels import overlaps with the rest; fitted
+        here on first use for a context made otherwise."""
         if self._expected is None:
-            from blp.welvaart.expected import fit_expected
-
-            self._expected = fit_expected(self.data, self.result)
+            self._expected = expected_summary(self.data, self.result)
         return self._expected
 
     def fits(self, params: Params) -> bool:
@@ -96,6 +95,14 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
     choices = resolve_choices(data, params)
     keys = KeyCache(data)
     result = compute_blp(data, choices, keys=keys)
+    model = ForkedCall(expected_summary, data, result)
+    try:
+        return _national(data, params, choices, keys, result, model)
+    finally:
+        model.cancel()
+
+
+def _national(data, params, choices, keys, result, model: ForkedCall) -> NationalContext:
     return NationalContext(
         data=data,
         choices=choices,
@@ -109,6 +116,7 @@ def compute_national(data: CanonicalData, params: Params) -> NationalContext:
         checks=run_checks(data, result),
         backtest=backtest_for(data, choices),
         series=compute_series(data, params, keys=keys) if len(va_years(data)) > 1 else None,
+        _expected=model.result(),
     )
 
 

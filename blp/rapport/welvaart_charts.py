@@ -92,7 +92,7 @@ def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd
 
 def expected_chart(model, gemeente: str, peers: list[str], gemeente_name: str):
     """Measured against expected BLP per inhabitant for all gemeenten (log scales), 45° line."""
-    fitted = np.exp(model.fit.fittedvalues) / 1000
+    fitted = np.exp(model.fitted) / 1000
     measured = np.exp(model.y) / 1000
     fig, ax = new_figure(figsize=(6.5, 5.5))
     ax.scatter(fitted, measured, s=8, color="#cccccc", label="alle gemeenten")

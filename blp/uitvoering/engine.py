@@ -37,7 +37,7 @@ RESET_CODE = ("for _name in [n for n in list(globals()) if not n.startswith('_')
 
 # What the report notebooks import; loading it while the parent computes saves most of a kernel's start.
 WARMUP_CODE = ("import blp.rapport.context, blp.rapport.paginas.dataverzameling, blp.rapport.paginas.berekening, blp.rapport.paginas.brede_welvaart, "
-               "blp.rapport.paginas.beleid, blp.welvaart.expected")
+               "blp.rapport.paginas.beleid")
 
 
 class NotebookFailed(Exception):

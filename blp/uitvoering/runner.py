@@ -36,7 +36,7 @@ from blp.data.gemeenten import resolve_gemeente
 from blp.errors import BlpError, RunError
 from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
-from blp.rapport.context import GemeenteView, NationalContext, compute_national, run_boundary_year
+from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
 from blp.rapport.fmt import eur, meur, pct
 from blp.rapport.html_export import code_exporter, exporter, index_page, notebook_to_html, save_and_export
@@ -45,6 +45,7 @@ from blp.schema import digest, to_dict
 from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
                                    shared_session)
 from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
+from blp.uitvoering.context_cache import national_context
 from blp.uitvoering.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
 from blp.welvaart.registry import check_params_focus
 
@@ -467,7 +468,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         params = params_by_code[code]
         match = next(((ctx, path) for ctx, path in contexts if ctx.fits(params)), None)
         if match is None:
-            ctx = compute_national(data, params)
+            ctx = national_context(data, params, Path(req.outputs_dir), code_digest)
             path = workdir / f"context-{len(contexts)}.pkl"
             ctx.save(path)
             write_national_tables(ctx, path.with_suffix(".tables"))

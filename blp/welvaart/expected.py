@@ -16,16 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from blp.berekening.calculation import BlpResult
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.data.canonical import CanonicalData
 
 
+ALPHA = 0.10  # the prediction interval is a 90 % interval
+
+
 @dataclass
 class ExpectedModel:
-    """The fitted model and the design it was fitted on."""
+    """The fitted model and the design it was fitted on (holds statsmodels objects)."""
 
     fit: object               # statsmodels RegressionResults, standard errors clustered by COROP
     design: pd.DataFrame      # index gemeente_code, columns = regressors incl. const
@@ -40,6 +42,41 @@ class ExpectedModel:
     @property
     def n(self) -> int:
         return int(self.fit.nobs)
+
+
+@dataclass
+class ExpectedSummary:
+    """What the reports need of the model, as plain tables: the kernels that draw the reports then never
+    load statsmodels (over a second per kernel). Built by ``summarise``."""
+
+    prediction: pd.DataFrame  # index gemeente_code: mean, obs_ci_lower, obs_ci_upper (log scale), y
+    coefficients: pd.DataFrame
+    r2: float
+    r2_adj: float
+    n: int
+    clusters: int
+    alpha: float = ALPHA
+
+    @property
+    def fitted(self) -> pd.Series:
+        return self.prediction["mean"]
+
+    @property
+    def y(self) -> pd.Series:
+        return self.prediction["y"]
+
+
+def summarise(model: ExpectedModel, alpha: float = ALPHA) -> ExpectedSummary:
+    pred = model.fit.get_prediction(model.design).summary_frame(alpha=alpha)
+    pred.index = model.design.index
+    frame = pred[["mean", "obs_ci_lower", "obs_ci_upper"]].assign(y=model.y)
+    return ExpectedSummary(frame, coefficient_table(model), model.r2, float(model.fit.rsquared_adj), model.n,
+                           model.clusters, alpha)
+
+
+def expected_summary(data: CanonicalData, result: BlpResult) -> ExpectedSummary:
+    """Fit the model and keep its summary."""
+    return summarise(fit_expected(data, result))
 
 
 def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, pd.Series, int | None]:
@@ -59,13 +96,15 @@ def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, 
     shares = key.div(key.sum(axis=1), axis=0).reindex(n.index)
     reference = shares.mean().idxmax()  # the largest group is the reference category
     X = X.join(shares.drop(columns=[reference]).add_prefix("aandeel_"))
-    X = sm.add_constant(X, has_constant="add")
+    X.insert(0, "const", 1.0)
     y = np.log(n["blp_per_inhabitant_eur"])
     ok = X.notna().all(axis=1) & np.isfinite(y)
     return X[ok], y[ok], density_year
 
 
 def fit_expected(data: CanonicalData, result: BlpResult) -> ExpectedModel:
+    import statsmodels.api as sm  # here, not at the top: the reports only read the summary
+
     X, y, density_year = build_design(data, result)
     corop = result.national.set_index("gemeente_code")["corop_code"].reindex(X.index)
     groups = pd.factorize(corop)[0]
@@ -73,17 +112,17 @@ def fit_expected(data: CanonicalData, result: BlpResult) -> ExpectedModel:
     return ExpectedModel(fit, X, y, density_year, int(corop.nunique()))
 
 
-def expected_vs_measured(model: ExpectedModel, gemeente: str, alpha: float = 0.10) -> dict:
-    """The kit's BLP per inhabitant ('measured', an estimate) and the expected one, their ratio and a
+def expected_vs_measured(summary: ExpectedSummary, gemeente: str) -> dict:
+    """The kit's BLP per inhabitant ('measured', an estimate) and the expected one, their ratio and the
     (1 - alpha) prediction interval."""
-    pred = model.fit.get_prediction(model.design.loc[[gemeente]]).summary_frame(alpha=alpha).iloc[0]
-    measured = float(np.exp(model.y.loc[gemeente]))
-    expected = float(np.exp(pred["mean"]))
-    lo, hi = float(np.exp(pred["obs_ci_lower"])), float(np.exp(pred["obs_ci_upper"]))
+    row = summary.prediction.loc[gemeente]
+    measured = float(np.exp(row["y"]))
+    expected = float(np.exp(row["mean"]))
+    lo, hi = float(np.exp(row["obs_ci_lower"])), float(np.exp(row["obs_ci_upper"]))
     return {"measured": measured, "expected": expected, "expected_low": lo, "expected_high": hi,
             "ratio": measured / expected, "ratio_low": measured / hi, "ratio_high": measured / lo,
             "within_interval": lo <= measured <= hi, "verhoudingswaarde": 100 * expected / measured,
-            "r2": model.r2, "r2_adj": float(model.fit.rsquared_adj), "n": model.n, "alpha": alpha}
+            "r2": summary.r2, "r2_adj": summary.r2_adj, "n": summary.n, "alpha": summary.alpha}
 
 
 def term_label_nl(term: str) -> str:

@@ -47,7 +47,7 @@ def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicato
         share = (sum(parts) / pop * 100).dropna()
         return share.rename("value").reset_index()
     if indicator.kind in ("jobs_per_1000", "jobs_growth"):
-        jobs = _jobs_per_year(data, result)
+        jobs = _jobs(data, result, by_id)
         if jobs.empty:
             return pd.DataFrame(columns=["year", "gemeente_code", "value"])
         if indicator.kind == "jobs_per_1000":
@@ -86,6 +86,15 @@ def _jobs_per_year(data: CanonicalData, result: BlpResult) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "gemeente_code", "value"])
 
 
+JOBS_KEY = "__jobs_per_year__"  # where rows_by_indicator's dict keeps the jobs once computed
+
+
+def _jobs(data: CanonicalData, result: BlpResult, by_id: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    if JOBS_KEY not in by_id:
+        by_id[JOBS_KEY] = _jobs_per_year(data, result)
+    return by_id[JOBS_KEY]
+
+
 def national_value(data: CanonicalData, result: BlpResult, indicator: Indicator, year: int,
                    values: pd.DataFrame, by_id: dict[str, pd.DataFrame] | None = None) -> tuple[float, str]:
     """The Dutch value: a true national ratio where it can be formed, else the median gemeente."""
@@ -96,7 +105,7 @@ def national_value(data: CanonicalData, result: BlpResult, indicator: Indicator,
                      * 1000), "Nederland"
     if indicator.kind == "jobs_per_1000":
         by_id = rows_by_indicator(data) if by_id is None else by_id
-        jobs = _jobs_per_year(data, result)
+        jobs = _jobs(data, result, by_id)
         pop = _rows(by_id, "population")
         both = jobs[jobs["year"] == year].merge(pop[pop["year"] == year], on=["year", "gemeente_code"])
         return float(both["value_x"].sum() / both["value_y"].sum() * 1000), "Nederland"

@@ -9,6 +9,7 @@ from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
 from blp.rapport.fmt import eur, num, pct
+from blp.welvaart.expected import expected_vs_measured
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, THEMES, load_registry
 from blp.welvaart.scoring import (BOTTOM, MARGIN_POINTS, MARGIN_RELATIVE, MIN_EVENTS, MIN_SURVEY_POPULATION, MISSING,
                                   TOP, position_table)
@@ -175,8 +176,6 @@ def _fit_words(r2: float) -> str:
 
 
 def expected(view: GemeenteView) -> None:
-    from blp.welvaart.expected import coefficient_table, expected_vs_measured  # statsmodels: this report only
-
     model = view.national.expected
     r = expected_vs_measured(model, view.gemeente)
     show_chart(view, expected_figure)
@@ -197,7 +196,7 @@ def expected(view: GemeenteView) -> None:
        f"{num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
        "erop lijken, niet waardoor.")
-    coef = coefficient_table(model)
+    coef = model.coefficients
     md(f"*Verantwoording.* Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle gemeenten. De "
        f"onzekerheid van de coëfficiënten houdt er rekening mee dat gemeenten in één COROP-gebied samen afwijken "
        f"(standaardfouten geclusterd per COROP-gebied, {model.clusters} groepen). Een kenmerk met een kans van meer "
@@ -216,10 +215,9 @@ def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
 
 
 def figures(view: GemeenteView):
-    """The charts of this report the runner can draw ahead, in the order the report shows them.
-
-    Not the expected-BLP chart: its model needs statsmodels, which only the kernel loads."""
+    """The charts of this report the runner can draw ahead, in the order the report shows them."""
     pos = positions(view)
     yield planned(view, dashboard_figure, pos)
     if _focus_ids(view, pos):
         yield planned(view, scatters_figure, pos)
+    yield planned(view, expected_figure)

@@ -1,0 +1,84 @@
+"""The national calculation, kept between runs: same data, choices and code, same context.
+
+The national context (every gemeente's BLP, the key fit, the back-test, the series, the indicator panel)
+is the same for every run on the same inputs. A run stores it in ``<outputs>/.cache`` under a key of
+everything it depends on: the sha256 of every input file, the data source, the choices and params
+that shape it, the kit's code and notebooks, and the Python, pandas and numpy versions. A later run with
+the same key loads it (tens of milliseconds) instead of computing it again (about a second). A change in
+any of these gives a new key; an unreadable cache file is computed again. ``BLP_NO_CACHE=1`` turns the
+cache off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from blp.atomic import replace_when_done
+from blp.beleid.policy import IO_DIR_ENV
+from blp.berekening.calculation import resolve_choices
+from blp.data import CanonicalData
+from blp.params import Params
+from blp.rapport.context import NationalContext, compute_national
+from blp.schema import digest, to_dict
+
+NO_CACHE_ENV = "BLP_NO_CACHE"
+CACHE_DIR = ".cache"
+KEEP = 6  # cache files kept per outputs folder, newest first
+
+
+def _file_stamp(path: str | None) -> list:
+    """Size and modification time of a user's IO table (file, or the files of a folder)."""
+    if not path:
+        return []
+    p = Path(path)
+    files = sorted(p.iterdir()) if p.is_dir() else [p]
+    return [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]
+
+
+def cache_key(data: CanonicalData, params: Params, code_digest: str) -> str:
+    """Everything the national context depends on, digested."""
+    io = params.beleid.io
+    return digest({
+        "inputs": sorted([f.table, f.sha256] for f in data.inputs),
+        "source": data.source,
+        "choices": resolve_choices(data, params).as_dict(),
+        "sensitivity": list(params.sensitivity),
+        "io": to_dict(io),
+        "io_files": _file_stamp(io.path or os.environ.get(IO_DIR_ENV)),
+        "code": code_digest,
+        "versions": [sys.version, pd.__version__, np.__version__],
+    })
+
+
+def national_context(data: CanonicalData, params: Params, outputs_dir: Path, code_digest: str) -> NationalContext:
+    """The national context for ``data`` and ``params``: from the cache when an earlier run left it, else
+    computed and stored for the next run."""
+    if os.environ.get(NO_CACHE_ENV):
+        return compute_national(data, params)
+    folder = Path(outputs_dir) / CACHE_DIR
+    path = folder / f"national-{cache_key(data, params, code_digest)[:24]}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                ctx = pickle.load(fh)
+            if isinstance(ctx, NationalContext) and ctx.fits(params):
+                os.utime(path)  # recently used: kept longest
+                return ctx
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache file is computed again
+            pass
+    ctx = compute_national(data, params)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with replace_when_done(path) as tmp, open(tmp, "wb") as fh:
+            pickle.dump(ctx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        for old in sorted(folder.glob("national-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return ctx
