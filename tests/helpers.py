@@ -23,7 +23,7 @@ def run_sections(module, view) -> None:
     extra = {brede_welvaart: lambda: brede_welvaart.positions(view), beleid: lambda: beleid.policy_view(view)}
     second = extra[module]() if module in extra else None
     for name, fn in inspect.getmembers(module, inspect.isfunction):
-        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith(("_frame", "_figure")) \
+        if fn.__module__ != module.__name__ or name.startswith("_") or name.endswith(("_frame", "_figure", "_title")) \
                 or name in ("positions", "policy_view", "figures"):
             continue
         params = list(inspect.signature(fn).parameters)

@@ -58,7 +58,8 @@ def _cells(html: str) -> list[list[str]]:
 @pytest.mark.parametrize("code", ["GM0917", "GM0088"])  # Heerlen; Vlieland, where data are missing
 def test_tables_show_what_pandas_styler_showed(national, code, shown, monkeypatch):
     """The kit writes its tables itself (``blp.rapport.html_table``); each shows, cell for cell, the texts that
-    pandas' Styler wrote with the same column names, formats and missing-value text."""
+    pandas' Styler wrote with the same column names, formats and missing-value text (a column without a
+    format of its own: the Dutch default)."""
     rendered = []
     real = html_table.render
 
@@ -73,7 +74,8 @@ def test_tables_show_what_pandas_styler_showed(national, code, shown, monkeypatc
     assert len(rendered) >= 15
     missing = 0
     for df, labels, formats, left, ours in rendered:
-        styler = (df.style.format(dict(formats), na_rep=html_table.MISSING_TEXT).hide(axis="index")
+        every = {c: formats.get(c) or html_table.default_text for c in df.columns}
+        styler = (df.style.format(every, na_rep=html_table.MISSING_TEXT).hide(axis="index")
                   .relabel_index([labels.get(c, c) for c in df.columns], axis="columns"))
         assert _cells(ours) == _cells(styler.to_html())
         assert ours.count(html_table.LEFT) == (len(df) + 1) * len(left)
@@ -89,7 +91,10 @@ def test_table_html_is_the_same_for_the_same_frame():
     first = html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
     assert first == html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
     assert _cells(first) == [["Naam", "waarde", "n"], ["a & b", "1234.5", "3"], ["c", "niet beschikbaar", "4"]]
-    assert html_table.render_text(df, {}, {}).splitlines()[1] == "a & b\t1234.500000\t3"
+    assert html_table.render_text(df, {}, {}).splitlines()[1] == "a & b\t1.234,50\t3"
+    # without a format: Dutch numbers; years stay years
+    assert [html_table.default_text(v) for v in (1535, 1535.0, 2018, 0.25, 12345.678, True)] == \
+        ["1.535", "1.535", "2018", "0,25", "12.345,68", "ja"]
 
 
 @pytest.mark.parametrize("code", ["GM0014", "GM0088", "GM0363"])  # Groningen, Schiermonnikoog, Amsterdam

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from blp.rapport.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins, new_figure
 from blp.rapport.fmt import num
@@ -33,7 +34,9 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
     ax.annotate(f"start {start_year}", (start_year, 0), textcoords="offset points", xytext=(3, 4), fontsize=8,
                 color="#777777")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(f"BLP {gemeente_name} (mln euro)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}")  # years
+    ax.set_ylabel(f"BLP {gemeente_name} (mln euro, prijzen van {int(first['year'].iloc[0])})")
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -64,6 +67,7 @@ def lm3_chart(result, label: str):
     for i, v in enumerate(rounds):
         ax1.text(i, v, num(v), ha="center", va="bottom", fontsize=8)
     ax1.set_title(f"LM3 = {num(result.lm3, 2)}", fontsize=10)
+    ax1.set_ylabel("euro")
     ax1.yaxis.set_major_formatter(lambda v, _: num(v))
     df = result.spending.iloc[::-1]
     ax2.barh(df["category"], df["local"], color=REGION_COLOR, label="blijft in de gemeente")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -70,16 +72,19 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
 def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     """BLP under each allocation key, main key highlighted, with the range shaded."""
     df = sens.iloc[::-1]
-    fig, ax = new_figure(figsize=(8, 0.5 * len(df) + 1.3))
+    labels = ["\n".join(textwrap.wrap(label, 34)) for label in df["label_nl"]]
+    fig, ax = new_figure(figsize=(8, 0.6 * len(df) + 1.5))
     colors = [GEMEENTE_COLOR if i == len(df) - 1 else PEER_COLOR for i in range(len(df))]
-    ax.axvspan(df["blp_meur"].min(), df["blp_meur"].max(), color="#f0f0f0", zorder=0, label="bandbreedte")
-    ax.barh(df["label_nl"], df["blp_meur"], color=colors, zorder=1)
+    ax.axvspan(df["blp_meur"].min(), df["blp_meur"].max(), color="#f0f0f0", zorder=0,
+               label="van de laagste tot de hoogste uitkomst")
+    ax.barh(labels, df["blp_meur"], color=colors, zorder=1)
     for i, v in enumerate(df["blp_meur"]):
         ax.text(v, i, f" {num(v)}", va="center", fontsize=9)
     ax.set_xlabel(f"BLP {gemeente_name} (mln euro)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_ylim(-0.6, len(df) - 0.4)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=9)
     _style(ax)
-    fit_margins(fig, df["label_nl"], right=0.9)
+    fit_margins(fig, labels, right=0.9, bottom_in=1.15)
     return fig
 
 
@@ -101,9 +106,53 @@ def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
     ax.scatter(years[~est], values[~est], color=GEMEENTE_COLOR, s=30, zorder=3,
                label=f"volledige sectorcijfers ({full_year})")
     ax.set_ylim(0, values.max() * 1.1)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}")  # years: no thousands separator
     ax.set_ylabel("mln euro (lopende prijzen)")
     ax.yaxis.set_major_formatter(lambda v, _: num(v))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     _style(ax)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.12)
     return fig
+
+
+def titled(fig, title: str):
+    """Put the chart's takeaway above it, in bold, left-aligned: the figure grows by the title's height and
+    everything drawn keeps its size and place (call it last, after any margin setting)."""
+    w, h = fig.get_size_inches()
+    lines = textwrap.wrap(title, max(30, int(w * 10.5)))
+    dh = 0.24 * len(lines) + 0.12
+    fig.set_size_inches(w, h + dh)
+    scale = h / (h + dh)
+    for ax in fig.axes:
+        p = ax.get_position()
+        ax.set_position([p.x0, p.y0 * scale, p.width, p.height * scale])
+    for legend in fig.legends:  # figure legends are placed in figure fractions: keep them where they were
+        loc = legend.get_bbox_to_anchor().transformed(fig.transFigure.inverted())
+        legend.set_bbox_to_anchor((loc.x0, loc.y0 * scale, loc.width, loc.height * scale), transform=fig.transFigure)
+    for text in fig.texts + ([fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []):
+        x, y = text.get_position()
+        text.set_position((x, y * scale))
+    fig.text(0.012, 1 - 0.1 / (h + dh), "\n".join(lines), ha="left", va="top", fontsize=11, fontweight="bold",
+             color="#222222")
+    dutch_ticks(fig)
+    return fig
+
+
+def dutch_tick(v: float, _pos=None) -> str:
+    """An axis number in Dutch: 12.000 and 2,5."""
+    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    whole, _, frac = text.partition(".")
+    sign = "−" if whole.startswith("-") else ""
+    whole = num(abs(int(whole))) if whole.lstrip("-") else "0"
+    return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
+
+
+def dutch_ticks(fig) -> None:
+    """Every numeric axis still on matplotlib's own (English) number format gets the Dutch one; axes with a
+    formatter of their own (years, log scales, categories) keep it."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(FuncFormatter(dutch_tick))

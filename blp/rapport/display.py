@@ -35,12 +35,13 @@ def md(text: str) -> None:
     display({"text/html": f'<div class="blp-prose">{_markdown()(text)}</div>', "text/plain": text}, raw=True)
 
 
-def show_chart(view, draw: Callable, *args) -> None:
-    """Show the chart ``draw(view, *args)`` inline (SVG). When the runner drew it ahead on another core
+def show_chart(view, draw: Callable, *args, alt: str = "Grafiek; de tekst erbij beschrijft wat zij laat zien") -> None:
+    """Show the chart ``draw(view, *args)`` inline (SVG), with ``alt``: what the chart shows, for a reader who
+    cannot see it (the report's image gets it as alt text). When the runner drew it ahead on another core
     (``blp.rapport.figures``) the notebook shows that drawing, byte for byte what it would have drawn itself.
     Handed over as a ready MIME bundle: IPython's ``SVG`` object would parse the whole document again."""
     svg = chart_svg(view.figures, chart_key(draw, args), lambda: draw(view, *args))
-    display({"image/svg+xml": svg, "text/plain": "<figuur>"}, raw=True)
+    display({"image/svg+xml": svg, "text/plain": alt}, raw=True)
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from numbers import Integral, Real
+from numbers import Real
 
 import pandas as pd
+
+from blp.rapport.fmt import num
 
 MISSING_TEXT = "niet beschikbaar"
 # Columns of text (not numbers) read from the left, heading included; numbers stay right-aligned (the page's CSS).
@@ -24,13 +26,16 @@ def _is_missing(value) -> bool:
 
 
 def default_text(value) -> str:
-    """A cell without a formatter, written as ``Styler`` writes it: floats with six decimals."""
+    """A cell without a formatter, in Dutch: whole numbers with a thousands dot (1.535; a year such as 2018
+    as it is), other numbers with two decimals after a comma (0,25), yes/no as ja/nee. A column that needs
+    other decimals says so with a formatter; no English number reaches a report by default."""
     if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, Integral):
-        return str(int(value))
+        return "ja" if value else "nee"
     if isinstance(value, Real):
-        return f"{float(value):.6f}"
+        v = float(value)
+        if v.is_integer():
+            return str(int(v)) if 1900 <= v <= 2100 else num(v)
+        return num(v, 2)
     return str(value)
 
 

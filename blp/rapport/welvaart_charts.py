@@ -37,14 +37,18 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
     for ax, theme in zip(axes.flat, themes):
         rows = df[df["theme"] == theme].iloc[::-1]
         y = np.arange(len(rows))
-        ax.axvspan(0, 25, color="#fbe3e0", zorder=0)
-        ax.axvspan(75, 100, color="#e3f2e1", zorder=0)
-        ax.axvline(50, color=NL_COLOR, linestyle="--", linewidth=1, zorder=1)
         neutral = rows["direction"] == "neutral"
+        # the red and green bands only behind indicators with a judgement: a neutral one shows a plain rank
+        judged = y[~neutral.to_numpy()]
+        ax.barh(judged, 25, left=0, height=1.0, color="#fbe3e0", zorder=0, linewidth=0)
+        ax.barh(judged, 25, left=75, height=1.0, color="#e3f2e1", zorder=0, linewidth=0)
+        ax.axvline(50, color=NL_COLOR, linestyle="--", linewidth=1, zorder=1)
         ax.scatter(peer_scores.reindex(rows["id"]).to_numpy(), y, color=PEER_COLOR, s=50, zorder=2,
                    label="mediaan vergelijkingsgroep")
-        ax.scatter(rows["score"], y, color=np.where(neutral, "#555555", GEMEENTE_COLOR), s=70, zorder=3,
+        ax.scatter(rows["score"][~neutral], y[~neutral.to_numpy()], color=GEMEENTE_COLOR, s=70, zorder=3,
                    label=gemeente_name)
+        ax.scatter(rows["score"][neutral], y[neutral.to_numpy()], facecolor="white", edgecolor="#555555", s=70,
+                   zorder=3, label=f"{gemeente_name}, zonder oordeel (rangorde)")
         labels = [("★ " if f else "") + "\n".join(textwrap.wrap(l, 28)) for l, f in zip(rows["label_nl"], rows["focus"])]
         ax.set_yticks(y, labels, fontsize=8)
         for tick, focus in zip(ax.get_yticklabels(), rows["focus"]):
@@ -55,8 +59,15 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[len(themes):]:
         ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=PEER_COLOR, markersize=7, label="mediaan vergelijkingsgroep"),
+               Line2D([], [], marker="o", linestyle="", color=GEMEENTE_COLOR, markersize=8, label=gemeente_name),
+               Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555", markersize=8,
+                      label=f"{gemeente_name}, zonder oordeel (rangorde)"),
+               Patch(color="#e3f2e1", label="beste 25%"), Patch(color="#fbe3e0", label="slechtste 25%")]
+    fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=9)
     fig.supxlabel("positie onder alle gemeenten (0 = slechtst, 100 = best; 50 = middelste gemeente)", fontsize=9, y=0.04)
     fig.subplots_adjust(left=0.23, right=0.98, top=0.97, bottom=0.1, wspace=0.85, hspace=0.45)
     return fig

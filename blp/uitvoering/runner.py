@@ -12,7 +12,6 @@ with one long-lived kernel (``blp.uitvoering.engine.KernelSession``).
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import multiprocessing
@@ -36,10 +35,11 @@ from blp.data.gemeenten import resolve_gemeente
 from blp.errors import BlpError, RunError
 from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
+from blp.rapport.chrome import PageChrome, source_text
+from blp.rapport.samenvatting import front_page
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
-from blp.rapport.fmt import eur, meur, pct
-from blp.rapport.html_export import code_exporter, exporter, index_page, notebook_to_html, save_and_export
+from blp.rapport.html_export import code_exporter, exporter, notebook_to_html, save_and_export
 from blp.rapport.paginas import chart_pages, figure_plan
 from blp.schema import digest, to_dict
 from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
@@ -190,7 +190,8 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     return list(NATIONAL_TABLES) + list(own)
 
 
-def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False) -> None:
+def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False,
+                      chrome: PageChrome | None = None) -> None:
     """Execute the report notebooks in this process's kernel and export each to HTML.
 
     The notebooks are read and parameterized first; writing an executed notebook and its HTML export
@@ -211,16 +212,30 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
             try:
                 nb = session.execute(nb, executed, write=False)
             except NotebookFailed as exc:
-                background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}")
+                background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}",
+                                  chrome)
                 raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
                                "open the error notebook in the failed run folder to see the cell that failed.") from exc
             exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
                                              folder / f"{nb_name}.html", f"{title} – {name}",
-                                             (nb_name, title) == APPENDIX))
+                                             (nb_name, title) == APPENDIX, chrome))
         if release_kernel:
             close_shared_session(wait=False)
         for export in exports:
             export.result()  # an export error fails the run
+
+
+def run_chrome(view: GemeenteView, run_id: str) -> PageChrome:
+    """The navigation bar and footer of a run's pages."""
+    c = view.choices
+    years = [c.va_year]
+    if view.national.series is not None:
+        years = sorted({c.va_year, int(view.national.series.table["year"].max())})
+    key = "banen" if c.key == "jobs" else "vestigingen"
+    run_date = "-".join(reversed(utc_now()[:10].split("-")))  # 30-11-2026
+    return PageChrome(f"BLP {view.name} ({view.gemeente})", run_id, run_date, source_text(view.data.source),
+                      f"regionale rekeningen {' en '.join(map(str, years))}, {key} {c.key_year}, "
+                      f"gemeentegrenzen {c.boundary_year}")
 
 
 def charts_ahead(jobs: list[Job]) -> ChartsAhead:
@@ -249,34 +264,18 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
     try:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
         ahead = charts_ahead([job]) if job.draw_ahead else None
+        chrome = run_chrome(view, run_id)
         try:
-            execute_notebooks(job, view.name, partial, release_kernel)
+            execute_notebooks(job, view.name, partial, release_kernel, chrome)
         finally:
             if ahead is not None:
                 ahead.close()
-        h = view.headline
-        esc = html.escape
-        summary = (f"BLP {h['choice_va_year']} (alle sectoren): <strong>{esc(meur(h['blp_meur']))}</strong>, "
-                   f"{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner.")
-        if view.national.series is not None:
-            own = view.national.series.of(job.code)
-            last = int(own.index.max())
-            if last > h["choice_va_year"]:
-                summary = (f"BLP {last}: <strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> (sectoren deels "
-                           f"geschat). " + summary)
-        band = view.error_band
-        if band is not None:
-            summary += (" Foutmarge: zeer groot, de gemeente is kleiner dan elk getoetst gebied; lees het BLP als een "
-                        "orde van grootte (rapport 2)." if band.extrapolated else
-                        f" Foutmarge: in 9 van de 10 gevallen minder dan {esc(pct(band.p90_pct / 100))} (rapport 2).")
-        summary += (f"<br><small>Verdeelsleutel: {esc(view.result.key.label_nl)}; gemeentegrenzen "
-                    f"{h['choice_boundary_year']}; run {run_id}.</small>")
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
         extras = [(f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
                   ("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"tabel: {t}", f"tables/{t}") for t in tables]
-        (partial / "index.html").write_text(index_page(f"Bruto Lokaal Product {view.name} ({job.code})", summary,
-                                                       reports, extras), encoding="utf-8")
+        key_note = f"verdeelsleutel: {view.result.key.label_nl}; gemeentegrenzen {view.choices.boundary_year}"
+        (partial / "index.html").write_text(front_page(view, chrome, reports, extras, key_note), encoding="utf-8")
         manifest = build_manifest(
             run_id=run_id, gemeente={"code": job.code, "name": view.name}, params=to_dict(job.params),
             choices=national.choices.as_dict(), data_source=national.data.source,

@@ -15,6 +15,7 @@ from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
 from blp.rapport import beleid_charts as charts
+from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
@@ -142,9 +143,15 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
     return "Het **0-scenario** gaat uit van geen groei: het BLP blijft op het niveau van het basisjaar (gekozen door de gemeente)."
 
 
+def scenarios_title(view: GemeenteView, pol: PolicyView) -> str:
+    end = pol.scenarios[0].path.iloc[-1]
+    return (f"{view.name} in {int(end['year'])}: BLP {meur(end['scenario_meur'])} met de ingreep, "
+            f"{meur(end['baseline_meur'])} zonder (prijzen van {view.choices.va_year})")
+
+
 def scenarios_figure(view: GemeenteView, pol: PolicyView):
     goals = [(g.label, g.target, g.year) for g in view.params.beleid.goals if g.indicator == "blp_meur"]
-    return charts.scenario_paths(pol.paths, view.name, goals, pol.start_year)
+    return titled(charts.scenario_paths(pol.paths, view.name, goals, pol.start_year), scenarios_title(view, pol))
 
 
 def _change_text(c) -> str:
@@ -170,7 +177,8 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
         for s in pol.scenarios:
             md(f"**Scenario ‘{s.name}’**: " + "; ".join(_change_text(c) for c in s.scenario.changes) + ".\n\n"
                + (s.scenario.description or ""))
-    show_chart(view, scenarios_figure, pol)
+    show_chart(view, scenarios_figure, pol, alt=f"Lijndiagram van het BLP van {view.name} per jaar, het 0-scenario "
+               f"(stippellijn) en met de ingreep (doorgetrokken). {scenarios_title(view, pol)}.")
     md(f"De stippellijn is het 0-scenario, de doorgetrokken lijn het BLP met de ingreep vanaf {pol.start_year}: het "
        "directe effect plus het indirecte effect dat in de gemeente zelf landt. De verticale as begint bij nul, zodat "
        "de afstand tussen de lijnen de echte verhouding toont.")
@@ -243,8 +251,14 @@ def _where_effects_land(view: GemeenteView, end: pd.Series) -> dict[str, float]:
             "rest van Nederland": end["nl_meur"] - end["corop_meur"], "buitenland (invoer)": end["abroad_meur"]}
 
 
+def impact_title(view: GemeenteView, pol: PolicyView, i: int) -> str:
+    end = pol.scenarios[i].path.iloc[-1]
+    return f"{pct(end['local_meur'] / end['nl_meur'], 0)} van het effect in Nederland landt in {view.name}"
+
+
 def impact_figure(view: GemeenteView, pol: PolicyView, i: int):
-    return charts.where_effects_land(_where_effects_land(view, pol.scenarios[i].path.iloc[-1]))
+    fig = charts.where_effects_land(_where_effects_land(view, pol.scenarios[i].path.iloc[-1]))
+    return titled(fig, impact_title(view, pol, i))
 
 
 def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
@@ -314,16 +328,25 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
         end = s.path.iloc[-1]
         md(f"**{s.name}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
            + _elsewhere(view, pol, end))
-        show_chart(view, impact_figure, pol, i)
+        split = _where_effects_land(view, end)
+        show_chart(view, impact_figure, pol, i, alt=f"Gestapelde staaf: waar het effect in {int(end['year'])} landt: "
+                   + "; ".join(f"{k} {meur(v)}" for k, v in split.items()) + f". {impact_title(view, pol, i)}.")
+
+
+def levers_title(view: GemeenteView, pol: PolicyView) -> str:
+    top = pol.levers.iloc[0]
+    return (f"+{view.params.beleid.lever_jobs} banen leveren het meest op in {top['label_nl'].lower()}: "
+            f"{meur(top['jobs_local_meur'])} per jaar")
 
 
 def levers_figure(view: GemeenteView, pol: PolicyView):
-    return charts.levers_chart(pol.levers, view.params.beleid.lever_jobs)
+    return titled(charts.levers_chart(pol.levers, view.params.beleid.lever_jobs), levers_title(view, pol))
 
 
 def lever_table(view: GemeenteView, pol: PolicyView) -> None:
     b = view.params.beleid
-    show_chart(view, levers_figure, pol)
+    show_chart(view, levers_figure, pol, alt=f"Staafdiagram per sector van het extra BLP bij "
+               f"{view.params.beleid.lever_jobs} extra banen, direct en via toeleveranciers. {levers_title(view, pol)}.")
     table(pol.levers, {"label_nl": "Sector", "jobs_direct_meur": f"+{b.lever_jobs} banen: direct",
                        "jobs_local_meur": f"+{b.lever_jobs} banen: met multiplier (gemeente)",
                        "jobs_nl_meur": f"+{b.lever_jobs} banen: met multiplier (NL)",
@@ -335,8 +358,12 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
        "draaien. De knoppen tonen waar een extra baan gemiddeld het meeste toevoegt, niet wat haalbaar of wenselijk is.")
 
 
+def lm3_title(pol: PolicyView) -> str:
+    return f"Elke lokaal bestede euro levert € {num(pol.lm3.lm3, 2)} aan lokale bestedingen op"
+
+
 def lm3_figure(view: GemeenteView, pol: PolicyView):
-    return charts.lm3_chart(pol.lm3, view.params.beleid.lm3.label)
+    return titled(charts.lm3_chart(pol.lm3, view.params.beleid.lm3.label), lm3_title(pol))
 
 
 def money_flows(view: GemeenteView, pol: PolicyView) -> None:
@@ -351,7 +378,8 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
        f"Van {eur(r.round1)} (ronde 1) wordt {eur(r.round2)} lokaal besteed (ronde 2) en daarvan weer {eur(r.round3)} "
        f"(ronde 3: de ontvangers besteden het opnieuw lokaal). **LM3 = (R1 + R2 + R3) / R1 = {num(r.lm3, 2)}**: elke euro levert lokaal € {num(r.lm3, 2)} aan "
        "bestedingen op. De rechtergrafiek laat zien waar het geld weglekt.")
-    show_chart(view, lm3_figure, pol)
+    show_chart(view, lm3_figure, pol, alt="Twee staafdiagrammen: de drie bestedingsrondes, en per categorie wat "
+               f"lokaal blijft en wat weglekt. {lm3_title(pol)}.")
 
 
 def uncertainty(view: GemeenteView, pol: PolicyView) -> None:

@@ -119,14 +119,22 @@ def key_figures(view: GemeenteView) -> None:
     table(key_figures_frame(view))
 
 
+def structure_title(view: GemeenteView) -> str:
+    top = view.structure.sort_values("share_gemeente", ascending=False).iloc[0]
+    label = view.data.industry_labels().get(top["group"], top["group"])
+    return f"{view.name}: {label.lower()} is de grootste sector, {pct(top['share_gemeente'])} van het BLP"
+
+
 def structure_figure(view: GemeenteView):
     labels = wrap_labels(view.data.industry_labels())
-    return charts.sector_chart(view.structure, labels, view.name, view.region_row()["corop_name"])
+    fig = charts.sector_chart(view.structure, labels, view.name, view.region_row()["corop_name"])
+    return charts.titled(fig, structure_title(view))
 
 
 def structure(view: GemeenteView) -> None:
     labels = view.data.industry_labels()
-    show_chart(view, structure_figure)
+    show_chart(view, structure_figure, alt=f"Staafdiagram van het aandeel van elke sector in het BLP van {view.name}, "
+               f"in het COROP-gebied en in Nederland. {structure_title(view)}.")
     measure = view.result.key.measure
     md(narrative.structure_text(view.structure, labels, view.name, measure))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
@@ -137,8 +145,17 @@ def structure(view: GemeenteView) -> None:
            "share_nl": lambda v: pct(v), "activity_lq": 2})
 
 
+def peers_title(view: GemeenteView) -> str:
+    n = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
+    group = n.reindex([view.gemeente] + view.peers[0]).dropna()
+    rank = int((group > group.loc[view.gemeente]).sum()) + 1
+    return (f"{view.name}: {eur(view.headline['blp_per_inhabitant_eur'])} BLP per inwoner, plaats {rank} van "
+            f"{len(group)} in de vergelijkingsgroep")
+
+
 def peers_figure(view: GemeenteView):
-    return charts.peers_chart(view.result.national, view.gemeente, view.peers[0], view.headline["nl_per_inhabitant_eur"])
+    fig = charts.peers_chart(view.result.national, view.gemeente, view.peers[0], view.headline["nl_per_inhabitant_eur"])
+    return charts.titled(fig, peers_title(view))
 
 
 def position(view: GemeenteView) -> None:
@@ -146,7 +163,8 @@ def position(view: GemeenteView) -> None:
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
               "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
     peers, desc = view.peers
-    show_chart(view, peers_figure)
+    show_chart(view, peers_figure, alt=f"Staafdiagram van het BLP per inwoner van {view.name}, de vergelijkingsgemeenten "
+               f"en Nederland. {peers_title(view)}.")
     md(narrative.peers_text(view.name, desc, view.result.national, view.gemeente, peers))
     n = view.result.national.set_index("gemeente_code").loc[[view.gemeente] + peers].reset_index()
     table(n, {"gemeente_name": "Gemeente", "corop_name": "COROP", "population": "Inwoners", "blp_meur": "BLP (mln euro)",
@@ -154,13 +172,19 @@ def position(view: GemeenteView) -> None:
           {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0})
 
 
+def sensitivity_title(view: GemeenteView) -> str:
+    blp = view.sensitivity["blp_meur"]
+    return f"Met andere verdeelsleutels ligt het BLP van {view.name} tussen {meur(blp.min())} en {meur(blp.max())}"
+
+
 def sensitivity_figure(view: GemeenteView):
-    return charts.sensitivity_chart(view.sensitivity, view.name)
+    return charts.titled(charts.sensitivity_chart(view.sensitivity, view.name), sensitivity_title(view))
 
 
 def sensitivity(view: GemeenteView) -> None:
     sens = view.sensitivity
-    show_chart(view, sensitivity_figure)
+    show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
+               f"verdeelsleutel. {sensitivity_title(view)}.")
     md(narrative.sensitivity_text(sens, view.name))
     table(sens, {"label_nl": "Verdeelsleutel", "blp_meur": "BLP (mln euro)", "difference_pct": "Verschil met hoofdsleutel"},
           {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
@@ -206,8 +230,16 @@ def growth_frame(view: GemeenteView) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def trend_title(view: GemeenteView) -> str:
+    own = view.national.series.of(view.gemeente)["blp_meur"]
+    first, last = int(own.index.min()), int(own.index.max())
+    return (f"Het BLP van {view.name} ging van {meur(float(own.loc[first]))} in {first} naar "
+            f"{meur(float(own.loc[last]))} in {last} (lopende prijzen)")
+
+
 def trend_figure(view: GemeenteView):
-    return charts.trend_chart(view.national.series.of(view.gemeente), view.name, view.choices.va_year)
+    fig = charts.trend_chart(view.national.series.of(view.gemeente), view.name, view.choices.va_year)
+    return charts.titled(fig, trend_title(view))
 
 
 def trend(view: GemeenteView) -> None:
@@ -227,7 +259,8 @@ def trend(view: GemeenteView) -> None:
        f"haar COROP-gebied volgt de banen van het dichtstbijzijnde jaar met banencijfers ({', '.join(map(str, held))}); "
        f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
        "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
-    show_chart(view, trend_figure)
+    show_chart(view, trend_figure, alt=f"Lijndiagram van het BLP van {view.name} per jaar, {first} tot {last}; open "
+               f"rondjes zijn jaren met geschatte sectoren. {trend_title(view)}.")
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
     table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)",
                                "corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)",

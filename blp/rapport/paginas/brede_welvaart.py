@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.rapport import welvaart_charts as charts
+from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
@@ -90,12 +91,21 @@ def _position_rows(df: pd.DataFrame) -> None:
     table(df, names)
 
 
+def dashboard_title(view: GemeenteView, pos: pd.DataFrame) -> str:
+    judged = pos[pos["caution"] == ""]
+    top, bottom = int((judged["band"] == TOP).sum()), int((judged["band"] == BOTTOM).sum())
+    return (f"{view.name}: {top} indicator{'en' if top != 1 else ''} bij de beste 25% van de gemeenten, "
+            f"{bottom} bij de slechtste 25%")
+
+
 def dashboard_figure(view: GemeenteView, pos: pd.DataFrame):
-    return charts.dashboard(pos, pos.set_index("id")["peer_score"], view.name)
+    return titled(charts.dashboard(pos, pos.set_index("id")["peer_score"], view.name),
+                         dashboard_title(view, pos))
 
 
 def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
-    show_chart(view, dashboard_figure, pos)
+    show_chart(view, dashboard_figure, pos, alt=f"Stippendiagram per thema: de positie van {view.name} onder alle "
+               f"gemeenten voor elke indicator, rechts is beter. {dashboard_title(view, pos)}.")
     md("*Zo lees je de grafiek:* elke stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
        "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd). "
        "Het groene vlak is de beste 25%, het rode de slechtste 25%. Grijze stippen zijn indicatoren zonder oordeel "
@@ -136,13 +146,18 @@ def _focus_ids(view: GemeenteView, pos: pd.DataFrame) -> list[str]:
     return [i for i in view.params.brede_welvaart.focus if i != "blp_per_inhabitant" and band.loc[i] != MISSING]
 
 
+def scatters_title(view: GemeenteView) -> str:
+    return f"BLP per inwoner naast de focusindicatoren van {view.name}, alle gemeenten"
+
+
 def scatters_figure(view: GemeenteView, pos: pd.DataFrame):
     registry = load_registry()
     ids = _focus_ids(view, pos)
     series = {i: view.national.indicators.latest[i] for i in ids}
     blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
-    return charts.focus_scatters(series, {i: registry[i].label_nl for i in ids}, blp, view.gemeente, view.peers[0],
-                                 view.name)
+    fig = charts.focus_scatters(series, {i: registry[i].label_nl for i in ids}, blp, view.gemeente, view.peers[0],
+                                view.name)
+    return titled(fig, scatters_title(view))
 
 
 def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
@@ -150,7 +165,8 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
     if not focus_ids:
         md("Er zijn geen focusindicatoren met gegevens om tegen het BLP af te zetten.")
         return
-    show_chart(view, scatters_figure, pos)
+    show_chart(view, scatters_figure, pos, alt=f"Spreidingsdiagrammen: voor alle gemeenten het BLP per inwoner tegen "
+               f"elke focusindicator, met {view.name} en de vergelijkingsgroep gemarkeerd. {scatters_title(view)}.")
     registry = load_registry()
     blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
     latest = view.national.indicators.latest
@@ -161,8 +177,15 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
        + ". Een samenhang zegt niet dat het een het ander veroorzaakt.")
 
 
+def expected_title(view: GemeenteView) -> str:
+    r = expected_vs_measured(view.national.expected, view.gemeente)
+    word = "hoger" if r["ratio"] > 1 else "lager"
+    return f"{view.name}: BLP per inwoner {pct(abs(r['ratio'] - 1), 0)} {word} dan bij gemeenten met dezelfde kenmerken"
+
+
 def expected_figure(view: GemeenteView):
-    return charts.expected_chart(view.national.expected, view.gemeente, view.peers[0], view.name)
+    fig = charts.expected_chart(view.national.expected, view.gemeente, view.peers[0], view.name)
+    return titled(fig, expected_title(view))
 
 
 def _fit_words(r2: float) -> str:
@@ -178,7 +201,8 @@ def _fit_words(r2: float) -> str:
 def expected(view: GemeenteView) -> None:
     model = view.national.expected
     r = expected_vs_measured(model, view.gemeente)
-    show_chart(view, expected_figure)
+    show_chart(view, expected_figure, alt=f"Spreidingsdiagram: voor alle gemeenten het BLP per inwoner volgens deze "
+               f"berekening tegen het verwachte BLP per inwoner. {expected_title(view)}.")
     word = "hoger" if r["ratio"] > 1 else "lager"
     inside = ("Dat verschil valt binnen de spreiding die het model ook bij vergelijkbare gemeenten laat zien."
               if r["within_interval"] else
@@ -203,7 +227,7 @@ def expected(view: GemeenteView) -> None:
        "dan 5% (laatste kolom) kan ook toeval zijn.")
     table(coef, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
                  "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans op toeval"},
-          {"coefficient": 3, "std_error": 3, "p_value": 3})
+          {"coefficient": 2, "std_error": 2, "p_value": 2})
 
 
 def missing(view: GemeenteView, pos: pd.DataFrame) -> None:

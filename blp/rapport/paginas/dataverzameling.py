@@ -6,6 +6,7 @@ import pandas as pd
 
 from blp.berekening.concordance import TOTAL
 from blp.berekening.quality import WARN, checks_table
+from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
 from blp.rapport.fmt import meur, num
@@ -39,29 +40,30 @@ def table_years(view: GemeenteView) -> dict[str, str]:
             "industries": ""}
 
 
+# English words in the sources' own descriptions, as a Dutch reader gets them.
+SOURCE_WORDS = {"(ages 16-25)": "(16-25 jaar)", "supply and use tables": "aanbod- en gebruikstabellen"}
+
+
+def _dutch_words(text: str) -> str:
+    for english, dutch in SOURCE_WORDS.items():
+        text = text.replace(english, dutch)
+    return text
+
+
 def inputs_frame(view: GemeenteView) -> pd.DataFrame:
     """One row per input file: what it is, its source, years, size and checksum."""
     years = table_years(view)
     rows = []
     for f in view.data.inputs:
-        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": f.source, "Licentie": f.licence,
+        rows.append({"Tabel": TABLE_NL.get(f.table, f.table), "Bron": _dutch_words(f.source), "Licentie": f.licence,
                      "Jaren": years.get(f.table, ""), "Rijen": f.rows, "Bestand": f.path.rsplit("/", 1)[-1],
                      "sha256 (begin)": f.sha256[:16]})
     return pd.DataFrame(rows)
 
 
-def _source_text(source: str) -> str:
-    """The data source of a run in words."""
-    if source == "snapshot:ingebouwd":
-        return "de gegevens die in de kit zijn ingebouwd (CBS en Eurostat, zie de tabel hieronder)"
-    if source.startswith("snapshot:"):
-        return f"de gegevensmap `{source.split(':', 1)[1].rsplit('/', 1)[-1]}`"
-    return "CBS StatLine (live), tabellen " + source.split(":", 1)[-1]
-
-
 def title(view: GemeenteView) -> None:
     md(f"# Dataverzameling: {view.name} ({view.gemeente})\n\n"
-       f"Gegevensbron van deze run: {_source_text(view.data.source)}.")
+       f"Gegevensbron van deze run: {source_text(view.data.source)}.")
 
 
 def inputs(view: GemeenteView) -> None:
@@ -75,7 +77,7 @@ def inputs(view: GemeenteView) -> None:
            "BLP-pilot); wat ermee is berekend, valt onder dezelfde licentie. Voor commercieel gebruik: eigen "
            "gewichten uit CBS-gegevens.")
     md("De volledige controlegetallen (sha256) staan in `manifest.json` bij deze run; met dezelfde bestanden "
-       "en dezelfde kitversie komen er exact dezelfde cijfers uit.")
+       "en dezelfde programmaversie komen er exact dezelfde cijfers uit.")
 
 
 def region(view: GemeenteView) -> None:

@@ -73,8 +73,9 @@ def activity(view: GemeenteView) -> None:
        f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. In dit COROP-gebied: {row['units']} "
        f"gemeenten, {row['iterations']} rondes, grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
-       f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 3)}%.")
-    table(activity_frame(view), formats={"Banen gemeente (geschat)": 0, "Banen COROP (gepubliceerd, randtotaal)": 0})
+       f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%.")
+    table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
+                                         "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
        "banen van L hierboven tellen alleen mee in de randtotalen.")
 

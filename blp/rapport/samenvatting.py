@@ -1,0 +1,178 @@
+"""The run's front page, "in één oogopslag": the BLP (level, per inhabitant, growth), its error band, its place
+among similar gemeenten, the strongest and weakest brede-welvaart indicators and the main scenario result,
+each with a link to the report that explains it. Everything from params or data is escaped here."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from blp.rapport.chrome import PageChrome
+from blp.rapport.context import GemeenteView
+from blp.rapport.fmt import eur, meur, num, pct
+from blp.welvaart.scoring import MISSING, NO_JUDGEMENT
+
+esc = html.escape
+
+
+@dataclass
+class Card:
+    """One block of the front page: a heading, sentences (HTML, escaped) and the report that explains it."""
+
+    heading: str
+    lines: list[str]
+    link: tuple[str, str]   # (label, href)
+
+
+def _growth(view: GemeenteView) -> str | None:
+    s = view.national.series
+    if s is None:
+        return None
+    from blp.rapport.paginas.berekening import growth_frame
+
+    frame = growth_frame(view)
+    if frame.empty:
+        return None
+    row = frame.iloc[-1]  # the longest period ending in the newest year
+    for r in frame.itertuples():
+        if r.period.startswith(str(view.choices.va_year)):
+            row = frame.loc[r.Index]
+    return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal), tegen "
+            f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en {esc(pct(row['nl'], signed=True))} in "
+            "Nederland.")
+
+
+def blp_card(view: GemeenteView) -> Card:
+    h = view.headline
+    lines = []
+    s = view.national.series
+    if s is not None:
+        own = s.of(view.gemeente)
+        last = int(own.index.max())
+        if last > h["choice_va_year"]:
+            lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
+                         "geschat).")
+    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']} (alle sectoren): "
+                 f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
+                 f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
+    growth = _growth(view)
+    if growth:
+        lines.append(growth)
+    return Card("Het BLP", lines, ("Rapport 2: BLP-berekening", "02_blp_berekening.html"))
+
+
+def band_card(view: GemeenteView) -> Card:
+    band = view.error_band
+    if band is None:
+        lines = ["De foutmarge is met deze gegevens niet te meten (er is geen toets tegen gepubliceerde cijfers)."]
+    elif band.extrapolated:
+        lines = ["<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; "
+                 f"daar zat de helft van de schattingen meer dan {esc(pct(band.median_pct / 100, 0))} naast. Lees het "
+                 "BLP als orde van grootte."]
+    else:
+        lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
+                 f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast het gepubliceerde cijfer, in 9 van de 10 "
+                 f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
+    return Card("Hoe zeker is dit getal?", lines, ("Rapport 2: de foutmarge", "02_blp_berekening.html"))
+
+
+def position_card(view: GemeenteView) -> Card:
+    n = view.result.national.set_index("gemeente_code")
+    peers, description = view.peers
+    group = n.loc[[view.gemeente] + [p for p in peers if p in n.index], "blp_per_inhabitant_eur"]
+    rank = int((group > group.loc[view.gemeente]).sum()) + 1
+    ranks = view.ranks.set_index("scope")["blp_per_inhabitant_eur"]
+    lines = [f"BLP per inwoner: <strong>nummer {rank} van {len(group)}</strong> in de vergelijkingsgroep "
+             f"({esc(description)}); nummer {int(ranks.iloc[0])} van {len(n)} in Nederland."]
+    return Card("Positie", lines, ("Rapport 2: vergelijking", "02_blp_berekening.html"))
+
+
+def welvaart_card(view: GemeenteView) -> Card:
+    from blp.rapport.paginas.brede_welvaart import positions
+
+    pos = positions(view)
+    judged = pos[(pos["band"] != MISSING) & (pos["direction"] != "neutral") & (pos["caution"] == "")
+                 & (pos["band"] != NO_JUDGEMENT) & (pos["id"] != "blp_per_inhabitant")].dropna(subset=["score"])
+    best = judged.sort_values("score", ascending=False).head(3)
+    worst = judged.sort_values("score").head(3)
+
+    def items(df: pd.DataFrame) -> str:
+        return "; ".join(f"{esc(r.label_nl.lower())} ({esc(r.band)})" for r in df.itertuples())
+
+    lines = [f"Relatief het best: {items(best)}.", f"Relatief het zwakst: {items(worst)}."] if len(judged) else [
+        "Te weinig indicatoren met gegevens om sterk en zwak te benoemen."]
+    return Card("Brede welvaart", lines, ("Rapport 3: brede welvaart", "03_brede_welvaart.html"))
+
+
+def policy_card(view: GemeenteView) -> Card:
+    from blp.rapport.paginas.beleid import policy_view
+
+    pol = policy_view(view)
+    s = pol.scenarios[0]
+    end = s.path.iloc[-1]
+    what = "Voorbeeldscenario" if pol.example else "Scenario"
+    lines = [f"{what} ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
+             f"extra BLP in de gemeente (direct en via toeleveranciers; bandbreedte {esc(meur(end['local_low_meur']))} "
+             f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en naar "
+             f"schatting {esc(num(end['extra_jobs_indirect']))} indirect."]
+    if pol.example:
+        lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")
+    return Card("Beleid", lines, ("Rapport 4: beleidsvertaling", "04_beleidsvertaling.html"))
+
+
+def cards(view: GemeenteView) -> list[Card]:
+    return [blp_card(view), band_card(view), position_card(view), welvaart_card(view), policy_card(view)]
+
+
+def front_page(view: GemeenteView, chrome: PageChrome, reports: list[tuple[str, str]],
+               extras: list[tuple[str, str]], note: str = "") -> str:
+    """The run's index.html."""
+    blocks = "\n".join(
+        f'<section class="card"><h2>{esc(c.heading)}</h2>' + "".join(f"<p>{line}</p>" for line in c.lines)
+        + f'<p class="more"><a href="{esc(c.link[1])}">{esc(c.link[0])} →</a></p></section>' for c in cards(view))
+    links = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in reports)
+    files = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in extras)
+    title = f"Bruto Lokaal Product {view.name} ({view.gemeente})"
+    return f"""<!DOCTYPE html>
+<html lang="nl">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; line-height: 1.5; }}
+main {{ max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }}
+h1 {{ font-size: 1.6rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
+.cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: 1rem; }}
+.card {{ border: 1px solid #ddd; border-top: 4px solid #c0392b; padding: .4rem 1rem .6rem; background: #fafafa; }}
+.card h2 {{ font-size: 1.1rem; margin: .4rem 0; }} .card p {{ margin: .4rem 0; }} .more {{ font-size: .9rem; }}
+li {{ margin: .3rem 0; }}
+nav.blp-nav {{ position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ddd; padding: .45rem 1rem;
+  font-size: 14px; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }}
+nav.blp-nav a {{ color: #1f4e79; text-decoration: none; }}
+nav.blp-nav a[aria-current="page"] {{ font-weight: 700; color: #222; border-bottom: 2px solid #c0392b; }}
+footer.blp-footer {{ max-width: 60rem; margin: 2rem auto 1rem; padding: .6rem 1rem 0; border-top: 1px solid #ddd;
+  color: #555; font-size: 12px; }}
+@media print {{ @page {{ size: A4; margin: 15mm 14mm; }} nav.blp-nav {{ display: none; }}
+  .card {{ break-inside: avoid; }} a {{ color: inherit; text-decoration: none; }} }}
+</style></head>
+<body>
+{chrome.nav_html("index.html")}
+<main>
+<h1>{esc(title)}</h1>
+<p class="sub">In één oogopslag{(" · " + esc(note)) if note else ""}</p>
+<div class="cards">
+{blocks}
+</div>
+<h2>Rapporten</h2>
+<ul>
+{links}
+</ul>
+<h2>Voor controle en hergebruik</h2>
+<ul>
+{files}
+</ul>
+</main>
+{chrome.footer_html()}
+</body></html>
+"""
