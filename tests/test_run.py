@@ -214,3 +214,36 @@ def test_executed_notebooks_keep_no_path_to_the_temporary_context(heerlen_run):
         text = nb.read_text(encoding="utf-8")
         assert ".pkl" not in text and "blp-batch-" not in text, nb.name
         assert "context_file = None  # tijdelijk bestand van de run" in text
+
+
+def _visible_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script", "code", "pre"]):
+        tag.decompose()
+    return soup.get_text(" ")
+
+
+def test_numbers_in_the_reports_are_dutch(heerlen_run):
+    """No English thousands separator (2,255), decimal point (0.51) or scientific notation (8.42e-05) in what a
+    reader sees, in any page of the run; axis numbers included (the charts' SVG text)."""
+    import re
+
+    english = [re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?![\d])"), re.compile(r"\d\.\d+[eE][-+]?\d+"),
+               re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")]
+    allowed = re.compile(r"CC BY(-NC-SA)? 4\.0|blp \d+\.\d+\.\d+|[0-9a-f]{16}")
+    pages = ["index.html", "00_methode.html"] + [f"{nb}.html" for nb, _ in runner.NOTEBOOKS]
+    for page in pages:
+        text = allowed.sub(" ", _visible_text((heerlen_run / page).read_text()))
+        for pattern in english:
+            found = [text[max(0, m.start() - 40):m.end() + 10] for m in pattern.finditer(text)]
+            assert not found, (page, found[:3])
+    for path in sorted((heerlen_run / "notebooks").glob("0[1-4]*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                svg = out.get("data", {}).get("image/svg+xml")
+                if svg:
+                    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+                    assert not [t for t in ticks if re.fullmatch(r"−?\d{1,3}(,\d{3})+|−?\d+\.\d{1,2}|\d{5,}", t.strip())], \
+                        (path.name, ticks[:10])

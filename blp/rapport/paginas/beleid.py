@@ -268,7 +268,7 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}), "
             f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP in dat jaar. Dat is {eur(per_inh)} per "
-            f"inwoner (bij het inwonertal van nu). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
+            f"inwoner (bij het inwonertal van {view.choices.population_year}). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
             f"schatting {num(end['extra_jobs_indirect'])} indirect in de gemeente. Het effect op het *inkomen* van "
             "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "
             "invult zitten niet in deze gegevens.\n")

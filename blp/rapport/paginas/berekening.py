@@ -108,7 +108,7 @@ def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
     rows = [("BLP", meur(h["blp_meur"])),
             ("BLP per inwoner", eur(h["blp_per_inhabitant_eur"])),
             (f"BLP per {unit}", eur(h["blp_per_key_unit_eur"])),
-            ("Inwoners", num(h["population"])),
+            (f"Inwoners ({view.choices.population_year}, grenzen {view.choices.boundary_year})", num(h["population"])),
             ("Aandeel in COROP-gebied", pct(h["share_of_corop"])),
             (f"BLP per inwoner {h['corop_name']}", eur(h["corop_per_inhabitant_eur"])),
             ("BLP per inwoner Nederland", eur(h["nl_per_inhabitant_eur"]))]
@@ -140,7 +140,7 @@ def structure(view: GemeenteView) -> None:
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
-               "activity_lq": f"LQ {MEASURE_NL.get(measure, measure)}"},
+               "activity_lq": f"Specialisatie (LQ {MEASURE_NL.get(measure, measure)})"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
            "share_nl": lambda v: pct(v), "activity_lq": 2})
 

@@ -211,7 +211,7 @@ def missing(view: GemeenteView) -> None:
     lines = []
     if not view.data.activity_years("jobs"):
         lines.append("**Banen per gemeente** ontbreken in deze gegevens: de verdeling gebruikt daarom vestigingen. "
-                     "Lever een banenbestand (bijv. LISA) aan met `--activity BESTAND` voor een betere sleutel.")
+                     "Een eigen banenbestand (bijvoorbeeld van LISA) geeft een betere sleutel.")
     elif view.result.key.fit is not None:
         lines.append("**Banen per gemeente × sector** publiceert het CBS niet in deze gegevens: ze zijn geschat "
                      "(zie hierboven). Een banenbestand per sector (bijv. LISA) maakt die schatting overbodig.")
