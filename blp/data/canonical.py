@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from blp.data.shapes import Shapes
 from blp.errors import DataError
 
 # Column order of each canonical table. Codes are strings: GMxxxx, CRxx, PVxx, NL01, EXTRA.
@@ -71,6 +72,7 @@ class CanonicalData:
     inputs: list[InputFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     value_added_series: pd.DataFrame | None = None
+    shapes: Shapes = field(default_factory=Shapes)   # gemeente shapes for maps; empty when the data have none
 
     def __post_init__(self) -> None:
         for name, columns in COLUMNS.items():

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from blp.data.canonical import CanonicalData, InputFile, check_numbers, sha256_of
+from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.errors import DataError
 from blp.paths import EMBEDDED_DATA_DIR
 
@@ -142,6 +143,14 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         if n_suppressed:
             notes.append(f"jobs_corop.csv: {n_suppressed} cellen door het CBS onderdrukt (leeg gelaten, niet ingevuld).")
 
+    shapes = Shapes()
+    shapes_path = find_shapes(data_dir)
+    if shapes_path is not None:
+        shapes = read_shapes(shapes_path)
+        inputs.append(InputFile(table="shapes", path=str(shapes_path), sha256=sha256_of(shapes_path),
+                                rows=len(shapes.rings), source="CBS/Kadaster Wijk- en buurtkaart (PDOK), vereenvoudigd",
+                                licence="CC BY 4.0 (Bron: CBS, Kadaster)"))
+
     return CanonicalData(
         regions=frames["regions"],
         value_added=frames["value_added"],
@@ -154,4 +163,5 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         source="snapshot:ingebouwd" if data_dir == EMBEDDED_DATA_DIR else f"snapshot:{data_dir}",
         inputs=inputs,
         notes=notes,
+        shapes=shapes,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from pathlib import Path
 
 from matplotlib.ticker import NullLocator
@@ -78,6 +79,61 @@ def _histogram_svg(national: NationalContext) -> str:
     return figure_svg(fig)
 
 
+def growth_of(national: NationalContext) -> pd.Series:
+    """Average yearly growth of each gemeente's BLP from the value-added year to the newest year (nominal);
+    empty when the data have one year only."""
+    series = national.series
+    if series is None:
+        return pd.Series(dtype=float)
+    s = series.table.pivot_table(index="gemeente_code", columns="year", values="blp_meur")
+    first, last = national.choices.va_year, int(s.columns.max())
+    return (s[last] / s[first]) ** (1 / (last - first)) - 1 if last > first else pd.Series(dtype=float)
+
+
+def _with_hover(svg: str, labels: dict[str, str]) -> str:
+    """Give each gemeente's shape in an inline SVG a tooltip (``<title>``): its name and value."""
+    return re.sub(r'<g id="(GM\d{4})">',
+                  lambda m: f'<g id="{m.group(1)}"><title>{html.escape(labels.get(m.group(1), m.group(1)))}</title>',
+                  svg)
+
+
+def maps_svg(national: NationalContext) -> list[tuple[str, str]]:
+    """The choropleths of the overview page as (caption, inline SVG): BLP per inhabitant and, with a series,
+    its growth; hovering a gemeente shows its name and value. Empty without gemeente shapes."""
+    with DRAWING:
+        return _maps_svg(national)
+
+
+def _maps_svg(national: NationalContext) -> list[tuple[str, str]]:
+    from blp.rapport.maps import choropleth
+
+    shapes = national.data.shapes
+    if not shapes:
+        return []
+    n = national.result.national.set_index("gemeente_code")
+    names = n["gemeente_name"]
+    maps = []
+    per_inh = n["blp_per_inhabitant_eur"]
+    fig = choropleth(shapes, per_inh, f"BLP per inwoner {national.choices.va_year} (euro)", lambda v: num(v, 0),
+                     gids=True)
+    labels = {c: f"{names[c]}: {eur(v)} per inwoner" for c, v in per_inh.items()}
+    maps.append((f"BLP per inwoner, {national.choices.va_year}", _with_hover(figure_svg(fig), labels)))
+    growth = growth_of(national)
+    if len(growth):
+        last = int(national.series.table["year"].max())
+        fig = choropleth(shapes, growth * 100, f"groei per jaar {national.choices.va_year}–{last} (%)",
+                         lambda v: num(v, 1), gids=True)
+        labels = {c: f"{names[c]}: {pct(v, signed=True)} per jaar" for c, v in growth.items() if c in names.index}
+        maps.append((f"Groei van het BLP per jaar, {national.choices.va_year}–{last} (nominaal)",
+                     _with_hover(figure_svg(fig), labels)))
+    return maps
+
+
+def overview_figures(national: NationalContext) -> dict:
+    """Everything the overview page draws, drawn once (on a background thread while the notebooks run)."""
+    return {"histogram": histogram_svg(national), "maps": maps_svg(national)}
+
+
 def overview_table(national: NationalContext, outputs_dir: Path) -> pd.DataFrame:
     n = national.result.national.copy()
     fingerprint = data_fingerprint(national.data.inputs + national.io.inputs)
@@ -107,16 +163,12 @@ document.querySelectorAll('th').forEach((th, col) => th.addEventListener('click'
 """
 
 
-def render(national: NationalContext, table: pd.DataFrame, histogram: str | None = None) -> str:
+def render(national: NationalContext, table: pd.DataFrame, figures: dict | None = None) -> str:
     esc = html.escape
     c = national.choices
     series = national.series
-    growth = pd.Series(dtype=float)
-    if series is not None:
-        s = series.table.pivot_table(index="gemeente_code", columns="year", values="blp_meur")
-        first, last = c.va_year, int(s.columns.max())
-        if last > first:
-            growth = (s[last] / s[first]) ** (1 / (last - first)) - 1
+    figures = figures or overview_figures(national)
+    growth = growth_of(national)
     growth_note = (f"Groei: gemiddelde groei per jaar van het BLP van {c.va_year} tot {int(series.table['year'].max())}, "
                    "nominaal (de sectoren van het laatste jaar deels geschat)." if len(growth) else
                    "Groei (–): niet beschikbaar in deze gegevens (één jaar toegevoegde waarde).")
@@ -147,6 +199,8 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
 th, td {{ padding: .25rem .5rem; border-bottom: 1px solid #eee; text-align: left; }}
 th {{ cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }} td.n {{ text-align: right; }}
 figure {{ margin: 0; }} figure svg {{ max-width: 100%; height: auto; }}
+.maps {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }}
+figcaption {{ font-weight: 600; }}
 .kern {{ background: #f5f5f5; padding: .8rem 1rem; border-left: 4px solid #c0392b; }}
 </style></head><body>
 <h1>Bruto Lokaal Product van alle gemeenten</h1>
@@ -155,11 +209,9 @@ verdeelsleutel {esc(national.result.key.label_nl)}. Samen {meur(total)}; gemidde
 Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport.{other_note}</div>
 <h2>Verdeling van het BLP per inwoner</h2>
 <figure role="img" aria-label="Histogram van het BLP per inwoner over alle gemeenten">
-{histogram or histogram_svg(national)}
+{figures["histogram"]}
 </figure>
-<p><em>Kaart:</em> nog niet opgenomen. De gemeentegrenzen van 2024 (CBS/Kadaster) zitten in de ingebouwde gegevens;
-een kaart per gemeente volgt in een volgende versie. Tot dan: koppel <code>blp_gemeenten.csv</code> op
-<code>gemeente_code</code> aan die grenzen.</p>
+{_maps_html(figures["maps"])}
 <h2>Alle gemeenten</h2>
 <p>Klik op een kolomkop om te sorteren. {esc(growth_note)} De volledige tabel staat in
 <a href="blp_gemeenten.csv">blp_gemeenten.csv</a>.</p>
@@ -173,14 +225,24 @@ een kaart per gemeente volgt in een volgende versie. Tot dan: koppel <code>blp_g
 """
 
 
-def write_overview(outputs_dir: Path, national: NationalContext, histogram: str | None = None) -> Path:
-    """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``histogram``: from
-    ``histogram_svg``, if already drawn)."""
+def _maps_html(maps: list[tuple[str, str]]) -> str:
+    if not maps:
+        return "<p><em>Kaart:</em> niet beschikbaar; de gegevens van deze berekening bevatten geen gemeentegrenzen.</p>"
+    items = "\n".join(f'<figure class="map" role="img" aria-label="Kaart: {html.escape(caption)} per gemeente">'
+                      f"<figcaption>{html.escape(caption)}</figcaption>\n{svg}\n</figure>" for caption, svg in maps)
+    return ("<h2>Kaarten</h2>\n<p>Elke gemeente gekleurd naar haar klasse (vijf klassen met elk een vijfde van de "
+            "gemeenten); wijs een gemeente aan voor naam en cijfer. Grenzen: CBS/Kadaster 2024 (CC BY 4.0).</p>\n"
+            f'<div class="maps">{items}</div>')
+
+
+def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None) -> Path:
+    """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``figures``: from
+    ``overview_figures``, if already drawn)."""
     outputs_dir.mkdir(parents=True, exist_ok=True)
     table = overview_table(national, outputs_dir)
     target = outputs_dir / "index.html"
     with replace_when_done(target) as tmp:
-        tmp.write_text(render(national, table, histogram), encoding="utf-8")
+        tmp.write_text(render(national, table, figures), encoding="utf-8")
     with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
         table.drop(columns=["report"]).to_csv(tmp, index=False, lineterminator="\n")
     return target

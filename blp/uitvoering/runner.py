@@ -487,12 +487,12 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                          "boundary_weights": _absolute(req.boundary_weights)},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
-    from blp.rapport.overview import histogram_svg, write_overview
+    from blp.rapport.overview import overview_figures, write_overview
 
     ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
-    histogram = background.submit(histogram_svg, first)  # drawn while the notebooks run
+    drawn = background.submit(overview_figures, first)  # drawn while the notebooks run
     background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:
@@ -511,7 +511,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     progress.close()
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
-    overview = write_overview(Path(req.outputs_dir), first, histogram.result())
+    overview = write_overview(Path(req.outputs_dir), first, drawn.result())
     return BatchResult(results, overview)
 
 

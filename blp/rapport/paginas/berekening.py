@@ -7,7 +7,7 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import volume_growth
-from blp.rapport import charts, narrative
+from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
 from blp.rapport.figures import planned
@@ -158,8 +158,28 @@ def peers_figure(view: GemeenteView):
     return charts.titled(fig, peers_title(view))
 
 
+def location_title(view: GemeenteView) -> str:
+    row = view.region_row()
+    members = view.result.national[view.result.national["corop_code"] == row["corop_code"]]
+    return f"{view.name} ligt in het COROP-gebied {row['corop_name']}, met {len(members) - 1} andere gemeenten"
+
+
+def location_figure(view: GemeenteView):
+    n = view.result.national
+    row = view.region_row()
+    members = n.loc[n["corop_code"] == row["corop_code"], "gemeente_code"].tolist()
+    fig = maps.locator(view.data.shapes, view.gemeente, members, view.peers[0],
+                       n.set_index("gemeente_code")["gemeente_name"].to_dict(), view.name, row["corop_name"])
+    return charts.titled(fig, location_title(view))
+
+
 def position(view: GemeenteView) -> None:
     r = view.ranks
+    if view.data.shapes:
+        show_chart(view, location_figure, alt=f"Kaart van Nederland met {view.name}, zijn COROP-gebied en de "
+                   f"vergelijkingsgemeenten, en een uitvergroting van het COROP-gebied. {location_title(view)}.")
+    else:
+        md("Een kaart ontbreekt: de gegevens van deze berekening bevatten geen gemeentegrenzen.")
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
               "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
     peers, desc = view.peers
@@ -316,6 +336,8 @@ def limits(view: GemeenteView) -> None:
 def figures(view: GemeenteView):
     """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     yield planned(view, structure_figure)
+    if view.data.shapes:
+        yield planned(view, location_figure)
     yield planned(view, peers_figure)
     if view.national.series is not None:
         yield planned(view, trend_figure)

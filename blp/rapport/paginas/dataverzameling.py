@@ -21,6 +21,7 @@ TABLE_NL = {
     "industries": "Sectorindeling",
     "jobs_gemeente": "Banen van werknemers per gemeente (totaal, landbouw)",
     "value_added_series": "Toegevoegde waarde per regio en jaar (totaal, landbouw, nijverheid)",
+    "shapes": "Gemeentegrenzen voor de kaarten",
 }
 
 

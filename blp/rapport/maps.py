@@ -1,0 +1,110 @@
+"""Maps from the gemeente shapes (``blp.data.shapes``), drawn with matplotlib: a choropleth of all gemeenten
+(the overview page) and a locator map of one gemeente in its COROP region with its peers (report 2).
+
+Longitude is shrunk by cos(52°) so the Netherlands keeps its shape without a projection library. Shapes that
+are not valid polygons after simplification draw like any other."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.patches import Patch
+
+from blp.data.shapes import Shapes
+from blp.rapport.charts import GEMEENTE_COLOR, REGION_COLOR, new_figure
+
+ASPECT = 1 / math.cos(math.radians(52.2))  # degrees of latitude per degree of longitude, on the map
+CLASSES = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]  # five classes, light to dark
+NO_DATA = "#e6e6e6"
+PEERS_ON_MAP = "#f28e2b"  # the peers stand out on a map of grey gemeenten
+
+
+def _polys(shapes: Shapes, codes) -> tuple[list[np.ndarray], list[str]]:
+    polys, owner = [], []
+    for code in codes:
+        for ring in shapes.rings.get(code, []):
+            polys.append(ring)
+            owner.append(code)
+    return polys, owner
+
+
+def _frame(ax, polys: list[np.ndarray], pad: float = 0.02) -> None:
+    xy = np.concatenate(polys)
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
+    ax.set_xlim(x0 - dx, x1 + dx)
+    ax.set_ylim(y0 - dy, y1 + dy)
+    ax.set_aspect(ASPECT)
+    ax.set_axis_off()
+
+
+def class_bounds(values: pd.Series, n: int = 5) -> list[float]:
+    """Class bounds at the quintiles of ``values`` (equal numbers of gemeenten per class)."""
+    qs = np.quantile(values.dropna().to_numpy(), np.linspace(0, 1, n + 1))
+    return sorted(set(float(q) for q in qs))
+
+
+def choropleth(shapes: Shapes, values: pd.Series, label: str, fmt, highlight: str | None = None, gids: bool = False):
+    """Every gemeente coloured by ``values`` (index gemeente code) in five quintile classes, with a legend of
+    the class bounds written by ``fmt``; gemeenten without a value in grey; ``highlight`` outlined. ``gids``:
+    each gemeente its own SVG group, id = its code (for tooltips on an inline SVG)."""
+    codes = [c for c in shapes.rings if c.startswith("GM") and c != "GM0998"]  # GM0998: abroad
+    polys, owner = _polys(shapes, codes)
+    v = values.reindex(owner).to_numpy(dtype=float)
+    bounds = class_bounds(values.reindex(codes))
+    cmap = ListedColormap(CLASSES[: len(bounds) - 1])
+    norm = BoundaryNorm(bounds, cmap.N, clip=True)
+    colors = [NO_DATA if np.isnan(x) else cmap(norm(x)) for x in v]
+    fig, ax = new_figure(figsize=(6.2, 7.2))
+    if gids:
+        for code in codes:
+            mine = [i for i, o in enumerate(owner) if o == code]
+            if mine:
+                collection = PolyCollection([polys[i] for i in mine], facecolors=[colors[i] for i in mine],
+                                            edgecolors="white", linewidths=0.25)
+                collection.set_gid(code)
+                ax.add_collection(collection)
+    else:
+        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.25))
+    if highlight and highlight in shapes.rings:
+        ax.add_collection(PolyCollection(shapes.rings[highlight], facecolors="none", edgecolors="black", linewidths=1.4))
+    _frame(ax, polys)
+    handles = [Patch(facecolor=cmap(i), label=f"{fmt(bounds[i])} – {fmt(bounds[i + 1])}") for i in range(cmap.N)]
+    if np.isnan(v).any():
+        handles.append(Patch(facecolor=NO_DATA, label="geen cijfer"))
+    ax.legend(handles=handles, title=label, loc="upper left", frameon=False, fontsize=8, title_fontsize=9)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    return fig
+
+
+def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list[str], names: dict[str, str],
+            gemeente_name: str, corop_name: str):
+    """Left: the Netherlands with the gemeente, its COROP region and its peers; right: the COROP region close
+    up, its gemeenten named."""
+    everyone = [c for c in shapes.rings if c.startswith("GM") and c != "GM0998"]
+    fig, (nl, zoom) = new_figure(1, 2, figsize=(10, 5.6), gridspec_kw={"width_ratios": [1, 1.25]})
+    for ax, codes in ((nl, everyone), (zoom, corop_members)):
+        polys, owner = _polys(shapes, codes)
+        colors = [GEMEENTE_COLOR if c == gemeente else PEERS_ON_MAP if c in peers else
+                  REGION_COLOR if c in corop_members else "#eeeeee" for c in owner]
+        if ax is zoom:
+            colors = [GEMEENTE_COLOR if c == gemeente else "#c6dbef" for c in owner]
+        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.3 if ax is nl else 0.8))
+        _frame(ax, polys, 0.02 if ax is nl else 0.05)
+    for code in corop_members:
+        rings = shapes.rings.get(code)
+        if rings:
+            biggest = max(rings, key=len)
+            x, y = biggest.mean(axis=0)
+            zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=7,
+                          fontweight="bold" if code == gemeente else "normal", color="#222222")
+    nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name),
+                       Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}"),
+                       Patch(color=PEERS_ON_MAP, label="vergelijkingsgemeenten")],
+              loc="upper left", frameon=False, fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98, wspace=0.05)
+    return fig

@@ -1,0 +1,73 @@
+"""Maps: the gemeente shapes come in through the data layer; every shape draws (also the ones that are not
+valid polygons after simplification); the overview's maps name each gemeente with its value on hover."""
+
+import gzip
+import json
+import re
+
+import pytest
+
+from blp.data.shapes import read_shapes
+from blp.errors import DataError
+from blp.rapport.figures import figure_svg
+from blp.rapport.maps import choropleth, class_bounds, locator
+
+
+def test_shapes_are_read_with_their_checksum(data):
+    shapes = data.shapes
+    assert shapes.year == 2024
+    codes = set(data.regions_of(2024)["gemeente_code"])
+    assert codes <= set(shapes.rings) and set(shapes.rings) - codes == {"GM0998"}  # GM0998: abroad
+    entry = next(i for i in data.inputs if i.table == "shapes")
+    assert entry.rows == 343 and len(entry.sha256) == 64 and entry.licence == "CC BY 4.0 (Bron: CBS, Kadaster)"
+
+
+@pytest.mark.parametrize("content, match", [
+    (b"{not json", "not a readable GeoJSON"),
+    (json.dumps({"type": "FeatureCollection"}).encode(), "no 'features' list"),
+    (json.dumps({"features": [{"properties": {}, "geometry": {"type": "Polygon", "coordinates": []}}]}).encode(),
+     "feature 0 has no gemeente code"),
+    (json.dumps({"features": [{"properties": {"gemeentecode": "GM0001"},
+                               "geometry": {"type": "Polygon", "coordinates": [[["a", "b"]]]}}]}).encode(),
+     r"feature 0 \(GM0001\): coordinates"),
+])
+def test_a_malformed_shapes_file_is_an_error_naming_the_feature(tmp_path, content, match):
+    path = tmp_path / "gemeenten_2024.geojson"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=match):
+        read_shapes(path)
+
+
+def test_every_shape_draws_even_invalid_ones(data, national):
+    per_inh = national.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
+    fig = choropleth(data.shapes, per_inh, "BLP per inwoner", str, gids=True)
+    drawn = sum(len(c.get_paths()) for c in fig.axes[0].collections)
+    rings = sum(len(r) for code, r in data.shapes.rings.items() if code != "GM0998")
+    assert drawn == rings
+    svg = figure_svg(fig)
+    assert len(set(re.findall(r'<g id="(GM\d{4})">', svg))) == 342
+    # quintile classes: the bounds are the quantiles of the values
+    bounds = class_bounds(per_inh)
+    assert len(bounds) == 6 and bounds[0] == per_inh.min() and bounds[-1] == per_inh.max()
+
+
+def test_locator_map_names_the_corop_gemeenten(data, national):
+    n = national.result.national
+    members = n.loc[n["corop_code"] == "CR39", "gemeente_code"].tolist()
+    fig = locator(data.shapes, "GM0917", members, ["GM0983"], n.set_index("gemeente_code")["gemeente_name"].to_dict(),
+                  "Heerlen", "Zuid-Limburg")
+    labels = {t.get_text() for t in fig.axes[1].texts}
+    assert labels == set(n.loc[n["corop_code"] == "CR39", "gemeente_name"])
+
+
+def test_overview_maps_have_a_tooltip_per_gemeente(national, tmp_path):
+    from blp.rapport.overview import write_overview
+
+    page = write_overview(tmp_path, national).read_text()
+    titles = re.findall(r'<g id="GM0917"><title>([^<]*)</title>', page)
+    heerlen = national.result.national.set_index("gemeente_code").loc["GM0917"]
+    from blp.rapport.fmt import eur
+    assert titles[0] == f"Heerlen: {eur(heerlen['blp_per_inhabitant_eur'])} per inwoner"
+    assert titles[1].startswith("Heerlen: +") and titles[1].endswith("per jaar")
+    assert page.count("<title>") >= 2 * 342 + 1
+    assert "Groei van het BLP per jaar, 2018–2022 (nominaal)" in page
