@@ -247,3 +247,38 @@ def test_numbers_in_the_reports_are_dutch(heerlen_run):
                     ticks = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
                     assert not [t for t in ticks if re.fullmatch(r"−?\d{1,3}(,\d{3})+|−?\d+\.\d{1,2}|\d{5,}", t.strip())], \
                         (path.name, ticks[:10])
+
+
+def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
+    """Each report's tables as Dutch CSV (semicolon, decimal comma, the report's headings and rounding) and all
+    of them in tabellen.xlsx, numbers as numbers."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    files = sorted((heerlen_run / "downloads").glob("*.csv"))
+    for nb, _ in runner.NOTEBOOKS:
+        assert any(f.name.startswith(nb) for f in files), nb
+    structure = next(f for f in files if "sectorstructuur" in f.name)
+    rows = list(csv.reader(structure.open(encoding="utf-8-sig"), delimiter=";"))
+    assert rows[0] == ["Sector", "BLP (mln euro)", "Aandeel gemeente", "Aandeel COROP", "Aandeel NL",
+                       "Specialisatie (LQ banen)"]
+    html = (heerlen_run / "02_blp_berekening.html").read_text()
+    for row in rows[1:]:
+        assert all(f"<td>{cell}</td>" in html or f'<td style="text-align: left">{cell}</td>' in html for cell in row)
+        assert "." not in row[1] or "," in row[1]  # a decimal comma, never a decimal point
+    book = load_workbook(heerlen_run / "tabellen.xlsx")
+    assert len(book.sheetnames) == len(files)
+    sheet = book[next(n for n in book.sheetnames if "Sectorstructuur" in n)]
+    values = [[c.value for c in r] for r in sheet.iter_rows(min_row=3, max_row=3)][0]
+    assert values[0] == rows[1][0] and isinstance(values[1], float)
+    assert values[2] == pytest.approx(float(rows[1][2].rstrip("%").replace(",", ".")) / 100)
+    posities = (heerlen_run / "tables" / "posities.csv").read_text().splitlines()[0]
+    assert posities == "scope,n,rank_blp,rank_blp_per_inhabitant"
+
+
+def test_dutch_numbers_become_numbers_in_the_workbook():
+    from blp.rapport.downloads import dutch_value
+
+    assert [dutch_value(t) for t in ("1.234,5", "€ 47.600", "12,3%", "−0,25", "+3,1%", "2018", "Heerlen", "1,2 – 3,4")] \
+        == [1234.5, 47600.0, pytest.approx(0.123), -0.25, pytest.approx(0.031), 2018.0, "Heerlen", "1,2 – 3,4"]

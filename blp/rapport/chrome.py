@@ -12,7 +12,8 @@ from blp import __version__
 # folders up (outputs/index.html).
 RUN_PAGES = [("Overzicht", "index.html"), ("1. Dataverzameling", "01_dataverzameling.html"),
              ("2. BLP-berekening", "02_blp_berekening.html"), ("3. Brede welvaart", "03_brede_welvaart.html"),
-             ("4. Beleidsvertaling", "04_beleidsvertaling.html"), ("Methode stap voor stap", "00_methode.html")]
+             ("4. Beleidsvertaling", "04_beleidsvertaling.html"), ("Methode stap voor stap", "00_methode.html"),
+             ("Tabellen (Excel)", "tabellen.xlsx")]
 ALL_GEMEENTEN = ("Alle gemeenten", "../../index.html")
 
 

@@ -36,6 +36,7 @@ from blp.errors import BlpError, RunError
 from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.chrome import PageChrome, source_text
+from blp.rapport.downloads import tables_of, write_csvs, write_workbook
 from blp.rapport.samenvatting import front_page
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
@@ -184,7 +185,8 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     else:
         for name in NATIONAL_TABLES:
             shutil.copyfile(national_folder / name, folder / name)
-    own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": view.ranks}
+    ranks = view.ranks.rename(columns={"blp_meur": "rank_blp", "blp_per_inhabitant_eur": "rank_blp_per_inhabitant"})
+    own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": ranks}
     for name, df in own.items():
         df.to_csv(folder / name, index=False, lineterminator="\n")
     return list(NATIONAL_TABLES) + list(own)
@@ -207,6 +209,7 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
         run = [APPENDIX] + NOTEBOOKS
         prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
                     for nb_name, _ in run]  # so the kernel goes from one notebook to the next at once
+        downloads = []
         for (nb_name, title), nb in zip(run, prepared):
             executed = folder / "notebooks" / f"{nb_name}.ipynb"
             try:
@@ -219,10 +222,23 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
             exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
                                              folder / f"{nb_name}.html", f"{title} – {name}",
                                              (nb_name, title) == APPENDIX, chrome))
+            if (nb_name, title) != APPENDIX:
+                downloads += tables_of(nb, nb_name)
+        exports.append(background.submit(write_downloads, downloads, folder, f"BLP {name}"))
         if release_kernel:
             close_shared_session(wait=False)
         for export in exports:
             export.result()  # an export error fails the run
+
+
+DOWNLOADS_DIR = "downloads"
+WORKBOOK = "tabellen.xlsx"
+
+
+def write_downloads(downloads: list, folder: Path, title: str) -> None:
+    """Every table of the reports as a Dutch CSV (downloads/) and all of them in one workbook."""
+    write_csvs(downloads, folder / DOWNLOADS_DIR)
+    write_workbook(downloads, folder / WORKBOOK, title)
 
 
 def run_chrome(view: GemeenteView, run_id: str) -> PageChrome:
@@ -271,9 +287,12 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
             if ahead is not None:
                 ahead.close()
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
-        extras = [(f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
+        extras = [("Alle tabellen van de rapporten in één Excel-bestand", WORKBOOK),
+                  ("Elke tabel als CSV voor Nederlandse Excel (puntkomma, decimale komma)", f"{DOWNLOADS_DIR}/"),
+                  (f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
                   ("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
-        extras += [(f"tabel: {t}", f"tables/{t}") for t in tables]
+        extras += [(f"gegevenstabel (Engelse kolomnamen, volle precisie, voor hergebruik): {t}", f"tables/{t}")
+                   for t in tables]
         key_note = f"verdeelsleutel: {view.result.key.label_nl}; gemeentegrenzen {view.choices.boundary_year}"
         (partial / "index.html").write_text(front_page(view, chrome, reports, extras, key_note), encoding="utf-8")
         manifest = build_manifest(

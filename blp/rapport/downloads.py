@@ -1,0 +1,113 @@
+"""Every table of the reports as a download: a Dutch CSV per table (semicolon, decimal comma, the headings
+and the rounding of the report) and one workbook per run with a sheet per table (numbers as numbers).
+
+The tables are taken from the executed notebooks themselves (each table's plain-text form, which
+``blp.rapport.html_table`` writes with the report's headings and formats), so a download always holds what
+the report shows, under the heading of the section it stands in."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TABLE_HTML = '<table class="blp-table">'
+_NUMBER = re.compile(r"^[−-]?\d{1,3}(\.\d{3})*(,\d+)?$|^[−-]?\d+(,\d+)?$")
+
+
+@dataclass
+class Download:
+    """One table of a report: the section it stands in, and its rows (the first is the heading)."""
+
+    report: str      # e.g. "02_blp_berekening"
+    section: str     # the heading above the table
+    rows: list[list[str]]
+
+    def file_name(self, number: int) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")[:40] or "tabel"
+        return f"{self.report}_{number:02d}_{slug}.csv"
+
+
+def _heading(text: str) -> str | None:
+    for line in text.splitlines():
+        m = re.match(r"^#{1,3}\s+(.*)", line.strip())
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def tables_of(nb, report: str) -> list[Download]:
+    """The tables of an executed report notebook, in order, each with the heading it stands under."""
+    section, found = report, []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            section = _heading(cell.source) or section
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            html = data.get("text/html", "")
+            if html.startswith(TABLE_HTML):
+                rows = [line.split("\t") for line in data.get("text/plain", "").splitlines()]
+                found.append(Download(report, section, rows))
+            elif "text/plain" in data and html.startswith('<div class="blp-prose">'):
+                section = _heading(data["text/plain"]) or section
+    return found
+
+
+def _cell(text: str) -> str:
+    """A cell as Dutch Excel reads it: '€ 47.600' -> '47.600' (the heading says euro)."""
+    return text[2:] if text.startswith("€ ") else text
+
+
+def write_csvs(downloads: list[Download], folder: Path) -> list[str]:
+    """One CSV per table (UTF-8 with a byte-order mark, so Excel reads the accents); returns the file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names, per_report = [], {}
+    for d in downloads:
+        per_report[d.report] = per_report.get(d.report, 0) + 1
+        name = d.file_name(per_report[d.report])
+        with open(folder / name, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+            writer.writerows([[_cell(c) for c in row] for row in d.rows])
+        names.append(name)
+    return names
+
+
+def dutch_value(text: str):
+    """A cell's value for a spreadsheet: a Dutch number as a number (12,3% as 0,123), else the text."""
+    t = _cell(text.strip())
+    percent = t.endswith("%")
+    core = t[:-1].strip() if percent else t
+    core = core.lstrip("+±")
+    if not _NUMBER.match(core):
+        return text
+    value = float(core.replace("−", "-").replace(".", "").replace(",", "."))
+    return value / 100 if percent else value
+
+
+def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
+    """All tables in one workbook, a sheet per table (named after report and section), numbers as numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for i, d in enumerate(downloads, 1):
+        name = re.sub(r"[\[\]:*?/\\]", " ", f"{d.report[:2]} {d.section}")[:28].strip()
+        while name in used:
+            name = f"{name[:25]} {i}"
+        used.add(name)
+        sheet = book.create_sheet(name)
+        sheet.append([f"{title}: {d.section}"])
+        for r, row in enumerate(d.rows):
+            values = row if r == 0 else [dutch_value(c) for c in row]
+            sheet.append(values)
+            if r:
+                for cell, text in zip(sheet[sheet.max_row], row):
+                    if isinstance(cell.value, float) and text.strip().endswith("%"):
+                        cell.number_format = "0.0%"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in list(column)[1:]) if sheet.max_row > 1 else 10
+            sheet.column_dimensions[column[0].column_letter].width = min(45, max(8, width + 2))
+    book.save(path)
