@@ -282,3 +282,24 @@ def test_dutch_numbers_become_numbers_in_the_workbook():
 
     assert [dutch_value(t) for t in ("1.234,5", "€ 47.600", "12,3%", "−0,25", "+3,1%", "2018", "Heerlen", "1,2 – 3,4")] \
         == [1234.5, 47600.0, pytest.approx(0.123), -0.25, pytest.approx(0.031), 2018.0, "Heerlen", "1,2 – 3,4"]
+
+
+def test_client_text_is_plain_dutch_and_method_detail_sits_in_the_verantwoording(heerlen_run):
+    """No jargon, tool words, command-line flags or local paths in the reports; the regression, the
+    input-output model and FLQ only in each report's 'Verantwoording' section."""
+    import re
+
+    for nb, _ in runner.NOTEBOOKS:
+        text = _visible_text((heerlen_run / f"{nb}.html").read_text())
+        parts = re.split(r"Verantwoording\s*¶", text, maxsplit=1)
+        main, appendix = parts[0], parts[1] if len(parts) > 1 else ""
+        for word in ("p-waarde", "Standaardfout", "model D", "de kit", "De kit", "notebook", "params", "snapshot:",
+                     "/work/", "/tmp/", "report ready", "Sleutel (establishments", "(ages"):
+            assert word not in text, (nb, word)
+        assert not re.search(r"(?<![\w-])--[a-z]", text), nb
+        for detail in ("δ", "FLQ", "geclusterd", "Kleinste-kwadraten"):
+            assert detail not in main, (nb, detail)
+        if nb in ("03_brede_welvaart", "04_beleidsvertaling"):
+            assert appendix, nb
+    assert "Kleinste-kwadratenregressie" in _visible_text((heerlen_run / "03_brede_welvaart.html").read_text())
+    assert "Flegg's locatiequotiënt (FLQ)" in _visible_text((heerlen_run / "04_beleidsvertaling.html").read_text())

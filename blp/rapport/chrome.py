@@ -20,7 +20,7 @@ ALL_GEMEENTEN = ("Alle gemeenten", "../../index.html")
 def source_text(source: str) -> str:
     """The data source of a run in words, without local paths."""
     if source == "snapshot:ingebouwd":
-        return "de gegevens die in de kit zijn ingebouwd (CBS en Eurostat)"
+        return "de ingebouwde gegevens (CBS en Eurostat)"
     if source.startswith("snapshot:"):
         return f"de gegevensmap ‘{source.split(':', 1)[1].rstrip('/').rsplit('/', 1)[-1]}’"
     return "CBS StatLine (live), tabellen " + source.split(":", 1)[-1]

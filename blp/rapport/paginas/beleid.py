@@ -225,25 +225,37 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
        "weer inkopen. Hoeveel daarvan in de gemeente blijft, volgt uit een **input-outputtabel**: wie levert aan wie. "
        "Die tabel bestaat alleen voor heel Nederland (Eurostat, 2022). Voor de gemeente is ze verkleind met een "
        "vuistregel: hoe kleiner de gemeente en hoe zwakker een leverende sector er vertegenwoordigd is, hoe meer er "
-       "van buiten wordt ingekocht. Hoe sterk die vuistregel inkoop naar buiten duwt, hangt af van één instelling "
-       f"(δ, in de literatuur 0,1 tot 0,4). Daarom staat per sector een **bandbreedte**: de waarde bij δ = {num(lo, 1)} "
-       f"(weinig lokale inkoop) tot δ = {num(hi, 1)} (veel lokale inkoop), met de gebruikte waarde "
-       f"(δ = {num(m.delta, 1)}) erbij.")
+       "van buiten wordt ingekocht. Hoe sterk die vuistregel inkoop naar buiten duwt, staat niet vast. Daarom staat "
+       "per sector een **bandbreedte**, van weinig tot veel lokale inkoop, met de gebruikte middenwaarde erbij "
+       "(zie de verantwoording onderaan).")
     low, high = pol.band.get(lo), pol.band.get(hi)
     df = pd.DataFrame({"Sector": [labels.get(g, g) for g in m.national.index],
                        "band": [f"{num(a, 2)} – {num(b, 2)}" for a, b in zip(low.gemeente, high.gemeente)],
                        "gem": m.gemeente.to_numpy(), "corop": m.corop.to_numpy(), "nl": m.national.to_numpy()})
-    table(df, {"Sector": "Sector", "band": f"{view.name}: bandbreedte", "gem": f"{view.name} (δ = {num(m.delta, 1)})",
+    table(df, {"Sector": "Sector", "band": f"{view.name}: bandbreedte", "gem": f"{view.name} (gebruikt)",
                "corop": "COROP-gebied", "nl": "Nederland"}, {"gem": 2, "corop": 2, "nl": 2})
     md("Lees: 1 euro extra toegevoegde waarde in een sector levert binnen de gemeente in totaal zoveel euro op "
        "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers "
        "zitten. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
        "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
        "bewust weg: bij negen sectoren geeft zij voor de meeste gemeenten onwaarschijnlijk hoge waarden.")
-    md(f"*Verantwoording.* Bron: {view.national.io.table.description}. Omgezet naar bedrijfstak × bedrijfstak met een "
-       "vaste afzetstructuur per product; invoer is per product naar verhouding verwijderd. De 64 bedrijfstakken zijn "
-       f"samengevoegd tot {len(m.national)} sectorgroepen en met Flegg's locatiequotiënt (FLQ) naar gemeente en "
-       "COROP-gebied vertaald; regionale coëfficiënten zijn nooit groter dan de nationale.")
+
+
+def multipliers_details(view: GemeenteView, pol: PolicyView) -> None:
+    """Verantwoording: the input-output model behind the multipliers."""
+    if pol.multipliers is None:
+        return
+    m = pol.multipliers
+    lo, hi = max(DELTA_BAND), min(DELTA_BAND)
+    md(f"**Input-outputmodel.** Bron: {view.national.io.table.description}. Omgezet naar een tabel bedrijfstak × "
+       "bedrijfstak met een vaste afzetstructuur per product; invoer is per product naar verhouding verwijderd. De "
+       f"64 bedrijfstakken zijn samengevoegd tot {len(m.national)} sectorgroepen. De landelijke coëfficiënten zijn "
+       "naar het COROP-gebied en de gemeente vertaald met Flegg's locatiequotiënt (FLQ); regionale coëfficiënten "
+       f"zijn nooit groter dan de landelijke. De instelling δ van die vuistregel: gebruikt {num(m.delta, 1)}, "
+       f"bandbreedte δ = {num(lo, 1)} (minste lokale inkoop) tot δ = {num(hi, 1)} (meeste); de literatuur gebruikt "
+       "0,1 tot 0,4. Type I-multipliers: de bestedingen van huishoudens zijn niet meegenomen. De invoer naar het "
+       "buitenland is de ingevoerde grondstoffen en diensten van de hele Nederlandse keten per euro directe "
+       "toegevoegde waarde.")
 
 
 def _where_effects_land(view: GemeenteView, end: pd.Series) -> dict[str, float]:

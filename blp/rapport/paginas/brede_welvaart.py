@@ -56,11 +56,8 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
              "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
     md(text)
     md("*Verandering:* een indicator heet alleen ‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan "
-       "toeval: voor tellingen van gebeurtenissen (zoals misdrijven) met een Poisson-toets (95%), voor percentages "
-       f"bij meer dan {num(MARGIN_POINTS, 0)} procentpunt, voor andere cijfers bij meer dan {pct(MARGIN_RELATIVE, 0)}. "
-       "Anders staat er ‘geen duidelijke verandering’. *Let op* staat bij cijfers die op weinig rusten: minder dan "
-       f"{MIN_EVENTS} gebeurtenissen in een jaar, of een steekproef in een gemeente met minder dan "
-       f"{num(MIN_SURVEY_POPULATION)} inwoners.")
+       "toeval; anders staat er ‘geen duidelijke verandering’. *Let op* staat bij cijfers die op te weinig "
+       "waarnemingen rusten (zie de verantwoording onderaan).")
 
 
 def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
@@ -220,14 +217,31 @@ def expected(view: GemeenteView) -> None:
        f"{num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
        "erop lijken, niet waardoor.")
-    coef = model.coefficients
-    md(f"*Verantwoording.* Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle gemeenten. De "
-       f"onzekerheid van de coëfficiënten houdt er rekening mee dat gemeenten in één COROP-gebied samen afwijken "
-       f"(standaardfouten geclusterd per COROP-gebied, {model.clusters} groepen). Een kenmerk met een kans van meer "
-       "dan 5% (laatste kolom) kan ook toeval zijn.")
-    table(coef, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
-                 "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans op toeval"},
+
+
+def expected_details(view: GemeenteView) -> None:
+    """Verantwoording: the regression behind 'verwacht versus geschat'."""
+    model = view.national.expected
+    md("**Verwacht BLP per inwoner.** Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle "
+       f"{model.n} gemeenten op inwonertal, bevolkingsdichtheid, stedelijkheidsklasse en de sectormix van de "
+       "verdeelsleutel (zonder vastgoed, waarvan de sleutel woningwaarde is). De onzekerheid van de coëfficiënten "
+       "houdt er rekening mee dat gemeenten in één COROP-gebied samen afwijken (standaardfouten geclusterd per "
+       f"COROP-gebied, {model.clusters} groepen). Een kenmerk met een kans van meer dan 5% (laatste kolom) kan ook "
+       f"toeval zijn. R² {num(model.r2, 2)}, gecorrigeerd {num(model.r2_adj, 2)}.")
+    table(model.coefficients, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
+                               "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans op toeval"},
           {"coefficient": 2, "std_error": 2, "p_value": 2})
+
+
+def trend_details(view: GemeenteView) -> None:
+    """Verantwoording: when a change counts as one, and when a figure rests on too little."""
+    md("**Verandering en kleine aantallen.** Een indicator heet alleen ‘verbeterd’ of ‘verslechterd’ als de "
+       "verandering groter is dan toeval: voor tellingen van gebeurtenissen (zoals misdrijven) met een Poisson-toets "
+       "op de verhouding van de tellingen (95%), voor percentages bij meer dan "
+       f"{num(MARGIN_POINTS, 0)} procentpunt, voor andere cijfers bij meer dan {pct(MARGIN_RELATIVE, 0)}. Een "
+       f"kanttekening (*Let op*) krijgen cijfers met minder dan {MIN_EVENTS} gebeurtenissen in een jaar en cijfers "
+       f"uit een steekproef in een gemeente met minder dan {num(MIN_SURVEY_POPULATION)} inwoners; zij tellen niet "
+       "mee in de samenvatting bovenaan.")
 
 
 def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
