@@ -1,0 +1,68 @@
+"""Plant small bugs in the report layer, one at a time, and check the tests notice each (issue 19).
+
+  python bench/planted_bugs.py            # prints CAUGHT/MISSED per bug; exit 1 if any is missed
+
+Works on a temporary git worktree of HEAD (the checkout itself is never touched) and runs
+tests/test_report_layer.py against each planted bug. Not part of the test suite (a dozen pytest runs).
+"""
+
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+# (file, text, the same text with a bug): the ten report bugs of issue 19 and two more it names
+MUTATIONS = [
+ ("blp/rapport/fmt.py", 'return text.replace(",", "\\x00").replace(".", ",").replace("\\x00", ".")', 'return text'),
+ ("blp/rapport/fmt.py", 'text = ("+" if x > 0 else "−" if x < 0 else "±") + text', 'text = ("−" if x > 0 else "+" if x < 0 else "±") + text'),
+ ("blp/rapport/narrative.py", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_per_inhabitant_eur']} naar", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_per_inhabitant_eur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_meur']} naar"),
+ ("blp/rapport/narrative.py", 'word = "hoger" if own > med else "lager"', 'word = "lager" if own > med else "hoger"'),
+ ("blp/rapport/paginas/berekening.py", '    table(n, {"gemeente_name": "Gemeente"', '    0 and table(n, {"gemeente_name": "Gemeente"'),
+ ("blp/berekening/derived.py", '"share_of_corop": float(own_part / corop_va)', '"share_of_corop": float(own_part / (corop_va * 1.1))'),
+ ("blp/berekening/sensitivity.py", '"difference_pct": (row.to_numpy(dtype=float) / main - 1) * 100', '"difference_pct": (main / row.to_numpy(dtype=float) - 1) * 100'),
+ ("blp/berekening/quality.py", "OK if worst == 0 else FAIL", "OK if worst >= 0 else FAIL"),
+ ("blp/rapport/overview.py", 'table.sort_values("blp_meur", ascending=False)', 'table.sort_values("blp_meur", ascending=True)'),
+ ("blp/uitvoering/runner.py", '"inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),', '"inputs": [],'),
+ ("blp/welvaart/scoring.py", "return TOP if s >= 75 else BOTTOM if s <= 25 else MIDDLE", "return TOP if s >= 80 else BOTTOM if s <= 20 else MIDDLE"),
+ ("blp/welvaart/expected.py", '    X["log_inwoners"] = np.log(n["population"])\n', ''),
+]
+
+
+def main() -> int:
+    work = pathlib.Path(tempfile.mkdtemp(prefix="blp-planted-"))
+    root = work / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(root), "HEAD"], cwd=ROOT, check=True,
+                   capture_output=True)
+    shutil.copy(ROOT / "tests" / "test_report_layer.py", root / "tests" / "test_report_layer.py")
+    try:
+        return _plant_all(root)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(root)], cwd=ROOT, capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _plant_all(root: pathlib.Path) -> int:
+    caught = 0
+    for path, old, new in MUTATIONS:
+        p = root / path
+        src = p.read_text()
+        if old not in src:  # the code moved: the bug list needs updating, which counts as missed
+            print("NOT FOUND", path, old[:60])
+            continue
+        p.write_text(src.replace(old, new, 1))
+        env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "BLP_NO_CACHE": "1"}
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "tests/test_report_layer.py"], cwd=root,
+                           capture_output=True, text=True, env=env)
+        p.write_text(src)
+        ok = r.returncode != 0
+        caught += ok
+        print("CAUGHT" if ok else "MISSED", path, old[:50].replace("\n", " "))
+    print(caught, "of", len(MUTATIONS))
+    return 0 if caught == len(MUTATIONS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

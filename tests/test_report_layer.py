@@ -1,0 +1,190 @@
+"""The report layer where a reader looks: number formats, the sentences of report 2 for a fixed gemeente
+(golden text on the embedded data, checked against a direct computation), band edges, the quality
+check's failure path, the overview's order and the run fingerprint."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from blp.berekening.quality import FAIL, OK, run_checks
+from blp.params import load_params
+from blp.rapport import narrative
+from blp.rapport.context import GemeenteView
+from blp.rapport.fmt import eur, meur, num, pct
+from blp.welvaart.scoring import BOTTOM, MIDDLE, TOP, band
+
+
+@pytest.mark.parametrize("value, decimals, text", [
+    (1234.5, 1, "1.234,5"), (1234567.891, 0, "1.234.568"), (0.5, 2, "0,50"), (-1234.5, 1, "-1.234,5"),
+    (999.96, 1, "1.000,0"), (float("nan"), 0, "niet beschikbaar"),
+])
+def test_num(value, decimals, text):
+    assert num(value, decimals) == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (2819.7, "€ 2,8 miljard"), (540.2, "€ 540 miljoen"), (4.56, "€ 4,6 miljoen"), (71693.0, "€ 71,7 miljard"),
+    (999.6, "€ 1.000 miljoen"), (-1500.0, "€ -1,5 miljard"),
+])
+def test_meur(value, text):
+    assert meur(value) == text
+
+
+@pytest.mark.parametrize("value, kwargs, text", [
+    (0.123, {}, "12,3%"), (0.123, {"signed": True}, "+12,3%"), (-0.052, {"signed": True}, "−5,2%"),
+    (0.0, {"signed": True}, "±0,0%"), (0.5, {"decimals": 0}, "50%"), (-0.052, {}, "-5,2%"),
+])
+def test_pct(value, kwargs, text):
+    assert pct(value, **kwargs) == text
+
+
+def test_eur():
+    assert eur(47600.4) == "€ 47.600" and eur(float("nan")) == "niet beschikbaar"
+
+
+@pytest.mark.parametrize("percentile, direction, expected", [
+    (75.0, "higher", TOP), (74.99, "higher", MIDDLE), (25.0, "higher", BOTTOM), (25.01, "higher", MIDDLE),
+    (25.0, "lower", TOP), (75.0, "lower", BOTTOM), (24.99, "lower", TOP), (75.01, "lower", BOTTOM),
+])
+def test_band_edges_are_25_and_75(percentile, direction, expected):
+    assert band(percentile, direction) == expected
+
+
+@pytest.fixture(scope="module")
+def heerlen(national):
+    return GemeenteView(national, "GM0917", load_params("GM0917"))
+
+
+def test_headline_sentence_of_heerlen(heerlen, national):
+    """Golden text on the embedded data; ranks and the COROP share computed here independently."""
+    text = narrative.headline_text(heerlen.headline, heerlen.ranks)
+    assert text == (
+        "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€ 4,1 miljard**. "
+        "Dat is **€ 47.600 per inwoner** (COROP-gebied Zuid-Limburg: € 35.986; Nederland: € 40.287) en "
+        "€ 78.809 per baan.\n\nHeerlen levert 19,3% van de toegevoegde waarde van Zuid-Limburg (€ 21,5 miljard). "
+        "Van de 342 gemeenten staat Heerlen op plaats 31 naar omvang van het BLP en op plaats 35 naar BLP per "
+        "inwoner.")
+    n = national.result.national.set_index("gemeente_code")
+    assert int((n["blp_meur"] > n.loc["GM0917", "blp_meur"]).sum()) + 1 == 31
+    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 35
+    va = national.result.va
+    corop_va = va.loc[va["corop_code"] == "CR39", "value_meur"].sum()
+    assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "19,3%"
+
+
+def test_peer_sentence_says_higher_or_lower_with_the_right_sign(heerlen, national):
+    peers, desc = heerlen.peers
+    n = national.result.national.set_index("gemeente_code")
+    own, med = n.loc["GM0917", "blp_per_inhabitant_eur"], n.loc[peers, "blp_per_inhabitant_eur"].median()
+    text = narrative.peers_text("Heerlen", desc, national.result.national, "GM0917", peers)
+    assert own > med and " hoger dan de mediaan" in text and "lager" not in text
+    assert f"({eur(med)}, +{pct(own / med - 1)})" in text
+    # a gemeente below its peers' median reads "lager" with a minus sign
+    low = n.loc[peers, "blp_per_inhabitant_eur"].idxmin()
+    others = [c for c in n.index if c != low][:10]
+    text = narrative.peers_text("X", "een groep", national.result.national, low, others)
+    if n.loc[low, "blp_per_inhabitant_eur"] < n.loc[others, "blp_per_inhabitant_eur"].median():
+        assert " lager dan de mediaan" in text and ", −" in text
+
+
+def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, national):
+    text = narrative.structure_text(heerlen.structure, national.data.industry_labels(), "Heerlen", "jobs")
+    act = national.result.key.activity
+    act = act[act["group"] != "L"]
+    own = act[act["gemeente_code"] == "GM0917"].groupby("group")["value"].sum()
+    nl = act.groupby("group")["value"].sum()
+    lq = ((own / own.sum()) / (nl / nl.sum())).dropna().sort_values(ascending=False)
+    labels = national.data.industry_labels()
+    strong = [g for g, v in lq.items() if v >= 1.1][:3]
+    assert strong, "Heerlen has specialisations"
+    expected = ", ".join(f"{labels[g].lower()} ({num(lq[g], 2)})" for g in strong)
+    assert f"Heerlen is relatief sterk in {expected}. " in text
+
+
+def test_peer_table_holds_the_gemeente_and_its_peers(heerlen, monkeypatch):
+    from blp.rapport import display
+    from blp.rapport.paginas import berekening
+
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
+    berekening.position(heerlen)
+    tables = [s["text/plain"] for s in shown if isinstance(s, dict) and s.get("text/html", "").startswith("<table")]
+    peer_table = next(t for t in tables if t.startswith("Gemeente\tCOROP"))
+    names = [line.split("\t")[0] for line in peer_table.splitlines()[1:]]
+    n = heerlen.result.national.set_index("gemeente_code")["gemeente_name"]
+    assert names == [n[c] for c in ["GM0917"] + heerlen.peers[0]]
+
+
+def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):
+    sens = heerlen.sensitivity.set_index("key")
+    main = sens["blp_meur"].iloc[0]
+    for key, row in sens.iterrows():
+        assert row["difference_pct"] == pytest.approx((row["blp_meur"] / main - 1) * 100)
+    population = sens.loc["population_2020"]
+    assert population["blp_meur"] < main and population["difference_pct"] < 0
+    assert pct(population["difference_pct"] / 100, signed=True) == "−24,4%"
+
+
+def test_the_reconciliation_check_fails_when_a_euro_is_missing(national):
+    result = national.result
+    checks = {c.name: c for c in run_checks(national.data, result)}
+    name = "Aansluiting: gemeenten tellen op tot hun COROP (per sector, op de euro)"
+    assert checks[name].status == OK
+    shares = result.allocation.shares.copy()
+    shares.loc[shares.index[0], "blp_eur"] -= 1  # one euro lost in the allocation
+    broken = dataclasses.replace(result, allocation=dataclasses.replace(result.allocation, shares=shares))
+    failed = {c.name: c for c in run_checks(national.data, broken)}[name]
+    assert failed.status == FAIL and "1 euro" in failed.detail
+
+
+def test_overview_lists_gemeenten_from_the_largest_blp_down(national, tmp_path):
+    import re
+
+    from blp.rapport.overview import write_overview
+
+    page = write_overview(tmp_path, national).read_text()
+    body = page.split("<tbody>")[1]
+    codes = re.findall(r'<tr><td data-v="(GM\d{4})">', body)
+    expected = national.result.national.sort_values("blp_meur", ascending=False)["gemeente_code"].tolist()
+    assert codes == expected
+    assert codes[0] == "GM0363"  # Amsterdam has the largest BLP
+
+
+def test_the_run_fingerprint_changes_with_every_input_parameter_and_notebook(national, tmp_path, monkeypatch):
+    from blp.uitvoering import runner
+
+    params = load_params("GM0917")
+    base = runner.fingerprint(params, national, "code-a", national.data.source)
+    assert base == runner.fingerprint(params, national, "code-a", national.data.source)
+    for i in range(len(national.data.inputs)):  # any input file
+        inputs = list(national.data.inputs)
+        inputs[i] = dataclasses.replace(inputs[i], sha256="0" * 64)
+        changed = dataclasses.replace(national, data=dataclasses.replace(national.data, inputs=inputs))
+        assert runner.fingerprint(params, changed, "code-a", national.data.source) != base, inputs[i].table
+    other = load_params("GM0917", overrides={"sensitivity": ["total"]})
+    assert runner.fingerprint(other, national, "code-a", national.data.source) != base
+    assert runner.fingerprint(params, national, "code-b", national.data.source) != base
+    # the code digest covers the notebooks: a changed notebook gives another digest
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    (nb_dir / "01_dataverzameling.ipynb").write_text("{}")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
+    first = runner._code_digest()
+    (nb_dir / "01_dataverzameling.ipynb").write_text('{"cells": []}')
+    assert runner._code_digest() != first
+
+
+def test_the_expected_model_has_every_term(national):
+    from blp.welvaart.expected import build_design
+
+    X, y, _ = build_design(national.data, national.result)
+    groups = [g for g in national.result.concordance.groups if g != "L"]
+    shares = [c for c in X.columns if c.startswith("aandeel_")]
+    assert {"const", "log_inwoners", "log_dichtheid"} <= set(X.columns)
+    assert sorted(c for c in X.columns if c.startswith("stedelijkheid_")) == [f"stedelijkheid_{k}" for k in (2, 3, 4, 5)]
+    assert len(shares) == len(groups) - 1  # one group is the reference
+    assert np.allclose(y, np.log(national.result.national.set_index("gemeente_code").loc[X.index,
+                                                                                          "blp_per_inhabitant_eur"]))
+    assert isinstance(X, pd.DataFrame) and len(X) == 342
