@@ -16,6 +16,7 @@ from blp.atomic import replace_when_done
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.pages import render_page
 
 
 def complete_runs(folder: Path) -> list[Path]:
@@ -147,24 +148,10 @@ def overview_table(national: NationalContext, outputs_dir: Path) -> pd.DataFrame
     return n
 
 
-SORT_JS = """
-document.querySelectorAll('th').forEach((th, col) => th.addEventListener('click', () => {
-  const body = th.closest('table').tBodies[0];
-  const asc = th.dataset.asc !== 'true'; th.dataset.asc = asc;
-  const rows = Array.from(body.rows);
-  rows.sort((a, b) => {
-    const x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
-    const nx = parseFloat(x), ny = parseFloat(y);
-    const c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'nl');
-    return asc ? c : -c;
-  });
-  rows.forEach(r => body.appendChild(r));
-}));
-"""
-
-
 def render(national: NationalContext, table: pd.DataFrame, figures: dict | None = None) -> str:
-    esc = html.escape
+    """outputs/index.html (template ``templates/pages/overview.html.j2``)."""
+    from markupsafe import Markup
+
     c = national.choices
     series = national.series
     figures = figures or overview_figures(national)
@@ -174,65 +161,29 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
                    "Groei (–): niet beschikbaar in deze gegevens (één jaar toegevoegde waarde).")
     rows = []
     for r in table.sort_values("blp_meur", ascending=False).itertuples():
-        link = f'<a href="{esc(r.report)}">rapport</a>' if r.report else "nog geen rapport"
-        rows.append(
-            f'<tr><td data-v="{esc(r.gemeente_code)}">{esc(r.gemeente_code)}</td>'
-            f'<td data-v="{esc(r.gemeente_name)}">{esc(r.gemeente_name)}</td>'
-            f'<td data-v="{esc(r.corop_name)}">{esc(r.corop_name)}</td>'
-            f'<td data-v="{esc(r.provincie_name)}">{esc(r.provincie_name)}</td>'
-            f'<td class="n" data-v="{r.blp_meur:.6f}">{num(r.blp_meur, 0)}</td>'
-            f'<td class="n" data-v="{r.blp_per_inhabitant_eur:.2f}">{num(r.blp_per_inhabitant_eur, 0)}</td>'
-            + (f'<td class="n" data-v="{growth[r.gemeente_code]:.6f}">{pct(growth[r.gemeente_code], signed=True)}</td>'
-               if r.gemeente_code in growth.index else '<td class="n" data-v="">–</td>')
-            + f'<td data-v="{1 if r.report else 0}">{link}</td></tr>')
+        g = growth.get(r.gemeente_code)
+        rows.append({"cells": [
+            {"text": r.gemeente_code, "sort": r.gemeente_code}, {"text": r.gemeente_name, "sort": r.gemeente_name},
+            {"text": r.corop_name, "sort": r.corop_name}, {"text": r.provincie_name, "sort": r.provincie_name},
+            {"text": num(r.blp_meur, 0), "sort": f"{r.blp_meur:.6f}", "number": True},
+            {"text": num(r.blp_per_inhabitant_eur, 0), "sort": f"{r.blp_per_inhabitant_eur:.2f}", "number": True},
+            ({"text": pct(g, signed=True), "sort": f"{g:.6f}", "number": True} if g is not None else
+             {"text": "–", "sort": "", "number": True}),
+            ({"text": "rapport", "sort": 1, "href": r.report} if r.report else {"text": "nog geen rapport", "sort": 0}),
+        ]})
     total = table["blp_meur"].sum()
     per_inh = total * 1e6 / table["population"].sum()
     n_reports = int((table["report"] != "").sum())
     others = table.attrs.get("other_data_runs", 0)
     other_note = (f" {others} eerdere {'rapport is' if others == 1 else 'rapporten zijn'} met andere gegevens gemaakt en "
                   "staan hier niet in: hun cijfers horen niet bij deze tabel." if others else "")
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Bruto Lokaal Product: alle gemeenten</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
-table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
-th, td {{ padding: .25rem .5rem; border-bottom: 1px solid #eee; text-align: left; }}
-th {{ cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }} td.n {{ text-align: right; }}
-figure {{ margin: 0; }} figure svg {{ max-width: 100%; height: auto; }}
-.maps {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }}
-figcaption {{ font-weight: 600; }}
-.kern {{ background: #f5f5f5; padding: .8rem 1rem; border-left: 4px solid #c0392b; }}
-</style></head><body>
-<h1>Bruto Lokaal Product van alle gemeenten</h1>
-<div class="kern">Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met als
-verdeelsleutel {esc(national.result.key.label_nl)}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per inwoner.
-Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport.{other_note}</div>
-<h2>Verdeling van het BLP per inwoner</h2>
-<figure role="img" aria-label="Histogram van het BLP per inwoner over alle gemeenten">
-{figures["histogram"]}
-</figure>
-{_maps_html(figures["maps"])}
-<h2>Alle gemeenten</h2>
-<p>Klik op een kolomkop om te sorteren. {esc(growth_note)} De volledige tabel staat in
-<a href="blp_gemeenten.csv">blp_gemeenten.csv</a>.</p>
-<table><thead><tr><th>Code</th><th>Gemeente</th><th>COROP</th><th>Provincie</th><th>BLP (mln euro)</th>
-<th>BLP per inwoner (euro)</th><th>Groei</th><th>Rapport</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<script>{SORT_JS}</script>
-</body></html>
-"""
-
-
-def _maps_html(maps: list[tuple[str, str]]) -> str:
-    if not maps:
-        return "<p><em>Kaart:</em> niet beschikbaar; de gegevens van deze berekening bevatten geen gemeentegrenzen.</p>"
-    items = "\n".join(f'<figure class="map" role="img" aria-label="Kaart: {html.escape(caption)} per gemeente">'
-                      f"<figcaption>{html.escape(caption)}</figcaption>\n{svg}\n</figure>" for caption, svg in maps)
-    return ("<h2>Kaarten</h2>\n<p>Elke gemeente gekleurd naar haar klasse (vijf klassen met elk een vijfde van de "
-            "gemeenten); wijs een gemeente aan voor naam en cijfer. Grenzen: CBS/Kadaster 2024 (CC BY 4.0).</p>\n"
-            f'<div class="maps">{items}</div>')
+    summary = (f"Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met "
+               f"als verdeelsleutel {national.result.key.label_nl}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per "
+               f"inwoner. Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig "
+               f"rapport.{other_note}")
+    return render_page("overview.html.j2", summary=summary, histogram=Markup(figures["histogram"]),
+                       maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
+                       growth_note=growth_note, rows=rows)
 
 
 def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None) -> Path:

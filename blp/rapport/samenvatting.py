@@ -12,6 +12,7 @@ import pandas as pd
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.pages import render_page
 from blp.welvaart.scoring import MISSING, NO_JUDGEMENT
 
 esc = html.escape
@@ -19,7 +20,8 @@ esc = html.escape
 
 @dataclass
 class Card:
-    """One block of the front page: a heading, sentences (HTML, escaped) and the report that explains it."""
+    """One block of the front page: a heading, sentences (HTML whose data parts are escaped here) and the report
+    that explains it."""
 
     heading: str
     lines: list[str]
@@ -128,51 +130,10 @@ def cards(view: GemeenteView) -> list[Card]:
 
 def front_page(view: GemeenteView, chrome: PageChrome, reports: list[tuple[str, str]],
                extras: list[tuple[str, str]], note: str = "") -> str:
-    """The run's index.html."""
-    blocks = "\n".join(
-        f'<section class="card"><h2>{esc(c.heading)}</h2>' + "".join(f"<p>{line}</p>" for line in c.lines)
-        + f'<p class="more"><a href="{esc(c.link[1])}">{esc(c.link[0])} →</a></p></section>' for c in cards(view))
-    links = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in reports)
-    files = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in extras)
-    title = f"Bruto Lokaal Product {view.name} ({view.gemeente})"
-    return f"""<!DOCTYPE html>
-<html lang="nl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; line-height: 1.5; }}
-main {{ max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; }}
-h1 {{ font-size: 1.6rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
-.cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: 1rem; }}
-.card {{ border: 1px solid #ddd; border-top: 4px solid #c0392b; padding: .4rem 1rem .6rem; background: #fafafa; }}
-.card h2 {{ font-size: 1.1rem; margin: .4rem 0; }} .card p {{ margin: .4rem 0; }} .more {{ font-size: .9rem; }}
-li {{ margin: .3rem 0; }}
-nav.blp-nav {{ position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ddd; padding: .45rem 1rem;
-  font-size: 14px; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }}
-nav.blp-nav a {{ color: #1f4e79; text-decoration: none; }}
-nav.blp-nav a[aria-current="page"] {{ font-weight: 700; color: #222; border-bottom: 2px solid #c0392b; }}
-footer.blp-footer {{ max-width: 60rem; margin: 2rem auto 1rem; padding: .6rem 1rem 0; border-top: 1px solid #ddd;
-  color: #555; font-size: 12px; }}
-@media print {{ @page {{ size: A4; margin: 15mm 14mm; }} nav.blp-nav {{ display: none; }}
-  .card {{ break-inside: avoid; }} a {{ color: inherit; text-decoration: none; }} }}
-</style></head>
-<body>
-{chrome.nav_html("index.html")}
-<main>
-<h1>{esc(title)}</h1>
-<p class="sub">In één oogopslag{(" · " + esc(note)) if note else ""}</p>
-<div class="cards">
-{blocks}
-</div>
-<h2>Rapporten</h2>
-<ul>
-{links}
-</ul>
-<h2>Voor controle en hergebruik</h2>
-<ul>
-{files}
-</ul>
-</main>
-{chrome.footer_html()}
-</body></html>
-"""
+    """The run's index.html (template ``templates/pages/front_page.html.j2``)."""
+    from markupsafe import Markup
+
+    shown = [Card(c.heading, [Markup(line) for line in c.lines], c.link) for c in cards(view)]
+    return render_page("front_page.html.j2", title=f"Bruto Lokaal Product {view.name} ({view.gemeente})",
+                       note=note, cards=shown, reports=reports, extras=extras,
+                       nav=Markup(chrome.nav_html("index.html")), footer=Markup(chrome.footer_html()))
