@@ -83,7 +83,7 @@ def lm3_chart(result, label: str):
 
 
 def where_effects_land(by_group_total: dict[str, float]):
-    """Stacked bar: the effect in the gemeente, the rest of its COROP, the rest of NL, and the imports (abroad)."""
+    """Stacked bar: the effect in NL split over the gemeente, the rest of its COROP and the rest of NL."""
     fig, ax = new_figure(figsize=(8.5, 2.2))
     left = 0.0
     colors = [GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, "#fdae6b"]
@@ -93,7 +93,7 @@ def where_effects_land(by_group_total: dict[str, float]):
                 label=f"{label}: {num(value, 1)} mln ({num(100 * value / total)}%)")
         left += value
     ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    ax.set_xlabel("mln euro per jaar in het eindjaar (toegevoegde waarde; buitenland: invoer)")
+    ax.set_xlabel("mln euro toegevoegde waarde per jaar in het eindjaar")
     ax.xaxis.set_major_formatter(lambda v, _: num(v))
     ax.spines[["top", "right", "left"]].set_visible(False)
     fig.subplots_adjust(left=0.03, right=0.97, bottom=0.3, top=0.72)

@@ -25,7 +25,7 @@ class Download:
     rows: list[list[str]]
 
     def file_name(self, number: int) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")[:40] or "tabel"
+        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")[:60].strip("_") or "tabel"
         return f"{self.report}_{number:02d}_{slug}.csv"
 
 
@@ -92,12 +92,9 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
 
     book = Workbook()
     book.remove(book.active)
-    used: set[str] = set()
     for i, d in enumerate(downloads, 1):
-        name = re.sub(r"[\[\]:*?/\\]", " ", f"{d.report[:2]} {d.section}")[:28].strip()
-        while name in used:
-            name = f"{name[:25]} {i}"
-        used.add(name)
+        section = re.sub(r"[\[\]:*?/\\]", " ", d.section.split(":")[0]).strip()
+        name = f"{i:02d} {section}"[:31].strip()  # Excel allows 31 characters; the number keeps names apart
         sheet = book.create_sheet(name)
         sheet.append([f"{title}: {d.section}"])
         for r, row in enumerate(d.rows):

@@ -30,7 +30,8 @@ def pct(x: float, decimals: int = 1, signed: bool = False) -> str:
     """A fraction 0.123 -> '12,3%'."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "niet beschikbaar"
-    text = num(abs(x) * 100 if signed else x * 100, decimals) + "%"
+    shown = round(x * 100, decimals)  # the sign of what is shown: -0.0004 shows as ±0,0%, not −0,0%
+    text = num(abs(shown) if signed else shown, decimals) + "%"
     if signed:
-        text = ("+" if x > 0 else "−" if x < 0 else "±") + text
+        text = ("+" if shown > 0 else "−" if shown < 0 else "±") + text
     return text

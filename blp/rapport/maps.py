@@ -76,7 +76,7 @@ def choropleth(shapes: Shapes, values: pd.Series, label: str, fmt, highlight: st
     handles = [Patch(facecolor=cmap(i), label=f"{fmt(bounds[i])} – {fmt(bounds[i + 1])}") for i in range(cmap.N)]
     if np.isnan(v).any():
         handles.append(Patch(facecolor=NO_DATA, label="geen cijfer"))
-    ax.legend(handles=handles, title=label, loc="upper left", frameon=False, fontsize=8, title_fontsize=9)
+    ax.legend(handles=handles, title=label, loc="upper left", frameon=False, fontsize=9, title_fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     return fig
 
@@ -100,11 +100,11 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
         if rings:
             biggest = max(rings, key=len)
             x, y = biggest.mean(axis=0)
-            zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=7,
+            zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=8,
                           fontweight="bold" if code == gemeente else "normal", color="#222222")
     nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name),
                        Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}"),
                        Patch(color=PEERS_ON_MAP, label="vergelijkingsgemeenten")],
-              loc="upper left", frameon=False, fontsize=8)
+              loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=True, framealpha=0.9, edgecolor="none", fontsize=9)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98, wspace=0.05)
     return fig

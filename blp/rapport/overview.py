@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 import html
 import json
 import re
@@ -15,6 +16,8 @@ import pandas as pd
 from blp.atomic import replace_when_done
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
+from blp import __version__
+from blp.rapport.chrome import source_text
 from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.pages import render_page
 
@@ -181,9 +184,24 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
                f"als verdeelsleutel {national.result.key.label_nl}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per "
                f"inwoner. Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig "
                f"rapport.{other_note}")
+    reports = [(r.gemeente_name, r.report) for r in table.sort_values("gemeente_name").itertuples() if r.report]
+    small = national.result.national.loc[national.result.national["jobs"] < 10_000, "gemeente_name"] \
+        if "jobs" in national.result.national.columns else pd.Series(dtype=str)
+    footer = (f"Gemaakt op {datetime.now(timezone.utc):%d-%m-%Y} met blp {__version__} · gegevens: "
+              f"{source_text(national.data.source)}; regionale rekeningen {c.va_year}, grenzen {c.boundary_year}")
     return render_page("overview.html.j2", summary=summary, histogram=Markup(figures["histogram"]),
                        maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
-                       growth_note=growth_note, rows=rows)
+                       growth_note=growth_note, rows=rows, reports=reports, small_count=len(small), footer=footer,
+                       middle=[eur(round(q, -3)) for q in table["blp_per_inhabitant_eur"].quantile([0.25, 0.75])])
+
+
+def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The overview table with Dutch headings and the rounding of the page."""
+    out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"],
+                        "COROP-gebied": table["corop_name"], "Provincie": table["provincie_name"],
+                        "Inwoners": table["population"].round(0), "BLP (mln euro)": table["blp_meur"].round(1),
+                        "BLP per inwoner (euro)": table["blp_per_inhabitant_eur"].round(0)})
+    return out.sort_values("BLP (mln euro)", ascending=False)
 
 
 def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None) -> Path:
@@ -196,4 +214,6 @@ def write_overview(outputs_dir: Path, national: NationalContext, figures: dict |
         tmp.write_text(render(national, table, figures), encoding="utf-8")
     with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
         table.drop(columns=["report"]).to_csv(tmp, index=False, lineterminator="\n")
+    with replace_when_done(outputs_dir / "blp_gemeenten_nl.csv") as tmp:  # for Dutch Excel
+        dutch_table(table).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
     return target

@@ -13,7 +13,7 @@ from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.pages import render_page
-from blp.welvaart.scoring import MISSING, NO_JUDGEMENT
+from blp.welvaart.scoring import BOTTOM, MISSING, NO_JUDGEMENT, TOP
 
 esc = html.escape
 
@@ -56,7 +56,7 @@ def blp_card(view: GemeenteView) -> Card:
         if last > h["choice_va_year"]:
             lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
                          "geschat).")
-    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']} (alle sectoren): "
+    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
     growth = _growth(view)
@@ -97,11 +97,16 @@ def welvaart_card(view: GemeenteView) -> Card:
     pos = positions(view)
     judged = pos[(pos["band"] != MISSING) & (pos["direction"] != "neutral") & (pos["caution"] == "")
                  & (pos["band"] != NO_JUDGEMENT) & (pos["id"] != "blp_per_inhabitant")].dropna(subset=["score"])
-    best = judged.sort_values("score", ascending=False).head(3)
-    worst = judged.sort_values("score").head(3)
+    # the best: in the top 25 % (else the upper half); the weakest: in the bottom 25 % (else the lower half);
+    # never the same indicator in both
+    best = judged[judged["band"] == TOP]
+    best = (best if len(best) else judged[judged["score"] > 50]).sort_values("score", ascending=False).head(3)
+    worst = judged[(judged["band"] == BOTTOM) & ~judged["id"].isin(best["id"])]
+    worst = (worst if len(worst) else judged[(judged["score"] < 50) & ~judged["id"].isin(best["id"])])
+    worst = worst.sort_values("score").head(3)
 
     def items(df: pd.DataFrame) -> str:
-        return "; ".join(f"{esc(r.label_nl.lower())} ({esc(r.band)})" for r in df.itertuples())
+        return "; ".join(f"{esc(r.label_nl.lower())} ({esc(r.band)})" for r in df.itertuples()) or "geen"
 
     lines = [f"Relatief het best: {items(best)}.", f"Relatief het zwakst: {items(worst)}."] if len(judged) else [
         "Te weinig indicatoren met gegevens om sterk en zwak te benoemen."]
@@ -114,8 +119,7 @@ def policy_card(view: GemeenteView) -> Card:
     pol = policy_view(view)
     s = pol.scenarios[0]
     end = s.path.iloc[-1]
-    what = "Voorbeeldscenario" if pol.example else "Scenario"
-    lines = [f"{what} ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
+    lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (direct en via toeleveranciers; bandbreedte {esc(meur(end['local_low_meur']))} "
              f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en naar "
              f"schatting {esc(num(end['extra_jobs_indirect']))} indirect."]

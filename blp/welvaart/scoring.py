@@ -37,6 +37,7 @@ MARGIN_RELATIVE = 0.05    # ... any other figure by more than 5 %
 Z_95 = 1.96               # counts of events: a change beyond chance at the 95 % level
 MIN_EVENTS = 20           # fewer events in the newest year: a caution, out of the summary
 MIN_SURVEY_POPULATION = 10_000  # survey figures of gemeenten with fewer inhabitants: a caution
+MIN_JOBS = 10_000         # jobs figures of gemeenten with fewer jobs: CBS rounds jobs to hundreds, a caution
 
 
 def events_change_is_clear(count1: float, exposure1: float, count2: float, exposure2: float) -> bool:
@@ -85,6 +86,8 @@ def caution(panel: IndicatorPanel, indicator: Indicator, gemeente: str, year: in
         row = c[(c["gemeente_code"] == gemeente) & (c["year"] == year)]
         if len(row) and row["count"].iloc[0] < MIN_EVENTS:
             return f"minder dan {MIN_EVENTS} gebeurtenissen"
+    if indicator.kind in ("jobs_growth", "jobs_per_1000") and panel.jobs.get(gemeente, np.inf) < MIN_JOBS:
+        return f"minder dan {MIN_JOBS:,} banen, door het CBS afgerond op honderdtallen".replace(",", ".")
     if indicator.basis == "survey" and panel.population.get(gemeente, np.inf) < MIN_SURVEY_POPULATION:
         return f"steekproef in een gemeente met minder dan {MIN_SURVEY_POPULATION:,} inwoners".replace(",", ".")
     return ""

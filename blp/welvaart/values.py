@@ -125,6 +125,7 @@ class IndicatorPanel:
     national: dict[str, tuple[float, str]]
     counts: dict[str, pd.DataFrame] = field(default_factory=dict)   # events indicators: counts and population
     population: pd.Series = field(default_factory=pd.Series)         # inhabitants per gemeente, newest year
+    jobs: pd.Series = field(default_factory=pd.Series)               # employee jobs per gemeente, newest year
 
 
 def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indicator]) -> IndicatorPanel:
@@ -142,4 +143,7 @@ def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indi
             national[ind.id] = national_value(data, result, ind, year, vals, by_id)
     pop = _on_boundaries(_rows(by_id, "population"), codes)
     newest = pop[pop["year"] == pop["year"].max()].set_index("gemeente_code")["value"] if len(pop) else pd.Series()
-    return IndicatorPanel(registry, values, latest, national, event_counts, newest)
+    jobs = _jobs(data, result, by_id)
+    newest_jobs = (jobs[jobs["year"] == jobs["year"].max()].set_index("gemeente_code")["value"] if len(jobs)
+                   else pd.Series(dtype=float))
+    return IndicatorPanel(registry, values, latest, national, event_counts, newest, newest_jobs)

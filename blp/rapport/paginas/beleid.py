@@ -23,7 +23,7 @@ from blp.rapport.fmt import eur, meur, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
-STATUS_NL = {INPUT: "door de invoer (het scenario legt dit vast)", MET: "ja", NOT_MET: "nee",
+STATUS_NL = {INPUT: "vastgelegd door het scenario zelf (geen uitkomst)", MET: "ja", NOT_MET: "nee",
              OUTSIDE: "valt buiten de looptijd"}
 
 
@@ -75,10 +75,13 @@ def policy_view(view: GemeenteView) -> PolicyView:
     lm = b.lm3
     lm_result = (lm3(lm.round1_eur, [(c.category, c.share, c.local_share) for c in lm.spending], lm.round2_local_share)
                  if lm.round1_eur > 0 and lm.spending else None)
+    lever_rows = levers(r, per_job["va_per_job_eur"], per_est, mult, b.lever_jobs, b.lever_establishments,
+                          view.data.industry_labels())
+    # A: value added per *employee* job overstates what a job adds (most farm work is self-employed)
+    lever_rows = lever_rows[lever_rows["group"] != "A"].reset_index(drop=True)
     return PolicyView(start, start + horizon, per_job, per_est, mult, band, h, base_line, not own, results, paths,
-                      check_goals(b.goals, paths, h["population"]),
-                      levers(r, per_job["va_per_job_eur"], per_est, mult, b.lever_jobs, b.lever_establishments,
-                             view.data.industry_labels()), lm_result, local_facts(view.data, r, view.gemeente))
+                      check_goals(b.goals, paths, h["population"]), lever_rows, lm_result,
+                      local_facts(view.data, r, view.gemeente))
 
 
 def title(view: GemeenteView) -> None:
@@ -99,7 +102,8 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
           "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
           "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else "")
        + " Bij onroerend goed (L) is de waarde per baan zeer hoog: die sector bevat de toegerekende huur van "
-         "koopwoningen, die geen baan oplevert.")
+         "koopwoningen, die geen baan oplevert. Bij landbouw (A) ook: daar werken vooral zelfstandigen, die niet "
+         "als werknemer tellen.")
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
                "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
 
@@ -120,10 +124,17 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
             if view.region_row()["provincie_name"] == "Groningen":
                 shrink += (" In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest "
                            "van de economie.")
+        nominal = ""
+        if view.national.series is not None:
+            own = view.national.series.of(view.gemeente)["blp_meur"]
+            last = int(own.index.max())
+            if last > va_year:
+                nominal = (f" Het BLP van {last} in rapport 2 ({meur(float(own.loc[last]))}) ligt hoger dan deze lijn in "
+                           f"{last}: dat bedrag is in lopende prijzen en bevat ook de prijsstijging sinds {va_year}.")
         return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
                 "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
-                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + shrink)
+                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + nominal + shrink)
     if b.method == "key_trend":
         first, last = b.trend_years
         what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
@@ -145,7 +156,8 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
 
 def scenarios_title(view: GemeenteView, pol: PolicyView) -> str:
     end = pol.scenarios[0].path.iloc[-1]
-    return (f"{view.name} in {int(end['year'])}: BLP {meur(end['scenario_meur'])} met de ingreep, "
+    return (("Voorbeeld – " if pol.example else "") + f"{view.name} in {int(end['year'])}: BLP "
+            f"{meur(end['scenario_meur'])} met de ingreep, "
             f"{meur(end['baseline_meur'])} zonder (prijzen van {view.choices.va_year})")
 
 
@@ -201,13 +213,19 @@ def goals(view: GemeenteView, pol: PolicyView) -> None:
         md(f"Voor {view.name} zijn geen doelen vastgelegd. Een doel (bijvoorbeeld een aantal extra banen of een BLP "
            "per inwoner in een bepaald jaar) wordt hier naast de scenario's gelegd zodra de gemeente het opgeeft.")
         return
-    df = pol.goals.assign(Indicator=pol.goals["indicator"].map(INDICATOR_NL),
-                          Gehaald=pol.goals["status"].map(STATUS_NL))
+    va_year = view.choices.va_year
+    now = {"blp_meur": pol.base["blp_meur"], "blp_per_inhabitant_eur": pol.base["blp_per_inhabitant_eur"]}
+    already = [ind in now and now[ind] >= target for ind, target in zip(pol.goals["indicator"], pol.goals["target"])]
+    status = [f"al gehaald in {va_year}" if done else STATUS_NL[st] for done, st in zip(already, pol.goals["status"])]
+    df = pol.goals.assign(Indicator=pol.goals["indicator"].map(INDICATOR_NL), Gehaald=status)
     table(df, {"goal": "Doel", "Indicator": "Indicator", "scenario": "Scenario", "year": "Jaar", "target": "Doelwaarde",
                "value": "Uitkomst", "Gehaald": "Gehaald?"}, {"target": 0, "value": 0, "year": lambda y: str(int(y))})
     text = ("‘BLP per inwoner’ gaat uit van een gelijkblijvend inwonertal; ‘extra banen’ telt de directe banen uit het "
             "scenario plus de indirecte banen in de gemeente (indirecte toegevoegde waarde gedeeld door de gemiddelde "
             "toegevoegde waarde per baan in het COROP-gebied).")
+    if any(already):
+        text += (f" ‘Al gehaald in {va_year}’: de gemeente zat in {va_year} al boven het doel; het doel zegt dan weinig "
+                 "over het scenario.")
     if (pol.goals["status"] == INPUT).any():
         text += (" Een doel dat het scenario zelf vastlegt (de extra banen zijn de invoer van het scenario) is daarmee "
                  "niet ‘gehaald’: het rekenmodel toetst alleen wat volgt uit die invoer, zoals het BLP.")
@@ -265,11 +283,13 @@ def _where_effects_land(view: GemeenteView, end: pd.Series) -> dict[str, float]:
 
 def impact_title(view: GemeenteView, pol: PolicyView, i: int) -> str:
     end = pol.scenarios[i].path.iloc[-1]
-    return f"{pct(end['local_meur'] / end['nl_meur'], 0)} van het effect in Nederland landt in {view.name}"
+    return (("Voorbeeld – " if pol.example else "")
+            + f"{pct(end['local_meur'] / end['nl_meur'], 0)} van het effect in Nederland landt in {view.name}")
 
 
 def impact_figure(view: GemeenteView, pol: PolicyView, i: int):
-    fig = charts.where_effects_land(_where_effects_land(view, pol.scenarios[i].path.iloc[-1]))
+    split = _where_effects_land(view, pol.scenarios[i].path.iloc[-1])
+    fig = charts.where_effects_land({k: v for k, v in split.items() if k != "buitenland (invoer)"})
     return titled(fig, impact_title(view, pol, i))
 
 
@@ -295,7 +315,7 @@ def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
              "Onderwijsniveau bevolking)" if f.working_age == f.working_age else
              "niet beschikbaar (leeftijdsopbouw ontbreekt in de gegevens)")
     housing = (f"de gemeente telt {num(f.dwellings)} woningen ({f.housing_year}), waarvan {pct(f.vacant_pct / 100)} "
-               f"leeg staat (ongeveer {num(f.dwellings * f.vacant_pct / 100)}). Wie van buiten komt werken en hier "
+               f"leeg staat (ongeveer {num(round(f.dwellings * f.vacant_pct / 100, -2))}). Wie van buiten komt werken en hier "
                "wil wonen, vraagt woningen; hoeveel hangt af van waar de nieuwe werknemers gaan wonen, en dat is niet "
                "bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
     return (f"- **Later** (wat de ingreep doet met de voorraden waar de welvaart van later op rust):\n"
@@ -341,8 +361,10 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
         md(f"**{s.name}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
            + _elsewhere(view, pol, end))
         split = _where_effects_land(view, end)
-        show_chart(view, impact_figure, pol, i, alt=f"Gestapelde staaf: waar het effect in {int(end['year'])} landt: "
-                   + "; ".join(f"{k} {meur(v)}" for k, v in split.items()) + f". {impact_title(view, pol, i)}.")
+        show_chart(view, impact_figure, pol, i, alt=f"Gestapelde staaf: waar het effect in Nederland in "
+                   f"{int(end['year'])} landt: " + "; ".join(f"{k} {meur(v)}" for k, v in split.items()
+                                                            if k != "buitenland (invoer)")
+                   + f". {impact_title(view, pol, i)}.")
 
 
 def levers_title(view: GemeenteView, pol: PolicyView) -> str:
@@ -365,13 +387,18 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
                        "est_direct_meur": f"+{b.lever_establishments} vestigingen: direct",
                        "est_local_meur": f"+{b.lever_establishments} vestigingen: met multiplier"},
           {c: 1 for c in ["jobs_direct_meur", "jobs_local_meur", "jobs_nl_meur", "est_direct_meur", "est_local_meur"]})
-    md("Bedragen in mln euro per jaar. Onroerend goed (L) staat er niet in: de toegevoegde waarde van die sector is "
-       "vooral de toegerekende huur van koopwoningen, en daar kan een gemeente niet met banen of vestigingen aan "
-       "draaien. De knoppen tonen waar een extra baan gemiddeld het meeste toevoegt, niet wat haalbaar of wenselijk is.")
+    md("Bedragen in mln euro per jaar. Twee sectoren staan er niet in. Onroerend goed (L): de toegevoegde waarde van "
+       "die sector is vooral de toegerekende huur van koopwoningen, en daar kan een gemeente niet met banen of "
+       "vestigingen aan draaien. Landbouw (A): daar werken vooral zelfstandigen, die niet als werknemer tellen, zodat "
+       "de toegevoegde waarde per werknemersbaan veel te hoog uitvalt. De knoppen tonen waar een extra baan gemiddeld "
+       "het meeste toevoegt, niet wat haalbaar of wenselijk is"
+       + (f"; bij een gemeente van ongeveer {num(round(pol.facts.jobs, -2))} banen is "
+          f"+{view.params.beleid.lever_jobs} banen in één sector al een grote stap." if pol.facts.jobs == pol.facts.jobs
+          and pol.facts.jobs < 100 * view.params.beleid.lever_jobs else "."))  # the step is 1 % of all jobs or more
 
 
 def lm3_title(pol: PolicyView) -> str:
-    return f"Elke lokaal bestede euro levert € {num(pol.lm3.lm3, 2)} aan lokale bestedingen op"
+    return f"Met deze bestedingsaandelen levert elke lokaal bestede euro € {num(pol.lm3.lm3, 2)} aan lokale bestedingen op"
 
 
 def lm3_figure(view: GemeenteView, pol: PolicyView):

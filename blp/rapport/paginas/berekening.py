@@ -117,6 +117,9 @@ def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
 
 def key_figures(view: GemeenteView) -> None:
     table(key_figures_frame(view))
+    md("*Wat het BLP is:* de bruto toegevoegde waarde tegen basisprijzen van alle bedrijvigheid in de gemeente. Het "
+       "bruto binnenlands product (bbp) van Nederland is hoger: dat telt ook de belastingen op producten min de "
+       "subsidies erop mee (zoals btw en accijns), die niet aan een gemeente zijn toe te rekenen.")
 
 
 def structure_title(view: GemeenteView) -> str:

@@ -55,9 +55,13 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
     text += (f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
              "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
     md(text)
-    md("*Verandering:* een indicator heet alleen ‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan "
-       "toeval; anders staat er ‘geen duidelijke verandering’. *Let op* staat bij cijfers die op te weinig "
-       "waarnemingen rusten (zie de verantwoording onderaan).")
+    md("*Zo lees je de tabellen:* de *positie* vergelijkt de gemeente met alle gemeenten, waarbij elke gemeente één "
+       "keer telt; het cijfer voor *Nederland* telt elke inwoner (of is de middelste gemeente, als er ‘mediaan’ "
+       "staat). Een gemeente kan daardoor onder het landelijke cijfer zitten en toch bij de slechtste 25% van de "
+       "gemeenten horen, als vooral grote steden het landelijke cijfer bepalen. Een indicator heet alleen "
+       "‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan toeval; anders staat er ‘geen duidelijke "
+       "verandering’. *Let op* staat bij cijfers die op te weinig waarnemingen rusten (zie de verantwoording "
+       "onderaan).")
 
 
 def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
@@ -78,7 +82,9 @@ def _position_rows(df: pd.DataFrame) -> None:
         Vergelijkingsgroep=[_value(v, u) for v, u in zip(df["peer_median"], df["unit"])],
         Percentiel=df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0)),
         Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
-        Trend=[t if pd.isna(f) else f"{t} (sinds {int(f)})" for t, f in zip(df["trend"], df["trend_from"])],
+        Trend=[("één meting" if t == "één jaar" else t) if pd.isna(f) else
+               f"{t} (sinds {int(f)}: {_value(v - c, u)})"
+               for t, f, v, c, u in zip(df["trend"], df["trend_from"], df["value"], df["trend_change"], df["unit"])],
     )
     columns = ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep", "Percentiel", "Positie",
                "Richting", "Trend"]
@@ -169,7 +175,8 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
     latest = view.national.indicators.latest
     corr = {registry[i].label_nl: pd.concat([latest[i], blp], axis=1).dropna().corr(method="spearman").iloc[0, 1]
             for i in focus_ids}
-    md("Samenhang over alle gemeenten (rangcorrelatie van Spearman met het BLP per inwoner): "
+    md("Samenhang over alle gemeenten met het BLP per inwoner (in rangorde: 1 = hoe hoger het een, hoe hoger het "
+       "ander; −1 = omgekeerd; 0 = geen samenhang): "
        + "; ".join(f"{k.lower()}: {num(v, 2)}" for k, v in corr.items())
        + ". Een samenhang zegt niet dat het een het ander veroorzaakt.")
 
@@ -177,7 +184,9 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
 def expected_title(view: GemeenteView) -> str:
     r = expected_vs_measured(view.national.expected, view.gemeente)
     word = "hoger" if r["ratio"] > 1 else "lager"
-    return f"{view.name}: BLP per inwoner {pct(abs(r['ratio'] - 1), 0)} {word} dan bij gemeenten met dezelfde kenmerken"
+    spread = " (binnen de gewone spreiding)" if r["within_interval"] else ""
+    return (f"{view.name}: BLP per inwoner {pct(abs(r['ratio'] - 1), 0)} {word} dan bij gemeenten met dezelfde "
+            f"kenmerken{spread}")
 
 
 def expected_figure(view: GemeenteView):
@@ -203,18 +212,18 @@ def expected(view: GemeenteView) -> None:
     word = "hoger" if r["ratio"] > 1 else "lager"
     inside = ("Dat verschil valt binnen de spreiding die het model ook bij vergelijkbare gemeenten laat zien."
               if r["within_interval"] else
-              "Dat verschil is groter dan het model bij vergelijkbare gemeenten verwacht: hier speelt iets bijzonders.")
+              "Dat verschil is groter dan het model bij vergelijkbare gemeenten gewoonlijk ziet.")
     md(f"Gemeenten met het inwonertal, de dichtheid, de stedelijkheid en de sectormix van {view.name} hebben volgens "
-       f"het model een BLP per inwoner van ongeveer **{eur(r['expected'])}** ({int((1 - r['alpha']) * 100)}%-"
-       f"voorspellingsinterval {eur(r['expected_low'])} tot {eur(r['expected_high'])}). De **BLP-schatting** van "
+       f"het model een BLP per inwoner van ongeveer **{eur(round(r['expected'], -2))}** ({int((1 - r['alpha']) * 100)}%-"
+       f"voorspellingsinterval {eur(round(r['expected_low'], -2))} tot {eur(round(r['expected_high'], -2))}). De **BLP-schatting** van "
        f"rapport 2 (zelf een verdeling van regionale cijfers, geen meting) is **{eur(r['measured'])}**: "
        f"{pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding schatting/verwacht {num(r['ratio'], 2)}). {inside}\n\n"
        f"*Hoe goed past het model?* Het verklaart {pct(r['r2'], 0)} van de verschillen in BLP per inwoner tussen de "
        f"{r['n']} gemeenten (R²): {_fit_words(r['r2'])} Een deel van die samenhang komt door de methode zelf: "
        "gemeenten in één COROP-gebied krijgen dezelfde opbrengst per baan per sector, dus het model ‘ziet’ ook in welke "
        "regio een gemeente ligt en welke sectoren er zitten. In de "
-       f"termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / schatting, Nederland = 100): "
-       f"{num(r['verhoudingswaarde'], 0)}.\n\n"
+       f"termen van de vroegere BGP-verhoudingswaarde (100 × verwacht / schatting; onder 100 betekent hoger dan "
+       f"verwacht): {num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
        "erop lijken, niet waardoor.")
 
