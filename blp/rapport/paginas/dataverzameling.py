@@ -6,6 +6,7 @@ import pandas as pd
 
 from blp.berekening.concordance import TOTAL
 from blp.berekening.quality import WARN, checks_table
+from blp.berekening.keys import MEASURE_NL
 from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
@@ -191,18 +192,24 @@ def gemeente_notes(view: GemeenteView) -> None:
     into = conv.remapped[conv.remapped["to_code"] == view.gemeente] if len(conv.remapped) else conv.remapped
     predecessors = sorted(set(into["from_code"]) - {view.gemeente}) if len(into) else []
     if predecessors:
+        regions = view.data.regions.sort_values("year")
+        names = dict(zip(regions["gemeente_code"], regions["gemeente_name"]))  # the newest name of each code
+        listed = ", ".join(f"{names[c]} ({c})" if c in names else c for c in predecessors)
         notes.append(f"De sleutel van {conv.from_year} is omgezet naar de grenzen van {conv.to_year}: "
-                     f"{view.name} omvat (delen van) de toenmalige gemeente(n) {', '.join(predecessors)}.")
+                     f"{view.name} omvat (delen van) de toenmalige gemeente(n) {listed}.")
     shares = view.result.allocation.shares
     own = shares[shares["gemeente_code"] == view.gemeente]
     main = view.region_row()["corop_code"]
+    corop_names = dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"]))
     for corop, part in own[own["corop_code"] != main].groupby("corop_code"):
+        corop = corop_names.get(corop, corop)
         notes.append(f"Een deel van {view.name} hoorde in de toegevoegde waarde van {view.choices.va_year} nog bij "
                      f"COROP-gebied {corop}. Dat deel krijgt zijn aandeel in de toegevoegde waarde van {corop} "
                      f"({meur(part['blp_eur'].sum() / 1e6)}); dat bedrag telt mee in het BLP van {view.name}.")
     unassignable = view.result.key.unassignable
     if unassignable:
-        notes.append(f"{num(unassignable)} {view.result.key.measure} in de sleutel zijn niet aan een gemeente toe te "
+        notes.append(f"{num(unassignable)} {MEASURE_NL.get(view.result.key.measure, view.result.key.measure)} in de "
+                     f"sleutel zijn niet aan een gemeente toe te "
                      f"wijzen (GM0000) en tellen niet mee in de verdeling.")
     md("\n".join(f"- {n}" for n in notes) if notes else f"Geen bijzonderheden in de gegevens voor {view.name}.")
 
