@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import re
 import sys
 from pathlib import Path
 
@@ -15,9 +17,10 @@ def _output_file(path: str | None) -> Path | None:
         return None
     out = Path(path)
     if out.is_dir():
-        raise BlpError(f"{out} is a folder; the output is a file.", f"name the file, e.g. {out / 'blp.csv'}.")
+        raise BlpError(f"{out} is een map; de uitvoer is een bestand.",
+                       f"geef een bestandsnaam, bijvoorbeeld {out / 'blp.csv'}.")
     if not out.parent.is_dir():
-        raise BlpError(f"The folder {out.parent} does not exist.", "create it first, or write elsewhere.")
+        raise BlpError(f"De map {out.parent} bestaat niet.", "maak de map eerst aan, of schrijf naar een andere map.")
     return out
 
 
@@ -25,74 +28,134 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+        raise argparse.ArgumentTypeError(f"{value} is geen positief getal")
     return value
 
 
+# argparse writes its own texts (usage, headings, -h, its errors) in English; these are the Dutch ones.
+ARGPARSE_NL = (("the following arguments are required: ", "deze argumenten ontbreken: "),
+               ("one of the arguments ", "een van deze argumenten is verplicht: "), (" is required", ""),
+               ("invalid choice: ", "ongeldige keuze: "), ("(choose from ", "(kies uit "),
+               ("unrecognized arguments: ", "onbekende argumenten: "),
+               ("expected one argument", "hier hoort één waarde bij"),
+               ("expected at least one argument", "hier hoort minstens één waarde bij"),
+               ("expected at most one argument", "hier hoort hoogstens één waarde bij"),
+               ("ambiguous option: ", "dubbelzinnige optie: "), (" could match ", " kan staan voor "),
+               ("not allowed with argument ", "niet samen te gebruiken met argument "),
+               ("ignored explicit argument ", "overbodige waarde "))
+
+
+def argparse_nl(message: str) -> str:
+    """One of argparse's error messages in Dutch (as far as it is known; the rest stays as it is)."""
+    for en, nl in ARGPARSE_NL:
+        message = message.replace(en, nl)
+    return re.sub(r"invalid (\w+) value: ", r"ongeldige waarde (\1): ", message)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+class DutchArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own texts are Dutch: the usage line, the headings, -h and the errors."""
+
+    def __init__(self, *args, **kwargs):
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="toon deze hulp en stop")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fout: {argparse_nl(message)}\n")
+
+
 def _data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="DIR", help="snapshot-schema data directory (default: $BLP_DATA_DIR, else the "
-                                                 "data set embedded in the kit)")
+    p.add_argument("--data", metavar="MAP", help="map met data in het snapshot-schema (standaard: $BLP_DATA_DIR, "
+                                                 "anders de dataset die in de kit is ingebouwd)")
     p.add_argument("--source", default="snapshot", choices=["snapshot", "cbs"],
-                   help="snapshot: CSV folder (--data); cbs: live CBS StatLine via the cache (blp data ...)")
-    p.add_argument("--activity", metavar="FILE", action="append", default=[],
-                   help="own activity file (jobs or establishments per gemeente), repeatable")
-    p.add_argument("--boundary-weights", metavar="FILE",
-                   help="own boundary-change weights (CSV: from_year, from_code, to_year, to_code, share_of_from) "
-                        "instead of the data set's (which are CC BY-NC-SA 4.0: non-commercial)")
+                   help="snapshot: map met CSV-bestanden (--data); cbs: actuele cijfers van CBS StatLine via de "
+                        "cache (blp data ...)")
+    p.add_argument("--activity", metavar="BESTAND", action="append", default=[],
+                   help="eigen activiteitenbestand (banen of vestigingen per gemeente); mag meer dan eens")
+    p.add_argument("--boundary-weights", metavar="BESTAND",
+                   help="eigen herindelingsgewichten (CSV: from_year, from_code, to_year, to_code, "
+                        "share_of_from) in plaats van die van de dataset (die vallen onder CC BY-NC-SA 4.0: "
+                        "niet-commercieel)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="blp", description="Bruto Lokaal Product of Dutch gemeenten.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = DutchArgumentParser(prog="blp", description="Bruto Lokaal Product van Nederlandse gemeenten.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
 
-    run = sub.add_parser("run", help="run the four report notebooks for gemeenten and export HTML")
-    run.add_argument("gemeenten", nargs="*", metavar="GEMEENTE", help="gemeente codes (GM0917) or names (Heerlen)")
-    run.add_argument("--all", action="store_true", help="every gemeente")
-    run.add_argument("--corop", action="append", default=[], metavar="CRxx", help="every gemeente of a COROP region")
-    run.add_argument("--provincie", action="append", default=[], metavar="PVxx", help="every gemeente of a provincie")
+    run = sub.add_parser("run", help="maak de vier rapporten (notebooks) van gemeenten, als HTML")
+    run.add_argument("gemeenten", nargs="*", metavar="GEMEENTE", help="gemeentecodes (GM0917) of -namen (Heerlen)")
+    run.add_argument("--all", action="store_true", help="alle gemeenten")
+    run.add_argument("--corop", action="append", default=[], metavar="CRxx", help="alle gemeenten van een COROP-gebied")
+    run.add_argument("--provincie", action="append", default=[], metavar="PVxx",
+                     help="alle gemeenten van een provincie")
     _data_options(run)
-    run.add_argument("--params", metavar="FILE", help="params file (default: params/<code>.yaml over params/default.yaml)")
-    run.add_argument("--out", metavar="DIR", help="outputs folder (default: outputs/ in the project)")
-    run.add_argument("--workers", type=_positive_int, metavar="N", help="parallel worker processes (default: number of cores)")
+    run.add_argument("--params", metavar="BESTAND",
+                     help="params-bestand (standaard: params/<code>.yaml boven op params/default.yaml)")
+    run.add_argument("--out", metavar="MAP", help="uitvoermap (standaard: outputs/ in het project)")
+    run.add_argument("--workers", type=_positive_int, metavar="N",
+                     help="aantal parallelle werkprocessen (standaard: het aantal processorkernen)")
     run.add_argument("--resume", action="store_true",
-                     help="skip gemeenten with a complete run for the same inputs, parameters and code")
-    run.add_argument("--no-progress", action="store_true", help="no progress line")
+                     help="sla gemeenten over die al een volledige run hebben met dezelfde invoer, parameters en code")
+    run.add_argument("--no-progress", action="store_true", help="geen voortgangsregel")
 
-    gem = sub.add_parser("gemeenten", help="list valid gemeente codes and names")
+    gem = sub.add_parser("gemeenten", help="toon de geldige gemeentecodes en -namen")
     _data_options(gem)
-    gem.add_argument("--boundary-year", type=int, help="boundary year (default: newest)")
+    gem.add_argument("--boundary-year", type=int, metavar="JAAR",
+                     help="jaar van de gemeentegrenzen (standaard: het nieuwste)")
 
-    tab = sub.add_parser("table", help="national BLP table (every gemeente) as CSV")
+    tab = sub.add_parser("table", help="landelijke BLP-tabel (alle gemeenten) als CSV")
     _data_options(tab)
-    tab.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
-    tab.add_argument("--va-year", type=int, help="value-added year (default: newest with every sector published; "
-                                                 "years with a published total only split it by that year's structure)")
-    tab.add_argument("--series", action="store_true", help="every year with regional value added, one row per year "
-                                                            "and gemeente")
-    tab.add_argument("--key", choices=["establishments", "jobs"], help="allocation key (default: jobs)")
-    tab.add_argument("--key-year", type=int, help="key year (default: nearest to the value-added year)")
-    tab.add_argument("--boundary-year", type=int, help="gemeente boundaries (default: newest)")
-    val = sub.add_parser("validate", help="back-test the allocation one level up (NL -> provinces, provinces -> COROP) "
-                                          "against published value added, for every key variant")
+    tab.add_argument("--out", metavar="BESTAND", help="schrijf naar BESTAND in plaats van naar het scherm (stdout)")
+    tab.add_argument("--va-year", type=int, metavar="JAAR",
+                     help="jaar van de toegevoegde waarde (standaard: het nieuwste met alle sectoren gepubliceerd; "
+                          "is van een jaar alleen het totaal gepubliceerd, dan wordt dat verdeeld naar de sectoren "
+                          "van dat jaar)")
+    tab.add_argument("--series", action="store_true", help="elk jaar met regionale toegevoegde waarde, één rij per "
+                                                            "jaar en gemeente")
+    tab.add_argument("--key", choices=["establishments", "jobs"], help="verdeelsleutel (standaard: jobs)")
+    tab.add_argument("--key-year", type=int, metavar="JAAR",
+                     help="jaar van de verdeelsleutel (standaard: het jaar dat het dichtst bij het jaar van de "
+                          "toegevoegde waarde ligt)")
+    tab.add_argument("--boundary-year", type=int, metavar="JAAR",
+                     help="jaar van de gemeentegrenzen (standaard: het nieuwste)")
+    val = sub.add_parser("validate", help="toets de verdeling één niveau hoger (NL -> provincies, provincies -> "
+                                          "COROP) aan de gepubliceerde toegevoegde waarde, voor elke verdeelsleutel")
     _data_options(val)
-    val.add_argument("--out", metavar="FILE", help="also write every region's error (CSV) to FILE")
-    val.add_argument("--va-year", type=int, help="value-added year (default: newest with province and COROP detail)")
-    val.add_argument("--key-year", type=int, help="jobs year of the keys (default: nearest to the value-added year)")
-    data = sub.add_parser("data", help="the live CBS cache: fetch, status, export, import")
-    dsub = data.add_subparsers(dest="data_command", required=True)
-    fetch = dsub.add_parser("fetch", help="download CBS tables into the cache (default: every table the kit uses)")
-    fetch.add_argument("tables", nargs="*", metavar="TABLE")
-    fetch.add_argument("--if-missing", action="store_true", help="only tables that are not cached yet")
-    dsub.add_parser("status", help="what is cached, when it was downloaded, and CBS's modified date")
-    exp = dsub.add_parser("export", help="write cached tables with a checksum manifest to a zip (audit snapshot)")
-    exp.add_argument("file", metavar="FILE.zip")
-    exp.add_argument("tables", nargs="*", metavar="TABLE")
-    imp = dsub.add_parser("import", help="verify and load an audit snapshot zip into the cache")
-    imp.add_argument("file", metavar="FILE.zip")
+    val.add_argument("--out", metavar="BESTAND", help="schrijf ook de afwijking per gebied (CSV) naar BESTAND")
+    val.add_argument("--va-year", type=int, metavar="JAAR",
+                     help="jaar van de toegevoegde waarde (standaard: het nieuwste met cijfers per provincie en "
+                          "COROP-gebied)")
+    val.add_argument("--key-year", type=int, metavar="JAAR",
+                     help="jaar van de banen in de verdeelsleutels (standaard: het jaar dat het dichtst bij het jaar "
+                          "van de toegevoegde waarde ligt)")
+    data = sub.add_parser("data", help="de cache met actuele CBS-tabellen: fetch, status, export, import")
+    dsub = data.add_subparsers(dest="data_command", required=True, metavar="OPDRACHT")
+    fetch = dsub.add_parser("fetch", help="download CBS-tabellen naar de cache (standaard: alle tabellen die de "
+                                          "kit gebruikt)")
+    fetch.add_argument("tables", nargs="*", metavar="TABEL")
+    fetch.add_argument("--if-missing", action="store_true", help="alleen tabellen die nog niet in de cache staan")
+    dsub.add_parser("status", help="wat er in de cache staat, wanneer het is gedownload en wanneer het CBS de "
+                                   "tabel voor het laatst wijzigde")
+    exp = dsub.add_parser("export", help="schrijf tabellen uit de cache met een manifest met controlegetallen "
+                                         "naar een zip (auditsnapshot)")
+    exp.add_argument("file", metavar="BESTAND.zip")
+    exp.add_argument("tables", nargs="*", metavar="TABEL")
+    imp = dsub.add_parser("import", help="controleer een auditsnapshot (zip) en laad die in de cache")
+    imp.add_argument("file", metavar="BESTAND.zip")
     for p in (fetch, dsub.choices["status"], exp, imp):
-        p.add_argument("--cache", metavar="DIR", help="cache folder (default: $BLP_CACHE_DIR or ~/.cache/blp/cbs)")
+        p.add_argument("--cache", metavar="MAP", help="cachemap (standaard: $BLP_CACHE_DIR of ~/.cache/blp/cbs)")
     return parser
 
 
@@ -124,10 +187,10 @@ def cmd_data(args) -> int:
                 print(f"{row['table']:<10} niet in de cache (blp data fetch {row['table']})")
     elif args.data_command == "export":
         manifest = cbs_cache.export_zip(cache, args.tables or table_ids(), _output_file(args.file))
-        print(f"Wrote {len(manifest['tables'])} tables to {args.file}")
+        print(f"{len(manifest['tables'])} tabellen geschreven naar {args.file}")
     else:
         tables = cbs_cache.import_zip(Path(args.file), cache)
-        print(f"Imported and verified {len(tables)} tables into {cache}: {', '.join(tables)}")
+        print(f"{len(tables)} tabellen gecontroleerd en geïmporteerd in {cache}: {', '.join(tables)}")
     return 0
 
 
@@ -136,8 +199,8 @@ def cmd_run(args) -> int:
     from blp.uitvoering.request import RunRequest, start_kernel_if_single
 
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise BlpError(f"--out {args.out} is a file; it names the folder the reports go to.",
-                       "pass a folder (it is created if missing).")
+        raise BlpError(f"--out {args.out} is een bestand; --out is de map waar de rapporten in komen.",
+                       "geef een map op (bestaat die nog niet, dan wordt hij aangemaakt).")
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
@@ -153,15 +216,15 @@ def cmd_run(args) -> int:
         close_shared_session()
     for r in batch.results:
         if r.status == "done":
-            print(f"{r.code} {r.name}: report ready: {Path(r.folder) / 'index.html'}")
+            print(f"{r.code} {r.name}: rapport klaar: {Path(r.folder) / 'index.html'}")
         elif r.status == "skipped":
-            print(f"{r.code} {r.name}: skipped, complete run for the same inputs exists: {r.folder}")
+            print(f"{r.code} {r.name}: overgeslagen, er is al een volledige run met dezelfde invoer: {r.folder}")
         else:
-            print(f"{r.code} {r.name}: FAILED: {r.error}\n  error report: {r.folder}", file=sys.stderr)
+            print(f"{r.code} {r.name}: MISLUKT: {r.error}\n  foutrapport: {r.folder}", file=sys.stderr)
     n = {s: sum(r.status == s for r in batch.results) for s in ("done", "failed", "skipped")}
     if len(batch.results) > 1 or n["failed"]:
-        print(f"Summary: {n['done']} done, {n['failed']} failed, {n['skipped']} skipped.", file=sys.stderr)
-    print(f"Overview of all gemeenten: {batch.overview}")
+        print(f"Samenvatting: {n['done']} klaar, {n['failed']} mislukt, {n['skipped']} overgeslagen.", file=sys.stderr)
+    print(f"Overzicht van alle gemeenten: {batch.overview}")
     return 1 if n["failed"] else 0
 
 
@@ -172,7 +235,7 @@ def cmd_gemeenten(args) -> int:
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
     year = args.boundary_year or data.boundary_years()[-1]
     if year not in data.boundary_years():
-        raise BlpError(f"No boundaries for {year}.", f"choose one of {data.boundary_years()}.")
+        raise BlpError(f"Geen gemeentegrenzen voor {year}.", f"kies een van {data.boundary_years()}.")
     gemeente_list(data, year).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
@@ -207,19 +270,19 @@ def cmd_table(args) -> int:
         table = series.assign(gemeente_name=series["gemeente_code"].map(names))[
             ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share", "provisional"]]
         table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4))
-        what = (f"{table['year'].nunique()} years x {table['gemeente_code'].nunique()} gemeenten (key {c.key}, "
-                f"nearest key year per year; boundaries {c.boundary_year})")
+        what = (f"{table['year'].nunique()} jaren x {table['gemeente_code'].nunique()} gemeenten (verdeelsleutel "
+                f"{c.key}, per jaar het dichtstbijzijnde sleuteljaar; gemeentegrenzen {c.boundary_year})")
     else:
         table = national_csv_table(result)
-        what = (f"{len(table)} gemeenten (value added {c.va_year}"
-                + (", sectors split from the published total" if result.va["estimated"].any() else "")
-                + f", key {c.key} {c.key_year}, boundaries {c.boundary_year})")
+        what = (f"{len(table)} gemeenten (toegevoegde waarde {c.va_year}"
+                + (", sectoren verdeeld uit het gepubliceerde totaal" if result.va["estimated"].any() else "")
+                + f", verdeelsleutel {c.key} {c.key_year}, gemeentegrenzen {c.boundary_year})")
     if args.out:
         from blp.atomic import replace_when_done
 
         with replace_when_done(_output_file(args.out)) as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
-        print(f"Wrote {what} to {args.out}.", file=sys.stderr)
+        print(f"Geschreven naar {args.out}: {what}.", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
@@ -242,26 +305,26 @@ def cmd_validate(args) -> int:
     elif complete:
         key_year = nearest(complete, choices.va_year)
     else:
-        raise BlpError("No year of jobs per COROP region without suppressed cells to back-test with.",
-                       "add jobs_corop.csv with a complete year (docs/data-schema.md).")
+        raise BlpError("Er is geen jaar met banen per COROP-gebied zonder onderdrukte cellen om mee te toetsen.",
+                       "voeg jobs_corop.csv toe met een volledig jaar (docs/data-schema.md).")
     bt = run_backtest(data, choices.va_year, key_year, choices.composition_year)
     summary = bt.summary()
-    print(f"Back-test: value added {bt.va_year} allocated one level up with keys of {bt.key_year}, compared with "
-          "the published figures (absolute error of each region's total, %).")
+    print(f"Toets: toegevoegde waarde {bt.va_year} één niveau hoger verdeeld met verdeelsleutels van {bt.key_year}, "
+          "vergeleken met de gepubliceerde cijfers (absolute afwijking van het totaal per gebied, %).")
     for level, rows in summary.groupby("level", sort=False):
         print(f"\n{LEVEL_NL[level]} (n = {rows['n'].iloc[0]})")
-        print(f"  {'key':<16} {'median':>7} {'p90':>7} {'max':>7}  worst")
+        print(f"  {'sleutel':<16} {'mediaan':>7} {'p90':>7} {'max':>7}  slechtste")
         for r in rows.itertuples():
             print(f"  {r.variant:<16} {r.median_abs_pct:>6.1f}% {r.p90_abs_pct:>6.1f}% {r.max_abs_pct:>6.1f}%  {r.worst_region}")
-    print("\nMedian absolute error per group, provincie -> COROP (%):")
-    print(bt.by_group().round(1).to_string(na_rep="-"))
-    print("\nKeys: " + "; ".join(f"{k} = {v}" for k, v in VARIANTS.items()))
+    print("\nMediane absolute afwijking per groep, provincie -> COROP (%):")
+    print(bt.by_group().round(1).rename_axis(index="groep").to_string(na_rep="-"))
+    print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" for k, v in VARIANTS.items()))
     if args.out:
         from blp.atomic import replace_when_done
 
         with replace_when_done(_output_file(args.out)) as tmp:
             bt.errors.round(6).to_csv(tmp, index=False, lineterminator="\n")
-        print(f"Wrote {len(bt.errors)} rows (variant, level, region, group) to {args.out}.", file=sys.stderr)
+        print(f"{len(bt.errors)} rijen (variant, level, region, group) geschreven naar {args.out}.", file=sys.stderr)
     return 0
 
 
@@ -274,19 +337,31 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except BlpError as exc:
         _debug()
-        print(f"blp: error: {exc}", file=sys.stderr)
+        print(f"blp: fout: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("blp: interrupted; no complete output was written for the unfinished run.", file=sys.stderr)
+        print("blp: onderbroken; voor de onafgemaakte run is geen volledige uitvoer geschreven.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `blp gemeenten | head`: the reader stopped reading, nothing to report
         return 1
     except OSError as exc:  # a folder that cannot be written (read-only, disk full, ...)
         _debug()
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"blp: error: {exc.strerror or exc}{where}.\n  Fix: check that the folder exists, is writable and "
-              "has space; nothing complete was written for the unfinished run.", file=sys.stderr)
+        print(f"blp: fout: {_os_problem(exc)}{where}.\n  Oplossing: controleer of de map bestaat, of je erin mag "
+              "schrijven en of er ruimte is; voor de onafgemaakte run is niets volledigs geschreven.", file=sys.stderr)
         return 2
+
+
+# The system's own text for these errors is English.
+OS_ERRORS_NL = {errno.ENOENT: "het bestand of de map bestaat niet", errno.EACCES: "geen toegang",
+                errno.EPERM: "niet toegestaan", errno.ENOSPC: "de schijf is vol",
+                errno.EROFS: "de schijf is alleen-lezen",
+                errno.ENOTDIR: "een deel van het pad is geen map", errno.EISDIR: "dit is een map, geen bestand",
+                errno.EEXIST: "bestaat al"}
+
+
+def _os_problem(exc: OSError) -> str:
+    return OS_ERRORS_NL.get(exc.errno, exc.strerror or str(exc))
 
 
 def _debug() -> None:

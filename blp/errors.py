@@ -12,7 +12,7 @@ class BlpError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return self.problem if not self.fix else f"{self.problem}\n  Fix: {self.fix}"
+        return self.problem if not self.fix else f"{self.problem}\n  Oplossing: {self.fix}"
 
 
 class ParamsError(BlpError):

@@ -11,7 +11,7 @@ import yaml
 
 from blp.errors import ParamsError
 from blp.paths import params_dir as default_params_dir
-from blp.schema import from_dict, parse_yaml
+from blp.schema import describe_type as _describe_type, from_dict, parse_yaml
 
 KeyMeasure = Literal["establishments", "jobs"]
 YEAR_RANGE = (1900, 2100)  # years outside this are typing errors
@@ -31,11 +31,11 @@ class PeerParams:
 
     def validate(self, source: str, path: str) -> None:
         if self.size < 1:
-            raise ParamsError(f"{source}: field '{path}.size' must be at least 1, got {self.size}.")
+            raise ParamsError(f"{source}: veld '{path}.size' moet minstens 1 zijn, maar is {self.size}.")
         if self.method == "list" and not self.gemeenten:
             raise ParamsError(
-                f"{source}: '{path}.method' is 'list' but '{path}.gemeenten' is empty.",
-                f"list the peer gemeente codes under '{path}.gemeenten'.",
+                f"{source}: '{path}.method' is 'list', maar '{path}.gemeenten' is leeg.",
+                f"zet de codes van de vergelijkingsgemeenten onder '{path}.gemeenten'.",
             )
 
 
@@ -59,14 +59,14 @@ class ActivityChange:
 
     def validate(self, source: str, path: str) -> None:
         if not 1 <= self.years <= MAX_YEARS:
-            raise ParamsError(f"{source}: '{path}.years' must lie between 1 and {MAX_YEARS}, got {self.years}.",
-                              "scenarios look at most half a century ahead.")
+            raise ParamsError(f"{source}: '{path}.years' moet tussen 1 en {MAX_YEARS} liggen, maar is {self.years}.",
+                              "een scenario kijkt hoogstens een halve eeuw vooruit.")
         total = sum(self.groups.values())
         if not self.groups or abs(total - 1) > 1e-6 or any(v < 0 for v in self.groups.values()):
-            raise ParamsError(f"{source}: '{path}.groups' must give non-negative shares that sum to 1, got {total:g}.",
-                              "e.g. groups: {B-E: 0.5, G-I: 0.5}.")
+            raise ParamsError(f"{source}: '{path}.groups' moet aandelen van 0 of meer geven die samen 1 zijn, maar "
+                              f"samen zijn ze {total:g}.", "bijvoorbeeld groups: {B-E: 0.5, G-I: 0.5}.")
         if self.start < 0 or self.end < 0:
-            raise ParamsError(f"{source}: '{path}.start' and '.end' must be non-negative.")
+            raise ParamsError(f"{source}: '{path}.start' en '.end' mogen niet negatief zijn.")
 
 
 @dataclass
@@ -97,8 +97,8 @@ class BaselineParams:
 
     def validate(self, source: str, path: str) -> None:
         if not -MAX_GROWTH <= self.annual_growth <= MAX_GROWTH:
-            raise ParamsError(f"{source}: '{path}.annual_growth' must lie between -{MAX_GROWTH} and {MAX_GROWTH} "
-                              f"(±50 % a year), got {self.annual_growth}.", "0.01 means 1 % a year.")
+            raise ParamsError(f"{source}: '{path}.annual_growth' moet tussen -{MAX_GROWTH} en {MAX_GROWTH} liggen "
+                              f"(±50 % per jaar), maar is {self.annual_growth}.", "0.01 betekent 1 % per jaar.")
 
 
 @dataclass
@@ -111,8 +111,9 @@ class IOParams:
 
     def validate(self, source: str, path: str) -> None:
         if not 0 <= self.flq_delta < 1:
-            raise ParamsError(f"{source}: '{path}.flq_delta' must be in [0, 1), got {self.flq_delta}.",
-                              "the literature uses 0.1 to 0.3; the default is 0.3.")
+            raise ParamsError(f"{source}: '{path}.flq_delta' moet 0 of meer en kleiner dan 1 zijn, maar is "
+                              f"{self.flq_delta}.",
+                              "in de literatuur ligt die tussen 0.1 en 0.3; de standaardwaarde is 0.3.")
 
 
 @dataclass
@@ -135,12 +136,13 @@ class LM3Params:
     def validate(self, source: str, path: str) -> None:
         shares = [c.share for c in self.spending] + [c.local_share for c in self.spending] + [self.round2_local_share]
         if any(not 0 <= v <= 1 for v in shares):
-            raise ParamsError(f"{source}: shares under '{path}' must lie between 0 and 1.")
+            raise ParamsError(f"{source}: de aandelen onder '{path}' moeten tussen 0 en 1 liggen.")
         if self.spending and sum(c.share for c in self.spending) > 1 + 1e-6:
-            raise ParamsError(f"{source}: '{path}.spending' shares add up to more than 1.")
+            raise ParamsError(f"{source}: de aandelen onder '{path}.spending' zijn samen meer dan 1.")
         if self.spending and not self.source:
-            raise ParamsError(f"{source}: '{path}.source' is empty.",
-                              "say where the spending shares come from (e.g. a survey), or that they are examples.")
+            raise ParamsError(f"{source}: '{path}.source' is leeg.",
+                              "vermeld waar de bestedingsaandelen vandaan komen (bijvoorbeeld een enquête), of dat "
+                              "het voorbeelden zijn.")
 
 
 @dataclass
@@ -159,17 +161,18 @@ class BeleidParams:
     def validate(self, source: str, path: str) -> None:
         for name in ("lever_jobs", "lever_establishments"):
             if not 0 < getattr(self, name) <= 1_000_000:
-                raise ParamsError(f"{source}: '{path}.{name}' must be a positive number (at most 1,000,000), "
-                                  f"got {getattr(self, name)}.")
+                raise ParamsError(f"{source}: '{path}.{name}' moet een positief getal zijn (hoogstens 1000000), "
+                                  f"maar is {getattr(self, name)}.")
         if self.start_year is not None and not YEAR_RANGE[0] <= self.start_year <= YEAR_RANGE[1]:
-            raise ParamsError(f"{source}: '{path}.start_year' {self.start_year} lies outside "
+            raise ParamsError(f"{source}: '{path}.start_year' {self.start_year} ligt buiten "
                               f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}.")
         for i, g in enumerate(self.goals):
             if not YEAR_RANGE[0] <= g.year <= YEAR_RANGE[1] + MAX_YEARS:
-                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies outside "
+                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} ligt buiten "
                                   f"{YEAR_RANGE[0]}-{YEAR_RANGE[1] + MAX_YEARS}.")
             if self.start_year is not None and g.year < self.start_year:
-                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} lies before start_year {self.start_year}.")
+                raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} ligt voor start_year "
+                                  f"{self.start_year}.")
 
 
 @dataclass
@@ -191,12 +194,12 @@ class Params:
         for name in ("va_year", "key_year", "boundary_year", "population_year"):
             year = getattr(self, name)
             if year is not None and not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-                raise ParamsError(f"{source}: field '{name}' {year} lies outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}.",
-                                  "leave it empty to choose from the data.")
+                raise ParamsError(f"{source}: veld '{name}' {year} ligt buiten {YEAR_RANGE[0]}-{YEAR_RANGE[1]}.",
+                                  "laat het veld leeg om het jaar uit de data te laten kiezen.")
         if self.gemeente is not None and not is_gemeente_code(self.gemeente):
             raise ParamsError(
-                f"{source}: field 'gemeente' must look like GM0917, got {self.gemeente!r}.",
-                "use the CBS code: 'GM' followed by four digits (see `blp gemeenten`).",
+                f"{source}: veld 'gemeente' moet een code zijn zoals GM0917, maar is {self.gemeente!r}.",
+                "gebruik de CBS-code: 'GM' met vier cijfers erachter (zie `blp gemeenten`).",
             )
 
 
@@ -210,20 +213,22 @@ def read_yaml(path: Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ParamsError(f"Params file {path} does not exist.", "check the path.") from None
+        raise ParamsError(f"Params-bestand {path} bestaat niet.", "controleer het pad.") from None
     except IsADirectoryError:
-        raise ParamsError(f"Params file {path} is a folder.", "pass the YAML file itself, e.g. params/GM0917.yaml.") from None
+        raise ParamsError(f"Params-bestand {path} is een map.",
+                          "geef het YAML-bestand zelf op, bijvoorbeeld params/GM0917.yaml.") from None
     except (UnicodeDecodeError, OSError) as exc:
-        raise ParamsError(f"Params file {path} cannot be read: {type(exc).__name__}.",
-                          "save it as UTF-8 text (YAML).") from None
+        raise ParamsError(f"Params-bestand {path} is niet te lezen: {type(exc).__name__}.",
+                          "sla het op als UTF-8-tekst (YAML).") from None
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path} is not valid YAML: {exc}", "fix the syntax at the line shown.") from None
+        raise ParamsError(f"{path} is geen geldige YAML: {exc}", "verbeter de opmaak op de genoemde regel.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParamsError(f"{path} must hold a mapping of fields, got {type(data).__name__}.")
+        raise ParamsError(f"{path} moet velden met hun waarden bevatten (veld: waarde), maar bevat "
+                          f"{_describe_type(type(data))}.")
     return data
 
 
@@ -255,7 +260,7 @@ def _layers(gemeente: str | None, params_file: str | Path | None, params_dir: Pa
     if own is not None:
         layers.append((str(own), read_yaml(own)))
     if overrides:
-        layers.append(("command-line options", {k: v for k, v in overrides.items() if v is not None}))
+        layers.append(("opties op de opdrachtregel", {k: v for k, v in overrides.items() if v is not None}))
     return layers
 
 
@@ -286,8 +291,8 @@ def load_params(
     if gemeente is not None:
         if merged.get("gemeente") not in (None, gemeente):
             raise ParamsError(
-                f"{own} is for gemeente {merged['gemeente']}, but the run is for {gemeente}.",
-                "pass the params file of the gemeente you run, or fix its 'gemeente' field.",
+                f"{own} is voor gemeente {merged['gemeente']}, maar de run is voor {gemeente}.",
+                "gebruik het params-bestand van de gemeente die je doorrekent, of verbeter het veld 'gemeente'.",
             )
         merged["gemeente"] = gemeente
     return from_dict(Params, merged, " + ".join(s for s, _ in layers) or "params")

@@ -29,13 +29,13 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         return EMBEDDED_DATA_DIR
     path = Path(chosen).expanduser().resolve()
     if path.exists() and not path.is_dir():
-        raise DataError(f"{path} is a file; --data and {DATA_DIR_ENV} name a folder of CSV files.",
-                        "point them at the folder that holds regions.csv, value_added.csv, ...")
+        raise DataError(f"{path} is een bestand; --data en {DATA_DIR_ENV} wijzen een map met CSV-bestanden aan.",
+                        "laat ze wijzen naar de map met regions.csv, value_added.csv, ...")
     if not path.is_dir():
         raise DataError(
-            f"Data directory {path} does not exist.",
-            f"point --data or {DATA_DIR_ENV} at the folder that holds regions.csv, value_added.csv, ..., "
-            "or leave both unset to use the data set embedded in the kit.",
+            f"Datamap {path} bestaat niet.",
+            f"laat --data of {DATA_DIR_ENV} wijzen naar de map met regions.csv, value_added.csv, ..., "
+            "of laat beide leeg om de dataset te gebruiken die in de kit is ingebouwd.",
         )
     return path
 
@@ -48,6 +48,7 @@ def params_dir() -> Path:
     if not path.is_dir():
         from blp.errors import ParamsError
 
-        raise ParamsError(f"{PARAMS_DIR_ENV} points at {path}, which is not a folder.",
-                          f"create it with a default.yaml, or unset {PARAMS_DIR_ENV} to use the kit's params.")
+        raise ParamsError(f"{PARAMS_DIR_ENV} wijst naar {path}, en dat is geen map.",
+                          f"maak die map aan met een default.yaml erin, of maak {PARAMS_DIR_ENV} leeg om de params "
+                          "van de kit te gebruiken.")
     return path

@@ -21,7 +21,7 @@ def parse_yaml(text: str):
     import yaml
 
     if text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
-        raise yaml.YAMLError(f"more than {MAX_ALIASES} YAML aliases (*name); a params file needs none")
+        raise yaml.YAMLError(f"meer dan {MAX_ALIASES} YAML-aliassen (*naam); een params-bestand heeft er geen nodig")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
@@ -31,22 +31,33 @@ def _alias_count(text: str) -> int:
     return sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
 
 
+# Python types as a params file's reader knows them (messages are Dutch)
+TYPE_NAMES = {int: "een geheel getal", float: "een getal", str: "tekst", bool: "true of false", type(None): "null",
+              list: "een lijst", dict: "een lijst van velden (veld: waarde)"}
+# A value's type, before the value itself: "de tekst '2018'"
+VALUE_NAMES = {int: "het getal", float: "het getal", str: "de tekst", bool: "de waarde", list: "de lijst",
+               dict: "de velden"}
+
+
+def describe_type(tp: Any) -> str:
+    """A plain type (int, str, list, ...) in words, for messages."""
+    return TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
+
+
 def _type_name(tp: Any) -> str:
     origin = get_origin(tp)
     if origin is Literal:
-        return " | ".join(repr(a) for a in get_args(tp))
+        return " of ".join(repr(a) for a in get_args(tp))
     if origin in (Union, types.UnionType):
-        return " | ".join(_type_name(a) for a in get_args(tp))
+        return " of ".join(_type_name(a) for a in get_args(tp))
     if origin is list:
-        return f"list of {_type_name(get_args(tp)[0])}"
+        return f"een lijst van: {_type_name(get_args(tp)[0])}"
     if origin is dict:
         k, v = get_args(tp)
-        return f"mapping of {_type_name(k)} to {_type_name(v)}"
-    if tp is type(None):
-        return "null"
+        return f"een lijst van velden ({_type_name(k)}: {_type_name(v)})"
     if dataclasses.is_dataclass(tp):
-        return "mapping"
-    return getattr(tp, "__name__", str(tp))
+        return TYPE_NAMES[dict]
+    return describe_type(tp)
 
 
 def _describe(value: Any, limit: int = 80) -> str:
@@ -57,7 +68,7 @@ def _describe(value: Any, limit: int = 80) -> str:
     short = reprlib.Repr()
     short.maxstring, short.maxother, short.maxlist, short.maxdict, short.maxlevel = limit, limit, 6, 6, 2
     text = short.repr(value)
-    return f"{type(value).__name__} {text[:limit] + ('...' if len(text) > limit else '')}"
+    return f"{VALUE_NAMES.get(type(value), type(value).__name__)} {text[:limit] + ('...' if len(text) > limit else '')}"
 
 
 def convert(value: Any, tp: Any, path: str, source: str) -> Any:
@@ -66,8 +77,8 @@ def convert(value: Any, tp: Any, path: str, source: str) -> Any:
 
     def fail() -> typing.NoReturn:
         raise ParamsError(
-            f"{source}: field '{path}' must be {_type_name(tp)}, got {_describe(value)}.",
-            f"correct '{path}' in {source}.",
+            f"{source}: veld '{path}' moet {_type_name(tp)} zijn, maar is {_describe(value)}.",
+            f"verbeter '{path}' in {source}.",
         )
 
     if tp is Any:
@@ -130,10 +141,10 @@ def from_dict(cls: type, data: dict, source: str, path: str = "") -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        where = f"'{path}'" if path else "the top level"
+        where = f"onder '{path}'" if path else "op het hoogste niveau"
         raise ParamsError(
-            f"{source}: unknown field '{_join(path, unknown[0])}' at {where}.",
-            f"remove it or use one of: {', '.join(sorted(fields))}.",
+            f"{source}: onbekend veld '{_join(path, unknown[0])}' {where}.",
+            f"haal het weg of gebruik een van: {', '.join(sorted(fields))}.",
         )
     kwargs = {}
     for name, field in fields.items():
@@ -141,8 +152,8 @@ def from_dict(cls: type, data: dict, source: str, path: str = "") -> Any:
             kwargs[name] = convert(data[name], hints[name], _join(path, name), source)
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise ParamsError(
-                f"{source}: required field '{_join(path, name)}' is missing.",
-                f"add '{_join(path, name)}' ({_type_name(hints[name])}) to {source}.",
+                f"{source}: verplicht veld '{_join(path, name)}' ontbreekt.",
+                f"voeg '{_join(path, name)}' ({_type_name(hints[name])}) toe aan {source}.",
             )
     obj = cls(**kwargs)
     check = getattr(obj, "validate", None)

@@ -68,42 +68,42 @@ def _empty(name):
 
 CASES = {
     "non_numeric_jobs": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019"}, "jobs", "5OO"),
-                         ["jobs_gemeente.csv", "row", "column 'jobs'", "not a number"]),
+                         ["jobs_gemeente.csv", "rij", "kolom 'jobs'", "geen getal"]),
     "dutch_thousands": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "value_meur", "1.234,5"),
-                        ["value_added.csv", "column 'value_meur'", "not a number"]),
+                        ["value_added.csv", "kolom 'value_meur'", "geen getal"]),
     "dutch_thousands_as_decimal": (_set("value_added", {"region_code": "CR39", "industry_code": "G-I"}, "value_meur",
-                                        "3.811"), ["value_added.csv", "Dutch thousands separator"]),
+                                        "3.811"), ["value_added.csv", "scheidingsteken voor duizendtallen"]),
     "empty_year": (_set("establishments", {"gemeente_code": "GM0917"}, "year", ""),
-                   ["establishments.csv", "column 'year'", "not a whole year"]),
+                   ["establishments.csv", "kolom 'year'", "geen heel jaartal"]),
     "infinite": (_set("jobs_corop", {"corop_code": "CR39", "year": "2019"}, "jobs", "inf"),
-                 ["jobs_corop.csv", "not a finite number"]),
+                 ["jobs_corop.csv", "geen eindig getal"]),
     "negative_jobs": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019"}, "jobs", "-500"),
-                      ["jobs_gemeente.csv", "negative"]),
+                      ["jobs_gemeente.csv", "negatief"]),
     "negative_value_added": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "value_meur", "-480"),
-                             ["value_added.csv", "negative"]),
+                             ["value_added.csv", "negatief"]),
     "cut_mid_file": (_truncate("value_added", 0.5), ["value_added.csv"]),
-    "empty_file": (_empty("indicators"), ["indicators.csv is empty"]),
-    "duplicate_jobs_corop": (_dup("jobs_corop", {"corop_code": "CR39", "year": "2019"}), ["jobs_corop.csv", "more than one row"]),
+    "empty_file": (_empty("indicators"), ["indicators.csv is leeg"]),
+    "duplicate_jobs_corop": (_dup("jobs_corop", {"corop_code": "CR39", "year": "2019"}), ["jobs_corop.csv", "meer dan één rij"]),
     "duplicate_series": (_dup("value_added_series", {"region_code": "CR04", "year": "2020"}),
-                         ["value_added_series.csv", "more than one row"]),
+                         ["value_added_series.csv", "meer dan één rij"]),
     "corop_unknown": (_set("regions", {"gemeente_code": "GM0917", "year": "2024"}, "corop_code", "CR41"),
                       ["regions.csv", "GM0917", "'CR41'"]),
     "corop_with_space": (_set("regions", {"gemeente_code": "GM0917", "year": "2024"}, "corop_code", " CR39"),
                          ["regions.csv", "GM0917", "' CR39'"]),
     "population_zero": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population", "year": "2020"},
-                             "value", "0"), ["indicators.csv", "population of GM0917"]),
+                             "value", "0"), ["indicators.csv", "inwoners (population) van GM0917"]),
     "weight_five": (_set("boundary_changes", {"from_code": "GM0457"}, "share_of_from", "5.0"),
-                    ["boundary weights", "outside 0..1"]),
+                    ["herindelingsgewichten", "buiten 0..1"]),
     "weight_negative": (_set("boundary_changes", {"from_code": "GM0457"}, "share_of_from", "-1"),
-                        ["boundary_changes.csv", "negative"]),
+                        ["boundary_changes.csv", "negatief"]),
     "weight_to_nowhere": (_set("boundary_changes", {"from_code": "GM0457"}, "to_code", "GM9999"),
-                          ["boundary weights", "GM9999"]),
-    "weight_duplicate": (_dup("boundary_changes", {"from_code": "GM0457"}), ["boundary_changes.csv", "more than one row"]),
+                          ["herindelingsgewichten", "GM9999"]),
+    "weight_duplicate": (_dup("boundary_changes", {"from_code": "GM0457"}), ["boundary_changes.csv", "meer dan één rij"]),
     "gemeente_without_jobs": (_drop("jobs_gemeente", {"gemeente_code": "GM0088", "year": "2019"}),
-                              ["has no jobs for 1 gemeente(n) of 2024", "GM0088"]),
+                              ["geen banen (jobs) voor 1 gemeente(n) van 2024", "GM0088"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
-        ["jobs_corop.csv", "CR04", "suppressed"]),
+        ["jobs_corop.csv", "CR04", "onderdrukt"]),
 }
 
 
@@ -126,7 +126,7 @@ def test_bad_input_is_a_message_with_exit_2_and_no_output(case, plain_snapshot, 
     out = tmp_path / "nl.csv"
     code, stdout, err = run_cli("table", "--data", str(folder), "--out", str(out))
     assert code == 2, err
-    assert "Traceback" not in err and err.startswith("blp: error:")
+    assert "Traceback" not in err and err.startswith("blp: fout:")
     for part in expected:
         assert part in err, (part, err)
     assert not out.exists() and not list(tmp_path.glob(".*partial"))
@@ -138,13 +138,14 @@ def test_a_damaged_gz_is_a_message(tmp_path, snapshot_dir):
     raw = (folder / "regions.csv.gz").read_bytes()
     (folder / "regions.csv.gz").write_bytes(raw[: len(raw) // 2])
     code, _, err = run_cli("table", "--data", str(folder))
-    assert code == 2 and "regions.csv.gz cannot be read" in err
+    assert code == 2 and "regions.csv.gz is niet te lezen" in err
 
 
 @pytest.mark.parametrize("rows, message", [
-    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,90000,LISA\n", "has no jobs for 341 gemeente(n)"),
-    ("year,gemeente_code,industry_code,jobs,source\n2019.5,GM0088,TOTAL,90,LISA\n", "not a whole year"),
-    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,inf,LISA\n", "not a finite number"),
+    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,90000,LISA\n",
+     "geen banen (jobs) voor 341 gemeente(n)"),
+    ("year,gemeente_code,industry_code,jobs,source\n2019.5,GM0088,TOTAL,90,LISA\n", "geen heel jaartal"),
+    ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,inf,LISA\n", "geen eindig getal"),
 ])
 def test_an_own_activity_file_that_does_not_fit_is_refused(tmp_path, rows, message):
     path = tmp_path / "own.csv"

@@ -26,8 +26,8 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
 
     code, stdout, stderr = run_cli(*args)
     assert code == 1
-    assert "Summary: 2 done, 1 failed, 0 skipped." in stderr
-    assert "GM0363 Amsterdam: FAILED" in stderr and "medtech" in stderr
+    assert "Samenvatting: 2 klaar, 1 mislukt, 0 overgeslagen." in stderr
+    assert "GM0363 Amsterdam: MISLUKT" in stderr and "medtech" in stderr
     failed = list((out / "GM0363").glob("*.failed"))
     assert len(failed) == 1
     assert (failed[0] / "notebooks" / "04_beleidsvertaling.ipynb").exists()
@@ -43,9 +43,9 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     shutil.copy(PARAMS_DIR / "GM0363.yaml", params / "GM0363.yaml")  # fix the params
     code, stdout, stderr = run_cli(*args, "--resume")
     assert code == 0
-    assert "Summary: 1 done, 0 failed, 2 skipped." in stderr
-    assert "GM0917 Heerlen: skipped" in stdout and "GM0014 Groningen: skipped" in stdout
-    assert "GM0363 Amsterdam: report ready" in stdout
+    assert "Samenvatting: 1 klaar, 0 mislukt, 2 overgeslagen." in stderr
+    assert "GM0917 Heerlen: overgeslagen" in stdout and "GM0014 Groningen: overgeslagen" in stdout
+    assert "GM0363 Amsterdam: rapport klaar" in stdout
     for c in ("GM0917", "GM0014"):  # nothing new written for the skipped ones
         assert [p.name for p in (out / c).iterdir()] == [done[c][0].name]
     complete = [p for p in (out / "GM0363").iterdir() if not p.name.endswith(".failed")]
@@ -79,8 +79,8 @@ def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, 
     finally:
         signal.alarm(0)
     assert code == 1
-    assert "Summary: 2 done, 1 failed, 0 skipped." in stderr
-    assert "GM0363 Amsterdam: FAILED: worker process died" in stderr
+    assert "Samenvatting: 2 klaar, 1 mislukt, 0 overgeslagen." in stderr
+    assert "GM0363 Amsterdam: MISLUKT: het werkproces is gestopt" in stderr
 
 
 # A single run during its national calculation and kernel start. (Open work: a Ctrl-C while a single run's own
@@ -118,7 +118,7 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
     if proc.returncode == 0:  # the run was already done: nothing to interrupt
         return
     assert proc.returncode == 130, err
-    assert err.strip() == "blp: interrupted; no complete output was written for the unfinished run."
+    assert err.strip() == "blp: onderbroken; voor de onafgemaakte run is geen volledige uitvoer geschreven."
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children):
         time.sleep(0.5)

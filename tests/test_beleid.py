@@ -148,7 +148,7 @@ def test_scenario_path_is_linear_and_priced_per_job(data, result):
 def test_unknown_scenario_group_is_an_error(data, result):
     per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
     s = Scenario("bad", [ActivityChange("x", {"medtech": 1.0}, 0, 10, 2)])
-    with pytest.raises(DataError, match="'medtech' is not an industry group"):
+    with pytest.raises(DataError, match="'medtech' is geen sectorgroep"):
         direct_change_path(s, result, per_job, per_job, 2024, 2)
 
 
@@ -173,7 +173,7 @@ def test_goal_check_and_levers(data, result, national):
 
 @pytest.mark.parametrize("yaml_text, match", [
     ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: 0.6}, start: 1, end: 2, years: 3}\n",
-     "sum to 1"),
+     "samen 1 zijn"),
     ("beleid:\n  lm3:\n    round1_eur: 100\n    spending: [{category: a, share: 0.5, local_share: 0.5}]\n",
      "lm3.source"),
     ("beleid:\n  io:\n    flq_delta: 1.5\n", "flq_delta"),

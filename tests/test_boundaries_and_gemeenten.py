@@ -55,7 +55,7 @@ def test_split_gemeente_lists_all_successors(data):
 
 
 def test_unknown_name_suggests_near_names(data):
-    with pytest.raises(GemeenteError, match="did you mean GM0917 Heerlen"):
+    with pytest.raises(GemeenteError, match="bedoel je GM0917 Heerlen"):
         resolve_gemeente(data, "Herlen", 2024)
 
 

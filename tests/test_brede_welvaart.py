@@ -39,7 +39,7 @@ def test_registry_covers_every_theme_and_uses_snapshot_indicators(registry, data
 def test_unknown_focus_indicator_is_a_params_error_with_suggestion(tmp_path):
     (tmp_path / "default.yaml").write_text("brede_welvaart:\n  focus: [crimes_assualt]\n")
     params = load_params(params_dir=tmp_path)  # the shape is right; the registry check names the id
-    with pytest.raises(ParamsError, match="did you mean crimes_assault"):
+    with pytest.raises(ParamsError, match="bedoel je crimes_assault"):
         check_focus(params.brede_welvaart.focus, "default.yaml")
     check_focus(["crimes_assault"], "test")  # a valid id passes
 

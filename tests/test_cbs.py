@@ -86,7 +86,7 @@ def test_server_down_without_cache_names_the_table_and_the_fix(server, snapshot_
     with pytest.raises(DataError) as exc:
         load_cbs(data_dir=snapshot_dir)
     msg = str(exc.value)
-    assert "is not in the cache" in msg and "blp data fetch" in msg and "blp data import" in msg
+    assert "staat niet in de cache" in msg and "blp data fetch" in msg and "blp data import" in msg
 
 
 def test_connection_reset_mid_table_is_retried(server, tmp_path):
@@ -100,7 +100,7 @@ def test_persistent_reset_never_replaces_a_good_cache(server, tmp_path):
     good = cbs_cache.download("81575NED", tmp_path / "cache")
     before = (good.folder / "blp-cache.json").read_text()
     server.reset_pages[("81575NED", 800)] = 100
-    with pytest.raises(DataError, match="after 4 attempts"):
+    with pytest.raises(DataError, match="na 4 pogingen"):
         cbs_cache.download("81575NED", tmp_path / "cache")
     assert (good.folder / "blp-cache.json").read_text() == before
     assert cbs_cache.cached("81575NED", tmp_path / "cache") is not None

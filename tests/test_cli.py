@@ -24,7 +24,7 @@ def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):
 def test_table_options_change_the_key_year(snapshot_dir, tmp_path):
     out_file = tmp_path / "nl.csv"
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2022", "--out", str(out_file))
-    assert code == 0 and "key jobs 2022" in err
+    assert code == 0 and "verdeelsleutel jobs 2022" in err
     df24 = pd.read_csv(out_file).set_index("gemeente_code")
     _, out, _ = run_cli("table", "--data", str(snapshot_dir))
     df18 = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
@@ -50,7 +50,7 @@ def test_gemeenten_lists_codes_and_names(snapshot_dir):
 def test_run_with_unknown_gemeente_fails_before_writing_anything(snapshot_dir, tmp_path):
     code, _, err = run_cli("run", "GM9999", "--data", str(snapshot_dir), "--out", str(tmp_path))
     assert code == 2
-    assert "'GM9999' is not a gemeente of 2024" in err
+    assert "'GM9999' is geen gemeente van 2024" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -73,18 +73,20 @@ def test_workers_must_be_positive(capsys):
 
     with pytest.raises(SystemExit) as exc:
         main(["run", "GM0917", "--workers", "-3"])
-    assert exc.value.code == 2 and "-3 is not a positive number" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "blp run: fout: argument --workers: -3 is geen positief getal" in err
 
 
 def test_output_paths_that_cannot_be_written_are_messages(tmp_path):
     afile = tmp_path / "afile"
     afile.write_text("x")
-    for args, message in [(["table", "--out", str(tmp_path / "nodir" / "x.csv")], "does not exist"),
-                          (["table", "--out", str(tmp_path)], "is a folder; the output is a file"),
-                          (["validate", "--out", str(tmp_path)], "is a folder; the output is a file"),
-                          (["run", "GM0917", "--out", str(afile)], "is a file; it names the folder"),
-                          (["table", "--data", str(afile)], "is a file; --data and BLP_DATA_DIR name a folder"),
-                          (["run", "GM0917", "--out", str(afile / "sub")], "check that the folder exists, is writable")]:
+    for args, message in [(["table", "--out", str(tmp_path / "nodir" / "x.csv")], "nodir bestaat niet"),
+                          (["table", "--out", str(tmp_path)], "is een map; de uitvoer is een bestand"),
+                          (["validate", "--out", str(tmp_path)], "is een map; de uitvoer is een bestand"),
+                          (["run", "GM0917", "--out", str(afile)], "is een bestand; --out is de map"),
+                          (["table", "--data", str(afile)], "is een bestand; --data en BLP_DATA_DIR wijzen een map"),
+                          (["run", "GM0917", "--out", str(afile / "sub")],
+                           "controleer of de map bestaat, of je erin mag schrijven")]:
         code, _, err = run_cli(*args)
         assert code == 2 and message in err, (args, err)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
@@ -95,3 +97,39 @@ def test_jobs_of_2023_are_usable_on_2024_boundaries(snapshot_dir):
     assert code == 0
     t = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
     assert len(t) == 342 and t["blp_meur"].gt(0).all()
+
+
+# Words that give an English message away (checked in lower case, so "Fix:" is "fix:").
+ENGLISH = (" the ", " not ", " is a ", " does ", " cannot ", " must ", " missing", " use ", " should ", "did you mean",
+           " found", " file", "error", "fix:", "folder")
+
+
+def test_error_messages_are_dutch(snapshot_dir, tmp_path, monkeypatch):
+    """Municipal staff read these: every failing command says what is wrong and the fix in Dutch."""
+    flq = tmp_path / "flq"
+    flq.mkdir()
+    (flq / "default.yaml").write_text("beleid:\n  io:\n    flq_delta: 1.5\n")
+    wrong_type = tmp_path / "type"
+    wrong_type.mkdir()
+    (wrong_type / "default.yaml").write_text("key_year: '2018'\n")
+    cases = [(None, ["run", "GM9999", "--data", str(snapshot_dir), "--out", str(tmp_path / "out")],
+              ["'GM9999' is geen gemeente van 2024", "blp gemeenten"]),
+             (None, ["run", "Herlen", "--data", str(snapshot_dir), "--out", str(tmp_path / "out")],
+              ["bedoel je GM0917 Heerlen"]),
+             (None, ["table", "--data", str(tmp_path / "nergens")], ["Datamap", "nergens bestaat niet", "--data"]),
+             (flq, ["table", "--data", str(snapshot_dir)], ["default.yaml", "'beleid.io.flq_delta'", "1.5"]),
+             (wrong_type, ["table", "--data", str(snapshot_dir)],
+              ["default.yaml", "veld 'key_year' moet een geheel getal of null zijn", "'2018'"])]
+    for params_dir, args, expected in cases:
+        if params_dir is None:
+            monkeypatch.delenv("BLP_PARAMS_DIR", raising=False)
+        else:
+            monkeypatch.setenv("BLP_PARAMS_DIR", str(params_dir))
+        code, out, err = run_cli(*args)
+        assert code == 2 and out == "", (args, err)
+        assert err.startswith("blp: fout: ") and "\n  Oplossing: " in err, err
+        for part in expected:
+            assert part in err, (part, err)
+        text = err.replace(str(tmp_path), "<tmp>").replace(str(snapshot_dir), "<data>").lower()  # paths aside
+        assert not [w for w in ENGLISH if w in text], err
+    assert not (tmp_path / "out").exists()

@@ -32,7 +32,7 @@ def test_without_a_data_dir_the_embedded_data_set_is_used(tmp_path, monkeypatch)
     data = load_data("snapshot", None)
     assert data.source == "snapshot:ingebouwd" and len(data.regions_of(2024)) == 342
     assert all(f.path.endswith(".gz") for f in data.inputs)
-    with pytest.raises(DataError, match="does not exist"):
+    with pytest.raises(DataError, match="nope bestaat niet"):
         load_data("snapshot", tmp_path / "nope")
 
 
@@ -40,7 +40,7 @@ def test_missing_table_names_the_file(tmp_path, snapshot_dir):
     for f in snapshot_dir.glob("*.csv*"):
         if not f.name.startswith("value_added.csv"):
             shutil.copy(f, tmp_path / f.name)
-    with pytest.raises(DataError, match="value_added.csv is missing"):
+    with pytest.raises(DataError, match="value_added.csv ontbreekt"):
         load_data("snapshot", tmp_path)
 
 
@@ -69,12 +69,12 @@ def test_jobs_key_without_jobs_data_explains_the_fix(data):
     import dataclasses
 
     without_jobs = dataclasses.replace(data, activity=data.activity[data.activity["measure"] != "jobs"])
-    with pytest.raises(DataError, match="--activity FILE"):
+    with pytest.raises(DataError, match="--activity BESTAND"):
         resolve_choices(without_jobs, load_params(overrides={"key": "jobs"}))
 
 
 def test_malformed_activity_file_is_refused(tmp_path, snapshot_dir):
     path = tmp_path / "bad.csv"
     path.write_text("year,gemeente_code,industry_code,value\n2018,GM0917,F,3\n")
-    with pytest.raises(DataError, match="exactly one value column"):
+    with pytest.raises(DataError, match="precies één kolom met waarden"):
         load_data("snapshot", snapshot_dir, [path])

@@ -77,7 +77,7 @@ def test_own_boundary_weights_replace_the_licensed_ones(tmp_path, snapshot_dir):
     weights = next(f for f in data.inputs if f.table == "boundary_changes")
     assert weights.path == str(own) and weights.licence == "eigen bestand"
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--boundary-weights", str(tmp_path / "nope.csv"))
-    assert code == 2 and "nope.csv does not exist" in err
+    assert code == 2 and "nope.csv bestaat niet" in err
 
 
 def test_a_built_wheel_runs_a_gemeente_in_an_empty_folder(tmp_path):

@@ -23,13 +23,13 @@ def test_shapes_are_read_with_their_checksum(data):
 
 
 @pytest.mark.parametrize("content, match", [
-    (b"{not json", "not a readable GeoJSON"),
-    (json.dumps({"type": "FeatureCollection"}).encode(), "no 'features' list"),
+    (b"{not json", "geen leesbaar GeoJSON-bestand"),
+    (json.dumps({"type": "FeatureCollection"}).encode(), "geen lijst 'features'"),
     (json.dumps({"features": [{"properties": {}, "geometry": {"type": "Polygon", "coordinates": []}}]}).encode(),
-     "feature 0 has no gemeente code"),
+     "feature 0 heeft geen gemeentecode"),
     (json.dumps({"features": [{"properties": {"gemeentecode": "GM0001"},
                                "geometry": {"type": "Polygon", "coordinates": [[["a", "b"]]]}}]}).encode(),
-     r"feature 0 \(GM0001\): coordinates"),
+     r"feature 0 \(GM0001\): de coördinaten"),
 ])
 def test_a_malformed_shapes_file_is_an_error_naming_the_feature(tmp_path, content, match):
     path = tmp_path / "gemeenten_2024.geojson"

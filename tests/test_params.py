@@ -42,7 +42,8 @@ def test_unknown_key_is_named_with_its_file(params_dir):
 
 def test_wrong_type_is_named(params_dir):
     (params_dir / "GM0917.yaml").write_text("key_year: '2018'\n")
-    with pytest.raises(ParamsError, match=r"field 'key_year' must be int \| null, got str '2018'"):
+    message = r"veld 'key_year' moet een geheel getal of null zijn, maar is de tekst '2018'"
+    with pytest.raises(ParamsError, match=message):
         load_params("GM0917", params_dir=params_dir)
 
 
@@ -54,14 +55,14 @@ def test_bad_choice_is_named(params_dir):
 
 def test_malformed_yaml_is_a_clear_error(params_dir):
     (params_dir / "GM0917.yaml").write_text("peers: [unclosed\n")
-    with pytest.raises(ParamsError, match="not valid YAML"):
+    with pytest.raises(ParamsError, match="geen geldige YAML"):
         load_params("GM0917", params_dir=params_dir)
 
 
 def test_file_for_another_gemeente_is_refused(params_dir, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text("gemeente: GM0363\n")
-    with pytest.raises(ParamsError, match="is for gemeente GM0363"):
+    with pytest.raises(ParamsError, match="is voor gemeente GM0363"):
         load_params("GM0917", params_file=other, params_dir=params_dir)
 
 
@@ -72,12 +73,12 @@ def test_list_peers_need_codes(params_dir):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("beleid: {lever_jobs: -100}\n", "'beleid.lever_jobs' must be a positive number"),
-    ("beleid: {baseline: {method: fixed, annual_growth: -5}}\n", "must lie between -0.5 and 0.5"),
-    ("va_year: -2018\n", "field 'va_year' -2018 lies outside 1900-2100"),
+    ("beleid: {lever_jobs: -100}\n", "'beleid.lever_jobs' moet een positief getal zijn"),
+    ("beleid: {baseline: {method: fixed, annual_growth: -5}}\n", "moet tussen -0.5 en 0.5 liggen"),
+    ("va_year: -2018\n", "veld 'va_year' -2018 ligt buiten 1900-2100"),
     ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: 0, end: 1, years: 1000000}\n",
-     "'beleid.scenarios[0].changes[0].years' must lie between 1 and 50"),
-    ("beleid: {goals: [{label: g, indicator: blp_meur, target: 1, year: 99999}]}\n", "lies outside 1900-2150"),
+     "'beleid.scenarios[0].changes[0].years' moet tussen 1 en 50 liggen"),
+    ("beleid: {goals: [{label: g, indicator: blp_meur, target: 1, year: 99999}]}\n", "ligt buiten 1900-2150"),
 ])
 def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message):
     (tmp_path / "default.yaml").write_text(text)
@@ -97,14 +98,14 @@ def test_error_messages_quote_values_briefly_even_for_an_alias_bomb(tmp_path):
 
 def test_too_many_yaml_aliases_are_refused(tmp_path):
     (tmp_path / "default.yaml").write_text("a: &x 1\nb: [" + ", ".join(["*x"] * 150) + "]\n")
-    with pytest.raises(ParamsError, match="more than 100 YAML aliases"):
+    with pytest.raises(ParamsError, match="meer dan 100 YAML-aliassen"):
         load_params(params_dir=tmp_path)
 
 
 def test_a_missing_params_dir_or_a_folder_as_params_file_is_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("BLP_PARAMS_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(ParamsError, match="BLP_PARAMS_DIR points at .*nowhere, which is not a folder"):
+    with pytest.raises(ParamsError, match="BLP_PARAMS_DIR wijst naar .*nowhere, en dat is geen map"):
         load_params("GM0917")
     monkeypatch.delenv("BLP_PARAMS_DIR")
-    with pytest.raises(ParamsError, match="is a folder"):
+    with pytest.raises(ParamsError, match="is een map"):
         load_params("GM0917", params_file=tmp_path)

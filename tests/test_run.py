@@ -178,7 +178,7 @@ def test_failed_notebook_keeps_error_report_and_leaves_earlier_runs_alone(tmp_pa
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nb_dir)
     out = heerlen_run.parent.parent  # the outputs dir that already holds a good run
     before = sorted(p.name for p in (out / "GM0917").iterdir())
-    with pytest.raises(RunError, match="01_dataverzameling failed"):
+    with pytest.raises(RunError, match="01_dataverzameling is mislukt"):
         run_gemeente(RunRequest("GM0917", data_dir=str(snapshot_dir), outputs_dir=out, progress=False))
     after = sorted(p.name for p in (out / "GM0917").iterdir())
     new = set(after) - set(before)

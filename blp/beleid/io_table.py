@@ -52,7 +52,8 @@ class IOTable:
         """Sum industries into groups (``mapping``: industry -> group); unmapped industries are an error."""
         missing = [i for i in self.industries if i not in mapping]
         if missing:
-            raise DataError(f"IO industries {missing[:5]} have no group in the aggregation.")
+            raise DataError(f"Bedrijfstakken {missing[:5]} van de input-outputtabel horen bij geen enkele groep van de "
+                            "samenvoeging.")
         groups = order or list(dict.fromkeys(mapping[i] for i in self.industries))
         m = pd.Series(mapping).reindex(self.industries)
         flows = self.flows.groupby(m.values).sum()
@@ -104,11 +105,11 @@ def _jsonstat_matrix(path: Path, row_dim: str, col_dim: str) -> pd.DataFrame:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"Cannot read JSON-stat file {path}: {exc}") from None
+        raise DataError(f"JSON-stat-bestand {path} is niet te lezen: {exc}") from None
     dims = doc["id"]
     sizes = dict(zip(dims, doc["size"]))
     if {row_dim, col_dim} - set(dims) or any(sizes[d] != 1 for d in dims if d not in (row_dim, col_dim)):
-        raise DataError(f"{path} is not a {row_dim} x {col_dim} JSON-stat table.")
+        raise DataError(f"{path} is geen JSON-stat-tabel {row_dim} x {col_dim}.")
 
     def labels(dim: str) -> list[str]:
         index = doc["dimension"][dim]["category"]["index"]
@@ -116,7 +117,7 @@ def _jsonstat_matrix(path: Path, row_dim: str, col_dim: str) -> pd.DataFrame:
 
     rows, cols = labels(row_dim), labels(col_dim)
     if dims.index(row_dim) > dims.index(col_dim):
-        raise DataError(f"{path}: unexpected dimension order.")
+        raise DataError(f"{path}: de dimensies staan in een onverwachte volgorde.")
     values = np.full(len(rows) * len(cols), np.nan)
     for key, v in doc["value"].items():
         values[int(key)] = v
@@ -165,7 +166,8 @@ def read_eurostat_sut(supply_path: str | Path, use_path: str | Path) -> tuple[IO
     products = [f"CPA_{c}" for c in industries]
     missing = [p for p in products if p not in supply.columns or p not in use.index]
     if missing:
-        raise DataError(f"SUT products {missing[:5]} missing; the supply and use tables do not match.")
+        raise DataError(f"Producten {missing[:5]} ontbreken in de aanbod- en gebruikstabellen; de twee tabellen passen "
+                        "niet bij elkaar.")
     V = supply.loc[industries, products].fillna(0.0)                    # industry x product (make)
     q = V.sum(axis=0)                                                    # domestic output per product
     imports = supply.loc["P7", products].fillna(0.0)
@@ -192,11 +194,12 @@ def read_io_csv(path: str | Path) -> IOTable:
     df = pd.read_csv(path, index_col=0)
     needed = {"value_added", "output"}
     if needed - set(df.index):
-        raise DataError(f"{path}: rows {sorted(needed - set(df.index))} missing.", "see docs/io-table-format.md.")
+        raise DataError(f"{path}: de rijen {sorted(needed - set(df.index))} ontbreken.", "zie docs/io-table-format.md.")
     inds = [c for c in df.columns]
     missing_rows = [i for i in inds if i not in df.index]
     if missing_rows:
-        raise DataError(f"{path}: industries {missing_rows[:5]} have a column but no row.")
+        raise DataError(f"{path}: bedrijfstakken {missing_rows[:5]} hebben een kolom maar geen rij.",
+                        "zie docs/io-table-format.md.")
     flows = df.loc[inds, inds].astype(float)
     get = lambda r: df.loc[r, inds].astype(float) if r in df.index else pd.Series(0.0, index=inds)  # noqa: E731
     output, va = get("output"), get("value_added")

@@ -60,9 +60,9 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
             files = [folder / SUPPLY_FILE, folder / USE_FILE]
             source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022"
         elif io.path:
-            raise DataError(f"beleid.io.path {io.path!r} does not hold {SUPPLY_FILE} and {USE_FILE}.",
-                            "point it at the folder with both Eurostat files, or leave it empty for the table "
-                            "embedded in the kit.")
+            raise DataError(f"In beleid.io.path {io.path!r} staan niet {SUPPLY_FILE} en {USE_FILE}.",
+                            "laat het wijzen naar de map met beide Eurostat-bestanden, of laat het leeg voor de "
+                            "tabel die in de kit is ingebouwd.")
         else:
             table = read_io_csv(EMBEDDED_IO)
             table.description = "Eurostat aanbod- en gebruikstabellen NL 2022 (naio_10_cp15/cp16), bedrijfstak × bedrijfstak"
@@ -70,14 +70,15 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
             source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022 (in de kit ingebouwd, afgeleid)"
     else:
         if not io.path or not Path(io.path).exists():
-            raise DataError(f"beleid.io.path {io.path!r} does not point at an IO table CSV.",
-                            "see docs/io-table-format.md for the format.")
+            raise DataError(f"beleid.io.path {io.path!r} wijst niet naar een input-outputtabel als CSV-bestand.",
+                            "docs/io-table-format.md beschrijft de opmaak.")
         table, files, source = read_io_csv(io.path), [Path(io.path)], f"eigen tabel {Path(io.path).name}"
     section_group = {s: g for g, secs in group_sections.items() for s in secs}
     mapping = {ind: section_group.get(ind[0]) for ind in table.industries}
     unmapped = [i for i, g in mapping.items() if g is None]
     if unmapped:
-        raise DataError(f"IO industries {unmapped[:5]} fall in no allocation group.")
+        raise DataError(f"Bedrijfstakken {unmapped[:5]} van de input-outputtabel vallen in geen enkele groep van de "
+                        "verdeling.")
     inputs = [InputFile("io_table", str(f), sha256_of(f), 0, source) for f in files]
     return NationalIO(table, table.aggregate(mapping, list(group_sections)), inputs)
 

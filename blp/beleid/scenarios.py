@@ -81,8 +81,10 @@ def baseline(beleid: BeleidParams, data: CanonicalData, result: BlpResult, gemee
     if b.method in ("corop_real", "key_trend"):
         found = _key_trend(data, result, gemeente)
         if found is None and b.method == "key_trend":
-            raise DataError("The 0-scenario 'key_trend' needs the key in at least two years on the report's boundaries.",
-                            "use beleid.baseline.method: corop_real, or add a second key year.")
+            raise DataError("Het 0-scenario 'key_trend' heeft de verdeelsleutel nodig in minstens twee jaren op de "
+                            "gemeentegrenzen van het rapport.",
+                            "gebruik beleid.baseline.method: corop_real, of voeg een tweede jaar van de "
+                            "verdeelsleutel toe.")
         if found is not None:
             return Baseline(pd.Series(found[0], index=years), found[0], "key_trend", found[1],
                             fell_back=b.method == "corop_real")
@@ -133,8 +135,8 @@ def _group_of(code: str, result: BlpResult) -> str:
         return code
     if code in conc.va_to_group:
         return conc.va_to_group[code]
-    raise DataError(f"Scenario group {code!r} is not an industry group of this run.",
-                    f"use one of {', '.join(conc.groups)} (or an A10 code inside one).")
+    raise DataError(f"Scenariogroep {code!r} is geen sectorgroep van deze run.",
+                    f"gebruik een van {', '.join(conc.groups)} (of een A10-code die daarbinnen valt).")
 
 
 def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,

@@ -108,14 +108,16 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     """Every variant at both levels, per group and in total."""
     va = data.value_added[data.value_added["year"] == va_year]
     if not {"land", "provincie", "corop"} <= set(va["region_level"]):
-        raise DataError(f"No regional value added for {va_year} per province and COROP to back-test against.")
+        raise DataError(f"Geen regionale toegevoegde waarde voor {va_year} per provincie en COROP-gebied om de "
+                        "verdeling aan te toetsen.")
     groups = jobs_groups(data, key_year)
     sections = data.industry_sections()
     rj = data.regional_jobs[(data.regional_jobs["year"] == key_year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
                             & (data.regional_jobs["corop_code"] != "CR99")]
     jobs_corop = rj.rename(columns={"jobs": "value"})[["corop_code", "industry_code", "value"]]
     if jobs_corop["value"].isna().any():
-        raise DataError(f"Employee jobs per COROP of {key_year} have suppressed cells; back-test another key year.")
+        raise DataError(f"De banen van werknemers per COROP-gebied van {key_year} hebben onderdrukte cellen; toets met "
+                        "een ander jaar voor de verdeelsleutel.")
     est_year = nearest(data.activity_years("establishments"), key_year)
     est = activity_rows(data, "establishments", est_year)
     est = est[(est["gemeente_code"] != UNASSIGNABLE_GEMEENTE) & (est["industry_code"] != TOTAL)]

@@ -41,7 +41,7 @@ def convert_to_boundaries(
     if from_year == to_year:
         unknown = set(df[code_col].unique()) - target_codes
         if unknown:
-            raise DataError(f"Codes {sorted(unknown)[:5]} are not gemeenten of {to_year}.")
+            raise DataError(f"De codes {sorted(unknown)[:5]} zijn geen gemeenten van {to_year}.")
         return df.copy(), report
     weights = changes[(changes["from_year"] == from_year) & (changes["to_year"] == to_year)]
     listed = set(weights["from_code"])
@@ -50,10 +50,10 @@ def convert_to_boundaries(
     if unknown:
         available = sorted(set(changes.loc[changes["to_year"] == to_year, "from_year"]))
         raise DataError(
-            f"No boundary weights bring gemeente code(s) {sorted(unknown)[:5]} of {from_year} "
-            f"onto the boundaries of {to_year}.",
-            f"choose figures of a year with weights to {to_year} ({', '.join(map(str, available)) or 'none'}) "
-            f"or the boundary year {from_year}.",
+            f"Geen herindelingsgewichten zetten gemeentecode(s) {sorted(unknown)[:5]} van {from_year} "
+            f"om naar de gemeentegrenzen van {to_year}.",
+            f"kies cijfers van een jaar met gewichten naar {to_year} ({', '.join(map(str, available)) or 'geen'}) "
+            f"of de gemeentegrenzen van {from_year}.",
         )
     moving = df[df[code_col].isin(listed)]
     staying = df[~df[code_col].isin(listed)]

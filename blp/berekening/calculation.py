@@ -12,7 +12,7 @@ from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
 from blp.berekening.keys import Key, activity_key, composition_year, nearest, population_series
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
-from blp.data.canonical import CanonicalData
+from blp.data.canonical import MEASURE_NL, CanonicalData
 from blp.errors import DataError
 from blp.params import Params
 
@@ -49,15 +49,18 @@ def _pick(kind: str, asked: int | None, available: list[int], default_target: in
     usable = [y for y in available if convertible(data, y, boundary_year)]
     if asked is not None:
         if asked not in available:
-            raise DataError(f"No {kind} for {asked} in the data.",
-                            f"choose one of {', '.join(map(str, available)) or 'none'}.")
+            raise DataError(f"Geen {kind} voor {asked} in de data.",
+                            f"kies een van {', '.join(map(str, available)) or 'geen'}.")
         if asked not in usable:
-            raise DataError(f"{kind} of {asked} cannot be brought onto the boundaries of {boundary_year}.",
-                            f"choose one of {', '.join(map(str, usable)) or 'none'}, or another boundary year.")
+            raise DataError(f"De {kind} van {asked} zijn niet om te zetten naar de gemeentegrenzen van "
+                            f"{boundary_year}.",
+                            f"kies een van {', '.join(map(str, usable)) or 'geen'}, of een ander jaar voor de "
+                            "gemeentegrenzen.")
         return asked
     if not usable:
-        raise DataError(f"No {kind} can be brought onto the boundaries of {boundary_year}.",
-                        f"choose another boundary year among the data's years ({', '.join(map(str, available))}).")
+        raise DataError(f"Geen van de {kind} is om te zetten naar de gemeentegrenzen van {boundary_year}.",
+                        f"kies een ander jaar voor de gemeentegrenzen uit de jaren van de data "
+                        f"({', '.join(map(str, available))}).")
     return nearest(usable, default_target)
 
 
@@ -66,21 +69,24 @@ def resolve_choices(data: CanonicalData, params: Params) -> Choices:
     boundary_years = data.boundary_years()
     boundary_year = params.boundary_year if params.boundary_year is not None else boundary_years[-1]
     if boundary_year not in boundary_years:
-        raise DataError(f"No gemeente boundaries for {boundary_year}.",
-                        f"choose a boundary year among {', '.join(map(str, boundary_years))}.")
+        raise DataError(f"Geen gemeentegrenzen voor {boundary_year}.",
+                        f"kies een jaar voor de gemeentegrenzen uit {', '.join(map(str, boundary_years))}.")
     full_years = full_detail_years(data)
     if not full_years:
-        raise DataError("The data has no regional value added per sector.", "add value_added.csv (docs/data-schema.md).")
+        raise DataError("De data bevatten geen regionale toegevoegde waarde per sector.",
+                        "voeg value_added.csv toe (docs/data-schema.md).")
     va_year = params.va_year if params.va_year is not None else full_years[-1]
     if va_year not in va_years(data):
-        raise DataError(f"No regional value added for {va_year}.",
-                        f"choose a value-added year among {', '.join(map(str, va_years(data)))}.")
+        raise DataError(f"Geen regionale toegevoegde waarde voor {va_year}.",
+                        f"kies een jaar voor de toegevoegde waarde uit {', '.join(map(str, va_years(data)))}.")
     key_years = data.activity_years(params.key)
     if not key_years:
-        raise DataError(f"The data has no {params.key} per gemeente to use as key.",
-                        "use key: establishments, or add your own file with --activity FILE (docs/data-schema.md).")
-    key_year = _pick(f"{params.key} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
-    pop_year = _pick("population", params.population_year, data.indicator_years("population"), va_year,
+        raise DataError(f"De data bevatten geen {MEASURE_NL[params.key]} ({params.key}) per gemeente voor de "
+                        "verdeelsleutel.",
+                        "gebruik key: establishments, of voeg een eigen bestand toe met --activity BESTAND "
+                        "(docs/data-schema.md).")
+    key_year = _pick(f"{MEASURE_NL[params.key]} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
+    pop_year = _pick("inwonertallen", params.population_year, data.indicator_years("population"), va_year,
                      boundary_year, data)
     return Choices(va_year, params.key, key_year, boundary_year, pop_year, composition_year(data, va_year))
 
@@ -150,11 +156,11 @@ def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, 
     missing = [g for g in data.regions_of(boundary_year)["gemeente_code"] if not have.get(g, 0) > 0]
     if missing:
         raise DataError(
-            f"The key ({key.label_nl}) has no {measure} for {len(missing)} gemeente(n) of {boundary_year}, such as "
-            f"{', '.join(missing[:5])}: they would get a BLP of (almost) nothing and their share would go to their "
-            "neighbours.",
-            f"complete the {measure} of {year} for every gemeente (an own file must cover all gemeenten of its year), "
-            "or choose another key year.")
+            f"De verdeelsleutel ({key.label_nl}) heeft geen {MEASURE_NL[measure]} ({measure}) voor {len(missing)} "
+            f"gemeente(n) van {boundary_year}, zoals {', '.join(missing[:5])}: die zouden een BLP van (bijna) niets "
+            "krijgen en hun aandeel zou naar hun buren gaan.",
+            f"vul de {MEASURE_NL[measure]} ({measure}) van {year} aan voor elke gemeente (een eigen bestand moet alle "
+            "gemeenten van zijn jaar bevatten), of kies een ander jaar voor de verdeelsleutel.")
     return key
 
 

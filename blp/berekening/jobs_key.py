@@ -63,7 +63,8 @@ def _seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: lis
     for code in est_codes:
         if mine <= set(sections[code]):
             return code
-    raise DataError(f"No establishments group covers industry {group}; the seed of the jobs estimate needs one.")
+    raise DataError(f"Geen enkele groep van de vestigingen (establishments) omvat bedrijfstak {group}; de schatting "
+                    "van de banen per sector heeft er een nodig als startpunt.")
 
 
 def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.DataFrame:
@@ -71,8 +72,9 @@ def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.Data
     rj = data.regional_jobs[(data.regional_jobs["year"] == year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
                             & (data.regional_jobs["corop_code"] != "CR99")]
     if rj.empty:
-        raise DataError(f"No employee jobs per COROP region for {year} (jobs_corop.csv).",
-                        "the jobs key needs them; choose another key year or key: establishments.")
+        raise DataError(f"Geen banen van werknemers per COROP-gebied voor {year} (jobs_corop.csv).",
+                        "de verdeelsleutel banen heeft die nodig; kies een ander jaar voor de verdeelsleutel of "
+                        "key: establishments.")
     # one row per COROP, group and year (duplicates are refused on load); a suppressed cell stays NaN
     wide = rj.pivot(index="corop_code", columns="industry_code", values="jobs")
     return wide.reindex(columns=groups + [TOTAL])
@@ -99,7 +101,8 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
     totals, _ = to_units(rows.loc[rows["industry_code"] == TOTAL, ["gemeente_code", "value"]], ["value"], year,
                          boundary_year, composition, data)
     if totals.empty:
-        raise DataError(f"No total employee jobs per gemeente for {year}.", "the jobs key needs them.")
+        raise DataError(f"Geen totaal aantal banen van werknemers per gemeente voor {year}.",
+                        "de verdeelsleutel banen heeft die nodig.")
     known_rows = rows[rows["industry_code"].isin(groups)]
     known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value"]], ["value"], year, boundary_year,
                         composition, data)
@@ -125,8 +128,8 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
     corops = units.get_level_values("corop_code").to_numpy()
     missing = sorted(set(corops) - set(columns.index))
     if missing:
-        raise DataError(f"No employee jobs per group for COROP {missing[0]} in {year}.",
-                        "the jobs key needs every COROP region in jobs_corop.csv.")
+        raise DataError(f"Geen banen van werknemers per groep voor COROP {missing[0]} in {year}.",
+                        "de verdeelsleutel banen heeft elk COROP-gebied nodig in jobs_corop.csv.")
     published_all = columns.reindex(columns=groups)
     corop_total = columns[TOTAL]
     starts = np.r_[0, np.flatnonzero(corops[1:] != corops[:-1]) + 1, len(corops)]
@@ -136,9 +139,9 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
         seed, known_m, row_targets = seed_all[a:b], known_all[a:b], totals_all[a:b]
         published = published_all.loc[corop].to_numpy(dtype="float64")
         if np.isnan(published).all() and pd.isna(corop_total.loc[corop]):
-            raise DataError(f"jobs_corop.csv: every group and the total of COROP {corop} in {year} are suppressed.",
-                            "the jobs per sector cannot be estimated there; choose another key year "
-                            "(--key-year) or key: establishments.")
+            raise DataError(f"jobs_corop.csv: alle groepen en het totaal van COROP {corop} in {year} zijn onderdrukt.",
+                            "daar zijn de banen per sector niet te schatten; kies een ander jaar voor de "
+                            "verdeelsleutel (--key-year) of key: establishments.")
         filled = [g for g, v in zip(groups, published) if np.isnan(v)]
         col_targets = published.copy()
         if filled:
@@ -180,7 +183,8 @@ def _housing_value(data: CanonicalData, year: int, boundary_year: int, compositi
     years = sorted(set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[0], "year"])
                    & set(ind.loc[ind["indicator"] == HOUSING_INDICATORS[1], "year"]))
     if not years:
-        raise DataError("No dwellings and mean WOZ values in the indicators: the key of L (real estate) needs them.")
+        raise DataError("Geen woningen en gemiddelde WOZ-waarden in de indicatoren (indicators.csv): de verdeelsleutel "
+                        "van L (onroerend goed) heeft die nodig.")
     y = nearest(years, year)
     wide = ind[ind["year"] == y].pivot_table(index="gemeente_code", columns="indicator", values="value")
     wide = wide.reindex(columns=list(HOUSING_INDICATORS))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
 MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "inwoners"}
@@ -62,7 +62,7 @@ class Key:
 def nearest(years: list[int], target: int) -> int:
     """The year of ``years`` nearest to ``target``; on a tie the later one (newer figures)."""
     if not years:
-        raise DataError(f"No year near {target} available.")
+        raise DataError(f"Geen jaar beschikbaar in de buurt van {target}.")
     return min(years, key=lambda y: (abs(y - target), -y))
 
 
@@ -123,10 +123,10 @@ def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: 
     if unknown:
         available = sorted(set(data.boundary_changes.loc[data.boundary_changes["to_year"] == boundary_year, "from_year"]))
         raise DataError(
-            f"No boundary weights bring gemeente code(s) {sorted(unknown)[:5]} of {year} "
-            f"onto the boundaries of {boundary_year}.",
-            f"choose figures of a year with weights to {boundary_year} ({', '.join(map(str, available)) or 'none'}) "
-            f"or the boundary year {year}.",
+            f"Geen herindelingsgewichten zetten gemeentecode(s) {sorted(unknown)[:5]} van {year} "
+            f"om naar de gemeentegrenzen van {boundary_year}.",
+            f"kies cijfers van een jaar met gewichten naar {boundary_year} "
+            f"({', '.join(map(str, available)) or 'geen'}) of de gemeentegrenzen van {year}.",
         )
     out = df.merge(m.rename(columns={"from_code": "gemeente_code"}), on="gemeente_code")
     conversion = BoundaryConversion(year, boundary_year)
@@ -149,9 +149,9 @@ def activity_rows(data: CanonicalData, measure: str, year: int) -> pd.DataFrame:
     rows = data.activity[(data.activity["measure"] == measure) & (data.activity["year"] == year)]
     if rows.empty:
         raise DataError(
-            f"No {measure} per gemeente for {year} in the data ({data.source}).",
-            f"choose a key year among {data.activity_years(measure) or 'none'}"
-            + ("" if measure != "jobs" else ", or add a jobs file with --activity FILE"),
+            f"Geen {MEASURE_NL.get(measure, measure)} ({measure}) per gemeente voor {year} in de data ({data.source}).",
+            f"kies een jaar voor de verdeelsleutel uit {data.activity_years(measure) or 'geen'}"
+            + ("" if measure != "jobs" else ", of voeg een bestand met banen toe met --activity BESTAND"),
         )
     return rows
 
@@ -176,7 +176,8 @@ def activity_key(data: CanonicalData, measure: str, year: int, boundary_year: in
         rows = rows[rows["industry_code"] != TOTAL]
         unmapped = set(rows["industry_code"].unique()) - set(concordance.key_to_group)
         if unmapped:
-            raise DataError(f"{measure} {year}: industry codes {sorted(unmapped)} have no allocation group.")
+            raise DataError(f"{measure} {year}: de bedrijfstakcodes {sorted(unmapped)} horen bij geen enkele groep "
+                            "van de verdeling.")
         rows = rows.assign(group=rows["industry_code"].map(concordance.key_to_group))
         per = rows.groupby(["gemeente_code", "group"], as_index=False)["value"].sum()
     else:
@@ -213,8 +214,9 @@ def population_series(data: CanonicalData, year: int, boundary_year: int) -> tup
     """Inhabitants per gemeente in ``year``, on the boundaries of ``boundary_year``."""
     rows = data.indicators[(data.indicators["indicator"] == "population") & (data.indicators["year"] == year)]
     if rows.empty:
-        raise DataError(f"No population figures for {year}.",
-                        f"choose a population year among {data.indicator_years('population') or 'none'}.")
+        raise DataError(f"Geen inwonertallen voor {year}.",
+                        f"kies een jaar voor de inwonertallen (population_year) uit "
+                        f"{data.indicator_years('population') or 'geen'}.")
     targets = set(data.regions_of(boundary_year)["gemeente_code"])
     per, conversion = convert_to_boundaries(rows[["gemeente_code", "value"]], ["value"], year, boundary_year,
                                             data.boundary_changes, targets)
@@ -227,8 +229,9 @@ def population_key(data: CanonicalData, year: int, boundary_year: int, concordan
     composition = boundary_year if composition is None else composition
     rows = data.indicators[(data.indicators["indicator"] == "population") & (data.indicators["year"] == year)]
     if rows.empty:
-        raise DataError(f"No population figures for {year}.",
-                        f"choose a population year among {data.indicator_years('population') or 'none'}.")
+        raise DataError(f"Geen inwonertallen voor {year}.",
+                        f"kies een jaar voor de inwonertallen (population_year) uit "
+                        f"{data.indicator_years('population') or 'geen'}.")
     per, conversion = to_units(rows[["gemeente_code", "value"]], ["value"], year, boundary_year, composition, data)
     table = _broadcast(per.rename(columns={"value": "key"}), concordance.groups)[["gemeente_code", "corop_code", "group", "key"]]
     return Key(f"population_{year}", f"inwoners ({year})", "population", year, False, table, conversion, 0.0,

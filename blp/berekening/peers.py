@@ -42,6 +42,6 @@ def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: 
         return peers, f"de andere gemeenten in {'COROP-gebied' if params.method == 'corop' else 'provincie'} {name}"
     unknown = [c for c in params.gemeenten if c not in n.index]
     if unknown:
-        raise ParamsError(f"peers.gemeenten lists {unknown}, which are not gemeenten of the boundary year.",
-                          "use codes from `blp gemeenten`.")
+        raise ParamsError(f"peers.gemeenten noemt {unknown}, maar dat zijn geen gemeenten binnen de gekozen "
+                          "gemeentegrenzen.", "gebruik codes uit `blp gemeenten`.")
     return [c for c in params.gemeenten if c != gemeente], "een zelfgekozen lijst gemeenten"

@@ -46,8 +46,8 @@ def provisional_years(data: CanonicalData) -> list[int]:
 def nearest_full_year(data: CanonicalData, year: int) -> int:
     years = full_detail_years(data)
     if not years:
-        raise DataError("The data has no year with value added per COROP region and sector.",
-                        "the allocation needs at least one such year (value_added.csv).")
+        raise DataError("De data bevatten geen jaar met toegevoegde waarde per COROP-gebied en sector.",
+                        "de verdeling heeft minstens één zo'n jaar nodig (value_added.csv).")
     return nearest(years, year)
 
 
@@ -80,13 +80,14 @@ def _split(data: CanonicalData, published: pd.DataFrame) -> pd.DataFrame:
                                  aggfunc="sum")
     if TOTAL not in wide.columns or wide[TOTAL].isna().any():
         year, region = wide.index[wide[TOTAL].isna()][0] if TOTAL in wide.columns else wide.index[0]
-        raise DataError(f"value_added_series.csv: no total value added for {region} in {year}.",
-                        "the other sectors of a year without full detail are split from its total; add the row.")
+        raise DataError(f"value_added_series.csv: geen totale toegevoegde waarde voor {region} in {year}.",
+                        "de overige sectoren van een jaar zonder volledige uitsplitsing worden uit het totaal "
+                        "verdeeld; voeg de rij toe.")
     rest = (wide[TOTAL] - wide[[c for c in known if c in wide.columns]].sum(axis=1)).rename("rest").reset_index()
     if (rest["rest"] < -1).any():  # published parts above the total (beyond rounding to 1 mln)
         r = rest[rest["rest"] < -1].iloc[0]
-        raise DataError(f"value_added_series.csv: in {int(r.year)} the published sectors of {r.region_code} add up to "
-                        f"more than its total.", "correct the total or the sectors of that region and year.")
+        raise DataError(f"value_added_series.csv: in {int(r.year)} zijn de gepubliceerde sectoren van {r.region_code} "
+                        f"samen meer dan het totaal.", "verbeter het totaal of de sectoren van dat gebied en jaar.")
     rest["rest"] = rest["rest"].clip(lower=0)
     rest["base_year"] = rest["year"].map(base_of)
     split = rest.merge(structure, on=["base_year", "region_code"])
@@ -106,8 +107,9 @@ def region_table(data: CanonicalData, year: int, table: pd.DataFrame | None = No
             table = _split(data, s[s["year"] == year].rename(columns={"value": "value_meur"}))
     rows = table[table["year"] == year]
     if rows.empty:
-        raise DataError(f"No regional value added for {year}.",
-                        f"choose a value-added year among {', '.join(map(str, va_years(data))) or 'none'}.")
+        raise DataError(f"Geen regionale toegevoegde waarde voor {year}.",
+                        f"kies een jaar voor de toegevoegde waarde uit "
+                        f"{', '.join(map(str, va_years(data))) or 'geen'}.")
     return rows[COLUMNS].reset_index(drop=True)
 
 

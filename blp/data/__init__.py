@@ -22,8 +22,8 @@ def load_data(source: str = "snapshot", data_dir: str | Path | None = None,
     """Load canonical tables from ``source``; ``data_dir`` falls back to $BLP_DATA_DIR, then to the data set
     embedded in the kit. ``boundary_weights``: an own file of boundary-change weights instead of the data's."""
     if boundary_weights is not None and not Path(boundary_weights).is_file():
-        raise DataError(f"Boundary weights file {boundary_weights} does not exist.",
-                        "pass a CSV with from_year, from_code, to_year, to_code, share_of_from.")
+        raise DataError(f"Het bestand met herindelingsgewichten {boundary_weights} bestaat niet.",
+                        "geef een CSV-bestand op met from_year, from_code, to_year, to_code, share_of_from.")
     if source == "snapshot":
         from blp.data.csv_source import load_csv_dir
 
@@ -36,9 +36,9 @@ def load_data(source: str = "snapshot", data_dir: str | Path | None = None,
         data = load_cbs(data_dir=Path(extra_dir) if extra_dir else resolve_data_dir(None),
                         boundary_weights=Path(boundary_weights) if boundary_weights else None)
         if activity_files:
-            raise DataError("--activity files are only supported with --source snapshot for now.")
+            raise DataError("--activity werkt voorlopig alleen met --source snapshot.")
         return data
-    raise DataError(f"Unknown data source {source!r}.", f"use one of: {', '.join(SOURCES)}.")
+    raise DataError(f"Onbekende gegevensbron {source!r}.", f"gebruik een van: {', '.join(SOURCES)}.")
 
 
 __all__ = ["CanonicalData", "InputFile", "load_data"]

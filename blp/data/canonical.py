@@ -40,6 +40,7 @@ OPTIONAL = {"value_added_series"}
 UNASSIGNABLE_GEMEENTE = "GM0000"
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
 MEASURES = {"establishments", "jobs"}
+MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen"}  # for messages
 
 
 @dataclass(frozen=True)
@@ -138,25 +139,28 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
     frame = pd.DataFrame({col: raw})
     unparsed = values.isna() & raw.notna() & (text != "") & (text.str.lower() != "nan")
     if unparsed.any():
-        raise _bad_cell(label, frame, unparsed, col, "not a number",
-                        "use a dot for decimals and no thousands separators (1234.5); leave a cell empty where "
-                        "there is no value.")
+        raise _bad_cell(label, frame, unparsed, col, "geen getal",
+                        "gebruik een punt voor decimalen en geen scheidingstekens voor duizendtallen (1234.5); laat "
+                        "een cel leeg als er geen waarde is.")
     if np.isinf(values).any():
-        raise _bad_cell(label, frame, pd.Series(np.isinf(values)), col, "not a finite number", "write the value itself.")
+        raise _bad_cell(label, frame, pd.Series(np.isinf(values)), col, "geen eindig getal",
+                        "vul de waarde zelf in.")
     if col in COUNT_COLUMNS:
         dutch = text.str.fullmatch(DUTCH_THOUSANDS)
         if dutch.any():
-            raise _bad_cell(label, frame, dutch, col, "looks like a number with a Dutch thousands separator",
-                            "write counts and amounts without separators (3811, not 3.811).")
+            raise _bad_cell(label, frame, dutch, col, "lijkt een getal met een punt als scheidingsteken voor "
+                            "duizendtallen",
+                            "schrijf aantallen en bedragen zonder scheidingstekens (3811, niet 3.811).")
     if non_negative and (values < 0).any():
-        raise _bad_cell(label, frame, values < 0, col, "negative", "these figures cannot be negative; correct the row.")
+        raise _bad_cell(label, frame, values < 0, col, "negatief",
+                        "deze cijfers kunnen niet negatief zijn; verbeter de rij.")
 
 
 def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
     """An error naming the input, the row (as in the file: header = row 1) and the column of the first bad cell."""
     i = int(mask.to_numpy().nonzero()[0][0])
-    return DataError(f"{TABLE_FILES.get(name, name)}, row {i + 2}, column '{col}': {what} "
-                     f"(value {str(df[col].iloc[i])[:40]!r}).", fix)
+    return DataError(f"{TABLE_FILES.get(name, name)}, rij {i + 2}, kolom '{col}': {what} "
+                     f"(waarde {str(df[col].iloc[i])[:40]!r}).", fix)
 
 
 def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
@@ -165,8 +169,8 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(
-            f"{TABLE_FILES.get(name, name)} lacks column(s) {', '.join(missing)}.",
-            "the file does not follow docs/data-schema.md; add the column(s) with their header.",
+            f"In {TABLE_FILES.get(name, name)} ontbreken kolommen: {', '.join(missing)}.",
+            "het bestand volgt docs/data-schema.md niet; voeg de kolom(men) toe met de kolomnaam bovenaan.",
         )
     df = df[columns].reset_index(drop=True).copy()
     for col in columns:
@@ -174,7 +178,8 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
             years = pd.to_numeric(df[col], errors="coerce")
             bad = years.isna() | (years != years.round())
             if bad.any():
-                raise _bad_cell(name, df, bad, col, "not a whole year", "write the year as four digits, e.g. 2019.")
+                raise _bad_cell(name, df, bad, col, "geen heel jaartal",
+                                "schrijf het jaar in vier cijfers, bijvoorbeeld 2019.")
             df[col] = years.astype("int64")
         elif col in ("value_meur", "value", "jobs", "share_of_from"):
             check_numbers(df, col, TABLE_FILES.get(name, name), non_negative=col in NON_NEGATIVE)
@@ -189,23 +194,27 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
 def _check_codes(data: CanonicalData) -> None:
     bad_levels = set(data.value_added["region_level"].unique()) - REGION_LEVELS
     if bad_levels:
-        raise DataError(f"value_added has unknown region_level(s) {sorted(bad_levels)}.")
+        raise DataError(f"value_added.csv heeft onbekende waarde(n) in region_level: {sorted(bad_levels)}.",
+                        f"gebruik een van: {', '.join(sorted(REGION_LEVELS))}.")
     bad_measures = set(data.activity["measure"].unique()) - MEASURES
     if bad_measures:
-        raise DataError(f"activity has unknown measure(s) {sorted(bad_measures)}; use establishments or jobs.")
+        raise DataError(f"De activiteitengegevens hebben onbekende waarde(n) in measure: {sorted(bad_measures)}.",
+                        "gebruik establishments of jobs.")
     known = set(data.industries["industry_code"])
     for name in ("value_added", "activity", "regional_jobs"):
         unknown = set(getattr(data, name)["industry_code"].unique()) - known
         if unknown:
             raise DataError(
-                f"{name} uses industry code(s) {sorted(unknown)} that are not in the industry list.",
-                "add them to industries.csv with their SBI sections, or recode the input.",
+                f"{TABLE_FILES.get(name, name)} gebruikt bedrijfstakcode(s) {sorted(unknown)} die niet in de lijst van "
+                "bedrijfstakken staan.",
+                "voeg ze toe aan industries.csv met hun SBI-secties, of hercodeer de invoer.",
             )
     for name, col in (("regions", "gemeente_code"), ("activity", "gemeente_code"), ("indicators", "gemeente_code")):
         codes = pd.Series(getattr(data, name)[col].unique(), dtype="str")
         bad = codes[~codes.str.fullmatch(r"GM\d{4}")]
         if len(bad):
-            raise DataError(f"{name} has malformed gemeente code(s) such as {bad.iloc[0]!r}; expected GM + 4 digits.")
+            raise DataError(f"{TABLE_FILES.get(name, name)} heeft onjuiste gemeentecode(s), zoals {bad.iloc[0]!r}.",
+                            "een gemeentecode is GM met vier cijfers erachter, bijvoorbeeld GM0917.")
     keys = {"activity": ["year", "gemeente_code", "industry_code", "measure"],
             "value_added": ["year", "region_code", "industry_code"],
             "indicators": ["year", "gemeente_code", "indicator"],
@@ -217,8 +226,8 @@ def _check_codes(data: CanonicalData) -> None:
         dup = getattr(data, name).duplicated(key)
         if dup.any():
             row = getattr(data, name)[dup].iloc[0]
-            raise DataError(f"{TABLE_FILES.get(name, name)} has more than one row for {dict(row[key])}.",
-                            "remove the duplicate rows.")
+            raise DataError(f"{TABLE_FILES.get(name, name)} heeft meer dan één rij voor {dict(row[key])}.",
+                            "haal de dubbele rijen weg.")
     _check_regions_and_weights(data)
 
 
@@ -231,46 +240,49 @@ def _check_regions_and_weights(data: CanonicalData) -> None:
         per_region = rows.groupby("region_code")["industry_code"].nunique()
         short = per_region[per_region < len(codes)]
         if len(short):
-            raise DataError(f"value_added.csv: region {short.index[0]} has {short.iloc[0]} of the {len(codes)} industry "
-                            f"rows of {year}; the file may be cut off or a row deleted.",
-                            "restore the file; every region needs every industry and TOTAL.")
+            raise DataError(f"value_added.csv: gebied {short.index[0]} heeft {short.iloc[0]} van de {len(codes)} rijen "
+                            f"per bedrijfstak van {year}; misschien is het bestand afgebroken of een rij gewist.",
+                            "zet het bestand terug; elk gebied heeft elke bedrijfstak en TOTAL nodig.")
         if va[va["value_meur"].isna() & (va["year"] == year)].shape[0]:
             r = rows[rows["value_meur"].isna()].iloc[0]
-            raise DataError(f"value_added.csv: no value for {r.region_code}, {r.industry_code}, {year}.",
-                            "fill in the published value; the allocation needs every region and industry.")
+            raise DataError(f"value_added.csv: geen waarde voor {r.region_code}, {r.industry_code}, {year}.",
+                            "vul de gepubliceerde waarde in; de verdeling heeft elk gebied en elke bedrijfstak nodig.")
     corops = set(data.value_added.loc[data.value_added["region_level"] == "corop", "region_code"])
     if corops:
         odd = data.regions[~data.regions["corop_code"].isin(corops)]
         if len(odd):
             r = odd.iloc[0]
-            raise DataError(f"regions.csv: gemeente {r.gemeente_code} ({r.year}) lies in COROP {r.corop_code!r}, which "
-                            "has no value added in value_added.csv.",
-                            "correct the COROP code (CR + two digits), or add the COROP's value added.")
+            raise DataError(f"regions.csv: gemeente {r.gemeente_code} ({r.year}) ligt in COROP {r.corop_code!r}, maar "
+                            "dat COROP-gebied heeft geen toegevoegde waarde in value_added.csv.",
+                            "verbeter de COROP-code (CR met twee cijfers erachter), of voeg de toegevoegde waarde "
+                            "van het COROP-gebied toe.")
     pop = data.indicators[(data.indicators["indicator"] == "population")]
     if (pop["value"] <= 0).any():
         r = pop[pop["value"] <= 0].iloc[0]
-        raise DataError(f"indicators.csv: population of {r.gemeente_code} in {r.year} is {r.value:g}.",
-                        "a gemeente has inhabitants; correct the value or remove the row.")
+        raise DataError(f"indicators.csv: het aantal inwoners (population) van {r.gemeente_code} in {r.year} is "
+                        f"{r.value:g}.",
+                        "een gemeente heeft inwoners; verbeter de waarde of haal de rij weg.")
     w = data.boundary_changes
     if len(w):
         if ((w["share_of_from"] < 0) | (w["share_of_from"] > 1)).any():
             r = w[(w["share_of_from"] < 0) | (w["share_of_from"] > 1)].iloc[0]
-            raise DataError(f"boundary weights: share {r.share_of_from:g} of {r.from_code} ({r.from_year}) -> "
-                            f"{r.to_code} lies outside 0..1.", "a share of addresses lies between 0 and 1.")
+            raise DataError(f"herindelingsgewichten: aandeel {r.share_of_from:g} van {r.from_code} ({r.from_year}) -> "
+                            f"{r.to_code} ligt buiten 0..1.", "een aandeel van de adressen ligt tussen 0 en 1.")
         sums = w.groupby(["from_year", "from_code", "to_year"])["share_of_from"].sum()
         off = sums[(sums - 1).abs() > 1e-6]
         if len(off):
             (fy, code, ty), total = off.index[0], off.iloc[0]
-            raise DataError(f"boundary weights: the shares of {code} ({fy} -> {ty}) add up to {total:g}, not 1.",
-                            "every old gemeente's addresses go somewhere: its shares add up to 1.")
+            raise DataError(f"herindelingsgewichten: de aandelen van {code} ({fy} -> {ty}) zijn samen {total:g}, "
+                            "niet 1.",
+                            "alle adressen van een oude gemeente komen ergens terecht: de aandelen zijn samen 1.")
         known = {(int(y), c) for y, c in zip(data.regions["year"], data.regions["gemeente_code"])}
         years = {int(y) for y in data.regions["year"]}
         bad = w[w["to_year"].isin(years) & ~pd.Series([(int(y), c) in known for y, c in zip(w["to_year"], w["to_code"])],
                                                        index=w.index)]
         if len(bad):
             r = bad.iloc[0]
-            raise DataError(f"boundary weights: {r.from_code} ({r.from_year}) goes to {r.to_code}, which is not a "
-                            f"gemeente of {r.to_year} in regions.csv.", "correct the to_code.")
+            raise DataError(f"herindelingsgewichten: {r.from_code} ({r.from_year}) gaat naar {r.to_code}, maar dat is "
+                            f"geen gemeente van {r.to_year} in regions.csv.", "verbeter de to_code.")
 
 
 def sha256_of(path: Path) -> str:

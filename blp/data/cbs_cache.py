@@ -161,9 +161,9 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
         for attempt in range(retries):
             left = deadline_s - (time.monotonic() - started)
             if left <= 0:
-                raise DataError(f"CBS table {table_id} did not download within {deadline_s:.0f} s from {url} "
-                                f"(last error: {type(last).__name__ if last else 'none'}).",
-                                "the server is slow or not answering; try `blp data fetch` again later.")
+                raise DataError(f"CBS-tabel {table_id} is niet binnen {deadline_s:.0f} s gedownload van {url} "
+                                f"(laatste fout: {type(last).__name__ if last else 'geen'}).",
+                                "de server is traag of antwoordt niet; probeer `blp data fetch` later opnieuw.")
             shutil.rmtree(partial, ignore_errors=True)
             try:
                 cbsodata.options.use_https = parsed.scheme == "https"
@@ -174,16 +174,16 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
                 break
             except Exception as exc:
                 if not _retryable(exc):  # 404 (no such table) and the like are not retried
-                    raise DataError(f"Downloading CBS table {table_id} from {url} failed: {exc}",
-                                    "check the table id in blp/data/cbs_catalog.yaml.") from None
+                    raise DataError(f"Het downloaden van CBS-tabel {table_id} van {url} is mislukt: {exc}",
+                                    "controleer de tabelcode in blp/data/cbs_catalog.yaml.") from None
                 last = exc
                 wait = backoff_s * 2 ** attempt
                 if attempt < retries - 1 and time.monotonic() - started + wait < deadline_s:
                     time.sleep(wait)
         else:
-            raise DataError(f"CBS table {table_id} could not be downloaded from {url} after {retries} attempts: "
+            raise DataError(f"CBS-tabel {table_id} kon na {retries} pogingen niet worden gedownload van {url}: "
                             f"{type(last).__name__}: {last}",
-                            "check the network connection and try `blp data fetch` again later.")
+                            "controleer de netwerkverbinding en probeer `blp data fetch` later opnieuw.")
         info = json.loads((partial / "TableInfos.json").read_text(encoding="utf-8"))
         files = {p.name: sha256_of(p) for p in sorted(partial.glob("*.json"))}
         manifest = {"table_id": table_id, "modified": (info[0] if info else {}).get("Modified"),
@@ -220,8 +220,8 @@ def export_zip(cache_dir: Path, table_ids: list[str], target: Path) -> dict:
     """Write the cached tables and a manifest of checksums to ``target`` (a .zip)."""
     missing = [t for t in table_ids if cached(t, cache_dir) is None]
     if missing:
-        raise DataError(f"Tables {missing} are not (completely) cached in {cache_dir}.",
-                        f"run `blp data fetch {' '.join(missing)}` first.")
+        raise DataError(f"Tabellen {missing} staan niet (volledig) in de cache {cache_dir}.",
+                        f"voer eerst `blp data fetch {' '.join(missing)}` uit.")
     manifest = {"created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "tables": {}}
     with replace_when_done(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for t in table_ids:
@@ -242,29 +242,30 @@ def _checked_manifest(source: Path, raw: bytes) -> dict[str, dict]:
     """The tables of an export's ``blp-export.json``, every name and checksum checked: table ids and file names
     are plain names (no separators, no '..', nothing absolute), checksums 64 hex digits."""
     def bad(what: str) -> DataError:
-        return DataError(f"{source}: blp-export.json {what}.", "use an export made by `blp data export`, unchanged.")
+        return DataError(f"{source}: blp-export.json {what}.",
+                         "gebruik een export die met `blp data export` is gemaakt, zonder wijzigingen.")
 
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise bad("is not valid JSON") from None
+        raise bad("is geen geldige JSON") from None
     tables = doc.get("tables") if isinstance(doc, dict) else None
     if not isinstance(tables, dict) or not tables:
-        raise bad("has no 'tables' mapping")
+        raise bad("heeft geen lijst 'tables' (tabel: gegevens)")
     for tid, entry in tables.items():
         if not isinstance(tid, str) or not TABLE_ID.fullmatch(tid):
-            raise bad(f"names a table {str(tid)[:40]!r} that is not a CBS table id")
+            raise bad(f"noemt een tabel {str(tid)[:40]!r}, maar dat is geen CBS-tabelcode")
         files = entry.get("files") if isinstance(entry, dict) else None
         if not isinstance(files, dict) or not files:
-            raise bad(f"lists no files for table {tid}")
+            raise bad(f"noemt geen bestanden voor tabel {tid}")
         for name, digest in files.items():
             if not isinstance(name, str) or not FILE_NAME.fullmatch(name) or ".." in name or name == MANIFEST:
-                raise bad(f"names a file {str(name)[:40]!r} of table {tid} that is not a plain file name")
+                raise bad(f"noemt een bestand {str(name)[:40]!r} van tabel {tid}, maar dat is geen gewone bestandsnaam")
             if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-                raise bad(f"has no sha256 for {tid}/{name}")
+                raise bad(f"heeft geen sha256 voor {tid}/{name}")
         sizes = entry.get("sizes", {})
         if not isinstance(sizes, dict):
-            raise bad(f"has sizes for {tid} that are not a mapping")
+            raise bad(f"heeft bij {tid} 'sizes' die geen lijst van bestanden met hun grootte zijn")
     return tables
 
 
@@ -273,37 +274,42 @@ def import_zip(source: Path, cache_dir: Path) -> list[str]:
     at most MAX_MEMBER_BYTES (and the size the manifest states), all into a staging folder inside the cache that
     is swapped in whole when every checksum matched; nothing is written outside the cache."""
     if not Path(source).is_file():
-        raise DataError(f"{source} is not a file.", "pass the zip written by `blp data export`.")
+        raise DataError(f"{source} is geen bestand.", "geef de zip op die `blp data export` heeft geschreven.")
     try:
         zf = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise DataError(f"{source} is not a readable zip: {exc}") from None
+        raise DataError(f"{source} is geen leesbare zip: {exc}",
+                        "geef de zip op die `blp data export` heeft geschreven.") from None
     with zf:
         try:
             info = zf.getinfo("blp-export.json")
         except KeyError:
-            raise DataError(f"{source} has no blp-export.json; it was not made by `blp data export`.") from None
+            raise DataError(f"{source} bevat geen blp-export.json; de zip is niet gemaakt met "
+                            "`blp data export`.") from None
         if info.file_size > 1 << 20:
-            raise DataError(f"{source}: blp-export.json is {info.file_size} bytes; an export's manifest is small.")
+            raise DataError(f"{source}: blp-export.json is {info.file_size} bytes; het manifest van een export is "
+                            "klein.")
         tables = _checked_manifest(source, zf.read(info))
         from blp.data.cbs_source import table_ids
 
         unknown = sorted(set(tables) - set(table_ids()))
         if unknown:
-            raise DataError(f"{source} holds table(s) {', '.join(unknown)} that the kit does not use.",
-                            "import an export made by `blp data export` of this kit.")
+            raise DataError(f"{source} bevat tabel(len) {', '.join(unknown)} die de kit niet gebruikt.",
+                            "importeer een export die met `blp data export` van deze kit is gemaakt.")
         for tid, entry in tables.items():
             try:
                 datetime.fromisoformat(str(entry["downloaded_utc"]).replace("Z", "+00:00"))
             except (KeyError, ValueError):
-                raise DataError(f"{source}: table {tid} has no valid download time in blp-export.json.",
-                                "import an export made by `blp data export`, unchanged.") from None
+                raise DataError(f"{source}: tabel {tid} heeft geen geldige downloadtijd in blp-export.json.",
+                                "importeer een export die met `blp data export` is gemaakt, zonder "
+                                "wijzigingen.") from None
             sizes = entry.get("sizes", {})
             if any(not isinstance(v, int) or v < 0 for v in sizes.values()):
-                raise DataError(f"{source}: the sizes of table {tid} in blp-export.json are not byte counts.",
-                                "import an export made by `blp data export`, unchanged.")
+                raise DataError(f"{source}: de grootte van de bestanden van tabel {tid} in blp-export.json is geen "
+                                "aantal bytes.",
+                                "importeer een export die met `blp data export` is gemaakt, zonder wijzigingen.")
         if cache_dir.exists() and not cache_dir.is_dir():
-            raise DataError(f"The cache {cache_dir} is a file, not a folder.", "point --cache at a folder.")
+            raise DataError(f"De cache {cache_dir} is een bestand, geen map.", "laat --cache naar een map wijzen.")
         cache_dir.mkdir(parents=True, exist_ok=True)
         staging = cache_dir / f".import-{secrets.token_hex(3)}"
         total = 0
@@ -316,25 +322,26 @@ def import_zip(source: Path, cache_dir: Path) -> list[str]:
                     try:
                         zinfo = zf.getinfo(member)
                     except KeyError:
-                        raise DataError(f"{source}: {member} is named in blp-export.json but not in the zip.",
-                                        "ask for a fresh export.") from None
+                        raise DataError(f"{source}: {member} staat in blp-export.json, maar niet in de zip.",
+                                        "vraag om een nieuwe export.") from None
                     stated = entry.get("sizes", {}).get(name)
                     if zinfo.file_size > MAX_MEMBER_BYTES or (stated is not None and zinfo.file_size != stated):
                         raise DataError(f"{source}: {member} is {zinfo.file_size} bytes"
-                                        + (f", the manifest says {stated}" if stated is not None else "")
-                                        + f" (at most {MAX_MEMBER_BYTES} per file).", "ask for a fresh export.")
+                                        + (f", volgens het manifest {stated}" if stated is not None else "")
+                                        + f" (hoogstens {MAX_MEMBER_BYTES} per bestand).",
+                                        "vraag om een nieuwe export.")
                     total += zinfo.file_size
                     if total > MAX_IMPORT_BYTES:
-                        raise DataError(f"{source} unpacks to more than {MAX_IMPORT_BYTES} bytes.",
-                                        "import it in parts, or ask for a smaller export.")
+                        raise DataError(f"{source} wordt bij het uitpakken groter dan {MAX_IMPORT_BYTES} bytes.",
+                                        "importeer het in delen, of vraag om een kleinere export.")
                     try:
                         _extract_capped(zf, zinfo, folder / name, zinfo.file_size)
                     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
-                        raise DataError(f"{source}: {member} cannot be unpacked ({type(exc).__name__}: {exc}).",
-                                        "ask for a fresh export.") from None
+                        raise DataError(f"{source}: {member} is niet uit te pakken ({type(exc).__name__}: {exc}).",
+                                        "vraag om een nieuwe export.") from None
                     if sha256_of(folder / name) != digest:
-                        raise DataError(f"{source}: {member} does not match its checksum; the export is damaged "
-                                        "or was changed.", "ask for a fresh export.")
+                        raise DataError(f"{source}: {member} klopt niet met het controlegetal; de export is beschadigd "
+                                        "of gewijzigd.", "vraag om een nieuwe export.")
                 (folder / MANIFEST).write_text(json.dumps(entry, indent=2), encoding="utf-8")
             old = cache_dir / f".replaced-{secrets.token_hex(3)}"
             old.mkdir()
@@ -356,6 +363,6 @@ def _extract_capped(zf: zipfile.ZipFile, zinfo: zipfile.ZipInfo, target: Path, l
         while chunk := src.read(1 << 20):
             written += len(chunk)
             if written > limit:
-                raise DataError(f"{zinfo.filename} unpacks to more than its stated {limit} bytes.",
-                                "ask for a fresh export.")
+                raise DataError(f"{zinfo.filename} wordt bij het uitpakken groter dan de opgegeven {limit} bytes.",
+                                "vraag om een nieuwe export.")
             dst.write(chunk)

@@ -58,8 +58,8 @@ class CbsTable:
     def _load(self, name: str) -> list:
         path = self.folder / f"{name}.json"
         if not path.exists():
-            raise DataError(f"CBS table {self.table_id}: {name}.json is missing in {self.folder}.",
-                            f"fetch it again: `blp data fetch {self.table_id}`.")
+            raise DataError(f"CBS-tabel {self.table_id}: {name}.json ontbreekt in {self.folder}.",
+                            f"haal de tabel opnieuw op: `blp data fetch {self.table_id}`.")
         return json.loads(path.read_text(encoding="utf-8"))
 
     def dims(self, kind: str) -> list[str]:
@@ -75,9 +75,10 @@ class CbsTable:
         if len(hits) != 1:
             found = ", ".join(f"{p['Key']} ({p.get('Title')})" for p in (hits or topics)[:8])
             raise DataError(
-                f"CBS table {self.table_id} ({self.info.get('Title', '?')}): "
-                f"{'no' if not hits else 'more than one'} measure whose title contains {words}. Topics: {found}.",
-                f"update the words for this table in {CATALOG_FILE.name}, or the table id if CBS replaced the table.")
+                f"CBS-tabel {self.table_id} ({self.info.get('Title', '?')}): "
+                f"{'geen' if not hits else 'meer dan één'} onderwerp met {words} in de titel. Onderwerpen: {found}.",
+                f"pas de woorden voor deze tabel aan in {CATALOG_FILE.name}, of de tabelcode als het CBS de tabel "
+                "heeft vervangen.")
         return hits[0]["Key"], hits[0].get("Unit", "") or ""
 
     def topic_in_group(self, group: str, title: str) -> str:
@@ -90,10 +91,10 @@ class CbsTable:
         if len(hits) != 1:
             names = sorted({str(p.get("Title")) for p in self.props if p.get("Type") == "TopicGroup"})[:12]
             raise DataError(
-                f"CBS table {self.table_id} ({self.info.get('Title', '?')}): "
-                f"{'no' if not hits else 'more than one'} topic '{title}' in a topic group '{group}'. "
-                f"Topic groups: {', '.join(names)}.",
-                f"update the group and title for this table in {CATALOG_FILE.name}.")
+                f"CBS-tabel {self.table_id} ({self.info.get('Title', '?')}): "
+                f"{'geen' if not hits else 'meer dan één'} onderwerp '{title}' in een onderwerpgroep '{group}'. "
+                f"Onderwerpgroepen: {', '.join(names)}.",
+                f"pas de groep en de titel voor deze tabel aan in {CATALOG_FILE.name}.")
         return hits[0]["Key"]
 
     def frame(self) -> pd.DataFrame:
@@ -172,9 +173,9 @@ def unit_factor(table: CbsTable, key: str, unit: str, units: dict) -> float:
     for name, factor in units.items():
         if " ".join(str(name).split()).lower() == wanted:
             return float(factor)
-    raise DataError(f"CBS table {table.table_id}: measure {key} comes in unit {unit!r}, which the kit does not know "
-                    f"for it (known: {', '.join(map(str, units)) or 'none'}).",
-                    f"add the unit with its factor under 'units' for this table in {CATALOG_FILE.name}.")
+    raise DataError(f"CBS-tabel {table.table_id}: onderwerp {key} heeft de eenheid {unit!r}, en die kent de kit "
+                    f"daarvoor niet (bekend: {', '.join(map(str, units)) or 'geen'}).",
+                    f"voeg de eenheid met haar factor toe onder 'units' bij deze tabel in {CATALOG_FILE.name}.")
 
 
 def provisional_years(table: CbsTable) -> list[int]:
@@ -197,8 +198,8 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
     if industry:
         dim, mapping = _industry_map(table)
         if dim is None:
-            raise DataError(f"CBS table {table.table_id}: no industry dimension with SBI sections.",
-                            f"check the table id in {CATALOG_FILE.name}.")
+            raise DataError(f"CBS-tabel {table.table_id}: geen dimensie met bedrijfstakken (SBI-secties).",
+                            f"controleer de tabelcode in {CATALOG_FILE.name}.")
         used.add(dim)
         code_of = {key: code for code, keys in mapping.items() for key in keys}
         df = df[df[dim].isin(code_of)].assign(industry_code=lambda d: d[dim].map(code_of))
@@ -325,9 +326,11 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
                 entry = download(tid, cache_dir, url)
             except DataError as exc:
                 raise DataError(
-                    f"CBS table {tid} is not in the cache ({cache_dir}) and could not be downloaded: {exc.problem}",
-                    f"with a network connection run `blp data fetch {tid}`; without one, import an audit snapshot "
-                    "with `blp data import FILE.zip`, or use the offline snapshot with --source snapshot.") from None
+                    f"CBS-tabel {tid} staat niet in de cache ({cache_dir}) en kon niet worden gedownload: "
+                    f"{exc.problem}",
+                    f"voer met een netwerkverbinding `blp data fetch {tid}` uit; zonder verbinding: importeer een "
+                    "auditsnapshot met `blp data import BESTAND.zip`, of gebruik de offline snapshot met "
+                    "--source snapshot.") from None
         elif entry.age_days > max_age_days:
             try:
                 entry = download(tid, cache_dir, url)

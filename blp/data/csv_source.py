@@ -49,21 +49,22 @@ def licence_of(df: pd.DataFrame, source: str) -> str:
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(
-            f"Input file {path.name} is missing from {path.parent}.",
-            "use a directory in the snapshot schema (docs/data-schema.md), or leave --data and BLP_DATA_DIR "
-            "unset to use the data set embedded in the kit.",
+            f"Invoerbestand {path.name} ontbreekt in {path.parent}.",
+            "gebruik een map in het snapshot-schema (docs/data-schema.md), of laat --data en BLP_DATA_DIR "
+            "leeg om de dataset te gebruiken die in de kit is ingebouwd.",
         )
     if path.is_dir():
-        raise DataError(f"{path} is a folder, not a CSV file.", "pass the file itself.")
+        raise DataError(f"{path} is een map, geen CSV-bestand.", "geef het bestand zelf op.")
     try:
         return pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True)
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path} is empty.", "restore the file (docs/data-schema.md gives its columns).") from None
+        raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path} cannot be read as CSV: {exc}", "check separators and encoding (UTF-8).") from None
+        raise DataError(f"{path} is niet te lezen als CSV: {exc}",
+                        "controleer het scheidingsteken en de codering (UTF-8).") from None
     except (EOFError, OSError) as exc:  # a truncated or mislabelled .gz, an unreadable file
-        raise DataError(f"{path} cannot be read: {type(exc).__name__}: {exc}",
-                        "the file is damaged or not what its name says; restore it.") from None
+        raise DataError(f"{path} is niet te lezen: {type(exc).__name__}: {exc}",
+                        "het bestand is beschadigd of niet wat de naam zegt; zet het terug.") from None
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
@@ -82,17 +83,19 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
     measures = [m for m in ("establishments", "jobs") if m in df.columns]
     if len(measures) != 1:
         raise DataError(
-            f"{path} must have exactly one value column named 'establishments' or 'jobs'.",
-            "columns: year, gemeente_code, industry_code, jobs (or establishments), source.",
+            f"{path} moet precies één kolom met waarden hebben, met de naam 'establishments' of 'jobs'.",
+            "kolommen: year, gemeente_code, industry_code, jobs (of establishments), source.",
         )
     measure = measures[0]
     for col in ("year", "gemeente_code", "industry_code"):
         if col not in df.columns:
-            raise DataError(f"{path} lacks column '{col}'.", "see docs/data-schema.md for the activity schema.")
+            raise DataError(f"In {path} ontbreekt de kolom '{col}'.",
+                            "docs/data-schema.md beschrijft de kolommen van een activiteitenbestand.")
     check_numbers(df, measure, path.name)
     if df[measure].isna().any():
-        raise DataError(f"{path}: column '{measure}' has empty or negative values.",
-                        "activity keys must be non-negative numbers; drop rows you do not know.")
+        raise DataError(f"{path}: kolom '{measure}' heeft lege of negatieve waarden.",
+                        "een verdeelsleutel bestaat uit getallen van 0 of meer; laat rijen weg waarvan je de "
+                        "waarde niet weet.")
     out = df.assign(measure=measure, value=df[measure])
     info = InputFile(table=f"activity ({measure})", path=str(path), sha256=sha256_of(path),
                      rows=len(df), source=_source_of(df, path.name))

@@ -44,8 +44,8 @@ def content_sha256(path: Path) -> str:
 def manifest() -> dict:
     path = EMBEDDED_DIR / MANIFEST
     if not path.exists():
-        raise DataError(f"The embedded data set is missing ({path}).",
-                        "reinstall the kit, or point --data / BLP_DATA_DIR at a snapshot folder.")
+        raise DataError(f"De ingebouwde dataset ontbreekt ({path}).",
+                        "installeer de kit opnieuw, of laat --data / BLP_DATA_DIR naar een snapshotmap wijzen.")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -55,7 +55,7 @@ def refresh(source: Path, target: Path = EMBEDDED_DIR) -> dict:
     source = Path(source).resolve()
     files = sorted(p for p in source.iterdir() if p.is_file())
     if not (source / "regions.csv").exists():
-        raise DataError(f"{source} is not a snapshot folder (no regions.csv).")
+        raise DataError(f"{source} is geen snapshotmap (er staat geen regions.csv in).")
     tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target.parent))
     tmp.chmod(0o755)
     entries = {}

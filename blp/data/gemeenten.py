@@ -38,13 +38,15 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
     if len(successors):
         latest = successors[successors["from_year"] == successors["from_year"].max()]
         parts = [
-            f"{r.to_code} {valid.get(r.to_code, '?')} ({r.share_of_from:.0%} of its addresses)"
+            f"{r.to_code} {valid.get(r.to_code, '?')} ({r.share_of_from:.0%} van de adressen)"
             for r in latest.sort_values("share_of_from", ascending=False).itertuples()
         ]
         old = f"{code} {names[code]}" if code in names else code
         raise GemeenteError(
-            f"{old} no longer exists on the boundaries of {boundary_year}: it became part of {', '.join(parts)}.",
-            f"run the gemeente it became, e.g. `blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
+            f"{old} bestaat niet meer binnen de gemeentegrenzen van {boundary_year}: de gemeente is opgegaan in "
+            f"{', '.join(parts)}.",
+            f"maak het rapport van de gemeente waarin ze is opgegaan, bijvoorbeeld "
+            f"`blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
         )
     close = [by_name[c] for c in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)]
     if not close and is_gemeente_code(code):
@@ -52,10 +54,10 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
         nearest = sorted(valid, key=lambda c: abs(int(c[2:]) - number))[:3]
         close = [c for c in nearest if abs(int(c[2:]) - number) <= 10]
     if close:
-        hint = "did you mean " + ", ".join(f"{c} {valid[c]}" for c in close) + "?"
+        hint = "bedoel je " + ", ".join(f"{c} {valid[c]}" for c in close) + "?"
     else:
-        hint = "see `blp gemeenten` for the valid codes and names."
-    raise GemeenteError(f"{text!r} is not a gemeente of {boundary_year}.", hint)
+        hint = "`blp gemeenten` toont de geldige codes en namen."
+    raise GemeenteError(f"{text!r} is geen gemeente van {boundary_year}.", hint)
 
 
 def gemeente_list(data: CanonicalData, boundary_year: int) -> pd.DataFrame:

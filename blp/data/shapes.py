@@ -42,12 +42,12 @@ def read_shapes(path: Path) -> Shapes:
         raw = gzip.open(path, "rt", encoding="utf-8").read() if path.suffix == ".gz" else path.read_text("utf-8")
         doc = json.loads(raw)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, EOFError) as exc:
-        raise DataError(f"{path.name}: not a readable GeoJSON file ({exc}).",
-                        "replace it with the gemeente shapes as GeoJSON (see docs/data-schema.md).") from exc
+        raise DataError(f"{path.name}: geen leesbaar GeoJSON-bestand ({exc}).",
+                        "vervang het door de gemeentevormen als GeoJSON (zie docs/data-schema.md).") from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        raise DataError(f"{path.name}: no 'features' list: not a GeoJSON FeatureCollection.",
-                        "replace it with the gemeente shapes as GeoJSON (see docs/data-schema.md).")
+        raise DataError(f"{path.name}: geen lijst 'features', dus geen GeoJSON FeatureCollection.",
+                        "vervang het door de gemeentevormen als GeoJSON (zie docs/data-schema.md).")
     rings: dict[str, list[np.ndarray]] = {}
     for i, feature in enumerate(features):
         props = feature.get("properties") or {}
@@ -55,13 +55,13 @@ def read_shapes(path: Path) -> Shapes:
         geometry = feature.get("geometry") or {}
         kind, coords = geometry.get("type"), geometry.get("coordinates")
         if not isinstance(code, str) or kind not in ("Polygon", "MultiPolygon") or not isinstance(coords, list):
-            raise DataError(f"{path.name}: feature {i} has no gemeente code ({'/'.join(CODE_FIELDS)}) or no "
-                            f"(Multi)Polygon geometry.", "fix or remove that feature.")
+            raise DataError(f"{path.name}: feature {i} heeft geen gemeentecode ({'/'.join(CODE_FIELDS)}) of geen "
+                            f"(Multi)Polygon-geometrie.", "verbeter die feature of haal hem weg.")
         polygons = [coords] if kind == "Polygon" else coords
         try:
             rings[code] = [np.asarray(ring, dtype=float)[:, :2] for polygon in polygons for ring in polygon]
         except (ValueError, IndexError, TypeError) as exc:
-            raise DataError(f"{path.name}: feature {i} ({code}): coordinates are not pairs of numbers.",
-                            "fix or remove that feature.") from exc
+            raise DataError(f"{path.name}: feature {i} ({code}): de coördinaten zijn geen paren van getallen.",
+                            "verbeter die feature of haal hem weg.") from exc
     m = PATTERN.search(path.name)
     return Shapes(int(m.group(1)) if m else None, rings)

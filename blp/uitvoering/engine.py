@@ -123,7 +123,7 @@ class KernelSession:
         except DeadKernelError as exc:
             nbformat.write(forget_temporary_parameters(nb), output)
             self.restart()
-            raise NotebookFailed(output, None, f"the kernel died: {exc}") from None
+            raise NotebookFailed(output, None, f"de kernel is gestopt: {exc}") from None
         finally:
             self.kc = client.kc
         if write:
@@ -268,11 +268,17 @@ def close_shared_session(wait: bool = True) -> None:
         _CLOSING.pop().join()
 
 
+# the kit's own messages for the user (blp.errors)
+USER_ERRORS = {"BlpError", "ParamsError", "DataError", "GemeenteError", "RunError"}
+
+
 def _short(exc) -> str:
-    """'DataError: the problem. Fix: ...' from the kernel's exception."""
+    """'the problem. Oplossing: ...' from the kernel's exception; other exceptions than the kit's own messages
+    (blp.errors) keep their name in front ('ZeroDivisionError: ...')."""
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
-        return f"{ename}: " + " ".join(line.strip() for line in str(evalue).splitlines())
+        text = " ".join(line.strip() for line in str(evalue).splitlines())
+        return text if ename in USER_ERRORS else f"{ename}: {text}"
     lines = [l for l in str(exc).strip().splitlines() if l.strip()]
     return lines[-1] if lines else type(exc).__name__
 

@@ -107,13 +107,14 @@ def select_gemeenten(req: RunRequest, data, boundary_year: int) -> list[str]:
         for value in wanted:
             found = regions.loc[regions[column] == value.upper(), "gemeente_code"]
             if found.empty:
-                raise BlpError(f"{value!r} is not a {label} code of {boundary_year}.",
-                               f"use one of {', '.join(sorted(regions[column].unique()))}.")
+                raise BlpError(f"{value!r} is geen {label}-code van {boundary_year}.",
+                               f"gebruik een van {', '.join(sorted(regions[column].unique()))}.")
             codes += sorted(found)
     for g in req.named():
         codes.append(resolve_gemeente(data, g, boundary_year))
     if not codes:
-        raise BlpError("No gemeente selected.", "name one or more (blp run GM0917 GM0363), or use --all, --corop or --provincie.")
+        raise BlpError("Geen gemeente gekozen.",
+                       "noem er een of meer (blp run GM0917 GM0363), of gebruik --all, --corop of --provincie.")
     return list(dict.fromkeys(codes))
 
 
@@ -217,8 +218,9 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
             except NotebookFailed as exc:
                 background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}",
                                   chrome)
-                raise RunError(f"Notebook {nb_name} failed for {job.code}: {exc}",
-                               "open the error notebook in the failed run folder to see the cell that failed.") from exc
+                raise RunError(f"Notebook {nb_name} is mislukt voor {job.code}: {exc}",
+                               "open het notebook met de fout in de map van de mislukte run; daar staat welke cel "
+                               "mislukte.") from exc
             exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
                                              folder / f"{nb_name}.html", f"{title} – {name}",
                                              (nb_name, title) == APPENDIX, chrome))
@@ -317,6 +319,10 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
 
 # --- batches ------------------------------------------------------------------------------------
 
+# JobResult.status as the progress line shows it
+STATUS_NL = {"done": "klaar", "failed": "mislukt", "skipped": "overgeslagen"}
+
+
 class Progress:
     """One status line: done, failed, skipped and the estimated time left."""
 
@@ -341,7 +347,8 @@ class Progress:
         left = elapsed / worked * (self.total - finished) if worked else 0.0
         bar = "#" * int(30 * finished / self.total)
         line = (f"[{bar:<30}] {finished}/{self.total}  klaar {self.done}  mislukt {self.failed}  "
-                f"overgeslagen {self.skipped}  nog ~{int(left // 60)}m{int(left % 60):02d}s  ({result.code} {result.status})")
+                f"overgeslagen {self.skipped}  nog ~{int(left // 60)}m{int(left % 60):02d}s  "
+                f"({result.code} {STATUS_NL.get(result.status, result.status)})")
         print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -425,16 +432,16 @@ def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> li
             for code, pid in list(running.items()):  # a worker that died fails only the job it was on
                 if pid not in alive:
                     del running[code]
-                    fail(code, "worker process died")
+                    fail(code, "het werkproces is gestopt")
             quiet += 1
             # A worker that died before its 'start' message got out took a job no one reports on: once the
             # queue is empty and the living workers have been idle a while, such jobs are failed too.
             if len(alive) < len(procs) and not running and job_q.empty() and quiet >= 3:
                 for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "worker process died")
+                    fail(code, "het werkproces is gestopt")
             if not alive:
                 for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "not run: all workers died")
+                    fail(code, "niet uitgevoerd: alle werkprocessen zijn gestopt")
             continue
         quiet = 0
         if kind == "start":
@@ -542,8 +549,9 @@ def _absolute(path: str | None) -> str | None:
 def run_gemeente(req: RunRequest) -> Path:
     """Run one gemeente; return its completed run folder or raise RunError with the failed folder."""
     if req.gemeente is None:
-        raise BlpError("No gemeente given.")
+        raise BlpError("Geen gemeente opgegeven.")
     result = run_batch(req).results[0]
     if result.status == "failed":
-        raise RunError(result.error or "the run failed", f"see {result.folder} (error notebook and ERROR.txt).")
+        raise RunError(result.error or "de run is mislukt",
+                       f"zie {result.folder} (het notebook met de fout en ERROR.txt).")
     return Path(result.folder)

@@ -46,10 +46,10 @@ class Indicator:
 
     def validate(self, source: str, path: str) -> None:
         if self.kind == "population_share" and not self.parts:
-            raise ParamsError(f"{source}: {path}.parts must list the age groups of a population_share.")
+            raise ParamsError(f"{source}: {path}.parts moet de leeftijdsgroepen van een population_share noemen.")
         if self.theme not in THEMES[self.dimension]:
-            raise ParamsError(f"{source}: {path}.theme {self.theme!r} is not a theme of {self.dimension}.",
-                              f"use one of {THEMES[self.dimension]}.")
+            raise ParamsError(f"{source}: {path}.theme {self.theme!r} is geen thema van {self.dimension}.",
+                              f"gebruik een van {THEMES[self.dimension]}.")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, Indicator]:
     ids = [i.id for i in parsed.indicators]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
-        raise ParamsError(f"{path}: indicator id(s) {sorted(dup)} occur more than once.")
+        raise ParamsError(f"{path}: indicator-id(s) {sorted(dup)} komen meer dan eens voor.")
     return {i.id: i for i in parsed.indicators}
 
 
@@ -75,9 +75,9 @@ def check_focus(ids: list[str], source: str, field: str = "brede_welvaart.focus"
     for i, ind in enumerate(ids):
         if ind not in registry:
             near = difflib.get_close_matches(ind, list(registry), n=3)
-            raise ParamsError(f"{source}: {field}[{i}] {ind!r} is not in the indicator registry.",
-                              (f"did you mean {', '.join(near)}? " if near else "")
-                              + f"The registry is {REGISTRY_FILE}.")
+            raise ParamsError(f"{source}: {field}[{i}] {ind!r} staat niet in het register van indicatoren.",
+                              (f"bedoel je {', '.join(near)}? " if near else "")
+                              + f"Het register is {REGISTRY_FILE}.")
 
 
 def check_params_focus(params: Params, gemeente: str | None = None, params_file: str | Path | None = None) -> None:
