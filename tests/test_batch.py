@@ -38,7 +38,7 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     assert all(len(v) == 1 and (v[0] / "manifest.json").exists() for v in done.values())
     overview = (out / "index.html").read_text()
     assert "GM0917/" in overview and "Voor 2 gemeenten is er een volledig rapport." in overview
-    assert overview.count("<svg") == 1 and "Histogram van het BLP per inwoner" in overview  # the distribution
+    assert overview.count("<svg") == 3  # the histogram and two maps and "Histogram van het BLP per inwoner" in overview  # the distribution
 
     shutil.copy(PARAMS_DIR / "GM0363.yaml", params / "GM0363.yaml")  # fix the params
     code, stdout, stderr = run_cli(*args, "--resume")
