@@ -1,7 +1,6 @@
 """Nothing from params or data reaches a report as markup: a run with a script tag in every text field."""
 
 import gzip
-import re
 import shutil
 
 import pandas as pd
