@@ -289,9 +289,10 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
             if ahead is not None:
                 ahead.close()
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
-        extras = [("Alle tabellen van de rapporten in één Excel-bestand", WORKBOOK),
-                  ("Elke tabel als CSV voor Nederlandse Excel (puntkomma, decimale komma)", f"{DOWNLOADS_DIR}/"),
-                  (f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
+        csvs = sorted(p.name for p in (partial / DOWNLOADS_DIR).glob("*.csv"))
+        extras = [("Alle tabellen van de rapporten in één Excel-bestand", WORKBOOK)]
+        extras += [(f"tabel als CSV voor Nederlandse Excel: {name}", f"{DOWNLOADS_DIR}/{name}") for name in csvs]
+        extras += [(f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
                   ("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"gegevenstabel (Engelse kolomnamen, volle precisie, voor hergebruik): {t}", f"tables/{t}")
                    for t in tables]
