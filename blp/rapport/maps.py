@@ -23,10 +23,14 @@ NO_DATA = "#e6e6e6"
 PEERS_ON_MAP = "#f28e2b"  # the peers stand out on a map of grey gemeenten
 
 
-def _polys(shapes: Shapes, codes) -> tuple[list[np.ndarray], list[str]]:
+def _polys(shapes: Shapes, codes, step: int = 1) -> tuple[list[np.ndarray], list[str]]:
+    """The rings of ``codes``; ``step`` > 1 keeps every step-th point (a map of all of NL in a small panel needs
+    no more, and its SVG gets that much smaller)."""
     polys, owner = [], []
     for code in codes:
         for ring in shapes.rings.get(code, []):
+            if step > 1 and len(ring) > 4 * step:
+                ring = np.vstack([ring[::step], ring[:1]])
             polys.append(ring)
             owner.append(code)
     return polys, owner
@@ -88,7 +92,7 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
     everyone = [c for c in shapes.rings if c.startswith("GM") and c != "GM0998"]
     fig, (nl, zoom) = new_figure(1, 2, figsize=(10, 5.6), gridspec_kw={"width_ratios": [1, 1.25]})
     for ax, codes in ((nl, everyone), (zoom, corop_members)):
-        polys, owner = _polys(shapes, codes)
+        polys, owner = _polys(shapes, codes, 8 if ax is nl else 1)
         colors = [GEMEENTE_COLOR if c == gemeente else PEERS_ON_MAP if c in peers else
                   REGION_COLOR if c in corop_members else "#eeeeee" for c in owner]
         if ax is zoom:

@@ -133,11 +133,12 @@ def cards(view: GemeenteView) -> list[Card]:
 
 
 def front_page(view: GemeenteView, chrome: PageChrome, reports: list[tuple[str, str]],
-               extras: list[tuple[str, str]], note: str = "") -> str:
-    """The run's index.html (template ``templates/pages/front_page.html.j2``)."""
+               extras: list[tuple[str, str]], note: str = "", blocks: list[Card] | None = None) -> str:
+    """The run's index.html (template ``templates/pages/front_page.html.j2``); ``blocks``: ``cards(view)`` if
+    computed already."""
     from markupsafe import Markup
 
-    shown = [Card(c.heading, [Markup(line) for line in c.lines], c.link) for c in cards(view)]
+    shown = [Card(c.heading, [Markup(line) for line in c.lines], c.link) for c in blocks or cards(view)]
     return render_page("front_page.html.j2", title=f"Bruto Lokaal Product {view.name} ({view.gemeente})",
                        note=note, cards=shown, reports=reports, extras=extras,
                        nav=Markup(chrome.nav_html("index.html")), footer=Markup(chrome.footer_html()))

@@ -37,7 +37,7 @@ from blp.params import Params, load_params
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.chrome import PageChrome, source_text
 from blp.rapport.downloads import tables_of, write_csvs, write_workbook
-from blp.rapport.samenvatting import front_page
+from blp.rapport.samenvatting import cards, front_page
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
 from blp.rapport.html_export import code_exporter, exporter, notebook_to_html, save_and_export
@@ -283,6 +283,9 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
         ahead = charts_ahead([job]) if job.draw_ahead else None
         chrome = run_chrome(view, run_id)
+        summary = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-summary")
+        blocks = summary.submit(cards, view)  # the front page's figures, computed while the kernel works
+        summary.shutdown(wait=False)
         try:
             execute_notebooks(job, view.name, partial, release_kernel, chrome)
         finally:
@@ -297,7 +300,8 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         extras += [(f"gegevenstabel (Engelse kolomnamen, volle precisie, voor hergebruik): {t}", f"tables/{t}")
                    for t in tables]
         key_note = f"verdeelsleutel: {view.result.key.label_nl}; gemeentegrenzen {view.choices.boundary_year}"
-        (partial / "index.html").write_text(front_page(view, chrome, reports, extras, key_note), encoding="utf-8")
+        (partial / "index.html").write_text(front_page(view, chrome, reports, extras, key_note, blocks.result()),
+                                            encoding="utf-8")
         manifest = build_manifest(
             run_id=run_id, gemeente={"code": job.code, "name": view.name}, params=to_dict(job.params),
             choices=national.choices.as_dict(), data_source=national.data.source,

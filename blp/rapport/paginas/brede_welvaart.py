@@ -149,6 +149,11 @@ def _focus_ids(view: GemeenteView, pos: pd.DataFrame) -> list[str]:
     return [i for i in view.params.brede_welvaart.focus if i != "blp_per_inhabitant" and band.loc[i] != MISSING]
 
 
+def _with_unit(label: str, unit: str) -> str:
+    """An axis label with its unit: 'Mediaan gestandaardiseerd huishoudinkomen (euro)'."""
+    return label if unit in ("", "aantal") or unit in label else f"{label} ({unit})"
+
+
 def scatters_title(view: GemeenteView) -> str:
     return f"BLP per inwoner naast de focusindicatoren van {view.name}, alle gemeenten"
 
@@ -158,7 +163,7 @@ def scatters_figure(view: GemeenteView, pos: pd.DataFrame):
     ids = _focus_ids(view, pos)
     series = {i: view.national.indicators.latest[i] for i in ids}
     blp = view.result.national.set_index("gemeente_code")["blp_per_inhabitant_eur"]
-    fig = charts.focus_scatters(series, {i: registry[i].label_nl for i in ids}, blp, view.gemeente, view.peers[0],
+    fig = charts.focus_scatters(series, {i: _with_unit(registry[i].label_nl, registry[i].unit) for i in ids}, blp, view.gemeente, view.peers[0],
                                 view.name)
     return titled(fig, scatters_title(view))
 
