@@ -83,13 +83,12 @@ def test_tables_show_what_pandas_styler_showed(national, code, shown, monkeypatc
     assert code != "GM0088" or missing > 0
 
 
-def test_table_html_is_the_same_for_the_same_frame():
+def test_table_cells_escape_format_and_mark_missing_values():
     import numpy as np
     import pandas as pd
 
     df = pd.DataFrame({"naam": ["a & b", "c"], "waarde": [1234.5, np.nan], "n": [3, 4]})
     first = html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
-    assert first == html_table.render(df, {"naam": "Naam"}, {"waarde": lambda v: f"{v:.1f}"}, {"naam"})
     assert _cells(first) == [["Naam", "waarde", "n"], ["a & b", "1234.5", "3"], ["c", "niet beschikbaar", "4"]]
     assert html_table.render_text(df, {}, {}).splitlines()[1] == "a & b\t1.234,50\t3"
     # without a format: Dutch numbers; years stay years
