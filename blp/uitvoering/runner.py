@@ -20,7 +20,6 @@ import secrets
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -329,13 +328,14 @@ STATUS_NL = {"done": "klaar", "failed": "mislukt", "skipped": "overgeslagen"}
 
 
 class Progress:
-    """One status line: done, failed, skipped and the estimated time left."""
+    """One status line (tqdm): how many gemeenten are done, failed and skipped, and the time left."""
 
     def __init__(self, total: int, enabled: bool = True, stream=sys.stderr):
-        self.total, self.enabled, self.stream = total, enabled, stream
+        from tqdm import tqdm
+
         self.done = self.failed = self.skipped = 0
-        self.t0 = time.perf_counter()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.bar = tqdm(total=total, file=stream, disable=not enabled, leave=True, mininterval=0, ascii=" #",
+                        bar_format="[{bar:30}] {n_fmt}/{total_fmt}  nog ~{remaining}  {postfix}")
 
     def update(self, result: JobResult) -> None:
         if result.status == "done":
@@ -344,21 +344,12 @@ class Progress:
             self.failed += 1
         else:
             self.skipped += 1
-        if not self.enabled:
-            return
-        finished = self.done + self.failed + self.skipped
-        worked = self.done + self.failed
-        elapsed = time.perf_counter() - self.t0
-        left = elapsed / worked * (self.total - finished) if worked else 0.0
-        bar = "#" * int(30 * finished / self.total)
-        line = (f"[{bar:<30}] {finished}/{self.total}  klaar {self.done}  mislukt {self.failed}  "
-                f"overgeslagen {self.skipped}  nog ~{int(left // 60)}m{int(left % 60):02d}s  "
-                f"({result.code} {STATUS_NL.get(result.status, result.status)})")
-        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n", file=self.stream, flush=True)
+        self.bar.set_postfix_str(f"klaar {self.done}  mislukt {self.failed}  overgeslagen {self.skipped}  "
+                                 f"({result.code} {STATUS_NL.get(result.status, result.status)})", refresh=False)
+        self.bar.update(1)
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            print(file=self.stream)
+        self.bar.close()
 
 
 def _worker_loop(jobs, results) -> None:
