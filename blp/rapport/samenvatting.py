@@ -108,8 +108,14 @@ def welvaart_card(view: GemeenteView) -> Card:
     def items(df: pd.DataFrame) -> str:
         return "; ".join(f"{esc(r.label_nl.lower())} ({esc(r.band)})" for r in df.itertuples()) or "geen"
 
-    lines = [f"Relatief het best: {items(best)}.", f"Relatief het zwakst: {items(worst)}."] if len(judged) else [
-        "Te weinig indicatoren met gegevens om sterk en zwak te benoemen."]
+    cautioned = int(((pos["band"] != MISSING) & (pos["caution"] != "")).sum())
+    if len(judged):
+        lines = [f"Relatief het best: {items(best)}.", f"Relatief het zwakst: {items(worst)}."]
+    elif cautioned:
+        lines = [f"De cijfers van {esc(view.name)} rusten voor {cautioned} indicatoren op te weinig waarnemingen "
+                 "(een kleine gemeente) om sterk en zwak te benoemen; rapport 3 toont ze met een kanttekening."]
+    else:
+        lines = ["Te weinig indicatoren met gegevens om sterk en zwak te benoemen."]
     return Card("Brede welvaart", lines, ("Rapport 3: brede welvaart", "03_brede_welvaart.html"))
 
 
