@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,8 @@ from blp.schema import describe_type as _describe_type, from_dict, parse_yaml
 
 KeyMeasure = Literal["establishments", "jobs"]
 YEAR_RANGE = (1900, 2100)  # years outside this are typing errors
+START_RANGE = (1995, 2100)  # a scenario starts within the years regional accounts exist, or later
+MAX_ACTIVITY = 10_000_000   # more jobs or establishments than the Netherlands has is a typing error
 MAX_YEARS = 50             # how far a scenario or goal may look ahead
 MAX_GROWTH = 0.5           # +-50 % a year: beyond this a growth rate is a typing error
 SensitivityKey = Literal["total", "population", "other_years", "other_key"]
@@ -62,11 +66,18 @@ class ActivityChange:
             raise ParamsError(f"{source}: '{path}.years' moet tussen 1 en {MAX_YEARS} liggen, maar is {self.years}.",
                               "een scenario kijkt hoogstens een halve eeuw vooruit.")
         total = sum(self.groups.values())
-        if not self.groups or abs(total - 1) > 1e-6 or any(v < 0 for v in self.groups.values()):
+        if (not self.groups or not all(math.isfinite(v) for v in self.groups.values()) or abs(total - 1) > 1e-6
+                or any(v < 0 for v in self.groups.values())):
             raise ParamsError(f"{source}: '{path}.groups' moet aandelen van 0 of meer geven die samen 1 zijn, maar "
                               f"samen zijn ze {total:g}.", "bijvoorbeeld groups: {B-E: 0.5, G-I: 0.5}.")
-        if self.start < 0 or self.end < 0:
-            raise ParamsError(f"{source}: '{path}.start' en '.end' mogen niet negatief zijn.")
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 <= value <= MAX_ACTIVITY):
+                raise ParamsError(f"{source}: '{path}.{name}' moet een aantal tussen 0 en {MAX_ACTIVITY:,} zijn, maar is "
+                                  f"{value}.".replace(",", "."), "geef het aantal banen of vestigingen als getal.")
+        if self.start == self.end:
+            raise ParamsError(f"{source}: '{path}' verandert niets: start en end zijn allebei {self.start:g}.",
+                              "geef bij end het aantal aan het eind van de looptijd.")
 
 
 @dataclass
@@ -77,6 +88,11 @@ class Scenario:
     changes: list[ActivityChange]
     description: str = ""
 
+    def validate(self, source: str, path: str) -> None:
+        if not self.changes:
+            raise ParamsError(f"{source}: '{path}.changes' is leeg: een scenario heeft minstens één verandering.",
+                              "zie params/GM0917.yaml voor een voorbeeld.")
+
 
 @dataclass
 class Goal:
@@ -86,6 +102,10 @@ class Goal:
     indicator: Literal["blp_meur", "blp_per_inhabitant_eur", "extra_jobs"]
     target: float
     year: int
+
+    def validate(self, source: str, path: str) -> None:
+        if not math.isfinite(self.target):
+            raise ParamsError(f"{source}: '{path}.target' moet een getal zijn, maar is {self.target}.")
 
 
 @dataclass
@@ -163,9 +183,13 @@ class BeleidParams:
             if not 0 < getattr(self, name) <= 1_000_000:
                 raise ParamsError(f"{source}: '{path}.{name}' moet een positief getal zijn (hoogstens 1000000), "
                                   f"maar is {getattr(self, name)}.")
-        if self.start_year is not None and not YEAR_RANGE[0] <= self.start_year <= YEAR_RANGE[1]:
+        if self.start_year is not None and not START_RANGE[0] <= self.start_year <= START_RANGE[1]:
             raise ParamsError(f"{source}: '{path}.start_year' {self.start_year} ligt buiten "
-                              f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}.")
+                              f"{START_RANGE[0]}-{START_RANGE[1]}.")
+        names = [s.name for s in self.scenarios]
+        if len(set(names)) < len(names):
+            raise ParamsError(f"{source}: '{path}.scenarios': twee scenario's heten hetzelfde.",
+                              "geef elk scenario een eigen naam.")
         for i, g in enumerate(self.goals):
             if not YEAR_RANGE[0] <= g.year <= YEAR_RANGE[1] + MAX_YEARS:
                 raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} ligt buiten "

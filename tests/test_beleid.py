@@ -179,6 +179,18 @@ def test_goal_check_and_levers(data, result, national):
      "lm3.source"),
     ("beleid:\n  io:\n    flq_delta: 1.5\n", "flq_delta"),
     ("beleid:\n  goals:\n    - {label: g, indicator: gdp, target: 1, year: 2030}\n", r"goals\[0\].indicator"),
+    # numbers that are no numbers, or no change at all, never reach a report
+    ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: 1}, start: 0, end: .inf, years: 3}\n",
+     r"changes\[0\].end' moet een aantal"),
+    ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: 1}, start: 0, end: .nan, years: 3}\n",
+     r"changes\[0\].end' moet een aantal"),
+    ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: .nan}, start: 0, end: 5, years: 3}\n",
+     "samen 1 zijn"),
+    ("beleid:\n  scenarios:\n    - name: s\n      changes:\n        - {label: x, groups: {F: 1}, start: 5, end: 5, years: 3}\n",
+     "verandert niets"),
+    ("beleid:\n  scenarios:\n    - {name: s, changes: []}\n", r"changes' is leeg"),
+    ("beleid:\n  goals:\n    - {label: g, indicator: extra_jobs, target: .nan, year: 2030}\n", r"goals\[0\].target"),
+    ("beleid:\n  start_year: 1900\n", "start_year' 1900 ligt buiten 1995-2100"),
 ])
 def test_policy_params_are_validated(tmp_path, yaml_text, match):
     (tmp_path / "default.yaml").write_text(yaml_text)
@@ -278,3 +290,16 @@ def test_multiplier_band_brackets_the_chosen_delta(national):
         assert (band[0.4].gemeente <= chosen.gemeente + 1e-12).all()
         assert (chosen.gemeente <= band[0.1].gemeente + 1e-12).all()
         assert (chosen.imports_per_va > 0).all()
+
+
+def test_an_unknown_scenario_group_stops_the_run_before_any_report(tmp_path):
+    """Checked against the run's groups before the notebooks: exit 2, the params file and field named."""
+    from helpers import run_cli
+
+    own = tmp_path / "mine.yaml"
+    own.write_text("beleid:\n  scenarios:\n    - name: s\n      changes:\n"
+                   "        - {label: x, groups: {XYZ: 1}, start: 0, end: 10, years: 2}\n")
+    code, out, err = run_cli("run", "GM0917", "--params", str(own), "--out", str(tmp_path / "out"), "--no-progress")
+    assert code == 2
+    assert "mine.yaml: 'beleid.scenarios[0].changes[0].groups' noemt 'XYZ'" in err and "Oplossing:" in err
+    assert not list((tmp_path / "out").glob("GM0917/*"))  # nothing written

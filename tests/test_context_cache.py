@@ -51,3 +51,31 @@ def test_no_cache_when_asked(tmp_path, data, counted, monkeypatch):
     for _ in range(2):
         context_cache.national_context(data, load_params(), tmp_path, "c")
     assert len(counted) == 2 and not (tmp_path / ".cache").exists()
+
+
+def test_a_cache_file_of_other_inputs_copied_over_the_current_one_is_not_used(tmp_path, data, counted):
+    """A file holds its key: an older context put under the current name is computed again, never used."""
+    import shutil
+
+    params = load_params()
+    context_cache.national_context(data, params, tmp_path, "old-code")
+    (old,) = (tmp_path / ".cache").glob("national-*.pkl")
+    context_cache.national_context(data, params, tmp_path, "new-code")
+    current = next(p for p in (tmp_path / ".cache").glob("national-*.pkl") if p != old)
+    shutil.copyfile(old, current)
+    context_cache.national_context(data, params, tmp_path, "new-code")
+    assert len(counted) == 3
+
+
+def test_the_key_covers_the_io_table_next_to_the_data(tmp_path, data, default_params, monkeypatch):
+    """The Eurostat files the kit reads from beside a data folder change the key when they change."""
+    from blp.beleid import policy
+
+    folder = tmp_path / "sut"
+    folder.mkdir()
+    (folder / "naio_10_cp15_NL_2022.json").write_text("{}")
+    monkeypatch.setattr(policy, "default_io_dir", lambda d: folder)
+    monkeypatch.setattr(context_cache, "default_io_dir", lambda d: folder)
+    first = context_cache.cache_key(data, default_params, "c")
+    (folder / "naio_10_cp15_NL_2022.json").write_text('{"changed": 1}')
+    assert context_cache.cache_key(data, default_params, "c") != first

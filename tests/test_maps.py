@@ -71,3 +71,50 @@ def test_overview_maps_have_a_tooltip_per_gemeente(national, tmp_path):
     assert titles[1].startswith("Heerlen: +") and titles[1].endswith("per jaar")
     assert page.count("<title>") >= 2 * 342 + 1
     assert "Groei van het BLP per jaar, 2018–2022 (nominaal)" in page
+
+
+@pytest.mark.parametrize("feature, match", [
+    (1, "feature 0 heeft geen gemeentecode"),
+    ({"properties": ["x"], "geometry": "x"}, "feature 0 heeft geen gemeentecode"),
+    ({"properties": {"gemeentecode": "GM0001"}, "geometry": {"type": "Polygon", "coordinates": [[[None, None]] * 4]}},
+     "ring is geen reeks"),
+    ({"properties": {"gemeentecode": "GM0001"}, "geometry": {"type": "Polygon", "coordinates": [[[1e300, 52]] * 4]}},
+     "ring is geen reeks"),
+    ({"properties": {"gemeentecode": "GM0001"}, "geometry": {"type": "Polygon", "coordinates": [[[[5, 52]] * 4]]}},
+     "ring is geen reeks"),
+])
+def test_a_shape_that_cannot_be_drawn_is_an_error_naming_the_feature(tmp_path, feature, match):
+    path = tmp_path / "gemeenten_2024.geojson"
+    path.write_text(json.dumps({"features": [feature]}))
+    with pytest.raises(DataError, match=match):
+        read_shapes(path)
+
+
+def test_a_damaged_gzip_is_an_error_not_a_traceback(tmp_path, data):
+    from blp.paths import EMBEDDED_DATA_DIR as folder
+
+    raw = bytearray((folder / "gemeenten_2024.geojson.gz").read_bytes())
+    raw[200:220] = b"\x00" * 20
+    path = tmp_path / "gemeenten_2024.geojson.gz"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DataError, match="geen leesbaar GeoJSON-bestand"):
+        read_shapes(path)
+
+
+def test_a_gemeente_without_a_shape_gets_a_sentence_instead_of_a_map(national, monkeypatch):
+    import dataclasses
+
+    from blp.data.shapes import Shapes
+    from blp.params import load_params
+    from blp.rapport import display
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.paginas import berekening
+
+    rings = {c: r for c, r in national.data.shapes.rings.items() if c != "GM0917"}
+    data = dataclasses.replace(national.data, shapes=Shapes(2024, rings))
+    view = GemeenteView(dataclasses.replace(national, data=data), "GM0917", load_params("GM0917"))
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
+    berekening.position(view)
+    assert "Een kaart ontbreekt" in shown[0]["text/plain"]
+    assert all("location_figure" not in key for key, _ in berekening.figures(view))

@@ -39,7 +39,7 @@ class NationalIO:
     note: str = ""
 
 
-def _default_io_dir(data: CanonicalData) -> Path | None:
+def default_io_dir(data: CanonicalData) -> Path | None:
     if os.environ.get(IO_DIR_ENV):
         return Path(os.environ[IO_DIR_ENV])
     if data.source.startswith("snapshot:"):
@@ -54,7 +54,7 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
     if io.table == "none":
         return NationalIO(None, None, note="Geen input-outputtabel gekozen (beleid.io.table: none).")
     if io.table == "eurostat_sut":
-        folder = Path(io.path) if io.path else _default_io_dir(data)
+        folder = Path(io.path) if io.path else default_io_dir(data)
         if folder is not None and (folder / SUPPLY_FILE).exists() and (folder / USE_FILE).exists():
             table, _ = read_eurostat_sut(folder / SUPPLY_FILE, folder / USE_FILE)
             files = [folder / SUPPLY_FILE, folder / USE_FILE]

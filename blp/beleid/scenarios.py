@@ -18,7 +18,7 @@ from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
 from blp.berekening.value_added import volume_growth
 from blp.data.canonical import CanonicalData
-from blp.errors import DataError
+from blp.errors import DataError, ParamsError
 from blp.params import ActivityChange, BeleidParams, Goal, Scenario
 
 TREND_YEARS = 10          # the 0-scenario continues the average growth of the last ten measured years
@@ -137,6 +137,19 @@ def _group_of(code: str, result: BlpResult) -> str:
         return conc.va_to_group[code]
     raise DataError(f"Scenariogroep {code!r} is geen sectorgroep van deze run.",
                     f"gebruik een van {', '.join(conc.groups)} (of een A10-code die daarbinnen valt).")
+
+
+def check_scenario_groups(scenarios: list[Scenario], result: BlpResult, source: str) -> None:
+    """Every group a scenario names is an industry group (or an A10 code in one) of this run: checked before
+    any report runs, so a typing error is a params error naming its file and field."""
+    conc = result.concordance
+    for i, scenario in enumerate(scenarios):
+        for j, change in enumerate(scenario.changes):
+            for code in change.groups:
+                if code not in conc.groups and code not in conc.va_to_group:
+                    raise ParamsError(f"{source}: 'beleid.scenarios[{i}].changes[{j}].groups' noemt {code!r}, geen "
+                                      "sectorgroep van deze berekening.",
+                                      f"gebruik een van {', '.join(conc.groups)} (of een A10-code daarbinnen).")
 
 
 def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,

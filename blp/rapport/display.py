@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from functools import lru_cache
 from collections.abc import Callable
@@ -23,10 +24,29 @@ def display(obj, raw: bool = False) -> None:
 
 @lru_cache(maxsize=1)
 def _markdown():
-    """Markdown to HTML that keeps no raw HTML (escaped) and no harmful link targets (javascript: ...)."""
+    """Markdown to HTML that keeps no raw HTML (escaped) and makes no links or images: the reports' own texts
+    use neither, so a link or image in them can only come from params or data (a scenario called
+    ``[klik](https://...)``) and shows as the text it is, never as a live link or a remote image."""
     import mistune
+    from mistune.renderers.html import HTMLRenderer
 
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    class NoLinks(HTMLRenderer):
+        def link(self, text: str, url: str, title=None) -> str:
+            return f"{text} ({mistune.escape(url)})"
+
+        def image(self, text: str, url: str, title=None) -> str:
+            return f"{mistune.escape(text)} ({mistune.escape(url)})"
+
+    return mistune.create_markdown(escape=True, renderer=NoLinks(escape=True), plugins=["table", "strikethrough"])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+
+
+def literal(text: str) -> str:
+    """``text`` from params or data, to put inside ``md``: every Markdown sign escaped, so a scenario description
+    starting with '# ' or holding '*' shows as written instead of becoming a heading or emphasis."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def md(text: str) -> None:

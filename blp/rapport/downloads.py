@@ -55,9 +55,22 @@ def tables_of(nb, report: str) -> list[Download]:
     return found
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
 def _cell(text: str) -> str:
-    """A cell as Dutch Excel reads it: '€ 47.600' -> '47.600' (the heading says euro)."""
-    return text[2:] if text.startswith("€ ") else text
+    """A cell as Dutch Excel reads it: '€ 47.600' -> '47.600' (the heading says euro); a text that a
+    spreadsheet would take for a formula (a name from params or data starting with '=') gets a leading
+    apostrophe, so it stays text."""
+    text = text[2:] if text.startswith("€ ") else text
+    return safe_text(text)
+
+
+def safe_text(text: str) -> str:
+    """``text`` that no spreadsheet runs as a formula (numbers such as -0,25 stay as they are)."""
+    if text.startswith(FORMULA_START) and dutch_value(text) is text:
+        return "'" + text
+    return text
 
 
 def write_csvs(downloads: list[Download], folder: Path) -> list[str]:
@@ -75,8 +88,9 @@ def write_csvs(downloads: list[Download], folder: Path) -> list[str]:
 
 
 def dutch_value(text: str):
-    """A cell's value for a spreadsheet: a Dutch number as a number (12,3% as 0,123), else the text."""
-    t = _cell(text.strip())
+    """A cell's value for a spreadsheet: a Dutch number as a number (12,3% as 0,123), else the text itself."""
+    t = text.strip()
+    t = t[2:] if t.startswith("€ ") else t
     percent = t.endswith("%")
     core = t[:-1].strip() if percent else t
     core = core.lstrip("+±")
@@ -98,12 +112,13 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
         sheet = book.create_sheet(name)
         sheet.append([f"{title}: {d.section}"])
         for r, row in enumerate(d.rows):
-            values = row if r == 0 else [dutch_value(c) for c in row]
-            sheet.append(values)
-            if r:
-                for cell, text in zip(sheet[sheet.max_row], row):
-                    if isinstance(cell.value, float) and text.strip().endswith("%"):
-                        cell.number_format = "0.0%"
+            sheet.append([dutch_value(c) if r else c for c in row])
+            for cell, text in zip(sheet[sheet.max_row], row):
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: a name starting with '=' is no formula
+                elif text.strip().endswith("%"):
+                    cell.number_format = "0.0%"
+        sheet["A1"].data_type = "s"
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in list(column)[1:]) if sheet.max_row > 1 else 10
             sheet.column_dimensions[column[0].column_letter].width = min(45, max(8, width + 2))

@@ -61,10 +61,16 @@ def render(df: pd.DataFrame, labels: Mapping[str, str], formats: Mapping[str, Ca
             + "\n".join(body) + "\n</tbody>\n</table>")
 
 
+def _one_line(text: str) -> str:
+    """A cell of the tab-separated form: tabs and line breaks inside it become spaces (a row stays a row)."""
+    return " ".join(str(text).split()) if any(ch in str(text) for ch in "\t\n\r") else str(text)
+
+
 def render_text(df: pd.DataFrame, labels: Mapping[str, str], formats: Mapping[str, Callable]) -> str:
-    """The same table as tab-separated text (what a notebook viewer without HTML shows)."""
+    """The same table as tab-separated text (what a notebook viewer without HTML shows, and what the downloads
+    are made from: ``blp.rapport.downloads``)."""
     columns = list(df.columns)
-    lines = ["\t".join(str(labels.get(c, c)) for c in columns)]
-    lines += ["\t".join(cell_text(v, formats.get(c)) for c, v in zip(columns, row))
+    lines = ["\t".join(_one_line(labels.get(c, c)) for c in columns)]
+    lines += ["\t".join(_one_line(cell_text(v, formats.get(c))) for c, v in zip(columns, row))
               for row in df.itertuples(index=False, name=None)]
     return "\n".join(lines)

@@ -48,7 +48,10 @@ def _frame(ax, polys: list[np.ndarray], pad: float = 0.02) -> None:
 
 def class_bounds(values: pd.Series, n: int = 5) -> list[float]:
     """Class bounds at the quintiles of ``values`` (equal numbers of gemeenten per class)."""
-    qs = np.quantile(values.dropna().to_numpy(), np.linspace(0, 1, n + 1))
+    v = values.dropna().to_numpy()
+    if not len(v):
+        return []
+    qs = np.quantile(v, np.linspace(0, 1, n + 1))
     return sorted(set(float(q) for q in qs))
 
 
@@ -60,6 +63,8 @@ def choropleth(shapes: Shapes, values: pd.Series, label: str, fmt, highlight: st
     polys, owner = _polys(shapes, codes)
     v = values.reindex(owner).to_numpy(dtype=float)
     bounds = class_bounds(values.reindex(codes))
+    if len(bounds) < 2:
+        bounds = [bounds[0] - 0.5, bounds[0] + 0.5] if bounds else [0.0, 1.0]
     cmap = ListedColormap(CLASSES[: len(bounds) - 1])
     norm = BoundaryNorm(bounds, cmap.N, clip=True)
     colors = [NO_DATA if np.isnan(x) else cmap(norm(x)) for x in v]
@@ -91,7 +96,8 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
     up, its gemeenten named."""
     everyone = [c for c in shapes.rings if c.startswith("GM") and c != "GM0998"]
     fig, (nl, zoom) = new_figure(1, 2, figsize=(10, 5.6), gridspec_kw={"width_ratios": [1, 1.25]})
-    for ax, codes in ((nl, everyone), (zoom, corop_members)):
+    members = [c for c in corop_members if c in shapes.rings] or [gemeente]
+    for ax, codes in ((nl, everyone), (zoom, members)):
         polys, owner = _polys(shapes, codes, 8 if ax is nl else 1)
         colors = [GEMEENTE_COLOR if c == gemeente else PEERS_ON_MAP if c in peers else
                   REGION_COLOR if c in corop_members else "#eeeeee" for c in owner]
@@ -99,7 +105,7 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
             colors = [GEMEENTE_COLOR if c == gemeente else "#c6dbef" for c in owner]
         ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.3 if ax is nl else 0.8))
         _frame(ax, polys, 0.02 if ax is nl else 0.05)
-    for code in corop_members:
+    for code in members:
         rings = shapes.rings.get(code)
         if rings:
             biggest = max(rings, key=len)

@@ -18,6 +18,7 @@ from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp import __version__
 from blp.rapport.chrome import source_text
+from blp.rapport.downloads import safe_text
 from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.pages import render_page
 
@@ -112,9 +113,10 @@ def _maps_svg(national: NationalContext) -> list[tuple[str, str]]:
     from blp.rapport.maps import choropleth
 
     shapes = national.data.shapes
-    if not shapes:
-        return []
     n = national.result.national.set_index("gemeente_code")
+    drawn = [c for c in n.index if c in shapes.rings]
+    if len(drawn) < 2 or n.loc[drawn, "blp_per_inhabitant_eur"].nunique() < 2:
+        return []  # no map of one gemeente or of one value
     names = n["gemeente_name"]
     maps = []
     per_inh = n["blp_per_inhabitant_eur"]
@@ -197,8 +199,9 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     """The overview table with Dutch headings and the rounding of the page."""
-    out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"],
-                        "COROP-gebied": table["corop_name"], "Provincie": table["provincie_name"],
+    out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"].map(safe_text),
+                        "COROP-gebied": table["corop_name"].map(safe_text),
+                        "Provincie": table["provincie_name"].map(safe_text),
                         "Inwoners": table["population"].round(0), "BLP (mln euro)": table["blp_meur"].round(1),
                         "BLP per inwoner (euro)": table["blp_per_inhabitant_eur"].round(0)})
     return out.sort_values("BLP (mln euro)", ascending=False)
@@ -213,7 +216,10 @@ def write_overview(outputs_dir: Path, national: NationalContext, figures: dict |
     with replace_when_done(target) as tmp:
         tmp.write_text(render(national, table, figures), encoding="utf-8")
     with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
-        table.drop(columns=["report"]).to_csv(tmp, index=False, lineterminator="\n")
+        safe = table.drop(columns=["report"])
+        for col in ("gemeente_name", "corop_name", "provincie_name"):
+            safe[col] = safe[col].map(safe_text)
+        safe.to_csv(tmp, index=False, lineterminator="\n")
     with replace_when_done(outputs_dir / "blp_gemeenten_nl.csv") as tmp:  # for Dutch Excel
         dutch_table(table).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
     return target

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from blp.atomic import replace_when_done
-from blp.beleid.policy import IO_DIR_ENV
+from blp.beleid.policy import IO_DIR_ENV, default_io_dir
 from blp.berekening.calculation import resolve_choices
 from blp.data import CanonicalData
 from blp.params import Params
@@ -50,7 +50,7 @@ def cache_key(data: CanonicalData, params: Params, code_digest: str) -> str:
         "choices": resolve_choices(data, params).as_dict(),
         "sensitivity": list(params.sensitivity),
         "io": to_dict(io),
-        "io_files": _file_stamp(io.path or os.environ.get(IO_DIR_ENV)),
+        "io_files": _file_stamp(io.path or os.environ.get(IO_DIR_ENV) or default_io_dir(data)),
         "code": code_digest,
         "versions": [sys.version, pd.__version__, np.__version__],
     })
@@ -62,12 +62,16 @@ def national_context(data: CanonicalData, params: Params, outputs_dir: Path, cod
     if os.environ.get(NO_CACHE_ENV):
         return compute_national(data, params)
     folder = Path(outputs_dir) / CACHE_DIR
-    path = folder / f"national-{cache_key(data, params, code_digest)[:24]}.pkl"
+    key = cache_key(data, params, code_digest)
+    path = folder / f"national-{key[:24]}.pkl"
     if path.exists():
         try:
             with open(path, "rb") as fh:
-                ctx = pickle.load(fh)
-            if isinstance(ctx, NationalContext) and ctx.fits(params):
+                stored = pickle.load(fh)
+            ctx = stored.get("context") if isinstance(stored, dict) and stored.get("key") == key else None
+            # the file holds what its name says: its key, and a context made from these very input files
+            if isinstance(ctx, NationalContext) and ctx.fits(params) and \
+                    sorted(f.sha256 for f in ctx.data.inputs) == sorted(f.sha256 for f in data.inputs):
                 os.utime(path)  # recently used: kept longest
                 return ctx
         except Exception:  # noqa: BLE001 - a damaged or foreign cache file is computed again
@@ -76,7 +80,7 @@ def national_context(data: CanonicalData, params: Params, outputs_dir: Path, cod
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with replace_when_done(path) as tmp, open(tmp, "wb") as fh:
-            pickle.dump(ctx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"key": key, "context": ctx}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         for old in sorted(folder.glob("national-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:

@@ -32,10 +32,10 @@ from blp import __version__
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
 from blp.errors import BlpError, RunError
-from blp.params import Params, load_params
+from blp.params import Params, load_params, params_source
 from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
 from blp.rapport.chrome import PageChrome, source_text
-from blp.rapport.downloads import tables_of, write_csvs, write_workbook
+from blp.rapport.downloads import safe_text, tables_of, write_csvs, write_workbook
 from blp.rapport.samenvatting import cards, front_page
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
@@ -45,6 +45,7 @@ from blp.schema import digest, to_dict
 from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
                                    shared_session)
 from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
+from blp.beleid.scenarios import check_scenario_groups
 from blp.uitvoering.context_cache import national_context
 from blp.uitvoering.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
 from blp.welvaart.registry import check_params_focus
@@ -166,6 +167,15 @@ NATIONAL_TABLES: dict[str, Callable[[NationalContext], pd.DataFrame]] = {
 }
 
 
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A result table as CSV; texts a spreadsheet would run as a formula (a name starting with '=') stay text."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
 def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
     """The tables that are the same for every gemeente of a batch."""
     return {name: table_of(national) for name, table_of in NATIONAL_TABLES.items()}
@@ -174,7 +184,7 @@ def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
 def write_national_tables(national: NationalContext, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in national_tables(national).items():
-        df.to_csv(folder / name, index=False, lineterminator="\n")
+        write_csv(df, folder / name)
 
 
 def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None = None) -> list[str]:
@@ -188,7 +198,7 @@ def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None 
     ranks = view.ranks.rename(columns={"blp_meur": "rank_blp", "blp_per_inhabitant_eur": "rank_blp_per_inhabitant"})
     own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": ranks}
     for name, df in own.items():
-        df.to_csv(folder / name, index=False, lineterminator="\n")
+        write_csv(df, folder / name)
     return list(NATIONAL_TABLES) + list(own)
 
 
@@ -496,6 +506,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
             match = (ctx, path)
             contexts.append(match)
         ctx, path = match
+        check_scenario_groups(params.beleid.scenarios, ctx.result, params_source(code, req.params_file))
         fp = fingerprint(params, ctx, code_digest, data.source)
         if req.resume:
             existing = complete_run_with(Path(req.outputs_dir) / code, fp)

@@ -17,7 +17,7 @@ from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT
 from blp.rapport import beleid_charts as charts
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
-from blp.rapport.display import md, show_chart, table
+from blp.rapport.display import literal, md, show_chart, table
 from blp.rapport.figures import planned
 from blp.rapport.fmt import eur, meur, num, pct
 
@@ -170,8 +170,9 @@ def _change_text(c) -> str:
     unit = "banen" if c.unit == "jobs" else "vestigingen"
     groups = ", ".join(f"{g} {pct(v, 0)}" for g, v in c.groups.items())
     if c.start == 0:
-        return f"{c.label}: {num(c.end)} extra {unit} in {c.years} jaar ({groups})"
-    return f"{c.label}: van {num(c.start)} naar {num(c.end)} {unit} in {c.years} jaar (verdeeld over {groups})"
+        return f"{literal(c.label)}: {num(c.end)} extra {unit} in {c.years} jaar ({groups})"
+    return (f"{literal(c.label)}: van {num(c.start)} naar {num(c.end)} {unit} in {c.years} jaar "
+            f"(verdeeld over {groups})")
 
 
 def scenarios(view: GemeenteView, pol: PolicyView) -> None:
@@ -187,8 +188,8 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
            "*Dit is geen voorstel en geen verwachting: vervang het door de plannen van de gemeente.*")
     else:
         for s in pol.scenarios:
-            md(f"**Scenario ‘{s.name}’**: " + "; ".join(_change_text(c) for c in s.scenario.changes) + ".\n\n"
-               + (s.scenario.description or ""))
+            md(f"**Scenario ‘{literal(s.name)}’**: " + "; ".join(_change_text(c) for c in s.scenario.changes)
+               + ".\n\n" + literal(s.scenario.description or ""))
     show_chart(view, scenarios_figure, pol, alt=f"Lijndiagram van het BLP van {view.name} per jaar, het 0-scenario "
                f"(stippellijn) en met de ingreep (doorgetrokken). {scenarios_title(view, pol)}.")
     md(f"De stippellijn is het 0-scenario, de doorgetrokken lijn het BLP met de ingreep vanaf {pol.start_year}: het "
@@ -358,7 +359,7 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
        "menselijk, sociaal en natuurlijk kapitaal), *elders* wat er buiten de gemeente gebeurt, in winst én lasten.")
     for i, s in enumerate(pol.scenarios):
         end = s.path.iloc[-1]
-        md(f"**{s.name}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
+        md(f"**{literal(s.name)}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
            + _elsewhere(view, pol, end))
         split = _where_effects_land(view, end)
         show_chart(view, impact_figure, pol, i, alt=f"Gestapelde staaf: waar het effect in Nederland in "
@@ -413,7 +414,7 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
            "uit openbare statistiek, dus dit onderdeel blijft leeg tot de gemeente ze verzamelt.")
         return
     r = pol.lm3
-    md(f"**{lm.label}.** Bron van de aandelen: {lm.source}\n\n"
+    md(f"**{literal(lm.label)}.** Bron van de aandelen: {literal(lm.source)}\n\n"
        f"Van {eur(r.round1)} (ronde 1) wordt {eur(r.round2)} lokaal besteed (ronde 2) en daarvan weer {eur(r.round3)} "
        f"(ronde 3: de ontvangers besteden het opnieuw lokaal). **LM3 = (R1 + R2 + R3) / R1 = {num(r.lm3, 2)}**: elke euro levert lokaal € {num(r.lm3, 2)} aan "
        "bestedingen op. De rechtergrafiek laat zien waar het geld weglekt.")

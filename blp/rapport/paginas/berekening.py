@@ -167,6 +167,11 @@ def location_title(view: GemeenteView) -> str:
     return f"{view.name} ligt in het COROP-gebied {row['corop_name']}, met {len(members) - 1} andere gemeenten"
 
 
+def has_map(view: GemeenteView) -> bool:
+    """The data have the gemeente's shape (and so a locator map can be drawn)."""
+    return view.gemeente in view.data.shapes.rings
+
+
 def location_figure(view: GemeenteView):
     n = view.result.national
     row = view.region_row()
@@ -178,11 +183,11 @@ def location_figure(view: GemeenteView):
 
 def position(view: GemeenteView) -> None:
     r = view.ranks
-    if view.data.shapes:
+    if has_map(view):
         show_chart(view, location_figure, alt=f"Kaart van Nederland met {view.name}, zijn COROP-gebied en de "
                    f"vergelijkingsgemeenten, en een uitvergroting van het COROP-gebied. {location_title(view)}.")
     else:
-        md("Een kaart ontbreekt: de gegevens van deze berekening bevatten geen gemeentegrenzen.")
+        md(f"Een kaart ontbreekt: de gegevens van deze berekening bevatten geen grenzen van {view.name}.")
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
               "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
     peers, desc = view.peers
@@ -339,7 +344,7 @@ def limits(view: GemeenteView) -> None:
 def figures(view: GemeenteView):
     """The charts of this report, in the order it shows them (``blp.rapport.figures``)."""
     yield planned(view, structure_figure)
-    if view.data.shapes:
+    if has_map(view):
         yield planned(view, location_figure)
     yield planned(view, peers_figure)
     if view.national.series is not None:
