@@ -2,25 +2,39 @@
 
 import shutil
 
+import nbformat
 import pytest
 
 from blp.paths import PARAMS_DIR
+from blp.uitvoering import runner
 from helpers import run_cli
 
+# Valid params in every way the run checks up front; the failure comes from report 04's notebook for this one
+# gemeente only (a cell planted in a copy of the notebooks), as a report error would.
 BAD = """gemeente: GM0363
 beleid:
-  scenarios:
-    - name: kapot
-      changes:
-        - {label: x, groups: {medtech: 1.0}, start: 0, end: 10, years: 2}
+  lever_jobs: 99
 """
+PLANTED = "if view.params.beleid.lever_jobs == 99:\n    raise ValueError('medtech: deliberate failure')"
+
+
+def _notebooks_with_a_planted_failure(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for nb, _ in runner.NOTEBOOKS + [runner.APPENDIX]:
+        shutil.copy(runner.NOTEBOOKS_DIR / f"{nb}.ipynb", folder)
+    report = nbformat.read(folder / "04_beleidsvertaling.ipynb", as_version=4)
+    report.cells.append(nbformat.v4.new_code_cell(PLANTED))
+    nbformat.write(report, folder / "04_beleidsvertaling.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", folder)
 
 
 def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_dir, monkeypatch):
     params = tmp_path / "params"
     shutil.copytree(PARAMS_DIR, params)
-    (params / "GM0363.yaml").write_text(BAD)  # valid YAML and schema, but an industry group that does not exist
+    (params / "GM0363.yaml").write_text(BAD)  # report 04 fails for this gemeente (a planted cell), nothing else
     monkeypatch.setenv("BLP_PARAMS_DIR", str(params))
+    _notebooks_with_a_planted_failure(tmp_path, monkeypatch)
     out = tmp_path / "outputs"
     args = ["run", "GM0917", "GM0363", "GM0014", "--data", str(snapshot_dir), "--out", str(out), "--workers", "2"]
 
@@ -38,7 +52,7 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     assert all(len(v) == 1 and (v[0] / "manifest.json").exists() for v in done.values())
     overview = (out / "index.html").read_text()
     assert "GM0917/" in overview and "Voor 2 gemeenten is er een volledig rapport." in overview
-    assert overview.count("<svg") == 3  # the histogram and two maps and "Histogram van het BLP per inwoner" in overview  # the distribution
+    assert overview.count("<svg") == 3 and "Histogram van het BLP per inwoner" in overview  # histogram, two maps
 
     shutil.copy(PARAMS_DIR / "GM0363.yaml", params / "GM0363.yaml")  # fix the params
     code, stdout, stderr = run_cli(*args, "--resume")

@@ -359,7 +359,8 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
        "menselijk, sociaal en natuurlijk kapitaal), *elders* wat er buiten de gemeente gebeurt, in winst én lasten.")
     for i, s in enumerate(pol.scenarios):
         end = s.path.iloc[-1]
-        md(f"**{literal(s.name)}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end) + _later(view, pol, end)
+        md(f"**{literal(s.name)}** (eindjaar {int(end['year'])})\n\n" + _here_and_now(view, pol, end)
+           + _later(view, pol, end)
            + _elsewhere(view, pol, end))
         split = _where_effects_land(view, end)
         show_chart(view, impact_figure, pol, i, alt=f"Gestapelde staaf: waar het effect in Nederland in "
