@@ -1,12 +1,9 @@
-"""The kit's notebook engine: one kernel for many notebooks, all cells' requests sent at once."""
-
-import asyncio
-from collections import deque
+"""The kit's notebook engine: one kernel for many notebooks, executed by stock nbclient."""
 
 import nbformat
 import pytest
 
-from blp.uitvoering.engine import KernelSession, NotebookFailed, pipelined_client
+from blp.uitvoering.engine import KernelSession, NotebookFailed
 
 
 def _notebook(folder, name, cells):
@@ -30,7 +27,6 @@ def session(tmp_path_factory):
 
 
 def test_outputs_land_in_their_own_cells_in_order(session, tmp_path):
-    # the first cell is slow, so the requests of the others wait in the kernel's queue meanwhile
     cells = ["import time; time.sleep(0.3); print('een')", None, "", "print('twee')", "x * 10", "print('drie')"]
     source = _notebook(tmp_path, "a.ipynb", cells)
     session.run(source, tmp_path / "out.ipynb", {"x": 4})
@@ -51,30 +47,8 @@ def test_no_cell_runs_after_a_failing_one_and_the_kernel_goes_on(session, tmp_pa
     at = next(i for i, c in enumerate(failed) if any(o.output_type == "error" for o in c.get("outputs", [])))
     assert failed[at].source == "1 / 0"
     assert not any(c.get("outputs") or c.get("execution_count") for c in failed[at + 1:])
-    # the queued requests were aborted, not run; the same kernel runs the next notebook
+    # nothing after the failing cell ran; the same kernel runs the next notebook
     session.run(_notebook(tmp_path, "next.ipynb", ["print(x + 1)"]), tmp_path / "next-out.ipynb", {"x": 41})
     assert not flag.exists()
     last = nbformat.read(tmp_path / "next-out.ipynb", as_version=4).cells[-1]
     assert last.outputs[0]["text"] == "42\n"
-
-
-def test_output_of_a_later_cell_read_early_is_kept_for_it():
-    """If an earlier cell's messages are late or lost, the reader passes messages of later cells: they
-    are kept for those cells instead of dropped."""
-    def msg(parent, n):
-        return {"parent_header": {"msg_id": parent}, "n": n}
-
-    class Channel:
-        def __init__(self, msgs):
-            self.msgs = deque(msgs)
-
-        async def get_msg(self, timeout=None):
-            return self.msgs.popleft()
-
-    class Kc:
-        iopub_channel = Channel([msg("b", 1), msg("x", 2), msg("a", 3), msg("b", 4)])
-
-    client = pipelined_client(nbformat.v4.new_notebook())
-    client.kc, client._early = Kc(), {"a": deque(), "b": deque()}
-    got = [asyncio.run(client._next_output(m))["n"] for m in ("a", "b", "b")]
-    assert got == [3, 1, 4]  # "x" belongs to no request sent ahead: dropped, as nbclient does
