@@ -10,8 +10,6 @@ from blp.rapport.chrome import PageChrome
 # The cell the notebook engine puts before a notebook to reset the kernel between reports (hidden).
 RESET_TAG = "injected-reset"
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
-# nbconvert gives an image without alt text an English one; a chart without its own description gets this.
-DUTCH_ALT = "Grafiek; de tekst erbij beschrijft wat zij laat zien"
 # The reports' template (JupyterLab's without scripts from the internet, with navigation, footer, print style
 # and the charts' own alt text): blp/rapport/templates/blp_rapport.
 TEMPLATES = Path(__file__).with_name("templates")
@@ -39,23 +37,19 @@ def configured(exporter_class, show_code: bool = False):
 
 @lru_cache(maxsize=1)
 def exporter():
-    """One configured exporter per process (``blp.rapport.report_exporter``). Building it loads nbconvert (about
-    half a second), so a run builds it in the background while its kernel starts."""
-    from blp.rapport.report_exporter import ReportExporter
+    """One configured nbconvert ``HTMLExporter`` per process. Building it loads nbconvert (about half a second),
+    so a run builds it in the background while its kernel starts."""
+    from nbconvert import HTMLExporter
 
-    html_exporter = configured(ReportExporter)
-    html_exporter.missing_alt = DUTCH_ALT
-    return html_exporter
+    return configured(HTMLExporter)
 
 
 @lru_cache(maxsize=1)
 def code_exporter():
     """The exporter of the method appendix: the same, with the code cells shown."""
-    from blp.rapport.report_exporter import ReportExporter
+    from nbconvert import HTMLExporter
 
-    html_exporter = configured(ReportExporter, show_code=True)
-    html_exporter.missing_alt = DUTCH_ALT
-    return html_exporter
+    return configured(HTMLExporter, show_code=True)
 
 
 def notebook_to_html(nb_path: Path, html_path: Path, title: str, chrome: PageChrome | None = None) -> None:
