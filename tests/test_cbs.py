@@ -331,3 +331,13 @@ def test_import_refuses_manifests_that_would_break_the_cache_later(change, serve
             dst.writestr(name, data)
     assert main(["data", "import", str(bad)]) == 2
     assert main(["data", "status"]) == 0  # the cache still reads
+
+
+def test_retries_mean_attempts_and_zero_is_one_attempt(server, tmp_path):
+    """tenacity counts attempts: retries=0 or 1 tries once (a 503 then fails), retries=2 gets past one 503."""
+    server.fail_status[("81575NED", 0)] = [503]
+    with pytest.raises(DataError, match="na 1 pogingen"):
+        cbs_cache.download("81575NED", tmp_path / "a", retries=0, backoff_s=0.01)
+    server.fail_status[("81575NED", 0)] = [503]
+    cbs_cache.download("81575NED", tmp_path / "b", retries=2, backoff_s=0.01)
+    assert not server.fail_status[("81575NED", 0)]

@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential
+
 from blp.atomic import replace_when_done
 from blp.data.canonical import sha256_of
 from blp.errors import DataError
@@ -155,35 +157,36 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
     parsed = urlparse(url if "://" in url else f"https://{url}")
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cache_dir / f".{table_id}.partial-{secrets.token_hex(3)}"
-    last: BaseException | None = None
     started = time.monotonic()
+
+    def attempt() -> None:
+        left = deadline_s - (time.monotonic() - started)
+        shutil.rmtree(partial, ignore_errors=True)
+        cbsodata.options.use_https = parsed.scheme == "https"
+        with _count_pages(table_id, on_page):
+            cbsodata.download_data(table_id, dir=str(partial), catalog_url=parsed.netloc + parsed.path.rstrip("/"),
+                                   timeout=min(timeout_s, max(left, 0.1)))
+
+    # tenacity: connection errors and HTTP 429/5xx again after 1, 2, 4 ... times backoff_s, at most `retries`
+    # attempts, and no wait that would end past the deadline
+    retrying = Retrying(stop=stop_after_attempt(retries) | stop_before_delay(deadline_s),
+                        wait=wait_exponential(multiplier=backoff_s, exp_base=2), retry=retry_if_exception(_retryable),
+                        reraise=True, sleep=time.sleep)
     try:
-        for attempt in range(retries):
-            left = deadline_s - (time.monotonic() - started)
-            if left <= 0:
+        try:
+            retrying(attempt)
+        except Exception as exc:
+            if not _retryable(exc):  # 404 (no such table) and the like are not retried
+                raise DataError(f"Het downloaden van CBS-tabel {table_id} van {url} is mislukt: {exc}",
+                                "controleer de tabelcode in blp/data/cbs_catalog.yaml.") from None
+            tries = retrying.statistics.get("attempt_number", 1)
+            if tries < retries:
                 raise DataError(f"CBS-tabel {table_id} is niet binnen {deadline_s:.0f} s gedownload van {url} "
-                                f"(laatste fout: {type(last).__name__ if last else 'geen'}).",
-                                "de server is traag of antwoordt niet; probeer `blp data fetch` later opnieuw.")
-            shutil.rmtree(partial, ignore_errors=True)
-            try:
-                cbsodata.options.use_https = parsed.scheme == "https"
-                with _count_pages(table_id, on_page):
-                    cbsodata.download_data(table_id, dir=str(partial),
-                                           catalog_url=parsed.netloc + parsed.path.rstrip("/"),
-                                           timeout=min(timeout_s, max(left, 0.1)))
-                break
-            except Exception as exc:
-                if not _retryable(exc):  # 404 (no such table) and the like are not retried
-                    raise DataError(f"Het downloaden van CBS-tabel {table_id} van {url} is mislukt: {exc}",
-                                    "controleer de tabelcode in blp/data/cbs_catalog.yaml.") from None
-                last = exc
-                wait = backoff_s * 2 ** attempt
-                if attempt < retries - 1 and time.monotonic() - started + wait < deadline_s:
-                    time.sleep(wait)
-        else:
+                                f"(laatste fout: {type(exc).__name__}).",
+                                "de server is traag of antwoordt niet; probeer `blp data fetch` later opnieuw.") from None
             raise DataError(f"CBS-tabel {table_id} kon na {retries} pogingen niet worden gedownload van {url}: "
-                            f"{type(last).__name__}: {last}",
-                            "controleer de netwerkverbinding en probeer `blp data fetch` later opnieuw.")
+                            f"{type(exc).__name__}: {exc}",
+                            "controleer de netwerkverbinding en probeer `blp data fetch` later opnieuw.") from None
         info = json.loads((partial / "TableInfos.json").read_text(encoding="utf-8"))
         files = {p.name: sha256_of(p) for p in sorted(partial.glob("*.json"))}
         manifest = {"table_id": table_id, "modified": (info[0] if info else {}).get("Modified"),
