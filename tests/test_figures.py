@@ -1,6 +1,5 @@
-"""Charts drawn ahead by the runner (blp.rapport.figures): each drawn once, and the same bytes as in the notebook."""
+"""Charts drawn ahead by the runner (blp.rapport.figures): published whole, used if there, the same bytes."""
 
-import multiprocessing
 import threading
 import time
 
@@ -9,7 +8,7 @@ import pytest
 from blp.params import load_params
 from blp.rapport import display
 from blp.rapport.context import GemeenteView
-from blp.rapport.figures import NOTEBOOK, RUNNER, ChartsAhead, FigureFolder, chart_svg, draw_ahead, figure_svg
+from blp.rapport.figures import ChartsAhead, FigureFolder, chart_svg, draw_ahead, figure_svg
 from blp.rapport.paginas import beleid, berekening, brede_welvaart, dataverzameling, figure_plan
 from helpers import run_sections
 
@@ -35,18 +34,24 @@ def test_reports_show_the_charts_drawn_ahead_byte_for_byte(national, code, tmp_p
     ahead = _shown_svgs(GemeenteView(national, code, params, folder), monkeypatch)
 
     assert ahead == drawn_here  # same charts, same order, same bytes
-    claims = {p.stem: folder.claimed_by(p.stem) for p in folder.folder.glob("*.claim")}
-    assert sorted(k for k, by in claims.items() if by == RUNNER) == sorted(drawn)
+    assert sorted(p.name[:-4] for p in folder.folder.glob("*.svg")) == sorted(drawn)
     # every chart is drawn ahead, the expected-BLP chart too (its model is fitted with the national calculation)
-    assert [k for k, by in claims.items() if by == NOTEBOOK] == []
     assert "brede_welvaart.expected_figure" in drawn and len(drawn) == len(drawn_here)
+    assert not list(folder.folder.glob("*.tmp"))  # published whole
 
 
-def test_a_chart_is_claimed_once_and_the_other_side_waits_for_it(tmp_path):
+def test_a_published_chart_is_used_and_a_missing_one_drawn_here_without_waiting(tmp_path):
     folder = FigureFolder(tmp_path)
-    assert folder.claim("c", RUNNER) and not folder.claim("c", NOTEBOOK)
-    threading.Timer(0.2, folder.put, args=("c", "<svg>ahead</svg>")).start()
+    folder.put("c", "<svg>ahead</svg>")
     assert chart_svg(folder, "c", lambda: pytest.fail("drawn twice")) == "<svg>ahead</svg>"
+
+    class Fig:  # what a notebook draws when the drawer has not published the chart (yet)
+        def savefig(self, buf, **_):
+            buf.write(b"<svg>here</svg>")
+
+    started = time.monotonic()
+    assert chart_svg(folder, "other", Fig) == "<svg>here</svg>"
+    assert time.monotonic() - started < 1  # no waiting for a drawer
 
 
 def test_the_notebook_draws_a_chart_the_runner_gave_up_on_and_shows_its_error(national, tmp_path):
@@ -62,15 +67,6 @@ def test_the_notebook_draws_a_chart_the_runner_gave_up_on_and_shows_its_error(na
     assert chart_svg(folder, "broken", lambda: berekening.structure_figure(view)).startswith("<svg")
 
 
-def test_a_notebook_does_not_wait_for_a_drawer_that_died(tmp_path):
-    folder = FigureFolder(tmp_path)
-    child = multiprocessing.get_context("fork").Process(target=folder.claim, args=("c", RUNNER))
-    child.start()
-    child.join()
-    assert folder.claimed_by("c") == RUNNER
-    assert folder.wait("c", timeout=30) is None  # the claimer is gone: draw it yourself, do not wait 30 s
-
-
 def test_charts_ahead_draws_in_another_process_the_same_bytes(national, tmp_path):
     view = GemeenteView(national, "GM0917", load_params("GM0917"))
     folder = FigureFolder(tmp_path / "GM0917")
@@ -80,8 +76,24 @@ def test_charts_ahead_draws_in_another_process_the_same_bytes(national, tmp_path
     while not drawn.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     ahead.close()
-    assert folder.claimed_by("berekening.structure_figure") == RUNNER
+    assert not ahead._worker.is_alive()
     assert drawn.read_text(encoding="utf-8") == figure_svg(berekening.structure_figure(view))
+
+
+def test_a_drawer_that_does_not_stop_is_terminated_within_seconds(tmp_path, monkeypatch):
+    from blp.rapport import figures
+
+    monkeypatch.setattr(figures, "STOP_WAIT_S", 0.5)
+
+    def forever():
+        while True:
+            yield "k", lambda: time.sleep(60)
+
+    ahead = ChartsAhead([(FigureFolder(tmp_path / "x"), forever)])
+    time.sleep(0.3)
+    started = time.monotonic()
+    ahead.close()
+    assert time.monotonic() - started < 3 and not ahead._worker.is_alive()
 
 
 def test_drawing_ahead_stops_when_told(national, tmp_path):

@@ -6,12 +6,12 @@ core to spare, the runner draws the charts of its gemeenten in the order the not
 (``blp.rapport.paginas.figure_plan``), in a forked process, into a folder next to the run's shared context
 (``<context>.figures/<gemeente>-<params digest>/``).
 
-Each chart is drawn exactly once, by whoever claims it first (an exclusive ``<key>.claim`` file):
-a notebook that reaches a chart the runner has not claimed yet draws it itself; one that reaches a
-chart the runner is drawing waits for its SVG (not for a drawer that died). Either way the notebook
-gets the same bytes: the chart functions are deterministic (``figure_svg``), which tests check.
-Nothing here changes what a chart shows; a chart the runner failed to draw is drawn in the
-notebook, where its error belongs.
+The protocol is the simplest that is safe: the drawer publishes each chart atomically (``<key>.svg``,
+written whole or not at all); a notebook that finds the SVG uses it, one that does not draws the chart
+itself. Nobody waits for anybody: the chart functions are deterministic (``figure_svg``, which tests
+check), so a race costs one drawing, never a different chart or a hang. Nothing here changes what a
+chart shows; a chart the drawer failed to draw is drawn in the notebook, where its error belongs. The
+drawer stops when told, and a drawer that does not stop within a few seconds is terminated.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import io
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-RUNNER, NOTEBOOK = "runner", "notebook"
+STOP_WAIT_S = 5.0  # how long a run waits for its drawer to stop before terminating it
 
 Plan = Iterable[tuple[str, Callable[[], object]]]
 
@@ -77,78 +76,28 @@ class FigureFolder:
     def _path(self, key: str, suffix: str) -> Path:
         return self.folder / f"{key}.{suffix}"
 
-    def claim(self, key: str, by: str) -> bool:
-        """True if this caller is the first to claim ``key`` (and so must draw it)."""
+    def get(self, key: str) -> str | None:
+        """The published SVG of ``key``, or None when it is not (yet) there."""
         try:
-            fd = os.open(self._path(key, "claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f"{by} {os.getpid()}")
-        return True
-
-    def claimed_by(self, key: str) -> str | None:
-        """Who claimed ``key`` (``RUNNER`` or ``NOTEBOOK``), or None."""
-        claim = self._claim(key)
-        return claim[0] if claim else None
-
-    def _claim(self, key: str) -> tuple[str, int] | None:
-        try:
-            by, pid = self._path(key, "claim").read_text().split()
-        except (OSError, ValueError):  # no claim, or one being written
+            return self._path(key, "svg").read_text(encoding="utf-8")
+        except OSError:
             return None
-        return by, int(pid)
 
     def put(self, key: str, svg: str) -> None:
         """Publish a drawn chart; readers see either no file or the whole SVG."""
-        tmp = self._path(key, "svg.tmp")
+        tmp = self._path(key, f"svg.{os.getpid()}.tmp")
         tmp.write_text(svg, encoding="utf-8")
         os.replace(tmp, self._path(key, "svg"))
 
-    def give_up(self, key: str) -> None:
-        """Tell a waiting notebook that this chart will not come and that it must draw it itself."""
-        self._path(key, "failed").touch()
-
-    def wait(self, key: str, timeout: float = 300.0) -> str | None:
-        """The SVG of a chart someone else claimed, or None if they gave up, died or took too long."""
-        svg, failed = self._path(key, "svg"), self._path(key, "failed")
-        deadline = time.monotonic() + timeout
-        polls = 0
-        while time.monotonic() < deadline:
-            if svg.exists():
-                return svg.read_text(encoding="utf-8")
-            if failed.exists():
-                return None
-            polls += 1
-            if polls % 20 == 0 and not _alive(self._claim(key)):
-                return svg.read_text(encoding="utf-8") if svg.exists() else None
-            time.sleep(0.005)
-        return None
-
-
-def _alive(claim: tuple[str, int] | None) -> bool:
-    if claim is None:
-        return True  # the claim file is being written
-    try:
-        os.kill(claim[1], 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
 
 def chart_svg(folder: FigureFolder | None, key: str, draw: Callable[[], object]) -> str:
-    """The SVG of one chart: drawn here, unless the runner has claimed it, then taken from the runner."""
-    if folder is not None and not folder.claim(key, NOTEBOOK):
-        svg = folder.wait(key)
-        if svg is not None:
-            return svg
-    return figure_svg(draw())
+    """The SVG of one chart: the drawer's, if it has published it, else drawn here."""
+    svg = folder.get(key) if folder is not None else None
+    return svg if svg is not None else figure_svg(draw())
 
 
 def draw_ahead(folder: FigureFolder, plan: Plan, stop: threading.Event) -> list[str]:
-    """Draw every chart of ``plan`` that no notebook has claimed yet, in order; return the keys drawn.
+    """Draw every chart of ``plan`` that is not published yet, in order; return the keys drawn.
 
     ``plan`` is lazy (``blp.rapport.paginas.figure_plan``): what a chart needs is computed only when it is
     reached. Errors are not raised here: the chart is left to the notebook, which shows the error."""
@@ -157,13 +106,13 @@ def draw_ahead(folder: FigureFolder, plan: Plan, stop: threading.Event) -> list[
         for key, draw in plan:
             if stop.is_set():
                 break
-            if not folder.claim(key, RUNNER):
+            if folder.get(key) is not None:
                 continue
             try:
                 folder.put(key, figure_svg(draw()))
                 drawn.append(key)
-            except Exception:
-                folder.give_up(key)
+            except Exception:  # noqa: BLE001 - left to the notebook, which shows the error
+                continue
     except Exception:
         pass  # making the plan failed (e.g. bad params): the notebooks draw what is left and report the error
     return drawn
@@ -195,9 +144,13 @@ class ChartsAhead:
             self._worker.start()
 
     def close(self) -> None:
-        """Stop after the chart in hand (the notebooks are done with)."""
+        """Stop after the chart in hand (the notebooks are done with it); a drawer that has not stopped within
+        ``STOP_WAIT_S`` is terminated (a process) or left to end with the program (a daemon thread)."""
         self._stop.set()
-        self._worker.join()
+        self._worker.join(STOP_WAIT_S)
+        if self._worker.is_alive() and hasattr(self._worker, "terminate"):
+            self._worker.terminate()
+            self._worker.join(STOP_WAIT_S)
 
 
 def child_process_signals() -> None:
