@@ -16,7 +16,7 @@ MAX_ALIASES = 100  # more anchors and aliases than any params file needs: a 'bil
 
 def parse_yaml(text: str):
     """Plain data from YAML text, by PyYAML's safe rules; in C when libyaml is installed (ten times faster
-    than PyYAML's pure-Python parser, which a run would otherwise spend a tenth of a second in). Files
+    than PyYAML's pure-Python parser). Files
     with more than MAX_ALIASES aliases are refused before they are expanded."""
     import yaml
 

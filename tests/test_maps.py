@@ -1,7 +1,6 @@
 """Maps: the gemeente shapes come in through the data layer; every shape draws (also the ones that are not
 valid polygons after simplification); the overview's maps name each gemeente with its value on hover."""
 
-import gzip
 import json
 import re
 

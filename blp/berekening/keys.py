@@ -14,10 +14,9 @@ import pandas as pd
 
 from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData  # noqa: F401 (MEASURE_NL: re-used)
 from blp.errors import DataError
 
-MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "inwoners"}
 
 
 @dataclass

@@ -40,7 +40,7 @@ OPTIONAL = {"value_added_series"}
 UNASSIGNABLE_GEMEENTE = "GM0000"
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
 MEASURES = {"establishments", "jobs"}
-MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen"}  # for messages
+MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "inwoners"}  # measure -> Dutch word
 
 
 @dataclass(frozen=True)

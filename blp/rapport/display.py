@@ -16,7 +16,7 @@ from blp.rapport.fmt import num
 
 def display(obj, raw: bool = False) -> None:
     """IPython's ``display``, loaded on first use: the runner's chart drawer imports the report
-    sections for their charts and has no use for IPython (a tenth of a second to import)."""
+    sections for their charts and has no use for IPython."""
     from IPython.display import display as ipython_display
 
     ipython_display(obj, raw=raw)

@@ -23,7 +23,7 @@ def configured(exporter_class, show_code: bool = False):
 
     config = Config()
     # Only the preprocessor a report needs: nbconvert validates the whole notebook after every one of
-    # its eleven defaults, even the disabled ones (a quarter of an export's time).
+    # its eleven defaults, even the disabled ones.
     config.HTMLExporter.default_preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
@@ -37,7 +37,7 @@ def configured(exporter_class, show_code: bool = False):
 
 @lru_cache(maxsize=1)
 def exporter():
-    """One configured nbconvert ``HTMLExporter`` per process. Building it loads nbconvert (about half a second),
+    """One configured nbconvert ``HTMLExporter`` per process. Building it loads nbconvert,
     so a run builds it in the background while its kernel starts."""
     from nbconvert import HTMLExporter
 

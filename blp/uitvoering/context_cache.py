@@ -4,7 +4,7 @@ The national context (every gemeente's BLP, the key fit, the back-test, the seri
 is the same for every run on the same inputs. A run stores it in ``<outputs>/.cache`` under a key of
 everything it depends on: the sha256 of every input file, the data source, the choices and params
 that shape it, the kit's code and notebooks, and the Python, pandas and numpy versions. A later run with
-the same key loads it (tens of milliseconds) instead of computing it again (about a second). A change in
+the same key loads it instead of computing it again (timings: README, Speed). A change in
 any of these gives a new key; an unreadable cache file is computed again, and a file is used only if it
 holds its own key and a context made from the run's very input files (a copy of an older file under the
 current name is not). ``BLP_NO_CACHE=1`` turns the cache off. The files are Python pickles: loading one runs

@@ -168,7 +168,7 @@ _CLOSING: list[threading.Thread] = []
 
 def close_shared_session(wait: bool = True) -> None:
     """Shut this process's kernel down. ``wait=False`` does it on a background thread, so the caller can
-    finish its own work meanwhile (a kernel takes a tenth of a second to stop); a later call with
+    finish its own work meanwhile; a later call with
     ``wait=True`` (the default) waits for it."""
     global _SHARED
     session, _SHARED = _SHARED, None

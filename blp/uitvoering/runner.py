@@ -11,84 +11,39 @@ with one long-lived kernel (``blp.uitvoering.engine.KernelSession``).
 
 from __future__ import annotations
 
-import hashlib
-import json
+
 import logging
-import multiprocessing
 import os
-import secrets
 import shutil
-import sys
 import tempfile
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+import secrets
 
-import pandas as pd
-
-from blp import __version__
+from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
 from blp.errors import BlpError, RunError
-from blp.params import Params, load_params, params_source
-from blp.paths import NOTEBOOKS_DIR, PACKAGE_DIR
-from blp.rapport.chrome import PageChrome, source_text
-from blp.rapport.downloads import safe_text, tables_of, write_csvs, write_workbook
-from blp.rapport.samenvatting import cards, front_page
+from blp.params import load_params, params_source
+from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
-from blp.rapport.figures import ChartsAhead, FigureFolder, child_process_signals
-from blp.rapport.html_export import code_exporter, exporter, notebook_to_html, save_and_export
-from blp.rapport.paginas import chart_pages, figure_plan
-from blp.schema import digest, to_dict
-from blp.uitvoering.engine import (NotebookFailed, close_shared_session, forget_temporary_parameters,
-                                   shared_session)
-from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
-from blp.beleid.scenarios import check_scenario_groups
+from blp.rapport.samenvatting import cards, front_page
+from blp.schema import to_dict
 from blp.uitvoering.context_cache import national_context
+from blp.uitvoering.engine import close_shared_session
+from blp.uitvoering.export import DOWNLOADS_DIR, WORKBOOK, charts_ahead, execute_notebooks, run_chrome
+from blp.uitvoering.fingerprints import code_digest, complete_run_with, fingerprint
+from blp.uitvoering.jobs import APPENDIX, NOTEBOOKS, BatchResult, Job, JobResult
+from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
+from blp.uitvoering.pool import WorkerPool, run_parallel
+from blp.uitvoering.progress import Progress
 from blp.uitvoering.request import RunRequest, has_spare_core, planned_workers, start_kernel_if_single
+from blp.uitvoering.tables import write_national_tables, write_tables
 from blp.welvaart.registry import check_params_focus
 
-NOTEBOOKS = [
-    ("01_dataverzameling", "Dataverzameling"),
-    ("02_blp_berekening", "BLP-berekening"),
-    ("03_brede_welvaart", "Brede welvaart"),
-    ("04_beleidsvertaling", "Beleidsvertaling"),
-]
-# Every run's method appendix: the walkthrough notebook, exported with its code.
-APPENDIX = ("00_methode", "Bijlage: de methode stap voor stap")
-
-
-@dataclass
-class Job:
-    """One gemeente's run, with everything a worker needs."""
-
-    code: str
-    name: str
-    params: Params
-    context_file: str
-    fingerprint: str
-    notebook_parameters: dict
-    outputs_dir: str
-    command: list[str]
-    notebooks_dir: str
-    draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.rapport.figures)
-
-
-@dataclass
-class JobResult:
-    code: str
-    name: str
-    status: str              # done | failed | skipped
-    folder: str | None = None
-    error: str | None = None
-
-
-@dataclass
-class BatchResult:
-    results: list[JobResult]
-    overview: Path
+__all__ = ["APPENDIX", "NOTEBOOKS", "BatchResult", "Job", "JobResult", "RunRequest", "fingerprint", "run_batch",
+           "run_gemeente", "run_job"]
 
 
 def new_run_id() -> str:
@@ -118,164 +73,12 @@ def select_gemeenten(req: RunRequest, data, boundary_year: int) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _files_digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(str(p.relative_to(p.parents[1])).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 def _code_digest() -> str:
-    """The kit's code and notebooks: a change in either invalidates earlier runs for --resume."""
-    files = list(PACKAGE_DIR.rglob("*.py")) + list(PACKAGE_DIR.rglob("*.yaml")) + list(NOTEBOOKS_DIR.glob("*.ipynb"))
-    return _files_digest([f for f in files if "__pycache__" not in f.parts])
-
-
-def fingerprint(params: Params, national: NationalContext, code_digest: str, source: str) -> str:
-    """Same fingerprint = same inputs, parameters and code, so the same numbers."""
-    doc = {"params": to_dict(params), "choices": national.choices.as_dict(), "source": source,
-           "inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),
-           "kit": __version__, "code": code_digest}
-    return digest(doc)
-
-
-def complete_run_with(folder: Path, fp: str) -> Path | None:
-    """The newest complete run of a gemeente with fingerprint ``fp``, if any."""
-    from blp.rapport.overview import complete_runs
-
-    for run in reversed(complete_runs(folder)):
-        try:
-            if json.loads((run / "manifest.json").read_text()).get("fingerprint") == fp and (run / "index.html").exists():
-                return run
-        except (OSError, json.JSONDecodeError):
-            continue
-    return None
+    """The code digest of this kit with the notebooks of ``NOTEBOOKS_DIR`` (``blp.uitvoering.fingerprints``)."""
+    return code_digest(NOTEBOOKS_DIR)
 
 
 # --- one gemeente (runs in a worker) --------------------------------------------------------
-
-# The tables that are the same for every gemeente of a batch: file name -> how to get it from the context.
-NATIONAL_TABLES: dict[str, Callable[[NationalContext], pd.DataFrame]] = {
-    "blp_gemeenten.csv": lambda n: n.result.national,
-    "gevoeligheid_gemeenten.csv": lambda n: n.sensitivity.reset_index(names="gemeente_code"),
-    "aansluiting.csv": lambda n: n.result.reconciliation(),
-    "niet_verdeeld.csv": lambda n: n.result.allocation.unallocated,
-    "concordantie.csv": lambda n: n.result.concordance.table(),
-    "verdeling.csv": lambda n: n.result.allocation.shares,
-    "controles.csv": lambda n: pd.DataFrame([c.__dict__ for c in n.checks]),
-}
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """A result table as CSV; texts a spreadsheet would run as a formula (a name starting with '=') stay text."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
-    df.to_csv(path, index=False, lineterminator="\n")
-
-
-def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
-    """The tables that are the same for every gemeente of a batch."""
-    return {name: table_of(national) for name, table_of in NATIONAL_TABLES.items()}
-
-
-def write_national_tables(national: NationalContext, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, df in national_tables(national).items():
-        write_csv(df, folder / name)
-
-
-def write_tables(view: GemeenteView, folder: Path, national_folder: Path | None = None) -> list[str]:
-    """The result tables of a run as CSV: the batch's national tables (copied) and the gemeente's own."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if national_folder is None or not (national_folder / next(iter(NATIONAL_TABLES))).exists():
-        write_national_tables(view.national, folder)
-    else:
-        for name in NATIONAL_TABLES:
-            shutil.copyfile(national_folder / name, folder / name)
-    ranks = view.ranks.rename(columns={"blp_meur": "rank_blp", "blp_per_inhabitant_eur": "rank_blp_per_inhabitant"})
-    own = {"sectorstructuur.csv": view.structure, "gevoeligheid.csv": view.sensitivity, "posities.csv": ranks}
-    for name, df in own.items():
-        write_csv(df, folder / name)
-    return list(NATIONAL_TABLES) + list(own)
-
-
-def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False,
-                      chrome: PageChrome | None = None) -> None:
-    """Execute the report notebooks in this process's kernel and export each to HTML.
-
-    The notebooks are read and parameterized first; writing an executed notebook and its HTML export
-    run on a background thread while the kernel executes the next one (this thread mostly waits for
-    the kernel). A failed notebook is exported too, as the error report, before the failure is raised. ``release_kernel``: this process runs no more notebooks, so
-    the kernel shuts down while the last export runs."""
-    (folder / "notebooks").mkdir()
-    session = shared_session()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
-        # load nbconvert and its templates while the kernel starts
-        exports = [background.submit(exporter), background.submit(code_exporter)]
-        # the appendix first: its export then overlaps with the next notebook, not with nothing at the end
-        run = [APPENDIX] + NOTEBOOKS
-        prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
-                    for nb_name, _ in run]  # so the kernel goes from one notebook to the next at once
-        downloads = []
-        for (nb_name, title), nb in zip(run, prepared):
-            executed = folder / "notebooks" / f"{nb_name}.ipynb"
-            try:
-                nb = session.execute(nb, executed, write=False)
-            except NotebookFailed as exc:
-                background.submit(notebook_to_html, executed, folder / f"{nb_name}.html", f"{title} (mislukt) – {name}",
-                                  chrome)
-                raise RunError(f"Notebook {nb_name} is mislukt voor {job.code}: {exc}",
-                               "open het notebook met de fout in de map van de mislukte run; daar staat welke cel "
-                               "mislukte.") from exc
-            exports.append(background.submit(save_and_export, forget_temporary_parameters(nb), executed,
-                                             folder / f"{nb_name}.html", f"{title} – {name}",
-                                             (nb_name, title) == APPENDIX, chrome))
-            if (nb_name, title) != APPENDIX:
-                downloads += tables_of(nb, nb_name)
-        exports.append(background.submit(write_downloads, downloads, folder, f"BLP {name}"))
-        if release_kernel:
-            close_shared_session(wait=False)
-        for export in exports:
-            export.result()  # an export error fails the run
-
-
-DOWNLOADS_DIR = "downloads"
-WORKBOOK = "tabellen.xlsx"
-
-
-def write_downloads(downloads: list, folder: Path, title: str) -> None:
-    """Every table of the reports as a Dutch CSV (downloads/) and all of them in one workbook."""
-    write_csvs(downloads, folder / DOWNLOADS_DIR)
-    write_workbook(downloads, folder / WORKBOOK, title)
-
-
-def run_chrome(view: GemeenteView, run_id: str) -> PageChrome:
-    """The navigation bar and footer of a run's pages."""
-    c = view.choices
-    years = [c.va_year]
-    if view.national.series is not None:
-        years = sorted({c.va_year, int(view.national.series.table["year"].max())})
-    key = "banen" if c.key == "jobs" else "vestigingen"
-    run_date = "-".join(reversed(utc_now()[:10].split("-")))  # 30-11-2026
-    return PageChrome(f"BLP {view.name} ({view.gemeente})", run_id, run_date, source_text(view.data.source),
-                      f"regionale rekeningen {' en '.join(map(str, years))}, {key} {c.key_year}, "
-                      f"gemeentegrenzen {c.boundary_year}")
-
-
-def charts_ahead(jobs: list[Job]) -> ChartsAhead:
-    """Start drawing the charts of ``jobs``, in order, on a spare core (``blp.rapport.figures``). The chart
-    modules are loaded here, before the drawing process forks, so this process (which draws the overview
-    histogram with them) and the drawing process do not each load matplotlib."""
-    chart_pages()
-
-    def plan(job: Job):
-        return lambda: figure_plan(GemeenteView(NationalContext.load(Path(job.context_file)), job.code, job.params))
-
-    return ChartsAhead([(FigureFolder.for_gemeente(j.context_file, j.code, j.params), plan(j)) for j in jobs])
-
 
 def run_job(job: Job, release_kernel: bool = False) -> JobResult:
     """Run the four notebooks of one gemeente into a new folder; never raises for a notebook failure.
@@ -334,131 +137,6 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
 # --- batches ------------------------------------------------------------------------------------
 
 # JobResult.status as the progress line shows it
-STATUS_NL = {"done": "klaar", "failed": "mislukt", "skipped": "overgeslagen"}
-
-
-class Progress:
-    """One status line (tqdm): how many gemeenten are done, failed and skipped, and the time left."""
-
-    def __init__(self, total: int, enabled: bool = True, stream=sys.stderr):
-        from tqdm import tqdm
-
-        self.done = self.failed = self.skipped = 0
-        self.bar = tqdm(total=total, file=stream, disable=not enabled, leave=True, mininterval=0, ascii=" #",
-                        bar_format="[{bar:30}] {n_fmt}/{total_fmt}  nog ~{remaining}  {postfix}")
-
-    def update(self, result: JobResult) -> None:
-        if result.status == "done":
-            self.done += 1
-        elif result.status == "failed":
-            self.failed += 1
-        else:
-            self.skipped += 1
-        self.bar.set_postfix_str(f"klaar {self.done}  mislukt {self.failed}  overgeslagen {self.skipped}  "
-                                 f"({result.code} {STATUS_NL.get(result.status, result.status)})", refresh=False)
-        self.bar.update(1)
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def _worker_loop(jobs, results) -> None:
-    """A worker process: start its kernel at once, run jobs from the queue until a None arrives, close."""
-    child_process_signals()
-    try:
-        shared_session().start()
-        while (job := jobs.get()) is not None:
-            results.put(("start", job.code, os.getpid()))
-            results.put(("result", job.code, run_job(job)))
-    finally:
-        close_shared_session()
-
-
-class WorkerPool:
-    """Worker processes that start their kernels right away, before the jobs are known."""
-
-    def __init__(self, workers: int):
-        close_shared_session()  # forked workers must not inherit a kernel connection
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self.job_q, self.result_q = ctx.Queue(), ctx.Queue()
-        self.procs = [ctx.Process(target=_worker_loop, args=(self.job_q, self.result_q), daemon=True)
-                      for _ in range(workers)]
-        for p in self.procs:
-            p.start()
-
-    def close(self, now: bool = False) -> None:
-        """Let the workers finish and stop; ``now`` (Ctrl-C): drop the queued jobs and stop them at once (SIGTERM,
-        so each shuts its kernel down), killing any that does not stop within seconds."""
-        import queue as queue_mod
-
-        if now:
-            try:
-                while True:
-                    self.job_q.get_nowait()
-            except (queue_mod.Empty, OSError, ValueError):
-                pass
-            for p in self.procs:
-                if p.is_alive():
-                    p.terminate()
-        for _ in self.procs:
-            try:
-                self.job_q.put(None)
-            except (OSError, ValueError):
-                pass
-        for p in self.procs:
-            p.join(timeout=5 if now else 30)
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=5)
-            if p.is_alive():
-                p.kill()
-
-
-def _run_parallel(jobs: list[Job], pool: WorkerPool, progress: "Progress") -> list[JobResult]:
-    """Fan jobs out over the pool's processes; a crashed worker fails only the job it was on."""
-    job_q, result_q, procs = pool.job_q, pool.result_q, pool.procs
-    for job in jobs:
-        job_q.put(job)
-    by_code = {j.code: j for j in jobs}
-    running: dict[str, int] = {}  # code -> pid of the worker that took it
-    results: list[JobResult] = []
-    import queue as queue_mod
-
-    def fail(code: str, error: str) -> None:
-        res = JobResult(code, by_code[code].name, "failed", error=error)
-        results.append(res)
-        progress.update(res)
-
-    quiet = 0  # one-second waits without any message
-    while len(results) < len(jobs):
-        try:
-            kind, code, payload = result_q.get(timeout=1.0)
-        except queue_mod.Empty:
-            alive = {p.pid for p in procs if p.is_alive()}
-            for code, pid in list(running.items()):  # a worker that died fails only the job it was on
-                if pid not in alive:
-                    del running[code]
-                    fail(code, "het werkproces is gestopt")
-            quiet += 1
-            # A worker that died before its 'start' message got out took a job no one reports on: once the
-            # queue is empty and the living workers have been idle a while, such jobs are failed too.
-            if len(alive) < len(procs) and not running and job_q.empty() and quiet >= 3:
-                for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "het werkproces is gestopt")
-            if not alive:
-                for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "niet uitgevoerd: alle werkprocessen zijn gestopt")
-            continue
-        quiet = 0
-        if kind == "start":
-            running[code] = payload
-        else:
-            running.pop(code, None)
-            results.append(payload)
-            progress.update(payload)
-    return results
-
-
 def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
     workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
@@ -466,7 +144,7 @@ def run_batch(req: RunRequest) -> BatchResult:
     interrupted = False
     try:
         if not start_kernel_if_single(req):
-            pool = WorkerPool(planned_workers(req))
+            pool = WorkerPool(planned_workers(req), run_job)
         return _run_batch(req, workdir, pool)
     except KeyboardInterrupt:
         interrupted = True
@@ -540,7 +218,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
             if ahead is not None:
                 ahead.close()
     else:
-        results += _run_parallel(jobs, pool, progress)
+        results += run_parallel(jobs, pool, progress)
     progress.close()
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])

@@ -47,7 +47,7 @@ class ExpectedModel:
 @dataclass
 class ExpectedSummary:
     """What the reports need of the model, as plain tables: the kernels that draw the reports then never
-    load statsmodels (over a second per kernel). Built by ``summarise``."""
+    load statsmodels (its cost: README, Speed). Built by ``summarise``."""
 
     prediction: pd.DataFrame  # index gemeente_code: mean, obs_ci_lower, obs_ci_upper (log scale), y
     coefficients: pd.DataFrame

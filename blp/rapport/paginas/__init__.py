@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 def chart_pages() -> tuple:
     """The report sections with charts the runner can draw ahead, in the order of the notebooks.
-    Importing them loads matplotlib (half a second)."""
+    Importing them loads matplotlib."""
     from blp.rapport.paginas import beleid, berekening, brede_welvaart
 
     return berekening, brede_welvaart, beleid

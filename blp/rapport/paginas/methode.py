@@ -152,10 +152,10 @@ def band(view: GemeenteView) -> None:
     if b is None:
         md("**Stap 6. De foutmarge** is met deze gegevens niet te meten.")
         return
-    md(f"**Stap 6. Hoe zeker?** De methode is één niveau hoger getoetst, waar het antwoord wel gepubliceerd is: de "
-       f"toegevoegde waarde van elke provincie verdeeld over haar COROP-gebieden en vergeleken met wat het CBS "
-       f"publiceert (`blp.berekening.backtest.run_backtest`, `blp validate`). De fout hangt af van de omvang "
-       f"(`blp.berekening.backtest.error_band`, een lijn door de toetsuitkomsten): "
+    md("**Stap 6. Hoe zeker?** De methode is één niveau hoger getoetst, waar het antwoord wel gepubliceerd is: de "
+       "toegevoegde waarde van elke provincie verdeeld over haar COROP-gebieden en vergeleken met wat het CBS "
+       "publiceert (`blp.berekening.backtest.run_backtest`, `blp validate`). De fout hangt af van de omvang "
+       "(`blp.berekening.backtest.error_band`, een lijn door de toetsuitkomsten): "
        + (f"{view.name} is kleiner dan elk getoetst gebied; al bij het kleinste is de fout in 9 van de 10 gevallen "
           f"tot {pct(b.p90_pct / 100)}, bij de gemeente waarschijnlijk meer." if b.extrapolated else
           f"voor een gebied met de banen van {view.name} in de helft van de gevallen minder dan "
