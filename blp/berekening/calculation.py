@@ -108,6 +108,11 @@ class BlpResult:
         return reconcile(self.allocation, self.va)
 
 
+def per_unit_column(measure: str) -> str:
+    """The national table's column of BLP per unit of the key: 'blp_per_job_eur', 'blp_per_establishment_eur'."""
+    return f"blp_per_{measure.rstrip('s')}_eur"
+
+
 def national_table(data: CanonicalData, choices: Choices, allocation: Allocation, key: Key,
                    groups: tuple[str, ...]) -> pd.DataFrame:
     """Every gemeente: region, BLP (million euro), per inhabitant, per unit of key, per group."""
@@ -123,7 +128,7 @@ def national_table(data: CanonicalData, choices: Choices, allocation: Allocation
     table["population"] = population.reindex(table.index)
     table["blp_per_inhabitant_eur"] = table["blp_meur"] * EUR_PER_MEUR / table["population"]
     table[key.measure] = activity.reindex(table.index)
-    table[f"blp_per_{key.measure.rstrip('s')}_eur"] = table["blp_meur"] * EUR_PER_MEUR / table[key.measure]
+    table[per_unit_column(key.measure)] = table["blp_meur"] * EUR_PER_MEUR / table[key.measure]
     for g in groups:
         table[f"blp_meur_{g}"] = per_group[g].reindex(table.index).fillna(0) / EUR_PER_MEUR
     return table.reset_index().sort_values("gemeente_code").reset_index(drop=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.calculation import BlpResult
+from blp.berekening.calculation import BlpResult, per_unit_column
 
 
 def group_columns(result: BlpResult) -> list[str]:
@@ -78,7 +78,7 @@ def headline(result: BlpResult, gemeente: str) -> dict:
     own_part = shares.loc[(shares["gemeente_code"] == gemeente) & (shares["corop_code"] == row["corop_code"]),
                           "blp_eur"].sum() / 1e6
     measure = result.key.measure
-    per_unit = f"blp_per_{measure.rstrip('s')}_eur"
+    per_unit = per_unit_column(measure)
     nl_pop = n["population"].sum()
     return {
         "gemeente_code": gemeente,
