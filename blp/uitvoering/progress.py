@@ -17,7 +17,7 @@ class Progress:
 
         self.done = self.failed = self.skipped = 0
         self.bar = tqdm(total=total, file=stream, disable=not enabled, leave=True, mininterval=0, ascii=" #",
-                        bar_format="[{bar:30}] {n_fmt}/{total_fmt}  nog ~{remaining}  {postfix}")
+                        bar_format="[{bar:30}] {n_fmt}/{total_fmt}  nog ~{remaining}  {desc}")
 
     def update(self, result: JobResult) -> None:
         if result.status == "done":
@@ -26,8 +26,8 @@ class Progress:
             self.failed += 1
         else:
             self.skipped += 1
-        self.bar.set_postfix_str(f"klaar {self.done}  mislukt {self.failed}  overgeslagen {self.skipped}  "
-                                 f"({result.code} {STATUS_NL.get(result.status, result.status)})", refresh=False)
+        self.bar.set_description_str(f"klaar {self.done}  mislukt {self.failed}  overgeslagen {self.skipped}  "
+                                     f"({result.code} {STATUS_NL.get(result.status, result.status)})", refresh=False)
         self.bar.update(1)
 
     def close(self) -> None:
