@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +48,27 @@ def licence_of(df: pd.DataFrame, source: str) -> str:
     return "niet vermeld"
 
 
+class _Watched:
+    """A file handle that remembers a Ctrl-C in its ``read``: pandas' C parser turns a KeyboardInterrupt raised
+    there into a ParserError ('Calling read(nbytes) on source failed'), which is the interrupt, not a bad file."""
+
+    def __init__(self, fh):
+        self._fh, self.interrupted = fh, False
+
+    def read(self, *args):
+        try:
+            return self._fh.read(*args)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            raise
+
+    def __iter__(self):
+        return iter(self._fh)
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(
@@ -55,16 +78,21 @@ def _read(path: Path) -> pd.DataFrame:
         )
     if path.is_dir():
         raise DataError(f"{path} is een map, geen CSV-bestand.", "geef het bestand zelf op.")
+    fh = _Watched(gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb"))
     try:
-        return pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True)
+        return pd.read_csv(fh, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True, encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        if fh.interrupted:  # Ctrl-C while pandas' C parser was reading: the interrupt, not a bad file
+            raise KeyboardInterrupt from None
         raise DataError(f"{path} is niet te lezen als CSV: {exc}",
                         "controleer het scheidingsteken en de codering (UTF-8).") from None
     except (EOFError, OSError) as exc:  # a truncated or mislabelled .gz, an unreadable file
         raise DataError(f"{path} is niet te lezen: {type(exc).__name__}: {exc}",
                         "het bestand is beschadigd of niet wat de naam zegt; zet het terug.") from None
+    finally:
+        fh.close()
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
