@@ -13,7 +13,7 @@ import pandas as pd
 
 from blp.beleid.multipliers import slq
 from blp.beleid.policy import GemeenteMultipliers
-from blp.berekening.calculation import BlpResult, convertible
+from blp.berekening.calculation import BlpResult, convertible_years
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
 from blp.berekening.value_added import volume_growth
@@ -45,8 +45,7 @@ class Baseline:
 
 def _key_trend(data: CanonicalData, result: BlpResult, gemeente: str) -> tuple[float, tuple[int, int]] | None:
     measure = result.key.measure
-    years = [y for y in data.activity_years(measure)
-             if y == result.choices.boundary_year or convertible(data, y, result.choices.boundary_year)]
+    years = convertible_years(data, measure, result.choices.boundary_year)
     if len(years) < 2:
         return None
     first, last = years[0], years[-1]
@@ -285,7 +284,7 @@ def local_facts(data: CanonicalData, result: BlpResult, gemeente: str) -> LocalF
     facts = LocalFacts()
     boundary = result.choices.boundary_year
     ind = data.indicators
-    jobs_years = [y for y in data.activity_years("jobs") if y == boundary or convertible(data, y, boundary)]
+    jobs_years = convertible_years(data, "jobs", boundary)
     pop = ind[ind["indicator"] == "population"]
     for year in reversed(jobs_years):
         p = pop[pop["year"] == year].set_index("gemeente_code")["value"]

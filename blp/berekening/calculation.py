@@ -44,6 +44,11 @@ def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
     return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"])
 
 
+def convertible_years(data: CanonicalData, measure: str, boundary_year: int) -> list[int]:
+    """The years of ``measure`` in the data that can be put on the boundaries of ``boundary_year``."""
+    return [y for y in data.activity_years(measure) if convertible(data, y, boundary_year)]
+
+
 def _pick(kind: str, asked: int | None, available: list[int], default_target: int, boundary_year: int,
           data: CanonicalData) -> int:
     usable = [y for y in available if convertible(data, y, boundary_year)]

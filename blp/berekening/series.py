@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
-from blp.berekening.calculation import KeyCache, concordance_for, convertible, resolve_choices
+from blp.berekening.calculation import KeyCache, concordance_for, convertible_years, resolve_choices
 from blp.berekening.keys import composition_year, nearest
 from blp.berekening.concordance import TOTAL
 from blp.berekening.value_added import all_years_table, provisional_years, va_years
@@ -38,7 +38,7 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
     are allocated in one go (each year's COROP x group cells kept apart, so each adds up to the euro)."""
     base = resolve_choices(data, params)
     concordance = concordance_for(data, base.va_year, base.key, base.key_year)
-    usable = [y for y in data.activity_years(base.key) if convertible(data, y, base.boundary_year)]
+    usable = convertible_years(data, base.key, base.boundary_year)
     provisional = set(provisional_years(data))
     table = all_years_table(data)
     keys = keys or KeyCache(data)

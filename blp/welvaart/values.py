@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from blp.berekening.calculation import BlpResult, convertible
+from blp.berekening.calculation import BlpResult, convertible_years
 from blp.berekening.keys import activity_total
 from blp.data.canonical import CanonicalData
 from blp.welvaart.registry import Indicator
@@ -81,7 +81,7 @@ def counts(by_id: dict[str, pd.DataFrame], indicator: Indicator, codes: set[str]
 def _jobs_per_year(data: CanonicalData, result: BlpResult) -> pd.DataFrame:
     """Employee jobs per gemeente for every year the data put on the report's boundaries."""
     boundary = result.choices.boundary_year
-    years = [y for y in data.activity_years("jobs") if y == boundary or convertible(data, y, boundary)]
+    years = convertible_years(data, "jobs", boundary)
     frames = [activity_total(data, "jobs", y, boundary).rename("value").reset_index().assign(year=y) for y in years]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "gemeente_code", "value"])
 
