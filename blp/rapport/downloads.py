@@ -87,6 +87,17 @@ def write_csvs(downloads: list[Download], folder: Path) -> list[str]:
     return names
 
 
+def safe_texts(df):
+    """``df`` with every text cell passed through ``safe_text`` (a copy; numbers as they are)."""
+    import pandas as pd
+
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+    return df
+
+
 def dutch_value(text: str):
     """A cell's value for a spreadsheet: a Dutch number as a number (12,3% as 0,123), else the text itself."""
     t = text.strip()

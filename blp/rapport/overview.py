@@ -18,7 +18,7 @@ from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp import __version__
 from blp.rapport.chrome import source_text
-from blp.rapport.downloads import safe_text
+from blp.rapport.downloads import safe_texts
 from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.pages import render_page
 
@@ -199,12 +199,11 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     """The overview table with Dutch headings and the rounding of the page."""
-    out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"].map(safe_text),
-                        "COROP-gebied": table["corop_name"].map(safe_text),
-                        "Provincie": table["provincie_name"].map(safe_text),
+    out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"],
+                        "COROP-gebied": table["corop_name"], "Provincie": table["provincie_name"],
                         "Inwoners": table["population"].round(0), "BLP (mln euro)": table["blp_meur"].round(1),
                         "BLP per inwoner (euro)": table["blp_per_inhabitant_eur"].round(0)})
-    return out.sort_values("BLP (mln euro)", ascending=False)
+    return safe_texts(out).sort_values("BLP (mln euro)", ascending=False)
 
 
 def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None) -> Path:
@@ -216,10 +215,7 @@ def write_overview(outputs_dir: Path, national: NationalContext, figures: dict |
     with replace_when_done(target) as tmp:
         tmp.write_text(render(national, table, figures), encoding="utf-8")
     with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
-        safe = table.drop(columns=["report"])
-        for col in ("gemeente_name", "corop_name", "provincie_name"):
-            safe[col] = safe[col].map(safe_text)
-        safe.to_csv(tmp, index=False, lineterminator="\n")
+        safe_texts(table.drop(columns=["report"])).to_csv(tmp, index=False, lineterminator="\n")
     with replace_when_done(outputs_dir / "blp_gemeenten_nl.csv") as tmp:  # for Dutch Excel
         dutch_table(table).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
     return target

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from blp.rapport.context import GemeenteView, NationalContext
-from blp.rapport.downloads import safe_text
+from blp.rapport.downloads import safe_texts
 
 # The tables that are the same for every gemeente of a batch: file name -> how to get it from the context.
 NATIONAL_TABLES: dict[str, Callable[[NationalContext], pd.DataFrame]] = {
@@ -25,11 +25,7 @@ NATIONAL_TABLES: dict[str, Callable[[NationalContext], pd.DataFrame]] = {
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """A result table as CSV; texts a spreadsheet would run as a formula (a name starting with '=') stay text."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
-    df.to_csv(path, index=False, lineterminator="\n")
+    safe_texts(df).to_csv(path, index=False, lineterminator="\n")
 
 
 def national_tables(national: NationalContext) -> dict[str, pd.DataFrame]:
