@@ -179,13 +179,17 @@ def multiplier_band(io: NationalIO, result: BlpResult, gemeente: str) -> dict[fl
     return {d: gemeente_multipliers(io, result, gemeente, d) for d in DELTA_BAND}
 
 
+NOT_LEVERS = (HOUSING_GROUP, "A")  # groups whose value added per job is no lever (see ``levers``)
+
+
 def levers(result: BlpResult, per_job: pd.Series, per_est: pd.Series, mult: GemeenteMultipliers | None,
            n_jobs: int, n_est: int, labels: dict[str, str]) -> pd.DataFrame:
     """What +n jobs or +n establishments per group add to the BLP, directly and with multipliers; ranked.
 
     Not L (real estate): most of its value added is the imputed rent of owner-occupied dwellings, which
-    no job or establishment brings; its value added per job is no lever a gemeente can pull."""
-    groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
+    no job or establishment brings; its value added per job is no lever a gemeente can pull. Not A
+    (agriculture): most farm work is self-employed, so value added per *employee* job overstates what a job adds."""
+    groups = [g for g in result.concordance.groups if g not in NOT_LEVERS]
     m_g = mult.gemeente.reindex(groups) if mult else pd.Series(np.nan, index=groups)
     m_n = mult.national.reindex(groups) if mult else pd.Series(np.nan, index=groups)
     df = pd.DataFrame({"group": groups, "label_nl": [labels.get(g, g) for g in groups],

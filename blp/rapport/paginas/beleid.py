@@ -76,9 +76,7 @@ def policy_view(view: GemeenteView) -> PolicyView:
     lm_result = (lm3(lm.round1_eur, [(c.category, c.share, c.local_share) for c in lm.spending], lm.round2_local_share)
                  if lm.round1_eur > 0 and lm.spending else None)
     lever_rows = levers(r, per_job["va_per_job_eur"], per_est, mult, b.lever_jobs, b.lever_establishments,
-                          view.data.industry_labels())
-    # A: value added per *employee* job overstates what a job adds (most farm work is self-employed)
-    lever_rows = lever_rows[lever_rows["group"] != "A"].reset_index(drop=True)
+                        view.data.industry_labels())
     return PolicyView(start, start + horizon, per_job, per_est, mult, band, h, base_line, not own, results, paths,
                       check_goals(b.goals, paths, h["population"]), lever_rows, lm_result,
                       local_facts(view.data, r, view.gemeente))
