@@ -52,3 +52,24 @@ def test_no_cell_runs_after_a_failing_one_and_the_kernel_goes_on(session, tmp_pa
     assert not flag.exists()
     last = nbformat.read(tmp_path / "next-out.ipynb", as_version=4).cells[-1]
     assert last.outputs[0]["text"] == "42\n"
+
+
+def test_a_kernel_that_dies_in_a_cell_is_a_failed_notebook(tmp_path):
+    with KernelSession(cwd=tmp_path) as own:
+        own.start(warmup=None)
+        with pytest.raises(NotebookFailed, match="de kernel is gestopt"):
+            own.run(_notebook(tmp_path, "dies.ipynb", ["import os; os._exit(1)"]), tmp_path / "dies-out.ipynb", {})
+        assert (tmp_path / "dies-out.ipynb").exists()  # the failed notebook is kept for the error report
+        own.run(_notebook(tmp_path, "after.ipynb", ["print(x)"]), tmp_path / "after-out.ipynb", {"x": 7})
+        assert nbformat.read(tmp_path / "after-out.ipynb", as_version=4).cells[-1].outputs[0]["text"] == "7\n"
+
+
+def test_ctrl_c_while_a_cell_runs_is_the_interrupt_not_a_failed_notebook(tmp_path):
+    """A terminal's Ctrl-C reaches the command (the kernel runs in its own session); nbclient then shuts the kernel
+    down, which must surface as KeyboardInterrupt (exit 130 in the CLI), with no notebook written."""
+    cell = "import os, signal, time; os.kill(os.getppid(), signal.SIGINT); time.sleep(30)"
+    with KernelSession(cwd=tmp_path) as own:
+        own.start(warmup=None)
+        with pytest.raises(KeyboardInterrupt):
+            own.run(_notebook(tmp_path, "stop.ipynb", [cell]), tmp_path / "stop-out.ipynb", {})
+        assert not (tmp_path / "stop-out.ipynb").exists()

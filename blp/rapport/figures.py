@@ -156,12 +156,20 @@ class ChartsAhead:
 def child_process_signals() -> None:
     """For a process the command forks (chart drawer, batch worker): Ctrl-C is the command's to handle (it stops
     its children), SIGTERM ends the process through its ``finally`` blocks, and the process gets SIGTERM when its
-    parent dies, even by kill -9 (Linux), so it never runs on as an orphan."""
+    parent dies, even by kill -9 (Linux), so it never runs on as an orphan.
+
+    The process leaves the terminal's process group, so a Ctrl-C does not reach it at all: ignoring SIGINT is not
+    enough, because nbclient handles SIGINT itself while it executes a notebook."""
     import signal
     import sys
 
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # a SIGTERM that lands in a callback (say, an import's lock cleanup) cannot end the process there; the parent
+    # kills it a moment later, and the ignored SystemExit is not news for the user
+    default_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, SystemExit) else default_hook(u)
     if sys.platform.startswith("linux"):
         import ctypes
 

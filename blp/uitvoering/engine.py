@@ -112,19 +112,28 @@ class KernelSession:
                                 extra_arguments=KERNEL_ARGS)
         client.kc = self.kc  # reuse the connection to the running kernel (None the first time)
         try:
-            client.execute()
-        except CellExecutionError as exc:
-            failed = next((i for i, c in enumerate(nb.cells)
-                           if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-            _mark_failure(nb, failed)
-            nbformat.write(forget_temporary_parameters(nb), output)
-            raise NotebookFailed(output, failed, _short(exc)) from None
-        except DeadKernelError as exc:
-            nbformat.write(forget_temporary_parameters(nb), output)
-            self.restart()
-            raise NotebookFailed(output, None, f"de kernel is gestopt: {exc}") from None
-        finally:
-            self.kc = client.kc
+            try:
+                client.execute()
+            finally:
+                self.kc = client.kc
+        except Exception as exc:
+            if not self._manager().has_kernel:
+                # nbclient answers Ctrl-C (SIGINT, or SIGTERM) by shutting the kernel down itself; the cell then ends
+                # as a dead kernel (or an asyncio error, depending on the moment): that is the interrupt, not a
+                # failed notebook
+                self.km = self.kc = None
+                raise KeyboardInterrupt from None
+            if isinstance(exc, CellExecutionError):
+                failed = next((i for i, c in enumerate(nb.cells)
+                               if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+                _mark_failure(nb, failed)
+                nbformat.write(forget_temporary_parameters(nb), output)
+                raise NotebookFailed(output, failed, _short(exc)) from None
+            if isinstance(exc, DeadKernelError):
+                nbformat.write(forget_temporary_parameters(nb), output)
+                self.restart()  # the next notebook starts a new kernel
+                raise NotebookFailed(output, None, f"de kernel is gestopt: {exc}") from None
+            raise
         if write:
             nbformat.write(forget_temporary_parameters(nb), output)
         return nb

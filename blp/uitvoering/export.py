@@ -28,7 +28,9 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
     the kernel shuts down while the last export runs."""
     (folder / "notebooks").mkdir()
     session = shared_session()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html") as background:
+    load_notebook_libraries()
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html")
+    try:
         # load nbconvert and its templates while the kernel starts
         exports = [background.submit(exporter), background.submit(code_exporter)]
         # the appendix first: its export then overlaps with the next notebook, not with nothing at the end
@@ -56,6 +58,22 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
             close_shared_session(wait=False)
         for export in exports:
             export.result()  # an export error fails the run
+    except Exception:
+        background.shutdown(wait=True)  # a failed notebook's error report is written before the run fails
+        raise
+    finally:
+        # Ctrl-C (or a worker told to stop): the partial folder is removed, nobody waits for an export
+        background.shutdown(wait=False, cancel_futures=True)
+
+
+def load_notebook_libraries() -> None:
+    """Import what the kernel's client needs here, before the export thread imports nbconvert: an import that
+    Ctrl-C interrupts in this thread can leave a module lock that the other thread's import then waits on
+    forever (seen as a hang about 3.7 s into a run)."""
+    import importlib
+
+    for module in ("nbformat", "nbclient", "papermill.parameterize"):
+        importlib.import_module(module)
 
 
 DOWNLOADS_DIR = "downloads"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from blp.params import Params
@@ -15,6 +17,11 @@ NOTEBOOKS = [
 ]
 # Every run's method appendix: the walkthrough notebook, exported with its code.
 APPENDIX = ("00_methode", "Bijlage: de methode stap voor stap")
+
+
+def new_run_id() -> str:
+    """Sortable and unique: UTC time plus a short random suffix."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 @dataclass
@@ -31,6 +38,12 @@ class Job:
     command: list[str]
     notebooks_dir: str
     draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.rapport.figures)
+    run_id: str = field(default_factory=new_run_id)  # chosen here, so the batch knows a lost worker's folder
+
+    @property
+    def partial_folder(self) -> Path:
+        """Where the run is written until it is complete (then renamed to its run id)."""
+        return Path(self.outputs_dir) / self.code / f".{self.run_id}.partial"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import sys
 from collections.abc import Callable
 
@@ -22,6 +23,8 @@ def _worker_loop(jobs, results, work: Callable[[Job], JobResult]) -> None:
         while (job := jobs.get()) is not None:
             results.put(("start", job.code, os.getpid()))
             results.put(("result", job.code, work(job)))
+    except KeyboardInterrupt:  # told to stop (SIGTERM) while a notebook ran: nbclient stopped the kernel
+        sys.exit(143)
     finally:
         close_shared_session()
 
@@ -30,6 +33,7 @@ class WorkerPool:
     """Worker processes that start their kernels right away, before the jobs are known."""
 
     def __init__(self, workers: int, work: Callable[[Job], JobResult]):
+        self.in_flight: dict[str, Job] = {}  # code -> job a worker has taken and not finished
         close_shared_session()  # forked workers must not inherit a kernel connection
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.job_q, self.result_q = ctx.Queue(), ctx.Queue()
@@ -58,12 +62,23 @@ class WorkerPool:
             except (OSError, ValueError):
                 pass
         for p in self.procs:
-            p.join(timeout=5 if now else 30)
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=5)
+            p.join(timeout=3 if now else 30)
             if p.is_alive():
                 p.kill()
+                p.join(timeout=5)
+        for job in self.in_flight.values():  # a stopped worker's half-written run (it may not have removed it)
+            shutil.rmtree(job.partial_folder, ignore_errors=True)
+        self.in_flight.clear()
+
+
+def keep_as_failed(job: Job, error: str) -> str | None:
+    """The folder of a job whose worker died, kept as ``<run-id>.failed`` with the error, as a failed job's is."""
+    if not job.partial_folder.is_dir():
+        return None
+    failed = job.partial_folder.with_name(f"{job.run_id}.failed")
+    os.rename(job.partial_folder, failed)
+    (failed / "ERROR.txt").write_text(error + "\n", encoding="utf-8")
+    return str(failed)
 
 
 def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]:
@@ -77,7 +92,8 @@ def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]
     import queue as queue_mod
 
     def fail(code: str, error: str) -> None:
-        res = JobResult(code, by_code[code].name, "failed", error=error)
+        pool.in_flight.pop(code, None)
+        res = JobResult(code, by_code[code].name, "failed", keep_as_failed(by_code[code], error), error=error)
         results.append(res)
         progress.update(res)
 
@@ -104,8 +120,10 @@ def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]
         quiet = 0
         if kind == "start":
             running[code] = payload
+            pool.in_flight[code] = by_code[code]
         else:
             running.pop(code, None)
+            pool.in_flight.pop(code, None)
             results.append(payload)
             progress.update(payload)
     return results

@@ -17,9 +17,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from pathlib import Path
-import secrets
 
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
@@ -44,11 +42,6 @@ from blp.welvaart.registry import check_params_focus
 
 __all__ = ["APPENDIX", "NOTEBOOKS", "BatchResult", "Job", "JobResult", "RunRequest", "fingerprint", "run_batch",
            "run_gemeente", "run_job"]
-
-
-def new_run_id() -> str:
-    """Sortable and unique: UTC time plus a short random suffix."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 # --- selecting gemeenten and preparing the batch ---------------------------------------------
@@ -88,8 +81,7 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
     view = GemeenteView(national, job.code, job.params)
     root = Path(job.outputs_dir) / job.code
     root.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id()
-    partial = root / f".{run_id}.partial"
+    run_id, partial = job.run_id, job.partial_folder
     partial.mkdir()
     try:
         tables = write_tables(view, partial / "tables", Path(job.context_file).with_suffix(".tables"))
