@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_data(args) -> int:
     from blp.data import cbs_cache
-    from blp.data.cbs_source import table_ids
+    from blp.data.cbs_source import fetch, table_ids
 
     cache = Path(args.cache) if args.cache else cbs_cache.default_cache_dir()
     if args.data_command == "fetch":
@@ -172,7 +172,7 @@ def cmd_data(args) -> int:
                 print(f"{t}: in de cache, overgeslagen")
                 continue
             with tqdm(desc=f"{t:<10}", unit=" pagina's", file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
-                entry = cbs_cache.download(t, cache, on_page=lambda n, bar=bar: bar.update(1))
+                entry = fetch(t, cache, on_page=lambda n, bar=bar: bar.update(1))
             print(f"{t}: {entry.manifest.get('title')} ({entry.manifest.get('rows', '?')} rijen, CBS gewijzigd "
                   f"{entry.manifest.get('modified')}) -> {entry.folder}")
     elif args.data_command == "status":

@@ -104,7 +104,7 @@ def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, 
 
 # A single run during its national calculation and kernel start, and while its kernel executes the notebooks; a
 # batch while its workers do. (Under the suite's load the moments shift; every moment must end the same way.)
-@pytest.mark.parametrize("command, delay", [(["GM0917"], 0.6), (["GM0917"], 4.5),
+@pytest.mark.parametrize("command, delay", [(["GM0917"], 0.6), (["GM0917"], 2.5), (["GM0917"], 4.5),
                                             (["GM0917", "GM0363", "GM0014", "--workers", "2"], 6.0)])
 def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay, tmp_path):
     """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) at several moments: the command

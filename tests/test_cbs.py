@@ -14,6 +14,7 @@ from helpers import shown_text  # noqa: E402
 
 from blp.berekening.calculation import compute_blp, resolve_choices  # noqa: E402
 from blp.data import cbs_cache, load_data  # noqa: E402
+from blp.data import cbs_source  # noqa: E402
 from blp.data.cbs_source import load_cbs, table_ids  # noqa: E402
 from blp.errors import DataError  # noqa: E402
 from blp.params import load_params  # noqa: E402
@@ -90,7 +91,7 @@ def test_server_down_without_cache_names_the_table_and_the_fix(server, snapshot_
 
 
 def test_connection_reset_mid_table_is_retried(server, tmp_path):
-    server.reset_pages[("81575NED", 400)] = 1  # the second page of the dataset fails once
+    server.reset_pages[("81575NED", 10_000)] = 1  # the second page of the dataset fails once
     entry = cbs_cache.download("81575NED", tmp_path / "cache")
     rows = json.loads((entry.folder / "TypedDataSet.json").read_text())
     assert len(rows) == len(server.fixtures["81575NED"]["TypedDataSet"])
@@ -99,7 +100,7 @@ def test_connection_reset_mid_table_is_retried(server, tmp_path):
 def test_persistent_reset_never_replaces_a_good_cache(server, tmp_path):
     good = cbs_cache.download("81575NED", tmp_path / "cache")
     before = (good.folder / "blp-cache.json").read_text()
-    server.reset_pages[("81575NED", 800)] = 100
+    server.reset_pages[("81575NED", 10_000)] = 100
     with pytest.raises(DataError, match="na 4 pogingen"):
         cbs_cache.download("81575NED", tmp_path / "cache")
     assert (good.folder / "blp-cache.json").read_text() == before
@@ -204,10 +205,10 @@ def test_an_unknown_unit_is_an_error_not_a_factor_one(fixtures, monkeypatch, tmp
     assert "83582NED" in str(exc.value) and "'x 1 000 000'" in str(exc.value) and "units" in str(exc.value)
 
 
-def test_http_503_and_429_are_retried(server, tmp_path):
-    server.fail_status[("81575NED", 0)] = [503, 429]
+def test_http_500_503_and_429_are_retried(server, tmp_path):
+    server.fail_status[("81575NED", 0)] = [500, 503, 429]
     entry = cbs_cache.download("81575NED", tmp_path / "cache")
-    assert not server.fail_status[("81575NED", 0)]  # both answered, then the table came
+    assert not server.fail_status[("81575NED", 0)]  # all three answered, then the table came
     assert len(json.loads((entry.folder / "TypedDataSet.json").read_text())) == len(server.fixtures["81575NED"]["TypedDataSet"])
 
 
@@ -341,3 +342,96 @@ def test_retries_mean_attempts_and_zero_is_one_attempt(server, tmp_path):
     server.fail_status[("81575NED", 0)] = [503]
     cbs_cache.download("81575NED", tmp_path / "b", retries=2, backoff_s=0.01)
     assert not server.fail_status[("81575NED", 0)]
+
+
+def test_real_layouts_sections_pages_dissolved_gemeenten_and_titles(server, snapshot_dir):
+    """What CBS really serves, read right: jobs per SBI section of a real CBS dimension add up to the kit's groups
+    (no A+O-Q where A and O-Q come apart), 10 000-row pages followed, dissolved gemeenten's nulls dropped, region
+    titles with suffixes (' (gemeente)', ' (CR)') never used as names, landsdelen and Extra-Regio not allocated."""
+    data = load_cbs(data_dir=snapshot_dir)
+    snap = load_data("snapshot", snapshot_dir)
+    # sections -> groups: the COROP jobs per group equal the published groups
+    key = ["year", "corop_code", "industry_code"]
+    live = data.regional_jobs.dropna(subset=["jobs"]).set_index(key)["jobs"].sort_index()
+    offline = snap.regional_jobs.dropna(subset=["jobs"]).set_index(key)["jobs"].sort_index()
+    assert set(live.index.get_level_values("industry_code")) == {"A", "B-E", "F", "G-I", "J", "K", "L", "M-N", "O-Q",
+                                                                  "R-U", "TOTAL"}
+    assert (live - offline.reindex(live.index)).abs().max() == 0 and len(live) == len(offline)
+    jobs = data.activity[data.activity["measure"] == "jobs"]
+    assert "A+O-Q" not in set(jobs["industry_code"]) and jobs["value"].notna().all()
+    # the dataset of 83582NED came in pages of 10 000 rows, and the sections the kit reads were on them
+    pages = [q for t, n, q in server.queries if t == "83582NED" and n == "TypedDataSet"]
+    assert [q.get("$skip", "0") for q in pages] == ["0", "10000"]
+    served = {r["BedrijfstakkenBranchesSBI2008"] for r in server.fixtures["83582NED"]["TypedDataSet"]}
+    assert {"305700 ", "307500 ", "346600 ", "348000 "} <= served  # B, C, D, E: B-E from its sections
+    # dissolved gemeenten: CBS's null rows are not figures
+    gone = {r["RegioS"].strip() for r in server.fixtures["81575NED"]["TypedDataSet"] if r["Vestigingen_1"] is None}
+    assert gone and not data.activity["value"].isna().any()
+    est = data.activity[data.activity["measure"] == "establishments"]
+    assert len(est) == len(snap.activity[snap.activity["measure"] == "establishments"])
+    # names come from the Gebieden tables, not from the suffixed region titles of the statistical tables
+    titles = {r["Key"].strip(): r["Title"] for r in server.fixtures["83582NED"]["RegioS"]}
+    assert titles["GM0014"] == "Groningen (gemeente)" and titles["CR01"] == "Oost-Groningen (CR)"
+    names = data.regions[data.regions["year"] == 2024].set_index("gemeente_code")["gemeente_name"]
+    offline_names = snap.regions[snap.regions["year"] == 2024].set_index("gemeente_code")["gemeente_name"]
+    assert names["GM0014"] == "Groningen" and names.equals(offline_names.reindex(names.index))
+    assert not data.value_added["region_code"].str.startswith("LD").any()
+    assert set(data.value_added["region_level"]) == {"land", "provincie", "corop", "extra"}
+
+
+def test_kerncijfers_are_fetched_with_select_and_filter_not_whole(server, snapshot_dir, tmp_path):
+    """70072ned has 300-odd topics for every region level: the kit asks CBS for the dimensions and the three
+    topics it reads, for gemeenten only, on every page; the cache holds just that and says so."""
+    entry = cbs_source.fetch("70072ned", tmp_path / "cache")
+    wanted = ["RegioS", "Perioden", "TotaleBevolking_1", "Woningvoorraad_3", "GemiddeldeWOZWaardeVanWoningen_4"]
+    asked = [q for t, n, q in server.queries if t == "70072ned" and n == "TypedDataSet"]
+    assert asked and all(q["$select"] == ",".join(wanted) and q["$filter"] == "substringof('GM',RegioS)" for q in asked)
+    rows = json.loads((entry.folder / "TypedDataSet.json").read_text())
+    assert rows and all(list(r) == wanted and r["RegioS"].startswith("GM") for r in rows)
+    assert entry.manifest["select"] == wanted and entry.manifest["filter"] == "substringof('GM',RegioS)"
+    # what the selection saves: the whole table has every topic and the provinces and landsdelen too
+    whole = server.fixtures["70072ned"]["TypedDataSet"]
+    topics = [p for p in server.fixtures["70072ned"]["DataProperties"] if p["Type"] == "Topic"]
+    assert len(topics) > 300 and len(whole) > len(rows) and not all(r["RegioS"].startswith("GM") for r in whole)
+    full = json.dumps([{p["Key"]: r.get(p["Key"]) for p in topics} for r in whole])
+    assert len((entry.folder / "TypedDataSet.json").read_bytes()) * 20 < len(full)
+
+
+def test_a_filter_the_server_refuses_is_an_error_naming_the_table(server, tmp_path, monkeypatch):
+    monkeypatch.setitem(cbs_source.spec_of("70072ned"), "filters", "startswith(RegioS,'GM')")
+    with pytest.raises(DataError, match="70072ned"):
+        cbs_source.fetch("70072ned", tmp_path / "cache")
+    assert cbs_cache.cached("70072ned", tmp_path / "cache") is None
+
+
+def test_a_group_with_a_section_cbs_does_not_publish_is_unknown_not_a_partial_sum(fixtures, monkeypatch, tmp_path,
+                                                                                   snapshot_dir):
+    broken = json.loads(json.dumps(fixtures))
+    rows = broken["83582NED"]["TypedDataSet"]
+    # C (industrie) of CR39 in 2019 not published: B-E of CR39 2019 cannot be B + D + E
+    hit = [r for r in rows if r["RegioS"] == "CR39  " and r["Perioden"] == "2019JJ00"
+           and r["BedrijfstakkenBranchesSBI2008"] == "307500 "]
+    assert len(hit) == 1
+    hit[0]["Banen_1"] = None
+    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
+    with CbsServer(broken) as s:
+        monkeypatch.setenv("BLP_CBS_URL", s.url)
+        data = load_cbs(data_dir=snapshot_dir)
+    jobs = data.regional_jobs.set_index(["year", "corop_code", "industry_code"])["jobs"]
+    assert ("2019", "CR39", "B-E") not in jobs.dropna().index and (2019, "CR39", "B-E") not in jobs.dropna().index
+    assert jobs.dropna().loc[(2019, "CR39", "F")] > 0  # the other groups of that region and year are there
+
+
+def test_an_activity_table_that_leaves_a_kit_group_unmapped_stops_naming_table_and_group(fixtures, monkeypatch,
+                                                                                        tmp_path, snapshot_dir):
+    """83582NED without its J category (Informatie en communicatie): no BLP with a group silently missing."""
+    broken = json.loads(json.dumps(fixtures))
+    table = broken["83582NED"]
+    table["BedrijfstakkenBranchesSBI2008"] = [c for c in table["BedrijfstakkenBranchesSBI2008"]
+                                              if not c["Title"].startswith("J ")]
+    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
+    with CbsServer(broken) as s:
+        monkeypatch.setenv("BLP_CBS_URL", s.url)
+        with pytest.raises(DataError) as exc:
+            load_cbs(data_dir=snapshot_dir)
+    assert "83582NED" in str(exc.value) and "J" in str(exc.value) and "cbs_catalog.yaml" in str(exc.value)

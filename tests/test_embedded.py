@@ -6,11 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from blp.beleid.io_table import read_eurostat_sut, read_io_csv
 from blp.beleid.policy import EMBEDDED_IO

@@ -144,9 +144,11 @@ def provisional_in(periods: list[dict]) -> list[int]:
 
 def download(table_id: str, cache_dir: Path, url: str | None = None, retries: int | None = None,
              backoff_s: float | None = None, timeout_s: float | None = None,
-             deadline_s: float | None = None, on_page=None) -> CachedTable:
+             deadline_s: float | None = None, on_page=None, selection=None) -> CachedTable:
     """Fetch ``table_id`` with cbsodata and swap it into the cache. Connection errors and HTTP 429/5xx are
-    retried with back-off; each request has a time-out and the whole table a deadline."""
+    retried with back-off; each request has a time-out and the whole table a deadline. ``selection``: a function
+    from the table's DataProperties to the columns (``$select``) and row filter (``$filter``) to fetch; the
+    DataProperties are fetched first for it."""
     import cbsodata
 
     retries = RETRIES if retries is None else max(1, retries)
@@ -158,14 +160,19 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cache_dir / f".{table_id}.partial-{secrets.token_hex(3)}"
     started = time.monotonic()
+    chosen: dict = {}
 
     def attempt() -> None:
         left = deadline_s - (time.monotonic() - started)
         shutil.rmtree(partial, ignore_errors=True)
         cbsodata.options.use_https = parsed.scheme == "https"
+        catalog_url, timeout = parsed.netloc + parsed.path.rstrip("/"), min(timeout_s, max(left, 0.1))
+        if selection is not None:
+            chosen["select"], chosen["filter"] = selection(
+                cbsodata.get_meta(table_id, "DataProperties", catalog_url=catalog_url, timeout=timeout))
         with _count_pages(table_id, on_page):
-            cbsodata.download_data(table_id, dir=str(partial), catalog_url=parsed.netloc + parsed.path.rstrip("/"),
-                                   timeout=min(timeout_s, max(left, 0.1)))
+            cbsodata.download_data(table_id, dir=str(partial), catalog_url=catalog_url, timeout=timeout,
+                                   select=chosen.get("select"), filters=chosen.get("filter"))
 
     # tenacity: connection errors and HTTP 429/5xx again after 1, 2, 4 ... times backoff_s, at most `retries`
     # attempts, and no wait that would end past the deadline
@@ -192,6 +199,7 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
         manifest = {"table_id": table_id, "modified": (info[0] if info else {}).get("Modified"),
                     "title": (info[0] if info else {}).get("Title"), "source_url": url,
                     "downloaded_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "files": files,
+                    **({"select": chosen["select"], "filter": chosen["filter"]} if chosen else {}),
                     **_table_facts(partial)}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         target = cache_dir / table_id

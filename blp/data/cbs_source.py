@@ -49,8 +49,11 @@ def sections_of(code: str) -> list[str]:
 class CbsTable:
     """One table in cbsodata's on-disk format."""
 
-    def __init__(self, table_id: str, folder: Path):
+    def __init__(self, table_id: str, folder: Path | None, props: list | None = None):
         self.table_id, self.folder = table_id, folder
+        if folder is None:  # only the DataProperties, before the table is downloaded (``selection``)
+            self.props, self.info, self.rows = props or [], {}, []
+            return
         self.props = self._load("DataProperties")
         self.info = (self._load("TableInfos") or [{}])[0]
         self.rows = self._load("TypedDataSet")
@@ -105,6 +108,37 @@ class CbsTable:
         return df
 
 
+def spec_of(table_id: str) -> dict:
+    """The catalogue entry of a table (empty for a table the catalogue does not name)."""
+    for spec in catalog()["tables"].values():
+        ids = spec["ids"].values() if isinstance(spec["ids"], dict) else spec["ids"]
+        if table_id in ids:
+            return spec
+    return {}
+
+
+def selection(table_id: str):
+    """For a table the catalogue marks ``select: true``: a function from its DataProperties to the columns to
+    fetch (its dimensions and the topics the kit reads) and the catalogue's row filter; None for other tables."""
+    spec = spec_of(table_id)
+    if not spec.get("select"):
+        return None
+
+    def choose(props: list) -> tuple[list[str], str | None]:
+        table = CbsTable(table_id, None, props)
+        measures = [spec["measure"]] + [s["measure"] for s in (spec.get("indicators") or {}).values()]
+        topics = dict.fromkeys(table.topic(words)[0] for words in measures)
+        dims = [p["Key"] for p in props if p.get("Type") in ("Dimension", "GeoDimension", "TimeDimension")]
+        return dims + list(topics), spec.get("filters")
+
+    return choose
+
+
+def fetch(table_id: str, cache_dir: Path, url: str | None = None, **kwargs):
+    """Download a table into the cache (``cbs_cache.download``), with the catalogue's column and row selection."""
+    return download(table_id, cache_dir, url, selection=selection(table_id), **kwargs)
+
+
 def _years(df: pd.DataFrame, col: str) -> pd.DataFrame:
     df = df[df[col].astype(str).str.fullmatch(r"\d{4}JJ00")]
     return df.assign(year=df[col].str[:4].astype(int))
@@ -156,6 +190,19 @@ def _industry_map(table: CbsTable) -> tuple[str | None, dict[str, list[str]]]:
     return None, {}
 
 
+def _check_every_group(table: CbsTable, mapping: dict[str, list[str]]) -> None:
+    """An activity table must give every kit group (A and O-Q apart or as A+O-Q): a group left out would get no
+    key, and its value added would silently go elsewhere."""
+    groups = [c for c in catalog()["industries"] if "+" not in c]
+    covered = set(mapping) | ({"A", "O-Q"} if "A+O-Q" in mapping else set())
+    missing = [g for g in groups if g not in covered]
+    if missing:
+        raise DataError(f"CBS-tabel {table.table_id} ({table.info.get('Title', '?')}): geen categorie of SBI-secties "
+                        f"voor de bedrijfstakgroep(en) {', '.join(missing)}.",
+                        f"controleer de tabelcode en de indeling 'industries' in {CATALOG_FILE.name}; het CBS kan de "
+                        "bedrijfstakindeling van de tabel hebben veranderd.")
+
+
 def _other_dims_to_totals(table: CbsTable, df: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     """Keep the total category (key T001...) of any dimension the kit does not use."""
     for dim in table.dims("Dimension"):
@@ -201,14 +248,26 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
             raise DataError(f"CBS-tabel {table.table_id}: geen dimensie met bedrijfstakken (SBI-secties).",
                             f"controleer de tabelcode in {CATALOG_FILE.name}.")
         used.add(dim)
-        code_of = {key: code for code, keys in mapping.items() for key in keys}
-        df = df[df[dim].isin(code_of)].assign(industry_code=lambda d: d[dim].map(code_of))
+        if spec.get("all_groups"):
+            _check_every_group(table, mapping)
+        # a category can count in more than one kit code (section A in A and in A+O-Q)
+        titles = {k.strip(): v for k, v in table.categories(dim).items()}
+        optional = {k for keys in mapping.values() for k in keys
+                    if (_sections_of_title(k, titles.get(k, "")) or {""}) <= OPTIONAL_SECTIONS}
+        df = pd.concat([df[df[dim].isin(keys)].assign(industry_code=code, needed=len(set(keys) - optional))
+                        for code, keys in mapping.items()], ignore_index=True)
+        df["required"] = ~df[dim].isin(optional)
     df = _other_dims_to_totals(table, df, used)
     # Round away the float noise of the unit factor (6.1 x 1000 jobs), so live and offline figures agree exactly.
     out = df.rename(columns={geo: "region"}).assign(value=(pd.to_numeric(df[key], errors="coerce") * factor).round(6))
     cols = ["region", "year"] + (["industry_code"] if industry else [])
-    if industry:  # sections of one kit group add up; a group none of whose sections has a value stays empty
-        out = out.groupby(cols, as_index=False)["value"].sum(min_count=1).dropna(subset=["value"])
+    if industry:
+        # the sections of a kit group add up, if every one of them has a value: a section CBS does not publish
+        # (null: suppressed) leaves the group unknown, never a partial sum (T and U may be missing)
+        out = out.assign(present=out["required"] & out["value"].notna())
+        summed = out.groupby(cols, as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
+                                                        present=("present", "sum"), needed=("needed", "first"))
+        out = summed[summed["present"] >= summed["needed"]].dropna(subset=["value"])
         # A+O-Q is the snapshot's grouping: only where a table does not give A and O-Q apart
         apart = out[out["industry_code"].isin(["A", "O-Q"])].groupby(["region", "year"])["industry_code"].nunique()
         both = set(apart[apart == 2].index)
@@ -323,7 +382,7 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
         entry = cached(tid, cache_dir)
         if entry is None:
             try:
-                entry = download(tid, cache_dir, url)
+                entry = fetch(tid, cache_dir, url)
             except DataError as exc:
                 raise DataError(
                     f"CBS-tabel {tid} staat niet in de cache ({cache_dir}) en kon niet worden gedownload: "
@@ -333,7 +392,7 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
                     "--source snapshot.") from None
         elif entry.age_days > max_age_days:
             try:
-                entry = download(tid, cache_dir, url)
+                entry = fetch(tid, cache_dir, url)
             except DataError as exc:
                 notes.append(f"Let op: CBS-tabel {tid} kon niet worden ververst ({exc.problem.splitlines()[0]}); "
                              f"gebruikt is de cache van {entry.manifest['downloaded_utc']} "
