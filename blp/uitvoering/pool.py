@@ -1,129 +1,160 @@
-"""Worker processes for a batch: each starts its kernel at once and runs jobs from a queue; a worker that dies
-fails only the job it was on, and the batch always finishes."""
+"""Worker processes for a batch: a standard ``concurrent.futures.ProcessPoolExecutor`` whose initializer starts
+each worker's kernel at once, while the command loads the data.
+
+A worker that dies (killed, out of memory, a crash in a library) breaks the whole pool: every job in it ends
+with ``BrokenProcessPool``, and the pool cannot tell which job killed its worker. So the jobs that had not
+started go to a new pool, and the jobs that had started are run again one at a time, each in a pool of its own:
+the one that kills its worker again fails alone, with its folder kept as ``<run-id>.failed``; the others complete.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import shutil
-import sys
+import signal
+import tempfile
+import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from blp.rapport.figures import child_process_signals
 from blp.uitvoering.engine import close_shared_session, shared_session
 from blp.uitvoering.jobs import Job, JobResult
 
+WORKER_DIED = "het werkproces is gestopt"
 
-def _worker_loop(jobs, results, work: Callable[[Job], JobResult]) -> None:
-    """A worker process: start its kernel at once, run jobs from the queue with ``work`` until a None arrives,
-    close."""
+_WORK: Callable[[Job], JobResult] | None = None  # in a worker: what to do with a job (set by the initializer)
+_MARKERS: Path | None = None
+
+
+def _start_worker(work: Callable[[Job], JobResult], markers: str) -> None:
+    """A worker's initializer: signals as for every child (``child_process_signals``), its kernel started now
+    (its IPC files in the batch's folder), closed when the worker ends."""
+    global _WORK, _MARKERS
     child_process_signals()
+    _WORK, _MARKERS = work, Path(markers)
+    (_MARKERS / f"worker-{os.getpid()}").touch()
+    tempfile.tempdir = markers  # the kernel's private folder goes with the batch's folder
+    multiprocessing.util.Finalize(None, close_shared_session, exitpriority=10)
+    shared_session().start()
+
+
+def _run(job: Job) -> JobResult:
+    """A job in a worker; marked as started first, so a broken pool knows which jobs were running."""
+    (_MARKERS / f"started-{job.code}").touch()
     try:
-        shared_session().start()
-        while (job := jobs.get()) is not None:
-            results.put(("start", job.code, os.getpid()))
-            results.put(("result", job.code, work(job)))
-    except KeyboardInterrupt:  # told to stop (SIGTERM) while a notebook ran: nbclient stopped the kernel
-        sys.exit(143)
-    finally:
-        close_shared_session()
+        return _WORK(job)
+    except (KeyboardInterrupt, SystemExit):
+        # told to stop (SIGTERM, from a pool that broke or from the command): end now. The executor would hand
+        # the exception back as the job's result and give this worker the next job.
+        try:
+            close_shared_session()
+        finally:
+            os._exit(143)
 
 
 class WorkerPool:
-    """Worker processes that start their kernels right away, before the jobs are known."""
+    """The batch's worker processes, started at once (so their kernels start while the data load)."""
 
     def __init__(self, workers: int, work: Callable[[Job], JobResult]):
-        self.in_flight: dict[str, Job] = {}  # code -> job a worker has taken and not finished
         close_shared_session()  # forked workers must not inherit a kernel connection
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self.job_q, self.result_q = ctx.Queue(), ctx.Queue()
-        self.procs = [ctx.Process(target=_worker_loop, args=(self.job_q, self.result_q, work), daemon=True)
-                      for _ in range(workers)]
-        for p in self.procs:
-            p.start()
+        self.workers, self.work = workers, work
+        self.jobs: list[Job] = []  # what it was given to run
+        self.markers = Path(tempfile.mkdtemp(prefix="blp-workers-"))
+        self.executor = self._new(workers)
+
+    def _new(self, workers: int) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context("fork")  # the job function need not be importable by name (tests)
+        executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker,
+                                       initargs=(self.work, str(self.markers)))
+        executor.submit(os.getpid)  # with fork, the first submit starts every worker
+        return executor
+
+    def started(self, job: Job) -> bool:
+        return (self.markers / f"started-{job.code}").exists()
+
+    def renew(self) -> None:
+        """A new pool after the old one broke."""
+        self._stop(self.executor)
+        self.executor = self._new(self.workers)
+
+    def run_alone(self, job: Job) -> JobResult:
+        """``job`` in a pool of its own: if its worker dies now, it was this job."""
+        shutil.rmtree(job.partial_folder, ignore_errors=True)  # what the broken attempt left
+        (self.markers / f"started-{job.code}").unlink(missing_ok=True)
+        solo = self._new(1)
+        try:
+            return solo.submit(_run, job).result()
+        except BrokenProcessPool:
+            return failed(job, WORKER_DIED, keep_as_failed(job, WORKER_DIED))
+        except Exception as exc:
+            return failed(job, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        finally:
+            self._stop(solo)
+
+    def _stop(self, executor: ProcessPoolExecutor, now: bool = False) -> None:
+        """Shut ``executor`` down; ``now`` (Ctrl-C): drop its queued jobs and kill its workers (their kernels
+        notice their parent is gone and end within a second). Never waits more than seconds."""
+        if now:
+            for marker in self.markers.glob("worker-*"):
+                try:
+                    os.kill(int(marker.name.split("-")[1]), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+        waiting = threading.Thread(target=executor.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                   daemon=True)
+        waiting.start()
+        waiting.join(5 if now else 600)
 
     def close(self, now: bool = False) -> None:
-        """Let the workers finish and stop; ``now`` (Ctrl-C): drop the queued jobs and stop them at once (SIGTERM,
-        so each shuts its kernel down), killing any that does not stop within seconds."""
-        import queue as queue_mod
-
-        if now:
-            try:
-                while True:
-                    self.job_q.get_nowait()
-            except (queue_mod.Empty, OSError, ValueError):
-                pass
-            for p in self.procs:
-                if p.is_alive():
-                    p.terminate()
-        for _ in self.procs:
-            try:
-                self.job_q.put(None)
-            except (OSError, ValueError):
-                pass
-        for p in self.procs:
-            p.join(timeout=3 if now else 30)
-            if p.is_alive():
-                p.kill()
-                p.join(timeout=5)
-        for job in self.in_flight.values():  # a stopped worker's half-written run (it may not have removed it)
+        """Stop the workers (``now``: at once); remove what the pool's unfinished jobs half-wrote."""
+        self._stop(self.executor, now)
+        for job in self.jobs:
             shutil.rmtree(job.partial_folder, ignore_errors=True)
-        self.in_flight.clear()
+        shutil.rmtree(self.markers, ignore_errors=True)
+
+
+def failed(job: Job, error: str, folder: str | None = None) -> JobResult:
+    return JobResult(job.code, job.name, "failed", folder, error=error)
 
 
 def keep_as_failed(job: Job, error: str) -> str | None:
     """The folder of a job whose worker died, kept as ``<run-id>.failed`` with the error, as a failed job's is."""
     if not job.partial_folder.is_dir():
         return None
-    failed = job.partial_folder.with_name(f"{job.run_id}.failed")
-    os.rename(job.partial_folder, failed)
-    (failed / "ERROR.txt").write_text(error + "\n", encoding="utf-8")
-    return str(failed)
+    kept = job.partial_folder.with_name(f"{job.run_id}.failed")
+    os.rename(job.partial_folder, kept)
+    (kept / "ERROR.txt").write_text(error + "\n", encoding="utf-8")
+    return str(kept)
 
 
 def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]:
-    """Fan jobs out over the pool's processes; a crashed worker fails only the job it was on."""
-    job_q, result_q, procs = pool.job_q, pool.result_q, pool.procs
-    for job in jobs:
-        job_q.put(job)
-    by_code = {j.code: j for j in jobs}
-    running: dict[str, int] = {}  # code -> pid of the worker that took it
+    """Fan ``jobs`` out over the pool; a worker that dies fails only the job that killed it (module docstring)."""
     results: list[JobResult] = []
-    import queue as queue_mod
+    pool.jobs = jobs
 
-    def fail(code: str, error: str) -> None:
-        pool.in_flight.pop(code, None)
-        res = JobResult(code, by_code[code].name, "failed", keep_as_failed(by_code[code], error), error=error)
-        results.append(res)
-        progress.update(res)
+    def done(result: JobResult) -> None:
+        results.append(result)
+        progress.update(result)
 
-    quiet = 0  # one-second waits without any message
-    while len(results) < len(jobs):
-        try:
-            kind, code, payload = result_q.get(timeout=1.0)
-        except queue_mod.Empty:
-            alive = {p.pid for p in procs if p.is_alive()}
-            for code, pid in list(running.items()):  # a worker that died fails only the job it was on
-                if pid not in alive:
-                    del running[code]
-                    fail(code, "het werkproces is gestopt")
-            quiet += 1
-            # A worker that died before its 'start' message got out took a job no one reports on: once the
-            # queue is empty and the living workers have been idle a while, such jobs are failed too.
-            if len(alive) < len(procs) and not running and job_q.empty() and quiet >= 3:
-                for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "het werkproces is gestopt")
-            if not alive:
-                for code in sorted(set(by_code) - {r.code for r in results}):
-                    fail(code, "niet uitgevoerd: alle werkprocessen zijn gestopt")
-            continue
-        quiet = 0
-        if kind == "start":
-            running[code] = payload
-            pool.in_flight[code] = by_code[code]
-        else:
-            running.pop(code, None)
-            pool.in_flight.pop(code, None)
-            results.append(payload)
-            progress.update(payload)
+    queue, suspects = list(jobs), []
+    while queue:
+        futures = {pool.executor.submit(_run, job): job for job in queue}
+        queue = []
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                done(future.result())
+            except BrokenProcessPool:
+                (suspects if pool.started(job) else queue).append(job)
+            except Exception as exc:  # run_job raised before its notebooks (it reports notebook failures itself)
+                done(failed(job, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        if queue or suspects:
+            pool.renew()
+        for job in suspects:
+            done(pool.run_alone(job))
+        suspects = []
     return results
