@@ -102,6 +102,27 @@ def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, 
     assert (kept[0] / "ERROR.txt").read_text(encoding="utf-8") == "het werkproces is gestopt\n"
 
 
+def test_a_job_that_raises_before_its_notebooks_fails_alone_with_its_error(tmp_path, snapshot_dir, monkeypatch):
+    """run_job raising in a worker before any notebook (loading the context, creating folders): that gemeente is
+    failed with the error it raised, the other gemeenten complete, exit code 1."""
+    from blp.uitvoering import runner
+
+    real = runner.run_job
+
+    def raising(job, *args, **kwargs):
+        if job.code == "GM0014":
+            raise OSError("de contextmap is verdwenen")
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_job", raising)  # the workers are forked: they run this
+    code, stdout, stderr = run_cli("run", "GM0917", "GM0014", "GM0363", "--data", str(snapshot_dir),
+                                   "--out", str(tmp_path / "out"), "--workers", "2", "--no-progress")
+    assert code == 1
+    assert "Samenvatting: 2 klaar, 1 mislukt, 0 overgeslagen." in stderr
+    assert "GM0014 Groningen: MISLUKT: de contextmap is verdwenen" in stderr
+    assert "GM0917 Heerlen: rapport klaar" in stdout and "GM0363 Amsterdam: rapport klaar" in stdout
+
+
 # A single run during its national calculation and kernel start, and while its kernel executes the notebooks; a
 # batch while its workers do. (Under the suite's load the moments shift; every moment must end the same way.)
 @pytest.mark.parametrize("command, delay", [(["GM0917"], 0.6), (["GM0917"], 2.5), (["GM0917"], 4.5),
