@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from blp.errors import BlpError
+from blp.errors import BlpError, count_interrupts, interrupted
 
 
 def _output_file(path: str | None) -> Path | None:
@@ -331,17 +331,32 @@ def cmd_validate(args) -> int:
 COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "validate": cmd_validate, "data": cmd_data}
 
 
+INTERRUPTED = "blp: onderbroken; voor de onafgemaakte run is geen volledige uitvoer geschreven."
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    except Exception:
+        if interrupted():  # whatever a Ctrl-C cut short (a read, an import, a second Ctrl-C in the clean-up)
+            _debug()
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
+        return _error()
+
+
+def _error() -> int:
+    """The message and exit code of the exception being handled."""
+    try:
+        raise
     except BlpError as exc:
         _debug()
         print(f"blp: fout: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("blp: onderbroken; voor de onafgemaakte run is geen volledige uitvoer geschreven.", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # `blp gemeenten | head`: the reader stopped reading, nothing to report
         return 1
     except OSError as exc:  # a folder that cannot be written (read-only, disk full, ...)
@@ -380,6 +395,7 @@ def run_and_exit() -> None:
     import logging
     import os
 
+    count_interrupts()
     code = main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -29,3 +29,28 @@ class GemeenteError(BlpError):
 
 class RunError(BlpError):
     """Running or exporting the notebooks failed."""
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------
+
+_INTERRUPTS = [0]
+
+
+def _interrupt(signum, frame) -> None:
+    _INTERRUPTS[0] += 1
+    raise KeyboardInterrupt
+
+
+def count_interrupts() -> None:
+    """Make Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt, as Python's default does for SIGINT, and count
+    them: an error that follows an interrupt (a C library's read or import cut short) is the interrupt, not a
+    problem with the input (``interrupted``). Only in the main thread of the command."""
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def interrupted() -> bool:
+    """Has this process been told to stop (``count_interrupts``)?"""
+    return _INTERRUPTS[0] > 0

@@ -125,12 +125,13 @@ def test_a_job_that_raises_before_its_notebooks_fails_alone_with_its_error(tmp_p
 
 # A single run during its national calculation and kernel start, and while its kernel executes the notebooks; a
 # batch while its workers do. (Under the suite's load the moments shift; every moment must end the same way.)
-@pytest.mark.parametrize("command, delay", [(["GM0917"], 0.6), (["GM0917"], 2.5), (["GM0917"], 4.5),
-                                            (["GM0917", "GM0363", "GM0014", "--workers", "2"], 6.0)])
-def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay, tmp_path):
-    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) at several moments: the command
-    ends within seconds with one line and exit code 130, its workers, chart drawer and kernels end too, and no
-    half-written run folder is left."""
+@pytest.mark.parametrize("command, delay, sig", [(["GM0917"], 0.6, "INT"), (["GM0917"], 2.5, "INT"),
+                                                 (["GM0917"], 4.5, "INT"), (["GM0917"], 1.5, "TERM"),
+                                                 (["GM0917", "GM0363", "GM0014", "--workers", "2"], 6.0, "INT")])
+def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay, sig, tmp_path):
+    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it; or SIGTERM to the command alone, as
+    a scheduler sends it) at several moments: the command ends within seconds with one line and exit code 130,
+    its workers, chart drawer and kernels end too, and no half-written run folder or cache file is left."""
     import os
     import signal
     import subprocess
@@ -146,7 +147,10 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
                             env=env, cwd=tmp_path)
     time.sleep(delay)
     children = psutil.Process(proc.pid).children(recursive=True)
-    os.killpg(proc.pid, signal.SIGINT)
+    if sig == "INT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     started = time.monotonic()
     try:
         _, err = proc.communicate(timeout=60)
@@ -162,4 +166,4 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
     while time.monotonic() < deadline and any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children):
         time.sleep(0.5)
     assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
-    assert not list(out.rglob(".*partial"))
+    assert not list(out.rglob(".*partial")) and not list(out.rglob("*.failed"))

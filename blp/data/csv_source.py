@@ -10,7 +10,7 @@ import pandas as pd
 
 from blp.data.canonical import CanonicalData, InputFile, check_numbers, sha256_of
 from blp.data.shapes import Shapes, find_shapes, read_shapes
-from blp.errors import DataError
+from blp.errors import DataError, interrupted
 from blp.paths import EMBEDDED_DATA_DIR
 
 FILES = {
@@ -84,7 +84,7 @@ def _read(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        if fh.interrupted:  # Ctrl-C while pandas' C parser was reading: the interrupt, not a bad file
+        if fh.interrupted or interrupted():  # Ctrl-C while pandas' C parser was reading: not a bad file
             raise KeyboardInterrupt from None
         raise DataError(f"{path} is niet te lezen als CSV: {exc}",
                         "controleer het scheidingsteken en de codering (UTF-8).") from None

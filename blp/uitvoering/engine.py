@@ -110,13 +110,19 @@ class KernelSession:
         client = NotebookClient(nb, km=self._manager(), timeout=self.timeout, kernel_name=self.kernel_name,
                                 resources={"metadata": {"path": self.cwd}}, allow_errors=False,
                                 extra_arguments=KERNEL_ARGS)
+        handlers = _signal_handlers()
+        # nbclient answers Ctrl-C by shutting the kernel down on a task of its own; as each cell starts, the
+        # command's own handlers take over again, so Ctrl-C is a plain KeyboardInterrupt here
+        client.on_cell_start = _interrupts_as_before(handlers)
         client.kc = self.kc  # reuse the connection to the running kernel (None the first time)
         try:
             try:
                 client.execute()
             finally:
                 self.kc = client.kc
+                _restore(handlers)  # nbclient leaves Python's defaults behind, not what was there
         except Exception as exc:
+            _settle(self._manager())  # let nbclient finish what a Ctrl-C started
             if not self._manager().has_kernel:
                 # nbclient answers Ctrl-C (SIGINT, or SIGTERM) by shutting the kernel down itself; the cell then ends
                 # as a dead kernel (or an asyncio error, depending on the moment): that is the interrupt, not a
@@ -158,6 +164,60 @@ class KernelSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _signal_handlers() -> dict | None:
+    """SIGINT's and SIGTERM's handlers, if this is the main thread (only it can set them)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _interrupts_as_before(handlers: dict | None):
+    """An nbclient hook that gives SIGINT and SIGTERM back to the handlers they had before the notebook (where
+    those raise KeyboardInterrupt: the command's, or Python's default; not where they are ignored, as in a batch
+    worker)."""
+    import asyncio
+
+    def hook(**_) -> None:
+        loop = asyncio.get_running_loop()
+        for sig, previous in (handlers or {}).items():
+            if callable(previous):
+                loop.add_signal_handler(sig, previous, sig, None)
+
+    return hook
+
+
+def _restore(handlers: dict | None) -> None:
+    import signal
+
+    for sig, handler in (handlers or {}).items():
+        if handler is not None:
+            signal.signal(sig, handler)
+
+
+def _settle(km, timeout: float = 1.0) -> None:
+    """Run this thread's event loop a moment, so a kernel shutdown nbclient started on a task of its own (its answer
+    to Ctrl-C) completes: at most ``timeout`` seconds, less as soon as ``km`` has no kernel any more."""
+    import asyncio
+
+    from jupyter_core.utils import run_sync
+
+    async def rest() -> None:
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():  # what they end with is nobody's news
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        for _ in range(int(timeout / 0.05)):
+            if not km.has_kernel:
+                return
+            await asyncio.sleep(0.05)
+
+    try:
+        run_sync(rest)()
+    except Exception:  # noqa: BLE001 - only a chance for nbclient to finish; the caller decides either way
+        pass
 
 
 _SHARED: KernelSession | None = None

@@ -3,7 +3,7 @@ navigation, the downloads, and the charts drawn ahead on a spare core."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from blp.errors import RunError
@@ -18,6 +18,9 @@ from blp.uitvoering.jobs import APPENDIX, NOTEBOOKS, Job
 from blp.uitvoering.manifest import utc_now
 
 
+STOP_WAIT_S = 3.0  # how long an interrupted run lets a running export finish
+
+
 def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = False,
                       chrome: PageChrome | None = None) -> None:
     """Execute the report notebooks in this process's kernel and export each to HTML.
@@ -30,9 +33,10 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
     session = shared_session()
     load_notebook_libraries()
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-html")
+    exports = []
     try:
         # load nbconvert and its templates while the kernel starts
-        exports = [background.submit(exporter), background.submit(code_exporter)]
+        exports += [background.submit(exporter), background.submit(code_exporter)]
         # the appendix first: its export then overlaps with the next notebook, not with nothing at the end
         run = [APPENDIX] + NOTEBOOKS
         prepared = [session.prepare(Path(job.notebooks_dir) / f"{nb_name}.ipynb", job.notebook_parameters)
@@ -61,9 +65,14 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
     except Exception:
         background.shutdown(wait=True)  # a failed notebook's error report is written before the run fails
         raise
-    finally:
-        # Ctrl-C (or a worker told to stop): the partial folder is removed, nobody waits for an export
+    except BaseException:
+        # Ctrl-C (or a worker told to stop): the caller removes the partial folder; an export still writing into
+        # it would bring it back, so the one running is given a few seconds, the queued ones are dropped
         background.shutdown(wait=False, cancel_futures=True)
+        wait(exports, timeout=STOP_WAIT_S)
+        raise
+    finally:
+        background.shutdown(wait=False)
 
 
 def load_notebook_libraries() -> None:

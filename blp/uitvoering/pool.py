@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 import threading
 from collections.abc import Callable
@@ -34,12 +33,14 @@ def _start_worker(work: Callable[[Job], JobResult], markers: str) -> None:
     """A worker's initializer: signals as for every child (``child_process_signals``), its kernel started now
     (its IPC files in the batch's folder), closed when the worker ends."""
     global _WORK, _MARKERS
-    child_process_signals()
-    _WORK, _MARKERS = work, Path(markers)
-    (_MARKERS / f"worker-{os.getpid()}").touch()
-    tempfile.tempdir = markers  # the kernel's private folder goes with the batch's folder
-    multiprocessing.util.Finalize(None, close_shared_session, exitpriority=10)
-    shared_session().start()
+    try:
+        child_process_signals()
+        _WORK, _MARKERS = work, Path(markers)
+        tempfile.tempdir = markers  # the kernel's private folder goes with the batch's folder
+        multiprocessing.util.Finalize(None, close_shared_session, exitpriority=10)
+        shared_session().start()
+    except (KeyboardInterrupt, SystemExit):  # stopped while starting (the command was interrupted): quietly
+        os._exit(143)
 
 
 def _run(job: Job) -> JobResult:
@@ -99,11 +100,8 @@ class WorkerPool:
         """Shut ``executor`` down; ``now`` (Ctrl-C): drop its queued jobs and kill its workers (their kernels
         notice their parent is gone and end within a second). Never waits more than seconds."""
         if now:
-            for marker in self.markers.glob("worker-*"):
-                try:
-                    os.kill(int(marker.name.split("-")[1]), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
+            for child in multiprocessing.active_children():  # the workers (and a chart drawer, stopping anyway)
+                child.kill()
         waiting = threading.Thread(target=executor.shutdown, kwargs={"wait": True, "cancel_futures": True},
                                    daemon=True)
         waiting.start()
