@@ -340,6 +340,7 @@ class CbsServer:
         self.fixtures = fixtures
         self.requests = 0
         self.queries: list[tuple[str, str, dict]] = []  # (table, entity set, query) of every request
+        self.loop_next: set[str] = set()  # tables whose nextLink points back at the page itself
         self.reset_pages: dict[tuple[str, int], int] = {}  # (table, skip) -> how many times to reset
         self.fail_status: dict[tuple[str, int], list[int]] = {}  # (table, skip) -> HTTP statuses to answer first
         server = self
@@ -388,7 +389,9 @@ class CbsServer:
                 else:
                     rows = rows[skip: skip + PAGE]
                 body = {"odata.metadata": f"{base}/$metadata#{name}", "value": rows}
-                if name.endswith("DataSet") and skip + PAGE < total:
+                if name.endswith("DataSet") and tid in server.loop_next:  # a broken server: the same page again
+                    body["odata.nextLink"] = f"{base}/{name}?{urlencode({'$format': 'json', '$skip': skip})}"
+                elif name.endswith("DataSet") and skip + PAGE < total:
                     more = {k: v[0] for k, v in query.items() if k in ("$select", "$filter")}
                     body["odata.nextLink"] = f"{base}/{name}?{urlencode({'$format': 'json', **more, '$skip': skip + PAGE})}"
                 self._send(200, body)

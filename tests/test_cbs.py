@@ -435,3 +435,108 @@ def test_an_activity_table_that_leaves_a_kit_group_unmapped_stops_naming_table_a
         with pytest.raises(DataError) as exc:
             load_cbs(data_dir=snapshot_dir)
     assert "83582NED" in str(exc.value) and "J" in str(exc.value) and "cbs_catalog.yaml" in str(exc.value)
+
+
+def _serve_changed(fixtures, monkeypatch, tmp_path, change):
+    """load_cbs from a server whose fixtures ``change`` altered (a deep copy)."""
+    broken = json.loads(json.dumps(fixtures))
+    change(broken)
+    monkeypatch.setenv("BLP_CACHE_DIR", str(tmp_path / "cache"))
+    with CbsServer(broken) as s:
+        monkeypatch.setenv("BLP_CBS_URL", s.url)
+        return load_cbs()
+
+
+def _first(rows, **where):
+    return next(r for r in rows if all(r.get(k) == v for k, v in where.items()))
+
+
+def _repeat_cr39(t):
+    t["84419NED"]["TypedDataSet"] += [dict(r) for r in t["84419NED"]["TypedDataSet"] if r["RegioS"] == "CR39  "]
+
+
+def _text_population(t):
+    _first(t["70072ned"]["TypedDataSet"], RegioS="GM0917")["TotaleBevolking_1"] = "86.762"
+
+
+def _dash_establishments(t):
+    rows = [r for r in t["81575NED"]["TypedDataSet"] if r["RegioS"] == "GM0917" and r["Vestigingen_1"] is not None]
+    rows[0]["Vestigingen_1"] = "-"
+
+
+def _duplicate_category(t):
+    t["83582NED"]["BedrijfstakkenBranchesSBI2008"].append({"Key": "999999 ", "Title": "B Delfstoffenwinning",
+                                                          "Description": None, "CategoryGroupID": 3})
+
+
+@pytest.mark.parametrize("change, words", [
+    (_repeat_cr39, ["84419NED", "CR39", "keer voor"]),
+    (_text_population, ["70072ned", "TotaleBevolking_1", "GM0917", "'86.762'"]),
+    (_dash_establishments, ["81575NED", "Vestigingen_1", "GM0917", "'-'"]),
+    (_duplicate_category, ["83582NED", "dezelfde SBI-secties", "999999"]),
+])
+def test_what_cbs_could_serve_wrongly_stops_naming_the_table_never_a_number(change, words, fixtures, monkeypatch,
+                                                                             tmp_path):
+    """A repeated page (rows twice), text where a number belongs, two categories for the same sections: each
+    would have given a BLP (doubled, a row dropped, 86.762 inhabitants, one of the two chosen)."""
+    with pytest.raises(DataError) as exc:
+        _serve_changed(fixtures, monkeypatch, tmp_path, change)
+    assert all(w in str(exc.value) for w in words), str(exc.value)
+
+
+def test_a_null_title_is_no_title_not_a_crash(fixtures, monkeypatch, tmp_path, snapshot_dir):
+    def change(t):
+        _first(t["83582NED"]["BedrijfstakkenBranchesSBI2008"], Key="422600 ")["Title"] = None  # 861 Ziekenhuizen
+    data = _serve_changed(fixtures, monkeypatch, tmp_path, change)
+    assert not data.regional_jobs.empty
+
+
+def test_a_section_cbs_does_not_publish_anywhere_in_a_year_leaves_the_group_unknown_not_gone(fixtures, monkeypatch,
+                                                                                              tmp_path):
+    """Section B null in every COROP in 2019: B-E of 2019 is unknown (to be filled as suppressed cells are), not a
+    group that has left the key (which moved every gemeente's BLP)."""
+    def change(t):
+        for r in t["83582NED"]["TypedDataSet"]:
+            if r["BedrijfstakkenBranchesSBI2008"] == "305700 " and r["Perioden"] == "2019JJ00" and \
+                    r["RegioS"].startswith("CR"):
+                r["Banen_1"] = None
+    data = _serve_changed(fixtures, monkeypatch, tmp_path, change)
+    be = data.regional_jobs[(data.regional_jobs["year"] == 2019) & (data.regional_jobs["industry_code"] == "B-E")]
+    assert {f"CR{i:02d}" for i in range(1, 41)} <= set(be["corop_code"]) and be["jobs"].isna().all()
+    national = compute_blp(data, resolve_choices(data, load_params())).national
+    assert national["blp_meur"].notna().all() and (national["blp_meur"] > 0).all()
+
+
+def test_a_next_link_that_points_back_at_its_page_stops_with_a_message(server, tmp_path):
+    server.loop_next.add("81575NED")
+    with pytest.raises(DataError, match="dezelfde pagina nog eens"):
+        cbs_cache.download("81575NED", tmp_path / "cache")
+    assert cbs_cache.cached("81575NED", tmp_path / "cache") is None
+
+
+def test_the_deadline_holds_while_pages_come_in(server, tmp_path):
+    with pytest.raises(DataError, match="niet binnen 0 s"):
+        cbs_cache.download("83582NED", tmp_path / "cache", deadline_s=0.0)
+
+
+def test_a_selection_that_does_not_fit_is_one_message_with_its_own_fix(fixtures, monkeypatch, tmp_path):
+    """70072ned without its WOZ topic: the message names the table and the catalogue, once, and does not send the
+    user to look for a network connection."""
+    def change(t):
+        t["70072ned"]["DataProperties"] = [p for p in t["70072ned"]["DataProperties"]
+                                           if p["Key"] != "GemiddeldeWOZWaardeVanWoningen_4"]
+    with pytest.raises(DataError) as exc:
+        _serve_changed(fixtures, monkeypatch, tmp_path, change)
+    text = str(exc.value)
+    assert "70072ned" in text and "cbs_catalog.yaml" in text and text.count("Oplossing") == 1
+    assert "netwerkverbinding" not in text
+
+
+def test_fetch_prints_no_log_lines_and_nader_voorlopig_is_provisional(server, tmp_path, capfd):
+    import logging
+
+    logging.basicConfig()  # a root handler, as an application around the kit may have
+    cbs_source.fetch("83582NED", tmp_path / "cache", on_page=lambda n: None)
+    assert "Download" not in capfd.readouterr().err
+    assert cbs_cache.provisional_in([{"Key": "2023JJ00", "Title": "2023", "Status": "Nader voorlopig"},
+                                     {"Key": "2022JJ00", "Title": "2022", "Status": "Definitief"}]) == [2023]

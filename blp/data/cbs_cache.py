@@ -93,27 +93,51 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
-class _PageCounter(logging.Handler):
-    """Counts the pages cbsodata requests (it logs 'Download <url>' for each) and reports them."""
+class DownloadError(DataError):
+    """A table could not be fetched: the network, the server, the time it took."""
 
-    def __init__(self, table_id: str, on_page):
+
+class _PageCounter(logging.Handler):
+    """Watches the pages cbsodata requests (it logs 'Download <url>' for each): reports them, and stops the download
+    past the table's deadline or when the server sends the same page again (a nextLink loop). cbsodata's paging
+    loop has no deadline of its own; an exception raised here ends it."""
+
+    def __init__(self, table_id: str, on_page, deadline: float):
         super().__init__(logging.INFO)
-        self.table_id, self.on_page, self.pages = table_id, on_page, 0
+        self.table_id, self.on_page, self.deadline, self.pages, self.seen = table_id, on_page, deadline, 0, set()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message.startswith("Download ") and f"/{self.table_id}/" in message and "DataSet" in message:
+        if not (message.startswith("Download ") and f"/{self.table_id}/" in message):
+            return
+        if time.monotonic() > self.deadline:
+            raise _Deadline(self.table_id)
+        if "DataSet" in message:
+            if message in self.seen:
+                raise _PageLoop(message.split(" ", 1)[1])
+            self.seen.add(message)
             self.pages += 1
-            self.on_page(self.pages)
+            if self.on_page is not None:
+                self.on_page(self.pages)
+
+
+class _Deadline(Exception):
+    """The table's deadline passed while its pages came in."""
+
+
+class _PageLoop(Exception):
+    """The server sent a page it had sent before."""
 
 
 @contextmanager
-def _count_pages(table_id: str, on_page):
-    if on_page is None:
-        yield
-        return
+def _watch_pages(table_id: str, on_page, deadline: float):
+    """``_PageCounter`` on the root logger for the duration; the log's other handlers keep their own level, so
+    cbsodata's page lines are not printed."""
     root = logging.getLogger()
-    handler, level = _PageCounter(table_id, on_page), root.level
+    handler, level = _PageCounter(table_id, on_page, deadline), root.level
+    others = {h: h.level for h in root.handlers}
+    for h in others:
+        h.setLevel(max(h.level, logging.WARNING))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     try:
@@ -121,6 +145,8 @@ def _count_pages(table_id: str, on_page):
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        for h, old in others.items():
+            h.setLevel(old)
 
 
 def _table_facts(folder: Path) -> dict:
@@ -138,7 +164,7 @@ def _table_facts(folder: Path) -> dict:
 def provisional_in(periods: list[dict]) -> list[int]:
     """Years CBS marks as provisional in a Perioden dimension: status 'Voorlopig' or a title ending in '*'."""
     return sorted({int(p["Key"][:4]) for p in periods if str(p.get("Key", "")).endswith("JJ00")
-                   and (str(p.get("Status", "")).lower().startswith("voorlopig")
+                   and ("voorlopig" in str(p.get("Status") or "").lower()  # Voorlopig, Nader voorlopig
                         or str(p.get("Title", "")).rstrip().endswith("*"))})
 
 
@@ -170,7 +196,7 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
         if selection is not None:
             chosen["select"], chosen["filter"] = selection(
                 cbsodata.get_meta(table_id, "DataProperties", catalog_url=catalog_url, timeout=timeout))
-        with _count_pages(table_id, on_page):
+        with _watch_pages(table_id, on_page, started + deadline_s):
             cbsodata.download_data(table_id, dir=str(partial), catalog_url=catalog_url, timeout=timeout,
                                    select=chosen.get("select"), filters=chosen.get("filter"))
 
@@ -182,16 +208,24 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
     try:
         try:
             retrying(attempt)
+        except DataError:  # the table's metadata did not fit the catalogue (selection): that message as it is
+            raise
+        except _PageLoop as exc:
+            raise DataError(f"CBS-tabel {table_id}: de server van {url} stuurde dezelfde pagina nog eens ({exc}); "
+                            "de tabel komt zo nooit compleet binnen.",
+                            "probeer `blp data fetch` later opnieuw; blijft het, meld het aan het CBS.") from None
         except Exception as exc:
-            if not _retryable(exc):  # 404 (no such table) and the like are not retried
-                raise DataError(f"Het downloaden van CBS-tabel {table_id} van {url} is mislukt: {exc}",
+            if isinstance(exc, _Deadline):
+                exc = TimeoutError("pagina's kwamen te traag")
+            elif not _retryable(exc):  # 404 (no such table) and the like are not retried
+                raise DownloadError(f"Het downloaden van CBS-tabel {table_id} van {url} is mislukt: {exc}",
                                 "controleer de tabelcode in blp/data/cbs_catalog.yaml.") from None
             tries = retrying.statistics.get("attempt_number", 1)
-            if tries < retries:
-                raise DataError(f"CBS-tabel {table_id} is niet binnen {deadline_s:.0f} s gedownload van {url} "
+            if tries < retries or isinstance(exc, TimeoutError):
+                raise DownloadError(f"CBS-tabel {table_id} is niet binnen {deadline_s:.0f} s gedownload van {url} "
                                 f"(laatste fout: {type(exc).__name__}).",
                                 "de server is traag of antwoordt niet; probeer `blp data fetch` later opnieuw.") from None
-            raise DataError(f"CBS-tabel {table_id} kon na {retries} pogingen niet worden gedownload van {url}: "
+            raise DownloadError(f"CBS-tabel {table_id} kon na {retries} pogingen niet worden gedownload van {url}: "
                             f"{type(exc).__name__}: {exc}",
                             "controleer de netwerkverbinding en probeer `blp data fetch` later opnieuw.") from None
         info = json.loads((partial / "TableInfos.json").read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from blp.data.canonical import CanonicalData, InputFile, sha256_of
 from blp.data.csv_source import licence_of, locate
-from blp.data.cbs_cache import cached, default_cache_dir, download, provisional_in
+from blp.data.cbs_cache import DownloadError, cached, default_cache_dir, download, provisional_in
 from blp.errors import DataError
 
 CATALOG_FILE = Path(__file__).with_name("cbs_catalog.yaml")
@@ -69,12 +69,13 @@ class CbsTable:
         return [p["Key"] for p in self.props if p.get("Type") == kind]
 
     def categories(self, dim: str) -> dict[str, str]:
-        return {c["Key"]: c.get("Title", "") for c in self._load(dim)}
+        # a category without key cannot be read; one without title has none (CBS sends null, not "")
+        return {str(c["Key"]): str(c.get("Title") or "") for c in self._load(dim) if c.get("Key") is not None}
 
     def topic(self, words: list[str]) -> tuple[str, str]:
         """The one topic whose Title contains all ``words``: its key and unit."""
         topics = [p for p in self.props if p.get("Type") == "Topic"]
-        hits = [p for p in topics if all(w.lower() in p.get("Title", "").lower() for w in words)]
+        hits = [p for p in topics if all(w.lower() in str(p.get("Title") or "").lower() for w in words)]
         if len(hits) != 1:
             found = ", ".join(f"{p['Key']} ({p.get('Title')})" for p in (hits or topics)[:8])
             raise DataError(
@@ -167,6 +168,13 @@ def sbi_groups(categories: dict[str, str], codes: list[str]) -> dict[str, list[s
     publish them). Codes that cannot be covered are left out."""
     parsed = {k.strip(): _sections_of_title(k, v) for k, v in categories.items()}
     parsed = {k: s for k, s in parsed.items() if s is not None}
+    by_sections: dict[frozenset, list[str]] = {}
+    for k, s in parsed.items():
+        by_sections.setdefault(s, []).append(k)
+    twice = {s: keys for s, keys in by_sections.items() if len(keys) > 1}
+    if twice:  # which one holds the figures? not a guess
+        raise ValueError("; ".join(f"{', '.join(repr(categories.get(k) or categories.get(k + ' ') or k) for k in keys)}"
+                                   f" (sleutels {', '.join(keys)})" for keys in twice.values()))
     out: dict[str, list[str]] = {}
     for code in codes:
         need = frozenset(sections_of(code))
@@ -184,7 +192,12 @@ def _industry_map(table: CbsTable) -> tuple[str | None, dict[str, list[str]]]:
     """The industry dimension and kit code -> the CBS keys that add up to it (by SBI section)."""
     wanted = list(catalog()["industries"])
     for dim in table.dims("Dimension"):
-        mapping = sbi_groups(table.categories(dim), wanted)
+        try:
+            mapping = sbi_groups(table.categories(dim), wanted)
+        except ValueError as exc:
+            raise DataError(f"CBS-tabel {table.table_id}: de dimensie {dim} heeft categorieën voor dezelfde SBI-secties: "
+                            f"{exc}.", "de kit kiest daar niet zelf uit; controleer de tabelcode in "
+                            f"{CATALOG_FILE.name} of meld het aan het CBS.") from None
         if mapping:
             return dim, mapping
     return None, {}
@@ -234,13 +247,34 @@ def provisional_years(table: CbsTable) -> list[int]:
         return []
 
 
-def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
-    """Long table region, year, industry_code (if any), value for the catalogue's measure."""
+def _checked(table: CbsTable, df: pd.DataFrame, key: str, geo: str, time: str) -> None:
+    """Every row once (a repeated page or row would be added twice) and every value a number or null (CBS's
+    JSON has numbers; text such as '86.762' or '-' is not read as anything)."""
+    dims = [geo, time] + [d for d in table.dims("Dimension") if d in df.columns]
+    twice = df[df.duplicated(dims, keep=False)]
+    if len(twice):
+        r = twice.iloc[0]
+        raise DataError(f"CBS-tabel {table.table_id}: de rij {', '.join(f'{d} {r[d]!r}' for d in dims)} komt "
+                        f"{int((df[dims] == r[dims]).all(axis=1).sum())} keer voor ({len(twice)} rijen dubbel).",
+                        f"haal de tabel opnieuw op: `blp data fetch {table.table_id}`.")
+    values = df[key]
+    bad = values.notna() & ~values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    if bad.any():
+        r = df[bad].iloc[0]
+        raise DataError(f"CBS-tabel {table.table_id}: onderwerp {key} is geen getal voor {r[geo]} {r[time]}"
+                        f"{' ' + str(r[dims[2]]) if len(dims) > 2 else ''}: {r[key]!r} ({int(bad.sum())} zulke waarden).",
+                        f"haal de tabel opnieuw op: `blp data fetch {table.table_id}`; blijft het, meld het aan het CBS.")
+
+
+def _measure(table: CbsTable, spec: dict, industry: bool, keep_unknown: bool = False) -> pd.DataFrame:
+    """Long table region, year, industry_code (if any), value for the catalogue's measure. ``keep_unknown``: a
+    group CBS does not publish (a null section) stays as a row without value, as a suppressed cell."""
     key, unit = table.topic(spec["measure"])
     factor = unit_factor(table, key, unit, spec.get("units") or {})
     geo = (table.dims("GeoDimension") or ["RegioS"])[0]
     time = (table.dims("TimeDimension") or ["Perioden"])[0]
     df = _years(table.frame(), time)
+    _checked(table, df, key, geo, time)
     used = set()
     if industry:
         dim, mapping = _industry_map(table)
@@ -267,9 +301,12 @@ def _measure(table: CbsTable, spec: dict, industry: bool) -> pd.DataFrame:
         out = out.assign(present=out["required"] & out["value"].notna())
         summed = out.groupby(cols, as_index=False).agg(value=("value", lambda v: v.sum(min_count=1)),
                                                         present=("present", "sum"), needed=("needed", "first"))
-        out = summed[summed["present"] >= summed["needed"]].dropna(subset=["value"])
+        out = summed.assign(value=summed["value"].where(summed["present"] >= summed["needed"]))
+        if not keep_unknown:
+            out = out.dropna(subset=["value"])
         # A+O-Q is the snapshot's grouping: only where a table does not give A and O-Q apart
-        apart = out[out["industry_code"].isin(["A", "O-Q"])].groupby(["region", "year"])["industry_code"].nunique()
+        known = out.dropna(subset=["value"])
+        apart = known[known["industry_code"].isin(["A", "O-Q"])].groupby(["region", "year"])["industry_code"].nunique()
         both = set(apart[apart == 2].index)
         pooled = out["industry_code"] == "A+O-Q"
         out = out[~(pooled & pd.Series(list(zip(out["region"], out["year"])), index=out.index).isin(both))]
@@ -331,7 +368,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
     activity, regional_jobs = [], []
     for name, measure in (("establishments", "establishments"), ("jobs", "jobs")):
         for tid in cat[name]["ids"]:
-            df = _measure(tables[tid], cat[name], industry=True)
+            df = _measure(tables[tid], cat[name], industry=True, keep_unknown=name == "jobs")
             gm = df[df["region"].str.startswith("GM")]
             activity.append(gm.rename(columns={"region": "gemeente_code"}).assign(measure=measure).dropna(subset=["value"]))
             if name == "jobs":
@@ -383,7 +420,7 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
         if entry is None:
             try:
                 entry = fetch(tid, cache_dir, url)
-            except DataError as exc:
+            except DownloadError as exc:  # (a problem of the table itself keeps its own message and fix)
                 raise DataError(
                     f"CBS-tabel {tid} staat niet in de cache ({cache_dir}) en kon niet worden gedownload: "
                     f"{exc.problem}",
@@ -393,7 +430,7 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
         elif entry.age_days > max_age_days:
             try:
                 entry = fetch(tid, cache_dir, url)
-            except DataError as exc:
+            except DataError as exc:  # the cache is used, and the report says why
                 notes.append(f"Let op: CBS-tabel {tid} kon niet worden ververst ({exc.problem.splitlines()[0]}); "
                              f"gebruikt is de cache van {entry.manifest['downloaded_utc']} "
                              f"(tabel gewijzigd {entry.manifest.get('modified')}).")
