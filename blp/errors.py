@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class BlpError(Exception):
     """Base class for errors shown to users: a problem and, where known, the fix."""
@@ -34,11 +37,30 @@ class RunError(BlpError):
 # --- Ctrl-C ---------------------------------------------------------------------------------------
 
 _INTERRUPTS = [0]
+_HELD = [0, False]  # how many interrupts_held() blocks are open; an interrupt arrived while held
 
 
 def _interrupt(signum, frame) -> None:
     _INTERRUPTS[0] += 1
+    if _HELD[0]:
+        _HELD[1] = True
+        return
     raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold a Ctrl-C (or SIGTERM) that arrives inside the block until it ends. For forking: raised inside fork's
+    bookkeeping (logging's lock, released after the fork), the interrupt left that lock held and the command hung
+    at its next log call. Works where ``count_interrupts`` installed the handler (the command)."""
+    _HELD[0] += 1
+    try:
+        yield
+    finally:
+        _HELD[0] -= 1
+        if not _HELD[0] and _HELD[1]:
+            _HELD[1] = False
+            raise KeyboardInterrupt
 
 
 def count_interrupts() -> None:

@@ -73,3 +73,26 @@ def test_ctrl_c_while_a_cell_runs_is_the_interrupt_not_a_failed_notebook(tmp_pat
         with pytest.raises(KeyboardInterrupt):
             own.run(_notebook(tmp_path, "stop.ipynb", [cell]), tmp_path / "stop-out.ipynb", {})
         assert not (tmp_path / "stop-out.ipynb").exists()
+
+
+def test_an_interrupt_while_forking_is_held_until_the_fork_is_done():
+    """Ctrl-C inside fork's bookkeeping left logging's lock held (the command then hung); held, it is raised as
+    the block ends, and logging still works."""
+    import subprocess
+    import sys
+
+    code = """
+import logging, os, signal, sys
+from blp.errors import count_interrupts, interrupts_held, interrupted
+count_interrupts()
+try:
+    with interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        print("inside, not interrupted yet", flush=True)
+except KeyboardInterrupt:
+    logging.getLogger("x").warning("logging works after it")
+    print("raised after the block", interrupted(), flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["inside, not interrupted yet", "raised after the block True"]
+    assert "logging works after it" in done.stderr

@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from blp.errors import interrupts_held
+
 STOP_WAIT_S = 5.0  # how long a run waits for its drawer to stop before terminating it
 
 Plan = Iterable[tuple[str, Callable[[], object]]]
@@ -135,7 +137,7 @@ class ChartsAhead:
             ctx = multiprocessing.get_context("fork")
             self._stop = ctx.Event()
             self._worker = ctx.Process(target=_draw_all, args=(work, self._stop), name="blp-charts", daemon=True)
-            with DRAWING:  # no thread of ours is inside matplotlib while we fork
+            with DRAWING, interrupts_held():  # no thread of ours is inside matplotlib while we fork; Ctrl-C after it
                 self._worker.start()
         else:
             self._stop = threading.Event()

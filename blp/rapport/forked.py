@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Callable
 from typing import Any
 
+from blp.errors import interrupts_held
 from blp.rapport.figures import child_process_signals
 
 
@@ -34,7 +35,8 @@ class ForkedCall:
             ctx = multiprocessing.get_context("fork")
             self.conn, send = ctx.Pipe(duplex=False)
             self.proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True, name="blp-fit")
-            self.proc.start()
+            with interrupts_held():  # a Ctrl-C inside fork's bookkeeping would leave a lock held (blp.errors)
+                self.proc.start()
             send.close()
 
     def result(self) -> Any:

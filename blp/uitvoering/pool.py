@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from blp.errors import interrupts_held
 from blp.rapport.figures import child_process_signals
 from blp.uitvoering.engine import close_shared_session, shared_session
 from blp.uitvoering.jobs import Job, JobResult
@@ -71,7 +72,8 @@ class WorkerPool:
         ctx = multiprocessing.get_context("fork")  # the job function need not be importable by name (tests)
         executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker,
                                        initargs=(self.work, str(self.markers)))
-        executor.submit(os.getpid)  # with fork, the first submit starts every worker
+        with interrupts_held():  # a Ctrl-C inside fork's bookkeeping would leave a lock held (blp.errors)
+            executor.submit(os.getpid)  # with fork, the first submit starts every worker
         return executor
 
     def started(self, job: Job) -> bool:
