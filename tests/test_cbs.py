@@ -535,8 +535,12 @@ def test_a_selection_that_does_not_fit_is_one_message_with_its_own_fix(fixtures,
 def test_fetch_prints_no_log_lines_and_nader_voorlopig_is_provisional(server, tmp_path, capfd):
     import logging
 
-    logging.basicConfig()  # a root handler, as an application around the kit may have
-    cbs_source.fetch("83582NED", tmp_path / "cache", on_page=lambda n: None)
+    handler = logging.StreamHandler()  # a root handler, as an application around the kit may have
+    logging.getLogger().addHandler(handler)
+    try:
+        cbs_source.fetch("83582NED", tmp_path / "cache", on_page=lambda n: None)
+    finally:
+        logging.getLogger().removeHandler(handler)
     assert "Download" not in capfd.readouterr().err
     assert cbs_cache.provisional_in([{"Key": "2023JJ00", "Title": "2023", "Status": "Nader voorlopig"},
                                      {"Key": "2022JJ00", "Title": "2022", "Status": "Definitief"}]) == [2023]
