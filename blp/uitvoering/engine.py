@@ -122,7 +122,8 @@ class KernelSession:
                 self.kc = client.kc
                 _restore(handlers)  # nbclient leaves Python's defaults behind, not what was there
         except Exception as exc:
-            _settle(self._manager())  # let nbclient finish what a Ctrl-C started
+            if not (isinstance(exc, CellExecutionError) and getattr(exc, "ename", None) != "KeyboardInterrupt"):
+                _settle(self._manager())  # not a cell's own error: let nbclient finish what a Ctrl-C started
             if not self._manager().has_kernel:
                 # nbclient answers Ctrl-C (SIGINT, or SIGTERM) by shutting the kernel down itself; the cell then ends
                 # as a dead kernel (or an asyncio error, depending on the moment): that is the interrupt, not a
