@@ -1,4 +1,5 @@
-"""Errors a person can act on: each names the problem and the fix."""
+"""Errors a person can act on (each names the problem and the fix), and the one ending that is not an error:
+Ctrl-C, counted so that what it cuts short is not mistaken for a problem with the input."""
 
 from __future__ import annotations
 
