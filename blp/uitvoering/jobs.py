@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,3 +60,19 @@ class JobResult:
 class BatchResult:
     results: list[JobResult]
     overview: Path
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of an error's text (its type's name if it has none), as a job's result reports it."""
+    text = str(exc)
+    return text.splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def keep_as_failed(job: Job, error: str) -> str | None:
+    """A job's half-written folder kept as ``<run-id>.failed`` with ``error`` in ERROR.txt; None if it wrote none."""
+    if not job.partial_folder.is_dir():
+        return None
+    kept = job.partial_folder.with_name(f"{job.run_id}.failed")
+    os.rename(job.partial_folder, kept)
+    (kept / "ERROR.txt").write_text(error + "\n", encoding="utf-8")
+    return str(kept)

@@ -22,7 +22,7 @@ from pathlib import Path
 from blp.errors import interrupts_held
 from blp.rapport.figures import child_process_signals
 from blp.uitvoering.engine import close_shared_session, shared_session
-from blp.uitvoering.jobs import Job, JobResult
+from blp.uitvoering.jobs import Job, JobResult, error_line, keep_as_failed
 
 WORKER_DIED = "het werkproces is gestopt"
 
@@ -94,7 +94,7 @@ class WorkerPool:
         except BrokenProcessPool:
             return failed(job, WORKER_DIED, keep_as_failed(job, WORKER_DIED))
         except Exception as exc:
-            return failed(job, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return failed(job, error_line(exc))
         finally:
             self._stop(solo)
 
@@ -121,16 +121,6 @@ def failed(job: Job, error: str, folder: str | None = None) -> JobResult:
     return JobResult(job.code, job.name, "failed", folder, error=error)
 
 
-def keep_as_failed(job: Job, error: str) -> str | None:
-    """The folder of a job whose worker died, kept as ``<run-id>.failed`` with the error, as a failed job's is."""
-    if not job.partial_folder.is_dir():
-        return None
-    kept = job.partial_folder.with_name(f"{job.run_id}.failed")
-    os.rename(job.partial_folder, kept)
-    (kept / "ERROR.txt").write_text(error + "\n", encoding="utf-8")
-    return str(kept)
-
-
 def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]:
     """Fan ``jobs`` out over the pool; a worker that dies fails only the job that killed it (module docstring)."""
     results: list[JobResult] = []
@@ -151,7 +141,7 @@ def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]
             except BrokenProcessPool:
                 (suspects if pool.started(job) else queue).append(job)
             except Exception as exc:  # run_job raised before its notebooks (it reports notebook failures itself)
-                done(failed(job, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+                done(failed(job, error_line(exc)))
         if queue or suspects:
             pool.renew()
         for job in suspects:

@@ -32,7 +32,7 @@ from blp.uitvoering.context_cache import national_context
 from blp.uitvoering.engine import close_shared_session
 from blp.uitvoering.export import DOWNLOADS_DIR, WORKBOOK, charts_ahead, execute_notebooks, run_chrome
 from blp.uitvoering.fingerprints import code_digest, complete_run_with, fingerprint
-from blp.uitvoering.jobs import APPENDIX, NOTEBOOKS, BatchResult, Job, JobResult
+from blp.uitvoering.jobs import APPENDIX, NOTEBOOKS, BatchResult, Job, JobResult, error_line, keep_as_failed
 from blp.uitvoering.manifest import add_outputs, build_manifest, utc_now, write_manifest
 from blp.uitvoering.pool import WorkerPool, run_parallel
 from blp.uitvoering.progress import Progress
@@ -120,10 +120,8 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     except Exception as exc:  # isolate the failure: keep what was written, report, go on
-        failed = root / f"{run_id}.failed"
-        os.rename(partial, failed)
-        (failed / "ERROR.txt").write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
-        return JobResult(job.code, view.name, "failed", str(failed), error=str(exc).splitlines()[0])
+        kept = keep_as_failed(job, f"{type(exc).__name__}: {exc}")
+        return JobResult(job.code, view.name, "failed", kept, error=error_line(exc))
 
 
 # --- batches ------------------------------------------------------------------------------------
