@@ -339,14 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
-        return 130
+        pass
     except Exception:
-        if interrupted():  # whatever a Ctrl-C cut short (a read, an import, a second Ctrl-C in the clean-up)
-            _debug()
-            print(INTERRUPTED, file=sys.stderr)
-            return 130
-        return _error()
+        if not interrupted():
+            return _error()
+        _debug()  # whatever a Ctrl-C cut short (a read, an import, a second Ctrl-C in the clean-up)
+    print(INTERRUPTED, file=sys.stderr)
+    return 130
 
 
 def _error() -> int:

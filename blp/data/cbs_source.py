@@ -28,11 +28,13 @@ def catalog() -> dict:
     return parse_yaml(CATALOG_FILE.read_text(encoding="utf-8"))
 
 
+def _ids(spec: dict) -> list[str]:
+    """A catalogue entry's table ids (one per boundary year, or a list)."""
+    return list(spec["ids"].values()) if isinstance(spec["ids"], dict) else list(spec["ids"])
+
+
 def table_ids() -> list[str]:
-    ids = []
-    for spec in catalog()["tables"].values():
-        ids += list(spec["ids"].values()) if isinstance(spec["ids"], dict) else list(spec["ids"])
-    return ids
+    return [tid for spec in catalog()["tables"].values() for tid in _ids(spec)]
 
 
 def sections_of(code: str) -> list[str]:
@@ -50,7 +52,7 @@ class CbsTable:
     """One table in cbsodata's on-disk format."""
 
     def __init__(self, table_id: str, folder: Path | None, props: list | None = None):
-        self.table_id, self.folder = table_id, folder
+        self.table_id, self.folder, self._categories = table_id, folder, {}
         if folder is None:  # only the DataProperties, before the table is downloaded (``selection``)
             self.props, self.info, self.rows = props or [], {}, []
             return
@@ -69,8 +71,12 @@ class CbsTable:
         return [p["Key"] for p in self.props if p.get("Type") == kind]
 
     def categories(self, dim: str) -> dict[str, str]:
-        # a category without key cannot be read; one without title has none (CBS sends null, not "")
-        return {str(c["Key"]): str(c.get("Title") or "") for c in self._load(dim) if c.get("Key") is not None}
+        """Key -> title of a dimension's categories, read once. A category without key cannot be read; one
+        without title has none (CBS sends null, not "")."""
+        if dim not in self._categories:
+            self._categories[dim] = {str(c["Key"]): str(c.get("Title") or "") for c in self._load(dim)
+                                     if c.get("Key") is not None}
+        return self._categories[dim]
 
     def topic(self, words: list[str]) -> tuple[str, str]:
         """The one topic whose Title contains all ``words``: its key and unit."""
@@ -111,11 +117,7 @@ class CbsTable:
 
 def spec_of(table_id: str) -> dict:
     """The catalogue entry of a table (empty for a table the catalogue does not name)."""
-    for spec in catalog()["tables"].values():
-        ids = spec["ids"].values() if isinstance(spec["ids"], dict) else spec["ids"]
-        if table_id in ids:
-            return spec
-    return {}
+    return next((spec for spec in catalog()["tables"].values() if table_id in _ids(spec)), {})
 
 
 def selection(table_id: str):
@@ -166,15 +168,15 @@ def sbi_groups(categories: dict[str, str], codes: list[str]) -> dict[str, list[s
     """For each kit code, the CBS categories whose values add up to it: one category covering exactly its SBI
     sections, else the single-section categories that do (sections T and U may be missing: CBS often does not
     publish them). Codes that cannot be covered are left out."""
-    parsed = {k.strip(): _sections_of_title(k, v) for k, v in categories.items()}
-    parsed = {k: s for k, s in parsed.items() if s is not None}
+    title_of = {k.strip(): v for k, v in categories.items()}
+    parsed = {k: s for k, v in title_of.items() if (s := _sections_of_title(k, v)) is not None}
     by_sections: dict[frozenset, list[str]] = {}
     for k, s in parsed.items():
         by_sections.setdefault(s, []).append(k)
-    twice = {s: keys for s, keys in by_sections.items() if len(keys) > 1}
+    twice = [keys for keys in by_sections.values() if len(keys) > 1]
     if twice:  # which one holds the figures? not a guess
-        raise ValueError("; ".join(f"{', '.join(repr(categories.get(k) or categories.get(k + ' ') or k) for k in keys)}"
-                                   f" (sleutels {', '.join(keys)})" for keys in twice.values()))
+        raise ValueError("; ".join(f"{', '.join(repr(title_of[k]) for k in keys)} (sleutels {', '.join(keys)})"
+                                   for keys in twice))
     out: dict[str, list[str]] = {}
     for code in codes:
         need = frozenset(sections_of(code))
@@ -286,8 +288,8 @@ def _measure(table: CbsTable, spec: dict, industry: bool, keep_unknown: bool = F
             _check_every_group(table, mapping)
         # a category can count in more than one kit code (section A in A and in A+O-Q)
         titles = {k.strip(): v for k, v in table.categories(dim).items()}
-        optional = {k for keys in mapping.values() for k in keys
-                    if (_sections_of_title(k, titles.get(k, "")) or {""}) <= OPTIONAL_SECTIONS}
+        optional = {k for keys in mapping.values() for k in keys  # (every mapped key has sections)
+                    if _sections_of_title(k, titles[k]) <= OPTIONAL_SECTIONS}
         df = pd.concat([df[df[dim].isin(keys)].assign(industry_code=code, needed=len(set(keys) - optional))
                         for code, keys in mapping.items()], ignore_index=True)
         df["required"] = ~df[dim].isin(optional)
