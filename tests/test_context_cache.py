@@ -79,3 +79,31 @@ def test_the_key_covers_the_io_table_next_to_the_data(tmp_path, data, default_pa
     first = context_cache.cache_key(data, default_params, "c")
     (folder / "naio_10_cp15_NL_2022.json").write_text('{"changed": 1}')
     assert context_cache.cache_key(data, default_params, "c") != first
+
+
+def test_the_overview_figures_are_drawn_once_per_national_context(tmp_path, national, default_params, monkeypatch):
+    """A later run on the same national context reuses the overview's maps; other code draws them again."""
+    monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
+    drawn = []
+
+    def draw(ctx):
+        drawn.append(ctx)
+        return {"histogram": f"<svg>{len(drawn)}</svg>", "maps": []}
+
+    monkeypatch.setattr(context_cache, "draw_overview", draw)
+    first = context_cache.overview_figures(national, default_params, tmp_path, "code-1")
+    again = context_cache.overview_figures(national, default_params, tmp_path, "code-1")
+    assert len(drawn) == 1 and again == first == {"histogram": "<svg>1</svg>", "maps": []}
+    assert context_cache.overview_figures(national, default_params, tmp_path, "code-2")["histogram"] == "<svg>2</svg>"
+    for f in (tmp_path / ".cache").glob("overview-*.pkl"):
+        f.write_bytes(b"damaged")
+    assert context_cache.overview_figures(national, default_params, tmp_path, "code-1")["histogram"] == "<svg>3</svg>"
+
+
+def test_the_overview_cache_keeps_only_the_newest_files(tmp_path, national, default_params, monkeypatch):
+    monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: {"histogram": "", "maps": []})
+    for i in range(context_cache.KEEP + 3):
+        context_cache.overview_figures(national, default_params, tmp_path, f"code-{i}")
+    assert len(list((tmp_path / ".cache").glob("overview-*.pkl"))) == context_cache.KEEP
+    assert not list((tmp_path / ".cache").glob("national-*.pkl"))  # each kind keeps its own files

@@ -10,7 +10,7 @@ import pandas as pd
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
-from blp.berekening.keys import Key, activity_key, composition_year, nearest, population_series
+from blp.berekening.keys import Key, activity_key, composition_year, memo, nearest, population_series
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import MEASURE_NL, CanonicalData
 from blp.errors import DataError
@@ -36,6 +36,10 @@ def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
     """Figures of ``year`` can be put on the boundaries of ``boundary_year``: the same year, weights from that year,
     or every gemeente of that year's figures is a gemeente of the boundary year already (no merger in between,
     as 2023 and 2024)."""
+    return memo(data, "convertible", year, boundary_year, compute=lambda: _convertible(data, year, boundary_year))
+
+
+def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
     if year == boundary_year or bool(
             ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any()):
         return True

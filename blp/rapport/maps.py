@@ -76,9 +76,9 @@ def choropleth(shapes: Shapes, values: pd.Series, label: str, fmt, highlight: st
                 collection = PolyCollection([polys[i] for i in mine], facecolors=[colors[i] for i in mine],
                                             edgecolors="white", linewidths=0.25)
                 collection.set_gid(code)
-                ax.add_collection(collection)
+                ax.add_collection(collection, autolim=False)
     else:
-        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.25))
+        ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.25), autolim=False)
     if highlight and highlight in shapes.rings:
         ax.add_collection(PolyCollection(shapes.rings[highlight], facecolors="none", edgecolors="black", linewidths=1.4))
     _frame(ax, polys)

@@ -7,7 +7,8 @@ that shape it, the kit's code and notebooks, and the Python, pandas and numpy ve
 the same key loads it instead of computing it again (timings: README, Speed). A change in
 any of these gives a new key; an unreadable cache file is computed again, and a file is used only if it
 holds its own key and a context made from the run's very input files (a copy of an older file under the
-current name is not). ``BLP_NO_CACHE=1`` turns the cache off. The files are Python pickles: loading one runs
+current name is not). The overview page's maps, drawn from the national context alone, are kept the same way
+(``overview-<key>.pkl``). ``BLP_NO_CACHE=1`` turns the cache off. The files are Python pickles: loading one runs
 code, so the cache is only as trustworthy as the outputs folder it sits in (the kit reads only its own).
 """
 
@@ -27,6 +28,7 @@ from blp.berekening.calculation import resolve_choices
 from blp.data import CanonicalData
 from blp.params import Params
 from blp.rapport.context import NationalContext, compute_national
+from blp.rapport.overview import overview_figures as draw_overview
 from blp.schema import digest, to_dict
 
 NO_CACHE_ENV = "BLP_NO_CACHE"
@@ -63,28 +65,61 @@ def national_context(data: CanonicalData, params: Params, outputs_dir: Path, cod
     computed and stored for the next run."""
     if os.environ.get(NO_CACHE_ENV):
         return compute_national(data, params)
-    folder = Path(outputs_dir) / CACHE_DIR
     key = cache_key(data, params, code_digest)
-    path = folder / f"national-{key[:24]}.pkl"
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                stored = pickle.load(fh)
-            ctx = stored.get("context") if isinstance(stored, dict) and stored.get("key") == key else None
-            # the file holds what its name says: its key, and a context made from these very input files
-            if isinstance(ctx, NationalContext) and ctx.fits(params) and \
-                    sorted(f.sha256 for f in ctx.data.inputs) == sorted(f.sha256 for f in data.inputs):
-                os.utime(path)  # recently used: kept longest
-                return ctx
-        except Exception:  # noqa: BLE001 - a damaged or foreign cache file is computed again
-            pass
+    path = _path(outputs_dir, "national", key)
+    ctx = _read(path, key)
+    # the file holds what its name says: its key, and a context made from these very input files
+    if isinstance(ctx, NationalContext) and ctx.fits(params) and \
+            sorted(f.sha256 for f in ctx.data.inputs) == sorted(f.sha256 for f in data.inputs):
+        return ctx
     ctx = compute_national(data, params)
+    _write(path, key, ctx)
+    return ctx
+
+
+def overview_figures(national: NationalContext, params: Params, outputs_dir: Path, code_digest: str) -> dict:
+    """The overview page's maps and histogram (``blp.rapport.overview.overview_figures``): the same for every
+    run on the same national context, so drawn once and kept beside it (about a second of drawing)."""
+    if os.environ.get(NO_CACHE_ENV):
+        return draw_overview(national)
+    key = cache_key(national.data, params, code_digest)
+    path = _path(outputs_dir, "overview", key)
+    figures = _read(path, key)
+    if isinstance(figures, dict):
+        return figures
+    figures = draw_overview(national)
+    _write(path, key, figures)
+    return figures
+
+
+def _path(outputs_dir: Path, kind: str, key: str) -> Path:
+    return Path(outputs_dir) / CACHE_DIR / f"{kind}-{key[:24]}.pkl"
+
+
+def _read(path: Path, key: str):
+    """What ``path`` holds under ``key``; None for a missing, damaged or foreign file (computed again)."""
+    if not path.exists():
+        return None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "rb") as fh:
+            stored = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is computed again
+        return None
+    if not (isinstance(stored, dict) and stored.get("key") == key):
+        return None
+    os.utime(path)  # recently used: kept longest
+    return stored.get("value")
+
+
+def _write(path: Path, key: str, value) -> None:
+    """Keep ``value`` under ``key`` for the next run, and only the ``KEEP`` newest files of its kind."""
+    kind = path.name.split("-")[0]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with replace_when_done(path) as tmp, open(tmp, "wb") as fh:
-            pickle.dump({"key": key, "context": ctx}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        for old in sorted(folder.glob("national-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
+            pickle.dump({"key": key, "value": value}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        older = sorted(path.parent.glob(f"{kind}-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in older[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written only costs time
-    return ctx

@@ -28,7 +28,7 @@ from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.samenvatting import cards, front_page
 from blp.schema import to_dict
-from blp.uitvoering.context_cache import national_context
+from blp.uitvoering.context_cache import national_context, overview_figures
 from blp.uitvoering.engine import close_shared_session
 from blp.uitvoering.export import DOWNLOADS_DIR, WORKBOOK, charts_ahead, execute_notebooks, run_chrome
 from blp.uitvoering.fingerprints import code_digest, complete_run_with, fingerprint
@@ -188,12 +188,13 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                          "boundary_weights": _absolute(req.boundary_weights)},
                         str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
 
-    from blp.rapport.overview import overview_figures, write_overview
+    from blp.rapport.overview import write_overview
 
     ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
-    drawn = background.submit(overview_figures, first)  # drawn while the notebooks run
+    # drawn while the notebooks run (or kept from an earlier run on the same national context)
+    drawn = background.submit(overview_figures, first, params_by_code[codes[0]], Path(req.outputs_dir), code_digest)
     background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:
