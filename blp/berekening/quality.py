@@ -11,13 +11,9 @@ from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import region_table
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.dutch import num
 
 OK, WARN, FAIL = "in orde", "let op", "fout"
-
-
-def _nl(x: float, decimals: int = 0) -> str:
-    """A number written the Dutch way (1.234,5): the check texts are read in Dutch reports."""
-    return f"{x:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ def _va_checks(data: CanonicalData, year: int) -> list[Check]:
     parts = wide.drop(columns=[TOTAL]).sum(axis=1)
     dev = (parts - wide[TOTAL]).abs().max()
     checks = [Check("Toegevoegde waarde: sectoren tellen op tot het totaal",
-                    OK if dev <= 1 else WARN, f"grootste afwijking {_nl(dev)} mln euro (afronding tot 1 mln is normaal)")]
+                    OK if dev <= 1 else WARN, f"grootste afwijking {num(dev)} mln euro (afronding tot 1 mln is normaal)")]
     if va["estimated"].any():
         checks.append(Check(f"Toegevoegde waarde {year}: sectoren geschat", WARN,
                             "het CBS publiceert dit jaar per regio alleen het totaal, landbouw en nijverheid; de andere "
@@ -47,10 +43,10 @@ def _va_checks(data: CanonicalData, year: int) -> list[Check]:
     if len(nl) and nl.notna().all():
         gap = (nl - extra.reindex(nl.index).fillna(0) - corop).abs().max()
         checks.append(Check("Toegevoegde waarde: COROP-gebieden tellen op tot Nederland min extra-regio",
-                            OK if gap <= 1 else WARN, f"grootste afwijking {_nl(gap)} mln euro"))
+                            OK if gap <= 1 else WARN, f"grootste afwijking {num(gap)} mln euro"))
     if len(extra) and extra.get(TOTAL, 0):
         checks.append(Check("Extra-regio (continentaal plat, ambassades)", OK,
-                            f"{_nl(extra[TOTAL])} mln euro hoort bij geen enkele gemeente en wordt niet verdeeld"))
+                            f"{num(extra[TOTAL])} mln euro hoort bij geen enkele gemeente en wordt niet verdeeld"))
     return checks
 
 
@@ -63,18 +59,18 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     if TOTAL in wide.columns and result.key.fit is None and len(detail) > 1:
         dev = (wide[detail].sum(axis=1) - wide[TOTAL]).abs().max()
         checks.append(Check(f"Sleutel ({MEASURE_NL.get(c.key, c.key)} {c.key_year}): sectoren tellen op tot het totaal",
-                            OK if dev == 0 else WARN, f"grootste afwijking {_nl(dev)}"))
+                            OK if dev == 0 else WARN, f"grootste afwijking {num(dev)}"))
     if TOTAL in wide.columns:
         total = wide[TOTAL].sum()
         unassignable = wide[TOTAL].get(UNASSIGNABLE_GEMEENTE, 0.0)
         checks.append(Check("Niet aan een gemeente toe te wijzen (GM0000)",
                             OK if unassignable == 0 else WARN,
-                            f"{_nl(unassignable)} van {_nl(total)} {MEASURE_NL.get(c.key, c.key)} ({_nl(unassignable / total * 100, 2)}%); buiten de verdeling gelaten"))
+                            f"{num(unassignable)} van {num(total)} {MEASURE_NL.get(c.key, c.key)} ({num(unassignable / total * 100, 2)}%); buiten de verdeling gelaten"))
     fit = result.key.fit
     if fit is not None:
         checks.append(Check(f"Banen per gemeente × sector {fit.year}: schatting (RAS) sluit aan op de randtotalen",
                             OK if fit.converged else FAIL,
-                            f"in ten hoogste {fit.iterations} rondes; grootste afwijking {_nl(fit.max_margin_error * 100, 2)}% "
+                            f"in ten hoogste {fit.iterations} rondes; grootste afwijking {num(fit.max_margin_error * 100, 2)}% "
                             "(eis 0,1%); de verdeling over sectoren binnen een gemeente is geschat"))
     # Sudden jumps between years point to reclassification (e.g. K in 2024); establishments are the key
     # or the seed of the jobs estimate.
@@ -88,7 +84,7 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
         ratio = share[b] / share[a]
         for code, r in ratio.items():
             if r < 0.7 or r > 1.5:
-                jumps.append(f"{labels.get(code, code).lower()} {a}→{b}: aandeel × {_nl(r, 2)}")
+                jumps.append(f"{labels.get(code, code).lower()} {a}→{b}: aandeel × {num(r, 2)}")
     checks.append(Check("Vestigingen: trendbreuken in het sectoraandeel tussen jaren",
                         WARN if jumps else OK,
                         "; ".join(jumps) + " (waarschijnlijk herclassificatie door CBS: behandel met zorg)" if jumps
@@ -122,7 +118,7 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     units = set(zip(result.allocation.shares["gemeente_code"], result.allocation.shares["corop_code"]))
     kept = all((r.to_code, r.from_corop) in units for r in switches.itertuples())
     checks.append(Check("Herindelingen over een COROP-grens", OK if kept else WARN,
-                        ", ".join(f"{r.from_code} ({r.from_corop}) → {r.to_code} ({r.to_corop}), aandeel {_nl(r.share_of_from * 100, 2)}%"
+                        ", ".join(f"{r.from_code} ({r.from_corop}) → {r.to_code} ({r.to_corop}), aandeel {num(r.share_of_from * 100, 2)}%"
                                   for r in switches.itertuples())
                         + (": verdeeld binnen de COROP waarin de toegevoegde waarde van "
                            f"{c.va_year} het gebied telt, daarna bij de nieuwe gemeente opgeteld" if kept else
@@ -134,7 +130,7 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
                         OK if worst == 0 else FAIL, f"grootste verschil {worst} euro over {len(recon)} COROP×sector-cellen"))
     unalloc = result.allocation.unallocated["value_eur"].sum() / 1e6
     checks.append(Check("Niet verdeelde regionale toegevoegde waarde", OK if unalloc == 0 else WARN,
-                        f"{_nl(unalloc, 1)} mln euro (COROP-gebied en sector zonder activiteit in de sleutel)"))
+                        f"{num(unalloc, 1)} mln euro (COROP-gebied en sector zonder activiteit in de sleutel)"))
     jobs = data.regional_jobs
     n_missing = int(jobs["jobs"].isna().sum())
     used = result.key.fit.year if result.key.fit is not None else None

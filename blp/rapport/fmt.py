@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import math
 
-
-def num(x: float, decimals: int = 0) -> str:
-    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "niet beschikbaar"
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+from blp.dutch import num
 
 
 def meur(x: float) -> str:
