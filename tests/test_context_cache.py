@@ -102,8 +102,56 @@ def test_the_overview_figures_are_drawn_once_per_national_context(tmp_path, nati
 
 def test_the_overview_cache_keeps_only_the_newest_files(tmp_path, national, default_params, monkeypatch):
     monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
-    monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: {"histogram": "", "maps": []})
+    monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: {"histogram": "<svg/>", "maps": []})
     for i in range(context_cache.KEEP + 3):
         context_cache.overview_figures(national, default_params, tmp_path, f"code-{i}")
     assert len(list((tmp_path / ".cache").glob("overview-*.pkl"))) == context_cache.KEEP
     assert not list((tmp_path / ".cache").glob("national-*.pkl"))  # each kind keeps its own files
+
+
+@pytest.mark.parametrize("content", [
+    {"histogram": "<svg/>", "maps": None},
+    {"histogram": None, "maps": []},
+    {"histogram": "<svg/>", "maps": [("only a caption",)]},
+    {"histogram": "<svg/>", "maps": "oops"},
+    {"histogram": "", "maps": []},
+])
+def test_a_kept_overview_file_with_other_content_is_drawn_again(tmp_path, national, default_params, monkeypatch,
+                                                                 content):
+    """A file under the right key that does not hold SVG drawings (damaged, or written by something else) is
+    never shown: the maps are drawn again and the file rewritten."""
+    import pickle
+
+    monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
+    good = {"histogram": "<svg>drawn</svg>", "maps": [("kaart", "<svg>map</svg>")]}
+    monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: good)
+    key = context_cache.cache_key(national.data, default_params, "c")
+    path = context_cache._path(tmp_path, "overview", key)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pickle.dumps({"key": key, "value": content}))
+    assert context_cache.overview_figures(national, default_params, tmp_path, "c") == good
+    assert pickle.loads(path.read_bytes())["value"] == good
+
+
+def test_a_kept_file_the_run_may_read_but_not_touch_is_used(tmp_path, national, default_params, monkeypatch):
+    """Another user's cache file (readable, its time not settable) is used, not an error that stops the run."""
+    monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
+    drawn = []
+    monkeypatch.setattr(context_cache, "draw_overview",
+                        lambda ctx: drawn.append(1) or {"histogram": "<svg/>", "maps": []})
+    context_cache.overview_figures(national, default_params, tmp_path, "c")
+
+    def refuse(*_a, **_k):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(context_cache.os, "utime", refuse)
+    assert context_cache.overview_figures(national, default_params, tmp_path, "c") == {"histogram": "<svg/>",
+                                                                                        "maps": []}
+    assert len(drawn) == 1
+
+
+def test_the_key_covers_the_package_versions(data, default_params, monkeypatch):
+    """After an upgrade of matplotlib (the maps) or statsmodels (the expected model) nothing kept is reused."""
+    first = context_cache.cache_key(data, default_params, "c")
+    monkeypatch.setattr(context_cache, "package_versions", lambda: {"matplotlib": "9.9.9"})
+    assert context_cache.cache_key(data, default_params, "c") != first

@@ -2,14 +2,15 @@
 
 The national context (every gemeente's BLP, the key fit, the back-test, the series, the indicator panel)
 is the same for every run on the same inputs. A run stores it in ``<outputs>/.cache`` under a key of
-everything it depends on: the sha256 of every input file, the data source, the choices and params
-that shape it, the kit's code and notebooks, and the Python, pandas and numpy versions. A later run with
-the same key loads it instead of computing it again (timings: README, Speed). A change in
-any of these gives a new key; an unreadable cache file is computed again, and a file is used only if it
-holds its own key and a context made from the run's very input files (a copy of an older file under the
-current name is not). The overview page's maps, drawn from the national context alone, are kept the same way
-(``overview-<key>.pkl``). ``BLP_NO_CACHE=1`` turns the cache off. The files are Python pickles: loading one runs
-code, so the cache is only as trustworthy as the outputs folder it sits in (the kit reads only its own).
+everything it depends on: the sha256 of every input file, the data source, the choices and params that shape
+it, the kit's code and notebooks, and the versions of Python and of the packages the manifest lists (pandas,
+numpy, matplotlib, statsmodels, ...). A later run with the same key loads it instead of computing it again
+(timings: README, Speed). A change in any of these gives a new key; an unreadable cache file is computed
+again, and a file is used only if it holds its own key and a context made from the run's very input files (a
+copy of an older file under the current name is not). The overview page's maps, drawn from the national
+context alone, are kept the same way (``overview-<key>.pkl``; used only if it holds SVG drawings).
+``BLP_NO_CACHE=1`` turns the cache off. The files are Python pickles: loading one runs code, so the cache is
+only as trustworthy as the outputs folder it sits in (the kit reads only its own).
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ import pickle
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from blp.atomic import replace_when_done
 from blp.beleid.policy import IO_DIR_ENV, default_io_dir
 from blp.berekening.calculation import resolve_choices
@@ -30,6 +28,7 @@ from blp.params import Params
 from blp.rapport.context import NationalContext, compute_national
 from blp.rapport.overview import overview_figures as draw_overview
 from blp.schema import digest, to_dict
+from blp.uitvoering.manifest import package_versions
 
 NO_CACHE_ENV = "BLP_NO_CACHE"
 CACHE_DIR = ".cache"
@@ -56,7 +55,7 @@ def cache_key(data: CanonicalData, params: Params, code_digest: str) -> str:
         "io": to_dict(io),
         "io_files": _file_stamp(io.path or os.environ.get(IO_DIR_ENV) or default_io_dir(data)),
         "code": code_digest,
-        "versions": [sys.version, pd.__version__, np.__version__],
+        "versions": [sys.version, package_versions()],  # pandas, numpy, matplotlib (the maps), statsmodels, ...
     })
 
 
@@ -85,11 +84,20 @@ def overview_figures(national: NationalContext, params: Params, outputs_dir: Pat
     key = cache_key(national.data, params, code_digest)
     path = _path(outputs_dir, "overview", key)
     figures = _read(path, key)
-    if isinstance(figures, dict) and set(figures) == {"histogram", "maps"}:
+    if _overview_figures_shape(figures):
         return figures
     figures = draw_overview(national)
     _write(path, key, figures)
     return figures
+
+
+def _overview_figures_shape(figures) -> bool:
+    """What ``blp.rapport.overview.overview_figures`` returns: an SVG, and (caption, SVG) per map."""
+    return (isinstance(figures, dict) and set(figures) == {"histogram", "maps"}
+            and isinstance(figures["histogram"], str) and figures["histogram"].startswith("<svg")
+            and isinstance(figures["maps"], list)
+            and all(isinstance(m, tuple) and len(m) == 2 and all(isinstance(x, str) for x in m)
+                    and m[1].startswith("<svg") for m in figures["maps"]))
 
 
 def _path(outputs_dir: Path, kind: str, key: str) -> Path:
@@ -107,7 +115,10 @@ def _read(path: Path, key: str):
         return None
     if not (isinstance(stored, dict) and stored.get("key") == key):
         return None
-    os.utime(path)  # recently used: kept longest
+    try:
+        os.utime(path)  # recently used: kept longest
+    except OSError:
+        pass  # another user's file, or one just pruned: it is only kept less long
     return stored.get("value")
 
 
