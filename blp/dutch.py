@@ -5,9 +5,24 @@ from __future__ import annotations
 import math
 
 
-def num(x: float, decimals: int = 0) -> str:
-    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'; a missing number reads 'niet beschikbaar'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+def not_a_number(x) -> str | None:
+    """What a report says instead of a value that is no number to show: 'niet beschikbaar' for a missing one
+    (None, or a NaN of any kind: Python, numpy, pandas' NA), 'niet te berekenen' for an infinite one (a division
+    by zero upstream); None for a number."""
+    if x is None:
         return "niet beschikbaar"
+    try:
+        if x != x:  # only NaN differs from itself
+            return "niet beschikbaar"
+    except TypeError:  # pandas' NA: any comparison with it is NA again
+        return "niet beschikbaar"
+    return "niet te berekenen" if math.isinf(x) else None
+
+
+def num(x: float, decimals: int = 0) -> str:
+    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'; never 'nan' or 'inf' (``not_a_number``)."""
+    words = not_a_number(x)
+    if words is not None:
+        return words
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -3,6 +3,7 @@
 check's failure path, the overview's order and the run fingerprint."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,17 @@ from blp.welvaart.scoring import BOTTOM, MIDDLE, TOP, band
 
 @pytest.mark.parametrize("value, decimals, text", [
     (1234.5, 1, "1.234,5"), (1234567.891, 0, "1.234.568"), (0.5, 2, "0,50"), (-1234.5, 1, "-1.234,5"),
-    (999.96, 1, "1.000,0"), (float("nan"), 0, "niet beschikbaar"),
+    (999.96, 1, "1.000,0"), (float("nan"), 0, "niet beschikbaar"), (np.float32("nan"), 1, "niet beschikbaar"),
+    (pd.NA, 1, "niet beschikbaar"), (None, 0, "niet beschikbaar"), (float("inf"), 2, "niet te berekenen"),
+    (-np.inf, 0, "niet te berekenen"), (np.int64(1234), 0, "1.234"),
 ])
 def test_num(value, decimals, text):
     assert num(value, decimals) == text
+
+
+@pytest.mark.parametrize("fmt", [meur, eur, pct])
+def test_no_formatter_shows_nan_or_inf(fmt):
+    assert [fmt(v) for v in (np.float32("nan"), pd.NA, np.inf)] == ["niet beschikbaar"] * 2 + ["niet te berekenen"]
 
 
 @pytest.mark.parametrize("value, text", [
@@ -137,6 +145,26 @@ def test_the_reconciliation_check_fails_when_a_euro_is_missing(national):
     broken = dataclasses.replace(result, allocation=dataclasses.replace(result.allocation, shares=shares))
     failed = {c.name: c for c in run_checks(national.data, broken)}[name]
     assert failed.status == FAIL and "1 euro" in failed.detail
+
+
+def test_the_data_checks_write_dutch_numbers_and_never_divide_by_zero(national):
+    """The checks of report 1: a key without any activity and a sector appearing from nothing read as Dutch text,
+    not as 'nan%' or '× inf'."""
+    data = national.data
+    activity = data.activity.copy()
+    key = (activity["measure"] == national.result.key.measure) & (activity["year"] == national.choices.key_year)
+    activity.loc[key, "value"] = 0.0  # every gemeente's activity 0: no share of GM0000 to compute
+    establishments = activity["measure"] == "establishments"
+    first = activity.loc[establishments, "year"].min()
+    activity.loc[establishments & (activity["year"] == first) & (activity["industry_code"] == "J"), "value"] = 0.0
+    checks = {c.name: c for c in run_checks(dataclasses.replace(data, activity=activity), national.result)}
+    unassignable = checks["Niet aan een gemeente toe te wijzen (GM0000)"].detail
+    assert unassignable == f"0 van 0 {'banen' if national.result.key.measure == 'jobs' else 'vestigingen'}; " \
+                           "buiten de verdeling gelaten"
+    jumps = checks["Vestigingen: trendbreuken in het sectoraandeel tussen jaren"].detail
+    assert f"informatie en communicatie {first}→" in jumps and "aandeel van 0 naar " in jumps
+    shown = " ".join(c.detail for c in checks.values())
+    assert not re.search(r"\b(nan|inf)\b|niet beschikbaar%", shown), shown
 
 
 def test_overview_lists_gemeenten_from_the_largest_blp_down(national, tmp_path):

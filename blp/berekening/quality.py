@@ -65,7 +65,9 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
         unassignable = wide[TOTAL].get(UNASSIGNABLE_GEMEENTE, 0.0)
         checks.append(Check("Niet aan een gemeente toe te wijzen (GM0000)",
                             OK if unassignable == 0 else WARN,
-                            f"{num(unassignable)} van {num(total)} {MEASURE_NL.get(c.key, c.key)} ({num(unassignable / total * 100, 2)}%); buiten de verdeling gelaten"))
+                            f"{num(unassignable)} van {num(total)} {MEASURE_NL.get(c.key, c.key)}"
+                            + (f" ({num(unassignable / total * 100, 2)}%)" if total > 0 else "")
+                            + "; buiten de verdeling gelaten"))
     fit = result.key.fit
     if fit is not None:
         checks.append(Check(f"Banen per gemeente × sector {fit.year}: schatting (RAS) sluit aan op de randtotalen",
@@ -81,10 +83,12 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     jumps = []
     years = list(share.columns)
     for a, b in zip(years, years[1:]):
-        ratio = share[b] / share[a]
-        for code, r in ratio.items():
-            if r < 0.7 or r > 1.5:
-                jumps.append(f"{labels.get(code, code).lower()} {a}→{b}: aandeel × {num(r, 2)}")
+        for code in share.index:
+            before, after = share.at[code, a], share.at[code, b]
+            if before > 0 and not 0.7 <= after / before <= 1.5:
+                jumps.append(f"{labels.get(code, code).lower()} {a}→{b}: aandeel × {num(after / before, 2)}")
+            elif before == 0 and after > 0:  # a sector that had no establishments at all
+                jumps.append(f"{labels.get(code, code).lower()} {a}→{b}: aandeel van 0 naar {num(after * 100, 2)}%")
     checks.append(Check("Vestigingen: trendbreuken in het sectoraandeel tussen jaren",
                         WARN if jumps else OK,
                         "; ".join(jumps) + " (waarschijnlijk herclassificatie door CBS: behandel met zorg)" if jumps
