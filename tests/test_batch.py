@@ -127,11 +127,13 @@ def test_a_job_that_raises_before_its_notebooks_fails_alone_with_its_error(tmp_p
 # batch while its workers do. (Under the suite's load the moments shift; every moment must end the same way.)
 @pytest.mark.parametrize("command, delay, sig", [(["GM0917"], 0.6, "INT"), (["GM0917"], 2.5, "INT"),
                                                  (["GM0917"], 4.5, "INT"), (["GM0917"], 1.5, "TERM"),
+                                                 (["GM0917"], 3.5, "INT INT"),
                                                  (["GM0917", "GM0363", "GM0014", "--workers", "2"], 6.0, "INT")])
 def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay, sig, tmp_path):
     """Ctrl-C (SIGINT to the command's process group, as a terminal sends it; or SIGTERM to the command alone, as
     a scheduler sends it) at several moments: the command ends within seconds with one line and exit code 130,
-    its workers, chart drawer and kernels end too, and no half-written run folder or cache file is left."""
+    its workers, chart drawer and kernels end too, and no half-written run folder, cache file or work folder is
+    left, also when Ctrl-C is pressed twice (the second during the clean-up of the first)."""
     import os
     import signal
     import subprocess
@@ -140,15 +142,20 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
 
     import psutil
 
-    env = {k: v for k, v in os.environ.items() if k != "BLP_DATA_DIR"}
+    temp = tmp_path / "tmp"  # the run's own temporary folders land here
+    temp.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if k != "BLP_DATA_DIR"}, "TMPDIR": str(temp)}
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "blp", "run", *command, "--no-progress", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env=env, cwd=tmp_path)
     time.sleep(delay)
     children = psutil.Process(proc.pid).children(recursive=True)
-    if sig == "INT":
+    if sig.startswith("INT"):
         os.killpg(proc.pid, signal.SIGINT)
+        if sig == "INT INT":
+            time.sleep(0.15)
+            os.killpg(proc.pid, signal.SIGINT)
     else:
         os.kill(proc.pid, signal.SIGTERM)
     started = time.monotonic()
@@ -167,3 +174,4 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
         time.sleep(0.5)
     assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert not list(out.rglob(".*partial")) and not list(out.rglob("*.failed"))
+    assert not list(temp.glob("blp-batch-*"))

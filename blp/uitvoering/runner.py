@@ -22,7 +22,7 @@ from pathlib import Path
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
-from blp.errors import BlpError, RunError
+from blp.errors import BlpError, RunError, interrupts_held
 from blp.params import load_params, params_source
 from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
@@ -143,10 +143,13 @@ def run_batch(req: RunRequest) -> BatchResult:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         raise
     finally:
-        if pool is not None:
-            pool.close(now=interrupted)
-        close_shared_session()
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            if pool is not None:
+                pool.close(now=interrupted)
+            close_shared_session()
+        finally:
+            with interrupts_held():  # a second Ctrl-C during the clean-up does not leave the work folder behind
+                shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> BatchResult:
@@ -200,17 +203,19 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     for r in skipped:
         progress.update(r)
     results = list(skipped)
-    if pool is None:
-        try:
-            for i, job in enumerate(jobs, 1):
-                results.append(run_job(job, release_kernel=i == len(jobs)))
-                progress.update(results[-1])
-        finally:
-            if ahead is not None:
-                ahead.close()
-    else:
-        results += run_parallel(jobs, pool, progress)
-    progress.close()
+    try:
+        if pool is None:
+            try:
+                for i, job in enumerate(jobs, 1):
+                    results.append(run_job(job, release_kernel=i == len(jobs)))
+                    progress.update(results[-1])
+            finally:
+                if ahead is not None:
+                    ahead.close()
+        else:
+            results += run_parallel(jobs, pool, progress)
+    finally:
+        progress.close()  # on every way out, so a message after it starts on a line of its own
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
     overview = write_overview(Path(req.outputs_dir), first, drawn.result())
