@@ -96,3 +96,29 @@ except KeyboardInterrupt:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines() == ["inside, not interrupted yet", "raised after the block True"]
     assert "logging works after it" in done.stderr
+
+
+@pytest.mark.parametrize("fallback", ["/tmp", None])
+def test_a_deep_temporary_folder_still_gives_a_working_kernel(tmp_path, monkeypatch, fallback):
+    """A Unix socket's path holds at most 107 bytes: with a deep TMPDIR the kernel's sockets go to /tmp, and where
+    that is impossible too the kernel talks over TCP; either way the notebook runs (seen with a long TMPDIR: every
+    worker of a batch failed to start its kernel)."""
+    import tempfile
+
+    from blp.uitvoering import engine
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    if fallback is None:
+        real = tempfile.mkdtemp
+        monkeypatch.setattr(engine.tempfile, "mkdtemp", lambda prefix, dir=None: real(prefix=prefix))  # always deep
+    with KernelSession(cwd=tmp_path) as s:
+        if fallback:
+            assert s._ipc_dir.startswith("/tmp/blp-kernel-")
+        else:
+            assert s._ipc_dir is None
+        source = _notebook(tmp_path, "a.ipynb", ["print(x * 2)"])
+        s.run(source, tmp_path / "out.ipynb", {"x": 21})
+    code = [c for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert code[-1].outputs[0]["text"] == "42\n"

@@ -38,6 +38,24 @@ WARMUP_CODE = ("import blp.rapport.context, blp.rapport.paginas.dataverzameling,
                "blp.rapport.paginas.beleid")
 
 
+SOCKET_PATH_MAX = 107  # bytes in a Unix socket's path (Linux: 108 with the closing zero)
+
+
+def _ipc_folder() -> str | None:
+    """A private folder for the kernel's sockets (``<folder>/k-<n>``), in the temporary folder (TMPDIR) or, when
+    that path is too long for a socket (a deep TMPDIR), in /tmp; None when neither works: the kernel then talks
+    over TCP on 127.0.0.1."""
+    for base in (None, "/tmp"):
+        try:
+            folder = tempfile.mkdtemp(prefix="blp-kernel-", dir=base)
+        except OSError:
+            continue
+        if len(os.fsencode(folder)) + len("/k-99999") <= SOCKET_PATH_MAX:
+            return folder
+        os.rmdir(folder)
+    return None
+
+
 class NotebookFailed(Exception):
     """A cell raised; the partly executed notebook was written to ``output``."""
 
@@ -53,14 +71,17 @@ class KernelSession:
         self.cwd = str(cwd or Path.cwd())
         self.timeout = timeout
         self.kernel_name = kernel_name
-        self._ipc_dir = tempfile.mkdtemp(prefix="blp-kernel-")
+        self._ipc_dir = _ipc_folder()
         self.km: AsyncKernelManager | None = None
         self.kc = None
 
     def _manager(self) -> AsyncKernelManager:
         if self.km is None:
-            self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                         ip=str(Path(self._ipc_dir) / "k"))
+            if self._ipc_dir:
+                self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                             ip=str(Path(self._ipc_dir) / "k"))
+            else:  # no folder with a path short enough for a socket: TCP on 127.0.0.1
+                self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         return self.km
 
     def start(self, warmup: str | None = WARMUP_CODE) -> None:
@@ -157,7 +178,7 @@ class KernelSession:
 
             run_sync(self.km.shutdown_kernel)(now=True)
         self.km = None
-        if not keep_dir:
+        if not keep_dir and self._ipc_dir:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
     def __enter__(self) -> "KernelSession":
