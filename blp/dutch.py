@@ -25,4 +25,6 @@ def num(x: float, decimals: int = 0) -> str:
     if words is not None:
         return words
     text = f"{x:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):  # -0.004 shown with 2 decimals: 0,00, not -0,00
+        text = text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -21,7 +21,8 @@ from blp.welvaart.scoring import BOTTOM, MIDDLE, TOP, band
     (1234.5, 1, "1.234,5"), (1234567.891, 0, "1.234.568"), (0.5, 2, "0,50"), (-1234.5, 1, "-1.234,5"),
     (999.96, 1, "1.000,0"), (float("nan"), 0, "niet beschikbaar"), (np.float32("nan"), 1, "niet beschikbaar"),
     (pd.NA, 1, "niet beschikbaar"), (None, 0, "niet beschikbaar"), (float("inf"), 2, "niet te berekenen"),
-    (-np.inf, 0, "niet te berekenen"), (np.int64(1234), 0, "1.234"),
+    (-np.inf, 0, "niet te berekenen"), (np.int64(1234), 0, "1.234"), (-0.004, 2, "0,00"), (-0.4, 0, "0"),
+    (-0.006, 2, "-0,01"),
 ])
 def test_num(value, decimals, text):
     assert num(value, decimals) == text
