@@ -133,6 +133,19 @@ def test_a_kept_overview_file_with_other_content_is_drawn_again(tmp_path, nation
     assert pickle.loads(path.read_bytes())["value"] == good
 
 
+def test_kept_figures_of_a_data_set_too_small_for_a_histogram_are_used(tmp_path, national, default_params,
+                                                                       monkeypatch):
+    """With fewer than two gemeenten above zero the histogram is a sentence, and no maps are drawn: that is what
+    the kit writes, so a later run uses it."""
+    monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
+    drawn = []
+    small = {"histogram": "<p>Te weinig gemeenten met een BLP boven nul voor een verdeling.</p>", "maps": []}
+    monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: drawn.append(1) or small)
+    for _ in range(2):
+        assert context_cache.overview_figures(national, default_params, tmp_path, "c") == small
+    assert len(drawn) == 1
+
+
 def test_a_kept_file_the_run_may_read_but_not_touch_is_used(tmp_path, national, default_params, monkeypatch):
     """Another user's cache file (readable, its time not settable) is used, not an error that stops the run."""
     monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)

@@ -92,9 +92,10 @@ def overview_figures(national: NationalContext, params: Params, outputs_dir: Pat
 
 
 def _overview_figures_shape(figures) -> bool:
-    """What ``blp.rapport.overview.overview_figures`` returns: an SVG, and (caption, SVG) per map."""
+    """What ``blp.rapport.overview.overview_figures`` returns: an SVG (or the sentence that replaces it), and
+    (caption, SVG) per map."""
     return (isinstance(figures, dict) and set(figures) == {"histogram", "maps"}
-            and isinstance(figures["histogram"], str) and figures["histogram"].startswith("<svg")
+            and isinstance(figures["histogram"], str) and figures["histogram"].startswith(("<svg", "<p>"))
             and isinstance(figures["maps"], list)
             and all(isinstance(m, tuple) and len(m) == 2 and all(isinstance(x, str) for x in m)
                     and m[1].startswith("<svg") for m in figures["maps"]))
