@@ -244,7 +244,8 @@ def main() -> None:
                                      "kernel_and_import_fresh_process_s": ref_fresh,
                                      "notebook_cells_s": cells, "ratio_vs_naive": naive_one / one,
                                      "ratio_vs_kernel": one / ref, "cli_ratio_vs_fresh_kernel": cli / ref_fresh}
-        print(f"(a) one gemeente, 4 notebooks + HTML: {one:.1f} s in-process, {cli:.1f} s as `blp run` (fresh "
+        print(f"(a) one gemeente, the appendix and 4 reports + HTML, each run in a new outputs folder (the national "
+              f"calculation included): {one:.1f} s in-process, {cli:.1f} s as `blp run` (fresh "
               f"process); naive CLI calls {naive_one:.1f} s ({naive_one / one:.1f}x faster)\n"
               f"    one kernel + kit import {ref:.1f} s in-process: kit run = {one / ref:.2f}x that; "
               f"{ref_fresh:.1f} s as a fresh process: `blp run` = {cli / ref_fresh:.2f}x that\n"
