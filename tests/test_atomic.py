@@ -25,3 +25,24 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_half_written_one(tmp_
             raise RuntimeError("disk full")
     assert target.read_text() == "earlier output\n"
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_what_a_killed_writer_left_is_removed_after_a_day_and_a_live_writers_file_never(tmp_path):
+    import os
+    import time
+
+    from blp.atomic import STALE_AFTER_S, remove_stale_partials
+
+    old_folder = tmp_path / ".20261101T000000Z-ab12.partial"  # a run folder of a run killed a month ago
+    (old_folder / "notebooks").mkdir(parents=True)
+    old_file = tmp_path / ".index.html.123-abcdef.partial"
+    old_file.write_text("half")
+    fresh = tmp_path / ".20261130T000000Z-cd34.partial"  # a run writing now
+    fresh.mkdir()
+    kept = tmp_path / "20261101T000000Z-ef56"  # a complete run, however old
+    kept.mkdir()
+    long_ago = time.time() - STALE_AFTER_S - 60
+    for p in (old_folder, old_file, kept):
+        os.utime(p, (long_ago, long_ago))
+    assert sorted(remove_stale_partials(tmp_path)) == sorted([old_folder, old_file])
+    assert fresh.is_dir() and kept.is_dir() and not old_folder.exists() and not old_file.exists()

@@ -19,6 +19,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from blp.atomic import remove_stale_partials
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
@@ -28,7 +29,7 @@ from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.samenvatting import cards, front_page
 from blp.schema import to_dict
-from blp.uitvoering.context_cache import national_context, overview_figures
+from blp.uitvoering.context_cache import CACHE_DIR, national_context, overview_figures
 from blp.uitvoering.engine import close_shared_session
 from blp.uitvoering.export import DOWNLOADS_DIR, WORKBOOK, charts_ahead, execute_notebooks, run_chrome
 from blp.uitvoering.fingerprints import code_digest, complete_run_with, fingerprint
@@ -81,6 +82,7 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
     view = GemeenteView(national, job.code, job.params)
     root = Path(job.outputs_dir) / job.code
     root.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(root)  # what a killed run of this gemeente left
     run_id, partial = job.run_id, job.partial_folder
     partial.mkdir()
     try:
@@ -218,6 +220,8 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         progress.close()  # on every way out, so a message after it starts on a line of its own
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
+    for folder in (Path(req.outputs_dir), Path(req.outputs_dir) / CACHE_DIR):  # what killed runs left there
+        remove_stale_partials(folder)
     overview = write_overview(Path(req.outputs_dir), first, drawn.result())
     return BatchResult(results, overview)
 
