@@ -79,16 +79,30 @@ def national_context(data: CanonicalData, params: Params, outputs_dir: Path, cod
 def overview_figures(national: NationalContext, params: Params, outputs_dir: Path, code_digest: str) -> dict:
     """The overview page's maps and histogram (``blp.rapport.overview.overview_figures``): the same for every
     run on the same national context, so drawn once and kept beside it (about a second of drawing)."""
-    if os.environ.get(NO_CACHE_ENV):
-        return draw_overview(national)
-    key = cache_key(national.data, params, code_digest)
-    path = _path(outputs_dir, "overview", key)
-    figures = _read(path, key)
-    if _overview_figures_shape(figures):
-        return figures
-    figures = draw_overview(national)
-    _write(path, key, figures)
+    figures, drawn = kept_or_drawn_overview(national, params, outputs_dir, code_digest)
+    if drawn:
+        keep_overview(national, params, outputs_dir, code_digest, figures)
     return figures
+
+
+def kept_or_drawn_overview(national: NationalContext, params: Params, outputs_dir: Path,
+                           code_digest: str) -> tuple[dict, bool]:
+    """The overview figures an earlier run kept, or drawn now (then True: ``keep_overview`` keeps them). Writes
+    nothing, so it may run on a thread that the command's end cuts short."""
+    if not os.environ.get(NO_CACHE_ENV):
+        key = cache_key(national.data, params, code_digest)
+        figures = _read(_path(outputs_dir, "overview", key), key)
+        if _overview_figures_shape(figures):
+            return figures, False
+    return draw_overview(national), True
+
+
+def keep_overview(national: NationalContext, params: Params, outputs_dir: Path, code_digest: str,
+                  figures: dict) -> None:
+    """Keep drawn overview figures for the next run on the same national context."""
+    if not os.environ.get(NO_CACHE_ENV):
+        key = cache_key(national.data, params, code_digest)
+        _write(_path(outputs_dir, "overview", key), key, figures)
 
 
 def _overview_figures_shape(figures) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from blp.errors import RunError
+from blp.errors import RunError, interrupts_held
 from blp.rapport.chrome import PageChrome, source_text
 from blp.rapport.context import GemeenteView, NationalContext
 from blp.rapport.downloads import tables_of, write_csvs, write_workbook
@@ -67,9 +67,11 @@ def execute_notebooks(job: Job, name: str, folder: Path, release_kernel: bool = 
         raise
     except BaseException:
         # Ctrl-C (or a worker told to stop): the caller removes the partial folder; an export still writing into
-        # it would bring it back, so the one running is given a few seconds, the queued ones are dropped
+        # it would bring it back, so the one running is given a few seconds (a second Ctrl-C waits for them too),
+        # the queued ones are dropped
         background.shutdown(wait=False, cancel_futures=True)
-        wait(exports, timeout=STOP_WAIT_S)
+        with interrupts_held():
+            wait(exports, timeout=STOP_WAIT_S)
         raise
     finally:
         background.shutdown(wait=False)

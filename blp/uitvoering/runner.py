@@ -29,7 +29,7 @@ from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
 from blp.rapport.samenvatting import cards, front_page
 from blp.schema import to_dict
-from blp.uitvoering.context_cache import CACHE_DIR, national_context, overview_figures
+from blp.uitvoering.context_cache import CACHE_DIR, keep_overview, kept_or_drawn_overview, national_context
 from blp.uitvoering.engine import close_shared_session
 from blp.uitvoering.export import DOWNLOADS_DIR, WORKBOOK, charts_ahead, execute_notebooks, run_chrome
 from blp.uitvoering.fingerprints import code_digest, complete_run_with, fingerprint
@@ -119,7 +119,8 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         os.rename(partial, final)
         return JobResult(job.code, view.name, "done", str(final))
     except (KeyboardInterrupt, SystemExit):  # stopped (Ctrl-C, or a worker told to stop): nothing half-written
-        shutil.rmtree(partial, ignore_errors=True)
+        with interrupts_held():  # also when Ctrl-C comes again meanwhile
+            shutil.rmtree(partial, ignore_errors=True)
         raise
     except Exception as exc:  # isolate the failure: keep what was written, report, go on
         kept = keep_as_failed(job, f"{type(exc).__name__}: {exc}")
@@ -198,8 +199,10 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     ahead = charts_ahead(jobs) if draw_ahead and pool is None and jobs else None
     first = contexts[0][0]  # there is one: select_gemeenten never returns an empty list
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blp-overview")
-    # drawn while the notebooks run (or kept from an earlier run on the same national context)
-    drawn = background.submit(overview_figures, first, params_by_code[codes[0]], Path(req.outputs_dir), code_digest)
+    # drawn while the notebooks run (or kept from an earlier run on the same national context); kept for the next
+    # run from this thread at the end, not from that one, which the command's end (Ctrl-C) may cut short mid-write
+    overview_args = (first, params_by_code[codes[0]], Path(req.outputs_dir), code_digest)
+    drawn = background.submit(kept_or_drawn_overview, *overview_args)
     background.shutdown(wait=False)
     progress = Progress(len(codes), req.progress)
     for r in skipped:
@@ -220,9 +223,12 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         progress.close()  # on every way out, so a message after it starts on a line of its own
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
+    figures, new = drawn.result()
+    if new:
+        keep_overview(*overview_args, figures)
     for folder in (Path(req.outputs_dir), Path(req.outputs_dir) / CACHE_DIR):  # what killed runs left there
         remove_stale_partials(folder)
-    overview = write_overview(Path(req.outputs_dir), first, drawn.result())
+    overview = write_overview(Path(req.outputs_dir), first, figures)
     return BatchResult(results, overview)
 
 
