@@ -81,6 +81,14 @@ def test_the_key_covers_the_io_table_next_to_the_data(tmp_path, data, default_pa
     assert context_cache.cache_key(data, default_params, "c") != first
 
 
+def _overview(national, params, outputs_dir, code_digest):
+    """What a run does: the kept figures or drawn ones, kept for the next run when drawn (blp.uitvoering.runner)."""
+    figures, drawn = context_cache.kept_or_drawn_overview(national, params, outputs_dir, code_digest)
+    if drawn:
+        context_cache.keep_overview(national, params, outputs_dir, code_digest, figures)
+    return figures
+
+
 def test_the_overview_figures_are_drawn_once_per_national_context(tmp_path, national, default_params, monkeypatch):
     """A later run on the same national context reuses the overview's maps; other code draws them again."""
     monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
@@ -91,20 +99,20 @@ def test_the_overview_figures_are_drawn_once_per_national_context(tmp_path, nati
         return {"histogram": f"<svg>{len(drawn)}</svg>", "maps": []}
 
     monkeypatch.setattr(context_cache, "draw_overview", draw)
-    first = context_cache.overview_figures(national, default_params, tmp_path, "code-1")
-    again = context_cache.overview_figures(national, default_params, tmp_path, "code-1")
+    first = _overview(national, default_params, tmp_path, "code-1")
+    again = _overview(national, default_params, tmp_path, "code-1")
     assert len(drawn) == 1 and again == first == {"histogram": "<svg>1</svg>", "maps": []}
-    assert context_cache.overview_figures(national, default_params, tmp_path, "code-2")["histogram"] == "<svg>2</svg>"
+    assert _overview(national, default_params, tmp_path, "code-2")["histogram"] == "<svg>2</svg>"
     for f in (tmp_path / ".cache").glob("overview-*.pkl"):
         f.write_bytes(b"damaged")
-    assert context_cache.overview_figures(national, default_params, tmp_path, "code-1")["histogram"] == "<svg>3</svg>"
+    assert _overview(national, default_params, tmp_path, "code-1")["histogram"] == "<svg>3</svg>"
 
 
 def test_the_overview_cache_keeps_only_the_newest_files(tmp_path, national, default_params, monkeypatch):
     monkeypatch.delenv(context_cache.NO_CACHE_ENV, raising=False)
     monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: {"histogram": "<svg/>", "maps": []})
     for i in range(context_cache.KEEP + 3):
-        context_cache.overview_figures(national, default_params, tmp_path, f"code-{i}")
+        _overview(national, default_params, tmp_path, f"code-{i}")
     assert len(list((tmp_path / ".cache").glob("overview-*.pkl"))) == context_cache.KEEP
     assert not list((tmp_path / ".cache").glob("national-*.pkl"))  # each kind keeps its own files
 
@@ -129,7 +137,7 @@ def test_a_kept_overview_file_with_other_content_is_drawn_again(tmp_path, nation
     path = context_cache._path(tmp_path, "overview", key)
     path.parent.mkdir(parents=True)
     path.write_bytes(pickle.dumps({"key": key, "value": content}))
-    assert context_cache.overview_figures(national, default_params, tmp_path, "c") == good
+    assert _overview(national, default_params, tmp_path, "c") == good
     assert pickle.loads(path.read_bytes())["value"] == good
 
 
@@ -142,7 +150,7 @@ def test_kept_figures_of_a_data_set_too_small_for_a_histogram_are_used(tmp_path,
     small = {"histogram": "<p>Te weinig gemeenten met een BLP boven nul voor een verdeling.</p>", "maps": []}
     monkeypatch.setattr(context_cache, "draw_overview", lambda ctx: drawn.append(1) or small)
     for _ in range(2):
-        assert context_cache.overview_figures(national, default_params, tmp_path, "c") == small
+        assert _overview(national, default_params, tmp_path, "c") == small
     assert len(drawn) == 1
 
 
@@ -152,13 +160,13 @@ def test_a_kept_file_the_run_may_read_but_not_touch_is_used(tmp_path, national, 
     drawn = []
     monkeypatch.setattr(context_cache, "draw_overview",
                         lambda ctx: drawn.append(1) or {"histogram": "<svg/>", "maps": []})
-    context_cache.overview_figures(national, default_params, tmp_path, "c")
+    _overview(national, default_params, tmp_path, "c")
 
     def refuse(*_a, **_k):
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(context_cache.os, "utime", refuse)
-    assert context_cache.overview_figures(national, default_params, tmp_path, "c") == {"histogram": "<svg/>",
+    assert _overview(national, default_params, tmp_path, "c") == {"histogram": "<svg/>",
                                                                                         "maps": []}
     assert len(drawn) == 1
 

@@ -76,19 +76,11 @@ def national_context(data: CanonicalData, params: Params, outputs_dir: Path, cod
     return ctx
 
 
-def overview_figures(national: NationalContext, params: Params, outputs_dir: Path, code_digest: str) -> dict:
-    """The overview page's maps and histogram (``blp.rapport.overview.overview_figures``): the same for every
-    run on the same national context, so drawn once and kept beside it (about a second of drawing)."""
-    figures, drawn = kept_or_drawn_overview(national, params, outputs_dir, code_digest)
-    if drawn:
-        keep_overview(national, params, outputs_dir, code_digest, figures)
-    return figures
-
-
 def kept_or_drawn_overview(national: NationalContext, params: Params, outputs_dir: Path,
                            code_digest: str) -> tuple[dict, bool]:
-    """The overview figures an earlier run kept, or drawn now (then True: ``keep_overview`` keeps them). Writes
-    nothing, so it may run on a thread that the command's end cuts short."""
+    """The overview page's maps and histogram (``blp.rapport.overview.overview_figures``), the same for every run
+    on the same national context: the ones an earlier run kept, or drawn now (about a second; then True, and
+    ``keep_overview`` keeps them). Writes nothing, so it may run on a thread that the command's end cuts short."""
     if not os.environ.get(NO_CACHE_ENV):
         key = cache_key(national.data, params, code_digest)
         figures = _read(_path(outputs_dir, "overview", key), key)
