@@ -122,3 +122,33 @@ def test_a_deep_temporary_folder_still_gives_a_working_kernel(tmp_path, monkeypa
         s.run(source, tmp_path / "out.ipynb", {"x": 21})
     code = [c for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells if c.cell_type == "code"]
     assert code[-1].outputs[0]["text"] == "42\n"
+
+
+def test_the_socket_folders_of_dead_processes_are_removed_by_the_next_session(tmp_path, monkeypatch):
+    """A run or batch worker killed outright cannot remove its kernel's socket folder; the next session removes the
+    folders whose process is gone, and only those (a live process's, a foreign name's stay)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from blp.uitvoering import engine
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f"blp-kernel-{dead}-abc").mkdir()
+    (tmp_path / f"blp-kernel-{dead}-abc" / "k-1").write_text("")  # stands in for a socket
+    (tmp_path / f"blp-kernel-{os.getppid()}-def").mkdir()  # a live process (pytest's parent)
+    (tmp_path / "blp-kernel-xyz").mkdir()  # not a name this code gives
+    (tmp_path / f"other-{dead}").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    session = KernelSession(cwd=tmp_path)
+    try:
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted([f"blp-kernel-{os.getppid()}-def", "blp-kernel-xyz", f"other-{dead}",
+                               os.path.basename(session._ipc_dir)])
+        assert os.path.basename(session._ipc_dir).startswith(f"blp-kernel-{os.getpid()}-")
+        assert engine.remove_orphaned_ipc_folders(str(tmp_path)) == []  # its own folder is never an orphan
+    finally:
+        session.close()
+    assert not os.path.exists(session._ipc_dir)
