@@ -62,7 +62,7 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     berekening.sensitivity(heerlen)
     text = _text(shown)
     assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
-    assert "6,3%" in text  # the default key's median error, province -> COROP
+    assert "6,7%" in text  # the default key's median error, province -> COROP
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 

@@ -217,3 +217,19 @@ def test_the_expected_model_has_every_term(national):
     assert np.allclose(y, np.log(national.result.national.set_index("gemeente_code").loc[X.index,
                                                                                           "blp_per_inhabitant_eur"]))
     assert isinstance(X, pd.DataFrame) and len(X) == 342
+
+
+def test_the_front_page_states_the_error_band_of_a_large_and_of_a_small_gemeente(heerlen, national):
+    """Golden text of the 'Hoe zeker is dit getal?' card: Heerlen (52,600 jobs) lies within the sizes the
+    back-test covers; IJsselstein (10,800 jobs) is smaller than every tested region, so its band is a lower bound."""
+    from blp.rapport.samenvatting import band_card
+
+    assert band_card(heerlen).lines == [
+        "Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan <strong>12%</strong> naast "
+        "het gepubliceerde cijfer, in 9 van de 10 minder dan 35%."]
+    small = GemeenteView(national, "GM0353", load_params("GM0353"))
+    assert small.error_band.extrapolated
+    assert band_card(small).lines == [
+        "<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; volgens "
+        "die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de gevallen al meer "
+        "dan 19%, bij deze gemeente waarschijnlijk meer. Lees het BLP als orde van grootte."]

@@ -90,8 +90,14 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
     # error = estimate / actual - 1, so the actual value lies between estimate / (1 + e) and estimate / (1 - e)
     e = band.p90_pct / 100
     lead = "**Foutmarge (geschat uit een toets op COROP-gebieden):** "
-    measured = (f" (De grootste fout die in de toets op COROP-niveau werkelijk is gemeten, was {pct(largest_pct / 100)}.)"
-                if largest_pct is not None else "")
+    measured = ""
+    if largest_pct is not None:
+        measured = (f" Ter vergelijking: de grootste afwijking die de toets op {band.n} COROP-gebieden werkelijk mat, was "
+                    f"{pct(largest_pct / 100)}")
+        if band.p90_pct > largest_pct:
+            measured += ("; de marge hierboven is ruimer, omdat zij meeneemt dat kleinere gebieden meer afwijken en de "
+                         "toets maar weinig kleine gebieden bevat")
+        measured += "."
     if band.extrapolated:
         return (lead + f"**zeer groot**: {gemeente_name} is kleiner dan elk getoetst gebied. Volgens een lijn door de "
                 f"toetsuitkomsten (fout naar omvang) wijkt bij het kleinste COROP-gebied de verdeling in de helft van de "

@@ -71,7 +71,8 @@ def band_card(view: GemeenteView) -> Card:
         lines = ["De foutmarge is met deze gegevens niet te meten (er is geen toets tegen gepubliceerde cijfers)."]
     elif band.extrapolated:
         lines = ["<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; "
-                 f"daar zat de helft van de schattingen meer dan {esc(pct(band.median_pct / 100, 0))} naast. Lees het "
+                 "volgens die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de "
+                 f"gevallen al meer dan {esc(pct(band.median_pct / 100, 0))}, bij deze gemeente waarschijnlijk meer. Lees het "
                  "BLP als orde van grootte."]
     else:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "

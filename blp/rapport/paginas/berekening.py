@@ -78,7 +78,8 @@ def uncertainty(view: GemeenteView) -> None:
        f"hoger uitgevoerd: de toegevoegde waarde van {bt.va_year} van elke provincie is over haar COROP-gebieden "
        f"verdeeld (en die van Nederland over de provincies), met sleutels die op dat niveau precies zo zijn gemaakt "
        f"als voor gemeenten, en vergeleken met wat het CBS voor die gebieden publiceert. De fout is het verschil in "
-       f"procenten van de gepubliceerde waarde, ongeacht of de verdeling te hoog of te laag uitkomt.")
+       f"procenten van de gepubliceerde waarde, ongeacht of de verdeling te hoog of te laag uitkomt. Een provincie "
+       f"met maar één COROP-gebied (zoals Utrecht) telt niet mee: daar klopt elke verdeling vanzelf.")
     pct1 = lambda v: pct(v / 100)  # noqa: E731
     table(backtest_frame(view), formats={"Gebieden": 0, "Mediaan fout": pct1, "90% binnen": pct1,
                                          "Grootste fout": pct1})
