@@ -1,4 +1,4 @@
-"""Numbers written the Dutch way (1.234.567,8), for every stage: the reports and the data checks they show."""
+"""Dutch as the reports write it, for every stage: numbers (1.234.567,8) and names within a sentence."""
 
 from __future__ import annotations
 
@@ -28,3 +28,11 @@ def num(x: float, decimals: int = 0) -> str:
     if text.startswith("-") and not text.strip("-0.,"):  # -0.004 shown with 2 decimals: 0,00, not -0,00
         text = text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads within a sentence: its first letter in lower case ('Woningen' -> 'woningen'), unless the
+    label starts with an abbreviation ('BLP per inwoner', 'CO2-uitstoot', 'WOZ-waarde' stay as they are)."""
+    if len(label) < 2 or label[1].isupper() or label[1].isdigit():
+        return label
+    return label[0].lower() + label[1:]

@@ -62,7 +62,7 @@ def test_error_band_sentence_brackets_the_actual_value():
     band = type("B", (), {"median_pct": 10.0, "p90_pct": 25.0, "extrapolated": False})()
     text = narrative.error_band_text({"blp_meur": 1000.0}, band, "Testdorp")
     assert "10,0%" in text and "25,0%" in text
-    assert "tussen € 800 miljoen en € 1,3 miljard" in text   # 1000 / 1.25 and 1000 / 0.75
+    assert "tussen €\u00a0800 miljoen en €\u00a01,3 miljard" in text   # 1000 / 1.25 and 1000 / 0.75
 
 
 @pytest.mark.parametrize("largest, wider", [(37.0, False), (20.0, True)])

@@ -34,8 +34,8 @@ def test_no_formatter_shows_nan_or_inf(fmt):
 
 
 @pytest.mark.parametrize("value, text", [
-    (2819.7, "€ 2,8 miljard"), (540.2, "€ 540 miljoen"), (4.56, "€ 4,6 miljoen"), (71693.0, "€ 71,7 miljard"),
-    (999.6, "€ 1.000 miljoen"), (-1500.0, "€ -1,5 miljard"),
+    (2819.7, "€\u00a02,8 miljard"), (540.2, "€\u00a0540 miljoen"), (4.56, "€\u00a04,6 miljoen"), (71693.0, "€\u00a071,7 miljard"),
+    (999.6, "€\u00a01.000 miljoen"), (-1500.0, "€\u00a0-1,5 miljard"),
 ])
 def test_meur(value, text):
     assert meur(value) == text
@@ -50,7 +50,7 @@ def test_pct(value, kwargs, text):
 
 
 def test_eur():
-    assert eur(47600.4) == "€ 47.600" and eur(float("nan")) == "niet beschikbaar"
+    assert eur(47600.4) == "€\u00a047.600" and eur(float("nan")) == "niet beschikbaar"
 
 
 @pytest.mark.parametrize("percentile, direction, expected", [
@@ -70,9 +70,9 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     """Golden text on the embedded data; ranks and the COROP share computed here independently."""
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
-        "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€ 4,1 miljard**. "
-        "Dat is **€ 47.600 per inwoner** (COROP-gebied Zuid-Limburg: € 35.986; Nederland: € 40.287) en "
-        "€ 78.809 per baan.\n\nHeerlen levert 19,3% van de toegevoegde waarde van Zuid-Limburg (€ 21,5 miljard). "
+        "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,1 miljard**. "
+        "Dat is **€\u00a047.600 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
+        "€\u00a078.809 per baan.\n\nHeerlen levert 19,3% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
         "Van de 342 gemeenten staat Heerlen op plaats 31 naar omvang van het BLP en op plaats 35 naar BLP per "
         "inwoner.")
     n = national.result.national.set_index("gemeente_code")

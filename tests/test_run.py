@@ -53,7 +53,7 @@ def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
     m = json.loads((heerlen_run / "manifest.json").read_text())
     billions = f"{m['headline']['blp_meur'] / 1000:.1f}".replace(".", ",")
     html = (heerlen_run / "02_blp_berekening.html").read_text()
-    assert f"€ {billions} miljard" in html
+    assert f"€\u00a0{billions} miljard" in html
     assert '<html lang="nl">' in html
     assert "load_context" not in html and "context_file" not in html  # no code, no parameter cells
     assert "Traceback" not in html
@@ -63,7 +63,7 @@ def test_html_reports_are_dutch_code_free_and_hold_the_headline(heerlen_run):
     index = (heerlen_run / "index.html").read_text()
     for nb, _ in runner.NOTEBOOKS:
         assert f'href="{nb}.html"' in index
-    assert f"€ {billions} miljard" in index
+    assert f"€\u00a0{billions} miljard" in index
 
 
 def test_every_chart_has_a_title_with_its_takeaway_and_its_own_alt_text(heerlen_run):
@@ -131,7 +131,7 @@ def test_front_page_answers_how_are_we_doing(heerlen_run, national):
     band = view.error_band
     assert f"<strong>{pct(band.median_pct / 100, 0)}</strong> naast" in html and pct(band.p90_pct / 100, 0) in html
     assert "nummer 1 van 11</strong> in de vergelijkingsgroep" in html  # Heerlen leads its peers per inhabitant
-    assert "Relatief het zwakst: jongvolwassenen met een goede ervaren gezondheid (onderste 25%)" in html
+    assert "Relatief het zwakst: jongvolwassenen met een goede ervaren gezondheid (slechtste 25%)" in html
     assert "Scenario ‘Medtech en logistiek verdubbelen’: in 2036" in html and "5.300 banen direct" in html
     for href in ("02_blp_berekening.html", "03_brede_welvaart.html", "04_beleidsvertaling.html"):
         assert f'<p class="more"><a href="{href}">' in html
@@ -269,8 +269,8 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
 def test_dutch_numbers_become_numbers_in_the_workbook():
     from blp.rapport.downloads import dutch_value
 
-    assert [dutch_value(t) for t in ("1.234,5", "€ 47.600", "12,3%", "−0,25", "+3,1%", "2018", "Heerlen", "1,2 – 3,4")] \
-        == [1234.5, 47600.0, pytest.approx(0.123), -0.25, pytest.approx(0.031), 2018.0, "Heerlen", "1,2 – 3,4"]
+    assert [dutch_value(t) for t in ("1.234,5", "€ 47.600", "€\u00a047.600", "12,3%", "−0,25", "+3,1%", "2018", "Heerlen", "1,2 – 3,4")] \
+        == [1234.5, 47600.0, 47600.0, pytest.approx(0.123), -0.25, pytest.approx(0.031), 2018.0, "Heerlen", "1,2 – 3,4"]
 
 
 def test_client_text_is_plain_dutch_and_method_detail_sits_in_the_verantwoording(heerlen_run):

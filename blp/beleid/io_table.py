@@ -182,7 +182,7 @@ def read_eurostat_sut(supply_path: str | Path, use_path: str | Path) -> tuple[IO
     imported = (U - U_dom).sum(axis=0)
     other = output - flows.sum(axis=0) - imported - va
     table = IOTable(flows, output, va, imported, other,
-                    "Eurostat aanbod- en gebruikstabellen NL 2022 (naio_10_cp15/cp16), bedrijfstak × bedrijfstak, 64 bedrijfstakken")
+                    "Eurostat aanbod- en gebruikstabellen NL 2022 (naio_10_cp15/cp16; product × bedrijfstak), 64 bedrijfstakken")
     controls = {"output": output, "value_added": va, "industry_output_from_supply": V.sum(axis=1),
                 "total_output": float(use.loc["P1", "TOTAL"]), "total_value_added": float(use.loc["B1G", "TOTAL"])}
     return table, controls

@@ -65,7 +65,7 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
                             "tabel die in de kit is ingebouwd.")
         else:
             table = read_io_csv(EMBEDDED_IO)
-            table.description = "Eurostat aanbod- en gebruikstabellen NL 2022 (naio_10_cp15/cp16), bedrijfstak × bedrijfstak"
+            table.description = "Eurostat aanbod- en gebruikstabellen NL 2022 (naio_10_cp15/cp16; product × bedrijfstak)"
             files = [EMBEDDED_IO]
             source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022 (in de kit ingebouwd, afgeleid)"
     else:

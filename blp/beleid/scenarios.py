@@ -106,24 +106,33 @@ def zero_path(base_meur: float, growth: pd.Series, first_year: int) -> pd.DataFr
 # --- an example where the gemeente has no scenario -------------------------------------------------
 
 def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -> Scenario:
-    """10 % more activity (jobs with the jobs key) in each of the gemeente's three largest base sectors
-    (location quotient of its key activity above 1, largest by that activity), phased in over ten years,
-    rounded to tens. Scaled to the gemeente, so it reads the same for Amsterdam and Schiermonnikoog. Not
-    L: its key is housing value, and the imputed rent of owner-occupied dwellings does not grow with jobs."""
+    """10 % more activity (jobs with the jobs key) in each of the gemeente's base sectors (location quotient of its
+    key activity above 1), at most the three largest by that activity, phased in over ten years, rounded to tens;
+    in its three largest sectors where no sector has a location quotient above 1. Scaled to the gemeente, so it
+    reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing value, and the imputed rent of
+    owner-occupied dwellings does not grow with jobs. The description says in Dutch which sectors these are."""
     key = result.key.activity
     groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
-    chosen = list(own[lq > 1].sort_values(ascending=False).index[:EXAMPLE_SECTORS])
-    chosen += [g for g in own.sort_values(ascending=False).index if g not in chosen][:EXAMPLE_SECTORS - len(chosen)]
+    strong = list(own[(lq > 1) & (own > 0)].sort_values(ascending=False).index)
+    chosen = strong[:EXAMPLE_SECTORS] or [g for g in own.sort_values(ascending=False).index if own[g] > 0][:EXAMPLE_SECTORS]
     unit = "jobs" if result.key.measure == "jobs" else "establishments"
+    unit_nl = "banen" if unit == "jobs" else "vestigingen"
     changes = [ActivityChange(labels.get(g, g), {g: 1.0}, 0, max(10.0, round(own[g] * EXAMPLE_GROWTH, -1)),
-                              EXAMPLE_YEARS, unit) for g in chosen if own[g] > 0]
-    return Scenario(name=f"Voorbeeld: {round(EXAMPLE_GROWTH * 100)}% meer banen in {len(changes)} sterke sectoren"
-                    if unit == "jobs" else
-                    f"Voorbeeld: {round(EXAMPLE_GROWTH * 100)}% meer vestigingen in {len(changes)} sterke sectoren",
-                    changes=changes)
+                              EXAMPLE_YEARS, unit) for g in chosen]
+    n = len(changes)
+    growth = f"Voorbeeld: {round(EXAMPLE_GROWTH * 100)}% meer {unit_nl} in"
+    if not strong:
+        largest = "de grootste sector" if n == 1 else f"de {n} grootste sectoren"
+        name = f"{growth} {largest}"
+        what = f"{largest} van de gemeente (in geen enkele sector heeft zij naar verhouding meer {unit_nl} dan Nederland)"
+    else:
+        name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
+        which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
+        what = f"{which} waarin de gemeente naar verhouding meer {unit_nl} heeft dan Nederland"
+    return Scenario(name=name, changes=changes, description=what)
 
 
 # --- effect paths --------------------------------------------------------------------------------

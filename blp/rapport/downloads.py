@@ -62,8 +62,12 @@ def _cell(text: str) -> str:
     """A cell as Dutch Excel reads it: '€ 47.600' -> '47.600' (the heading says euro); a text that a
     spreadsheet would take for a formula (a name from params or data starting with '=') gets a leading
     apostrophe, so it stays text."""
-    text = text[2:] if text.startswith("€ ") else text
-    return safe_text(text)
+    return safe_text(_without_euro(text))
+
+
+def _without_euro(text: str) -> str:
+    """'€ 47.600' (with a plain or a non-breaking space) -> '47.600'."""
+    return text[2:] if text[:2] in ("€ ", "€\u00a0") else text
 
 
 def safe_text(text: str) -> str:
@@ -101,7 +105,7 @@ def safe_texts(df):
 def dutch_value(text: str):
     """A cell's value for a spreadsheet: a Dutch number as a number (12,3% as 0,123), else the text itself."""
     t = text.strip()
-    t = t[2:] if t.startswith("€ ") else t
+    t = _without_euro(t)
     percent = t.endswith("%")
     core = t[:-1].strip() if percent else t
     core = core.lstrip("+±")

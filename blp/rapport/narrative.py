@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blp.berekening.keys import MEASURE_NL
+from blp.dutch import in_sentence
 from blp.rapport.fmt import eur, meur, num, pct
 
 
@@ -138,9 +139,9 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     NL's), not by its allocated value added, which follows the COROP's productivity."""
     unit = MEASURE_NL.get(measure, measure)
     top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
-    strong = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
+    strong = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
               for r in top.itertuples() if r.activity_lq >= 1.1][:3]
-    weak = [f"{labels.get(r.group, r.group).lower()} ({num(r.activity_lq, 2)})"
+    weak = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
             for r in top.iloc[::-1].itertuples() if r.activity_lq <= 0.9][:3]
     text = (f"Welke sectoren zijn in {gemeente_name} sterk vertegenwoordigd? Dat volgt uit de eigen activiteit van "
             f"de gemeente: het aandeel van een sector in haar {unit}, gedeeld door dat aandeel in Nederland (de "

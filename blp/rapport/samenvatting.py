@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
@@ -107,11 +108,15 @@ def welvaart_card(view: GemeenteView) -> Card:
     worst = worst.sort_values("score").head(3)
 
     def items(df: pd.DataFrame) -> str:
-        return "; ".join(f"{esc(r.label_nl.lower())} ({esc(r.band)})" for r in df.itertuples()) or "geen"
+        return "; ".join(f"{esc(in_sentence(r.label_nl))} ({esc(r.band)})" for r in df.itertuples()) or "geen"
 
     cautioned = int(((pos["band"] != MISSING) & (pos["caution"] != "")).sum())
     if len(judged):
-        lines = [f"Relatief het best: {items(best)}.", f"Relatief het zwakst: {items(worst)}."]
+        best_text = items(best)
+        blp = pos[pos["id"] == "blp_per_inhabitant"]
+        if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:  # rapport 3 counts it among the best 25 %
+            best_text = f"geen indicator behalve het BLP per inwoner zelf ({esc(TOP)})"
+        lines = [f"Relatief het best: {best_text}.", f"Relatief het zwakst: {items(worst)}."]
     elif cautioned:
         lines = [f"De cijfers van {esc(view.name)} rusten voor {cautioned} indicatoren op te weinig waarnemingen "
                  "(een kleine gemeente) om sterk en zwak te benoemen; rapport 3 toont ze met een kanttekening."]

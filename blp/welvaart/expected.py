@@ -20,6 +20,7 @@ import pandas as pd
 from blp.berekening.calculation import BlpResult
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.data.canonical import CanonicalData
+from blp.dutch import in_sentence
 
 
 ALPHA = 0.10  # the prediction interval is a 90 % interval
@@ -56,6 +57,7 @@ class ExpectedSummary:
     n: int
     clusters: int
     alpha: float = ALPHA
+    reference_sector: str | None = None  # the sector the shares are compared with (Dutch name), when known
 
     @property
     def fitted(self) -> pd.Series:
@@ -66,17 +68,36 @@ class ExpectedSummary:
         return self.prediction["y"]
 
 
-def summarise(model: ExpectedModel, alpha: float = ALPHA) -> ExpectedSummary:
+def summarise(model: ExpectedModel, alpha: float = ALPHA, names: "SectorNames | None" = None) -> ExpectedSummary:
     pred = model.fit.get_prediction(model.design).summary_frame(alpha=alpha)
     pred.index = model.design.index
     frame = pred[["mean", "obs_ci_lower", "obs_ci_upper"]].assign(y=model.y)
-    return ExpectedSummary(frame, coefficient_table(model), model.r2, float(model.fit.rsquared_adj), model.n,
-                           model.clusters, alpha)
+    reference = names.labels.get(names.reference, names.reference) if names and names.reference else None
+    return ExpectedSummary(frame, coefficient_table(model, names), model.r2, float(model.fit.rsquared_adj), model.n,
+                           model.clusters, alpha, reference)
 
 
 def expected_summary(data: CanonicalData, result: BlpResult) -> ExpectedSummary:
     """Fit the model and keep its summary."""
-    return summarise(fit_expected(data, result))
+    model = fit_expected(data, result)
+    return summarise(model, names=sector_names(model, data, result))
+
+
+@dataclass(frozen=True)
+class SectorNames:
+    """How the coefficient table names the sector shares: Dutch group names, the reference group, the measure."""
+
+    labels: dict[str, str]
+    reference: str | None
+    measure_nl: str
+
+
+def sector_names(model: ExpectedModel, data: CanonicalData, result: BlpResult) -> SectorNames:
+    """The names of the sectors in ``model``; the reference is the one group of the key left out of the design."""
+    in_design = {c[len("aandeel_"):] for c in model.design.columns if c.startswith("aandeel_")}
+    left_out = [g for g in result.concordance.groups if g != HOUSING_GROUP and g not in in_design]
+    measure = {"jobs": "banen", "establishments": "vestigingen"}.get(result.key.measure, "verdeelsleutel")
+    return SectorNames(data.industry_labels(), left_out[0] if len(left_out) == 1 else None, measure)
 
 
 def build_design(data: CanonicalData, result: BlpResult) -> tuple[pd.DataFrame, pd.Series, int | None]:
@@ -125,8 +146,8 @@ def expected_vs_measured(summary: ExpectedSummary, gemeente: str) -> dict:
             "r2": summary.r2, "r2_adj": summary.r2_adj, "n": summary.n, "alpha": summary.alpha}
 
 
-def term_label_nl(term: str) -> str:
-    """Dutch description of a regressor name."""
+def term_label_nl(term: str, names: SectorNames | None = None) -> str:
+    """Dutch description of a regressor name; sector shares by their Dutch names where ``names`` gives them."""
     if term == "const":
         return "constante"
     if term == "log_inwoners":
@@ -136,11 +157,15 @@ def term_label_nl(term: str) -> str:
     if term.startswith("stedelijkheid_"):
         return f"stedelijkheidsklasse {term.split('_')[1]} (t.o.v. klasse 1, zeer sterk stedelijk)"
     if term.startswith("aandeel_"):
-        return f"aandeel {term[len('aandeel_'):]} in de verdeelsleutel (t.o.v. de grootste sector)"
+        group = term[len("aandeel_"):]
+        if names is None:
+            return f"aandeel {group} in de verdeelsleutel (t.o.v. de grootste sector)"
+        return f"aandeel {in_sentence(names.labels.get(group, group))} in de {names.measure_nl}"
     return term
 
 
-def coefficient_table(model: ExpectedModel) -> pd.DataFrame:
+def coefficient_table(model: ExpectedModel, names: SectorNames | None = None) -> pd.DataFrame:
     fit = model.fit
-    return pd.DataFrame({"term": fit.params.index, "label_nl": [term_label_nl(t) for t in fit.params.index], "coefficient": fit.params.to_numpy(),
+    return pd.DataFrame({"term": fit.params.index, "label_nl": [term_label_nl(t, names) for t in fit.params.index],
+                         "coefficient": fit.params.to_numpy(),
                          "std_error": fit.bse.to_numpy(), "p_value": fit.pvalues.to_numpy()})

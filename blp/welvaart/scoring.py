@@ -1,4 +1,4 @@
-"""Position scoring as in the CBS regional monitor: percentile, top/bottom 25 %, peers, trend."""
+"""Position scoring as in the CBS regional monitor: percentile, best/worst 25 % (lower-is-better turned round), peers, trend."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 from blp.welvaart.registry import Indicator
 from blp.welvaart.values import IndicatorPanel
 
-TOP, BOTTOM, MIDDLE, NO_JUDGEMENT, MISSING = "top 25%", "onderste 25%", "middengroep", "geen oordeel", "niet beschikbaar"
+TOP, BOTTOM, MIDDLE, NO_JUDGEMENT, MISSING = "beste 25%", "slechtste 25%", "middengroep", "geen oordeel", "niet beschikbaar"
 
 
 def percentile_of(values: pd.Series, value: float) -> float:

@@ -14,12 +14,13 @@ from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipl
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
+from blp.dutch import in_sentence
 from blp.rapport import beleid_charts as charts
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import literal, md, show_chart, table
 from blp.rapport.figures import planned
-from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.fmt import EURO, eur, meur, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
@@ -154,9 +155,11 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
 
 def scenarios_title(view: GemeenteView, pol: PolicyView) -> str:
     end = pol.scenarios[0].path.iloc[-1]
+    diff = end["scenario_meur"] - end["baseline_meur"]  # shown apart: both totals may round to the same figure
     return (("Voorbeeld – " if pol.example else "") + f"{view.name} in {int(end['year'])}: BLP "
             f"{meur(end['scenario_meur'])} met de ingreep, "
-            f"{meur(end['baseline_meur'])} zonder (prijzen van {view.choices.va_year})")
+            f"{meur(end['baseline_meur'])} zonder ({'+' if diff >= 0 else '−'}{meur(abs(diff))}; prijzen van "
+            f"{view.choices.va_year})")
 
 
 def scenarios_figure(view: GemeenteView, pol: PolicyView):
@@ -164,13 +167,14 @@ def scenarios_figure(view: GemeenteView, pol: PolicyView):
     return titled(charts.scenario_paths(pol.paths, view.name, goals, pol.start_year), scenarios_title(view, pol))
 
 
-def _change_text(c) -> str:
+def _change_text(c, labels: dict[str, str]) -> str:
+    """One activity change of a scenario in words, its sectors by name (their codes are in the params file)."""
     unit = "banen" if c.unit == "jobs" else "vestigingen"
-    groups = ", ".join(f"{g} {pct(v, 0)}" for g, v in c.groups.items())
+    groups = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(v, 0)}" for g, v in c.groups.items())
     if c.start == 0:
-        return f"{literal(c.label)}: {num(c.end)} extra {unit} in {c.years} jaar ({groups})"
+        return f"{literal(c.label)}: {num(c.end)} extra {unit} in {c.years} jaar (in {groups})"
     return (f"{literal(c.label)}: van {num(c.start)} naar {num(c.end)} {unit} in {c.years} jaar "
-            f"(verdeeld over {groups})")
+            f"(verdeeld over: {groups})")
 
 
 def scenarios(view: GemeenteView, pol: PolicyView) -> None:
@@ -178,15 +182,15 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
     if pol.example:
         changes = pol.scenarios[0].scenario.changes
         unit = "banen" if changes[0].unit == "jobs" else "vestigingen"
-        listed = "; ".join(f"{c.label.lower()} +{num(c.end)}" for c in changes)
+        listed = "; ".join(f"{in_sentence(c.label)} +{num(c.end)}" for c in changes)
         md(f"Voor {view.name} zijn nog geen eigen plannen doorgerekend. Om te laten zien hoe de rekensom werkt, staat "
-           f"hier een **voorbeeld** dat uit de eigen sectorstructuur volgt: {pct(EXAMPLE_GROWTH, 0)} meer {unit} in elk "
-           f"van de {len(changes)} grootste sectoren waarin {view.name} naar verhouding meer {unit} heeft dan "
-           f"Nederland ({listed}), geleidelijk over {EXAMPLE_YEARS} jaar vanaf {pol.start_year}. "
+           f"hier een **voorbeeld** dat uit de eigen sectorstructuur volgt: {pct(EXAMPLE_GROWTH, 0)} meer {unit} in "
+           f"{'elk van ' if len(changes) > 1 else ''}{pol.scenarios[0].scenario.description} ({listed}), geleidelijk "
+           f"over {EXAMPLE_YEARS} jaar vanaf {pol.start_year}. "
            "*Dit is geen voorstel en geen verwachting: vervang het door de plannen van de gemeente.*")
     else:
         for s in pol.scenarios:
-            md(f"**Scenario ‘{literal(s.name)}’**: " + "; ".join(_change_text(c) for c in s.scenario.changes)
+            md(f"**Scenario ‘{literal(s.name)}’**: " + "; ".join(_change_text(c, view.data.industry_labels()) for c in s.scenario.changes)
                + ".\n\n" + literal(s.scenario.description or ""))
     show_chart(view, scenarios_figure, pol, alt=f"Lijndiagram van het BLP van {view.name} per jaar, het 0-scenario "
                f"(stippellijn) en met de ingreep (doorgetrokken). {scenarios_title(view, pol)}.")
@@ -270,8 +274,8 @@ def multipliers_details(view: GemeenteView, pol: PolicyView) -> None:
        "naar het COROP-gebied en de gemeente vertaald met Flegg's locatiequotiënt (FLQ); regionale coëfficiënten "
        f"zijn nooit groter dan de landelijke. De instelling δ van die vuistregel: gebruikt {num(m.delta, 1)}, "
        f"bandbreedte δ = {num(lo, 1)} (minste lokale inkoop) tot δ = {num(hi, 1)} (meeste); de literatuur gebruikt "
-       "0,1 tot 0,4. Type I-multipliers: de bestedingen van huishoudens zijn niet meegenomen. De invoer naar het "
-       "buitenland is de ingevoerde grondstoffen en diensten van de hele Nederlandse keten per euro directe "
+       "0,1 tot 0,4. Type I-multipliers: de bestedingen van huishoudens zijn niet meegenomen. De invoer uit het "
+       "buitenland is wat de hele Nederlandse keten aan grondstoffen en diensten invoert per euro directe "
        "toegevoegde waarde.")
 
 
@@ -344,7 +348,7 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
                       "inwoners die nu elders werken dichter bij huis aan het werk helpen (minder pendel)."))
     return (f"- **Elders** (in {int(end['year'])}, per jaar): *wat het elders oplevert* — van het totale effect in "
             f"Nederland ({meur(end['nl_meur'])}) landt {meur(split['rest van het COROP-gebied'])} in de rest van het "
-            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers. Voor "
+            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers. "
             f"{meur(split['buitenland (invoer)'])} aan grondstoffen en diensten komt uit het buitenland (invoer in de "
             f"hele Nederlandse keten). *Wat het elders kost* — {commute.strip() or 'pendel: niet beschikbaar.'} "
             "Banen die elders verdwijnen doordat bedrijven verhuizen of personeel overnemen (verdringing) zitten niet "
@@ -369,7 +373,7 @@ def impact(view: GemeenteView, pol: PolicyView) -> None:
 
 def levers_title(view: GemeenteView, pol: PolicyView) -> str:
     top = pol.levers.iloc[0]
-    return (f"+{view.params.beleid.lever_jobs} banen leveren het meest op in {top['label_nl'].lower()}: "
+    return (f"+{view.params.beleid.lever_jobs} banen leveren het meest op in {in_sentence(top['label_nl'])}: "
             f"{meur(top['jobs_local_meur'])} per jaar")
 
 
@@ -398,7 +402,7 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
 
 
 def lm3_title(pol: PolicyView) -> str:
-    return f"Met deze bestedingsaandelen levert elke lokaal bestede euro € {num(pol.lm3.lm3, 2)} aan lokale bestedingen op"
+    return f"Met deze bestedingsaandelen levert elke lokaal bestede euro {EURO}{num(pol.lm3.lm3, 2)} aan lokale bestedingen op"
 
 
 def lm3_figure(view: GemeenteView, pol: PolicyView):
@@ -415,7 +419,7 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
     r = pol.lm3
     md(f"**{literal(lm.label)}.** Bron van de aandelen: {literal(lm.source)}\n\n"
        f"Van {eur(r.round1)} (ronde 1) wordt {eur(r.round2)} lokaal besteed (ronde 2) en daarvan weer {eur(r.round3)} "
-       f"(ronde 3: de ontvangers besteden het opnieuw lokaal). **LM3 = (R1 + R2 + R3) / R1 = {num(r.lm3, 2)}**: elke euro levert lokaal € {num(r.lm3, 2)} aan "
+       f"(ronde 3: de ontvangers besteden het opnieuw lokaal). **LM3 = (R1 + R2 + R3) / R1 = {num(r.lm3, 2)}**: elke euro levert lokaal {EURO}{num(r.lm3, 2)} aan "
        "bestedingen op. De rechtergrafiek laat zien waar het geld weglekt.")
     show_chart(view, lm3_figure, pol, alt="Twee staafdiagrammen: de drie bestedingsrondes, en per categorie wat "
                f"lokaal blijft en wat weglekt. {lm3_title(pol)}.")

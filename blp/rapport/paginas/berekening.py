@@ -7,6 +7,7 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import volume_growth
+from blp.dutch import in_sentence
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -126,7 +127,7 @@ def key_figures(view: GemeenteView) -> None:
 def structure_title(view: GemeenteView) -> str:
     top = view.structure.sort_values("share_gemeente", ascending=False).iloc[0]
     label = view.data.industry_labels().get(top["group"], top["group"])
-    return f"{view.name}: {label.lower()} is de grootste sector, {pct(top['share_gemeente'])} van het BLP"
+    return f"{view.name}: {in_sentence(label)} is de grootste sector, {pct(top['share_gemeente'])} van het BLP"
 
 
 def structure_figure(view: GemeenteView):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from blp.dutch import in_sentence
 from blp.rapport import welvaart_charts as charts
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table
 from blp.rapport.figures import planned
-from blp.rapport.fmt import eur, num, pct
+from blp.rapport.fmt import eur, num, pct, with_unit
 from blp.welvaart.expected import expected_vs_measured
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, THEMES, load_registry
 from blp.welvaart.scoring import (BOTTOM, MARGIN_POINTS, MARGIN_RELATIVE, MIN_EVENTS, MIN_SURVEY_POPULATION, MISSING,
@@ -27,14 +28,6 @@ def title(view: GemeenteView) -> None:
     md(f"# Brede welvaart: {view.name} ({view.gemeente})")
 
 
-def _value(v: float, unit: str) -> str:
-    if pd.isna(v):
-        return MISSING
-    if unit == "euro":
-        return eur(v)
-    return num(v, 1) + ("%" if unit == "%" else "")
-
-
 def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
     scored = pos[pos["band"].isin([TOP, BOTTOM, "middengroep"])]
     careful = scored[scored["caution"] != ""]
@@ -45,12 +38,12 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
     _, peer_desc = view.peers
     text = (f"Van de {len(pos)} indicatoren in het overzicht zijn er {len(pos) - missing} voor {view.name} beschikbaar. "
             f"Bij {len(top)} daarvan hoort {view.name} bij de **beste 25%** van alle gemeenten"
-            + (f" ({', '.join(x.lower() for x in top)})" if top else "")
+            + (f" ({', '.join(in_sentence(x) for x in top)})" if top else "")
             + f", bij {len(bottom)} bij de **slechtste 25%**"
-            + (f" ({', '.join(x.lower() for x in bottom)})" if bottom else "") + ". ")
+            + (f" ({', '.join(in_sentence(x) for x in bottom)})" if bottom else "") + ". ")
     if len(careful):
         text += (f"{len(careful)} indicator{'en rusten' if len(careful) > 1 else ' rust'} op te weinig waarnemingen "
-                 f"om op te oordelen ({', '.join(x.lower() for x in careful['label_nl'])}) en "
+                 f"om op te oordelen ({', '.join(in_sentence(x) for x in careful['label_nl'])}) en "
                  f"{'tellen' if len(careful) > 1 else 'telt'} hier niet mee. ")
     text += (f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
              "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
@@ -64,11 +57,21 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
        "onderaan).")
 
 
+def focus_is_default(view: GemeenteView) -> bool:
+    """True when the focus indicators are the kit's default choice (params/default.yaml), not the gemeente's own."""
+    from blp.params import load_params
+
+    return list(view.params.brede_welvaart.focus) == list(load_params().brede_welvaart.focus)
+
+
 def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
     df = pos[pos["focus"]].copy()
     if df.empty:
         md(f"Voor {view.name} zijn geen focusindicatoren gekozen; de tabellen hieronder tonen alle indicatoren.")
         return
+    if focus_is_default(view):
+        md(f"{view.name} heeft nog geen eigen focusindicatoren gekozen: hieronder staat een **standaardkeuze**, voor "
+           "elke gemeente dezelfde. Geeft de gemeente haar eigen keuze door, dan staan die indicatoren hier.")
     _position_rows(df)
 
 
@@ -76,14 +79,14 @@ def _position_rows(df: pd.DataFrame) -> None:
     df = df.assign(
         Indicator=df["label_nl"], Thema=df["theme"].map(THEME_NL),
         Jaar=df["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
-        Gemeente=[_value(v, u) for v, u in zip(df["value"], df["unit"])],
-        Nederland=[_value(v, u) + (" (mediaan)" if k == "mediaan gemeenten" else "") if not pd.isna(v) else MISSING
+        Gemeente=[with_unit(v, u) for v, u in zip(df["value"], df["unit"])],
+        Nederland=[with_unit(v, u) + (" (mediaan)" if k == "mediaan gemeenten" else "") if not pd.isna(v) else MISSING
                    for v, u, k in zip(df["nl_value"], df["unit"], df["nl_kind"])],
-        Vergelijkingsgroep=[_value(v, u) for v, u in zip(df["peer_median"], df["unit"])],
+        Vergelijkingsgroep=[with_unit(v, u) for v, u in zip(df["peer_median"], df["unit"])],
         Percentiel=df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0)),
         Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
         Trend=[("één meting" if t == "één jaar" else t) if pd.isna(f) else
-               f"{t} (sinds {int(f)}: {_value(v - c, u)})"
+               f"{t} (sinds {int(f)}: {with_unit(v - c, u)})"
                for t, f, v, c, u in zip(df["trend"], df["trend_from"], df["value"], df["trend_change"], df["unit"])],
     )
     columns = ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep", "Percentiel", "Positie",
@@ -109,9 +112,10 @@ def dashboard_figure(view: GemeenteView, pos: pd.DataFrame):
 def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
     show_chart(view, dashboard_figure, pos, alt=f"Stippendiagram per thema: de positie van {view.name} onder alle "
                f"gemeenten voor elke indicator, rechts is beter. {dashboard_title(view, pos)}.")
-    md("*Zo lees je de grafiek:* elke stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
-       "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd). "
-       "Het groene vlak is de beste 25%, het rode de slechtste 25%. Grijze stippen zijn indicatoren zonder oordeel "
+    md("*Zo lees je de grafiek:* elke rode stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
+       "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd); de "
+       "lichtblauwe stip is de mediaan van de vergelijkingsgroep, de stippellijn het midden van alle gemeenten. "
+       "Het groene vlak is de beste 25%, het rode de slechtste 25%. Open rondjes zijn indicatoren zonder oordeel "
        "(bijvoorbeeld het aandeel koopwoningen): daar staat de gewone rangorde. ★ = focusindicator.")
 
 
@@ -136,7 +140,7 @@ def all_indicators(view: GemeenteView, pos: pd.DataFrame) -> None:
             have, lack = int((t["band"] != MISSING).sum()), t.loc[t["band"] == MISSING, "label_nl"].tolist()
             if lack:
                 per_theme.append(f"{THEME_NL[theme]}: {have} met cijfers, ontbreekt: "
-                                 + ", ".join(x.lower() for x in lack))
+                                 + ", ".join(in_sentence(x) for x in lack))
             elif not have:
                 per_theme.append(f"{THEME_NL[theme]}: geen indicator in de gegevens")
         if per_theme:
@@ -182,7 +186,7 @@ def scatters(view: GemeenteView, pos: pd.DataFrame) -> None:
             for i in focus_ids}
     md("Samenhang over alle gemeenten met het BLP per inwoner (in rangorde: 1 = hoe hoger het een, hoe hoger het "
        "ander; −1 = omgekeerd; 0 = geen samenhang): "
-       + "; ".join(f"{k.lower()}: {num(v, 2)}" for k, v in corr.items())
+       + "; ".join(f"{in_sentence(k)}: {num(v, 2)}" for k, v in corr.items())
        + ". Een samenhang zegt niet dat het een het ander veroorzaakt.")
 
 
@@ -238,12 +242,17 @@ def expected_details(view: GemeenteView) -> None:
     model = view.national.expected
     md("**Verwacht BLP per inwoner.** Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle "
        f"{model.n} gemeenten op inwonertal, bevolkingsdichtheid, stedelijkheidsklasse en de sectormix van de "
-       "verdeelsleutel (zonder vastgoed, waarvan de sleutel woningwaarde is). De onzekerheid van de coëfficiënten "
+       "verdeelsleutel (zonder vastgoed, waarvan de sleutel woningwaarde is)"
+       + (f"; het effect van een sectoraandeel is dat ten opzichte van de grootste sector, "
+          f"{in_sentence(model.reference_sector)}, die daarom zelf niet in de tabel staat" if model.reference_sector else "")
+       + ". De onzekerheid van de coëfficiënten "
        "houdt er rekening mee dat gemeenten in één COROP-gebied samen afwijken (standaardfouten geclusterd per "
-       f"COROP-gebied, {model.clusters} groepen). Een kenmerk met een kans van meer dan 5% (laatste kolom) kan ook "
-       f"toeval zijn. R² {num(model.r2, 2)}, gecorrigeerd {num(model.r2_adj, 2)}.")
+       f"COROP-gebied, {model.clusters} groepen). De laatste kolom is de kans op een effect van minstens "
+       f"deze omvang als het kenmerk er in werkelijkheid niet toe doet: boven 0,05 kan het effect ook toeval zijn. "
+       f"R² (het deel van de verschillen dat het model verklaart) {num(model.r2, 2)}, gecorrigeerd voor het aantal "
+       f"kenmerken {num(model.r2_adj, 2)}.")
     table(model.coefficients, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
-                               "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans op toeval"},
+                               "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans bij toeval"},
           {"coefficient": 2, "std_error": 2, "p_value": 2})
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR
+from blp.dutch import in_sentence
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
-from blp.rapport.fmt import meur, num, pct
+from blp.rapport.fmt import meur, num, pct, with_unit
+from blp.rapport.paginas.brede_welvaart import focus_is_default
 
 
 def _corop(view: GemeenteView) -> str:
@@ -171,13 +173,18 @@ def welvaart(view: GemeenteView) -> None:
     row = scored[scored["focus"] & scored["value"].notna()].head(1)
     if row.empty:
         row = scored[scored["value"].notna()].head(1)
+        which = "de eerste indicator met cijfers (geen focusindicator heeft er)"
+    elif focus_is_default(view):
+        which = "de eerste focusindicator (een standaardkeuze: de gemeente koos nog geen eigen)"
+    else:
+        which = "de eerste focusindicator die de gemeente koos"
     r = row.iloc[0]
-    unit = {"eur": "euro", "pct": "%"}.get(r["unit"], "")
-    md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`), de eerste "
-       f"indicator waarop de gemeente zich richt. *{r['label_nl']}* ({int(r['year'])}): {view.name} "
-       f"{num(r['value'], 0 if abs(r['value']) >= 100 else 1)} {unit}; dat is percentiel {num(r['percentile'], 0)} van "
+    md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`), {which}. "
+       f"*{r['label_nl']}* ({int(r['year'])}): {view.name} "
+       f"{with_unit(r['value'], r['unit'])}; dat is percentiel {num(r['percentile'], 0)} van "
        f"alle gemeenten ({'hoger is beter' if r['direction'] == 'higher' else 'lager is beter' if r['direction'] == 'lower' else 'geen richting'}). "
-       f"Een gemeente in de bovenste of onderste 25% krijgt een oordeel, zoals de CBS Monitor Brede Welvaart doet; "
+       f"Een gemeente bij de beste of slechtste 25% krijgt een oordeel (bij ‘lager is beter’ is de laagste waarde de "
+       f"beste), zoals de CBS Monitor Brede Welvaart doet; "
        f"{view.name} valt hier in: **{r['band']}**.")
 
 
@@ -191,7 +198,7 @@ def beleid(view: GemeenteView) -> None:
     n = view.params.beleid.lever_jobs
     md(f"**Stap 8. Van scenario naar effect** (`blp.beleid.policy.va_per_job`, `blp.beleid.scenarios.direct_change_path`). Elke extra "
        f"baan in een sector voegt toe wat een baan in die sector in het COROP-gebied gemiddeld toevoegt: in "
-       f"{_labels(view).get(group, group).lower()} {num(per_job[group], 0)} euro per jaar (toegevoegde waarde "
+       f"{in_sentence(_labels(view).get(group, group))} {num(per_job[group], 0)} euro per jaar (toegevoegde waarde "
        f"{view.choices.va_year} gedeeld door de banen van werknemers van {frame.attrs['jobs_year']}). {n} extra banen "
        f"daar geven "
        f"dus direct {meur(n * per_job[group] / EUR_PER_MEUR)} per jaar; rapport 4 telt daar de indirecte effecten "

@@ -1,0 +1,121 @@
+"""What a reader of the reports (a gemeente official, 2026-11-30) found wrong or unclear, each pinned as golden text on
+the embedded data: Heerlen has its own params (scenario, focus indicators); Het Hogeland has none and only two sectors
+with a location quotient above 1; IJsselstein is smaller than every region of the back-test."""
+
+import re
+
+import pytest
+
+from blp.dutch import in_sentence
+from blp.params import load_params
+from blp.rapport import display
+from blp.rapport.context import GemeenteView
+from blp.rapport.fmt import EURO, meur
+from blp.rapport.paginas import beleid, brede_welvaart, methode
+from blp.rapport.samenvatting import welvaart_card
+from helpers import shown_text
+
+
+@pytest.fixture(scope="module")
+def views(national):
+    return {code: GemeenteView(national, code, load_params(code)) for code in ("GM0917", "GM1966")}
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    items = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: items.append(obj))
+    return lambda: re.sub(r"[ \t\n\r]+", " ", " ".join(shown_text(x) for x in items))
+
+
+@pytest.mark.parametrize("label, text", [
+    ("Woningen", "woningen"), ("BLP per inwoner", "BLP per inwoner"), ("CO2-uitstoot", "CO2-uitstoot"),
+    ("Fijnstofconcentratie (PM2,5)", "fijnstofconcentratie (PM2,5)"), ("WOZ-waarde", "WOZ-waarde"), ("F", "F"),
+    ("", "")])
+def test_a_label_within_a_sentence_keeps_its_abbreviations(label, text):
+    assert in_sentence(label) == text
+
+
+def test_the_euro_sign_never_ends_a_line_apart_from_its_amount():
+    assert meur(2819.7) == f"{EURO}2,8 miljard" and EURO == "€\u00a0"
+
+
+def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong(views, shown):
+    hogeland = views["GM1966"]
+    pol = beleid.policy_view(hogeland)
+    beleid.scenarios(hogeland, pol)
+    assert ("10% meer banen in elk van de 2 sectoren waarin de gemeente naar verhouding meer banen heeft dan "
+            "Nederland (openbaar bestuur, onderwijs en zorg +640; bouwnijverheid +50), geleidelijk over 10 jaar vanaf "
+            "2023.") in shown()
+    assert pol.scenarios[0].name == "Voorbeeld: 10% meer banen in 2 sterke sectoren"
+
+
+def test_the_scenario_title_shows_the_difference_that_rounding_would_hide(views):
+    assert beleid.scenarios_title(views["GM1966"], beleid.policy_view(views["GM1966"])) == (
+        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a01,0 miljard met de ingreep, €\u00a0954 miljoen zonder "
+        "(+€\u00a046 miljoen; prijzen van 2018)")
+
+
+def test_an_own_scenario_names_its_sectors_not_their_codes(views, shown):
+    heerlen = views["GM0917"]
+    beleid.scenarios(heerlen, beleid.policy_view(heerlen))
+    assert ("medtech en logistiek: van 5.300 naar 10.600 banen in 12 jaar (verdeeld over: nijverheid (geen bouw) en "
+            "energie 50%; handel, vervoer en horeca 50%)") in shown()
+
+
+def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(views, shown):
+    hogeland, heerlen = views["GM1966"], views["GM0917"]
+    assert brede_welvaart.focus_is_default(hogeland) and not brede_welvaart.focus_is_default(heerlen)
+    brede_welvaart.focus(hogeland, brede_welvaart.positions(hogeland))
+    assert shown().startswith("Het Hogeland heeft nog geen eigen focusindicatoren gekozen: hieronder staat een "
+                              "**standaardkeuze**, voor elke gemeente dezelfde.")
+    methode.welvaart(hogeland)
+    assert ("de eerste focusindicator (een standaardkeuze: de gemeente koos nog geen eigen). *Mediaan "
+            "gestandaardiseerd huishoudinkomen* (2024): Het Hogeland €\u00a034.500; dat is percentiel 12") in shown()
+
+
+def test_the_front_page_does_not_say_none_is_best_where_report_3_counts_the_blp(views):
+    assert welvaart_card(views["GM0917"]).lines[0] == (
+        "Relatief het best: geen indicator behalve het BLP per inwoner zelf (beste 25%).")
+
+
+def test_position_words_say_better_and_worse_also_where_lower_is_better(views):
+    pos = brede_welvaart.positions(views["GM1966"])
+    burglary = pos.set_index("id").loc["crimes_residential_burglary"]
+    assert burglary["direction"] == "lower" and burglary["percentile"] < 25 and burglary["band"] == "beste 25%"
+
+
+def test_the_expected_model_names_its_sectors_and_the_reference(national, views, shown):
+    labels = national.expected.coefficients.set_index("term")["label_nl"]
+    assert labels["aandeel_G-I"] == "aandeel handel, vervoer en horeca in de banen"
+    assert national.expected.reference_sector == "Openbaar bestuur, onderwijs en zorg"
+    brede_welvaart.expected_details(views["GM0917"])
+    text = shown()
+    assert ("het effect van een sectoraandeel is dat ten opzichte van de grootste sector, openbaar bestuur, onderwijs "
+            "en zorg, die daarom zelf niet in de tabel staat.") in text
+    assert ("De laatste kolom is de kans op een effect van minstens deze omvang als het kenmerk er in werkelijkheid "
+            "niet toe doet") in text and "Kans bij toeval" in text
+
+
+def test_the_dashboard_caption_describes_the_marks_the_chart_draws(views, shown):
+    hogeland = views["GM1966"]
+    brede_welvaart.dashboard(hogeland, brede_welvaart.positions(hogeland))
+    text = shown()
+    assert "de lichtblauwe stip is de mediaan van de vergelijkingsgroep" in text
+    assert "Open rondjes zijn indicatoren zonder oordeel" in text and "Grijze stippen" not in text
+
+
+def test_the_io_verantwoording_gets_the_tables_and_imports_right(views, shown):
+    heerlen = views["GM0917"]
+    pol = beleid.policy_view(heerlen)
+    beleid.multipliers_details(heerlen, pol)
+    text = shown()
+    assert "(naio_10_cp15/cp16; product × bedrijfstak)" in text and "De invoer uit het buitenland is" in text
+
+
+@pytest.mark.parametrize("value, unit, text", [(30712.0, "euro", "€\u00a030.712"), (12.34, "%", "12,3%"),
+                                               (4.25, "", "4,2"), (float("nan"), "%", "niet beschikbaar")])
+def test_an_indicator_value_carries_its_unit(value, unit, text):
+    from blp.rapport.fmt import with_unit
+
+    assert with_unit(value, unit) == text
