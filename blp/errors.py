@@ -69,9 +69,21 @@ def count_interrupts() -> None:
     them: an error that follows an interrupt (a C library's read or import cut short) is the interrupt, not a
     problem with the input (``interrupted``). Only in the main thread of the command."""
     import signal
+    import sys
 
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    if not getattr(sys.unraisablehook, "blp_quiet_interrupts", False):
+        # A Ctrl-C that lands in a callback Python cannot raise from (an import lock's cleanup, a finalizer) is
+        # printed as 'Exception ignored in ...' with a traceback: it is the interrupt the command reports in one line.
+        default_hook = sys.unraisablehook
+
+        def hook(unraisable) -> None:
+            if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+                default_hook(unraisable)
+
+        hook.blp_quiet_interrupts = True
+        sys.unraisablehook = hook
 
 
 def interrupted() -> bool:

@@ -152,3 +152,28 @@ def test_the_socket_folders_of_dead_processes_are_removed_by_the_next_session(tm
     finally:
         session.close()
     assert not os.path.exists(session._ipc_dir)
+
+
+def test_an_interrupt_in_a_callback_python_cannot_raise_from_prints_no_traceback():
+    """A second Ctrl-C that lands in an import lock's cleanup printed 'Exception ignored in ...' and a traceback
+    above the command's one line (found by the double Ctrl-C test); other such errors are still printed."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from blp.errors import count_interrupts
+count_interrupts()
+class RaisesWhenCollected:
+    def __init__(self, exc):
+        self.exc = exc
+    def __del__(self):
+        raise self.exc
+RaisesWhenCollected(KeyboardInterrupt())
+RaisesWhenCollected(ValueError("still shown"))
+count_interrupts()  # installed once, not wrapped twice
+print(getattr(sys.unraisablehook, "blp_quiet_interrupts"))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "True\n"
+    assert "KeyboardInterrupt" not in done.stderr and "ValueError: still shown" in done.stderr

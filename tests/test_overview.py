@@ -35,3 +35,23 @@ def test_overview_links_only_runs_made_from_the_same_data(tmp_path, snapshot_dir
     assert f"GM0917/{second.name}/index.html" in page and first.name not in page
     assert "1 eerdere rapport is met andere gegevens gemaakt" in page
     assert not list(out.glob(".*partial"))
+
+
+def test_the_overview_summary_gives_the_national_and_the_middle_level_and_how_uncertain_a_blp_is(national, tmp_path):
+    """The national figure per inhabitant is not the typical gemeente's (the median is a third lower), and the table's
+    figures are estimates whose error the back-test measured: golden text on the embedded data."""
+    import re
+
+    from blp.rapport.overview import overview_table, render
+
+    page = render(national, overview_table(national, tmp_path), {"histogram": "<svg></svg>", "maps": []})
+    summary = re.sub(r"\s+", " ", re.search(r'<div class="kern">(.*?)</div>', page, re.S).group(1))
+    n = national.result.national
+    assert (n["jobs"] < 15_800).sum() == 208
+    assert summary == (
+        "Toegevoegde waarde 2018, verdeeld over 342 gemeenten (grenzen 2024) met als verdeelsleutel banen per sector "
+        "(2019), sectorverdeling geschat. Samen € 701,3 miljard: € 40.287 per inwoner van Nederland als geheel; de "
+        "middelste gemeente heeft € 29.800 per inwoner. Elk BLP is een schatting: getoetst op COROP-gebieden zit de "
+        "methode bij een gebied met 15.800 banen (het kleinste getoetste) in de helft van de gevallen al meer dan 19% "
+        "naast, bij grotere gebieden minder. 208 van de 342 gemeenten hebben minder banen; hun BLP is zeer onzeker. "
+        "Het rapport van een gemeente geeft haar eigen foutmarge. Er is nog geen volledig rapport.")

@@ -119,3 +119,13 @@ def test_an_indicator_value_carries_its_unit(value, unit, text):
     from blp.rapport.fmt import with_unit
 
     assert with_unit(value, unit) == text
+
+
+@pytest.mark.parametrize("section, name", [
+    ("Indirecte effecten: toeleveranciers in de gemeente, de regio en daarbuiten",
+     "04_beleidsvertaling_04_indirecte_effecten_toeleveranciers_in_de_gemeente_de_regio.csv"),
+    ("Sectorstructuur", "04_beleidsvertaling_04_sectorstructuur.csv"), ("¶", "04_beleidsvertaling_04_tabel.csv")])
+def test_a_download_is_named_after_its_section_cut_at_a_whole_word(section, name):
+    from blp.rapport.downloads import Download
+
+    assert Download("04_beleidsvertaling", section, []).file_name(4) == name

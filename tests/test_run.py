@@ -292,3 +292,18 @@ def test_client_text_is_plain_dutch_and_method_detail_sits_in_the_verantwoording
             assert appendix, nb
     assert "Kleinste-kwadratenregressie" in _visible_text((heerlen_run / "03_brede_welvaart.html").read_text())
     assert "Flegg's locatiequotiënt (FLQ)" in _visible_text((heerlen_run / "04_beleidsvertaling.html").read_text())
+
+
+def test_the_appendix_opens_with_its_title_and_shows_the_code_of_each_step_only(heerlen_run):
+    """The method appendix shows the code of every step (for whoever wants to recompute), but not the plumbing that
+    loads the figures and prints the title: the page starts with its title, as the reports do."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((heerlen_run / "00_methode.html").read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text(" ")
+    assert "load_context" not in text and "page.title" not in text.replace(" ", "")
+    assert "page.corop_value_added(view)" in "".join(text.split())
+    first_heading = soup.find(["h1", "h2"])
+    first_code = soup.find(class_="jp-InputArea")
+    assert first_heading.get_text(strip=True).startswith("De methode stap voor stap: Heerlen (GM0917)")
+    assert first_code is not None and first_heading.sourceline < first_code.sourceline

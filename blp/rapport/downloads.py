@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TABLE_HTML = '<table class="blp-table">'
+SLUG_MAX = 60  # characters of a section heading in a download's file name
 _NUMBER = re.compile(r"^[−-]?\d{1,3}(\.\d{3})*(,\d+)?$|^[−-]?\d+(,\d+)?$")
 
 
@@ -25,8 +26,11 @@ class Download:
     rows: list[list[str]]
 
     def file_name(self, number: int) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")[:60].strip("_") or "tabel"
-        return f"{self.report}_{number:02d}_{slug}.csv"
+        """'02_blp_berekening_03_sectorstructuur.csv': report, number, the section's heading, cut at a whole word."""
+        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")
+        if len(slug) > SLUG_MAX:
+            slug = slug[:SLUG_MAX + 1].rsplit("_", 1)[0]
+        return f"{self.report}_{number:02d}_{slug or 'tabel'}.csv"
 
 
 def _heading(text: str) -> str | None:

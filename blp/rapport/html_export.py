@@ -10,6 +10,9 @@ from blp.rapport.chrome import PageChrome
 # The cell the notebook engine puts before a notebook to reset the kernel between reports (hidden).
 RESET_TAG = "injected-reset"
 HIDDEN_TAGS = {"parameters", "injected-parameters", RESET_TAG}
+# A cell whose code is plumbing (loading the context, a page title): its output is shown, its code not, also in
+# the method appendix, which shows the code of every other cell.
+HIDDEN_INPUT_TAG = "remove-input"
 # The reports' template (JupyterLab's without scripts from the internet, with navigation, footer, print style
 # and the charts' own alt text): blp/rapport/templates/blp_rapport.
 TEMPLATES = Path(__file__).with_name("templates")
@@ -27,6 +30,7 @@ def configured(exporter_class, show_code: bool = False):
     config.HTMLExporter.default_preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+    config.TagRemovePreprocessor.remove_input_tags = {HIDDEN_INPUT_TAG}
     html_exporter = exporter_class(config=config, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
     html_exporter.language_code = "nl"
     html_exporter.exclude_input = not show_code

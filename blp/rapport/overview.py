@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from blp.atomic import replace_when_done
+from blp.berekening.backtest import error_band
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp import __version__
@@ -182,10 +183,13 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
     others = table.attrs.get("other_data_runs", 0)
     other_note = (f" {others} eerdere {'rapport is' if others == 1 else 'rapporten zijn'} met andere gegevens gemaakt en "
                   "staan hier niet in: hun cijfers horen niet bij deze tabel." if others else "")
+    middle = table["blp_per_inhabitant_eur"].median()
     summary = (f"Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met "
-               f"als verdeelsleutel {national.result.key.label_nl}. Samen {meur(total)}; gemiddeld {eur(per_inh)} per "
-               f"inwoner. Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig "
-               f"rapport.{other_note}")
+               f"als verdeelsleutel {national.result.key.label_nl}. Samen {meur(total)}: {eur(per_inh)} per inwoner "
+               f"van Nederland als geheel; de middelste gemeente heeft {eur(round(middle, -2))} per inwoner. "
+               f"{uncertainty_note(national)}"
+               + (f"Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport."
+                  if n_reports else "Er is nog geen volledig rapport.") + other_note)
     reports = [(r.gemeente_name, r.report) for r in table.sort_values("gemeente_name").itertuples() if r.report]
     small = national.result.national.loc[national.result.national["jobs"] < 10_000, "gemeente_name"] \
         if "jobs" in national.result.national.columns else pd.Series(dtype=str)
@@ -195,6 +199,24 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
                        maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
                        growth_note=growth_note, rows=rows, reports=reports, small_count=len(small), footer=footer,
                        middle=[eur(round(q, -3)) for q in table["blp_per_inhabitant_eur"].quantile([0.25, 0.75])])
+
+
+def uncertainty_note(national: NationalContext) -> str:
+    """How far a gemeente's BLP can be off, for the whole table: measured one level up (blp.berekening.backtest),
+    with the gemeenten smaller than every tested region counted; '' without a back-test or jobs per gemeente."""
+    bt, n = national.backtest, national.result.national
+    if bt is None or "jobs" not in n.columns or national.choices.key != "jobs":
+        return ""
+    tested = bt.errors[(bt.errors["variant"] == "jobs") & (bt.errors["level"] == "provincie_corop")
+                       & (bt.errors["group"] == "TOTAL")]
+    smallest = float(tested["size_jobs"].min())
+    at_smallest = error_band(bt, smallest)
+    below = int((n["jobs"] < smallest).sum())
+    return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
+            f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "
+            f"{pct(at_smallest.median_pct / 100, 0)} naast, bij grotere gebieden minder. {below} van de {len(n)} "
+            f"gemeenten hebben minder banen; hun BLP is zeer onzeker. Het rapport van een gemeente geeft haar eigen "
+            f"foutmarge. ")
 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:

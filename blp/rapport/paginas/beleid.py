@@ -259,7 +259,8 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
        "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers "
        "zitten. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
        "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
-       "bewust weg: bij negen sectoren geeft zij voor de meeste gemeenten onwaarschijnlijk hoge waarden.")
+       f"bewust weg: met zo weinig sectoren ({len(pol.multipliers.national)}) geeft zij voor de meeste gemeenten "
+       "onwaarschijnlijk hoge waarden.")
 
 
 def multipliers_details(view: GemeenteView, pol: PolicyView) -> None:
@@ -302,7 +303,7 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}), "
-            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP in dat jaar. Dat is {eur(per_inh)} per "
+            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Dat is {eur(per_inh)} per "
             f"inwoner (bij het inwonertal van {view.choices.population_year}). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
             f"schatting {num(end['extra_jobs_indirect'])} indirect in de gemeente. Het effect op het *inkomen* van "
             "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "

@@ -37,16 +37,20 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
     missing = int((pos["band"] == MISSING).sum())
     _, peer_desc = view.peers
     text = (f"Van de {len(pos)} indicatoren in het overzicht zijn er {len(pos) - missing} voor {view.name} beschikbaar. "
-            f"Bij {len(top)} daarvan hoort {view.name} bij de **beste 25%** van alle gemeenten"
+            f"Bij {len(top) or 'geen enkele'} daarvan hoort {view.name} bij de **beste 25%** van alle gemeenten"
             + (f" ({', '.join(in_sentence(x) for x in top)})" if top else "")
-            + f", bij {len(bottom)} bij de **slechtste 25%**"
+            + f", bij {len(bottom) or 'geen enkele'} bij de **slechtste 25%**"
             + (f" ({', '.join(in_sentence(x) for x in bottom)})" if bottom else "") + ". ")
     if len(careful):
         text += (f"{len(careful)} indicator{'en rusten' if len(careful) > 1 else ' rust'} op te weinig waarnemingen "
                  f"om op te oordelen ({', '.join(in_sentence(x) for x in careful['label_nl'])}) en "
                  f"{'tellen' if len(careful) > 1 else 'telt'} hier niet mee. ")
-    text += (f"De vergelijkingsgroep bestaat uit {peer_desc}. {missing} indicatoren ontbreken in de gegevens: "
-             "ze staan onderaan met de bron waar ze te halen zijn, en worden nergens ingevuld.")
+    text += f"De vergelijkingsgroep bestaat uit {peer_desc}. "
+    if missing:
+        text += (f"{missing} indicatoren ontbreken in de gegevens: ze staan onderaan met de bron waar ze te halen "
+                 "zijn, en worden nergens ingevuld." if missing > 1 else
+                 "1 indicator ontbreekt in de gegevens: hij staat onderaan met de bron waar hij te halen is, en wordt "
+                 "nergens ingevuld.")
     md(text)
     md("*Zo lees je de tabellen:* de *positie* vergelijkt de gemeente met alle gemeenten, waarbij elke gemeente één "
        "keer telt; het cijfer voor *Nederland* telt elke inwoner (of is de middelste gemeente, als er ‘mediaan’ "
