@@ -140,12 +140,15 @@ def test_the_socket_folders_of_dead_processes_are_removed_by_the_next_session(tm
     (tmp_path / f"blp-kernel-{dead}-abc" / "k-1").write_text("")  # stands in for a socket
     (tmp_path / f"blp-kernel-{os.getppid()}-def").mkdir()  # a live process (pytest's parent)
     (tmp_path / "blp-kernel-xyz").mkdir()  # not a name this code gives
+    (tmp_path / "blp-kernel-99999999999999999999-x").mkdir()  # no valid process id: left alone, no crash
+    (tmp_path / "blp-kernel-0-x").mkdir()
     (tmp_path / f"other-{dead}").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     session = KernelSession(cwd=tmp_path)
     try:
         left = sorted(p.name for p in tmp_path.iterdir())
         assert left == sorted([f"blp-kernel-{os.getppid()}-def", "blp-kernel-xyz", f"other-{dead}",
+                               "blp-kernel-99999999999999999999-x", "blp-kernel-0-x",
                                os.path.basename(session._ipc_dir)])
         assert os.path.basename(session._ipc_dir).startswith(f"blp-kernel-{os.getpid()}-")
         assert engine.remove_orphaned_ipc_folders(str(tmp_path)) == []  # its own folder is never an orphan

@@ -88,11 +88,15 @@ def remove_orphaned_ipc_folders(base: str) -> list[str]:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs; True where that cannot be told (another user's process, no valid id, 0 being
+    this process group), so nothing of a live process is removed."""
+    if pid <= 0:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
+    except (PermissionError, OverflowError):  # another user's process; not a process id at all
         return True
     return True
 
