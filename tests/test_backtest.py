@@ -102,3 +102,12 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert code == 0
     assert "provincie → COROP (n = 38)" in stdout and "establishments" in stdout
     assert out.read_text().startswith("variant,level,region_code,group,published_meur")
+
+
+def test_too_few_tested_regions_give_no_error_band_rather_than_a_line_through_three_points(backtest):
+    import dataclasses
+
+    few = dataclasses.replace(backtest, errors=backtest.errors[backtest.errors["region_code"].isin(
+        ["CR01", "CR02", "CR03", "CR04"]) | (backtest.errors["level"] != "provincie_corop")])
+    assert error_band(few, 50_000) is None
+    assert error_band(backtest, 50_000) is not None

@@ -216,15 +216,21 @@ class ErrorBand:
     extrapolated: bool       # the size lies below every region of the back-test: the band is a lower bound
 
 
+MIN_REGIONS = 5  # fewer tested regions than this give no error band (a line through three points says nothing)
+
+
 def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs",
-               level: str = "provincie_corop") -> ErrorBand:
+               level: str = "provincie_corop") -> ErrorBand | None:
     """The error to expect for a unit with ``size_jobs`` jobs: |error| = a * size^b fitted on the back-test's
     COROP regions (log-log least squares; the level most like gemeenten: units within a province, not
     provinces within the whole country), with the 50th and 90th percentile of the residuals. Smaller units
-    err more; below the smallest region the band is held at that region's (a lower bound), and that is said."""
+    err more; below the smallest region the band is held at that region's (a lower bound), and that is said.
+    None when fewer than ``MIN_REGIONS`` regions were tested (data in which most provinces are one region)."""
     t = backtest.errors[(backtest.errors["variant"] == variant) & (backtest.errors["group"] == TOTAL)
                         & (backtest.errors["level"] == level)]
     t = t[(t["size_jobs"] > 0) & t["error_pct"].notna()]
+    if len(t) < MIN_REGIONS:
+        return None
     x = np.log(t["size_jobs"].to_numpy())
     y = np.log(np.maximum(t["error_pct"].abs().to_numpy(), 0.05))  # a hit within 0.05 % counts as 0.05 %
     slope, intercept = np.polyfit(x, y, 1)

@@ -210,7 +210,9 @@ def uncertainty_note(national: NationalContext) -> str:
     tested = bt.errors[(bt.errors["variant"] == "jobs") & (bt.errors["level"] == "provincie_corop")
                        & (bt.errors["group"] == "TOTAL")]
     smallest = float(tested["size_jobs"].min())
-    at_smallest = error_band(bt, smallest)
+    at_smallest = error_band(bt, smallest) if smallest > 0 else None
+    if at_smallest is None:
+        return ""
     below = int((n["jobs"] < smallest).sum())
     return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
             f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "
