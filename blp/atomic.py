@@ -1,11 +1,12 @@
 """Write a file so that readers see the old version or the complete new one, never half of it; and remove what a
-killed writer left half-written."""
+killed writer left half-written, or a killed process left in the temporary folder."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,3 +47,56 @@ def remove_stale_partials(folder: Path) -> list[Path]:
         except OSError:  # gone meanwhile, or not ours to remove: left as it is
             continue
     return removed
+
+
+# The kit's own folders in the temporary folder: a kernel's sockets and connection file, a batch's shared context,
+# a worker pool's bookkeeping. Each name holds the id of the process that made it.
+TEMP_PREFIXES = ("blp-kernel-", "blp-batch-", "blp-workers-")
+
+
+def private_temp_folder(prefix: str, base: str | None = None) -> str:
+    """A new private folder ``<prefix><process id>-<random>`` in ``base`` (default: the temporary folder), so that
+    a later run can tell it from a live one once this process is gone (``remove_orphaned_temp_folders``)."""
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=base)
+
+
+def remove_orphaned_temp_folders(base: str | None = None, prefixes: tuple[str, ...] = TEMP_PREFIXES) -> list[str]:
+    """Remove the kit's folders in ``base`` (default: the temporary folder) whose process no longer exists: what a
+    run, batch or worker killed outright (kill -9, out of memory, a double Ctrl-C at the wrong moment) could not
+    remove itself. Only this user's folders; a folder whose process still runs, or whose name holds no process id,
+    is left alone."""
+    removed: list[str] = []
+    if os.name != "posix":  # no process ids to check this way (os.kill would end the process on Windows)
+        return removed
+    try:
+        entries = list(os.scandir(base or tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        prefix = next((p for p in prefixes if entry.name.startswith(p)), None)
+        if prefix is None:
+            continue
+        pid = entry.name[len(prefix):].split("-", 1)[0]
+        try:
+            if not (pid.isascii() and pid.isdigit()) or entry.stat(follow_symlinks=False).st_uid != os.getuid() \
+                    or _alive(int(pid)):
+                continue
+            shutil.rmtree(entry.path)
+            removed.append(entry.path)
+        except OSError:  # gone meanwhile, not a folder (a symlink), or not ours to remove
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs; True where that cannot be told (another user's process, no valid id, 0 being
+    this process group), so nothing of a live process is removed."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process; not a process id at all
+        return True
+    return True

@@ -311,13 +311,21 @@ def cmd_validate(args) -> int:
     summary = bt.summary()
     print(f"Toets: toegevoegde waarde {bt.va_year} één niveau hoger verdeeld met verdeelsleutels van {bt.key_year}, "
           "vergeleken met de gepubliceerde cijfers (absolute afwijking van het totaal per gebied, %).")
-    for level, rows in summary.groupby("level", sort=False):
-        print(f"\n{LEVEL_NL[level]} (n = {rows['n'].iloc[0]})")
+    for level, level_nl in LEVEL_NL.items():
+        rows = summary[summary["level"] == level] if len(summary) else summary
+        if not len(rows):
+            why = ("elke provincie heeft in deze gegevens maar één COROP-gebied" if level == "provincie_corop" else
+                   "deze gegevens hebben maar één provincie")
+            print(f"\n{level_nl}: niets te toetsen: {why}.")
+            continue
+        print(f"\n{level_nl} (n = {rows['n'].iloc[0]})")
         print(f"  {'sleutel':<16} {'mediaan':>7} {'p90':>7} {'max':>7}  slechtste")
         for r in rows.itertuples():
             print(f"  {r.variant:<16} {r.median_abs_pct:>6.1f}% {r.p90_abs_pct:>6.1f}% {r.max_abs_pct:>6.1f}%  {r.worst_region}")
+    groups = bt.by_group()
     print("\nMediane absolute afwijking per groep, provincie -> COROP (%):")
-    print(bt.by_group().round(1).rename_axis(index="groep").to_string(na_rep="-"))
+    print(groups.round(1).rename_axis(index="groep").to_string(na_rep="-") if len(groups) else
+          "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" for k, v in VARIANTS.items()))
     if args.out:
         from blp.atomic import replace_when_done

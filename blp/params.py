@@ -288,6 +288,21 @@ def _layers(gemeente: str | None, params_file: str | Path | None, params_dir: Pa
     return layers
 
 
+def sets_field(path: str, gemeente: str | None = None, params_file: str | Path | None = None,
+               params_dir: Path | None = None) -> bool:
+    """Whether the gemeente's own params (its file, or ``params_file``) set the field ``path`` ('a.b'), rather than
+    leaving it to the defaults: a report says whether a choice is the gemeente's own."""
+    for _, data in _layers(gemeente, params_file, params_dir, None)[1:]:
+        node = data
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+        else:
+            return True
+    return False
+
+
 def params_source(gemeente: str | None = None, params_file: str | Path | None = None,
                   params_dir: Path | None = None) -> str:
     """The files a run's params come from, as error messages name them."""

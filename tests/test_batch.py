@@ -1,6 +1,7 @@
 """Batch runs: three gemeenten in parallel, one forced failure, then a resume that redoes only that one."""
 
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -175,3 +176,37 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
     assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert not list(out.rglob(".*partial")) and not list(out.rglob("*.failed"))
     assert not list(temp.glob("blp-batch-*"))
+
+
+def test_what_a_batch_killed_outright_left_in_the_temporary_folder_is_removed_by_the_next_run(tmp_path):
+    """kill -9 of a whole batch leaves its context, its pool's folder and its kernels' sockets and connection files
+    (which hold the kernels' keys) in TMPDIR; the next run removes them, and leaves nothing of its own."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    temp = Path(tempfile.mkdtemp(prefix="blpt-", dir="/tmp"))  # short: the sockets stay in it
+    try:
+        env = {**{k: v for k, v in os.environ.items() if k != "BLP_DATA_DIR"}, "TMPDIR": str(temp)}
+        proc = subprocess.Popen([sys.executable, "-m", "blp", "run", "GM0917", "GM0363", "--workers", "2",
+                                 "--no-progress", "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, env=env, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(temp.glob("blp-workers-*/blp-kernel-*/kernel.json")):
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(1)  # the workers and kernels die with their parent (PR_SET_PDEATHSIG)
+        left = sorted(p.name.split("-")[1] for p in temp.iterdir())
+        assert "batch" in left and "workers" in left, left
+        assert not list(temp.glob("*.json"))  # no connection file loose in TMPDIR
+        done = subprocess.run([sys.executable, "-m", "blp", "run", "GM0096", "--no-progress", "--out",
+                               str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert list(temp.iterdir()) == []
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)

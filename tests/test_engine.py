@@ -105,14 +105,12 @@ def test_a_deep_temporary_folder_still_gives_a_working_kernel(tmp_path, monkeypa
     worker of a batch failed to start its kernel)."""
     import tempfile
 
-    from blp.uitvoering import engine
-
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     deep.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(deep))
     if fallback is None:
         real = tempfile.mkdtemp
-        monkeypatch.setattr(engine.tempfile, "mkdtemp", lambda prefix, dir=None: real(prefix=prefix))  # always deep
+        monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix, dir=None: real(prefix=prefix))  # always deep
     with KernelSession(cwd=tmp_path) as s:
         if fallback:
             assert s._ipc_dir.startswith("/tmp/blp-kernel-")
@@ -124,34 +122,35 @@ def test_a_deep_temporary_folder_still_gives_a_working_kernel(tmp_path, monkeypa
     assert code[-1].outputs[0]["text"] == "42\n"
 
 
-def test_the_socket_folders_of_dead_processes_are_removed_by_the_next_session(tmp_path, monkeypatch):
-    """A run or batch worker killed outright cannot remove its kernel's socket folder; the next session removes the
-    folders whose process is gone, and only those (a live process's, a foreign name's stay)."""
+def test_the_temporary_folders_of_dead_processes_are_removed_by_the_next_session(tmp_path, monkeypatch):
+    """A run, batch or worker killed outright cannot remove its temporary folders (a kernel's sockets and connection
+    file, a batch's context, a pool's bookkeeping); the next session removes those whose process is gone, and only
+    those (a live process's, a foreign or odd name's stay)."""
     import os
     import subprocess
     import sys
     import tempfile
 
-    from blp.uitvoering import engine
+    from blp.atomic import remove_orphaned_temp_folders
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True).stdout.strip()
-    (tmp_path / f"blp-kernel-{dead}-abc").mkdir()
+    for kind in ("kernel", "batch", "workers"):
+        (tmp_path / f"blp-{kind}-{dead}-abc").mkdir()
     (tmp_path / f"blp-kernel-{dead}-abc" / "k-1").write_text("")  # stands in for a socket
-    (tmp_path / f"blp-kernel-{os.getppid()}-def").mkdir()  # a live process (pytest's parent)
-    (tmp_path / "blp-kernel-xyz").mkdir()  # not a name this code gives
-    (tmp_path / "blp-kernel-99999999999999999999-x").mkdir()  # no valid process id: left alone, no crash
-    (tmp_path / "blp-kernel-0-x").mkdir()
-    (tmp_path / f"other-{dead}").mkdir()
+    (tmp_path / f"blp-workers-{dead}-abc" / f"blp-kernel-{dead}-def").mkdir()  # a worker's kernel inside
+    kept = [f"blp-kernel-{os.getppid()}-def", "blp-kernel-xyz", f"other-{dead}", "blp-kernel-99999999999999999999-x",
+            "blp-kernel-0-x", "blp-kernel-²-x", f"blp-batch-{os.getppid()}-x"]  # live, odd or foreign
+    for name in kept:
+        (tmp_path / name).mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     session = KernelSession(cwd=tmp_path)
     try:
-        left = sorted(p.name for p in tmp_path.iterdir())
-        assert left == sorted([f"blp-kernel-{os.getppid()}-def", "blp-kernel-xyz", f"other-{dead}",
-                               "blp-kernel-99999999999999999999-x", "blp-kernel-0-x",
-                               os.path.basename(session._ipc_dir)])
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept + [os.path.basename(session._ipc_dir)])
         assert os.path.basename(session._ipc_dir).startswith(f"blp-kernel-{os.getpid()}-")
-        assert engine.remove_orphaned_ipc_folders(str(tmp_path)) == []  # its own folder is never an orphan
+        assert remove_orphaned_temp_folders(str(tmp_path)) == []  # its own folder is never an orphan
+        # the connection file, which holds the kernel's key, lies in the same folder (not loose in TMPDIR)
+        assert os.path.dirname(session._manager().connection_file) == session._ipc_dir
     finally:
         session.close()
     assert not os.path.exists(session._ipc_dir)

@@ -124,8 +124,75 @@ def test_an_indicator_value_carries_its_unit(value, unit, text):
 @pytest.mark.parametrize("section, name", [
     ("Indirecte effecten: toeleveranciers in de gemeente, de regio en daarbuiten",
      "04_beleidsvertaling_04_indirecte_effecten_toeleveranciers_in_de_gemeente_de_regio.csv"),
-    ("Sectorstructuur", "04_beleidsvertaling_04_sectorstructuur.csv"), ("¶", "04_beleidsvertaling_04_tabel.csv")])
+    ("Sectorstructuur", "04_beleidsvertaling_04_sectorstructuur.csv"), ("¶", "04_beleidsvertaling_04_tabel.csv"),
+    ("BLP-berekening: Súdwest-Fryslân (GM1900)", "04_beleidsvertaling_04_blp_berekening_sudwest_fryslan_gm1900.csv"),
+    ("Ĳsselstein", "04_beleidsvertaling_04_ijsselstein.csv")])
 def test_a_download_is_named_after_its_section_cut_at_a_whole_word(section, name):
     from blp.rapport.downloads import Download
 
     assert Download("04_beleidsvertaling", section, []).file_name(4) == name
+
+
+def test_with_too_few_tested_regions_every_page_says_plainly_there_is_no_error_band(national, shown):
+    """Data in which most provinces are one COROP region leave too few regions to test (found by trying): report 2,
+    the front page and the overview say there is no band and why, and nothing points at a band that is not there."""
+    import copy
+    import dataclasses
+
+    from blp.rapport.overview import uncertainty_note
+    from blp.rapport.paginas import berekening
+    from blp.rapport.samenvatting import band_card
+
+    few = copy.copy(national)
+    bt = national.backtest
+    few.backtest = dataclasses.replace(bt, errors=bt.errors[bt.errors["region_code"].isin(["CR01", "CR02", "CR03"])
+                                                            | (bt.errors["level"] != "provincie_corop")])
+    view = GemeenteView(few, "GM0917", load_params("GM0917"))
+    assert view.error_band is None
+    berekening.headline(view)
+    berekening.uncertainty(view)
+    berekening.sensitivity(view)
+    text = shown()
+    assert ("**Foutmarge:** met deze gegevens niet te meten (zie ‘Hoe zeker is dit getal?’). Lees het BLP als een "
+            "schatting zonder bekende foutmarge.") in text
+    assert ("**Foutmarge:** niet te geven: met deze gegevens zijn maar 3 COROP-gebieden te toetsen (een provincie met "
+            "één COROP-gebied telt niet mee), te weinig om er een foutmarge uit af te leiden.") in text
+    assert "foutmarge hierboven" not in text and "Hoe groot die fout is, is met deze gegevens niet te meten" in text
+    assert band_card(view).lines == ["De foutmarge is met deze gegevens niet te geven (rapport 2 zegt waarom). Lees het "
+                                     "BLP als een schatting zonder bekende foutmarge."]
+    assert uncertainty_note(few) == ("Elk BLP is een schatting; hoe ver het ernaast kan zitten, is met deze gegevens "
+                                     "niet te meten (te weinig gebieden om de methode op te toetsen). ")
+
+
+def test_blp_validate_says_when_a_level_has_nothing_to_test(tmp_path, snapshot_dir):
+    """Every province one COROP region: no level is silently missing, no raw 'Empty DataFrame'."""
+    import gzip
+    import shutil
+
+    import pandas as pd
+
+    from helpers import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(snapshot_dir, data)
+    regions = pd.read_csv(data / "regions.csv.gz", dtype=str)
+    regions["provincie_code"] = "PV" + regions["corop_code"].str[2:]  # each COROP its own province
+    with gzip.open(data / "regions.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        regions.to_csv(fh, index=False, lineterminator="\n")
+    code, stdout, stderr = run_cli("validate", "--data", str(data))
+    assert "provincie → COROP: niets te toetsen: elke provincie heeft in deze gegevens maar één COROP-gebied." in stdout
+    assert "Empty DataFrame" not in stdout and "geen: elke provincie in deze gegevens is één COROP-gebied" in stdout
+
+
+def test_a_focus_list_the_gemeente_set_itself_is_its_own_even_when_it_equals_the_default(national, tmp_path, shown):
+    from blp.params import sets_field
+
+    default_focus = load_params().brede_welvaart.focus
+    own = tmp_path / "eigen.yaml"
+    own.write_text("brede_welvaart:\n  focus: [" + ", ".join(default_focus) + "]\n", encoding="utf-8")
+    assert sets_field("brede_welvaart.focus", "GM1966", params_file=own)
+    assert not sets_field("brede_welvaart.focus", "GM1966") and sets_field("brede_welvaart.focus", "GM0917")
+    view = GemeenteView(national, "GM1966", load_params("GM1966", params_file=own), focus_chosen=True)
+    assert not brede_welvaart.focus_is_default(view)
+    brede_welvaart.focus(view, brede_welvaart.positions(view))
+    assert "standaardkeuze" not in shown()

@@ -24,6 +24,7 @@ from blp.params import ActivityChange, BeleidParams, Goal, Scenario
 TREND_YEARS = 10          # the 0-scenario continues the average growth of the last ten measured years
 EXAMPLE_GROWTH = 0.10     # the example intervention: 10 % more jobs ...
 EXAMPLE_SECTORS = 3       # ... in each of the gemeente's three largest base sectors ...
+EXAMPLE_MIN = 10          # ... of at least ten jobs (or establishments) ...
 EXAMPLE_YEARS = 10        # ... over ten years
 EFFECT_COLUMNS = ("direct_meur", "local_meur", "local_low_meur", "local_high_meur", "corop_meur", "nl_meur",
                   "abroad_meur", "extra_jobs_direct", "extra_jobs_indirect")
@@ -105,6 +106,13 @@ def zero_path(base_meur: float, growth: pd.Series, first_year: int) -> pd.DataFr
 
 # --- an example where the gemeente has no scenario -------------------------------------------------
 
+def example_amount(activity: float) -> float:
+    """10 % of a sector's activity, rounded to tens from 100 on and to whole jobs below (a floor of ten would turn
+    10 % into 40 % in a sector of 25 jobs)."""
+    amount = activity * EXAMPLE_GROWTH
+    return float(round(amount, -1)) if amount >= 10 else float(max(1, round(amount)))
+
+
 def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -> Scenario:
     """10 % more activity (jobs with the jobs key) in each of the gemeente's base sectors (location quotient of its
     key activity above 1), at most the three largest by that activity, phased in over ten years, rounded to tens;
@@ -116,12 +124,14 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
-    strong = list(own[(lq > 1) & (own > 0)].sort_values(ascending=False).index)
-    chosen = strong[:EXAMPLE_SECTORS] or [g for g in own.sort_values(ascending=False).index if own[g] > 0][:EXAMPLE_SECTORS]
+    # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job
+    strong = list(own[(lq > 1) & (own >= EXAMPLE_MIN)].sort_values(ascending=False).index)
+    chosen = strong[:EXAMPLE_SECTORS] or [g for g in own.sort_values(ascending=False).index
+                                          if own[g] >= EXAMPLE_MIN][:EXAMPLE_SECTORS] or [own.idxmax()]
     unit = "jobs" if result.key.measure == "jobs" else "establishments"
     unit_nl = "banen" if unit == "jobs" else "vestigingen"
-    changes = [ActivityChange(labels.get(g, g), {g: 1.0}, 0, max(10.0, round(own[g] * EXAMPLE_GROWTH, -1)),
-                              EXAMPLE_YEARS, unit) for g in chosen]
+    changes = [ActivityChange(labels.get(g, g), {g: 1.0}, 0, example_amount(own[g]), EXAMPLE_YEARS, unit)
+               for g in chosen]
     n = len(changes)
     growth = f"Voorbeeld: {round(EXAMPLE_GROWTH * 100)}% meer {unit_nl} in"
     if not strong:

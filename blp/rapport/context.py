@@ -22,7 +22,7 @@ from blp.berekening.value_added import va_years
 from blp.data import CanonicalData, load_data
 from blp.data.gemeenten import resolve_gemeente
 from blp.errors import DataError
-from blp.params import Params, load_params
+from blp.params import Params, load_params, sets_field
 from blp.rapport.figures import FigureFolder
 from blp.rapport.forked import ForkedCall
 from blp.welvaart.expected import ExpectedSummary, expected_summary
@@ -139,6 +139,7 @@ class GemeenteView:
     gemeente: str
     params: Params
     figures: FigureFolder | None = None  # where the runner draws this gemeente's charts ahead, if it does
+    focus_chosen: bool | None = None  # the gemeente's own params set its focus indicators (None: not known)
 
     @property
     def data(self) -> CanonicalData:
@@ -224,4 +225,5 @@ def load_context(gemeente: str, data_dir: str | None = None, params_file: str | 
         national = compute_national(data, params)
     elif (folder := FigureFolder.for_gemeente(context_file, code, params)).exists():
         figures = folder
-    return GemeenteView(national, code, params, figures)
+    return GemeenteView(national, code, params, figures,
+                        sets_field("brede_welvaart.focus", code, params_file=params_file))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,8 @@ class Download:
 
     def file_name(self, number: int) -> str:
         """'02_blp_berekening_03_sectorstructuur.csv': report, number, the section's heading, cut at a whole word."""
-        slug = re.sub(r"[^a-z0-9]+", "_", self.section.lower()).strip("_")
+        plain = unicodedata.normalize("NFKD", self.section).encode("ascii", "ignore").decode()  # Súdwest -> Sudwest
+        slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
         if len(slug) > SLUG_MAX:
             slug = slug[:SLUG_MAX + 1].rsplit("_", 1)[0]
         return f"{self.report}_{number:02d}_{slug or 'tabel'}.csv"

@@ -73,8 +73,8 @@ LIMITS_TEXT = """\
 
 - *Gelijke productiviteit binnen een COROP-gebied.* De methode neemt aan dat een baan in dezelfde
   sector overal in het gebied evenveel toevoegt. Een hoofdkantoor, een chemisch complex of een haven
-  maakt een gemeente in werkelijkheid productiever dan het gemiddelde. Dit is de grootste bron van de
-  foutmarge hierboven.
+  maakt een gemeente in werkelijkheid productiever dan het gemiddelde. Dit is de grootste bron van
+  fouten in het BLP.
 - *De verdeling van banen over sectoren binnen een gemeente is geschat* uit het totaal aantal banen
   van de gemeente, de banen per sector in het COROP-gebied en de vestigingen per sector. Een
   banenbestand per sector (bijvoorbeeld uit het LISA-register) maakt die schatting overbodig.
@@ -112,7 +112,7 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
 
-def sensitivity_text(sens, gemeente_name: str) -> str:
+def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     lo, hi = sens["blp_meur"].min(), sens["blp_meur"].max()
     main = sens["blp_meur"].iloc[0]
     spread = (hi - lo) / main
@@ -120,8 +120,9 @@ def sensitivity_text(sens, gemeente_name: str) -> str:
         f"Met andere verdeelsleutels ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
         f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread)} van de hoofduitkomst. "
         "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
-        "ook sleutels die op elkaar lijken kunnen er samen naast zitten. Hoe groot die fout is, staat bij de "
-        "foutmarge hierboven."
+        "ook sleutels die op elkaar lijken kunnen er samen naast zitten. "
+        + ("Hoe groot die fout is, staat bij de foutmarge hierboven." if has_band else
+           "Hoe groot die fout is, is met deze gegevens niet te meten (zie hierboven).")
     )
 
 

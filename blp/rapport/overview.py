@@ -212,7 +212,8 @@ def uncertainty_note(national: NationalContext) -> str:
     smallest = float(tested["size_jobs"].min())
     at_smallest = error_band(bt, smallest) if smallest > 0 else None
     if at_smallest is None:
-        return ""
+        return ("Elk BLP is een schatting; hoe ver het ernaast kan zitten, is met deze gegevens niet te meten (te "
+                "weinig gebieden om de methode op te toetsen). ")
     below = int((n["jobs"] < smallest).sum())
     return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
             f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "

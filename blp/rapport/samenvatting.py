@@ -68,8 +68,11 @@ def blp_card(view: GemeenteView) -> Card:
 
 def band_card(view: GemeenteView) -> Card:
     band = view.error_band
-    if band is None:
+    if band is None and view.national.backtest is None:
         lines = ["De foutmarge is met deze gegevens niet te meten (er is geen toets tegen gepubliceerde cijfers)."]
+    elif band is None:
+        lines = ["De foutmarge is met deze gegevens niet te geven (rapport 2 zegt waarom). Lees het BLP als een "
+                 "schatting zonder bekende foutmarge."]
     elif band.extrapolated:
         lines = ["<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; "
                  "volgens die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de "

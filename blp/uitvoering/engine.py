@@ -18,12 +18,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from blp.atomic import private_temp_folder, remove_orphaned_temp_folders
 from blp.rapport.html_export import RESET_TAG
 # A run's kernel keeps no IPython history: report code stays out of the user's ~/.ipython history
 # database, and no cell waits for an SQLite write.
@@ -41,64 +41,21 @@ WARMUP_CODE = ("import blp.rapport.context, blp.rapport.paginas.dataverzameling,
 SOCKET_PATH_MAX = 107  # bytes in a Unix socket's path (Linux: 108 with the closing zero)
 
 
-IPC_PREFIX = "blp-kernel-"
-
-
 def _ipc_folder() -> str | None:
-    """A private folder for the kernel's sockets (``<folder>/k-<n>``), in the temporary folder (TMPDIR) or, when
-    that path is too long for a socket (a deep TMPDIR), in /tmp; None when neither works: the kernel then talks
-    over TCP on 127.0.0.1. The folder's name holds this process's id, so that a later run can remove the folders
-    of processes that died without closing their kernel (``remove_orphaned_ipc_folders``)."""
+    """A private folder for the kernel's sockets (``<folder>/k-<n>``) and connection file, in the temporary folder
+    (TMPDIR) or, when that path is too long for a socket (a deep TMPDIR), in /tmp; None when neither works: the
+    kernel then talks over TCP on 127.0.0.1. What killed runs left there is removed first
+    (``blp.atomic.remove_orphaned_temp_folders``)."""
     for base in (None, "/tmp"):
-        remove_orphaned_ipc_folders(base or tempfile.gettempdir())
+        remove_orphaned_temp_folders(base)
         try:
-            folder = tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-", dir=base)
+            folder = private_temp_folder("blp-kernel-", base)
         except OSError:
             continue
         if len(os.fsencode(folder)) + len("/k-99999") <= SOCKET_PATH_MAX:
             return folder
         os.rmdir(folder)
     return None
-
-
-def remove_orphaned_ipc_folders(base: str) -> list[str]:
-    """Remove the kernel socket folders in ``base`` whose process no longer exists: a run or batch worker that was
-    killed outright (kill -9, out of memory) could not remove its own. Only this user's folders; a folder whose
-    process still runs (or whose id another process has taken since) is left alone."""
-    removed = []
-    if os.name != "posix":  # no process ids to check this way (os.kill would end the process on Windows)
-        return removed
-    try:
-        entries = list(os.scandir(base))
-    except OSError:
-        return removed
-    for entry in entries:
-        name = entry.name
-        if not name.startswith(IPC_PREFIX):
-            continue
-        pid = name[len(IPC_PREFIX):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or entry.stat(follow_symlinks=False).st_uid != os.getuid() or _alive(int(pid)):
-                continue
-            shutil.rmtree(entry.path)
-            removed.append(entry.path)
-        except OSError:  # gone meanwhile, or not ours to remove
-            continue
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs; True where that cannot be told (another user's process, no valid id, 0 being
-    this process group), so nothing of a live process is removed."""
-    if pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):  # another user's process; not a process id at all
-        return True
-    return True
 
 
 class NotebookFailed(Exception):
@@ -122,9 +79,10 @@ class KernelSession:
 
     def _manager(self) -> AsyncKernelManager:
         if self.km is None:
-            if self._ipc_dir:
+            if self._ipc_dir:  # the connection file (it holds the kernel's key) goes with the sockets
                 self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                             ip=str(Path(self._ipc_dir) / "k"))
+                                             ip=str(Path(self._ipc_dir) / "k"),
+                                             connection_file=str(Path(self._ipc_dir) / "kernel.json"))
             else:  # no folder with a path short enough for a socket: TCP on 127.0.0.1
                 self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         return self.km

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from blp.atomic import private_temp_folder
 from blp.errors import interrupts_held
 from blp.rapport.figures import child_process_signals
 from blp.uitvoering.engine import close_shared_session, shared_session
@@ -65,7 +66,7 @@ class WorkerPool:
         close_shared_session()  # forked workers must not inherit a kernel connection
         self.workers, self.work = workers, work
         self.jobs: list[Job] = []  # what it was given to run
-        self.markers = Path(tempfile.mkdtemp(prefix="blp-workers-"))
+        self.markers = Path(private_temp_folder("blp-workers-"))
         self.executor = self._new(workers)
 
     def _new(self, workers: int) -> ProcessPoolExecutor:

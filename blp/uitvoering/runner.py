@@ -15,11 +15,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from blp.atomic import remove_stale_partials
+from blp.atomic import private_temp_folder, remove_orphaned_temp_folders, remove_stale_partials
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
@@ -132,7 +131,8 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
 # JobResult.status as the progress line shows it
 def run_batch(req: RunRequest) -> BatchResult:
     """Run every selected gemeente; one failure does not stop the others."""
-    workdir = Path(tempfile.mkdtemp(prefix="blp-batch-"))
+    remove_orphaned_temp_folders()  # what killed runs left in the temporary folder
+    workdir = Path(private_temp_folder("blp-batch-"))
     pool = None
     interrupted = False
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.backtest import LEVEL_NL
+from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import volume_growth
 from blp.dutch import in_sentence
@@ -28,6 +28,9 @@ def headline(view: GemeenteView) -> None:
     md(narrative.headline_text(h, view.ranks))
     if view.error_band is not None:
         md(narrative.error_band_text(h, view.error_band, view.name, largest_error(view)))
+    else:
+        md("**Foutmarge:** met deze gegevens niet te meten (zie ‘Hoe zeker is dit getal?’). Lees het BLP als een "
+           "schatting zonder bekende foutmarge.")
     md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
 
 
@@ -84,7 +87,13 @@ def uncertainty(view: GemeenteView) -> None:
     pct1 = lambda v: pct(v / 100)  # noqa: E731
     table(backtest_frame(view), formats={"Gebieden": 0, "Mediaan fout": pct1, "90% binnen": pct1,
                                          "Grootste fout": pct1})
-    if band is not None:
+    if band is None:
+        tested = bt.errors.loc[bt.errors["level"] == "provincie_corop", "region_code"].nunique()
+        why = (f"met deze gegevens zijn maar {tested} COROP-gebieden te toetsen (een provincie met één COROP-gebied "
+               "telt niet mee), te weinig om er een foutmarge uit af te leiden" if tested < MIN_REGIONS else
+               f"het aantal banen van {view.name}, waarop de foutmarge wordt afgestemd, staat niet in de gegevens")
+        md(f"**Foutmarge:** niet te geven: {why}. Lees het BLP als een schatting zonder bekende foutmarge.")
+    else:
         s = bt.summary().set_index(["variant", "level"])
         total_better = (s.loc[("jobs_total", "provincie_corop"), "median_abs_pct"]
                         < s.loc[("jobs", "provincie_corop"), "median_abs_pct"])
@@ -215,7 +224,7 @@ def sensitivity(view: GemeenteView) -> None:
     sens = view.sensitivity
     show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
                f"verdeelsleutel. {sensitivity_title(view)}.")
-    md(narrative.sensitivity_text(sens, view.name))
+    md(narrative.sensitivity_text(sens, view.name, view.error_band is not None))
     table(sens, {"label_nl": "Verdeelsleutel", "blp_meur": "BLP (mln euro)", "difference_pct": "Verschil met hoofdsleutel"},
           {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
 

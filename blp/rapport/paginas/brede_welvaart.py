@@ -62,7 +62,10 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
 
 
 def focus_is_default(view: GemeenteView) -> bool:
-    """True when the focus indicators are the kit's default choice (params/default.yaml), not the gemeente's own."""
+    """True when the focus indicators are the kit's default choice (params/default.yaml), not the gemeente's own
+    (known from the params files where the view was loaded from them, else: equal to the default list)."""
+    if view.focus_chosen is not None:
+        return not view.focus_chosen
     from blp.params import load_params
 
     return list(view.params.brede_welvaart.focus) == list(load_params().brede_welvaart.focus)

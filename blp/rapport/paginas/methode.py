@@ -173,7 +173,8 @@ def welvaart(view: GemeenteView) -> None:
     row = scored[scored["focus"] & scored["value"].notna()].head(1)
     if row.empty:
         row = scored[scored["value"].notna()].head(1)
-        which = "de eerste indicator met cijfers (geen focusindicator heeft er)"
+        which = ("de eerste indicator met cijfers (geen focusindicator heeft er)" if view.params.brede_welvaart.focus
+                 else "de eerste indicator met cijfers (er zijn geen focusindicatoren gekozen)")
     elif focus_is_default(view):
         which = "de eerste focusindicator (een standaardkeuze: de gemeente koos nog geen eigen)"
     else:
