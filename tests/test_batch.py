@@ -175,6 +175,7 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
         time.sleep(0.5)
     assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert not list(out.rglob(".*partial")) and not list(out.rglob("*.failed"))
+    assert not [d.name for d in out.glob("GM*") if not any(d.iterdir())]  # no empty gemeente folder either
     assert not list(temp.glob("blp-batch-*"))
 
 

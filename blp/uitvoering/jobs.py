@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +46,14 @@ class Job:
     def partial_folder(self) -> Path:
         """Where the run is written until it is complete (then renamed to its run id)."""
         return Path(self.outputs_dir) / self.code / f".{self.run_id}.partial"
+
+    def discard_partial(self) -> None:
+        """Remove what this unfinished run wrote, and the gemeente's folder if that leaves it empty."""
+        shutil.rmtree(self.partial_folder, ignore_errors=True)
+        try:
+            self.partial_folder.parent.rmdir()
+        except OSError:  # holds earlier runs (or is gone already)
+            pass
 
 
 @dataclass

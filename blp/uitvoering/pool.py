@@ -114,7 +114,7 @@ class WorkerPool:
         """Stop the workers (``now``: at once); remove what the pool's unfinished jobs half-wrote."""
         self._stop(self.executor, now)
         for job in self.jobs:
-            shutil.rmtree(job.partial_folder, ignore_errors=True)
+            job.discard_partial()
         shutil.rmtree(self.markers, ignore_errors=True)
 
 

@@ -119,7 +119,7 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
         return JobResult(job.code, view.name, "done", str(final))
     except (KeyboardInterrupt, SystemExit):  # stopped (Ctrl-C, or a worker told to stop): nothing half-written
         with interrupts_held():  # also when Ctrl-C comes again meanwhile
-            shutil.rmtree(partial, ignore_errors=True)
+            job.discard_partial()
         raise
     except Exception as exc:  # isolate the failure: keep what was written, report, go on
         kept = keep_as_failed(job, f"{type(exc).__name__}: {exc}")
