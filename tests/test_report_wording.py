@@ -196,3 +196,12 @@ def test_a_focus_list_the_gemeente_set_itself_is_its_own_even_when_it_equals_the
     assert not brede_welvaart.focus_is_default(view)
     brede_welvaart.focus(view, brede_welvaart.positions(view))
     assert "standaardkeuze" not in shown()
+
+
+def test_the_sources_table_names_a_source_for_every_embedded_file_not_a_file_name(views):
+    from blp.rapport.paginas.dataverzameling import inputs_frame
+
+    frame = inputs_frame(views["GM0917"])
+    assert not frame["Bron"].str.contains(r"\.csv|\.gz|\.geojson").any(), frame["Bron"].tolist()
+    sources = dict(zip(frame["Tabel"], frame["Bron"]))
+    assert sources["Regio-indeling (gemeente → COROP → provincie)"].startswith("CBS Gebieden in Nederland 2020 en 2024")

@@ -37,6 +37,14 @@ def locate(data_dir: Path, filename: str) -> Path:
     return path if path.exists() or not (data_dir / f"{filename}.gz").exists() else data_dir / f"{filename}.gz"
 
 
+# Where the embedded lists without a source column come from (blp/data/snapshot/README.md).
+EMBEDDED_SOURCES = {
+    "regions": "CBS Gebieden in Nederland 2020 en 2024 (provincie per COROP-gebied uit de NUTS-indeling)",
+    "industries": "CBS A10-indeling (SBI 2008)",
+    "boundary_changes": "grenswijzigen (H. Weda, VNG): aandeel adressen per oude en nieuwe gemeente",
+}
+
+
 def licence_of(df: pd.DataFrame, source: str) -> str:
     """The licence a file states (a ``licence`` column), else the one of its named source."""
     if "licence" in df.columns and df["licence"].notna().any():
@@ -146,6 +154,8 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         df = _read(path)
         frames[table] = df
         source = _source_of(df, path.name)
+        if data_dir == EMBEDDED_DATA_DIR and source == path.name:  # the lists without a source column (README.md)
+            source = EMBEDDED_SOURCES.get(table, source)
         licence = licence_of(df, source) if path.parent == data_dir else "eigen bestand"
         if licence == "niet vermeld" and data_dir == EMBEDDED_DATA_DIR:
             licence = "CC BY 4.0 (Bron: CBS)"  # the embedded region and industry lists are CBS's (README.md)
