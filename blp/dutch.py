@@ -36,3 +36,12 @@ def in_sentence(label: str) -> str:
     if len(label) < 2 or label[1].isupper() or label[1].isdigit():
         return label
     return label[0].lower() + label[1:]
+
+
+def listing(items: list[str]) -> str:
+    """Items in a sentence, where an item may hold commas itself ('cultuur, recreatie, overige diensten'):
+    'a; b en c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return "; ".join(items[:-1]) + " en " + items[-1]

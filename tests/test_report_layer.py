@@ -108,7 +108,8 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     labels = national.data.industry_labels()
     strong = [g for g, v in lq.items() if v >= 1.1][:3]
     assert strong, "Heerlen has specialisations"
-    expected = ", ".join(f"{labels[g].lower()} ({num(lq[g], 2)})" for g in strong)
+    named = [f"{labels[g].lower()} ({num(lq[g], 2)})" for g in strong]
+    expected = named[0] if len(named) == 1 else "; ".join(named[:-1]) + " en " + named[-1]  # names hold commas
     assert f"Heerlen is relatief sterk in {expected}. " in text
 
 
@@ -226,7 +227,7 @@ def test_the_front_page_states_the_error_band_of_a_large_and_of_a_small_gemeente
 
     assert band_card(heerlen).lines == [
         "Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan <strong>12%</strong> naast "
-        "het gepubliceerde cijfer, in 9 van de 10 minder dan 35%."]
+        "de werkelijke waarde, in 9 van de 10 minder dan 35%."]
     small = GemeenteView(national, "GM0353", load_params("GM0353"))
     assert small.error_band.extrapolated
     assert band_card(small).lines == [

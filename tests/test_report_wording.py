@@ -44,16 +44,16 @@ def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong
     hogeland = views["GM1966"]
     pol = beleid.policy_view(hogeland)
     beleid.scenarios(hogeland, pol)
-    assert ("10% meer banen in elk van de 2 sectoren waarin de gemeente naar verhouding meer banen heeft dan "
-            "Nederland (openbaar bestuur, onderwijs en zorg +640; bouwnijverheid +50), geleidelijk over 10 jaar vanaf "
-            "2023.") in shown()
+    assert ("10% meer banen in elk van de 2 sectoren waarin de gemeente naar verhouding minstens 10% meer banen heeft "
+            "dan Nederland (openbaar bestuur, onderwijs en zorg +640; bouwnijverheid +55), geleidelijk over 10 jaar "
+            "vanaf 2023.") in shown()
     assert pol.scenarios[0].name == "Voorbeeld: 10% meer banen in 2 sterke sectoren"
 
 
 def test_the_scenario_title_shows_the_difference_that_rounding_would_hide(views):
     assert beleid.scenarios_title(views["GM1966"], beleid.policy_view(views["GM1966"])) == (
         "Voorbeeld – Het Hogeland in 2033: BLP €\u00a01,0 miljard met de ingreep, €\u00a0954 miljoen zonder "
-        "(+€\u00a046 miljoen; prijzen van 2018)")
+        "(+€\u00a047 miljoen; prijzen van 2018)")
 
 
 def test_an_own_scenario_names_its_sectors_not_their_codes(views, shown):
@@ -70,7 +70,7 @@ def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(v
     assert shown().startswith("Het Hogeland heeft nog geen eigen focusindicatoren gekozen: hieronder staat een "
                               "**standaardkeuze**, voor elke gemeente dezelfde.")
     methode.welvaart(hogeland)
-    assert ("de eerste focusindicator (een standaardkeuze: de gemeente koos nog geen eigen). *Mediaan "
+    assert ("de eerste focusindicator met cijfers (een standaardkeuze: de gemeente koos nog geen eigen). *Mediaan "
             "gestandaardiseerd huishoudinkomen* (2024): Het Hogeland €\u00a034.500; dat is percentiel 12") in shown()
 
 
@@ -205,3 +205,29 @@ def test_the_sources_table_names_a_source_for_every_embedded_file_not_a_file_nam
     assert not frame["Bron"].str.contains(r"\.csv|\.gz|\.geojson").any(), frame["Bron"].tolist()
     sources = dict(zip(frame["Tabel"], frame["Bron"]))
     assert sources["Regio-indeling (gemeente → COROP → provincie)"].startswith("CBS Gebieden in Nederland 2020 en 2024")
+
+
+@pytest.mark.parametrize("items, text", [([], ""), (["a"], "a"), (["a", "b"], "a en b"),
+                                         (["cultuur, recreatie (0,55)", "b", "c"], "cultuur, recreatie (0,55); b en c")])
+def test_a_listing_of_names_that_hold_commas_stays_readable(items, text):
+    from blp.dutch import listing
+
+    assert listing(items) == text
+
+
+def test_vlieland_reads_the_same_on_its_front_page_as_in_report_3(national, shown):
+    """A tiny gemeente (Vlieland): its flagged figures are counted alike on the front page and in report 3, the
+    dashboard's title says they are left out, and a caution reads as one sentence."""
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    pos = brede_welvaart.positions(vlieland)
+    flagged = int((pos["band"].isin(["beste 25%", "slechtste 25%", "middengroep"]) & (pos["caution"] != "")).sum())
+    assert welvaart_card(vlieland).lines[0].startswith(f"De cijfers van Vlieland rusten voor {flagged} indicatoren")
+    brede_welvaart.summary(vlieland, pos)
+    assert f"{flagged} indicatoren rusten op te weinig waarnemingen" in shown()
+    assert brede_welvaart.dashboard_title(vlieland, pos).endswith("(cijfers met ‘Let op’ niet meegeteld)")
+    assert "minder dan 10.000 banen, door het CBS afgerond op honderdtallen" in set(pos["caution"])
+
+
+def test_a_p_value_too_small_to_show_reads_below_one_hundredth(views, shown):
+    brede_welvaart.expected_details(views["GM0917"])
+    assert "< 0,01" in shown()

@@ -25,6 +25,7 @@ TREND_YEARS = 10          # the 0-scenario continues the average growth of the l
 EXAMPLE_GROWTH = 0.10     # the example intervention: 10 % more jobs ...
 EXAMPLE_SECTORS = 3       # ... in each of the gemeente's three largest base sectors ...
 EXAMPLE_MIN = 10          # ... of at least ten jobs (or establishments) ...
+STRONG_LQ = 1.1           # a base sector: a location quotient of at least 1.1 (report 2 calls it 'relatief sterk')
 EXAMPLE_YEARS = 10        # ... over ten years
 EFFECT_COLUMNS = ("direct_meur", "local_meur", "local_low_meur", "local_high_meur", "corop_meur", "nl_meur",
                   "abroad_meur", "extra_jobs_direct", "extra_jobs_indirect")
@@ -107,15 +108,15 @@ def zero_path(base_meur: float, growth: pd.Series, first_year: int) -> pd.DataFr
 # --- an example where the gemeente has no scenario -------------------------------------------------
 
 def example_amount(activity: float) -> float:
-    """10 % of a sector's activity, rounded to tens from 100 on and to whole jobs below (a floor of ten would turn
-    10 % into 40 % in a sector of 25 jobs)."""
+    """10 % of a sector's activity, rounded to tens from 100 extra jobs on and to whole jobs below (a floor of ten
+    turned 10 % into 40 % in a sector of 25 jobs; tens, 11 % in one of 264)."""
     amount = activity * EXAMPLE_GROWTH
-    return float(round(amount, -1)) if amount >= 10 else float(max(1, round(amount)))
+    return float(round(amount, -1)) if amount >= 100 else float(max(1, round(amount)))
 
 
 def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -> Scenario:
     """10 % more activity (jobs with the jobs key) in each of the gemeente's base sectors (location quotient of its
-    key activity above 1), at most the three largest by that activity, phased in over ten years, rounded to tens;
+    key activity at least ``STRONG_LQ``), at most the three largest by that activity, phased in over ten years, rounded to tens;
     in its three largest sectors where no sector has a location quotient above 1. Scaled to the gemeente, so it
     reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing value, and the imputed rent of
     owner-occupied dwellings does not grow with jobs. The description says in Dutch which sectors these are."""
@@ -125,7 +126,7 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
     # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job
-    strong = list(own[(lq > 1) & (own >= EXAMPLE_MIN)].sort_values(ascending=False).index)
+    strong = list(own[(lq >= STRONG_LQ) & (own >= EXAMPLE_MIN)].sort_values(ascending=False).index)
     chosen = strong[:EXAMPLE_SECTORS] or [g for g in own.sort_values(ascending=False).index
                                           if own[g] >= EXAMPLE_MIN][:EXAMPLE_SECTORS] or [own.idxmax()]
     unit = "jobs" if result.key.measure == "jobs" else "establishments"
@@ -133,15 +134,17 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     changes = [ActivityChange(labels.get(g, g), {g: 1.0}, 0, example_amount(own[g]), EXAMPLE_YEARS, unit)
                for g in chosen]
     n = len(changes)
+    pct_more = f"{round((STRONG_LQ - 1) * 100)}%"
     growth = f"Voorbeeld: {round(EXAMPLE_GROWTH * 100)}% meer {unit_nl} in"
     if not strong:
         largest = "de grootste sector" if n == 1 else f"de {n} grootste sectoren"
         name = f"{growth} {largest}"
-        what = f"{largest} van de gemeente (in geen enkele sector heeft zij naar verhouding meer {unit_nl} dan Nederland)"
+        what = (f"{largest} van de gemeente (in geen enkele sector heeft zij naar verhouding minstens "
+                f"{pct_more} meer {unit_nl} dan Nederland)")
     else:
         name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
         which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
-        what = f"{which} waarin de gemeente naar verhouding meer {unit_nl} heeft dan Nederland"
+        what = f"{which} waarin de gemeente naar verhouding minstens {pct_more} meer {unit_nl} heeft dan Nederland"
     return Scenario(name=name, changes=changes, description=what)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, listing
 from blp.rapport.fmt import eur, meur, num, pct
 
 
@@ -107,7 +108,7 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
                 + measured)
     return (lead + f"volgens een lijn door de toetsuitkomsten (fout naar omvang) wijkt een gebied van deze omvang in de "
             f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 "
-            f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan tussen "
+            f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan in 9 van de 10 gevallen tussen "
             f"{meur(h['blp_meur'] / (1 + e))} en {meur(h['blp_meur'] / (1 - e))}. De fout is gemeten als percentage van "
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
@@ -141,7 +142,7 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     unit = MEASURE_NL.get(measure, measure)
     top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
     strong = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
-              for r in top.itertuples() if r.activity_lq >= 1.1][:3]
+              for r in top.itertuples() if r.activity_lq >= STRONG_LQ][:3]
     weak = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
             for r in top.iloc[::-1].itertuples() if r.activity_lq <= 0.9][:3]
     text = (f"Welke sectoren zijn in {gemeente_name} sterk vertegenwoordigd? Dat volgt uit de eigen activiteit van "
@@ -150,9 +151,9 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
             + (", met de geschatte verdeling van de banen over de sectoren" if unit == "banen" else "") + ". ")
     text = text.replace("{unit}", unit)
     if strong:
-        text += f"{gemeente_name} is relatief sterk in {', '.join(strong)}. "
+        text += f"{gemeente_name} is relatief sterk in {listing(strong)}. "
     if weak:
-        text += f"Relatief klein zijn {', '.join(weak)}. "
+        text += f"Relatief klein {'is' if len(weak) == 1 else 'zijn'} {listing(weak)}. "
     text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied: "
              "of de gemeente in een sector productiever is dan haar regio, is met deze gegevens niet te zien.")
     return text

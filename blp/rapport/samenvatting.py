@@ -14,7 +14,7 @@ from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.pages import render_page
-from blp.welvaart.scoring import BOTTOM, MISSING, NO_JUDGEMENT, TOP
+from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
 esc = html.escape
 
@@ -80,7 +80,7 @@ def band_card(view: GemeenteView) -> Card:
                  "BLP als orde van grootte."]
     else:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
-                 f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast het gepubliceerde cijfer, in 9 van de 10 "
+                 f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast de werkelijke waarde, in 9 van de 10 "
                  f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
     return Card("Hoe zeker is dit getal?", lines, ("Rapport 2: de foutmarge", "02_blp_berekening.html"))
 
@@ -113,7 +113,8 @@ def welvaart_card(view: GemeenteView) -> Card:
     def items(df: pd.DataFrame) -> str:
         return "; ".join(f"{esc(in_sentence(r.label_nl))} ({esc(r.band)})" for r in df.itertuples()) or "geen"
 
-    cautioned = int(((pos["band"] != MISSING) & (pos["caution"] != "")).sum())
+    # counted as report 3 counts them: the figures that would have had a judgement
+    cautioned = int((pos["band"].isin([TOP, BOTTOM, MIDDLE]) & (pos["caution"] != "")).sum())
     if len(judged):
         best_text = items(best)
         blp = pos[pos["id"] == "blp_per_inhabitant"]

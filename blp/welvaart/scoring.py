@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from blp.dutch import num
 from blp.welvaart.registry import Indicator
 from blp.welvaart.values import IndicatorPanel
 
@@ -87,9 +88,9 @@ def caution(panel: IndicatorPanel, indicator: Indicator, gemeente: str, year: in
         if len(row) and row["count"].iloc[0] < MIN_EVENTS:
             return f"minder dan {MIN_EVENTS} gebeurtenissen"
     if indicator.kind in ("jobs_growth", "jobs_per_1000") and panel.jobs.get(gemeente, np.inf) < MIN_JOBS:
-        return f"minder dan {MIN_JOBS:,} banen, door het CBS afgerond op honderdtallen".replace(",", ".")
+        return f"minder dan {num(MIN_JOBS)} banen, door het CBS afgerond op honderdtallen"
     if indicator.basis == "survey" and panel.population.get(gemeente, np.inf) < MIN_SURVEY_POPULATION:
-        return f"steekproef in een gemeente met minder dan {MIN_SURVEY_POPULATION:,} inwoners".replace(",", ".")
+        return f"steekproef in een gemeente met minder dan {num(MIN_SURVEY_POPULATION)} inwoners"
     return ""
 
 

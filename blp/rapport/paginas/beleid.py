@@ -324,8 +324,8 @@ def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
                "bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
     return (f"- **Later** (wat de ingreep doet met de voorraden waar de welvaart van later op rust):\n"
             f"    - *Economisch kapitaal*: zolang de banen blijven, blijft ook de extra toegevoegde waarde van "
-            f"{meur(end['local_meur'])} per jaar. De investeringen die ervoor nodig zijn, zijn niet beschikbaar "
-            "(CBS, investeringen naar regio, zitten niet in deze gegevens).\n"
+            f"{meur(end['local_meur'])} per jaar. Cijfers over de investeringen die ervoor nodig zijn, ontbreken (de "
+            "CBS-statistiek van de investeringen per regio zit niet in deze gegevens).\n"
             f"    - *Menselijk kapitaal*: {human}.\n"
             f"    - *Wonen*: {housing}.\n"
             "    - *Natuurlijk kapitaal* (ruimte, bodem, uitstoot): niet beschikbaar; ruimtebeslag en uitstoot per "

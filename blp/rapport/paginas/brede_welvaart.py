@@ -107,8 +107,9 @@ def _position_rows(df: pd.DataFrame) -> None:
 def dashboard_title(view: GemeenteView, pos: pd.DataFrame) -> str:
     judged = pos[pos["caution"] == ""]
     top, bottom = int((judged["band"] == TOP).sum()), int((judged["band"] == BOTTOM).sum())
+    cautioned = bool(((pos["caution"] != "") & pos["band"].isin([TOP, BOTTOM])).any())
     return (f"{view.name}: {top} indicator{'en' if top != 1 else ''} bij de beste 25% van de gemeenten, "
-            f"{bottom} bij de slechtste 25%")
+            f"{bottom} bij de slechtste 25%" + (" (cijfers met ‘Let op’ niet meegeteld)" if cautioned else ""))
 
 
 def dashboard_figure(view: GemeenteView, pos: pd.DataFrame):
@@ -260,7 +261,7 @@ def expected_details(view: GemeenteView) -> None:
        f"kenmerken {num(model.r2_adj, 2)}.")
     table(model.coefficients, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
                                "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans bij toeval"},
-          {"coefficient": 2, "std_error": 2, "p_value": 2})
+          {"coefficient": 2, "std_error": 2, "p_value": lambda p: "< 0,01" if p < 0.005 else num(p, 2)})
 
 
 def trend_details(view: GemeenteView) -> None:

@@ -176,9 +176,9 @@ def welvaart(view: GemeenteView) -> None:
         which = ("de eerste indicator met cijfers (geen focusindicator heeft er)" if view.params.brede_welvaart.focus
                  else "de eerste indicator met cijfers (er zijn geen focusindicatoren gekozen)")
     elif focus_is_default(view):
-        which = "de eerste focusindicator (een standaardkeuze: de gemeente koos nog geen eigen)"
+        which = "de eerste focusindicator met cijfers (een standaardkeuze: de gemeente koos nog geen eigen)"
     else:
-        which = "de eerste focusindicator die de gemeente koos"
+        which = "de eerste focusindicator met cijfers die de gemeente koos"
     r = row.iloc[0]
     md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`), {which}. "
        f"*{r['label_nl']}* ({int(r['year'])}): {view.name} "
