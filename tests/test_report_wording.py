@@ -231,3 +231,28 @@ def test_vlieland_reads_the_same_on_its_front_page_as_in_report_3(national, show
 def test_a_p_value_too_small_to_show_reads_below_one_hundredth(views, shown):
     brede_welvaart.expected_details(views["GM0917"])
     assert "< 0,01" in shown()
+
+
+def test_a_small_gemeentes_growth_on_the_front_page_carries_the_rounding_caveat_of_report_2(national, views):
+    from blp.rapport.samenvatting import _growth
+
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    assert _growth(vlieland).endswith("Met zo weinig banen kan die groei voor een groot deel afronding van de banen "
+                                      "door het CBS zijn (rapport 2).")
+    assert "afronding" not in _growth(views["GM0917"])
+
+
+def test_one_focus_scatter_alone_is_wide_enough_for_its_axis_title_and_legend(national):
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    pos = brede_welvaart.positions(vlieland)
+    assert len(brede_welvaart._focus_ids(vlieland, pos)) == 1
+    fig = brede_welvaart.scatters_figure(vlieland, pos)
+    assert fig.get_size_inches()[0] >= 7.5
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # places the axis labels
+    renderer = canvas.get_renderer()
+    legend_top = fig.legends[0].get_window_extent(renderer).y1
+    label_bottom = fig.axes[0].xaxis.label.get_window_extent(renderer).y0
+    assert legend_top <= label_bottom  # the legend sits below the axis title, not over it

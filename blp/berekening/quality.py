@@ -96,6 +96,13 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     return checks
 
 
+def _region_names(data: CanonicalData) -> dict[str, str]:
+    """Gemeente and COROP codes of every boundary year -> their names (the newest year's where a code recurs)."""
+    regions = data.regions.sort_values("year")
+    return {**dict(zip(regions["corop_code"], regions["corop_name"])),
+            **dict(zip(regions["gemeente_code"], regions["gemeente_name"]))}
+
+
 def corop_switches(data: CanonicalData, result: BlpResult) -> pd.DataFrame:
     """Re-mapped gemeenten whose predecessor lay in another COROP than its successor."""
     remapped = result.key.conversion.remapped
@@ -121,8 +128,11 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     switches = corop_switches(data, result)
     units = set(zip(result.allocation.shares["gemeente_code"], result.allocation.shares["corop_code"]))
     kept = all((r.to_code, r.from_corop) in units for r in switches.itertuples())
+    names = _region_names(data)
     checks.append(Check("Herindelingen over een COROP-grens", OK if kept else WARN,
-                        ", ".join(f"{r.from_code} ({r.from_corop}) → {r.to_code} ({r.to_corop}), aandeel {num(r.share_of_from * 100, 2)}%"
+                        "; ".join(f"{names.get(r.from_code, r.from_code)} ({r.from_code}, {names.get(r.from_corop, r.from_corop)}) "
+                                  f"→ {names.get(r.to_code, r.to_code)} ({r.to_code}, {names.get(r.to_corop, r.to_corop)}): "
+                                  f"{num(r.share_of_from * 100, 2)}% van de adressen"
                                   for r in switches.itertuples())
                         + (": verdeeld binnen de COROP waarin de toegevoegde waarde van "
                            f"{c.va_year} het gebied telt, daarna bij de nieuwe gemeente opgeteld" if kept else

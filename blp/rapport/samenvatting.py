@@ -13,6 +13,7 @@ from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.narrative import SMALL_JOBS
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -42,9 +43,12 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
+    jobs = view.result.national.set_index("gemeente_code").get("jobs")
+    small = jobs is not None and jobs.loc[view.gemeente] < SMALL_JOBS
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal), tegen "
             f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en {esc(pct(row['nl'], signed=True))} in "
-            "Nederland.")
+            "Nederland." + (" Met zo weinig banen kan die groei voor een groot deel afronding van de banen door het "
+                            "CBS zijn (rapport 2)." if small else ""))
 
 
 def blp_card(view: GemeenteView) -> Card:

@@ -79,7 +79,9 @@ def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd
     ids = list(series)
     ncols = min(3, len(ids))
     nrows = math.ceil(len(ids) / ncols)
-    fig, axes = new_figure(nrows, ncols, figsize=(4 * ncols, 3.4 * nrows), squeeze=False)
+    # at least 7.5 inches wide: one panel alone clipped its axis title and legend (a gemeente with one focus
+    # indicator with data)
+    fig, axes = new_figure(nrows, ncols, figsize=(max(4 * ncols, 7.5), 3.4 * nrows), squeeze=False)
     for ax, ind in zip(axes.flat, ids):
         x = series[ind]
         both = pd.DataFrame({"x": x, "y": blp}).dropna()
@@ -97,7 +99,8 @@ def focus_scatters(series: dict[str, pd.Series], labels: dict[str, str], blp: pd
         ax.axis("off")
     handles, lab = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, lab, loc="lower center", ncol=3, frameon=False)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.97, bottom=0.12 + 0.06 / nrows, wspace=0.35, hspace=0.45)
+    # about an inch under the lowest axes for its label and the legend, whatever the number of rows
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.97, bottom=0.02 + 0.95 / (3.4 * nrows), wspace=0.35, hspace=0.45)
     return fig
 
 
