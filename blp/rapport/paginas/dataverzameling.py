@@ -43,7 +43,7 @@ def table_years(view: GemeenteView) -> dict[str, str]:
 
 
 # English words in the sources' own descriptions, as a Dutch reader gets them.
-SOURCE_WORDS = {"(ages 16-25)": "(16-25 jaar)", "supply and use tables": "aanbod- en gebruikstabellen"}
+SOURCE_WORDS = {"(ages 16-25)": "(16–25 jaar)", "supply and use tables": "aanbod- en gebruikstabellen"}
 
 
 def _dutch_words(text: str) -> str:
