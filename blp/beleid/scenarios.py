@@ -115,11 +115,12 @@ def example_amount(activity: float) -> float:
 
 
 def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -> Scenario:
-    """10 % more activity (jobs with the jobs key) in each of the gemeente's base sectors (location quotient of its
-    key activity at least ``STRONG_LQ``), at most the three largest by that activity, phased in over ten years, rounded to tens;
-    in its three largest sectors where no sector has a location quotient above 1. Scaled to the gemeente, so it
-    reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing value, and the imputed rent of
-    owner-occupied dwellings does not grow with jobs. The description says in Dutch which sectors these are."""
+    """10 % more activity (jobs with the jobs key, ``example_amount``) in each of the gemeente's base sectors
+    (location quotient of its key activity at least ``STRONG_LQ``, at least ``EXAMPLE_MIN`` jobs), at most the three
+    largest by that activity, phased in over ten years; in its three largest sectors where it has no base sector.
+    Scaled to the gemeente, so it reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing
+    value, and the imputed rent of owner-occupied dwellings does not grow with jobs. The description says in Dutch
+    which sectors these are."""
     key = result.key.activity
     groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)

@@ -94,8 +94,8 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
     lead = "**Foutmarge (geschat uit een toets op COROP-gebieden):** "
     measured = ""
     if largest_pct is not None:
-        measured = (f" Ter vergelijking: de grootste afwijking die de toets op {band.n} COROP-gebieden werkelijk mat, was "
-                    f"{pct(largest_pct / 100)}")
+        measured = (f" Ter vergelijking: de grootste afwijking die de toets op {band.n} COROP-gebieden werkelijk "
+                    f"mat, was {pct(largest_pct / 100)}")
         if band.p90_pct > largest_pct:
             measured += ("; de marge hierboven is ruimer, omdat zij meeneemt dat kleinere gebieden meer afwijken en de "
                          "toets maar weinig kleine gebieden bevat")
@@ -108,7 +108,8 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
                 + measured)
     return (lead + f"volgens een lijn door de toetsuitkomsten (fout naar omvang) wijkt een gebied van deze omvang in de "
             f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 "
-            f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan in 9 van de 10 gevallen tussen "
+            f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan in 9 van de 10 "
+            "gevallen tussen "
             f"{meur(h['blp_meur'] / (1 + e))} en {meur(h['blp_meur'] / (1 - e))}. De fout is gemeten als percentage van "
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 

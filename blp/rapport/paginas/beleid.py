@@ -190,7 +190,8 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
            "*Dit is geen voorstel en geen verwachting: vervang het door de plannen van de gemeente.*")
     else:
         for s in pol.scenarios:
-            md(f"**Scenario ‘{literal(s.name)}’**: " + "; ".join(_change_text(c, view.data.industry_labels()) for c in s.scenario.changes)
+            labels = view.data.industry_labels()
+            md(f"**Scenario ‘{literal(s.name)}’**: " + "; ".join(_change_text(c, labels) for c in s.scenario.changes)
                + ".\n\n" + literal(s.scenario.description or ""))
     show_chart(view, scenarios_figure, pol, alt=f"Lijndiagram van het BLP van {view.name} per jaar, het 0-scenario "
                f"(stippellijn) en met de ingreep (doorgetrokken). {scenarios_title(view, pol)}.")
@@ -303,7 +304,8 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}), "
-            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Dat is {eur(per_inh)} per "
+            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Dat is "
+            f"{eur(per_inh)} per "
             f"inwoner (bij het inwonertal van {view.choices.population_year}). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
             f"schatting {num(end['extra_jobs_indirect'])} indirect in de gemeente. Het effect op het *inkomen* van "
             "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "

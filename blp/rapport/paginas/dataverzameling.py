@@ -166,7 +166,8 @@ def key_estimate(view: GemeenteView) -> None:
        f"({fit.seed_year}) maal het landelijke aantal banen per vestiging in die sector; dat wordt afwisselend "
        f"geschaald tot elke gemeente haar eigen totaal aantal banen ({fit.year}) heeft en elke sector het "
        f"totaal van het COROP-gebied. Gepubliceerde cellen blijven zoals ze zijn.\n\n"
-       f"De aanpassing kwam in ten hoogste {fit.iterations} rondes tot een grootste afwijking van de totalen per gemeente en per sector van "
+       f"De aanpassing kwam in ten hoogste {fit.iterations} rondes tot een grootste afwijking van de totalen per "
+       f"gemeente en per sector van "
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"
        + (f"; in {n_filled} COROP-gebied(en) waren sectoren door het CBS onderdrukt en is dat deel geschat uit het "
           "totaal min de gepubliceerde sectoren." if n_filled else ".")
