@@ -19,15 +19,20 @@ def not_a_number(x) -> str | None:
     return "niet te berekenen" if math.isinf(x) else None
 
 
+MINUS = "\u2212"  # the minus sign of every negative number the reports show (signed percentages already had it)
+
+
 def num(x: float, decimals: int = 0) -> str:
-    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'; never 'nan' or 'inf' (``not_a_number``)."""
+    """1234567.8 -> '1.234.568' (decimals=0) or '1.234.567,8'; -1,5 with a minus sign ('−1,5'), never a hyphen;
+    never 'nan' or 'inf' (``not_a_number``)."""
     words = not_a_number(x)
     if words is not None:
         return words
     text = f"{x:,.{decimals}f}"
     if text.startswith("-") and not text.strip("-0.,"):  # -0.004 shown with 2 decimals: 0,00, not -0,00
         text = text[1:]
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def in_sentence(label: str) -> str:

@@ -18,11 +18,11 @@ from blp.welvaart.scoring import BOTTOM, MIDDLE, TOP, band
 
 
 @pytest.mark.parametrize("value, decimals, text", [
-    (1234.5, 1, "1.234,5"), (1234567.891, 0, "1.234.568"), (0.5, 2, "0,50"), (-1234.5, 1, "-1.234,5"),
+    (1234.5, 1, "1.234,5"), (1234567.891, 0, "1.234.568"), (0.5, 2, "0,50"), (-1234.5, 1, "\u22121.234,5"),
     (999.96, 1, "1.000,0"), (float("nan"), 0, "niet beschikbaar"), (np.float32("nan"), 1, "niet beschikbaar"),
     (pd.NA, 1, "niet beschikbaar"), (None, 0, "niet beschikbaar"), (float("inf"), 2, "niet te berekenen"),
     (-np.inf, 0, "niet te berekenen"), (np.int64(1234), 0, "1.234"), (-0.004, 2, "0,00"), (-0.4, 0, "0"),
-    (-0.006, 2, "-0,01"),
+    (-0.006, 2, "\u22120,01"),
 ])
 def test_num(value, decimals, text):
     assert num(value, decimals) == text
@@ -35,7 +35,7 @@ def test_no_formatter_shows_nan_or_inf(fmt):
 
 @pytest.mark.parametrize("value, text", [
     (2819.7, "€\u00a02,8 miljard"), (540.2, "€\u00a0540 miljoen"), (4.56, "€\u00a04,6 miljoen"), (71693.0, "€\u00a071,7 miljard"),
-    (999.6, "€\u00a01.000 miljoen"), (-1500.0, "€\u00a0-1,5 miljard"),
+    (999.6, "€\u00a01.000 miljoen"), (-1500.0, "€\u00a0\u22121,5 miljard"),
 ])
 def test_meur(value, text):
     assert meur(value) == text
@@ -43,7 +43,7 @@ def test_meur(value, text):
 
 @pytest.mark.parametrize("value, kwargs, text", [
     (0.123, {}, "12,3%"), (0.123, {"signed": True}, "+12,3%"), (-0.052, {"signed": True}, "−5,2%"),
-    (0.0, {"signed": True}, "±0,0%"), (0.5, {"decimals": 0}, "50%"), (-0.052, {}, "-5,2%"),
+    (0.0, {"signed": True}, "±0,0%"), (0.5, {"decimals": 0}, "50%"), (-0.052, {}, "\u22125,2%"),
 ])
 def test_pct(value, kwargs, text):
     assert pct(value, **kwargs) == text

@@ -68,7 +68,10 @@ def _cell(text: str) -> str:
     """A cell as Dutch Excel reads it: '€ 47.600' -> '47.600' (the heading says euro); a text that a
     spreadsheet would take for a formula (a name from params or data starting with '=') gets a leading
     apostrophe, so it stays text."""
-    return safe_text(_without_euro(text))
+    text = _without_euro(text)
+    if text.startswith("\u2212") and dutch_value(text) is not text:  # a number: Dutch Excel reads '-1,5', not '−1,5'
+        text = "-" + text[1:]
+    return safe_text(text)
 
 
 def _without_euro(text: str) -> str:
