@@ -3,7 +3,7 @@
   python bench/planted_bugs.py            # prints CAUGHT/MISSED per bug; exit 1 if any is missed
 
 Works on a temporary git worktree of HEAD (the checkout itself is never touched) and runs
-tests/test_report_layer.py against each planted bug. Not part of the test suite (a dozen pytest runs).
+the report-layer tests (``TESTS``) against each planted bug. Not part of the test suite (sixteen pytest runs).
 """
 
 import pathlib
@@ -16,8 +16,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # (file, text, the same text with a bug): the ten report bugs of issue 19 and two more it names
 MUTATIONS = [
- ("blp/rapport/fmt.py", 'return text.replace(",", "\\x00").replace(".", ",").replace("\\x00", ".")', 'return text'),
- ("blp/rapport/fmt.py", 'text = ("+" if x > 0 else "−" if x < 0 else "±") + text', 'text = ("−" if x > 0 else "+" if x < 0 else "±") + text'),
+ ("blp/dutch.py", 'text = text.replace(",", "\\x00").replace(".", ",").replace("\\x00", ".")', 'text = text'),
+ ("blp/rapport/fmt.py", 'text = ("+" if shown > 0 else "−" if shown < 0 else "±") + text',
+  'text = ("−" if shown > 0 else "+" if shown < 0 else "±") + text'),
  ("blp/rapport/narrative.py", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_per_inhabitant_eur']} naar", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_per_inhabitant_eur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_meur']} naar"),
  ("blp/rapport/narrative.py", 'word = "hoger" if own > med else "lager"', 'word = "lager" if own > med else "hoger"'),
  ("blp/rapport/paginas/berekening.py", '    table(n, {"gemeente_name": "Gemeente"', '    0 and table(n, {"gemeente_name": "Gemeente"'),
@@ -25,10 +26,17 @@ MUTATIONS = [
  ("blp/berekening/sensitivity.py", '"difference_pct": (row.to_numpy(dtype=float) / main - 1) * 100', '"difference_pct": (main / row.to_numpy(dtype=float) - 1) * 100'),
  ("blp/berekening/quality.py", "OK if worst == 0 else FAIL", "OK if worst >= 0 else FAIL"),
  ("blp/rapport/overview.py", 'table.sort_values("blp_meur", ascending=False)', 'table.sort_values("blp_meur", ascending=True)'),
- ("blp/uitvoering/runner.py", '"inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),', '"inputs": [],'),
+ ("blp/uitvoering/fingerprints.py", '"inputs": sorted(f.sha256 for f in national.data.inputs + national.io.inputs),',
+  '"inputs": [],'),
  ("blp/welvaart/scoring.py", "return TOP if s >= 75 else BOTTOM if s <= 25 else MIDDLE", "return TOP if s >= 80 else BOTTOM if s <= 20 else MIDDLE"),
  ("blp/welvaart/expected.py", '    X["log_inwoners"] = np.log(n["population"])\n', ''),
+ # found by the readers of 2026-11-30 (tests/test_report_wording.py, tests/test_backtest.py)
+ ("blp/berekening/backtest.py", 'frame = frame[~frame["region_code"].isin(only_children)]', 'frame = frame'),
+ ("blp/beleid/scenarios.py", "(lq >= STRONG_LQ) & (own >= EXAMPLE_MIN)", "(lq > 1) & (own > 0)"),
+ ("blp/dutch.py", "if len(label) < 2 or label[1].isupper() or label[1].isdigit():", "if len(label) < 2:"),
+ ("blp/rapport/samenvatting.py", 'if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:', "if False:"),
 ]
+TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py"]
 
 
 def main() -> int:
@@ -36,7 +44,8 @@ def main() -> int:
     root = work / "tree"
     subprocess.run(["git", "worktree", "add", "--detach", "-f", str(root), "HEAD"], cwd=ROOT, check=True,
                    capture_output=True)
-    shutil.copy(ROOT / "tests" / "test_report_layer.py", root / "tests" / "test_report_layer.py")
+    for test in TESTS:  # the tests as they are in the checkout, also when not committed yet
+        shutil.copy(ROOT / test, root / test)
     try:
         return _plant_all(root)
     finally:
@@ -54,7 +63,7 @@ def _plant_all(root: pathlib.Path) -> int:
             continue
         p.write_text(src.replace(old, new, 1))
         env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "BLP_NO_CACHE": "1"}
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "tests/test_report_layer.py"], cwd=root,
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", *TESTS], cwd=root,
                            capture_output=True, text=True, env=env)
         p.write_text(src)
         ok = r.returncode != 0
