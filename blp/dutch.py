@@ -50,3 +50,10 @@ def listing(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return "; ".join(items[:-1]) + " en " + items[-1]
+
+
+def round_estimate(x: float) -> float:
+    """An estimated count as precise as it can be: to hundreds from 1.000 on, to tens from 100 (11.547 -> 11.500)."""
+    if not_a_number(x) is not None:
+        return x
+    return float(round(x, -2)) if abs(x) >= 1000 else float(round(x, -1)) if abs(x) >= 100 else float(round(x))

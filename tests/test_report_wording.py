@@ -76,7 +76,7 @@ def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(v
 
 def test_the_front_page_does_not_say_none_is_best_where_report_3_counts_the_blp(views):
     assert welvaart_card(views["GM0917"]).lines[0] == (
-        "Relatief het best: geen indicator behalve het BLP per inwoner zelf (beste 25%).")
+        "Relatief het best: alleen het BLP per inwoner zelf (beste 25%).")
 
 
 def test_position_words_say_better_and_worse_also_where_lower_is_better(views):
@@ -256,3 +256,42 @@ def test_one_focus_scatter_alone_is_wide_enough_for_its_axis_title_and_legend(na
     legend_top = fig.legends[0].get_window_extent(renderer).y1
     label_bottom = fig.axes[0].xaxis.label.get_window_extent(renderer).y0
     assert legend_top <= label_bottom  # the legend sits below the axis title, not over it
+
+
+def test_a_merger_across_corop_regions_is_told_as_it_is(national, shown):
+    """Westerkwartier gained 0,01 % of Noordenveld's addresses (a boundary correction), not Noordenveld; Amsterdam
+    all of Weesp. The amount from the other COROP region is shown exactly where it is small."""
+    from blp.rapport.paginas import dataverzameling
+
+    for code in ("GM1969", "GM0363"):
+        dataverzameling.gemeente_notes(GemeenteView(national, code, load_params(code)))
+    text = shown()
+    assert ("Westerkwartier omvat nu ook 0,01% van de adressen van de toenmalige gemeente Noordenveld (GM1699)."
+            in text)
+    assert "Dat deel krijgt zijn aandeel in de toegevoegde waarde van Noord-Drenthe (€\u00a046.361)" in text
+    assert "Amsterdam omvat nu ook heel de toenmalige gemeente Weesp (GM0457)." in text
+    assert "(delen van)" not in text
+
+
+def test_a_sector_whose_value_per_job_is_exceptional_in_the_region_is_flagged_where_it_matters(national, shown):
+    """Groningen's gas makes a job in B-E worth 2,2 times the national figure in Overig Groningen: the per-job table
+    and the levers say an extra job will not add that; Amsterdam gets no such warning, nor the agriculture note."""
+    warning = ("**Let op:** in nijverheid (geen bouw) en energie is de toegevoegde waarde per baan in Overig "
+               "Groningen 2,2 keer het landelijke cijfer")
+    for code in ("GM0363", "GM1969"):  # what is shown adds up: Amsterdam's first
+        view = GemeenteView(national, code, load_params(code))
+        pol = beleid.policy_view(view)
+        beleid.per_unit(view, pol)
+        beleid.lever_table(view, pol)
+        text = shown()
+        if code == "GM0363":
+            assert "**Let op:**" not in text and "Bij de landbouw is zij ook hoog" not in text
+        else:
+            assert text.count(warning) == 2
+
+
+@pytest.mark.parametrize("value, rounded", [(11547.0, 11500.0), (654.0, 650.0), (47.4, 47.0), (1000.0, 1000.0)])
+def test_an_estimated_count_is_not_shown_more_precisely_than_it_is(value, rounded):
+    from blp.dutch import round_estimate
+
+    assert round_estimate(value) == rounded

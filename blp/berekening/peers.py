@@ -34,7 +34,7 @@ def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: 
             peers = similar_gemeenten(national, pd.Series(3.0, index=n.index), gemeente, params.size)
             return peers, f"de {params.size} gemeenten met het meest vergelijkbare inwonertal (stedelijkheid ontbreekt)"
         return (similar_gemeenten(national, urban, gemeente, params.size),
-                f"de {params.size} gemeenten die qua inwonertal en stedelijkheid het meest lijken")
+                f"de {params.size} gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken")
     if params.method in ("corop", "provincie"):
         col = f"{params.method}_code"
         peers = n.index[(n[col] == n.loc[gemeente, col]) & (n.index != gemeente)].tolist()

@@ -134,9 +134,9 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
                                   f"→ {names.get(r.to_code, r.to_code)} ({r.to_code}, {names.get(r.to_corop, r.to_corop)}): "
                                   f"{num(r.share_of_from * 100, 2)}% van de adressen"
                                   for r in switches.itertuples())
-                        + (": verdeeld binnen de COROP waarin de toegevoegde waarde van "
-                           f"{c.va_year} het gebied telt, daarna bij de nieuwe gemeente opgeteld" if kept else
-                           ": de toegevoegde waarde van het oude gebied zit nog in de oude COROP")
+                        + (f". Elk deel wordt verdeeld binnen het COROP-gebied waartoe het in de cijfers van {c.va_year} "
+                           "behoorde en daarna bij de nieuwe gemeente opgeteld." if kept else
+                           ". De toegevoegde waarde van het oude gebied zit nog in het oude COROP-gebied.")
                         if len(switches) else "geen"))
     recon = result.reconciliation()
     worst = int(recon["difference_eur"].abs().max())

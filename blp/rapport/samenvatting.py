@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, round_estimate
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
@@ -123,7 +123,7 @@ def welvaart_card(view: GemeenteView) -> Card:
         best_text = items(best)
         blp = pos[pos["id"] == "blp_per_inhabitant"]
         if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:  # rapport 3 counts it among the best 25 %
-            best_text = f"geen indicator behalve het BLP per inwoner zelf ({esc(TOP)})"
+            best_text = f"alleen het BLP per inwoner zelf ({esc(TOP)})"
         lines = [f"Relatief het best: {best_text}.", f"Relatief het zwakst: {items(worst)}."]
     elif cautioned:
         lines = [f"De cijfers van {esc(view.name)} rusten voor {cautioned} indicatoren op te weinig waarnemingen "
@@ -142,7 +142,7 @@ def policy_card(view: GemeenteView) -> Card:
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (direct en via toeleveranciers; bandbreedte {esc(meur(end['local_low_meur']))} "
              f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en naar "
-             f"schatting {esc(num(end['extra_jobs_indirect']))} indirect."]
+             f"schatting {esc(num(round_estimate(end['extra_jobs_indirect'])))} indirect."]
     if pol.example:
         lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")
     return Card("Beleid", lines, ("Rapport 4: beleidsvertaling", "04_beleidsvertaling.html"))

@@ -14,7 +14,7 @@ from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipl
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, round_estimate
 from blp.rapport import beleid_charts as charts
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
@@ -100,11 +100,41 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
        + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
           "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
           "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else "")
-       + " Bij onroerend goed (L) is de waarde per baan zeer hoog: die sector bevat de toegerekende huur van "
-         "koopwoningen, die geen baan oplevert. Bij landbouw (A) ook: daar werken vooral zelfstandigen, die niet "
-         "als werknemer tellen.")
+       + _high_per_job_text(pol.per_job["va_per_job_eur"])
+       + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
                "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
+
+
+EXCEPTIONAL_PER_JOB = 1.75  # a COROP's value added per job in a sector this many times NL's: one exceptional activity
+
+
+def _exceptional_per_job_text(per_job: pd.DataFrame, labels: dict[str, str], corop_name: str) -> str:
+    """A warning where the COROP's value added per job in a sector is far above the national figure (Groningen's
+    gas in B-E: 2 to 3 times): an extra job there does not add that much. Real estate and agriculture are left to
+    ``_high_per_job_text``."""
+    ratio = per_job["corop"] / per_job["nl"]
+    high = ratio[(ratio > EXCEPTIONAL_PER_JOB) & (per_job["source"] == "COROP") & ~ratio.index.isin(["L", "A"])]
+    return "".join(
+        f" **Let op:** in {in_sentence(labels.get(g, g))} is de toegevoegde waarde per baan in {corop_name} "
+        f"{num(r, 1)} keer het landelijke cijfer ({eur(per_job.loc[g, 'corop'])} tegen {eur(per_job.loc[g, 'nl'])}). "
+        "Zo'n verschil komt van een bijzondere activiteit met weinig banen, zoals de gaswinning of een raffinaderij; "
+        "een extra baan in die sector levert in de gemeente waarschijnlijk veel minder op dan hier staat."
+        for g, r in high.items())
+
+
+def _high_per_job_text(per_job: pd.Series) -> str:
+    """Why real estate and agriculture show a high value per job, said only where they do (above 1.5 times the
+    median sector of the gemeente's COROP region)."""
+    high = per_job > 1.5 * per_job.median()
+    text = ""
+    if high.get("L", False):
+        text += (" Bij onroerend goed is de waarde per baan zeer hoog: die sector bevat de toegerekende huur van "
+                 "koopwoningen, die geen baan oplevert.")
+    if high.get("A", False):
+        text += (" Bij de landbouw is zij ook hoog: daar werken vooral zelfstandigen, die niet als werknemer "
+                 "tellen.")
+    return text
 
 
 def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
@@ -307,7 +337,7 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
             f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Dat is "
             f"{eur(per_inh)} per "
             f"inwoner (bij het inwonertal van {view.choices.population_year}). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
-            f"schatting {num(end['extra_jobs_indirect'])} indirect in de gemeente. Het effect op het *inkomen* van "
+            f"schatting {num(round_estimate(end['extra_jobs_indirect']))} indirect in de gemeente. Het effect op het *inkomen* van "
             "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "
             "invult zitten niet in deze gegevens.\n")
 
@@ -401,7 +431,8 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
        "het meeste toevoegt, niet wat haalbaar of wenselijk is"
        + (f"; bij een gemeente van ongeveer {num(round(pol.facts.jobs, -2))} banen is "
           f"+{view.params.beleid.lever_jobs} banen in één sector al een grote stap." if pol.facts.jobs == pol.facts.jobs
-          and pol.facts.jobs < 100 * view.params.beleid.lever_jobs else "."))  # the step is 1 % of all jobs or more
+          and pol.facts.jobs < 100 * view.params.beleid.lever_jobs else ".")  # the step is 1 % of all jobs or more
+       + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
 
 
 def lm3_title(pol: PolicyView) -> str:

@@ -10,7 +10,7 @@ from blp.berekening.keys import MEASURE_NL
 from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
-from blp.rapport.fmt import meur, num
+from blp.rapport.fmt import eur, meur, num, pct
 
 TABLE_NL = {
     "regions": "Regio-indeling (gemeente → COROP → provincie)",
@@ -186,6 +186,11 @@ def checks(view: GemeenteView) -> None:
        f"{'vraagt' if n_warn == 1 else 'vragen'} om aandacht (‘{WARN}’).")
 
 
+def _amount(eur_value: float) -> str:
+    """Euro in words, exact below a hundred thousand (where '€ 0,0 miljoen' would hide it)."""
+    return meur(eur_value / 1e6) if abs(eur_value) >= 1e5 else eur(eur_value)
+
+
 def gemeente_notes(view: GemeenteView) -> None:
     """What in the data touches this gemeente in particular."""
     notes = []
@@ -195,9 +200,12 @@ def gemeente_notes(view: GemeenteView) -> None:
     if predecessors:
         regions = view.data.regions.sort_values("year")
         names = dict(zip(regions["gemeente_code"], regions["gemeente_name"]))  # the newest name of each code
-        listed = ", ".join(f"{names[c]} ({c})" if c in names else c for c in predecessors)
+        share = into.groupby("from_code")["share_of_from"].sum()
+        listed = "; ".join((f"heel de toenmalige gemeente {names.get(c, c)} ({c})" if share[c] >= 0.9995 else
+                            f"{pct(share[c], 2)} van de adressen van de toenmalige gemeente {names.get(c, c)} ({c})")
+                           for c in predecessors)
         notes.append(f"De sleutel van {conv.from_year} is omgezet naar de grenzen van {conv.to_year}: "
-                     f"{view.name} omvat (delen van) de toenmalige gemeente(n) {listed}.")
+                     f"{view.name} omvat nu ook {listed}.")
     shares = view.result.allocation.shares
     own = shares[shares["gemeente_code"] == view.gemeente]
     main = view.region_row()["corop_code"]
@@ -206,7 +214,7 @@ def gemeente_notes(view: GemeenteView) -> None:
         corop = corop_names.get(corop, corop)
         notes.append(f"Een deel van {view.name} hoorde in de toegevoegde waarde van {view.choices.va_year} nog bij "
                      f"COROP-gebied {corop}. Dat deel krijgt zijn aandeel in de toegevoegde waarde van {corop} "
-                     f"({meur(part['blp_eur'].sum() / 1e6)}); dat bedrag telt mee in het BLP van {view.name}.")
+                     f"({_amount(part['blp_eur'].sum())}); dat bedrag telt mee in het BLP van {view.name}.")
     unassignable = view.result.key.unassignable
     if unassignable:
         notes.append(f"{num(unassignable)} {MEASURE_NL.get(view.result.key.measure, view.result.key.measure)} in de "
