@@ -117,3 +117,24 @@ def test_a_gemeente_without_a_shape_gets_a_sentence_instead_of_a_map(national, m
     berekening.position(view)
     assert "Een kaart ontbreekt" in shown[0]["text/plain"]
     assert all("location_figure" not in key for key, _ in berekening.figures(view))
+
+
+@pytest.mark.parametrize("code, name", [("GM0363", "Amsterdam"), ("GM0599", "Rotterdam"), ("GM0917", "Heerlen")])
+def test_the_close_up_names_never_print_on_top_of_each_other(national, code, name):
+    """Dense regions (Groot-Amsterdam, Groot-Rijnmond) printed names over each other; a name that would overlap
+    moves a line or is left out, and the gemeente's own name is always there."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from blp.params import load_params
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.paginas import berekening
+
+    fig = berekening.location_figure(GemeenteView(national, code, load_params(code)))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    texts = fig.axes[1].texts
+    assert name in [t.get_text() for t in texts] and len(texts) >= 10
+    boxes = [t.get_window_extent(canvas.get_renderer()) for t in texts]
+    overlaps = [(texts[i].get_text(), texts[j].get_text()) for i in range(len(boxes)) for j in range(i)
+                if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []

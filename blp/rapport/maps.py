@@ -90,6 +90,46 @@ def choropleth(shapes: Shapes, values: pd.Series, label: str, fmt, highlight: st
     return fig
 
 
+LABEL_PT = 8  # the close-up's names, in points
+
+
+def _label_places(ax, shapes: Shapes, members: list[str], names: dict[str, str], gemeente: str,
+                  box_in: tuple[float, float]) -> list[tuple[str, tuple[float, float]]]:
+    """Where the close-up names its gemeenten: at the middle of each one's largest ring, the gemeente first and
+    then from large to small; a name that would overlap one already placed moves a line up or down or half its
+    width aside, and is left out when all of those overlap too (dense regions such as Groot-Amsterdam printed names on top of each other)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    sx = max((x1 - x0) / box_in[0], (y1 - y0) * ASPECT / box_in[1])  # x units per inch on the page
+    sy = sx / ASPECT
+    centres = {}
+    for code in members:
+        rings = shapes.rings.get(code)
+        if rings:
+            biggest = max(rings, key=len)
+            centres[code] = (biggest.mean(axis=0), len(biggest))
+    order = sorted(centres, key=lambda c: (c != gemeente, -centres[c][1], c))
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for code in order:
+        (x, y), _ = centres[code]
+        weight = "bold" if code == gemeente else "normal"
+        width_pt, _, _ = measure.get_text_width_height_descent(names.get(code, code),
+                                                               FontProperties(size=LABEL_PT, weight=weight), False)
+        hw = 0.5 * (width_pt + 0.5 * LABEL_PT) / 72 * sx  # its width as drawn, plus half a character of margin
+        hh = 0.5 * 1.25 * LABEL_PT / 72 * sy
+        for dx, dy in ((0.0, 0.0), (0.0, 2 * hh), (0.0, -2 * hh), (-hw, 0.0), (hw, 0.0)):
+            box = (x + dx - hw, x + dx + hw, y + dy - hh, y + dy + hh)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                placed.append(box)
+                out.append((code, (float(x + dx), float(y + dy))))
+                break
+    return out
+
+
 def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list[str], names: dict[str, str],
             gemeente_name: str, corop_name: str):
     """Left: the Netherlands with the gemeente, its COROP region and its peers; right: the COROP region close
@@ -105,13 +145,10 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
             colors = [GEMEENTE_COLOR if c == gemeente else "#c6dbef" for c in owner]
         ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="white", linewidths=0.3 if ax is nl else 0.8))
         _frame(ax, polys, 0.02 if ax is nl else 0.05)
-    for code in members:
-        rings = shapes.rings.get(code)
-        if rings:
-            biggest = max(rings, key=len)
-            x, y = biggest.mean(axis=0)
-            zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=8,
-                          fontweight="bold" if code == gemeente else "normal", color="#222222")
+    zoom_in = (10 * 0.98 * 1.25 / 2.3, 5.6 * 0.96)  # the close-up's box in inches (figsize, margins, width ratio)
+    for code, (x, y) in _label_places(zoom, shapes, members, names, gemeente, zoom_in):
+        zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=8,
+                      fontweight="bold" if code == gemeente else "normal", color="#222222")
     nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name),
                        Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}"),
                        Patch(color=PEERS_ON_MAP, label="vergelijkingsgemeenten")],
