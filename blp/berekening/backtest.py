@@ -214,6 +214,7 @@ class ErrorBand:
     slope: float             # d log|error| / d log size, from the back-test
     n: int
     extrapolated: bool       # the size lies below every region of the back-test: the band is a lower bound
+    smallest_jobs: float = float("nan")  # the jobs of the smallest tested region
 
 
 MIN_REGIONS = 5  # fewer tested regions than this give no error band (a line through three points says nothing)
@@ -241,5 +242,6 @@ def error_band(backtest: Backtest, size_jobs: float, variant: str = "jobs",
     # Below the smallest tested region the line is not extended (a power law fitted on 38 regions says
     # little about a gemeente of a few thousand jobs): the band is that of the smallest region, a lower bound.
     at = intercept + slope * np.log(max(size_jobs, float(t["size_jobs"].min())))
+    smallest = float(t["size_jobs"].min())
     return ErrorBand(float(np.exp(at + np.quantile(resid, 0.5))), float(np.exp(at + np.quantile(resid, 0.9))),
-                     float(slope), len(t), bool(size_jobs < t["size_jobs"].min()))
+                     float(slope), len(t), bool(size_jobs < smallest), smallest)

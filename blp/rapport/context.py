@@ -174,13 +174,19 @@ class GemeenteView:
         return peer_group(self.result.national, self.national.urbanity, self.gemeente, self.params.peers)
 
     @cached_property
+    def jobs(self) -> float | None:
+        """The gemeente's employee jobs in the jobs key (None with another key, which has no jobs column)."""
+        n = self.result.national
+        return float(n.set_index("gemeente_code").loc[self.gemeente, "jobs"]) if "jobs" in n.columns else None
+
+    @cached_property
     def error_band(self) -> ErrorBand | None:
         """The measured error to expect for a unit of this gemeente's size (jobs), from the back-test."""
         bt = self.national.backtest
         if bt is None:
             return None
         if self.choices.key == "jobs":  # the key's own activity: the gemeente's total jobs
-            size = float(self.result.national.set_index("gemeente_code").loc[self.gemeente, "jobs"])
+            size = self.jobs
         else:
             years = self.data.activity_years("jobs")
             if not years:

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from blp.dutch import MINUS
+
 TABLE_HTML = '<table class="blp-table">'
 SLUG_MAX = 60  # characters of a section heading in a download's file name
 _NUMBER = re.compile(r"^[−-]?\d{1,3}(\.\d{3})*(,\d+)?$|^[−-]?\d+(,\d+)?$")
@@ -69,7 +71,7 @@ def _cell(text: str) -> str:
     spreadsheet would take for a formula (a name from params or data starting with '=') gets a leading
     apostrophe, so it stays text."""
     text = _without_euro(text)
-    if text.startswith("\u2212") and dutch_value(text) is not text:  # a number: Dutch Excel reads '-1,5', not '−1,5'
+    if text.startswith(MINUS) and dutch_value(text) is not text:  # a number: Dutch Excel reads '-1,5', not '−1,5'
         text = "-" + text[1:]
     return safe_text(text)
 

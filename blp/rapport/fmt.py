@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blp.dutch import not_a_number, num
+from blp.dutch import MINUS, not_a_number, num
 
 
 EURO = "€\u00a0"  # the euro sign, with a space that never breaks the line between it and its amount
@@ -28,7 +28,7 @@ def pct(x: float, decimals: int = 1, signed: bool = False) -> str:
     shown = round(x * 100, decimals)  # the sign of what is shown: -0.0004 shows as ±0,0%, not −0,0%
     text = num(abs(shown) if signed else shown, decimals) + "%"
     if signed:
-        text = ("+" if shown > 0 else "−" if shown < 0 else "±") + text
+        text = ("+" if shown > 0 else MINUS if shown < 0 else "±") + text
     return text
 
 

@@ -147,7 +147,7 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
         _frame(ax, polys, 0.02 if ax is nl else 0.05)
     zoom_in = (10 * 0.98 * 1.25 / 2.3, 5.6 * 0.96)  # the close-up's box in inches (figsize, margins, width ratio)
     for code, (x, y) in _label_places(zoom, shapes, members, names, gemeente, zoom_in):
-        zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=8,
+        zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=LABEL_PT,
                       fontweight="bold" if code == gemeente else "normal", color="#222222")
     nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name),
                        Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}"),

@@ -207,13 +207,11 @@ def uncertainty_note(national: NationalContext) -> str:
     bt, n = national.backtest, national.result.national
     if bt is None or "jobs" not in n.columns or national.choices.key != "jobs":
         return ""
-    tested = bt.errors[(bt.errors["variant"] == "jobs") & (bt.errors["level"] == "provincie_corop")
-                       & (bt.errors["group"] == "TOTAL")]
-    smallest = float(tested["size_jobs"].min())
-    at_smallest = error_band(bt, smallest) if smallest > 0 else None
+    at_smallest = error_band(bt, 0.0)  # a unit below every tested region: the band of the smallest one
     if at_smallest is None:
         return ("Elk BLP is een schatting; hoe ver het ernaast kan zitten, is met deze gegevens niet te meten (te "
                 "weinig gebieden om de methode op te toetsen). ")
+    smallest = at_smallest.smallest_jobs
     below = int((n["jobs"] < smallest).sum())
     return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
             f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "

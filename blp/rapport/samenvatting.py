@@ -43,8 +43,7 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
-    jobs = view.result.national.set_index("gemeente_code").get("jobs")
-    small = jobs is not None and jobs.loc[view.gemeente] < SMALL_JOBS
+    small = view.jobs is not None and view.jobs < SMALL_JOBS
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal), tegen "
             f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en {esc(pct(row['nl'], signed=True))} in "
             "Nederland." + (" Met zo weinig banen kan die groei voor een groot deel afronding van de banen door het "

@@ -14,7 +14,7 @@ from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipl
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
-from blp.dutch import in_sentence, round_estimate
+from blp.dutch import MINUS, in_sentence, round_estimate
 from blp.rapport import beleid_charts as charts
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
@@ -188,7 +188,7 @@ def scenarios_title(view: GemeenteView, pol: PolicyView) -> str:
     diff = end["scenario_meur"] - end["baseline_meur"]  # shown apart: both totals may round to the same figure
     return (("Voorbeeld – " if pol.example else "") + f"{view.name} in {int(end['year'])}: BLP "
             f"{meur(end['scenario_meur'])} met de ingreep, "
-            f"{meur(end['baseline_meur'])} zonder ({'+' if diff >= 0 else '−'}{meur(abs(diff))}; prijzen van "
+            f"{meur(end['baseline_meur'])} zonder ({'+' if diff >= 0 else MINUS}{meur(abs(diff))}; prijzen van "
             f"{view.choices.va_year})")
 
 

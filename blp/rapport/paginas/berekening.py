@@ -23,8 +23,7 @@ def headline(view: GemeenteView) -> None:
     h = view.headline
     newest = newest_total(view)
     if newest is not None:
-        jobs = view.result.national.set_index("gemeente_code").get("jobs")
-        md(narrative.newest_text(newest, h, float(jobs.loc[view.gemeente]) if jobs is not None else None))
+        md(narrative.newest_text(newest, h, view.jobs))
     md(narrative.headline_text(h, view.ranks))
     if view.error_band is not None:
         md(narrative.error_band_text(h, view.error_band, view.name, largest_error(view)))

@@ -13,8 +13,8 @@ from blp.rapport.figures import planned
 from blp.rapport.fmt import eur, num, pct, with_unit
 from blp.welvaart.expected import expected_vs_measured
 from blp.welvaart.registry import DIMENSION_NL, THEME_NL, THEMES, load_registry
-from blp.welvaart.scoring import (BOTTOM, MARGIN_POINTS, MARGIN_RELATIVE, MIN_EVENTS, MIN_SURVEY_POPULATION, MISSING,
-                                  TOP, position_table)
+from blp.welvaart.scoring import (BOTTOM, MARGIN_POINTS, MARGIN_RELATIVE, MIDDLE, MIN_EVENTS, MIN_SURVEY_POPULATION,
+                                  MISSING, TOP, position_table)
 
 DIRECTION_NL = {"higher": "hoger is beter", "lower": "lager is beter", "neutral": "geen oordeel"}
 
@@ -29,7 +29,7 @@ def title(view: GemeenteView) -> None:
 
 
 def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
-    scored = pos[pos["band"].isin([TOP, BOTTOM, "middengroep"])]
+    scored = pos[pos["band"].isin([TOP, BOTTOM, MIDDLE])]
     careful = scored[scored["caution"] != ""]
     scored = scored[scored["caution"] == ""]
     top = scored[scored["band"] == TOP]["label_nl"].tolist()
