@@ -287,14 +287,16 @@ def build_fixtures(snapshot: Path) -> dict[str, dict[str, list]]:
                                     [(f"{y}JJ00", str(y)) for y in sorted(set(jobs["year"]) | set(gm_jobs["year"]))])],
                                   [("Banen_1", "Banen van werknemers", "x 1 000")], rows)
 
-    kern = ind[ind["indicator"].isin(["population", "dwellings", "mean_woz_value_eur"])]
+    kern = ind[ind["indicator"].isin(["population", "dwellings", "mean_woz_value_eur", "population_density_per_km2"])]
     wide = kern.pivot_table(index=["gemeente_code", "year"], columns="indicator", values="value").reset_index()
     rows = [{"RegioS": _pad(x.gemeente_code), "Perioden": f"{x.year}JJ00", "TotaleBevolking_1": float(x.population),
              "Woningvoorraad_3": None if pd.isna(x.dwellings) else float(x.dwellings),
-             "GemiddeldeWOZWaardeVanWoningen_4": None if pd.isna(x.mean_woz_value_eur) else float(x.mean_woz_value_eur) / 1000}
+             "GemiddeldeWOZWaardeVanWoningen_4": None if pd.isna(x.mean_woz_value_eur) else float(x.mean_woz_value_eur) / 1000,
+             "Bevolkingsdichtheid_57": None if pd.isna(x.population_density_per_km2) else float(x.population_density_per_km2)}
             for x in wide.itertuples()]
     used = [("TotaleBevolking_1", "Totale bevolking", "aantal"), ("Woningvoorraad_3", "Woningvoorraad", "aantal"),
-            ("GemiddeldeWOZWaardeVanWoningen_4", "Gemiddelde WOZ-waarde van woningen", "x 1 000 euro")]
+            ("GemiddeldeWOZWaardeVanWoningen_4", "Gemiddelde WOZ-waarde van woningen", "x 1 000 euro"),
+            ("Bevolkingsdichtheid_57", "Bevolkingsdichtheid", "aantal inwoners per km²")]
     real_keys, real_rows = kerncijfers_2019()
     rows += [r for r in real_rows if not r["RegioS"].startswith("GM")]  # CBS's own rows of NL, landsdelen, provinces
     others = [(k, k, "aantal") for k in real_keys if k not in {u[0] for u in used}]

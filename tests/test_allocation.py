@@ -84,10 +84,11 @@ def test_snapshot_allocation_matches_the_formula_computed_directly(data, result)
 
 def test_heerlen_and_amsterdam_blp_on_snapshot(result):
     n = result.national.set_index("gemeente_code")
-    # jobs 2019 key (sector split fitted, L by housing value), value added 2018, 2024 boundaries
-    assert result.choices.key == "jobs" and result.choices.key_year == 2019
-    assert 4_000 < n.loc["GM0917", "blp_meur"] < 4_300
-    assert 70_000 < n.loc["GM0363", "blp_meur"] < 74_000
+    # jobs 2019 key (sector split fitted, L by housing value, weighted by job density), value added 2018,
+    # 2024 boundaries
+    assert result.choices.key == "jobs" and result.choices.key_year == 2019 and result.key.density is not None
+    assert 4_300 < n.loc["GM0917", "blp_meur"] < 4_500
+    assert 74_000 < n.loc["GM0363", "blp_meur"] < 78_000
     assert n.loc["GM0363", "blp_meur"] == n["blp_meur"].max()
 
 

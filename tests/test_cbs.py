@@ -159,7 +159,7 @@ def test_run_with_live_source_writes_the_same_report_structure(server, snapshot_
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["data_source"].startswith("cbs:")
     assert any(i["table"].startswith("CBS 81575NED") and "2024-06-24" in i["source"] for i in manifest["inputs"])
-    assert 4_000 < manifest["headline"]["blp_meur"] < 4_300  # the same as the snapshot run (jobs key)
+    assert 4_300 < manifest["headline"]["blp_meur"] < 4_500  # the same as the snapshot run (jobs key)
 
 
 # --- CBS's real layouts and failure modes ---------------------------------------------------------
@@ -380,10 +380,11 @@ def test_real_layouts_sections_pages_dissolved_gemeenten_and_titles(server, snap
 
 
 def test_kerncijfers_are_fetched_with_select_and_filter_not_whole(server, snapshot_dir, tmp_path):
-    """70072ned has 300-odd topics for every region level: the kit asks CBS for the dimensions and the three
+    """70072ned has 300-odd topics for every region level: the kit asks CBS for the dimensions and the four
     topics it reads, for gemeenten only, on every page; the cache holds just that and says so."""
     entry = cbs_source.fetch("70072ned", tmp_path / "cache")
-    wanted = ["RegioS", "Perioden", "TotaleBevolking_1", "Woningvoorraad_3", "GemiddeldeWOZWaardeVanWoningen_4"]
+    wanted = ["RegioS", "Perioden", "TotaleBevolking_1", "Woningvoorraad_3", "GemiddeldeWOZWaardeVanWoningen_4",
+              "Bevolkingsdichtheid_57"]
     asked = [q for t, n, q in server.queries if t == "70072ned" and n == "TypedDataSet"]
     assert asked and all(q["$select"] == ",".join(wanted) and q["$filter"] == "substringof('GM',RegioS)" for q in asked)
     rows = json.loads((entry.folder / "TypedDataSet.json").read_text())

@@ -33,15 +33,15 @@ def _text(items) -> str:
 def test_headline_gives_the_newest_total_first_and_the_measured_band(heerlen, shown):
     berekening.headline(heerlen)
     text = _text(shown)
-    assert text.startswith("**BLP 2022: € 4,7 miljard** (het nieuwste jaar met de toegevoegde waarde per COROP-gebied "
+    assert text.startswith("**BLP 2022: € 5,0 miljard** (het nieuwste jaar met de toegevoegde waarde per COROP-gebied "
                            "in deze gegevens")
     assert "afronding" not in text  # Heerlen is large enough: no rounding caution
-    assert "bedroeg in 2018 naar schatting **€ 4,1 miljard**" in text
+    assert "bedroeg in 2018 naar schatting **€ 4,4 miljard**" in text
     band = heerlen.error_band
     assert 5 < band.median_pct < band.p90_pct < 60 and not band.extrapolated
     assert "Foutmarge (geschat uit een toets op COROP-gebieden)" in text
     assert f"minder dan **{band.median_pct:.1f}%**".replace(".", ",") in text
-    assert "verdeelsleutel banen per sector (2019), sectorverdeling geschat" in text
+    assert "verdeelsleutel banen per sector (2019), sectorverdeling geschat, gewogen naar banendichtheid" in text
 
 
 def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heerlen, shown):
@@ -52,7 +52,7 @@ def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heer
     assert any(isinstance(x, dict) and "image/svg+xml" in x for x in shown)
     growth = berekening.growth_frame(heerlen).set_index("period")
     assert list(growth.index) == ["1995–2022", "2010–2022", "2018–2022"]
-    assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4684.551026 / 4145.325534) ** 0.25 - 1, abs=1e-6)
+    assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4975.236349 / 4405.530961) ** 0.25 - 1, abs=1e-6)
     assert 0 < growth.loc["1995–2022", "corop_real"] < growth.loc["1995–2022", "corop"]
     assert "is die van het **COROP-gebied** als geheel" in text and "84432NED" in text
 
@@ -62,7 +62,12 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     berekening.sensitivity(heerlen)
     text = _text(shown)
     assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
-    assert "6,7%" in text  # the default key's median error, province -> COROP
+    # the default key's median error province -> COROP, with and without the job-density weighting
+    assert ("in de toets provincie → COROP daalt de mediaan fout van 6,7% zonder weging naar 4,4% met weging, en 9 "
+            "van de 10 gebieden liggen binnen 24,6% in plaats van 31,3%") in text
+    assert "gemeten zonder de provincie die getoetst wordt" in text
+    assert ("de grootste fout is die van Delfzijl en omgeving (43,6%; de grootste fout zonder weging was kleiner: "
+            "37,0%") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 
@@ -71,9 +76,14 @@ def test_method_lists_the_key_of_every_sector(heerlen, shown):
     berekening.method(heerlen)
     keys = berekening.key_table(heerlen).set_index("Sector")["Verdeeld naar"]
     assert keys["Verhuur en handel van onroerend goed"] == "woningvoorraad × gemiddelde WOZ-waarde (2020)"
-    assert keys["Handel, vervoer en horeca"] == "banen in de sector (2019), geschat per gemeente"
+    assert keys["Handel, vervoer en horeca"] == ("banen in de sector (2019), geschat per gemeente, gewogen naar "
+                                                 "banendichtheid (+9,8% per verdubbeling)")
     assert keys["Landbouw, bosbouw en visserij"].startswith("banen in de landbouw (2019)")
-    assert "Landbouw, bosbouw en visserij" in _text(shown)
+    text = _text(shown)
+    assert "Landbouw, bosbouw en visserij" in text
+    assert ("gemiddeld 9,8% hoger bij twee keer zoveel banen per km² (elasticiteit 0,1350, gemeten op 334 combinaties "
+            "van COROP-gebied en sector in 2018") in text
+    assert "meer dan 2,5 keer zo dicht is als haar gebied, of meer dan 4,3 keer zo dun" in text
 
 
 def test_specialisation_is_judged_by_the_gemeentes_own_jobs(heerlen, shown):

@@ -70,17 +70,17 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     """Golden text on the embedded data; ranks and the COROP share computed here independently."""
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
-        "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,1 miljard**. "
-        "Dat is **€\u00a047.600 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
-        "€\u00a078.809 per baan.\n\nHeerlen levert 19,3% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
-        "Van de 342 gemeenten staat Heerlen op plaats 31 naar omvang van het BLP en op plaats 35 naar BLP per "
+        "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,4 miljard**. "
+        "Dat is **€\u00a050.588 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
+        "€\u00a083.756 per baan.\n\nHeerlen levert 20,5% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
+        "Van de 342 gemeenten staat Heerlen op plaats 28 naar omvang van het BLP en op plaats 28 naar BLP per "
         "inwoner.")
     n = national.result.national.set_index("gemeente_code")
-    assert int((n["blp_meur"] > n.loc["GM0917", "blp_meur"]).sum()) + 1 == 31
-    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 35
+    assert int((n["blp_meur"] > n.loc["GM0917", "blp_meur"]).sum()) + 1 == 28
+    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 28
     va = national.result.va
     corop_va = va.loc[va["corop_code"] == "CR39", "value_meur"].sum()
-    assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "19,3%"
+    assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "20,5%"
 
 
 def test_peer_sentence_says_higher_or_lower_with_the_right_sign(heerlen, national):
@@ -134,7 +134,10 @@ def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):
         assert row["difference_pct"] == pytest.approx((row["blp_meur"] / main - 1) * 100)
     population = sens.loc["population_2020"]
     assert population["blp_meur"] < main and population["difference_pct"] < 0
-    assert pct(population["difference_pct"] / 100, signed=True) == "−24,4%"
+    assert pct(population["difference_pct"] / 100, signed=True) == "−28,9%"
+    unweighted = sens.loc["jobs_2019_uncorrected"]  # the job-density weighting gives Heerlen, denser than its region, more
+    assert unweighted["blp_meur"] < main and pct(unweighted["difference_pct"] / 100, signed=True) == "−5,9%"
+    assert unweighted["label_nl"] == "banen per sector (2019), sectorverdeling geschat, niet gewogen naar banendichtheid"
 
 
 def test_the_reconciliation_check_fails_when_a_euro_is_missing(national):
@@ -226,11 +229,11 @@ def test_the_front_page_states_the_error_band_of_a_large_and_of_a_small_gemeente
     from blp.rapport.samenvatting import band_card
 
     assert band_card(heerlen).lines == [
-        "Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan <strong>12%</strong> naast "
-        "de werkelijke waarde, in 9 van de 10 minder dan 35%."]
+        "Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan <strong>7%</strong> naast "
+        "de werkelijke waarde, in 9 van de 10 minder dan 28%."]
     small = GemeenteView(national, "GM0353", load_params("GM0353"))
     assert small.error_band.extrapolated
     assert band_card(small).lines == [
         "<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; volgens "
         "die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de gevallen al meer "
-        "dan 19%, bij deze gemeente waarschijnlijk meer. Lees het BLP als orde van grootte."]
+        "dan 10%, bij deze gemeente waarschijnlijk meer. Lees het BLP als orde van grootte."]

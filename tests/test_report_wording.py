@@ -52,7 +52,7 @@ def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong
 
 def test_the_scenario_title_shows_the_difference_that_rounding_would_hide(views):
     assert beleid.scenarios_title(views["GM1966"], beleid.policy_view(views["GM1966"])) == (
-        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a01,0 miljard met de ingreep, €\u00a0954 miljoen zonder "
+        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a0806 miljoen met de ingreep, €\u00a0759 miljoen zonder "
         "(+€\u00a047 miljoen; prijzen van 2018)")
 
 
@@ -268,7 +268,7 @@ def test_a_merger_across_corop_regions_is_told_as_it_is(national, shown):
     text = shown()
     assert ("Westerkwartier omvat nu ook 0,01% van de adressen van de toenmalige gemeente Noordenveld (GM1699)."
             in text)
-    assert "Dat deel krijgt zijn aandeel in de toegevoegde waarde van Noord-Drenthe (€\u00a046.361)" in text
+    assert "Dat deel krijgt zijn aandeel in de toegevoegde waarde van Noord-Drenthe (€\u00a042.672)" in text
     assert "Amsterdam omvat nu ook heel de toenmalige gemeente Weesp (GM0457)." in text
     assert "(delen van)" not in text
 
@@ -295,3 +295,19 @@ def test_an_estimated_count_is_not_shown_more_precisely_than_it_is(value, rounde
     from blp.dutch import round_estimate
 
     assert round_estimate(value) == rounded
+
+
+def test_the_walkthrough_shows_the_density_weight_of_the_gemeentes_jobs(views, shown):
+    """Step 2 of the walkthrough: Heerlen's jobs per km² against Zuid-Limburg's, the power, the factor; Heerlen is
+    denser against its region than any COROP region against its province, so its factor is the range's edge."""
+    heerlen, hogeland = views["GM0917"], views["GM1966"]
+    methode.density_step(heerlen)
+    assert ("Heerlen heeft ongeveer 1.171 banen per km² land, het COROP-gebied 409. De banen van Heerlen wegen daarom "
+            "mee met de factor (1.171 / 409) tot de macht 0,1350 = **1,13** (de dichtheid ligt buiten het gemeten "
+            "bereik; de factor is die van de grens ervan); de gemeenten van het gebied hebben factoren van 0,82 tot "
+            "1,13.") in shown()
+    methode.density_step(hogeland)
+    text = shown()
+    assert ("Het Hogeland heeft ongeveer 26 banen per km² land, het COROP-gebied 157. De banen van Het Hogeland wegen "
+            "daarom mee met de factor (26 / 157) tot de macht 0,1350 = **0,82** (de dichtheid ligt buiten het gemeten "
+            "bereik; de factor is die van de grens ervan)") in text

@@ -20,14 +20,18 @@ from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
 from blp.berekening.jobs_key import HOUSING_GROUP, housing_value, jobs_groups
 from blp.berekening.keys import activity_rows, nearest, to_units
+from blp.berekening.productivity import HOUSING_GROUP as UNCORRECTED_GROUP
+from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
 VARIANTS = {
-    "jobs": "banen per sector, geschat zoals voor gemeenten (standaard)",
-    "jobs_published": "banen per sector zoals gepubliceerd (bovengrens van wat de schatting kan halen)",
+    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard)",
+    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, zonder weging naar banendichtheid",
+    "jobs_published": "banen per sector zoals gepubliceerd, gewogen naar banendichtheid (bovengrens van wat de "
+                      "schatting kan halen)",
     "establishments": "vestigingen per sector",
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
@@ -144,6 +148,10 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     pop_year = nearest(data.indicator_years("population"), va_year)
     pop = ind[(ind["indicator"] == "population") & (ind["year"] == pop_year)][["gemeente_code", "value"]]
     pop_corop = _corop_of_units(pop, ["value"], pop_year, data, composition, [])
+    # the job-density weighting as for gemeenten: its elasticity fitted without the province under test
+    inputs = fit_inputs(data, composition, data.boundary_years()[-1])
+    area = land_area(data, key_year, data.boundary_years()[-1], composition)
+    area_corop = area[0].groupby("corop_code", as_index=False)["value"].sum() if area is not None else None
 
     va_codes = va["industry_code"].unique().tolist()
     rows = []
@@ -161,16 +169,20 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
         pop_child = _to_level(pop_corop, data, composition, level)
         total_jobs = jobs_child[jobs_child["industry_code"] == TOTAL]
         only_children = _only_children(data, composition, level)
+        weights = _density_weights(inputs, area_corop, total_jobs, data, composition, level)
         for variant in VARIANTS:
             if variant == "establishments":
                 key_codes = est_codes
             else:
                 key_codes = groups
             conc = build_concordance(sections, va_codes, key_codes)
-            if variant in ("jobs", "jobs_published"):
-                base = fitted if variant == "jobs" else jobs_child[jobs_child["industry_code"] != TOTAL].rename(
+            if variant in ("jobs", "jobs_uncorrected", "jobs_published"):
+                base = fitted if variant != "jobs_published" else jobs_child[jobs_child["industry_code"] != TOTAL].rename(
                     columns={"industry_code": "group"})
                 key = base[["parent", "child", "group", "value"]]
+                if weights is not None and variant != "jobs_uncorrected":
+                    key = key.assign(value=key["value"] * np.where(key["group"] == UNCORRECTED_GROUP, 1.0,
+                                                                   key["child"].map(weights).fillna(1.0)))
                 if HOUSING_GROUP in conc.groups:
                     key = pd.concat([key[key["group"] != HOUSING_GROUP],
                                      housing_child.assign(group=HOUSING_GROUP)[["parent", "child", "group", "value"]]])
@@ -203,6 +215,36 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     errors["error_pct"] = np.where(errors["published_meur"] > 0,
                                    (errors["allocated_meur"] / errors["published_meur"] - 1) * 100, np.nan)
     return Backtest(errors, va_year, key_year)
+
+
+def _density_weights(inputs, area_corop: pd.DataFrame | None, total_jobs: pd.DataFrame, data: CanonicalData,
+                     composition: int, level: str) -> pd.Series | None:
+    """Per child region: the job-density weight of its jobs, as the kit gives gemeenten. Province -> COROP: the
+    elasticity fitted without the province under test; NL -> provinces: fitted on all COROP regions (a scale
+    the fit never saw). None when the data lack what the weighting needs."""
+    if inputs is None or area_corop is None:
+        return None
+    cells, density = inputs[0], inputs[1]
+    area = _to_level(area_corop, data, composition, level).set_index("child")["value"]
+    jobs = total_jobs.set_index("child")["value"]
+    parent = total_jobs.set_index("child")["parent"]
+    rel = relative_log_density(jobs, area.reindex(jobs.index), parent)
+    weights = {}
+    for prov, children in parent.groupby(parent):
+        correction = fit_without(cells, density, prov if level == "provincie_corop" else None)
+        if correction is None:
+            continue
+        for child in children.index:
+            if child in rel.index:
+                weights[child] = float(correction.factor(rel[child]))
+    return pd.Series(weights, dtype="float64")
+
+
+def variant_of(key) -> str:
+    """The back-test variant that measures a run's key (``blp.berekening.keys.Key``)."""
+    if key.measure != "jobs":
+        return "establishments"
+    return "jobs" if key.density is not None else "jobs_uncorrected"
 
 
 @dataclass(frozen=True)

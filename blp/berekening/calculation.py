@@ -27,6 +27,7 @@ class Choices:
     boundary_year: int
     population_year: int
     composition_year: int = 0  # the boundary year whose COROP composition the value added follows
+    density_correction: bool = True  # jobs key: each unit's jobs weighted by its job density
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -97,7 +98,8 @@ def resolve_choices(data: CanonicalData, params: Params) -> Choices:
     key_year = _pick(f"{MEASURE_NL[params.key]} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
     pop_year = _pick("inwonertallen", params.population_year, data.indicator_years("population"), va_year,
                      boundary_year, data)
-    return Choices(va_year, params.key, key_year, boundary_year, pop_year, composition_year(data, va_year))
+    return Choices(va_year, params.key, key_year, boundary_year, pop_year, composition_year(data, va_year),
+                   params.density_correction)
 
 
 @dataclass
@@ -161,10 +163,10 @@ def concordance_for(data: CanonicalData, va_year: int, measure: str, key_year: i
 
 
 def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, concordance: Concordance,
-              composition: int) -> Key:
+              composition: int, corrected: bool = True) -> Key:
     """The key of ``measure`` in ``year``: jobs (estimated per sector where not published, L by housing
-    value) or establishments as published."""
-    key = (jobs_key(data, year, boundary_year, concordance, composition) if measure == "jobs" else
+    value; with ``corrected`` weighted by job density) or establishments as published."""
+    key = (jobs_key(data, year, boundary_year, concordance, composition, corrected) if measure == "jobs" else
            activity_key(data, measure, year, boundary_year, concordance, composition=composition))
     have = key.activity_by_gemeente()
     missing = [g for g in data.regions_of(boundary_year)["gemeente_code"] if not have.get(g, 0) > 0]
@@ -186,10 +188,11 @@ class KeyCache:
         self.data = data
         self._keys: dict[tuple, Key] = {}
 
-    def get(self, measure: str, year: int, boundary_year: int, concordance: Concordance, composition: int) -> Key:
-        ident = (measure, year, boundary_year, composition, concordance.groups)
+    def get(self, measure: str, year: int, boundary_year: int, concordance: Concordance, composition: int,
+            corrected: bool = True) -> Key:
+        ident = (measure, year, boundary_year, composition, concordance.groups, corrected)
         if ident not in self._keys:
-            self._keys[ident] = build_key(self.data, measure, year, boundary_year, concordance, composition)
+            self._keys[ident] = build_key(self.data, measure, year, boundary_year, concordance, composition, corrected)
         return self._keys[ident]
 
 
@@ -199,7 +202,7 @@ def compute_blp(data: CanonicalData, choices: Choices, key: Key | None = None, k
     va = regional_value_added(data, choices.va_year, concordance)
     if key is None:
         key = (keys or KeyCache(data)).get(choices.key, choices.key_year, choices.boundary_year, concordance,
-                                           choices.composition_year)
+                                           choices.composition_year, choices.density_correction)
     allocation = allocate(va, key.table)
     national = national_table(data, choices, allocation, key, concordance.groups)
     nl, extra = totals(data, choices.va_year)

@@ -22,7 +22,9 @@ import pandas as pd
 from blp.berekening import ras
 from blp.berekening.concordance import TOTAL, Concordance
 from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, memo, nearest, to_units
+from blp.berekening.productivity import density_correction, land_area, unit_factors
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
+from blp.dutch import num
 from blp.errors import DataError
 
 HOUSING_GROUP = "L"
@@ -201,8 +203,10 @@ def _housing_value(data: CanonicalData, year: int, boundary_year: int, compositi
     return units, y
 
 
-def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance, composition: int) -> Key:
-    """The jobs key: fitted (or published) jobs per group, A by its own jobs, L by housing value."""
+def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance, composition: int,
+             corrected: bool = True) -> Key:
+    """The jobs key: fitted (or published) jobs per group, A by its own jobs, L by housing value; with
+    ``corrected``, each unit's jobs weighted by its job density (``blp.berekening.productivity``)."""
     if has_industry_detail(data, "jobs", year, concordance):
         base = activity_key(data, "jobs", year, boundary_year, concordance, composition=composition)
         activity, fit = base.activity, None
@@ -223,6 +227,17 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         _, conversion = to_units(rows.loc[rows["industry_code"] == TOTAL, ["gemeente_code", "value"]], ["value"], year,
                                  boundary_year, composition, data)
     table = activity.rename(columns={"value": "key"})
+    correction = density_correction(data, composition, boundary_year) if corrected else None
+    area = land_area(data, year, boundary_year, composition) if correction is not None else None
+    if correction is not None and area is not None:
+        density_units = unit_factors(correction, activity, area[0])
+        weight = pd.MultiIndex.from_frame(table[["corop_code", "gemeente_code"]]).map(density_units["factor"].to_dict())
+        table = table.assign(key=table["key"] * np.asarray(weight, dtype="float64"))
+        doubling = num(correction.percent_per_doubling(), 1)
+        group_keys = {g: f"{text}, gewogen naar banendichtheid (+{doubling}% per verdubbeling)"
+                      for g, text in group_keys.items()}
+    else:
+        correction, density_units = None, None
     if HOUSING_GROUP in concordance.groups:
         housing, housing_year = housing_value(data, year, boundary_year, composition)
         table = pd.concat([table[table["group"] != HOUSING_GROUP],
@@ -236,9 +251,13 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     notes = {(corop, group): "in dit COROP-gebied heeft de sector geen banen: verdeeld naar alle banen"
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
-    label = f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
-    return Key(f"jobs_{year}", label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
-               activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes)
+    label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
+             + (", gewogen naar banendichtheid" if correction is not None else
+                "" if corrected else ", niet gewogen naar banendichtheid"))
+    name = f"jobs_{year}" + ("" if corrected else "_uncorrected")
+    return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
+               activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes, density=correction,
+               density_units=density_units)
 
 
 def _fill_empty_cells(table: pd.DataFrame, activity: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:

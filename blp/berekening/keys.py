@@ -42,6 +42,8 @@ class Key:
     fit: object = None
     own_va: pd.DataFrame | None = None  # value added on the key's own (coarser) grouping, if not the run's
     cell_notes: dict = field(default_factory=dict)  # (corop, group) -> how that cell deviates from group_keys
+    density: object = None  # the job-density correction applied (blp.berekening.productivity), if any
+    density_units: pd.DataFrame | None = None  # per unit: jobs, land area, relative density, factor
 
     def key_of(self, group: str, corop: str | None = None) -> str:
         """What ``group`` is allocated by, in ``corop`` when given (a cell may deviate)."""

@@ -11,21 +11,26 @@ from blp.data.canonical import CanonicalData
 
 
 def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str], keys: KeyCache | None = None) -> list[Key]:
-    """The keys named in ``variants``: total (no sectors), population, other_years (the key measured in
-    other years), other_key (the other activity measure: establishments for jobs and vice versa)."""
+    """The keys named in ``variants``: no_density (the jobs key without its job-density weighting), total (no
+    sectors), population, other_years (the key measured in other years), other_key (the other activity
+    measure: establishments for jobs and vice versa)."""
     c, conc = result.choices, result.concordance
     comp = c.composition_year or c.boundary_year
     cache = keys or KeyCache(data)
     keys: list[Key] = []
+    corrected = c.density_correction
     for variant in variants:
-        if variant == "total":
+        if variant == "no_density":
+            if c.key == "jobs" and result.key.density is not None:
+                keys.append(cache.get(c.key, c.key_year, c.boundary_year, conc, comp, corrected=False))
+        elif variant == "total":
             keys.append(activity_key(data, c.key, c.key_year, c.boundary_year, conc, by_industry=False, composition=comp))
         elif variant == "population":
             keys.append(population_key(data, c.population_year, c.boundary_year, conc, composition=comp))
         elif variant == "other_years":
             for year in data.activity_years(c.key):
                 if year != c.key_year and convertible(data, year, c.boundary_year):
-                    keys.append(cache.get(c.key, year, c.boundary_year, conc, comp))
+                    keys.append(cache.get(c.key, year, c.boundary_year, conc, comp, corrected))
         elif variant == "other_key":
             other = "establishments" if c.key == "jobs" else "jobs"
             years = [y for y in data.activity_years(other) if convertible(data, y, c.boundary_year)]
@@ -33,9 +38,9 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
                 year = nearest(years, c.va_year)
                 other_conc = concordance_for(data, c.va_year, other, year)
                 if other_conc.groups == conc.groups:
-                    keys.append(cache.get(other, year, c.boundary_year, conc, comp))
+                    keys.append(cache.get(other, year, c.boundary_year, conc, comp, corrected))
                 else:  # a coarser grouping (establishments put A in A+O-Q): allocate on that grouping
-                    key = build_key(data, other, year, c.boundary_year, other_conc, comp)
+                    key = build_key(data, other, year, c.boundary_year, other_conc, comp, corrected)
                     key.own_va = regional_value_added(data, c.va_year, other_conc)
                     keys.append(key)
     return keys

@@ -53,7 +53,7 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
               .agg(value_meur=("value_meur", "sum"), estimated=("estimated", "any")))
     rows, regions = [], []
     for (key_year, composition), group_years in by_key.items():
-        key = keys.get(base.key, key_year, base.boundary_year, concordance, composition).table
+        key = keys.get(base.key, key_year, base.boundary_year, concordance, composition, base.density_correction).table
         va = va_all[va_all["year"].isin(group_years)]
         cell = va["year"].astype(str) + "|" + va["corop_code"]
         stacked_key = pd.concat([key.assign(year=y) for y in group_years], ignore_index=True)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
-from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest
+from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest, variant_of
 from blp.berekening.keys import activity_total, nearest
 from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
 from blp.berekening.peers import peer_group, urbanity
@@ -195,8 +195,7 @@ class GemeenteView:
             size = float(jobs.get(self.gemeente, float("nan")))
         if not size > 0:
             return None
-        variant = "jobs" if self.choices.key == "jobs" else "establishments"
-        return error_band(bt, size, variant)
+        return error_band(bt, size, variant_of(self.result.key))
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:

@@ -69,13 +69,43 @@ een gemeente die sindsdien is samengevoegd met een gemeente uit een ander COROP-
 deel het aandeel in het eigen gebied van toen.
 """
 
+def density_text(correction) -> str:
+    """The job-density weighting of the jobs key, with its measured elasticity (blp.berekening.productivity)."""
+    import math
+
+    e = correction.elasticity
+    return (
+        "**Weging naar banendichtheid.** Bij de sleutel banen telt niet elke baan even zwaar. In de cijfers die het "
+        "CBS per COROP-gebied publiceert, is de toegevoegde waarde per baan in dezelfde sector hoger waar de banen "
+        f"dichter op elkaar zitten (banen per km² land): gemiddeld {num(correction.percent_per_doubling(), 1)}% hoger "
+        f"bij twee keer zoveel banen per km² (elasticiteit {num(e, 4)}, gemeten op {correction.cells} combinaties van "
+        f"COROP-gebied en sector in {correction.va_year}, elk gebied vergeleken met de rest van zijn provincie). De "
+        f"banen van een gemeente wegen daarom mee met de factor (banendichtheid van de gemeente / banendichtheid van "
+        f"haar COROP-gebied) tot de macht {num(e, 4)}. Verder dan gemeten gaat de weging niet: een gemeente die meer "
+        f"dan {num(math.exp(correction.high), 1)} keer zo dicht is als haar gebied, of meer dan "
+        f"{num(math.exp(-correction.low), 1)} keer zo dun, weegt als een gemeente op die grens. Onroerend goed (L) "
+        "wordt naar de woningwaarde verdeeld en niet gewogen. Of de samenhang ook tussen de gemeenten binnen een "
+        "COROP-gebied zo geldt, is niet te toetsen: niemand publiceert hun toegevoegde waarde. Eén niveau hoger "
+        "verkleint de weging de fout wel (zie ‘Hoe zeker is dit getal?’). De gemeenten van een gebied tellen nog steeds "
+        "precies op tot de toegevoegde waarde van het gebied."
+    )
+
+
+def limits_text(density: bool) -> str:
+    """Where the result leans and where it chafes; ``density``: the key is weighted by job density."""
+    first = ("- *Productiviteit binnen een COROP-gebied.* De methode neemt aan dat een baan in dezelfde sector\n"
+             "  overal in het gebied evenveel toevoegt"
+             + (" als elders bij dezelfde banendichtheid" if density else "") + ". Een hoofdkantoor, een chemisch\n"
+             "  complex of een haven maakt een gemeente in werkelijkheid productiever dan "
+             + ("haar dichtheid doet vermoeden" if density else "het gemiddelde") + ". Dit is"
+             + (" nog steeds" if density else "") + " de grootste bron van\n  fouten in het BLP.\n")
+    return LIMITS_TEXT.replace("{first}\n", first)
+
+
 LIMITS_TEXT = """\
 **Waar de uitkomst op leunt, en waar ze wringt.**
 
-- *Gelijke productiviteit binnen een COROP-gebied.* De methode neemt aan dat een baan in dezelfde
-  sector overal in het gebied evenveel toevoegt. Een hoofdkantoor, een chemisch complex of een haven
-  maakt een gemeente in werkelijkheid productiever dan het gemiddelde. Dit is de grootste bron van
-  fouten in het BLP.
+{first}
 - *De verdeling van banen over sectoren binnen een gemeente is geschat* uit het totaal aantal banen
   van de gemeente, de banen per sector in het COROP-gebied en de vestigingen per sector. Een
   banenbestand per sector (bijvoorbeeld uit het LISA-register) maakt die schatting overbodig.
@@ -137,7 +167,8 @@ def peers_text(view_name: str, peers_desc: str, national, gemeente: str, peers: 
             f"{word} dan de mediaan van die groep ({eur(med)}, {pct(own / med - 1, signed=True)}).")
 
 
-def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs") -> str:
+def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",
+                   density: bool = False) -> str:
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
     NL's), not by its allocated value added, which follows the COROP's productivity."""
     unit = MEASURE_NL.get(measure, measure)
@@ -155,6 +186,11 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
         text += f"{gemeente_name} is relatief sterk in {listing(strong)}. "
     if weak:
         text += f"Relatief klein {'is' if len(weak) == 1 else 'zijn'} {listing(weak)}. "
-    text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied: "
-             "of de gemeente in een sector productiever is dan haar regio, is met deze gegevens niet te zien.")
+    if density:
+        text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied, alleen "
+                 "hoger of lager naar de banendichtheid van de gemeente: of de gemeente in een sector om een andere "
+                 "reden productiever is dan haar regio, is met deze gegevens niet te zien.")
+    else:
+        text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied: "
+                 "of de gemeente in een sector productiever is dan haar regio, is met deze gegevens niet te zien.")
     return text

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from blp.atomic import replace_when_done
-from blp.berekening.backtest import error_band
+from blp.berekening.backtest import error_band, variant_of
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp import __version__
@@ -207,7 +207,7 @@ def uncertainty_note(national: NationalContext) -> str:
     bt, n = national.backtest, national.result.national
     if bt is None or "jobs" not in n.columns or national.choices.key != "jobs":
         return ""
-    at_smallest = error_band(bt, 0.0)  # a unit below every tested region: the band of the smallest one
+    at_smallest = error_band(bt, 0.0, variant_of(national.result.key))  # a unit below every tested region: the band of the smallest one
     if at_smallest is None:
         return ("Elk BLP is een schatting; hoe ver het ernaast kan zitten, is met deze gegevens niet te meten (te "
                 "weinig gebieden om de methode op te toetsen). ")

@@ -62,6 +62,7 @@ def activity(view: GemeenteView) -> None:
     key, fit = view.result.key, view.result.key.fit
     if fit is None:
         md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat.")
+        density_step(view)
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
     m = fit.matrix
@@ -80,6 +81,29 @@ def activity(view: GemeenteView) -> None:
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
        "banen van L hierboven tellen alleen mee in de randtotalen.")
+    density_step(view)
+
+
+def density_step(view: GemeenteView) -> None:
+    """The job-density weight of the gemeente's jobs (blp.berekening.productivity), if the key has one."""
+    key = view.result.key
+    units = key.density_units
+    if key.density is None or units is None or (_corop(view), view.gemeente) not in units.index:
+        return
+    own = units.loc[(_corop(view), view.gemeente)]
+    corop = units.xs(_corop(view), level="corop_code")
+    dens_own, dens_corop = own["jobs"] / own["area_km2"], corop["jobs"].sum() / corop["area_km2"].sum()
+    e = key.density.elasticity
+    held = not key.density.low <= own["relative_log_density"] <= key.density.high
+    md(f"**De weging naar banendichtheid** (`blp.berekening.productivity`). {view.name} heeft ongeveer "
+       f"{num(dens_own)} banen per km² land, het COROP-gebied {num(dens_corop)}. De banen van {view.name} wegen "
+       f"daarom mee met de factor ({num(dens_own)} / {num(dens_corop)}) tot de macht {num(e, 4)} = "
+       f"**{num(own['factor'], 2)}**"
+       + (" (de dichtheid ligt buiten het gemeten bereik; de factor is die van de grens ervan)" if held else "")
+       + f"; de gemeenten van het gebied hebben factoren van {num(corop['factor'].min(), 2)} tot "
+       f"{num(corop['factor'].max(), 2)}. In stap 3 is de sleutel van elke sector behalve L daarom: banen × factor. "
+       "Alleen de verhouding tussen de gemeenten telt: het gebied als geheel krijgt precies zijn eigen toegevoegde "
+       "waarde.")
 
 
 def shares_frame(view: GemeenteView) -> pd.DataFrame:

@@ -1,0 +1,107 @@
+"""The job-density weighting of the jobs key: its elasticity, its range, and what it does to the key."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from blp.berekening.calculation import compute_blp, resolve_choices
+from blp.berekening.productivity import (DensityCorrection, density_correction, fit_without, relative_log_density,
+                                         unit_factors)
+from blp.data.canonical import CanonicalData
+from blp.params import load_params
+
+
+def _synthetic(elasticity: float, noise: float = 0.0):
+    """Three provinces of four COROP regions, three groups: value added per job = group level x density^e."""
+    rng = np.random.default_rng(7)
+    density, cells = [], []
+    for p in range(3):
+        for c in range(4):
+            corop, jobs, area = f"CR{p}{c}", 10_000 * (c + 1), 100 * (4 - c) ** 2
+            density.append({"corop_code": corop, "provincie_code": f"PV{p}", "jobs": jobs, "area": area})
+            for g, level in (("F", 60_000), ("K", 150_000), ("M-N", 80_000)):
+                per_job = level * (jobs / area) ** elasticity * math.exp(rng.normal(0, noise) if noise else 0)
+                cells.append({"corop_code": corop, "provincie_code": f"PV{p}", "group": g, "jobs": jobs / 3,
+                              "va": per_job * jobs / 3 / 1e6})
+    return pd.DataFrame(cells), pd.DataFrame(density).set_index("corop_code")
+
+
+def test_the_fit_finds_the_elasticity_in_the_figures():
+    cells, density = _synthetic(0.2)
+    fitted = fit_without(cells, density, None)
+    assert fitted.elasticity == pytest.approx(0.2, abs=1e-9)
+    assert fitted.cells == 36 and fitted.regions == 12
+    rel = relative_log_density(density["jobs"], density["area"], density["provincie_code"])
+    assert (fitted.low, fitted.high) == (pytest.approx(rel.min()), pytest.approx(rel.max()))
+    assert fit_without(*_synthetic(0.0), None).elasticity == pytest.approx(0.0, abs=1e-9)
+    # noise moves it, a province left out moves it again
+    noisy = fit_without(*_synthetic(0.2, noise=0.1), None).elasticity
+    assert noisy != pytest.approx(0.2, abs=1e-6) and abs(noisy - 0.2) < 0.1
+    assert fit_without(*_synthetic(0.2, noise=0.1), "PV1").elasticity != pytest.approx(noisy, abs=1e-9)
+
+
+def test_the_weight_is_held_within_the_range_it_was_measured_on():
+    c = DensityCorrection(0.1, -1.0, 0.5, 100, 30, 2018, 2018, 2020)
+    assert c.factor(0.0) == pytest.approx(1.0)
+    assert c.factor(0.5) == pytest.approx(math.exp(0.05)) == c.factor(3.0)
+    assert c.factor(-1.0) == pytest.approx(math.exp(-0.1)) == c.factor(-4.0)
+    assert c.percent_per_doubling() == pytest.approx((2 ** 0.1 - 1) * 100)
+
+
+def test_units_are_weighted_against_their_own_corop_region():
+    c = DensityCorrection(0.5, -10, 10, 100, 30, 2018, 2018, 2020)
+    idx = ["corop_code", "gemeente_code"]
+    jobs = pd.DataFrame({"corop_code": ["CR01", "CR01", "CR02"], "gemeente_code": ["GM1", "GM2", "GM3"],
+                         "value": [400.0, 100.0, 50.0]})
+    area = jobs.assign(value=[1.0, 4.0, 1.0])
+    u = unit_factors(c, jobs, area).reset_index().set_index(idx)
+    # CR01: density 500 / 5 = 100; GM1 400 (4x), GM2 25 (1/4x); GM3 alone in CR02: as its region
+    assert u.loc[("CR01", "GM1"), "factor"] == pytest.approx(2.0)
+    assert u.loc[("CR01", "GM2"), "factor"] == pytest.approx(0.5)
+    assert u.loc[("CR02", "GM3"), "factor"] == pytest.approx(1.0)
+
+
+def test_the_snapshot_key_is_jobs_times_the_density_weight_except_real_estate(result):
+    key, corr = result.key, result.key.density
+    assert corr is not None and 0.05 < corr.elasticity < 0.3 and corr.cells > 300 and corr.regions == 38
+    units = key.density_units
+    weighted = key.table.merge(key.activity.rename(columns={"value": "jobs"}), on=["gemeente_code", "corop_code", "group"])
+    weighted = weighted.join(units["factor"], on=["corop_code", "gemeente_code"])
+    # not L, and not a COROP x group without jobs (shared by all jobs: Overig Groningen's J, one gemeente)
+    assert list(key.cell_notes) == [("CR02", "J")]
+    jobs_groups = weighted[(weighted["group"] != "L") & ~((weighted["corop_code"] == "CR02") & (weighted["group"] == "J"))]
+    assert np.allclose(jobs_groups["key"], jobs_groups["jobs"] * jobs_groups["factor"])
+    assert 0.75 < units["factor"].min() < 1 < units["factor"].max() < 1.2
+    # within Zuid-Limburg, Heerlen (dense) weighs more per job than Eijsden-Margraten (sparse)
+    assert units.loc[("CR39", "GM0917"), "factor"] > 1 > units.loc[("CR39", "GM1903"), "factor"]
+    # per-job figures stay jobs: the national table counts jobs, not weighted jobs
+    n = result.national.set_index("gemeente_code")
+    assert n.loc["GM0917", "jobs"] == pytest.approx(key.activity_by_gemeente()["GM0917"])
+
+
+def test_without_the_weighting_the_key_is_the_fitted_jobs(data, result):
+    params = dataclasses.replace(load_params(), density_correction=False)
+    plain = compute_blp(data, resolve_choices(data, params))
+    assert plain.key.density is None and plain.key.label_nl.endswith("niet gewogen naar banendichtheid")
+    t = plain.key.table[plain.key.table["group"] != "L"].merge(plain.key.activity, on=["gemeente_code", "corop_code", "group"])
+    t = t[~t.set_index(["corop_code", "group"]).index.isin(list(plain.key.cell_notes))]
+    assert np.allclose(t["key"], t["value"])
+    a, b = plain.national.set_index("gemeente_code"), result.national.set_index("gemeente_code")
+    # the weighting moves value added to the dense gemeente of a region; every region still adds up
+    assert b.loc["GM0917", "blp_meur"] > a.loc["GM0917", "blp_meur"]
+    assert b.loc["GM1903", "blp_meur"] < a.loc["GM1903", "blp_meur"]
+    per_region = [r.allocation.shares.groupby(["corop_code", "group"])["blp_eur"].sum() for r in (plain, result)]
+    assert per_region[0].equals(per_region[1])  # to the euro, in the value added's own COROP regions
+
+
+def test_data_without_land_areas_give_the_plain_jobs_key_and_say_so(data):
+    ind = data.indicators[data.indicators["indicator"] != "population_density_per_km2"]
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    bare = CanonicalData(**{**fields, "indicators": ind})
+    assert density_correction(bare, 2020, 2024) is None
+    res = compute_blp(bare, resolve_choices(bare, load_params()))
+    assert res.key.density is None and "gewogen" not in res.key.label_nl
+    assert not any("gewogen" in v for v in res.key.group_keys.values())
