@@ -68,6 +68,10 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     assert "gemeten zonder de provincie die getoetst wordt" in text
     assert ("de grootste fout is die van Delfzijl en omgeving (43,6%; de grootste fout zonder weging was kleiner: "
             "37,0%") in text
+    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
+            "bouwnijverheid (15,5% tegen 11,8%); informatie en communicatie (28,3% tegen 27,1%) en cultuur, recreatie, "
+            "overige diensten (13,5% tegen 13,3%) (mediaan fout per sector). Met de banen per sector zoals het CBS ze "
+            "per COROP-gebied publiceert, is hij ook daar beter") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 
@@ -103,3 +107,21 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     assert f"in ten hoogste {fit.iterations} rondes" in text and "(eis: 0,1%)" in text
     frame = dataverzameling.key_estimate_frame(heerlen)
     assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
+
+
+def test_a_run_without_the_density_weighting_says_why(data, shown):
+    """Turned off in the params: the method says so, the error band is the unweighted key's, the key is plain jobs."""
+    import dataclasses
+
+    from blp.rapport.context import compute_national
+
+    params = dataclasses.replace(load_params("GM0917"), density_correction=False)
+    view = GemeenteView(compute_national(data, params), "GM0917", params)
+    berekening.method(view)
+    berekening.uncertainty(view)
+    text = _text(shown)
+    assert ("*Zonder weging naar banendichtheid:* die staat uit in de params (`density_correction: false`). Elke baan "
+            "in dezelfde sector telt in het hele COROP-gebied even zwaar.") in text
+    assert "Weging naar banendichtheid." not in text and "ook met de gepubliceerde banen per sector" in text
+    assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (11.5, 35.3)
+    assert view.result.key.label_nl == "banen per sector (2019), sectorverdeling geschat, niet gewogen naar banendichtheid"

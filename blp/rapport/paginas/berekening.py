@@ -7,7 +7,7 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, listing
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -117,9 +117,23 @@ def uncertainty(view: GemeenteView) -> None:
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
-    """What the job-density weighting does in the back-test, and what it leaves."""
+    """What the job-density weighting does in the back-test, and what it leaves (also per sector)."""
     names = dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"]))
     with_, without = summary.loc[("jobs", "provincie_corop")], summary.loc[("jobs_uncorrected", "provincie_corop")]
+    groups = view.national.backtest.by_group()
+    labels = view.data.industry_labels()
+    worse = [g for g, r in groups.iterrows() if pd.notna(r.get("establishments")) and pd.notna(r.get("jobs"))
+             and r["jobs"] > r["establishments"]]
+    named = [f"{in_sentence(labels.get(g, g))} ({pct(groups.loc[g, 'jobs'] / 100)} tegen "
+             f"{pct(groups.loc[g, 'establishments'] / 100)})" for g in worse]
+    published_better = all(groups.loc[g, "jobs_published"] < groups.loc[g, "establishments"] for g in worse)
+    per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
+                  f"{listing(named)} (mediaan fout per sector)."
+                  + (" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar beter: "
+                     "het zwakke punt is de geschatte verdeling van de banen over de sectoren, die een eigen "
+                     "banenbestand per sector (zoals LISA) overbodig maakt." if published_better else "")
+                  if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
+                  "vestigingen.")
     return ("De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
             "toevoegt. De weging naar banendichtheid (zie ‘Zo is het BLP berekend’) haalt daar een deel van weg: in "
             f"de toets provincie → COROP daalt de mediaan fout van {pct(without['median_abs_pct'] / 100)} zonder weging "
@@ -131,7 +145,7 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
             f"({pct(with_['max_abs_pct'] / 100)}"
             + (f"; de grootste fout zonder weging was kleiner: {pct(without['max_abs_pct'] / 100)}, want in een dun "
                "gebied met productieve banen maakt de weging de fout groter" if with_["max_abs_pct"] > without["max_abs_pct"]
-               else "") + ").")
+               else "") + ")." + per_sector)
 
 
 def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
@@ -365,8 +379,15 @@ def key_table(view: GemeenteView) -> pd.DataFrame:
 
 def method(view: GemeenteView) -> None:
     md(narrative.METHOD_TEXT)
-    if view.result.key.density is not None:
-        md(narrative.density_text(view.result.key.density))
+    key = view.result.key
+    if key.density is not None:
+        md(narrative.density_text(key.density))
+    elif key.measure == "jobs":
+        md("*Zonder weging naar banendichtheid:* "
+           + ("die staat uit in de params (`density_correction: false`)" if not view.choices.density_correction else
+              "de gegevens hebben geen oppervlakte per gemeente (inwoners per km² land, `population_density_per_km2` "
+              "in indicators.csv) of te weinig COROP-gebieden om haar te meten")
+           + ". Elke baan in dezelfde sector telt in het hele COROP-gebied even zwaar.")
     md("**De verdeelsleutel per sector:**")
     table(key_table(view))
 
