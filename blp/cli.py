@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--series", action="store_true", help="elk jaar met regionale toegevoegde waarde, één rij per "
                                                             "jaar en gemeente")
     tab.add_argument("--key", choices=["establishments", "jobs"], help="verdeelsleutel (standaard: jobs)")
+    tab.add_argument("--no-density", action="store_true",
+                     help="sleutel banen zonder weging naar banendichtheid (standaard: gewogen, als de data het "
+                          "toelaten)")
     tab.add_argument("--key-year", type=int, metavar="JAAR",
                      help="jaar van de verdeelsleutel (standaard: het jaar dat het dichtst bij het jaar van de "
                           "toegevoegde waarde ligt)")
@@ -259,7 +262,8 @@ def cmd_table(args) -> int:
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
     params = load_params(overrides={"va_year": args.va_year, "key": args.key, "key_year": args.key_year,
-                                    "boundary_year": args.boundary_year})
+                                    "boundary_year": args.boundary_year,
+                                    "density_correction": False if args.no_density else None})
     result = compute_blp(data, resolve_choices(data, params))
     c = result.choices
     if args.series:
@@ -271,12 +275,13 @@ def cmd_table(args) -> int:
             ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share", "provisional"]]
         table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4))
         what = (f"{table['year'].nunique()} jaren x {table['gemeente_code'].nunique()} gemeenten (verdeelsleutel "
-                f"{c.key}, per jaar het dichtstbijzijnde sleuteljaar; gemeentegrenzen {c.boundary_year})")
+                f"{result.key.label_nl.replace(f'({c.key_year})', '')}, per jaar het dichtstbijzijnde sleuteljaar; "
+                f"gemeentegrenzen {c.boundary_year})")
     else:
         table = national_csv_table(result)
         what = (f"{len(table)} gemeenten (toegevoegde waarde {c.va_year}"
                 + (", sectoren verdeeld uit het gepubliceerde totaal" if result.va["estimated"].any() else "")
-                + f", verdeelsleutel {c.key} {c.key_year}, gemeentegrenzen {c.boundary_year})")
+                + f", verdeelsleutel {result.key.label_nl}, gemeentegrenzen {c.boundary_year})")
     if args.out:
         from blp.atomic import replace_when_done
 
@@ -289,7 +294,7 @@ def cmd_table(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from blp.berekening.backtest import LEVEL_NL, VARIANTS, run_backtest
+    from blp.berekening.backtest import LEVEL_NL, run_backtest
     from blp.berekening.calculation import resolve_choices
     from blp.berekening.keys import nearest
     from blp.data import load_data
@@ -326,7 +331,7 @@ def cmd_validate(args) -> int:
     print("\nMediane absolute afwijking per groep, provincie -> COROP (%):")
     print(groups.round(1).rename_axis(index="groep").to_string(na_rep="-") if len(groups) else
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
-    print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" for k, v in VARIANTS.items()))
+    print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" for k, v in bt.labels().items()))
     if args.out:
         from blp.atomic import replace_when_done
 

@@ -24,12 +24,18 @@ def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):
 def test_table_options_change_the_key_year(snapshot_dir, tmp_path):
     out_file = tmp_path / "nl.csv"
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2022", "--out", str(out_file))
-    assert code == 0 and "verdeelsleutel jobs 2022" in err
+    assert code == 0 and ("verdeelsleutel banen per sector (2022), sectorverdeling geschat, gewogen naar "
+                          "banendichtheid") in err
     df24 = pd.read_csv(out_file).set_index("gemeente_code")
     _, out, _ = run_cli("table", "--data", str(snapshot_dir))
     df18 = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
     assert df24.loc["GM0917", "blp_meur"] != df18.loc["GM0917", "blp_meur"]
     assert abs(df24["blp_meur"].sum() - df18["blp_meur"].sum()) < 1e-3
+    code, _, err = run_cli("table", "--data", str(snapshot_dir), "--no-density", "--out", str(tmp_path / "plain.csv"))
+    plain = pd.read_csv(tmp_path / "plain.csv").set_index("gemeente_code")
+    assert code == 0 and "niet gewogen naar banendichtheid" in err
+    assert plain.loc["GM0917", "blp_meur"] < df18.loc["GM0917", "blp_meur"]  # Heerlen, denser than its region
+    assert abs(plain["blp_meur"].sum() - df18["blp_meur"].sum()) < 1e-3
 
 
 def test_bad_key_year_is_an_error_listing_valid_years(snapshot_dir):

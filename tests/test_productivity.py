@@ -105,3 +105,50 @@ def test_data_without_land_areas_give_the_plain_jobs_key_and_say_so(data):
     res = compute_blp(bare, resolve_choices(bare, load_params()))
     assert res.key.density is None and "gewogen" not in res.key.label_nl
     assert not any("gewogen" in v for v in res.key.group_keys.values())
+
+
+def _without_density(data):
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    return CanonicalData(**{**fields, "indicators": data.indicators[
+        data.indicators["indicator"] != "population_density_per_km2"]})
+
+
+def test_a_relation_that_is_not_positive_is_not_used_and_the_report_says_why(data, monkeypatch):
+    """Where value added per job does not rise with density, nothing is weighted (never '+−28% per verdubbeling')."""
+    from blp.berekening import productivity
+
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    fresh = CanonicalData(**fields)  # a new data object: the memo of the real one stays untouched
+    monkeypatch.setattr(productivity, "_fit", lambda cells, density: (-0.473, -1.4, 0.9, 334, 38))
+    assert density_correction(fresh, 2020, 2024) is None
+    assert productivity.why_not_weighted(fresh, 2020, 2024) == (
+        "in deze gegevens is de toegevoegde waarde per baan niet hoger waar de banen dichter zitten (gemeten "
+        "elasticiteit −0,473), dus er is niets om naar te wegen")
+    res = compute_blp(fresh, resolve_choices(fresh, load_params()))
+    assert res.key.density is None and "gewogen" not in res.key.label_nl
+
+
+def test_the_back_test_without_land_areas_has_no_weighted_variant_and_says_so(data):
+    from blp.berekening.backtest import run_backtest
+
+    bt = run_backtest(_without_density(data), 2018, 2019, 2020)
+    assert not bt.weighted and set(bt.errors["variant"]) == {"jobs_uncorrected", "jobs_published", "establishments",
+                                                             "jobs_total", "population"}
+    assert "jobs" not in bt.labels() and "gewogen" not in bt.labels()["jobs_published"]
+    assert round(bt.summary().set_index(["variant", "level"]).loc[("jobs_uncorrected", "provincie_corop"),
+                                                                  "median_abs_pct"], 1) == 6.7
+
+
+def test_no_density_with_the_establishments_key_leaves_nothing_to_compare_and_says_so(data, monkeypatch):
+    from blp.rapport import display
+    from blp.rapport.context import GemeenteView, compute_national
+    from blp.rapport.paginas import berekening
+    from blp.rapport.paginas import figure_plan
+
+    params = dataclasses.replace(load_params(), key="establishments", sensitivity=["no_density"])
+    view = GemeenteView(compute_national(data, params), "GM0917", params)
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
+    berekening.sensitivity(view)
+    assert len(shown) == 1 and "Er is geen andere verdeelsleutel om het BLP mee te vergelijken" in shown[0]["text/plain"]
+    assert "berekening.sensitivity_figure" not in [k for k, _ in figure_plan(view)]

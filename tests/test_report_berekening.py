@@ -63,15 +63,17 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     text = _text(shown)
     assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
     # the default key's median error province -> COROP, with and without the job-density weighting
-    assert ("in de toets provincie → COROP daalt de mediaan fout van 6,7% zonder weging naar 4,4% met weging, en 9 "
-            "van de 10 gebieden liggen binnen 24,6% in plaats van 31,3%") in text
+    assert ("in de toets provincie → COROP is de mediaan fout 6,7% zonder weging en 4,4% met weging; 9 van de 10 "
+            "gebieden liggen binnen 31,3% zonder en 24,6% met weging. De weging verkleint de fout dus.") in text
     assert "gemeten zonder de provincie die getoetst wordt" in text
-    assert ("de grootste fout is die van Delfzijl en omgeving (43,6%; de grootste fout zonder weging was kleiner: "
-            "37,0%") in text
-    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
-            "bouwnijverheid (15,5% tegen 11,8%); informatie en communicatie (28,3% tegen 27,1%) en cultuur, recreatie, "
-            "overige diensten (13,5% tegen 13,3%) (mediaan fout per sector). Met de banen per sector zoals het CBS ze "
-            "per COROP-gebied publiceert, is hij ook daar beter") in text
+    assert ("de grootste fout met weging is die van Delfzijl en omgeving (43,6%, zonder weging was de grootste fout "
+            "37,0%).") in text
+    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in 3 sectoren "
+            "(mediaan fout per sector, hoofdsleutel tegen vestigingen): bouwnijverheid 15,5% tegen 11,8%; informatie en "
+            "communicatie 28,3% tegen 27,1%; cultuur, recreatie, overige diensten 13,5% tegen 13,3%. Met de banen per "
+            "sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar beter: het zwakke punt is de geschatte "
+            "verdeling van de banen over de sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting "
+            "overbodig.") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 
@@ -85,8 +87,10 @@ def test_method_lists_the_key_of_every_sector(heerlen, shown):
     assert keys["Landbouw, bosbouw en visserij"].startswith("banen in de landbouw (2019)")
     text = _text(shown)
     assert "Landbouw, bosbouw en visserij" in text
-    assert ("gemiddeld 9,8% hoger bij twee keer zoveel banen per km² (elasticiteit 0,1350, gemeten op 334 combinaties "
-            "van COROP-gebied en sector in 2018") in text
+    assert ("gemiddeld 9,8% hoger bij twee keer zoveel banen per km². Dat is gemeten op 334 combinaties van "
+            "COROP-gebied en sector in 2018, elk gebied vergeleken met zijn provincie als geheel; zonder steeds één "
+            "provincie gemeten ligt het tussen 6,0% en 11,4%, een maat voor hoe zeker het getal is.") in text
+    assert "tot de macht 0,135 (de *elasticiteit*" in text
     assert "meer dan 2,5 keer zo dicht is als haar gebied, of meer dan 4,3 keer zo dun" in text
 
 

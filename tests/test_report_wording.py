@@ -8,7 +8,7 @@ import pytest
 
 from blp.dutch import in_sentence
 from blp.params import load_params
-from blp.rapport import display
+from blp.rapport import display, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import EURO, meur
 from blp.rapport.paginas import beleid, brede_welvaart, methode
@@ -302,12 +302,34 @@ def test_the_walkthrough_shows_the_density_weight_of_the_gemeentes_jobs(views, s
     denser against its region than any COROP region against its province, so its factor is the range's edge."""
     heerlen, hogeland = views["GM0917"], views["GM1966"]
     methode.density_step(heerlen)
-    assert ("Heerlen heeft ongeveer 1.171 banen per km² land, het COROP-gebied 409. De banen van Heerlen wegen daarom "
-            "mee met de factor (1.171 / 409) tot de macht 0,1350 = **1,13** (de dichtheid ligt buiten het gemeten "
-            "bereik; de factor is die van de grens ervan); de gemeenten van het gebied hebben factoren van 0,82 tot "
-            "1,13.") in shown()
+    assert ("Heerlen heeft 1.171 banen per km² land, het COROP-gebied 409. De banen van Heerlen wegen daarom mee met de "
+            "factor (1.171 / 409 = 2,86, begrensd op 2,50: verder dan gemeten gaat de weging niet) tot de macht 0,135 = "
+            "**1,13**; de gemeenten van het gebied hebben factoren van 0,82 tot 1,13.") in shown()
+    assert 2.5 ** 0.135 == pytest.approx(1.13, abs=0.005)  # what the reader can recompute
     methode.density_step(hogeland)
     text = shown()
-    assert ("Het Hogeland heeft ongeveer 26 banen per km² land, het COROP-gebied 157. De banen van Het Hogeland wegen "
-            "daarom mee met de factor (26 / 157) tot de macht 0,1350 = **0,82** (de dichtheid ligt buiten het gemeten "
-            "bereik; de factor is die van de grens ervan)") in text
+    assert ("Het Hogeland heeft 26 banen per km² land, het COROP-gebied 157. De banen van Het Hogeland wegen daarom mee "
+            "met de factor (26 / 157 = 0,16, begrensd op 0,23: verder dan gemeten gaat de weging niet) tot de macht "
+            "0,135 = **0,82**;") in text
+    # an extra job in report 4 is valued at the COROP's average, and the text says how the BLP weighed it
+    assert narrative.density_per_job_note("Het Hogeland", hogeland.density_weight) == (
+        " In de BLP-berekening (rapport 2) telt een baan in Het Hogeland door de weging naar banendichtheid 23% minder "
+        "dan een gemiddelde baan in het COROP-gebied; of een extra baan dat ook doet, is niet gemeten. De effecten "
+        "rekenen daarom met het gemiddelde van het gebied.")
+
+
+def test_a_gemeente_whose_blp_the_weighting_moves_much_is_warned_in_report_2_and_on_the_front_page(views):
+    """Het Hogeland: sparse beside Groningen city, weighted at the edge of the measured range, 26 % lower than
+    unweighted; Heerlen (6 %) gets no warning."""
+    from blp.rapport.samenvatting import band_card
+
+    hogeland, heerlen = views["GM1966"], views["GM0917"]
+    assert narrative.density_notice("Het Hogeland", hogeland.density_effect) == (
+        "**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van Het Hogeland 26% hoger zijn "
+        "(€\u00a01,1 miljard). Het Hogeland heeft minder banen per km² land dan haar COROP-gebied, een groter verschil "
+        "dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens). Heeft de gemeente enkele "
+        "uitzonderlijk productieve bedrijven, zoals een haven, een luchthaven, energiecentrales of een datacentrum, dan "
+        "valt het BLP met de weging te laag uit. De gevoeligheidsanalyse verderop toont beide uitkomsten.")
+    assert band_card(hogeland).lines[-1] == ("Zonder de weging naar banendichtheid zou dit BLP 26% hoger zijn; rapport 2 "
+                                             "zegt wanneer de weging misleidt.")
+    assert narrative.density_notice("Heerlen", heerlen.density_effect) == "" and len(band_card(heerlen).lines) == 1

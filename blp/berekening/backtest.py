@@ -25,17 +25,27 @@ from blp.berekening.productivity import fit_inputs, fit_without, land_area, rela
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
 
+
+def variant_labels(weighted: bool) -> dict[str, str]:
+    """The variants' Dutch descriptions; without the weighting (no land areas in the data) the published jobs were
+    not weighted either and the weighted default does not exist."""
+    if weighted:
+        return dict(VARIANTS)
+    return {k: v for k, v in {**VARIANTS, "jobs_published": VARIANTS_UNWEIGHTED_PUBLISHED}.items() if k != "jobs"}
+
+
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
 VARIANTS = {
     "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard)",
     "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, zonder weging naar banendichtheid",
-    "jobs_published": "banen per sector zoals gepubliceerd, gewogen naar banendichtheid (bovengrens van wat de "
-                      "schatting kan halen)",
+    "jobs_published": "banen per sector zoals gepubliceerd, gewogen naar banendichtheid (zonder schatting van de "
+                      "verdeling over de sectoren)",
     "establishments": "vestigingen per sector",
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
 }
+VARIANTS_UNWEIGHTED_PUBLISHED = "banen per sector zoals gepubliceerd (zonder schatting van de verdeling over de sectoren)"
 
 
 @dataclass
@@ -45,6 +55,11 @@ class Backtest:
     errors: pd.DataFrame        # variant, level, region_code, group, published_meur, allocated_meur, error_pct, size_jobs
     va_year: int
     key_year: int
+    weighted: bool = True       # the jobs variants were weighted by job density (the data allowed it)
+
+    def labels(self) -> dict[str, str]:
+        """What each variant is, in Dutch, as measured here."""
+        return variant_labels(self.weighted)
 
     def summary(self) -> pd.DataFrame:
         """Per variant and level, in total: n, median and 90th percentile absolute error, the worst region."""
@@ -154,7 +169,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     area_corop = area[0].groupby("corop_code", as_index=False)["value"].sum() if area is not None else None
 
     va_codes = va["industry_code"].unique().tolist()
-    rows = []
+    rows, weighted = [], True
     for level, (parent_level, child_level) in LEVELS.items():
         parent_va = va[va["region_level"] == parent_level]
         if parent_level == "land":  # the continental shelf (extra-regio) belongs to no province
@@ -170,7 +185,11 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
         total_jobs = jobs_child[jobs_child["industry_code"] == TOTAL]
         only_children = _only_children(data, composition, level)
         weights = _density_weights(inputs, area_corop, total_jobs, data, composition, level)
+        if weights is None:
+            weighted = False
         for variant in VARIANTS:
+            if variant == "jobs" and weights is None:
+                continue  # no weighting possible: the unweighted variant is the kit's key
             if variant == "establishments":
                 key_codes = est_codes
             else:
@@ -214,7 +233,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
                                                  "allocated_meur", "size_jobs"]]
     errors["error_pct"] = np.where(errors["published_meur"] > 0,
                                    (errors["allocated_meur"] / errors["published_meur"] - 1) * 100, np.nan)
-    return Backtest(errors, va_year, key_year)
+    return Backtest(errors, va_year, key_year, weighted)
 
 
 def _density_weights(inputs, area_corop: pd.DataFrame | None, total_jobs: pd.DataFrame, data: CanonicalData,
@@ -232,8 +251,8 @@ def _density_weights(inputs, area_corop: pd.DataFrame | None, total_jobs: pd.Dat
     weights = {}
     for prov, children in parent.groupby(parent):
         correction = fit_without(cells, density, prov if level == "provincie_corop" else None)
-        if correction is None:
-            continue
+        if correction is None or correction.elasticity <= 0:
+            continue  # as for gemeenten: no positive relation measured, no weighting
         for child in children.index:
             if child in rel.index:
                 weights[child] = float(correction.factor(rel[child]))

@@ -25,11 +25,15 @@ import pandas as pd
 from blp.berekening.concordance import TOTAL, build_concordance
 from blp.berekening.keys import memo, nearest, to_units
 from blp.data.canonical import CanonicalData
+from blp.dutch import num
 from blp.errors import DataError
 
 HOUSING_GROUP = "L"  # allocated by housing value, not by jobs: no density correction
 AREA_INDICATORS = ("population", "population_density_per_km2")  # land area = inhabitants / inhabitants per km² land
 MIN_CELLS = 20  # fewer COROP x group cells than this give no elasticity
+# Inhabitants per km² land of a Dutch gemeente lie between about 20 (Schiermonnikoog) and 7,000 (Den Haag): a figure
+# outside these bounds is an error in the data, and one bad figure would move the elasticity for the whole country.
+DENSITY_BOUNDS = (1.0, 25_000.0)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class DensityCorrection:
     va_year: int
     jobs_year: int
     area_year: int
+    spread: tuple[float, float] = (float("nan"), float("nan"))  # lowest and highest elasticity fitted without one province
 
     def factor(self, relative_log_density) -> np.ndarray:
         """The key's weight per job for a unit whose log density lies ``relative_log_density`` above its
@@ -79,15 +84,38 @@ def _land_area(data: CanonicalData, year: int, boundary_year: int, composition: 
     if not years:
         return None
     y = nearest(years, year)
-    wide = ind[(ind["year"] == y) & ind["indicator"].isin(AREA_INDICATORS)].pivot_table(
-        index="gemeente_code", columns="indicator", values="value")
-    area = (wide[AREA_INDICATORS[0]] / wide[AREA_INDICATORS[1]]).replace([np.inf, -np.inf], np.nan).dropna()
+    rows = ind[(ind["year"] == y) & ind["indicator"].isin(AREA_INDICATORS)]
+    wide = rows.pivot_table(index="gemeente_code", columns="indicator", values="value", dropna=False)
+    wide = wide.reindex(columns=list(AREA_INDICATORS))
+    _check_density(wide, y)
+    area = (wide[AREA_INDICATORS[0]] / wide[AREA_INDICATORS[1]]).dropna()
     area = area[area > 0].rename("value").reset_index()
     try:
         units, _ = to_units(area, ["value"], y, boundary_year, composition, data)
     except DataError:  # no weights from that year to the report's boundaries: no correction rather than no BLP
         return None
     return units, y
+
+
+def _check_density(wide: pd.DataFrame, year: int) -> None:
+    """Every gemeente with inhabitants in ``year`` has a plausible density: a missing or impossible one would give
+    it no land area and move the weighting of its whole region, silently."""
+    pop, dens = wide[AREA_INDICATORS[0]], wide[AREA_INDICATORS[1]]
+    missing = sorted(wide.index[(pop > 0) & dens.isna()])
+    low, high = DENSITY_BOUNDS
+    bad = sorted(wide.index[dens.notna() & ((dens < low) | (dens > high))])
+    fix = ("vul de bevolkingsdichtheid (inwoners per km² land, zoals CBS die publiceert) in of verbeter haar, of zet "
+           "de weging uit met density_correction: false in de params.")
+    if missing:
+        raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) ontbreekt "
+                        f"voor {len(missing)} gemeente(n) met inwoners in {year}, zoals {', '.join(missing[:5])}: "
+                        "zonder haar is de banendichtheid van de verdeelsleutel niet te berekenen.", fix)
+    if bad:
+        g = bad[0]
+        raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) van {g} in "
+                        f"{year} is {dens[g]:g} inwoners per km²; een Nederlandse gemeente ligt tussen "
+                        f"{low:g} en {high:g}" + (f" ({len(bad)} gemeenten: {', '.join(bad[:5])})" if len(bad) > 1 else "")
+                        + ".", fix)
 
 
 def corop_cells(data: CanonicalData, va_year: int, jobs_year: int, composition: int) -> pd.DataFrame:
@@ -153,7 +181,17 @@ def fit_without(cells: pd.DataFrame, density: pd.DataFrame, province: str | None
 
 def density_correction(data: CanonicalData, composition: int, boundary_year: int) -> DensityCorrection | None:
     """The elasticity measured on the data's newest year with value added per COROP region and group, with the
-    COROP jobs of the year nearest it; None when the data lack what it needs (land areas, enough regions)."""
+    COROP jobs of the year nearest it; None when the data lack what it needs (land areas, enough regions) or the
+    measured relation is not positive (``why_not_weighted`` says which)."""
+    return _density_status(data, composition, boundary_year)[0]
+
+
+def why_not_weighted(data: CanonicalData, composition: int, boundary_year: int) -> str:
+    """Why the jobs key of these data is not weighted by job density, in Dutch ('' when it is)."""
+    return _density_status(data, composition, boundary_year)[1]
+
+
+def _density_status(data: CanonicalData, composition: int, boundary_year: int) -> tuple[DensityCorrection | None, str]:
     return memo(data, "density_correction", composition, boundary_year,
                 compute=lambda: _density_correction(data, composition, boundary_year))
 
@@ -175,17 +213,36 @@ def fit_inputs(data: CanonicalData, composition: int, boundary_year: int) -> tup
     return corop_cells(data, va_year, jobs_year, composition), density, va_year, jobs_year
 
 
-def _density_correction(data: CanonicalData, composition: int, boundary_year: int) -> DensityCorrection | None:
+def _density_correction(data: CanonicalData, composition: int, boundary_year: int) -> tuple[DensityCorrection | None, str]:
     inputs = fit_inputs(data, composition, boundary_year)
     if inputs is None:
-        return None
+        return None, ("de gegevens hebben geen oppervlakte per gemeente (inwoners per km² land, "
+                      "population_density_per_km2 in indicators.csv) of geen toegevoegde waarde en banen per "
+                      "COROP-gebied en sector om de weging op te meten")
     cells, density, va_year, jobs_year = inputs
     fitted = _fit(cells, density)
     if fitted is None:
-        return None
+        return None, (f"de gegevens hebben te weinig COROP-gebieden met toegevoegde waarde en banen per sector (minder "
+                      f"dan {MIN_CELLS} combinaties) om de weging op te meten")
     slope, low, high, n_cells, regions = fitted
+    if slope <= 0:
+        return None, ("in deze gegevens is de toegevoegde waarde per baan niet hoger waar de banen dichter zitten "
+                      f"(gemeten elasticiteit {num(slope, 3)}), dus er is niets om naar te wegen")
+    without = [fit_without(cells, density, p) for p in sorted(density["provincie_code"].unique())]
+    others = [c.elasticity for c in without if c is not None]
+    spread = (min(others), max(others)) if others else (slope, slope)
     return DensityCorrection(slope, low, high, n_cells, regions, va_year, jobs_year,
-                             land_area(data, jobs_year, boundary_year, composition)[1])
+                             land_area(data, jobs_year, boundary_year, composition)[1], spread), ""
+
+
+def relative_weight(units: pd.DataFrame, corop: str, gemeente: str) -> float | None:
+    """How much a job of ``gemeente`` weighs against the average job of its COROP region (``unit_factors``
+    frame): 1.13 = 13 % more. None when the unit is not in the frame."""
+    if (corop, gemeente) not in units.index:
+        return None
+    region = units.xs(corop, level="corop_code")
+    mean = float((region["jobs"] * region["factor"]).sum() / region["jobs"].sum())
+    return float(units.loc[(corop, gemeente), "factor"]) / mean
 
 
 def unit_factors(correction: DensityCorrection, jobs: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
+from blp.berekening.productivity import relative_weight
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest, variant_of
 from blp.berekening.keys import activity_total, nearest
 from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
@@ -198,8 +199,34 @@ class GemeenteView:
         return error_band(bt, size, variant_of(self.result.key))
 
     @cached_property
+    def density_weight(self) -> float | None:
+        """How much a job here weighs in the key against the average job of its COROP region (1.13: 13 % more);
+        None without the job-density weighting."""
+        key = self.result.key
+        if key.density is None or key.density_units is None:
+            return None
+        return relative_weight(key.density_units, self.region_row()["corop_code"], self.gemeente)
+
+    @cached_property
     def sensitivity(self) -> pd.DataFrame:
         return gemeente_sensitivity(self.national.sensitivity, self.gemeente)
+
+    @cached_property
+    def density_effect(self) -> dict | None:
+        """What the job-density weighting does to this gemeente's BLP: the BLP without it (million euro), the
+        difference in % of the BLP with it, and whether the gemeente's density lies beyond the measured range;
+        None without the weighting or without the unweighted key in the sensitivity table."""
+        key = self.result.key
+        if key.density is None or key.density_units is None:
+            return None
+        row = self.sensitivity.set_index("key").reindex([f"{key.name}_uncorrected"]).iloc[0]
+        if pd.isna(row["blp_meur"]):
+            return None
+        units = key.density_units.xs(self.gemeente, level="gemeente_code")
+        rel = units["relative_log_density"].dropna()
+        beyond = bool(((rel < key.density.low) | (rel > key.density.high)).any())
+        return {"unweighted_meur": float(row["blp_meur"]), "difference_pct": float(row["difference_pct"]),
+                "beyond_range": beyond}
 
     def region_row(self) -> pd.Series:
         return self.result.national.set_index("gemeente_code").loc[self.gemeente]

@@ -58,10 +58,10 @@ METHOD_TEXT = """\
 **Zo is het BLP berekend.** Het CBS publiceert de toegevoegde waarde per COROP-gebied en per sector,
 maar niet per gemeente. Het BLP verdeelt daarom de toegevoegde waarde van elk COROP-gebied en elke
 sector over de gemeenten in dat gebied, naar rato van hun economische activiteit in die sector (de
-*verdeelsleutel*):
+*verdeelsleutel*; welke per sector, staat hieronder):
 
 > BLP van gemeente *g* = Σ over sectoren *s* van: toegevoegde waarde van COROP *c* in sector *s* ×
-> (activiteit van *g* in *s*) / (activiteit van alle gemeenten van *c* in *s*)
+> (sleutel van *g* in *s*) / (sleutel van alle gemeenten van *c* in *s*)
 
 De gemeenten van een COROP-gebied tellen zo precies (op de euro) op tot de toegevoegde waarde van
 dat gebied. Er wordt verdeeld binnen de COROP-indeling waarin de toegevoegde waarde is gepubliceerd;
@@ -74,21 +74,56 @@ def density_text(correction) -> str:
     import math
 
     e = correction.elasticity
+    low, high = ((2 ** x - 1) * 100 for x in correction.spread)
     return (
         "**Weging naar banendichtheid.** Bij de sleutel banen telt niet elke baan even zwaar. In de cijfers die het "
         "CBS per COROP-gebied publiceert, is de toegevoegde waarde per baan in dezelfde sector hoger waar de banen "
         f"dichter op elkaar zitten (banen per km² land): gemiddeld {num(correction.percent_per_doubling(), 1)}% hoger "
-        f"bij twee keer zoveel banen per km² (elasticiteit {num(e, 4)}, gemeten op {correction.cells} combinaties van "
-        f"COROP-gebied en sector in {correction.va_year}, elk gebied vergeleken met de rest van zijn provincie). De "
-        f"banen van een gemeente wegen daarom mee met de factor (banendichtheid van de gemeente / banendichtheid van "
-        f"haar COROP-gebied) tot de macht {num(e, 4)}. Verder dan gemeten gaat de weging niet: een gemeente die meer "
-        f"dan {num(math.exp(correction.high), 1)} keer zo dicht is als haar gebied, of meer dan "
+        f"bij twee keer zoveel banen per km². Dat is gemeten op {correction.cells} combinaties van COROP-gebied en "
+        f"sector in {correction.va_year}, elk gebied vergeleken met zijn provincie als geheel; zonder steeds één "
+        f"provincie gemeten ligt het tussen {num(low, 1)}% en {num(high, 1)}%, een maat voor hoe zeker het getal is. "
+        "De banen van een gemeente wegen daarom mee met een factor: de banendichtheid van de gemeente gedeeld door die "
+        f"van haar COROP-gebied, tot de macht {num(e, 3)} (de *elasticiteit*: zo groeit de toegevoegde waarde per baan "
+        "mee met de dichtheid). Verder dan gemeten gaat de weging niet: een gemeente die meer dan "
+        f"{num(math.exp(correction.high), 1)} keer zo dicht is als haar gebied, of meer dan "
         f"{num(math.exp(-correction.low), 1)} keer zo dun, weegt als een gemeente op die grens. Onroerend goed (L) "
         "wordt naar de woningwaarde verdeeld en niet gewogen. Of de samenhang ook tussen de gemeenten binnen een "
-        "COROP-gebied zo geldt, is niet te toetsen: niemand publiceert hun toegevoegde waarde. Eén niveau hoger "
-        "verkleint de weging de fout wel (zie ‘Hoe zeker is dit getal?’). De gemeenten van een gebied tellen nog steeds "
+        "COROP-gebied zo geldt, is niet te toetsen: niemand publiceert hun toegevoegde waarde. Wat de weging één "
+        "niveau hoger doet, staat bij ‘Hoe zeker is dit getal?’. De gemeenten van een gebied tellen nog steeds "
         "precies op tot de toegevoegde waarde van het gebied."
     )
+
+
+DENSITY_NOTICE_PCT = 10.0  # the weighting moves a gemeente's BLP by this much or more: said beside the headline
+
+
+def density_notice(gemeente_name: str, effect: dict | None) -> str:
+    """A warning where the job-density weighting moves the BLP much: by how much, why, and when it misleads."""
+    if effect is None or abs(effect["difference_pct"]) < DENSITY_NOTICE_PCT:
+        return ""
+    sparse = effect["difference_pct"] > 0  # without the weighting the BLP would be higher: fewer jobs per km²
+    return (f"**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van {gemeente_name} "
+            f"{pct(abs(effect['difference_pct']) / 100, 0)} {'hoger' if sparse else 'lager'} zijn "
+            f"({meur(effect['unweighted_meur'])}). {gemeente_name} heeft {'minder' if sparse else 'meer'} banen per "
+            "km² land dan haar COROP-gebied"
+            + (", een groter verschil dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens)"
+               if effect["beyond_range"] else "")
+            + ". "
+            + ("Heeft de gemeente enkele uitzonderlijk productieve bedrijven, zoals een haven, een luchthaven, "
+               "energiecentrales of een datacentrum, dan valt het BLP met de weging te laag uit." if sparse else
+               "Werken er vooral mensen in banen met een lage toegevoegde waarde, dan valt het BLP met de weging te "
+               "hoog uit.")
+            + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
+
+
+def density_per_job_note(gemeente_name: str, weight: float | None) -> str:
+    """Why the policy effects value an extra job at the COROP's average although the BLP weights jobs by density."""
+    if weight is None or abs(weight - 1) < 0.005:
+        return ""
+    return (f" In de BLP-berekening (rapport 2) telt een baan in {gemeente_name} door de weging naar banendichtheid "
+            f"{pct(abs(weight - 1), 0)} {'meer' if weight > 1 else 'minder'} dan een gemiddelde baan in het "
+            "COROP-gebied; of een extra baan dat ook doet, is niet gemeten. De effecten rekenen daarom met het "
+            "gemiddelde van het gebied.")
 
 
 def limits_text(density: bool) -> str:
@@ -96,7 +131,7 @@ def limits_text(density: bool) -> str:
     first = ("- *Productiviteit binnen een COROP-gebied.* De methode neemt aan dat een baan in dezelfde sector\n"
              "  overal in het gebied evenveel toevoegt"
              + (" als elders bij dezelfde banendichtheid" if density else "") + ". Een hoofdkantoor, een chemisch\n"
-             "  complex of een haven maakt een gemeente in werkelijkheid productiever dan "
+             "  complex, een haven of een luchthaven maakt een gemeente in werkelijkheid productiever dan "
              + ("haar dichtheid doet vermoeden" if density else "het gemiddelde") + ". Dit is"
              + (" nog steeds" if density else "") + " de grootste bron van\n  fouten in het BLP.\n")
     return LIMITS_TEXT.replace("{first}\n", first)

@@ -13,7 +13,7 @@ from blp.dutch import in_sentence, round_estimate
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import SMALL_JOBS
+from blp.rapport.narrative import DENSITY_NOTICE_PCT, SMALL_JOBS
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -85,6 +85,11 @@ def band_card(view: GemeenteView) -> Card:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
                  f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast de werkelijke waarde, in 9 van de 10 "
                  f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
+    effect = view.density_effect
+    if effect is not None and abs(effect["difference_pct"]) >= DENSITY_NOTICE_PCT:
+        lines.append(f"Zonder de weging naar banendichtheid zou dit BLP {esc(pct(abs(effect['difference_pct']) / 100, 0))} "
+                     f"{'hoger' if effect['difference_pct'] > 0 else 'lager'} zijn; rapport 2 zegt wanneer de weging "
+                     "misleidt.")
     return Card("Hoe zeker is dit getal?", lines, ("Rapport 2: de foutmarge", "02_blp_berekening.html"))
 
 

@@ -16,6 +16,7 @@ from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT
                                   run_scenario, zero_path)
 from blp.dutch import MINUS, in_sentence, round_estimate
 from blp.rapport import beleid_charts as charts
+from blp.rapport import narrative
 from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import literal, md, show_chart, table
@@ -100,6 +101,7 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
        + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
           "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
           "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else "")
+       + narrative.density_per_job_note(view.name, view.density_weight)
        + _high_per_job_text(pol.per_job["va_per_job_eur"])
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",

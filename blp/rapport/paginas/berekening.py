@@ -6,8 +6,9 @@ import pandas as pd
 
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
+from blp.berekening.productivity import why_not_weighted
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence, listing
+from blp.dutch import in_sentence
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -30,6 +31,9 @@ def headline(view: GemeenteView) -> None:
     else:
         md("**Foutmarge:** met deze gegevens niet te meten (zie ‘Hoe zeker is dit getal?’). Lees het BLP als een "
            "schatting zonder bekende foutmarge.")
+    notice = narrative.density_notice(view.name, view.density_effect)
+    if notice:
+        md(notice)
     md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
 
 
@@ -48,8 +52,10 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
     names = {**dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"])),
              **dict(zip(view.data.regions["provincie_code"], view.data.regions["provincie_name"]))}
     main = variant_of(view.result.key)
+    names_nl = VARIANTS_NL if view.national.backtest.weighted else {**VARIANTS_NL, "jobs_published": (
+        "banen per sector zoals het CBS ze per COROP publiceert (zonder de schatting van de verdeling over de sectoren)")}
     return pd.DataFrame({
-        "Verdeelsleutel": s["variant"].map(lambda v: VARIANTS_NL.get(v, v) + (" (hoofdsleutel)" if v == main else "")),
+        "Verdeelsleutel": s["variant"].map(lambda v: names_nl.get(v, v) + (" (hoofdsleutel)" if v == main else "")),
         "Getoetst": s["level"].map(LEVEL_NL),
         "Gebieden": s["n"],
         "Mediaan fout": s["median_abs_pct"],
@@ -62,8 +68,8 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
 VARIANTS_NL = {
     "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid",
     "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid",
-    "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (wat een "
-                      "perfecte schatting zou halen)",
+    "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (zonder de "
+                      "schatting van de verdeling over de sectoren)",
     "establishments": "vestigingen per sector",
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
@@ -106,9 +112,9 @@ def uncertainty(view: GemeenteView) -> None:
               "sectorsleutel blijft de hoofdsleutel, omdat de rapporten per sector rekenen (structuur, knoppen, "
               "effecten) en hij per sector beter is dan vestigingen." if total_better else ""))
         md(f"Binnen de toets op COROP-gebieden wijken kleinere gebieden meer af (bij twee keer zoveel banen is de fout "
-           f"ongeveer {pct(1 - 2 ** band.slope)} kleiner). Provincies scoren niet beter dan COROP-gebieden, omdat daar "
-           f"heel Nederland wordt verdeeld, met grotere verschillen in productiviteit; daarom rust de foutmarge op de "
-           f"toets provincie → COROP. "
+           f"ongeveer {pct(1 - 2 ** band.slope, 0)} kleiner). De foutmarge rust op de toets provincie → COROP: daar "
+           f"worden gebieden binnen één provincie verdeeld, zoals gemeenten binnen één COROP-gebied; in de toets "
+           f"Nederland → provincie wordt heel Nederland verdeeld, een andere situatie. "
            + (f"{view.name} is kleiner dan elk getoetst COROP-gebied: de marge van het kleinste gebied (mediaan "
               f"{pct(band.median_pct / 100)}, 9 van de 10 binnen {pct(band.p90_pct / 100)}) is een ondergrens."
               if band.extrapolated else
@@ -124,28 +130,31 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     labels = view.data.industry_labels()
     worse = [g for g, r in groups.iterrows() if pd.notna(r.get("establishments")) and pd.notna(r.get("jobs"))
              and r["jobs"] > r["establishments"]]
-    named = [f"{in_sentence(labels.get(g, g))} ({pct(groups.loc[g, 'jobs'] / 100)} tegen "
-             f"{pct(groups.loc[g, 'establishments'] / 100)})" for g in worse]
+    named = [f"{in_sentence(labels.get(g, g))} {pct(groups.loc[g, 'jobs'] / 100)} tegen "
+             f"{pct(groups.loc[g, 'establishments'] / 100)}" for g in worse]
     published_better = all(groups.loc[g, "jobs_published"] < groups.loc[g, "establishments"] for g in worse)
     per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
-                  f"{listing(named)} (mediaan fout per sector)."
+                  f"{len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} (mediaan fout "
+                  f"per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}."
                   + (" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar beter: "
-                     "het zwakke punt is de geschatte verdeling van de banen over de sectoren, die een eigen "
-                     "banenbestand per sector (zoals LISA) overbodig maakt." if published_better else "")
+                     "het zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand "
+                     "per sector (zoals LISA) maakt die schatting overbodig." if published_better else "")
                   if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
                   "vestigingen.")
+    fmt = lambda v: pct(v / 100)  # noqa: E731
+    helps = (with_["median_abs_pct"] < without["median_abs_pct"]) and (with_["p90_abs_pct"] <= without["p90_abs_pct"])
+    effect = (f"in de toets provincie → COROP is de mediaan fout {fmt(without['median_abs_pct'])} zonder weging en "
+              f"{fmt(with_['median_abs_pct'])} met weging; 9 van de 10 gebieden liggen binnen "
+              f"{fmt(without['p90_abs_pct'])} zonder en {fmt(with_['p90_abs_pct'])} met weging.")
+    worst = names.get(with_["worst_region"], with_["worst_region"])
     return ("De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
-            "toevoegt. De weging naar banendichtheid (zie ‘Zo is het BLP berekend’) haalt daar een deel van weg: in "
-            f"de toets provincie → COROP daalt de mediaan fout van {pct(without['median_abs_pct'] / 100)} zonder weging "
-            f"naar {pct(with_['median_abs_pct'] / 100)} met weging, en 9 van de 10 gebieden liggen binnen "
-            f"{pct(with_['p90_abs_pct'] / 100)} in plaats van {pct(without['p90_abs_pct'] / 100)}. Die weging is in "
-            "de toets steeds gemeten zonder de provincie die getoetst wordt, zodat de toets niet terugvindt wat hij "
-            "zelf heeft ingesteld. Wat overblijft zijn verschillen in productiviteit die niet met de dichtheid "
-            f"samenhangen; de grootste fout is die van {names.get(with_['worst_region'], with_['worst_region'])} "
-            f"({pct(with_['max_abs_pct'] / 100)}"
-            + (f"; de grootste fout zonder weging was kleiner: {pct(without['max_abs_pct'] / 100)}, want in een dun "
-               "gebied met productieve banen maakt de weging de fout groter" if with_["max_abs_pct"] > without["max_abs_pct"]
-               else "") + ")." + per_sector)
+            "toevoegt. De weging naar banendichtheid (zie ‘Zo is het BLP berekend’) is bedoeld om daar een deel van weg "
+            "te halen; " + effect + (" De weging verkleint de fout dus." if helps else
+                                     " In deze gegevens verkleint de weging de fout dus niet.")
+            + " Die weging is in de toets steeds gemeten zonder de provincie die getoetst wordt, zodat de toets niet "
+            "terugvindt wat hij zelf heeft ingesteld. Wat overblijft zijn verschillen in productiviteit die niet met de "
+            f"dichtheid samenhangen; de grootste fout met weging is die van {worst} ({fmt(with_['max_abs_pct'])}, zonder "
+            f"weging was de grootste fout {fmt(without['max_abs_pct'])})." + per_sector)
 
 
 def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
@@ -257,6 +266,11 @@ def sensitivity_figure(view: GemeenteView):
 
 def sensitivity(view: GemeenteView) -> None:
     sens = view.sensitivity
+    if len(sens) < 2:
+        md("Er is geen andere verdeelsleutel om het BLP mee te vergelijken: de params kiezen er geen (`sensitivity`), "
+           "of de gekozen varianten gelden niet voor deze sleutel (`no_density` alleen voor de sleutel banen met "
+           "weging naar banendichtheid).")
+        return
     show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
                f"verdeelsleutel. {sensitivity_title(view)}.")
     md(narrative.sensitivity_text(sens, view.name, view.error_band is not None))
@@ -383,11 +397,11 @@ def method(view: GemeenteView) -> None:
     if key.density is not None:
         md(narrative.density_text(key.density))
     elif key.measure == "jobs":
-        md("*Zonder weging naar banendichtheid:* "
-           + ("die staat uit in de params (`density_correction: false`)" if not view.choices.density_correction else
-              "de gegevens hebben geen oppervlakte per gemeente (inwoners per km² land, `population_density_per_km2` "
-              "in indicators.csv) of te weinig COROP-gebieden om haar te meten")
-           + ". Elke baan in dezelfde sector telt in het hele COROP-gebied even zwaar.")
+        why = ("die staat uit in de params (`density_correction: false`)" if not view.choices.density_correction else
+               why_not_weighted(view.data, view.choices.composition_year or view.choices.boundary_year,
+                                view.choices.boundary_year))
+        md(f"*Zonder weging naar banendichtheid:* {why}. Elke baan in dezelfde sector telt in het hele COROP-gebied "
+           "even zwaar.")
     md("**De verdeelsleutel per sector:**")
     table(key_table(view))
 
@@ -404,4 +418,5 @@ def figures(view: GemeenteView):
     yield planned(view, peers_figure)
     if view.national.series is not None:
         yield planned(view, trend_figure)
-    yield planned(view, sensitivity_figure)
+    if len(view.sensitivity) > 1:
+        yield planned(view, sensitivity_figure)

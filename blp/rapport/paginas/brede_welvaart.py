@@ -237,8 +237,12 @@ def expected(view: GemeenteView) -> None:
        f"{pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding schatting/verwacht {num(r['ratio'], 2)}). {inside}\n\n"
        f"*Hoe goed past het model?* Het verklaart {pct(r['r2'], 0)} van de verschillen in BLP per inwoner tussen de "
        f"{r['n']} gemeenten (R²): {_fit_words(r['r2'])} Een deel van die samenhang komt door de methode zelf: "
-       "gemeenten in één COROP-gebied krijgen dezelfde opbrengst per baan per sector, dus het model ‘ziet’ ook in welke "
-       "regio een gemeente ligt en welke sectoren er zitten. Uitgedrukt "
+       + ("gemeenten in één COROP-gebied krijgen per baan in een sector dezelfde opbrengst, alleen gewogen naar hun "
+          "banendichtheid, dus het model ‘ziet’ ook in welke regio een gemeente ligt en welke sectoren er zitten, en "
+          "via de dichtheid een deel van die weging. " if view.result.key.density is not None else
+          "gemeenten in één COROP-gebied krijgen dezelfde opbrengst per baan per sector, dus het model ‘ziet’ ook in "
+          "welke regio een gemeente ligt en welke sectoren er zitten. ")
+       + "Uitgedrukt "
        f"als de verhoudingswaarde van eerdere BGP-studies (100 × verwacht / schatting; onder 100 betekent hoger dan "
        f"verwacht): {num(r['verhoudingswaarde'], 0)}.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "

@@ -119,7 +119,12 @@ def gemeente_inputs(view: GemeenteView) -> None:
        f"{view.region_row()['corop_name']} en voor het hele COROP-gebied. "
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
-       f"waarnaar; bij woningwaarde staan de bedragen in euro.")
+       f"waarnaar; bij woningwaarde staan de bedragen in euro."
+       + (f" Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar "
+          f"factor (die van {view.name}: {num(float(key.density_units.loc[(view.region_row()['corop_code'], view.gemeente), 'factor']), 2)}); "
+          "de geschatte banen zelf staan verderop (‘Banen gemeente’)."
+          if key.density is not None and key.density_units is not None
+          and (view.region_row()["corop_code"], view.gemeente) in key.density_units.index else ""))
     table(gemeente_activity_frame(view), formats={"Gemeente": 0, "COROP": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})

@@ -6,10 +6,13 @@ presenter can walk a webinar through it and a researcher can check it by hand.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR
 from blp.dutch import in_sentence
+from blp.rapport import narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
 from blp.rapport.fmt import meur, num, pct, with_unit
@@ -93,17 +96,18 @@ def density_step(view: GemeenteView) -> None:
     own = units.loc[(_corop(view), view.gemeente)]
     corop = units.xs(_corop(view), level="corop_code")
     dens_own, dens_corop = own["jobs"] / own["area_km2"], corop["jobs"].sum() / corop["area_km2"].sum()
-    e = key.density.elasticity
-    held = not key.density.low <= own["relative_log_density"] <= key.density.high
-    md(f"**De weging naar banendichtheid** (`blp.berekening.productivity`). {view.name} heeft ongeveer "
-       f"{num(dens_own)} banen per km² land, het COROP-gebied {num(dens_corop)}. De banen van {view.name} wegen "
-       f"daarom mee met de factor ({num(dens_own)} / {num(dens_corop)}) tot de macht {num(e, 4)} = "
-       f"**{num(own['factor'], 2)}**"
-       + (" (de dichtheid ligt buiten het gemeten bereik; de factor is die van de grens ervan)" if held else "")
-       + f"; de gemeenten van het gebied hebben factoren van {num(corop['factor'].min(), 2)} tot "
-       f"{num(corop['factor'].max(), 2)}. In stap 3 is de sleutel van elke sector behalve L daarom: banen × factor. "
-       "Alleen de verhouding tussen de gemeenten telt: het gebied als geheel krijgt precies zijn eigen toegevoegde "
-       "waarde.")
+    c = key.density
+    ratio = dens_own / dens_corop
+    held = min(max(ratio, math.exp(c.low)), math.exp(c.high))
+    shown = (f"{num(ratio, 2)}" if held == ratio else
+             f"{num(ratio, 2)}, begrensd op {num(held, 2)}: verder dan gemeten gaat de weging niet")
+    md(f"**De weging naar banendichtheid** (`blp.berekening.productivity`). {view.name} heeft "
+       f"{num(dens_own)} banen per km² land, het COROP-gebied {num(dens_corop)}. De "
+       f"banen van {view.name} wegen daarom mee met de factor ({num(dens_own)} / {num(dens_corop)} = {shown}) tot de "
+       f"macht {num(c.elasticity, 3)} = **{num(own['factor'], 2)}**; de gemeenten van het gebied hebben factoren van "
+       f"{num(corop['factor'].min(), 2)} tot {num(corop['factor'].max(), 2)}. In stap 3 is de sleutel van elke sector "
+       "behalve L daarom: banen × factor. Alleen de verhouding tussen de gemeenten telt: het gebied als geheel krijgt "
+       "precies zijn eigen toegevoegde waarde.")
 
 
 def shares_frame(view: GemeenteView) -> pd.DataFrame:
@@ -227,4 +231,4 @@ def beleid(view: GemeenteView) -> None:
        f"{view.choices.va_year} gedeeld door de banen van werknemers van {frame.attrs['jobs_year']}). {n} extra banen "
        f"daar geven "
        f"dus direct {meur(n * per_job[group] / EUR_PER_MEUR)} per jaar; rapport 4 telt daar de indirecte effecten "
-       "(multipliers) bij op.")
+       "(multipliers) bij op." + narrative.density_per_job_note(view.name, view.density_weight))
