@@ -114,6 +114,10 @@ CASES = {
     "density_negative": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population_density_per_km2",
                                              "year": "2020"}, "value", "-1171"),
                          ["indicators.csv", "van GM0917 in 2020 is -1171 inwoners per km²"]),
+    "population_empty": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population", "year": "2020"},
+                              "value", ""),
+                         ["indicators.csv", "geen inwonertal (population)", "2020", "GM0917",
+                          "vul het inwonertal van die gemeenten aan"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),

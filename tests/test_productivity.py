@@ -152,3 +152,17 @@ def test_no_density_with_the_establishments_key_leaves_nothing_to_compare_and_sa
     berekening.sensitivity(view)
     assert len(shown) == 1 and "Er is geen andere verdeelsleutel om het BLP mee te vergelijken" in shown[0]["text/plain"]
     assert "berekening.sensitivity_figure" not in [k for k, _ in figure_plan(view)]
+
+
+def test_a_gemeente_with_a_density_but_no_inhabitants_in_the_area_year_is_an_error(data):
+    from blp.berekening.productivity import land_area
+    from blp.errors import DataError
+
+    ind = data.indicators
+    drop = (ind["indicator"] == "population") & (ind["gemeente_code"] == "GM0917") & (ind["year"] == 2021)
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    broken = CanonicalData(**{**fields, "indicators": ind[~drop]})
+    with pytest.raises(DataError, match="geen inwonertal \\(population\\) in 2021 voor 1 gemeente\\(n\\) met een "
+                                        "bevolkingsdichtheid, zoals GM0917"):
+        land_area(broken, 2021, 2024, 2020)
+    assert land_area(broken, 2020, 2024, 2020)[1] == 2020  # another year is whole

@@ -221,7 +221,14 @@ def population_series(data: CanonicalData, year: int, boundary_year: int) -> tup
     targets = set(data.regions_of(boundary_year)["gemeente_code"])
     per, conversion = convert_to_boundaries(rows[["gemeente_code", "value"]], ["value"], year, boundary_year,
                                             data.boundary_changes, targets)
-    return per.set_index("gemeente_code")["value"], conversion
+    series = per.set_index("gemeente_code")["value"]
+    missing = sorted(g for g in targets if not series.get(g, 0) > 0)
+    if missing:
+        raise DataError(f"indicators.csv: geen inwonertal (population) van {year} voor {len(missing)} gemeente(n) van "
+                        f"{boundary_year}, zoals {', '.join(missing[:5])}: hun BLP per inwoner zou niet te berekenen "
+                        "zijn.",
+                        "vul het inwonertal van die gemeenten aan, of kies een ander jaar (population_year).")
+    return series, conversion
 
 
 def population_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance,

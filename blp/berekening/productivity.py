@@ -110,6 +110,13 @@ def _check_density(wide: pd.DataFrame, year: int) -> None:
         raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) ontbreekt "
                         f"voor {len(missing)} gemeente(n) met inwoners in {year}, zoals {', '.join(missing[:5])}: "
                         "zonder haar is de banendichtheid van de verdeelsleutel niet te berekenen.", fix)
+    no_population = sorted(wide.index[dens.notna() & ~(pop > 0)])
+    if no_population:
+        raise DataError(f"indicators.csv: geen inwonertal (population) in {year} voor {len(no_population)} gemeente(n) "
+                        f"met een bevolkingsdichtheid, zoals {', '.join(no_population[:5])}: hun oppervlakte (inwoners "
+                        "gedeeld door inwoners per km²) is niet te berekenen.",
+                        "vul het inwonertal van die gemeenten aan, of zet de weging uit met density_correction: false "
+                        "in de params.")
     if bad:
         g = bad[0]
         raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) van {g} in "
