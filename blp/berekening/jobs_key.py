@@ -95,7 +95,13 @@ def _establishments_wide(data: CanonicalData, year: int, boundary_year: int, com
 
 
 def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int) -> JobsFit:
-    """Employee jobs per allocation unit x A10 group in ``year``, fitted to the published margins."""
+    """Employee jobs per allocation unit x A10 group in ``year``, fitted to the published margins (once per data
+    set: the weighted and the unweighted key share the fit)."""
+    return memo(data, "estimate_jobs", year, boundary_year, composition,
+                compute=lambda: _estimate_jobs(data, year, boundary_year, composition))
+
+
+def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int) -> JobsFit:
     groups = jobs_groups(data, year)
     sections = data.industry_sections()
     rows = activity_rows(data, "jobs", year)

@@ -73,17 +73,23 @@ def relative_log_density(jobs: pd.Series, area: pd.Series, parent: pd.Series) ->
 def land_area(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int] | None:
     """Land area (km²) per allocation unit, from inhabitants and inhabitants per km² of land in the indicator
     year nearest ``year``; None when the data do not have both."""
-    return memo(data, "land_area", year, boundary_year, composition,
-                compute=lambda: _land_area(data, year, boundary_year, composition))
-
-
-def _land_area(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int] | None:
-    ind = data.indicators
-    years = sorted(set(ind.loc[ind["indicator"] == AREA_INDICATORS[0], "year"])
-                   & set(ind.loc[ind["indicator"] == AREA_INDICATORS[1], "year"]))
+    years = memo(data, "land_area_years", compute=lambda: _area_years(data))
     if not years:
         return None
     y = nearest(years, year)
+    return memo(data, "land_area", y, boundary_year, composition,
+                compute=lambda: _land_area(data, y, boundary_year, composition))
+
+
+def _area_years(data: CanonicalData) -> list[int]:
+    ind = data.indicators
+    return sorted(set(ind.loc[ind["indicator"] == AREA_INDICATORS[0], "year"])
+                  & set(ind.loc[ind["indicator"] == AREA_INDICATORS[1], "year"]))
+
+
+def _land_area(data: CanonicalData, y: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int] | None:
+    """Land area per unit in indicator year ``y`` (one of ``_area_years``)."""
+    ind = data.indicators
     rows = ind[(ind["year"] == y) & ind["indicator"].isin(AREA_INDICATORS)]
     wide = rows.pivot_table(index="gemeente_code", columns="indicator", values="value", dropna=False)
     wide = wide.reindex(columns=list(AREA_INDICATORS))
@@ -164,19 +170,24 @@ def corop_density(data: CanonicalData, jobs_year: int, composition: int, boundar
 
 def _fit(cells: pd.DataFrame, density: pd.DataFrame) -> tuple[float, float, float, int, int] | None:
     """Least squares of log(value added per job against the province's, same group) on log(job density
-    against the province's), pooled over groups; provinces of one region carry no information."""
-    rel = relative_log_density(density["jobs"], density["area"], density["provincie_code"])
-    counts = density["provincie_code"].value_counts()
-    several = density.index[density["provincie_code"].map(counts) > 1]
-    c = cells[cells["corop_code"].isin(several) & cells["corop_code"].isin(rel.index)]
+    against the province's), pooled over groups; provinces of one region carry no information. Plain numpy:
+    the back-test fits it once per province."""
+    prov = density["provincie_code"].to_numpy()
+    jobs, area = density["jobs"].to_numpy(dtype="float64"), density["area"].to_numpy(dtype="float64")
+    ok = (jobs > 0) & (area > 0)
+    codes, inv = np.unique(prov[ok], return_inverse=True)
+    several = (np.bincount(inv) > 1)[inv]
+    rel_values = np.log(jobs[ok] / area[ok]) - np.log(np.bincount(inv, jobs[ok]) / np.bincount(inv, area[ok]))[inv]
+    rel = pd.Series(rel_values[several], index=density.index[ok][several])
+    c = cells[cells["corop_code"].isin(rel.index)]
     if len(c) < MIN_CELLS:
         return None
-    sums = c.groupby(["provincie_code", "group"])[["va", "jobs"]].transform("sum")
-    y = np.log(c["va"] / c["jobs"]) - np.log(sums["va"] / sums["jobs"])
-    x = c["corop_code"].map(rel)
-    slope = float(np.polyfit(x.to_numpy(), y.to_numpy(), 1)[0])
-    measured = rel.reindex(several).dropna()
-    return slope, float(measured.min()), float(measured.max()), len(c), int(c["corop_code"].nunique())
+    _, cell_inv = np.unique((c["provincie_code"] + "|" + c["group"]).to_numpy(), return_inverse=True)
+    va, cj = c["va"].to_numpy(dtype="float64"), c["jobs"].to_numpy(dtype="float64")
+    y = np.log(va / cj) - np.log(np.bincount(cell_inv, va) / np.bincount(cell_inv, cj))[cell_inv]
+    x = rel.reindex(c["corop_code"]).to_numpy()
+    slope = float(np.polyfit(x, y, 1)[0])
+    return slope, float(rel.min()), float(rel.max()), len(c), int(c["corop_code"].nunique())
 
 
 def fit_without(cells: pd.DataFrame, density: pd.DataFrame, province: str | None) -> DensityCorrection | None:
