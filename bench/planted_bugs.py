@@ -3,7 +3,8 @@
   python bench/planted_bugs.py            # prints CAUGHT/MISSED per bug; exit 1 if any is missed
 
 Works on a temporary git worktree of HEAD (the checkout itself is never touched) and runs
-the report-layer tests (``TESTS``) against each planted bug. Not part of the test suite (sixteen pytest runs).
+the report-layer and method tests (``TESTS``) against each planted bug. Not part of the test suite (twenty pytest
+runs).
 """
 
 import pathlib
@@ -17,8 +18,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # (file, text, the same text with a bug): the ten report bugs of issue 19 and two more it names
 MUTATIONS = [
  ("blp/dutch.py", 'text = text.replace(",", "\\x00").replace(".", ",").replace("\\x00", ".")', 'text = text'),
- ("blp/rapport/fmt.py", 'text = ("+" if shown > 0 else "−" if shown < 0 else "±") + text',
-  'text = ("−" if shown > 0 else "+" if shown < 0 else "±") + text'),
+ ("blp/rapport/fmt.py", 'text = ("+" if shown > 0 else MINUS if shown < 0 else "±") + text',
+  'text = (MINUS if shown > 0 else "+" if shown < 0 else "±") + text'),
  ("blp/rapport/narrative.py", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_per_inhabitant_eur']} naar", "f\"{h['gemeente_name']} op plaats {nl_rank['blp_per_inhabitant_eur']} naar omvang van het BLP en op plaats \"\n        f\"{nl_rank['blp_meur']} naar"),
  ("blp/rapport/narrative.py", 'word = "hoger" if own > med else "lager"', 'word = "lager" if own > med else "hoger"'),
  ("blp/rapport/paginas/berekening.py", '    table(n, {"gemeente_name": "Gemeente"', '    0 and table(n, {"gemeente_name": "Gemeente"'),
@@ -35,8 +36,18 @@ MUTATIONS = [
  ("blp/beleid/scenarios.py", "(lq >= STRONG_LQ) & (own >= EXAMPLE_MIN)", "(lq > 1) & (own > 0)"),
  ("blp/dutch.py", "if len(label) < 2 or label[1].isupper() or label[1].isdigit():", "if len(label) < 2:"),
  ("blp/rapport/samenvatting.py", 'if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:', "if False:"),
+ # the job-density weighting (2026-11-30): the back-test must not see the province it tests, the weight stays
+ # within the measured range, the warning says which way, impossible densities are refused
+ ("blp/berekening/productivity.py", 'fitted = _fit(cells[cells["provincie_code"] != province] if province else cells, keep)',
+  "fitted = _fit(cells, density)"),
+ ("blp/berekening/productivity.py", 'x = np.clip(np.asarray(relative_log_density, dtype="float64"), self.low, self.high)',
+  'x = np.asarray(relative_log_density, dtype="float64")'),
+ ("blp/rapport/narrative.py", 'sparse = effect["difference_pct"] > 0', 'sparse = effect["difference_pct"] < 0'),
+ ("blp/berekening/productivity.py", "bad = sorted(wide.index[dens.notna() & ((dens < low) | (dens > high))])",
+  "bad = sorted(wide.index[dens.notna() & (dens < 0)])"),
 ]
-TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py"]
+TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
+         "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py"]
 
 
 def main() -> int:

@@ -83,6 +83,18 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "20,5%"
 
 
+def test_headline_ranks_by_size_and_per_inhabitant_are_not_swapped(national):
+    """Heerlen ranks 28th on both since the density weighting: Haarlemmermeer (5th by size, 2nd per inhabitant)
+    keeps a golden sentence in which swapping the two ranks shows."""
+    view = GemeenteView(national, "GM0394", load_params("GM0394"))
+    assert narrative.headline_text(view.headline, view.ranks).endswith(
+        "Van de 342 gemeenten staat Haarlemmermeer op plaats 5 naar omvang van het BLP en op plaats 2 naar BLP per "
+        "inwoner.")
+    n = national.result.national.set_index("gemeente_code")
+    assert int((n["blp_meur"] > n.loc["GM0394", "blp_meur"]).sum()) + 1 == 5
+    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0394", "blp_per_inhabitant_eur"]).sum()) + 1 == 2
+
+
 def test_peer_sentence_says_higher_or_lower_with_the_right_sign(heerlen, national):
     peers, desc = heerlen.peers
     n = national.result.national.set_index("gemeente_code")
