@@ -41,6 +41,9 @@ UNASSIGNABLE_GEMEENTE = "GM0000"
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
 MEASURES = {"establishments", "jobs"}
 MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "inwoners"}  # measure -> Dutch word
+# CBS rounds employee jobs per gemeente to hundreds: below this many jobs the rounding moves a gemeente's figures
+# visibly (its share of the region, its growth, jobs per inhabitant), which the reports say where they show them
+ROUNDED_JOBS = 10_000
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
+from blp.data.canonical import ROUNDED_JOBS
 from blp.dutch import in_sentence, listing
 from blp.rapport.fmt import eur, meur, num, pct
 
@@ -29,7 +30,7 @@ def headline_text(h: dict, ranks) -> str:
     )
 
 
-SMALL_JOBS = 10_000  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
+SMALL_JOBS = ROUNDED_JOBS  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
 
 
 def newest_text(newest: dict, h: dict, jobs: float | None = None) -> str:

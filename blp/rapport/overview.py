@@ -21,6 +21,7 @@ from blp import __version__
 from blp.rapport.chrome import source_text
 from blp.rapport.downloads import safe_texts
 from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.narrative import SMALL_JOBS
 from blp.rapport.pages import render_page
 
 
@@ -191,13 +192,14 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
                + (f"Voor {n_reports} {'gemeente' if n_reports == 1 else 'gemeenten'} is er een volledig rapport."
                   if n_reports else "Er is nog geen volledig rapport.") + other_note)
     reports = [(r.gemeente_name, r.report) for r in table.sort_values("gemeente_name").itertuples() if r.report]
-    small = national.result.national.loc[national.result.national["jobs"] < 10_000, "gemeente_name"] \
+    small = national.result.national.loc[national.result.national["jobs"] < SMALL_JOBS, "gemeente_name"] \
         if "jobs" in national.result.national.columns else pd.Series(dtype=str)
     footer = (f"Gemaakt op {datetime.now(timezone.utc):%d-%m-%Y} met blp {__version__} · gegevens: "
               f"{source_text(national.data.source)}; regionale rekeningen {c.va_year}, grenzen {c.boundary_year}")
     return render_page("overview.html.j2", summary=summary, histogram=Markup(figures["histogram"]),
                        maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
-                       growth_note=growth_note, rows=rows, reports=reports, small_count=len(small), footer=footer,
+                       growth_note=growth_note, rows=rows, reports=reports, small_count=len(small),
+                       small_jobs=num(SMALL_JOBS), footer=footer,
                        middle=[eur(round(q, -3)) for q in table["blp_per_inhabitant_eur"].quantile([0.25, 0.75])])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from blp.data.canonical import ROUNDED_JOBS
 from blp.dutch import num
 from blp.welvaart.registry import Indicator
 from blp.welvaart.values import IndicatorPanel
@@ -38,7 +39,7 @@ MARGIN_RELATIVE = 0.05    # ... any other figure by more than 5 %
 Z_95 = 1.96               # counts of events: a change beyond chance at the 95 % level
 MIN_EVENTS = 20           # fewer events in the newest year: a caution, out of the summary
 MIN_SURVEY_POPULATION = 10_000  # survey figures of gemeenten with fewer inhabitants: a caution
-MIN_JOBS = 10_000         # jobs figures of gemeenten with fewer jobs: CBS rounds jobs to hundreds, a caution
+MIN_JOBS = ROUNDED_JOBS   # jobs figures of gemeenten with fewer jobs: CBS rounds jobs to hundreds, a caution
 
 
 def events_change_is_clear(count1: float, exposure1: float, count2: float, exposure2: float) -> bool:
