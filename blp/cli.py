@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "COROP) aan de gepubliceerde toegevoegde waarde, voor elke verdeelsleutel")
     _data_options(val)
     val.add_argument("--out", metavar="BESTAND", help="schrijf ook de afwijking per gebied (CSV) naar BESTAND")
+    val.add_argument("--no-density", action="store_true",
+                     help="toets de sleutels banen alleen zonder weging naar banendichtheid")
     val.add_argument("--va-year", type=int, metavar="JAAR",
                      help="jaar van de toegevoegde waarde (standaard: het nieuwste met cijfers per provincie en "
                           "COROP-gebied)")
@@ -312,7 +314,9 @@ def cmd_validate(args) -> int:
     else:
         raise BlpError("Er is geen jaar met banen per COROP-gebied zonder onderdrukte cellen om mee te toetsen.",
                        "voeg jobs_corop.csv toe met een volledig jaar (docs/data-schema.md).")
-    bt = run_backtest(data, choices.va_year, key_year, choices.composition_year)
+    from blp.dutch import num
+
+    bt = run_backtest(data, choices.va_year, key_year, choices.composition_year, weighting=not args.no_density)
     summary = bt.summary()
     print(f"Toets: toegevoegde waarde {bt.va_year} één niveau hoger verdeeld met verdeelsleutels van {bt.key_year}, "
           "vergeleken met de gepubliceerde cijfers (absolute afwijking van het totaal per gebied, %).")
@@ -326,10 +330,12 @@ def cmd_validate(args) -> int:
         print(f"\n{level_nl} (n = {rows['n'].iloc[0]})")
         print(f"  {'sleutel':<16} {'mediaan':>7} {'p90':>7} {'max':>7}  slechtste")
         for r in rows.itertuples():
-            print(f"  {r.variant:<16} {r.median_abs_pct:>6.1f}% {r.p90_abs_pct:>6.1f}% {r.max_abs_pct:>6.1f}%  {r.worst_region}")
+            print(f"  {r.variant:<16} " + " ".join(f"{num(v, 1):>6}%" for v in (r.median_abs_pct, r.p90_abs_pct,
+                                                                                   r.max_abs_pct))
+                  + f"  {r.worst_region}")
     groups = bt.by_group()
-    print("\nMediane absolute afwijking per groep, provincie -> COROP (%):")
-    print(groups.round(1).rename_axis(index="groep").to_string(na_rep="-") if len(groups) else
+    print("\nMediane absolute afwijking per groep, provincie → COROP (%):")
+    print(groups.rename_axis(index="groep").to_string(na_rep="-", float_format=lambda v: num(v, 1)) if len(groups) else
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" for k, v in bt.labels().items()))
     if args.out:

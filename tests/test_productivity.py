@@ -102,8 +102,13 @@ def test_data_without_land_areas_give_the_plain_jobs_key_and_say_so(data):
     fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
     bare = CanonicalData(**{**fields, "indicators": ind})
     assert density_correction(bare, 2020, 2024) is None
+    from blp.berekening.productivity import why_not_weighted
+
+    assert why_not_weighted(bare, 2020, 2024) == ("de gegevens hebben geen oppervlakte per gemeente (de "
+                                                  "bevolkingsdichtheid, population_density_per_km2 in indicators.csv, "
+                                                  "ontbreekt)")
     res = compute_blp(bare, resolve_choices(bare, load_params()))
-    assert res.key.density is None and "gewogen" not in res.key.label_nl
+    assert res.key.density is None and res.key.label_nl.endswith(", niet gewogen naar banendichtheid")
     assert not any("gewogen" in v for v in res.key.group_keys.values())
 
 
@@ -125,7 +130,7 @@ def test_a_relation_that_is_not_positive_is_not_used_and_the_report_says_why(dat
         "in deze gegevens is de toegevoegde waarde per baan niet hoger waar de banen dichter zitten (gemeten "
         "elasticiteit −0,473), dus er is niets om naar te wegen")
     res = compute_blp(fresh, resolve_choices(fresh, load_params()))
-    assert res.key.density is None and "gewogen" not in res.key.label_nl
+    assert res.key.density is None and res.key.label_nl.endswith(", niet gewogen naar banendichtheid")
 
 
 def test_the_back_test_without_land_areas_has_no_weighted_variant_and_says_so(data):
@@ -166,3 +171,21 @@ def test_a_gemeente_with_a_density_but_no_inhabitants_in_the_area_year_is_an_err
                                         "bevolkingsdichtheid, zoals GM0917"):
         land_area(broken, 2021, 2024, 2020)
     assert land_area(broken, 2020, 2024, 2020)[1] == 2020  # another year is whole
+
+
+def test_turning_the_weighting_off_is_the_way_out_of_a_bad_density_and_keeps_the_error_band(data):
+    """The error message's own advice (density_correction: false) gives a run with its back-test and error band; with
+    the weighting on, the bad figure stops the run."""
+    from blp.berekening.productivity import LandAreaError
+    from blp.rapport.context import GemeenteView, compute_national
+
+    ind = data.indicators
+    bad = (ind["indicator"] == "population_density_per_km2") & (ind["gemeente_code"] == "GM0917") & (ind["year"] == 2020)
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    broken = CanonicalData(**{**fields, "indicators": ind.assign(value=ind["value"].where(~bad, 0.0))})
+    with pytest.raises(LandAreaError, match="GM0917 in 2020 is 0 inwoners per km²"):
+        compute_national(broken, load_params())
+    params = dataclasses.replace(load_params("GM0917"), density_correction=False)
+    view = GemeenteView(compute_national(broken, params), "GM0917", params)
+    assert view.national.backtest is not None and not view.national.backtest.weighted
+    assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (11.5, 35.3)

@@ -64,7 +64,8 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
     # the default key's median error province -> COROP, with and without the job-density weighting
     assert ("in de toets provincie → COROP is de mediaan fout 6,7% zonder weging en 4,4% met weging; 9 van de 10 "
-            "gebieden liggen binnen 31,3% zonder en 24,6% met weging. De weging verkleint de fout dus.") in text
+            "gebieden liggen binnen 31,3% zonder en 24,6% met weging. De weging verkleint de fout dus in de meeste "
+            "gebieden, maar niet in het slechtste geval (zie hieronder).") in text
     assert "gemeten zonder de provincie die getoetst wordt" in text
     assert ("de grootste fout met weging is die van Delfzijl en omgeving (43,6%, zonder weging was de grootste fout "
             "37,0%).") in text
@@ -83,15 +84,16 @@ def test_method_lists_the_key_of_every_sector(heerlen, shown):
     keys = berekening.key_table(heerlen).set_index("Sector")["Verdeeld naar"]
     assert keys["Verhuur en handel van onroerend goed"] == "woningvoorraad × gemiddelde WOZ-waarde (2020)"
     assert keys["Handel, vervoer en horeca"] == ("banen in de sector (2019), geschat per gemeente, gewogen naar "
-                                                 "banendichtheid (+9,8% per verdubbeling)")
+                                                 "banendichtheid (+9,8% per baan bij twee keer zoveel banen per km²)")
     assert keys["Landbouw, bosbouw en visserij"].startswith("banen in de landbouw (2019)")
     text = _text(shown)
     assert "Landbouw, bosbouw en visserij" in text
     assert ("gemiddeld 9,8% hoger bij twee keer zoveel banen per km². Dat is gemeten op 334 combinaties van "
-            "COROP-gebied en sector in 2018, elk gebied vergeleken met zijn provincie als geheel; zonder steeds één "
-            "provincie gemeten ligt het tussen 6,0% en 11,4%, een maat voor hoe zeker het getal is.") in text
+            "COROP-gebied en sector in 2018, elk gebied vergeleken met zijn provincie als geheel. Meet je het opnieuw en "
+            "laat je telkens één provincie weg, dan komt er tussen 6,0% en 11,4% uit: zo zeker is het getal.") in text
     assert "tot de macht 0,135 (de *elasticiteit*" in text
-    assert "meer dan 2,5 keer zo dicht is als haar gebied, of meer dan 4,3 keer zo dun" in text
+    assert ("meer dan 2,5 keer zoveel banen per km² heeft als haar gebied, of meer dan 4,3 keer zo weinig, weegt als een "
+            "gemeente op die grens") in text
 
 
 def test_specialisation_is_judged_by_the_gemeentes_own_jobs(heerlen, shown):
@@ -129,3 +131,17 @@ def test_a_run_without_the_density_weighting_says_why(data, shown):
     assert "Weging naar banendichtheid." not in text and "ook met de gepubliceerde banen per sector" in text
     assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (11.5, 35.3)
     assert view.result.key.label_nl == "banen per sector (2019), sectorverdeling geschat, niet gewogen naar banendichtheid"
+
+
+def test_with_the_establishments_key_the_error_text_speaks_of_establishments(data, shown):
+    import dataclasses
+
+    from blp.rapport.context import compute_national
+
+    params = dataclasses.replace(load_params("GM0917"), key="establishments")
+    view = GemeenteView(compute_national(data, params), "GM0917", params)
+    berekening.uncertainty(view)
+    text = _text(shown)
+    assert ("De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter (mediaan "
+            "fout 4,4% tegen 10,0% met vestigingen)") in text
+    assert "Banen zonder sectoren scoren" not in text and "aanname dat een baan" not in text

@@ -304,13 +304,15 @@ def test_the_walkthrough_shows_the_density_weight_of_the_gemeentes_jobs(views, s
     methode.density_step(heerlen)
     assert ("Heerlen heeft 1.171 banen per km² land, het COROP-gebied 409. De banen van Heerlen wegen daarom mee met de "
             "factor (1.171 / 409 = 2,86, begrensd op 2,50: verder dan gemeten gaat de weging niet) tot de macht 0,135 = "
-            "**1,13**; de gemeenten van het gebied hebben factoren van 0,82 tot 1,13.") in shown()
+            "**1,13**; de gemeenten van het gebied hebben factoren van 0,82 tot 1,13, gemiddeld over alle banen van het "
+            "gebied 1,06. Een baan in Heerlen telt dus 6% meer dan een gemiddelde baan in het gebied") in shown()
     assert 2.5 ** 0.135 == pytest.approx(1.13, abs=0.005)  # what the reader can recompute
     methode.density_step(hogeland)
     text = shown()
-    assert ("Het Hogeland heeft 26 banen per km² land, het COROP-gebied 157. De banen van Het Hogeland wegen daarom mee "
-            "met de factor (26 / 157 = 0,16, begrensd op 0,23: verder dan gemeten gaat de weging niet) tot de macht "
-            "0,135 = **0,82**;") in text
+    # densities under 100 with a decimal, so that the division shown can be redone by hand: 25,7 / 157,0 = 0,16
+    assert ("Het Hogeland heeft 25,7 banen per km² land, het COROP-gebied 157,0. De banen van Het Hogeland wegen daarom "
+            "mee met de factor (25,7 / 157,0 = 0,16, begrensd op 0,23: verder dan gemeten gaat de weging niet) tot de "
+            "macht 0,135 = **0,82**;") in text and round(25.7 / 157.0, 2) == 0.16
     # an extra job in report 4 is valued at the COROP's average, and the text says how the BLP weighed it
     assert narrative.density_per_job_note("Het Hogeland", hogeland.density_weight) == (
         " In de BLP-berekening (rapport 2) telt een baan in Het Hogeland door de weging naar banendichtheid 23% minder "
@@ -327,9 +329,9 @@ def test_a_gemeente_whose_blp_the_weighting_moves_much_is_warned_in_report_2_and
     assert narrative.density_notice("Het Hogeland", hogeland.density_effect) == (
         "**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van Het Hogeland 26% hoger zijn "
         "(€\u00a01,1 miljard). Het Hogeland heeft minder banen per km² land dan haar COROP-gebied, een groter verschil "
-        "dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens). Heeft de gemeente enkele "
-        "uitzonderlijk productieve bedrijven, zoals een haven, een luchthaven, energiecentrales of een datacentrum, dan "
-        "valt het BLP met de weging te laag uit. De gevoeligheidsanalyse verderop toont beide uitkomsten.")
+        "dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens). Liggen er in de gemeente "
+        "uitzonderlijk productieve bedrijven (een haven, een luchthaven, energiecentrales, een datacentrum), dan valt het "
+        "BLP met de weging waarschijnlijk te laag uit. De gevoeligheidsanalyse verderop toont beide uitkomsten.")
     assert band_card(hogeland).lines[-1] == ("Zonder de weging naar banendichtheid zou dit BLP 26% hoger zijn; rapport 2 "
                                              "zegt wanneer de weging misleidt.")
     assert narrative.density_notice("Heerlen", heerlen.density_effect) == "" and len(band_card(heerlen).lines) == 1

@@ -132,8 +132,10 @@ def _fit_level(jobs_child: pd.DataFrame, est_child: pd.DataFrame, groups: list[s
     return pd.concat(pieces, ignore_index=True)
 
 
-def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: int) -> Backtest:
-    """Every variant at both levels, per group and in total."""
+def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: int,
+                 weighting: bool = True) -> Backtest:
+    """Every variant at both levels, per group and in total; ``weighting=False`` (the run turned the job-density
+    weighting off) leaves the weighted variants out and does not read the land areas."""
     va = data.value_added[data.value_added["year"] == va_year]
     if not {"land", "provincie", "corop"} <= set(va["region_level"]):
         raise DataError(f"Geen regionale toegevoegde waarde voor {va_year} per provincie en COROP-gebied om de "
@@ -164,8 +166,8 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     pop = ind[(ind["indicator"] == "population") & (ind["year"] == pop_year)][["gemeente_code", "value"]]
     pop_corop = _corop_of_units(pop, ["value"], pop_year, data, composition, [])
     # the job-density weighting as for gemeenten: its elasticity fitted without the province under test
-    inputs = fit_inputs(data, composition, data.boundary_years()[-1])
-    area = land_area(data, key_year, data.boundary_years()[-1], composition)
+    inputs = fit_inputs(data, composition, data.boundary_years()[-1]) if weighting else None
+    area = land_area(data, key_year, data.boundary_years()[-1], composition) if weighting else None
     area_corop = area[0].groupby("corop_code", as_index=False)["value"].sum() if area is not None else None
 
     va_codes = va["industry_code"].unique().tolist()

@@ -240,8 +240,8 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         weight = pd.MultiIndex.from_frame(table[["corop_code", "gemeente_code"]]).map(density_units["factor"].to_dict())
         table = table.assign(key=table["key"] * np.asarray(weight, dtype="float64"))
         doubling = num(correction.percent_per_doubling(), 1)
-        group_keys = {g: f"{text}, gewogen naar banendichtheid (+{doubling}% per verdubbeling)"
-                      for g, text in group_keys.items()}
+        group_keys = {g: f"{text}, gewogen naar banendichtheid (+{doubling}% per baan bij twee keer zoveel banen "
+                         "per km²)" for g, text in group_keys.items()}
     else:
         correction, density_units = None, None
     if HOUSING_GROUP in concordance.groups:
@@ -258,8 +258,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
     label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
-             + (", gewogen naar banendichtheid" if correction is not None else
-                "" if corrected else ", niet gewogen naar banendichtheid"))
+             + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid"))
     name = f"jobs_{year}" + ("" if corrected else "_uncorrected")
     return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
                activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes, density=correction,

@@ -103,6 +103,10 @@ def _land_area(data: CanonicalData, y: int, boundary_year: int, composition: int
     return units, y
 
 
+class LandAreaError(DataError):
+    """A population density or inhabitant count the land areas of the weighting cannot use."""
+
+
 def _check_density(wide: pd.DataFrame, year: int) -> None:
     """Every gemeente with inhabitants in ``year`` has a plausible density: a missing or impossible one would give
     it no land area and move the weighting of its whole region, silently."""
@@ -111,24 +115,26 @@ def _check_density(wide: pd.DataFrame, year: int) -> None:
     low, high = DENSITY_BOUNDS
     bad = sorted(wide.index[dens.notna() & ((dens < low) | (dens > high))])
     fix = ("vul de bevolkingsdichtheid (inwoners per km² land, zoals CBS die publiceert) in of verbeter haar, of zet "
-           "de weging uit met density_correction: false in de params.")
+           "de weging uit: density_correction: false in de params, of --no-density bij blp table en blp validate.")
     if missing:
-        raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) ontbreekt "
-                        f"voor {len(missing)} gemeente(n) met inwoners in {year}, zoals {', '.join(missing[:5])}: "
-                        "zonder haar is de banendichtheid van de verdeelsleutel niet te berekenen.", fix)
+        raise LandAreaError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) ontbreekt "
+                            f"voor {len(missing)} gemeente(n) met inwoners in {year}, zoals {', '.join(missing[:5])}: "
+                            "zonder haar is de banendichtheid van de verdeelsleutel niet te berekenen.", fix)
     no_population = sorted(wide.index[dens.notna() & ~(pop > 0)])
     if no_population:
-        raise DataError(f"indicators.csv: geen inwonertal (population) in {year} voor {len(no_population)} gemeente(n) "
-                        f"met een bevolkingsdichtheid, zoals {', '.join(no_population[:5])}: hun oppervlakte (inwoners "
-                        "gedeeld door inwoners per km²) is niet te berekenen.",
-                        "vul het inwonertal van die gemeenten aan, of zet de weging uit met density_correction: false "
-                        "in de params.")
+        raise LandAreaError(f"indicators.csv: geen inwonertal (population) in {year} voor {len(no_population)} "
+                            f"gemeente(n) met een bevolkingsdichtheid, zoals {', '.join(no_population[:5])}: hun "
+                            "oppervlakte (inwoners gedeeld door inwoners per km²) is niet te berekenen.",
+                            "vul het inwonertal van die gemeenten aan.")
     if bad:
         g = bad[0]
-        raise DataError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) van {g} in "
-                        f"{year} is {dens[g]:g} inwoners per km²; een Nederlandse gemeente ligt tussen "
-                        f"{low:g} en {high:g}" + (f" ({len(bad)} gemeenten: {', '.join(bad[:5])})" if len(bad) > 1 else "")
-                        + ".", fix)
+        value = dens[g]
+        shown = (num(value, 0 if float(value).is_integer() else 2) if value == 0 or abs(value) >= 0.01 else
+                 f"bijna 0 ({value:.0e})")
+        raise LandAreaError(f"indicators.csv: de bevolkingsdichtheid (indicator population_density_per_km2) van {g} in "
+                            f"{year} is {shown} inwoners per km²; een Nederlandse gemeente ligt tussen {num(low)} en "
+                            f"{num(high)}" + (f" ({len(bad)} gemeenten: {', '.join(bad[:5])})" if len(bad) > 1 else "")
+                            + ".", fix)
 
 
 def corop_cells(data: CanonicalData, va_year: int, jobs_year: int, composition: int) -> pd.DataFrame:
@@ -234,9 +240,11 @@ def fit_inputs(data: CanonicalData, composition: int, boundary_year: int) -> tup
 def _density_correction(data: CanonicalData, composition: int, boundary_year: int) -> tuple[DensityCorrection | None, str]:
     inputs = fit_inputs(data, composition, boundary_year)
     if inputs is None:
-        return None, ("de gegevens hebben geen oppervlakte per gemeente (inwoners per km² land, "
-                      "population_density_per_km2 in indicators.csv) of geen toegevoegde waarde en banen per "
-                      "COROP-gebied en sector om de weging op te meten")
+        if not memo(data, "land_area_years", compute=lambda: _area_years(data)):
+            return None, ("de gegevens hebben geen oppervlakte per gemeente (de bevolkingsdichtheid, "
+                          "population_density_per_km2 in indicators.csv, ontbreekt)")
+        return None, ("de gegevens hebben geen toegevoegde waarde en banen per COROP-gebied en sector om de weging op "
+                      "te meten")
     cells, density, va_year, jobs_year = inputs
     fitted = _fit(cells, density)
     if fitted is None:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
-from blp.berekening.productivity import relative_weight
+from blp.berekening.productivity import LandAreaError, relative_weight
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest, variant_of
 from blp.berekening.keys import activity_total, nearest
 from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
@@ -127,7 +127,9 @@ def backtest_for(data: CanonicalData, choices: Choices) -> Backtest | None:
     try:
         return run_backtest(data, choices.va_year, choices.key_year if choices.key == "jobs" else
                             nearest(data.activity_years("jobs") or [choices.key_year], choices.va_year),
-                            choices.composition_year or choices.boundary_year)
+                            choices.composition_year or choices.boundary_year, choices.density_correction)
+    except LandAreaError:
+        raise  # bad figures are an error, not a missing back-test
     except DataError:
         return None
 

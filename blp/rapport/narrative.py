@@ -81,13 +81,14 @@ def density_text(correction) -> str:
         "CBS per COROP-gebied publiceert, is de toegevoegde waarde per baan in dezelfde sector hoger waar de banen "
         f"dichter op elkaar zitten (banen per km² land): gemiddeld {num(correction.percent_per_doubling(), 1)}% hoger "
         f"bij twee keer zoveel banen per km². Dat is gemeten op {correction.cells} combinaties van COROP-gebied en "
-        f"sector in {correction.va_year}, elk gebied vergeleken met zijn provincie als geheel; zonder steeds één "
-        f"provincie gemeten ligt het tussen {num(low, 1)}% en {num(high, 1)}%, een maat voor hoe zeker het getal is. "
+        f"sector in {correction.va_year}, elk gebied vergeleken met zijn provincie als geheel. Meet je het opnieuw en "
+        f"laat je telkens één provincie weg, dan komt er tussen {num(low, 1)}% en {num(high, 1)}% uit: zo zeker is het "
+        "getal. "
         "De banen van een gemeente wegen daarom mee met een factor: de banendichtheid van de gemeente gedeeld door die "
         f"van haar COROP-gebied, tot de macht {num(e, 3)} (de *elasticiteit*: zo groeit de toegevoegde waarde per baan "
         "mee met de dichtheid). Verder dan gemeten gaat de weging niet: een gemeente die meer dan "
-        f"{num(math.exp(correction.high), 1)} keer zo dicht is als haar gebied, of meer dan "
-        f"{num(math.exp(-correction.low), 1)} keer zo dun, weegt als een gemeente op die grens. Onroerend goed (L) "
+        f"{num(math.exp(correction.high), 1)} keer zoveel banen per km² heeft als haar gebied, of meer dan "
+        f"{num(math.exp(-correction.low), 1)} keer zo weinig, weegt als een gemeente op die grens. Onroerend goed (L) "
         "wordt naar de woningwaarde verdeeld en niet gewogen. Of de samenhang ook tussen de gemeenten binnen een "
         "COROP-gebied zo geldt, is niet te toetsen: niemand publiceert hun toegevoegde waarde. Wat de weging één "
         "niveau hoger doet, staat bij ‘Hoe zeker is dit getal?’. De gemeenten van een gebied tellen nog steeds "
@@ -110,10 +111,10 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
             + (", een groter verschil dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens)"
                if effect["beyond_range"] else "")
             + ". "
-            + ("Heeft de gemeente enkele uitzonderlijk productieve bedrijven, zoals een haven, een luchthaven, "
-               "energiecentrales of een datacentrum, dan valt het BLP met de weging te laag uit." if sparse else
-               "Werken er vooral mensen in banen met een lage toegevoegde waarde, dan valt het BLP met de weging te "
-               "hoog uit.")
+            + ("Liggen er in de gemeente uitzonderlijk productieve bedrijven (een haven, een luchthaven, "
+               "energiecentrales, een datacentrum), dan valt het BLP met de weging waarschijnlijk te laag uit." if sparse
+               else "Zijn de banen in de gemeente vooral banen met een lage toegevoegde waarde, dan valt het BLP met de "
+               "weging waarschijnlijk te hoog uit.")
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
 
 

@@ -102,15 +102,7 @@ def uncertainty(view: GemeenteView) -> None:
         md(f"**Foutmarge:** niet te geven: {why}. Lees het BLP als een schatting zonder bekende foutmarge.")
     else:
         s = bt.summary().set_index(["variant", "level"])
-        main = variant_of(view.result.key)
-        total_better = (s.loc[("jobs_total", "provincie_corop"), "median_abs_pct"]
-                        < s.loc[(main, "provincie_corop"), "median_abs_pct"])
-        md(("De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
-            "toevoegt: ook met de gepubliceerde banen per sector blijft de fout bestaan." if main != "jobs" else
-            _density_effect_text(view, s))
-           + (" Banen zonder sectoren scoren in deze toets op het totaal iets beter dan de sectorsleutel; de "
-              "sectorsleutel blijft de hoofdsleutel, omdat de rapporten per sector rekenen (structuur, knoppen, "
-              "effecten) en hij per sector beter is dan vestigingen." if total_better else ""))
+        md(_key_errors_text(view, s))
         md(f"Binnen de toets op COROP-gebieden wijken kleinere gebieden meer af (bij twee keer zoveel banen is de fout "
            f"ongeveer {pct(1 - 2 ** band.slope, 0)} kleiner). De foutmarge rust op de toets provincie → COROP: daar "
            f"worden gebieden binnen één provincie verdeeld, zoals gemeenten binnen één COROP-gebied; in de toets "
@@ -120,6 +112,25 @@ def uncertainty(view: GemeenteView) -> None:
               if band.extrapolated else
               f"Bij de omvang van {view.name} geeft dat de foutmarge bovenaan dit rapport: mediaan "
               f"{pct(band.median_pct / 100)}, 9 van de 10 gevallen binnen {pct(band.p90_pct / 100)}."))
+
+
+def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
+    """Where the run's key errs in the back-test, and why, for the key it is."""
+    main = variant_of(view.result.key)
+    med = lambda v: s.loc[(v, "provincie_corop"), "median_abs_pct"]  # noqa: E731
+    if main == "establishments":
+        jobs = "jobs" if ("jobs", "provincie_corop") in s.index else "jobs_uncorrected"
+        return (f"De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter "
+                f"(mediaan fout {pct(med(jobs) / 100)} tegen {pct(med('establishments') / 100)} met vestigingen): een "
+                "eenmanszaak telt bij vestigingen even zwaar als een ziekenhuis. De standaardsleutel (key: jobs) geeft "
+                "een nauwkeuriger BLP.")
+    total_better = med("jobs_total") < med(main)
+    text = (_density_effect_text(view, s) if main == "jobs" else
+            "De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
+            "toevoegt: ook met de gepubliceerde banen per sector blijft de fout bestaan.")
+    return text + (" Banen zonder sectoren scoren in deze toets op het totaal iets beter dan de sectorsleutel; de "
+                   "sectorsleutel blijft de hoofdsleutel, omdat de rapporten per sector rekenen (structuur, knoppen, "
+                   "effecten) en hij per sector beter is dan vestigingen." if total_better else "")
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
@@ -149,7 +160,9 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     worst = names.get(with_["worst_region"], with_["worst_region"])
     return ("De grootste bron van fouten is de aanname dat een baan in dezelfde sector overal in het gebied evenveel "
             "toevoegt. De weging naar banendichtheid (zie ‘Zo is het BLP berekend’) is bedoeld om daar een deel van weg "
-            "te halen; " + effect + (" De weging verkleint de fout dus." if helps else
+            "te halen; " + effect + ((" De weging verkleint de fout dus in de meeste gebieden, maar niet in het "
+                                      "slechtste geval (zie hieronder)." if with_["max_abs_pct"] > without["max_abs_pct"]
+                                      else " De weging verkleint de fout dus.") if helps else
                                      " In deze gegevens verkleint de weging de fout dus niet.")
             + " Die weging is in de toets steeds gemeten zonder de provincie die getoetst wordt, zodat de toets niet "
             "terugvindt wat hij zelf heeft ingesteld. Wat overblijft zijn verschillen in productiviteit die niet met de "
@@ -268,8 +281,8 @@ def sensitivity(view: GemeenteView) -> None:
     sens = view.sensitivity
     if len(sens) < 2:
         md("Er is geen andere verdeelsleutel om het BLP mee te vergelijken: de params kiezen er geen (`sensitivity`), "
-           "of de gekozen varianten gelden niet voor deze sleutel (`no_density` alleen voor de sleutel banen met "
-           "weging naar banendichtheid).")
+           "of de gekozen variant past niet bij deze sleutel (de variant zonder weging naar banendichtheid bestaat "
+           "alleen bij de sleutel banen).")
         return
     show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
                f"verdeelsleutel. {sensitivity_title(view)}.")

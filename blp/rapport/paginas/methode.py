@@ -97,17 +97,23 @@ def density_step(view: GemeenteView) -> None:
     corop = units.xs(_corop(view), level="corop_code")
     dens_own, dens_corop = own["jobs"] / own["area_km2"], corop["jobs"].sum() / corop["area_km2"].sum()
     c = key.density
-    ratio = dens_own / dens_corop
+    decimals = 1 if min(dens_own, dens_corop) < 100 else 0  # shown so the division can be redone by hand
+    a, b = round(dens_own, decimals), round(dens_corop, decimals)
+    ratio = a / b
     held = min(max(ratio, math.exp(c.low)), math.exp(c.high))
     shown = (f"{num(ratio, 2)}" if held == ratio else
              f"{num(ratio, 2)}, begrensd op {num(held, 2)}: verder dan gemeten gaat de weging niet")
+    mean = float((corop["jobs"] * corop["factor"]).sum() / corop["jobs"].sum())
+    weight = view.density_weight
     md(f"**De weging naar banendichtheid** (`blp.berekening.productivity`). {view.name} heeft "
-       f"{num(dens_own)} banen per km² land, het COROP-gebied {num(dens_corop)}. De "
-       f"banen van {view.name} wegen daarom mee met de factor ({num(dens_own)} / {num(dens_corop)} = {shown}) tot de "
-       f"macht {num(c.elasticity, 3)} = **{num(own['factor'], 2)}**; de gemeenten van het gebied hebben factoren van "
-       f"{num(corop['factor'].min(), 2)} tot {num(corop['factor'].max(), 2)}. In stap 3 is de sleutel van elke sector "
-       "behalve L daarom: banen × factor. Alleen de verhouding tussen de gemeenten telt: het gebied als geheel krijgt "
-       "precies zijn eigen toegevoegde waarde.")
+       f"{num(a, decimals)} banen per km² land, het COROP-gebied {num(b, decimals)}. De banen van {view.name} wegen "
+       f"daarom mee met de factor ({num(a, decimals)} / {num(b, decimals)} = {shown}) tot de macht "
+       f"{num(c.elasticity, 3)} = **{num(own['factor'], 2)}**; de gemeenten van het gebied hebben factoren van "
+       f"{num(corop['factor'].min(), 2)} tot {num(corop['factor'].max(), 2)}, gemiddeld over alle banen van het "
+       f"gebied {num(mean, 2)}. Een baan in {view.name} telt dus {pct(abs(weight - 1), 0)} "
+       f"{'meer' if weight >= 1 else 'minder'} dan een gemiddelde baan in het gebied (zonder afronding gerekend). In "
+       "stap 3 is de sleutel van elke sector behalve L daarom: banen × factor. Alleen de verhouding tussen de "
+       "gemeenten telt: het gebied als geheel krijgt precies zijn eigen toegevoegde waarde.")
 
 
 def shares_frame(view: GemeenteView) -> pd.DataFrame:
