@@ -24,7 +24,7 @@ def test_a_run_with_markup_in_every_text_field_shows_it_as_text(tmp_path, snapsh
     shutil.copytree(snapshot_dir, data)
     regions = pd.read_csv(data / "regions.csv.gz", dtype=str)
     regions.loc[regions["gemeente_code"] == "GM0917", "gemeente_name"] = f"Heerlen{EVIL}"
-    regions.loc[regions["corop_code"] == "CR39", "corop_name"] = f"Zuid-Limburg{EVIL}"
+    regions.loc[regions["corop_code"] == "CR39", "corop_name"] = f"Zuid-*Limburg*{EVIL}"  # Markdown signs too
     with gzip.open(data / "regions.csv.gz", "wt", encoding="utf-8", newline="") as fh:
         regions.to_csv(fh, index=False, lineterminator="\n")
     params = yaml.safe_load((params_dir() / "GM0917.yaml").read_text(encoding="utf-8"))
@@ -50,6 +50,7 @@ def test_a_run_with_markup_in_every_text_field_shows_it_as_text(tmp_path, snapsh
         assert not [s for s in soup.find_all("script") if "alert" in s.get_text()], page.name
         assert "alert(1)</script>" not in text, page.name
         assert "href=\"javascript" not in text.lower(), page.name  # shown as text at most, never a link
+        assert "<em>Limburg</em>" not in text, page.name  # a name's asterisks are shown, not read as emphasis
     report = (folder / "04_beleidsvertaling.html").read_text(encoding="utf-8")
     assert "Scenario&lt;script&gt;alert(1)&lt;/script&gt;" in report
     assert "Heerlen&lt;script&gt;" in (folder / "01_dataverzameling.html").read_text(encoding="utf-8")
@@ -80,3 +81,17 @@ def test_downloads_keep_formulas_as_text(tmp_path):
     sheet = load_workbook(tmp_path / "t.xlsx").active
     assert sheet["A3"].value == "=cmd|' /C calc'!A0" and sheet["A3"].data_type == "s"
     assert sheet["B3"].value == -1.5 and sheet["B4"].value == 0.123 and sheet["B5"].value == -2.5
+
+
+def test_a_name_from_the_data_with_markdown_signs_is_shown_as_written(monkeypatch):
+    from blp.rapport import display
+
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr(display, "_PROTECTED", {})
+    display.protect(["Delf*zijl* en omgeving", "Heerlen", "Noord_Oost_Brabant", None])
+    assert set(display._PROTECTED) == {"Delf*zijl* en omgeving", "Noord_Oost_Brabant"}
+    display.md("In Delf*zijl* en omgeving en Noord_Oost_Brabant is dit *nadruk*.")
+    html = shown[0]["text/html"]
+    assert "Delf*zijl* en omgeving" in html and "Noord_Oost_Brabant" in html and "<em>nadruk</em>" in html
+    assert shown[0]["text/plain"] == "In Delf*zijl* en omgeving en Noord_Oost_Brabant is dit *nadruk*."

@@ -11,11 +11,11 @@ import pandas as pd
 
 from blp.beleid.policy import NationalIO, load_national_io
 from blp.berekening import derived
-from blp.berekening.productivity import LandAreaError, relative_weight
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest, variant_of
 from blp.berekening.keys import activity_total, nearest
 from blp.berekening.calculation import BlpResult, Choices, KeyCache, compute_blp, resolve_choices
 from blp.berekening.peers import peer_group, urbanity
+from blp.berekening.productivity import LandAreaError, relative_weight
 from blp.berekening.quality import Check, run_checks
 from blp.berekening.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.berekening.series import BlpSeries, compute_series
@@ -143,6 +143,13 @@ class GemeenteView:
     params: Params
     figures: FigureFolder | None = None  # where the runner draws this gemeente's charts ahead, if it does
     focus_chosen: bool | None = None  # the gemeente's own params set its focus indicators (None: not known)
+
+    def __post_init__(self) -> None:
+        from blp.rapport.display import protect
+
+        regions = self.national.data.regions
+        protect(pd.unique(regions[["gemeente_name", "corop_name", "provincie_name"]].to_numpy().ravel()))
+        protect(self.national.data.industry_labels().values())
 
     @property
     def data(self) -> CanonicalData:

@@ -49,10 +49,26 @@ def literal(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+_NAME_SIGNS = re.compile(r"[\\`*_\[\]<>~|#]")  # what would make Markdown of a name inside a sentence
+_PROTECTED: dict[str, str] = {}  # names from the data that hold such a sign -> the same name, escaped
+
+
+def protect(names) -> None:
+    """Register names from the data (gemeenten, regions, sectors) for ``md``: one holding a Markdown sign (a COROP
+    region called ``Delf*zijl*``) shows as written instead of in italics. Real names hold none; the check is cheap."""
+    for name in names:
+        if isinstance(name, str) and _NAME_SIGNS.search(name):
+            _PROTECTED[name] = literal(name)
+
+
 def md(text: str) -> None:
     """Show Dutch prose built from the figures. Rendered here, escaping any HTML: names and texts from the data
-    or a params file (a scenario called ``<script>``) reach the report as text, never as markup."""
-    display({"text/html": f'<div class="blp-prose">{_markdown()(text)}</div>', "text/plain": text}, raw=True)
+    or a params file (a scenario called ``<script>``) reach the report as text, never as markup; registered names
+    (``protect``) are escaped as Markdown too."""
+    shown = text
+    for name, escaped in sorted(_PROTECTED.items(), key=lambda kv: -len(kv[0])):
+        shown = shown.replace(name, escaped)
+    display({"text/html": f'<div class="blp-prose">{_markdown()(shown)}</div>', "text/plain": text}, raw=True)
 
 
 def show_chart(view, draw: Callable, *args, alt: str = "Grafiek; de tekst erbij beschrijft wat zij laat zien") -> None:
