@@ -211,3 +211,30 @@ def test_what_a_batch_killed_outright_left_in_the_temporary_folder_is_removed_by
         assert list(temp.iterdir()) == []
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_ctrl_c_once_the_report_is_there_waits_for_the_overview_its_front_page_links_to(tmp_path, snapshot_dir,
+                                                                                         monkeypatch):
+    """An interrupt between the finished gemeente folder and the overview left the front page's link to the overview
+    dead on a first run: it is held until the overview is written, then ends the command as an interrupt."""
+    from blp import errors
+    from blp.uitvoering import runner
+    from blp.uitvoering.runner import RunRequest, run_gemeente
+
+    real = runner.remove_stale_partials
+
+    def ctrl_c_now(folder):  # once the report is published, right before the overview is written: Ctrl-C
+        if (out / "GM0917").is_dir() and any((out / "GM0917").iterdir()):
+            errors._interrupt(2, None)
+        return real(folder)
+
+    monkeypatch.setattr(runner, "remove_stale_partials", ctrl_c_now)
+    # the interrupt counted here must not make later in-process commands read their errors as interrupts
+    monkeypatch.setattr(errors, "_INTERRUPTS", [0])
+    monkeypatch.setattr(errors, "_HELD", [0, False])
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_gemeente(RunRequest("GM0917", data_dir=str(snapshot_dir), outputs_dir=out, progress=False))
+    front = next((out / "GM0917").iterdir()) / "index.html"
+    assert front.exists() and (out / "index.html").exists()
+    assert 'href="../../index.html"' in front.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from blp.atomic import private_temp_folder, remove_orphaned_temp_folders, remove_stale_partials
@@ -42,6 +43,8 @@ from blp.welvaart.registry import check_params_focus
 
 __all__ = ["APPENDIX", "NOTEBOOKS", "BatchResult", "Job", "JobResult", "RunRequest", "fingerprint", "run_batch",
            "run_gemeente", "run_job"]
+
+OVERVIEW_WAIT_S = 10.0  # how long a run waits for the overview's maps drawn on a thread before drawing them itself
 
 
 # --- selecting gemeenten and preparing the batch ---------------------------------------------
@@ -223,12 +226,18 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         progress.close()  # on every way out, so a message after it starts on a line of its own
     order = {c: i for i, c in enumerate(codes)}
     results.sort(key=lambda r: order[r.code])
-    figures, new = drawn.result()
-    if new:
-        keep_overview(*overview_args, figures)
-    for folder in (Path(req.outputs_dir), Path(req.outputs_dir) / CACHE_DIR):  # what killed runs left there
-        remove_stale_partials(folder)
-    overview = write_overview(Path(req.outputs_dir), first, figures)
+    # The reports' front pages link to the overview: once they are there, a Ctrl-C waits until it is written too
+    # (a first run interrupted here left a dead link), for at most the wait for its maps plus drawing them.
+    with interrupts_held():
+        try:
+            figures, new = drawn.result(timeout=OVERVIEW_WAIT_S)
+        except FutureTimeout:  # maps still not drawn: the overview draws its own
+            figures, new = None, False
+        if new:
+            keep_overview(*overview_args, figures)
+        for folder in (Path(req.outputs_dir), Path(req.outputs_dir) / CACHE_DIR):  # what killed runs left there
+            remove_stale_partials(folder)
+        overview = write_overview(Path(req.outputs_dir), first, figures)
     return BatchResult(results, overview)
 
 
