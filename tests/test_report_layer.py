@@ -125,7 +125,7 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     assert f"Heerlen is relatief sterk in {expected}. " in text
 
 
-def test_peer_table_holds_the_gemeente_and_its_peers(heerlen, monkeypatch):
+def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(heerlen, monkeypatch):
     from blp.rapport import display
     from blp.rapport.paginas import berekening
 
@@ -135,8 +135,11 @@ def test_peer_table_holds_the_gemeente_and_its_peers(heerlen, monkeypatch):
     tables = [s["text/plain"] for s in shown if isinstance(s, dict) and s.get("text/html", "").startswith("<table")]
     peer_table = next(t for t in tables if t.startswith("Gemeente\tCOROP"))
     names = [line.split("\t")[0] for line in peer_table.splitlines()[1:]]
-    n = heerlen.result.national.set_index("gemeente_code")["gemeente_name"]
-    assert names == [n[c] for c in ["GM0917"] + heerlen.peers[0]]
+    n = heerlen.result.national.set_index("gemeente_code")
+    group = n.loc[["GM0917"] + heerlen.peers[0]].sort_values("blp_per_inhabitant_eur", ascending=False)
+    assert names == list(group["gemeente_name"])  # highest BLP per inhabitant first, as the chart
+    assert names[:2] == ["Venlo", "Heerlen"]  # the title's 'plaats 2 van 11'
+    assert "plaats 2 van 11" in berekening.peers_title(heerlen)
 
 
 def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):

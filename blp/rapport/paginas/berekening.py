@@ -262,7 +262,9 @@ def position(view: GemeenteView) -> None:
     show_chart(view, peers_figure, alt=f"Staafdiagram van het BLP per inwoner van {view.name}, de vergelijkingsgemeenten "
                f"en Nederland. {peers_title(view)}.")
     md(narrative.peers_text(view.name, desc, view.result.national, view.gemeente, peers))
-    n = view.result.national.set_index("gemeente_code").loc[[view.gemeente] + peers].reset_index()
+    # in the order of the chart and the title's place: highest BLP per inhabitant first
+    n = (view.result.national.set_index("gemeente_code").loc[[view.gemeente] + peers].reset_index()
+         .sort_values("blp_per_inhabitant_eur", ascending=False, kind="stable"))
     table(n, {"gemeente_name": "Gemeente", "corop_name": "COROP", "population": "Inwoners", "blp_meur": "BLP (mln euro)",
               "blp_per_inhabitant_eur": "BLP per inwoner (euro)"},
           {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0})
