@@ -335,3 +335,14 @@ def test_a_gemeente_whose_blp_the_weighting_moves_much_is_warned_in_report_2_and
     assert band_card(hogeland).lines[-1] == ("Zonder de weging naar banendichtheid zou dit BLP 26% hoger zijn; rapport 2 "
                                              "zegt wanneer de weging misleidt.")
     assert narrative.density_notice("Heerlen", heerlen.density_effect) == "" and len(band_card(heerlen).lines) == 1
+
+
+def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table(views, shown):
+    """Heerlen's 5.300 extra jobs are the medtech scenario's own input: 'n.v.t.', not 'gehaald' or a clumsy phrase."""
+    heerlen = views["GM0917"]
+    beleid.goals(heerlen, beleid.policy_view(heerlen))
+    text = shown()
+    assert ("5.300 extra banen in 2036 extra banen (direct + indirect) Medtech en logistiek verdubbelen 2036 5.300 "
+            "6.066 n.v.t.: invoer van het scenario") in text
+    assert ("‘N.v.t.: invoer van het scenario’: het scenario legt dit doel zelf vast (de extra banen zijn zijn invoer), "
+            "dus er valt niets te toetsen") in text

@@ -25,7 +25,7 @@ from blp.rapport.fmt import EURO, eur, meur, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
-STATUS_NL = {INPUT: "vastgelegd door het scenario zelf (geen uitkomst)", MET: "ja", NOT_MET: "nee",
+STATUS_NL = {INPUT: "n.v.t.: invoer van het scenario", MET: "ja", NOT_MET: "nee",
              OUTSIDE: "valt buiten de looptijd"}
 
 
@@ -263,8 +263,9 @@ def goals(view: GemeenteView, pol: PolicyView) -> None:
         text += (f" ‘Al gehaald in {va_year}’: de gemeente zat in {va_year} al boven het doel; het doel zegt dan weinig "
                  "over het scenario.")
     if (pol.goals["status"] == INPUT).any():
-        text += (" Een doel dat het scenario zelf vastlegt (de extra banen zijn de invoer van het scenario) is daarmee "
-                 "niet ‘gehaald’: het rekenmodel toetst alleen wat volgt uit die invoer, zoals het BLP.")
+        text += (" ‘N.v.t.: invoer van het scenario’: het scenario legt dit doel zelf vast (de extra banen zijn zijn "
+                 "invoer), dus er valt niets te toetsen; het rekenmodel toetst alleen wat uit die invoer volgt, zoals "
+                 "het BLP.")
     md(text)
 
 
