@@ -346,3 +346,13 @@ def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table
             "6.066 n.v.t.: invoer van het scenario") in text
     assert ("‘N.v.t.: invoer van het scenario’: het scenario legt dit doel zelf vast (de extra banen zijn zijn invoer), "
             "dus er valt niets te toetsen") in text
+
+
+def test_the_commuting_sentence_fits_an_island_without_cars(national, shown):
+    """Vlieland (more jobs than inhabitants suggest) is reached by ferry: the sentence does not speak of roads only."""
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    pol = beleid.policy_view(vlieland)
+    assert pol.facts.jobs_per_1000 > pol.facts.nl_jobs_per_1000
+    beleid.impact(vlieland, pol)
+    assert ("het woon-werkverkeer belast de verbindingen tussen hier en daar (wegen, openbaar vervoer of, voor een "
+            "eiland, de veerdienst).") in shown()

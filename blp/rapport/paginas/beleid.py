@@ -378,7 +378,8 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
                    f"Nederland {num(f.nl_jobs_per_1000)}): "
                    + ("er werken al meer mensen dan het inwonertal doet verwachten, dus een deel van de nieuwe banen "
                       "wordt waarschijnlijk door inwoners van buurgemeenten ingevuld. Hun loon landt daar; het "
-                      "woon-werkverkeer belast wegen en openbaar vervoer hier en bij hen."
+                      "woon-werkverkeer belast de verbindingen tussen hier en daar (wegen, openbaar vervoer of, voor een "
+                      "eiland, de veerdienst)."
                       if more else
                       "er werken minder mensen dan het inwonertal doet verwachten, dus nieuwe banen kunnen ook "
                       "inwoners die nu elders werken dichter bij huis aan het werk helpen (minder pendel)."))
