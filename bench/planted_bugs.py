@@ -40,8 +40,8 @@ MUTATIONS = [
  # within the measured range, the warning says which way, impossible densities are refused
  ("blp/berekening/productivity.py", 'fitted = _fit(cells[cells["provincie_code"] != province] if province else cells, keep)',
   "fitted = _fit(cells, density)"),
- ("blp/berekening/productivity.py", 'x = np.clip(np.asarray(relative_log_density, dtype="float64"), self.low, self.high)',
-  'x = np.asarray(relative_log_density, dtype="float64")'),
+ ("blp/berekening/productivity.py", 'return np.clip(np.asarray(relative_log_density, dtype="float64"), self.low, self.high)',
+  'return np.asarray(relative_log_density, dtype="float64")'),
  ("blp/rapport/narrative.py", 'sparse = effect["difference_pct"] > 0', 'sparse = effect["difference_pct"] < 0'),
  ("blp/berekening/productivity.py", "bad = sorted(wide.index[dens.notna() & ((dens < low) | (dens > high))])",
   "bad = sorted(wide.index[dens.notna() & (dens < 0)])"),

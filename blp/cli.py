@@ -300,6 +300,7 @@ def cmd_validate(args) -> int:
     from blp.berekening.calculation import resolve_choices
     from blp.berekening.keys import nearest
     from blp.data import load_data
+    from blp.dutch import num
     from blp.params import load_params
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
@@ -314,8 +315,6 @@ def cmd_validate(args) -> int:
     else:
         raise BlpError("Er is geen jaar met banen per COROP-gebied zonder onderdrukte cellen om mee te toetsen.",
                        "voeg jobs_corop.csv toe met een volledig jaar (docs/data-schema.md).")
-    from blp.dutch import num
-
     bt = run_backtest(data, choices.va_year, key_year, choices.composition_year, weighting=not args.no_density)
     summary = bt.summary()
     print(f"Toets: toegevoegde waarde {bt.va_year} één niveau hoger verdeeld met verdeelsleutels van {bt.key_year}, "

@@ -19,8 +19,7 @@ from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
 from blp.berekening.jobs_key import HOUSING_GROUP, housing_value, jobs_groups
-from blp.berekening.keys import activity_rows, nearest, to_units
-from blp.berekening.productivity import HOUSING_GROUP as UNCORRECTED_GROUP
+from blp.berekening.keys import activity_rows, corop_provinces, nearest, to_units
 from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.errors import DataError
@@ -81,10 +80,9 @@ class Backtest:
 
 def _parents(data: CanonicalData, composition: int, level: str) -> pd.Series:
     """Child region -> parent region code for ``level``."""
-    regions = data.regions_of(composition)
     if level == "provincie_corop":
-        return regions.drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
-    return pd.Series("NL01", index=sorted(regions["provincie_code"].unique()))
+        return corop_provinces(data, composition)
+    return pd.Series("NL01", index=sorted(data.regions_of(composition)["provincie_code"].unique()))
 
 
 def _only_children(data: CanonicalData, composition: int, level: str) -> set[str]:
@@ -106,8 +104,8 @@ def _to_level(per_corop: pd.DataFrame, data: CanonicalData, composition: int, le
     if level == "provincie_corop":
         out = per_corop.rename(columns={"corop_code": "child"})
     else:
-        prov = data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
-        out = per_corop.assign(child=per_corop["corop_code"].map(prov)).drop(columns="corop_code")
+        out = per_corop.assign(child=per_corop["corop_code"].map(corop_provinces(data, composition))).drop(
+            columns="corop_code")
         keys = [c for c in out.columns if c not in ("value",)]
         out = out.groupby(keys, as_index=False)["value"].sum()
     return out.assign(parent=out["child"].map(_parents(data, composition, level)))
@@ -201,9 +199,8 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
                 base = fitted if variant != "jobs_published" else jobs_child[jobs_child["industry_code"] != TOTAL].rename(
                     columns={"industry_code": "group"})
                 key = base[["parent", "child", "group", "value"]]
-                if weights is not None and variant != "jobs_uncorrected":
-                    key = key.assign(value=key["value"] * np.where(key["group"] == UNCORRECTED_GROUP, 1.0,
-                                                                   key["child"].map(weights).fillna(1.0)))
+                if weights is not None and variant != "jobs_uncorrected":  # L is replaced by housing value below
+                    key = key.assign(value=key["value"] * key["child"].map(weights).fillna(1.0).to_numpy())
                 if HOUSING_GROUP in conc.groups:
                     key = pd.concat([key[key["group"] != HOUSING_GROUP],
                                      housing_child.assign(group=HOUSING_GROUP)[["parent", "child", "group", "value"]]])

@@ -92,6 +92,11 @@ def memo(data: CanonicalData, name: str, *args, compute):
     return value
 
 
+def corop_provinces(data: CanonicalData, composition: int) -> pd.Series:
+    """COROP region -> its province, in the COROP composition of boundary year ``composition``."""
+    return data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
+
+
 def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
     """Every gemeente code of ``year`` -> (report-year gemeente, share of the code, COROP of the composition
     year); ``attrs["codes"]`` holds the from-codes as a set."""

@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 
 from blp.berekening.concordance import TOTAL, build_concordance
-from blp.berekening.keys import memo, nearest, to_units
+from blp.berekening.keys import corop_provinces, memo, nearest, to_units
 from blp.data.canonical import CanonicalData
 from blp.dutch import num
 from blp.errors import DataError
 
-HOUSING_GROUP = "L"  # allocated by housing value, not by jobs: no density correction
 AREA_INDICATORS = ("population", "population_density_per_km2")  # land area = inhabitants / inhabitants per km² land
 MIN_CELLS = 20  # fewer COROP x group cells than this give no elasticity
 # Inhabitants per km² land of a Dutch gemeente lie between about 20 (Schiermonnikoog) and 7,000 (Den Haag): a figure
@@ -50,11 +49,14 @@ class DensityCorrection:
     area_year: int
     spread: tuple[float, float] = (float("nan"), float("nan"))  # lowest and highest elasticity fitted without one province
 
+    def bounded(self, relative_log_density) -> np.ndarray:
+        """The log density against the parent's, held within the range the elasticity was measured on."""
+        return np.clip(np.asarray(relative_log_density, dtype="float64"), self.low, self.high)
+
     def factor(self, relative_log_density) -> np.ndarray:
         """The key's weight per job for a unit whose log density lies ``relative_log_density`` above its
         parent's; held within the measured range."""
-        x = np.clip(np.asarray(relative_log_density, dtype="float64"), self.low, self.high)
-        return np.exp(self.elasticity * x)
+        return np.exp(self.elasticity * self.bounded(relative_log_density))
 
     def percent_per_doubling(self) -> float:
         """How much more value added per job at twice the job density, in %."""
@@ -65,20 +67,25 @@ def relative_log_density(jobs: pd.Series, area: pd.Series, parent: pd.Series) ->
     """log(jobs / area) of each unit minus its parent's (all the parent's units' jobs over their area)."""
     frame = pd.DataFrame({"jobs": jobs, "area": area, "parent": parent}).dropna()
     frame = frame[(frame["jobs"] > 0) & (frame["area"] > 0)]
-    sums = frame.groupby("parent")[["jobs", "area"]].sum()
-    own = np.log(frame["jobs"] / frame["area"])
-    return own - frame["parent"].map(np.log(sums["jobs"] / sums["area"]))
+    _, inv = np.unique(frame["parent"].to_numpy(), return_inverse=True)
+    j, a = frame["jobs"].to_numpy(dtype="float64"), frame["area"].to_numpy(dtype="float64")
+    return pd.Series(np.log(j / a) - np.log(np.bincount(inv, j) / np.bincount(inv, a))[inv], index=frame.index)
 
 
 def land_area(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int] | None:
     """Land area (km²) per allocation unit, from inhabitants and inhabitants per km² of land in the indicator
     year nearest ``year``; None when the data do not have both."""
-    years = memo(data, "land_area_years", compute=lambda: _area_years(data))
+    years = area_years(data)
     if not years:
         return None
     y = nearest(years, year)
     return memo(data, "land_area", y, boundary_year, composition,
                 compute=lambda: _land_area(data, y, boundary_year, composition))
+
+
+def area_years(data: CanonicalData) -> list[int]:
+    """The indicator years with both inhabitants and inhabitants per km² land (once per data set)."""
+    return memo(data, "land_area_years", compute=lambda: _area_years(data))
 
 
 def _area_years(data: CanonicalData) -> list[int]:
@@ -140,7 +147,7 @@ def _check_density(wide: pd.DataFrame, year: int) -> None:
 def corop_cells(data: CanonicalData, va_year: int, jobs_year: int, composition: int) -> pd.DataFrame:
     """Published value added (million euro) and employee jobs per COROP region x jobs group, with the region's
     province; only cells with both published and positive, L left out."""
-    from blp.berekening.jobs_key import jobs_groups
+    from blp.berekening.jobs_key import HOUSING_GROUP, jobs_groups  # L: allocated by housing value, not by jobs
     from blp.berekening.value_added import industry_codes, regional_value_added
 
     rj = data.regional_jobs
@@ -156,7 +163,7 @@ def corop_cells(data: CanonicalData, va_year: int, jobs_year: int, composition: 
             .groupby(["corop_code", "group"], as_index=False)["jobs"].sum(min_count=1))
     cells = va.merge(jobs, on=["corop_code", "group"])
     cells = cells[(cells["group"] != HOUSING_GROUP) & (cells["va"] > 0) & (cells["jobs"] > 0)]
-    province = data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
+    province = corop_provinces(data, composition)
     return cells.assign(provincie_code=cells["corop_code"].map(province)).dropna(subset=["provincie_code"])
 
 
@@ -168,7 +175,7 @@ def corop_density(data: CanonicalData, jobs_year: int, composition: int, boundar
     area = found[0].groupby("corop_code")["value"].sum()
     rj = data.regional_jobs
     jobs = rj[(rj["year"] == jobs_year) & (rj["industry_code"] == TOTAL)].set_index("corop_code")["jobs"]
-    province = data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
+    province = corop_provinces(data, composition)
     frame = pd.DataFrame({"provincie_code": province, "jobs": jobs.reindex(province.index),
                           "area": area.reindex(province.index)})
     return frame.dropna()
@@ -178,13 +185,9 @@ def _fit(cells: pd.DataFrame, density: pd.DataFrame) -> tuple[float, float, floa
     """Least squares of log(value added per job against the province's, same group) on log(job density
     against the province's), pooled over groups; provinces of one region carry no information. Plain numpy:
     the back-test fits it once per province."""
-    prov = density["provincie_code"].to_numpy()
-    jobs, area = density["jobs"].to_numpy(dtype="float64"), density["area"].to_numpy(dtype="float64")
-    ok = (jobs > 0) & (area > 0)
-    codes, inv = np.unique(prov[ok], return_inverse=True)
-    several = (np.bincount(inv) > 1)[inv]
-    rel_values = np.log(jobs[ok] / area[ok]) - np.log(np.bincount(inv, jobs[ok]) / np.bincount(inv, area[ok]))[inv]
-    rel = pd.Series(rel_values[several], index=density.index[ok][several])
+    rel = relative_log_density(density["jobs"], density["area"], density["provincie_code"])
+    province = density.loc[rel.index, "provincie_code"]
+    rel = rel[province.map(province.value_counts()) > 1]
     c = cells[cells["corop_code"].isin(rel.index)]
     if len(c) < MIN_CELLS:
         return None
@@ -240,7 +243,7 @@ def fit_inputs(data: CanonicalData, composition: int, boundary_year: int) -> tup
 def _density_correction(data: CanonicalData, composition: int, boundary_year: int) -> tuple[DensityCorrection | None, str]:
     inputs = fit_inputs(data, composition, boundary_year)
     if inputs is None:
-        if not memo(data, "land_area_years", compute=lambda: _area_years(data)):
+        if not area_years(data):
             return None, ("de gegevens hebben geen oppervlakte per gemeente (de bevolkingsdichtheid, "
                           "population_density_per_km2 in indicators.csv, ontbreekt)")
         return None, ("de gegevens hebben geen toegevoegde waarde en banen per COROP-gebied en sector om de weging op "
@@ -266,9 +269,14 @@ def relative_weight(units: pd.DataFrame, corop: str, gemeente: str) -> float | N
     frame): 1.13 = 13 % more. None when the unit is not in the frame."""
     if (corop, gemeente) not in units.index:
         return None
+    return float(units.loc[(corop, gemeente), "factor"]) / region_mean_factor(units, corop)
+
+
+def region_mean_factor(units: pd.DataFrame, corop: str) -> float:
+    """The factor of the average job of a COROP region (``unit_factors`` frame): its units' factors weighted by
+    their jobs."""
     region = units.xs(corop, level="corop_code")
-    mean = float((region["jobs"] * region["factor"]).sum() / region["jobs"].sum())
-    return float(units.loc[(corop, gemeente), "factor"]) / mean
+    return float((region["jobs"] * region["factor"]).sum() / region["jobs"].sum())
 
 
 def unit_factors(correction: DensityCorrection, jobs: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:

@@ -232,8 +232,8 @@ class GemeenteView:
         if pd.isna(row["blp_meur"]):
             return None
         units = key.density_units.xs(self.gemeente, level="gemeente_code")
-        rel = units["relative_log_density"].dropna()
-        beyond = bool(((rel < key.density.low) | (rel > key.density.high)).any())
+        rel = units["relative_log_density"].dropna().to_numpy()
+        beyond = bool((key.density.bounded(rel) != rel).any())
         return {"unweighted_meur": float(row["blp_meur"]), "difference_pct": float(row["difference_pct"]),
                 "beyond_range": beyond}
 

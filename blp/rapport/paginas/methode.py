@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR
+from blp.berekening.productivity import region_mean_factor
 from blp.dutch import in_sentence
 from blp.rapport import narrative
 from blp.rapport.context import GemeenteView
@@ -100,10 +101,11 @@ def density_step(view: GemeenteView) -> None:
     decimals = 1 if min(dens_own, dens_corop) < 100 else 0  # shown so the division can be redone by hand
     a, b = round(dens_own, decimals), round(dens_corop, decimals)
     ratio = a / b
-    held = min(max(ratio, math.exp(c.low)), math.exp(c.high))
+    bounded = float(c.bounded(math.log(ratio)))
+    held = ratio if bounded == math.log(ratio) else math.exp(bounded)
     shown = (f"{num(ratio, 2)}" if held == ratio else
              f"{num(ratio, 2)}, begrensd op {num(held, 2)}: verder dan gemeten gaat de weging niet")
-    mean = float((corop["jobs"] * corop["factor"]).sum() / corop["jobs"].sum())
+    mean = region_mean_factor(units, _corop(view))
     weight = view.density_weight
     md(f"**De weging naar banendichtheid** (`blp.berekening.productivity`). {view.name} heeft "
        f"{num(a, decimals)} banen per km² land, het COROP-gebied {num(b, decimals)}. De banen van {view.name} wegen "
