@@ -50,21 +50,49 @@ def remove_stale_partials(folder: Path) -> list[Path]:
 
 
 # The kit's own folders in the temporary folder: a kernel's sockets and connection file, a batch's shared context,
-# a worker pool's bookkeeping. Each name holds the id of the process that made it.
+# a worker pool's bookkeeping. Each name holds the id of the process that made it, and each folder holds a lock file
+# that its process keeps locked while it lives.
 TEMP_PREFIXES = ("blp-kernel-", "blp-batch-", "blp-workers-")
+OWNER_LOCK = ".owner.lock"
+YOUNG_S = 60  # a folder without its lock this new may be one being made right now: left alone
+_HELD: dict[str, int] = {}  # folder -> the open, locked file that says its process is alive
 
 
 def private_temp_folder(prefix: str, base: str | None = None) -> str:
-    """A new private folder ``<prefix><process id>-<random>`` in ``base`` (default: the temporary folder), so that
-    a later run can tell it from a live one once this process is gone (``remove_orphaned_temp_folders``)."""
-    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=base)
+    """A new private folder ``<prefix><process id>-<random>`` in ``base`` (default: the temporary folder), with its
+    lock file locked by this process until ``remove_private_temp_folder`` (or this process's end), so that a later
+    run can tell it from a live one (``remove_orphaned_temp_folders``). Children forked meanwhile share the lock."""
+    folder = tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=base)
+    try:
+        import fcntl
+
+        fd = os.open(os.path.join(folder, OWNER_LOCK), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
+        _HELD[folder] = fd
+    except (ImportError, OSError):  # no file locks here (Windows, some network file systems): the process id tells
+        pass
+    return folder
+
+
+def remove_private_temp_folder(folder: str | Path) -> None:
+    """Remove a folder made by ``private_temp_folder``, then let go of its lock."""
+    shutil.rmtree(folder, ignore_errors=True)
+    fd = _HELD.pop(str(folder), None)
+    if fd is not None:
+        os.close(fd)
 
 
 def remove_orphaned_temp_folders(base: str | None = None, prefixes: tuple[str, ...] = TEMP_PREFIXES) -> list[str]:
-    """Remove the kit's folders in ``base`` (default: the temporary folder) whose process no longer exists: what a
-    run, batch or worker killed outright (kill -9, out of memory, a double Ctrl-C at the wrong moment) could not
-    remove itself. Only this user's folders; a folder whose process still runs, or whose name holds no process id,
-    is left alone."""
+    """Remove the kit's folders in ``base`` (default: the temporary folder) whose process has ended: what a run,
+    batch or worker killed outright (kill -9, out of memory, a double Ctrl-C at the wrong moment) could not remove
+    itself. Only this user's folders. A folder's lock tells whether its process lives, also when that process runs
+    in another process namespace (another container sharing this temporary folder), where its id means nothing;
+    a folder without a lock (an older kit's) goes only when no process has its id and it is more than a minute old.
+    A folder whose name holds no process id is left alone."""
     removed: list[str] = []
     if os.name != "posix":  # no process ids to check this way (os.kill would end the process on Windows)
         return removed
@@ -79,13 +107,33 @@ def remove_orphaned_temp_folders(base: str | None = None, prefixes: tuple[str, .
         pid = entry.name[len(prefix):].split("-", 1)[0]
         try:
             if not (pid.isascii() and pid.isdigit()) or entry.stat(follow_symlinks=False).st_uid != os.getuid() \
-                    or _alive(int(pid)):
+                    or not entry.is_dir(follow_symlinks=False) or _in_use(entry.path, int(pid)):
                 continue
             shutil.rmtree(entry.path)
             removed.append(entry.path)
-        except OSError:  # gone meanwhile, not a folder (a symlink), or not ours to remove
+        except OSError:  # gone meanwhile, or not ours to remove
             continue
     return removed
+
+
+def _in_use(folder: str, pid: int) -> bool:
+    """Whether the process that made ``folder`` may still use it: its lock is held (by it, or by a child it forked),
+    or, for a folder without a lock, process ``pid`` exists or the folder is less than a minute old."""
+    try:
+        import fcntl
+
+        fd = os.open(os.path.join(folder, OWNER_LOCK), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return _alive(pid) or time.time() - os.stat(folder).st_mtime < YOUNG_S
+    except (ImportError, OSError):
+        return _alive(pid)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # let go again when the file is closed below
+    except OSError:  # held: its process lives, in whatever process namespace
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _alive(pid: int) -> bool:

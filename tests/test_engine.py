@@ -130,6 +130,7 @@ def test_the_temporary_folders_of_dead_processes_are_removed_by_the_next_session
     import subprocess
     import sys
     import tempfile
+    import time
 
     from blp.atomic import remove_orphaned_temp_folders
 
@@ -143,6 +144,13 @@ def test_the_temporary_folders_of_dead_processes_are_removed_by_the_next_session
             "blp-kernel-0-x", "blp-kernel-²-x", f"blp-batch-{os.getppid()}-x"]  # live, odd or foreign
     for name in kept:
         (tmp_path / name).mkdir()
+    # these folders stand in for an older kit's (no owner lock): they go once their process is gone and they are
+    # more than a minute old; a new one may be a folder being made right now
+    (tmp_path / f"blp-batch-{dead}-young").mkdir()
+    kept.append(f"blp-batch-{dead}-young")
+    for path in tmp_path.iterdir():
+        if not path.name.endswith("-young"):
+            os.utime(path, (time.time() - 120, time.time() - 120))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     session = KernelSession(cwd=tmp_path)
     try:
@@ -154,6 +162,48 @@ def test_the_temporary_folders_of_dead_processes_are_removed_by_the_next_session
     finally:
         session.close()
     assert not os.path.exists(session._ipc_dir)
+
+
+def test_a_folder_whose_owner_runs_in_another_process_namespace_is_kept_until_that_owner_ends(tmp_path):
+    """Two containers that share a temporary folder see different process ids: the id in a folder's name may
+    belong to no process here while its owner runs there. The owner's lock on the folder's lock file is what
+    tells (it holds across namespaces); the folder goes only once that lock is free."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from blp.atomic import OWNER_LOCK, private_temp_folder, remove_orphaned_temp_folders, remove_private_temp_folder
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    folder = tmp_path / f"blp-kernel-{dead}-other"  # its id means nothing here: the process lives elsewhere
+    folder.mkdir()
+    (folder / "k-1").write_text("")
+    owner = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()", str(folder / OWNER_LOCK)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout.readline().strip() == "locked"
+        os.utime(folder, (time.time() - 3600, time.time() - 3600))
+        assert remove_orphaned_temp_folders(str(tmp_path)) == []
+        assert (folder / "k-1").exists()
+    finally:
+        owner.communicate("")  # the owner ends: its lock is let go
+    assert remove_orphaned_temp_folders(str(tmp_path)) == [str(folder)]
+    assert not folder.exists()
+
+    # the kit's own folders carry that lock from the start, also a brand-new one, and let go of it when removed
+    mine = private_temp_folder("blp-batch-", str(tmp_path))
+    assert os.path.exists(os.path.join(mine, OWNER_LOCK))
+    probe = [sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+             "try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError: print('held')\n"
+             "else: print('free')", os.path.join(mine, OWNER_LOCK)]
+    assert subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip() == "held"
+    assert remove_orphaned_temp_folders(str(tmp_path)) == []
+    remove_private_temp_folder(mine)
+    assert not os.path.exists(mine)
 
 
 def test_an_interrupt_in_a_callback_python_cannot_raise_from_prints_no_traceback():

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import threading
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from blp.atomic import private_temp_folder, remove_orphaned_temp_folders
+from blp.atomic import private_temp_folder, remove_orphaned_temp_folders, remove_private_temp_folder
 from blp.rapport.html_export import RESET_TAG
 # A run's kernel keeps no IPython history: report code stays out of the user's ~/.ipython history
 # database, and no cell waits for an SQLite write.
@@ -54,7 +53,7 @@ def _ipc_folder() -> str | None:
             continue
         if len(os.fsencode(folder)) + len("/k-99999") <= SOCKET_PATH_MAX:
             return folder
-        os.rmdir(folder)
+        remove_private_temp_folder(folder)
     return None
 
 
@@ -182,7 +181,7 @@ class KernelSession:
             run_sync(self.km.shutdown_kernel)(now=True)
         self.km = None
         if not keep_dir and self._ipc_dir:
-            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            remove_private_temp_folder(self._ipc_dir)
 
     def __enter__(self) -> "KernelSession":
         return self

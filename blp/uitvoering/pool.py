@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from blp.atomic import private_temp_folder
+from blp.atomic import private_temp_folder, remove_private_temp_folder
 from blp.errors import interrupts_held
 from blp.rapport.figures import child_process_signals
 from blp.uitvoering.engine import close_shared_session, shared_session
@@ -115,7 +115,7 @@ class WorkerPool:
         self._stop(self.executor, now)
         for job in self.jobs:
             job.discard_partial()
-        shutil.rmtree(self.markers, ignore_errors=True)
+        remove_private_temp_folder(self.markers)
 
 
 def failed(job: Job, error: str, folder: str | None = None) -> JobResult:

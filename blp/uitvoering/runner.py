@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from blp.atomic import private_temp_folder, remove_orphaned_temp_folders, remove_stale_partials
+from blp.atomic import (private_temp_folder, remove_orphaned_temp_folders, remove_private_temp_folder,
+                        remove_stale_partials)
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
 from blp.data.gemeenten import resolve_gemeente
@@ -155,7 +155,7 @@ def run_batch(req: RunRequest) -> BatchResult:
             close_shared_session()
         finally:
             with interrupts_held():  # a second Ctrl-C during the clean-up does not leave the work folder behind
-                shutil.rmtree(workdir, ignore_errors=True)
+                remove_private_temp_folder(workdir)
 
 
 def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> BatchResult:
