@@ -133,6 +133,14 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert code == 0
     assert "provincie → COROP (n = 38)" in stdout and "establishments" in stdout
     assert out.read_text().startswith("variant,level,region_code,group,published_meur")
+    # the key list says which key `blp run` uses, in the report's words
+    assert "jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard); " in stdout
+    assert "jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; " \
+        in stdout
+    code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--no-density")
+    assert code == 0 and "(standaard)" in stdout and "jobs = " not in stdout
+    assert "jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid " \
+        "(standaard); " in stdout
 
 
 def test_too_few_tested_regions_give_no_error_band_rather_than_a_line_through_three_points(backtest):

@@ -36,15 +36,16 @@ def variant_labels(weighted: bool) -> dict[str, str]:
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
 VARIANTS = {
-    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard)",
-    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, zonder weging naar banendichtheid",
-    "jobs_published": "banen per sector zoals gepubliceerd, gewogen naar banendichtheid (zonder schatting van de "
-                      "verdeling over de sectoren)",
+    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid",
+    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid",
+    "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (zonder de "
+                      "schatting van de verdeling over de sectoren)",
     "establishments": "vestigingen per sector",
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
 }
-VARIANTS_UNWEIGHTED_PUBLISHED = "banen per sector zoals gepubliceerd (zonder schatting van de verdeling over de sectoren)"
+VARIANTS_UNWEIGHTED_PUBLISHED = ("banen per sector zoals het CBS ze per COROP publiceert (zonder de schatting van de "
+                                 "verdeling over de sectoren)")
 
 
 @dataclass

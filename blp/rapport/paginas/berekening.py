@@ -52,8 +52,7 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
     names = {**dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"])),
              **dict(zip(view.data.regions["provincie_code"], view.data.regions["provincie_name"]))}
     main = variant_of(view.result.key)
-    names_nl = VARIANTS_NL if view.national.backtest.weighted else {**VARIANTS_NL, "jobs_published": (
-        "banen per sector zoals het CBS ze per COROP publiceert (zonder de schatting van de verdeling over de sectoren)")}
+    names_nl = view.national.backtest.labels()
     return pd.DataFrame({
         "Verdeelsleutel": s["variant"].map(lambda v: names_nl.get(v, v) + (" (hoofdsleutel)" if v == main else "")),
         "Getoetst": s["level"].map(LEVEL_NL),
@@ -63,17 +62,6 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
         "Grootste fout": s["max_abs_pct"],
         "Waar": s["worst_region"].map(lambda c: names.get(c, c)),
     })
-
-
-VARIANTS_NL = {
-    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid",
-    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid",
-    "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (zonder de "
-                      "schatting van de verdeling over de sectoren)",
-    "establishments": "vestigingen per sector",
-    "jobs_total": "banen in totaal, zonder sectoren",
-    "population": "inwoners",
-}
 
 
 def uncertainty(view: GemeenteView) -> None:
