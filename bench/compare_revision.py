@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +46,27 @@ def ratio(label: str, base: float, this: float, unit: str = "s") -> str:
     return f"{label}: base {base:.2f} {unit}, this {this:.2f} {unit}: {this / base:.2f}x ({(this / base - 1) * 100:+.0f} %)"
 
 
+def decompressed_data(folder: Path) -> Path:
+    """This checkout's embedded data set, decompressed into ``folder`` (older revisions read plain CSV files only),
+    so both revisions read the same data."""
+    folder.mkdir(parents=True)
+    for f in (ROOT / "blp" / "data" / "snapshot").glob("*.csv.gz"):
+        with gzip.open(f, "rb") as src, open(folder / f.name[:-3], "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    return folder
+
+
+@contextmanager
+def worktree(revision: str, path: Path) -> Iterator[Path]:
+    """``revision`` checked out into a temporary git worktree at ``path``, removed afterwards."""
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(path), revision], cwd=ROOT, check=True,
+                   capture_output=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, capture_output=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True, help="git revision to compare with")
@@ -51,42 +74,36 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=0, help="also a batch of N gemeenten (first N codes)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="blp-compare-"))
-    base = work / "base"
-    # Both revisions read the same data: this checkout's embedded data set, decompressed (older revisions
-    # read plain CSV files only).
-    data = work / "data"
-    data.mkdir()
-    for f in (ROOT / "blp" / "data" / "snapshot").glob("*.csv.gz"):
-        with gzip.open(f, "rb") as src, open(data / f.name[:-3], "wb") as dst:
-            shutil.copyfileobj(src, dst)
-    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(base), args.base], cwd=ROOT, check=True,
-                   capture_output=True)
     try:
-        trees = {"base": base, "this": ROOT}
-        single = {k: [] for k in trees}
-        warm = {k: [] for k in trees}
-        for name, tree in trees.items():  # a first run leaves what a later run in the same folder may reuse
-            run(tree, ["GM0917"], work / f"{name}-warm", [], data)
-        for i in range(args.repeat):
-            for name, tree in trees.items():
-                single[name].append(run(tree, ["GM0917"], work / f"{name}-{i}", [], data))  # a new folder: cold
-                warm[name].append(run(tree, ["GM0917"], work / f"{name}-warm", [], data))
-        for label, times in (("first run in a folder", single), ("a later run in the same folder", warm)):
-            print(f"one gemeente (`blp run GM0917`, {label}, best of {args.repeat}):")
-            print("  " + ratio("wall", min(w for w, _ in times["base"]), min(w for w, _ in times["this"])))
-            print("  " + ratio("CPU ", min(c for _, c in times["base"]), min(c for _, c in times["this"])))
-        if args.batch:
-            sys.path.insert(0, str(ROOT))
-            from blp.data import load_data
-
-            codes = sorted(load_data("snapshot", data).regions_of(2024)["gemeente_code"])[: args.batch]
-            batch = {name: run(tree, codes, work / f"{name}-batch", [], data) for name, tree in trees.items()}
-            print(f"batch of {len(codes)}:")
-            print("  " + ratio("wall", batch["base"][0], batch["this"][0]))
-            print("  " + ratio("CPU ", batch["base"][1], batch["this"][1]))
+        data = decompressed_data(work / "data")
+        with worktree(args.base, work / "base") as base:
+            compare({"base": base, "this": ROOT}, args, work, data)
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(trees: dict[str, Path], args, work: Path, data: Path) -> None:
+    single = {k: [] for k in trees}
+    warm = {k: [] for k in trees}
+    for name, tree in trees.items():  # a first run leaves what a later run in the same folder may reuse
+        run(tree, ["GM0917"], work / f"{name}-warm", [], data)
+    for i in range(args.repeat):
+        for name, tree in trees.items():
+            single[name].append(run(tree, ["GM0917"], work / f"{name}-{i}", [], data))  # a new folder: cold
+            warm[name].append(run(tree, ["GM0917"], work / f"{name}-warm", [], data))
+    for label, times in (("first run in a folder", single), ("a later run in the same folder", warm)):
+        print(f"one gemeente (`blp run GM0917`, {label}, best of {args.repeat}):")
+        print("  " + ratio("wall", min(w for w, _ in times["base"]), min(w for w, _ in times["this"])))
+        print("  " + ratio("CPU ", min(c for _, c in times["base"]), min(c for _, c in times["this"])))
+    if args.batch:
+        sys.path.insert(0, str(ROOT))
+        from blp.data import load_data
+
+        codes = sorted(load_data("snapshot", data).regions_of(2024)["gemeente_code"])[: args.batch]
+        batch = {name: run(tree, codes, work / f"{name}-batch", [], data) for name, tree in trees.items()}
+        print(f"batch of {len(codes)}:")
+        print("  " + ratio("wall", batch["base"][0], batch["this"][0]))
+        print("  " + ratio("CPU ", batch["base"][1], batch["this"][1]))
 
 
 if __name__ == "__main__":
