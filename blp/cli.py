@@ -295,6 +295,30 @@ def cmd_table(args) -> int:
     return 0
 
 
+def _print_group_difference(diff) -> None:
+    """The standard key against establishments per group, with how much of the difference is luck of the regions."""
+    from blp.dutch import num
+
+    if diff.empty:
+        return
+    def signed(v: float) -> str:
+        return ("+" if v >= 0.05 else "") + num(v, 1)
+
+    print("\nStandaardsleutel min vestigingen per groep, provincie → COROP (mediaan, procentpunt); 90%-interval: als\n"
+          "andere gebieden getoetst waren (bootstrap); zonder één gebied: telkens één gebied weggelaten.")
+    print(f"  {'groep':<6} {'standaard':>9} {'vestigingen':>11} {'verschil':>9} {'90%-interval':>18} "
+          f"{'zonder één gebied':>18}")
+    for r in diff.itertuples():
+        interval = f"{signed(r.p05_pp)} tot {signed(r.p95_pp)}"
+        left_out = f"{signed(r.left_out_min_pp)} tot {signed(r.left_out_max_pp)}"
+        print(f"  {r.group:<6} {num(r.median_abs_pct, 1):>8}% {num(r.against_abs_pct, 1):>10}% "
+              f"{signed(r.difference_pp):>9} {interval:>18} {left_out:>18}")
+    unsure = diff[(diff["p05_pp"] < 0) & (diff["p95_pp"] > 0)]["group"].tolist()
+    if unsure:
+        print(f"  Waar het interval 0 bevat ({', '.join(unsure)}), is het verschil met {diff['n'].max()} gebieden "
+              "niet van toeval te onderscheiden.")
+
+
 def cmd_validate(args) -> int:
     from blp.berekening.backtest import LEVEL_NL, run_backtest
     from blp.berekening.calculation import resolve_choices
@@ -337,6 +361,7 @@ def cmd_validate(args) -> int:
     print(groups.rename_axis(index="groep").to_string(na_rep="-", float_format=lambda v: num(v, 1)) if len(groups) else
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     default = "jobs" if bt.weighted else "jobs_uncorrected"  # what `blp run` uses with these data and flags
+    _print_group_difference(bt.group_difference(default))
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default else "")
                                            for k, v in bt.labels().items()))
     if args.out:

@@ -133,6 +133,10 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert code == 0
     assert "provincie → COROP (n = 38)" in stdout and "establishments" in stdout
     assert out.read_text().startswith("variant,level,region_code,group,published_meur")
+    # per group against establishments, with the interval of chance; F is worse, but not beyond chance
+    assert "  F          15,5%       11,8%      +3,7      −1,3 tot +7,2      +3,6 tot +3,7\n" in stdout
+    assert "  Waar het interval 0 bevat (B-E, F, G-I, J, M-N, R-U), is het verschil met 38 gebieden niet van toeval " \
+        "te onderscheiden.\n" in stdout
     # the key list says which key `blp run` uses, in the report's words
     assert "jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard); " in stdout
     assert "jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; " \
@@ -150,3 +154,32 @@ def test_too_few_tested_regions_give_no_error_band_rather_than_a_line_through_th
         ["CR01", "CR02", "CR03", "CR04"]) | (backtest.errors["level"] != "provincie_corop")])
     assert error_band(few, 50_000) is None
     assert error_band(backtest, 50_000) is not None
+
+
+def test_a_difference_between_keys_per_group_comes_with_the_luck_of_the_tested_regions(backtest):
+    """Per group the default key against establishments: the medians as by_group has them, their difference, a 90 %
+    bootstrap interval over the regions (paired, fixed seed: the same every time) and the range with one region
+    left out. On the snapshot F is 3.7 points worse, but its interval holds 0: with 38 regions that is not told
+    apart from chance; K and L are better beyond it."""
+    diff = backtest.group_difference("jobs").set_index("group")
+    wide = backtest.by_group()
+    assert list(diff.index) == ["B-E", "F", "G-I", "J", "K", "L", "M-N", "R-U"]  # A and O-Q: establishments pool them
+    assert (diff["n"] == 38).all()
+    for g, r in diff.iterrows():
+        assert r["median_abs_pct"] == pytest.approx(wide.loc[g, "jobs"])
+        assert r["against_abs_pct"] == pytest.approx(wide.loc[g, "establishments"])
+        assert r["difference_pp"] == pytest.approx(r["median_abs_pct"] - r["against_abs_pct"])
+        assert r["p05_pp"] < r["p95_pp"] and r["left_out_min_pp"] <= r["difference_pp"] <= r["left_out_max_pp"]
+    assert diff.loc["F", ["difference_pp", "p05_pp", "p95_pp"]].round(1).tolist() == [3.7, -1.3, 7.2]
+    assert diff.loc["K", "p95_pp"] < 0 and diff.loc["L", "p95_pp"] < 0
+    pd.testing.assert_frame_equal(backtest.group_difference("jobs"), backtest.group_difference("jobs"))
+    # a key worse in every region by 5 points is worse beyond chance
+    import dataclasses
+
+    e = backtest.errors
+    worse = e[e["variant"] == "establishments"].assign(
+        variant="worse", error_pct=lambda d: d["error_pct"].abs() + 5)
+    bt = dataclasses.replace(backtest, errors=pd.concat([e, worse], ignore_index=True))
+    d = bt.group_difference("worse").set_index("group")
+    assert (d["difference_pp"].round(6) == 5).all() and (d["p05_pp"] > 0).all()
+    assert backtest.group_difference("no such variant").empty
