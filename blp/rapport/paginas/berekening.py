@@ -8,7 +8,7 @@ from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, listing
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -121,6 +121,27 @@ def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
                    "effecten) en hij per sector beter is dan vestigingen." if total_better else "")
 
 
+def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
+    """How much of the per-sector comparison with establishments is the luck of which regions were tested."""
+    diff = view.national.backtest.group_difference(variant_of(view.result.key))
+    if diff.empty:
+        return ""
+    name = lambda g: in_sentence(labels.get(g, g))  # noqa: E731
+    better = [name(g) for g in diff.loc[diff["p95_pp"] < 0, "group"]]
+    worse = [name(g) for g in diff.loc[diff["p05_pp"] > 0, "group"]]
+    unsure = len(diff) - len(better) - len(worse)
+    if not unsure:
+        return ""
+    def sectors(names: list[str]) -> str:  # 'in a en in b': a sector's name may hold 'en' itself
+        return f"in {names[0]} en in {names[1]}" if len(names) == 2 else f"in {listing(names)}"
+
+    beyond = ([f"beter {sectors(better)}"] if better else []) + ([f"slechter {sectors(worse)}"] if worse else [])
+    return (f" Let wel: met {diff['n'].max()} getoetste gebieden is het verschil met vestigingen in {unsure} van de "
+            f"{len(diff)} sectoren niet van toeval te onderscheiden. Met andere gebieden in de toets had het net zo goed "
+            "de andere kant op kunnen vallen (het 90%-interval van het verschil, over steekproeven van de gebieden, "
+            "bevat nul)." + (f" Buiten die marge is de hoofdsleutel {', en '.join(beyond)}." if beyond else ""))
+
+
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     """What the job-density weighting does in the back-test, and what it leaves (also per sector)."""
     names = dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"]))
@@ -139,7 +160,7 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
                      "het zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand "
                      "per sector (zoals LISA) maakt die schatting overbodig." if published_better else "")
                   if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
-                  "vestigingen.")
+                  "vestigingen.") + _chance_text(view, labels)
     fmt = lambda v: pct(v / 100)  # noqa: E731
     helps = (with_["median_abs_pct"] < without["median_abs_pct"]) and (with_["p90_abs_pct"] <= without["p90_abs_pct"])
     effect = (f"in de toets provincie → COROP is de mediaan fout {fmt(without['median_abs_pct'])} zonder weging en "
