@@ -48,6 +48,18 @@ def test_corop_peers_are_the_rest_of_the_corop(national):
     assert set(peers) == set(n.loc[(n["corop_code"] == "CR39") & (n["gemeente_code"] != "GM0917"), "gemeente_code"])
 
 
+def test_a_chosen_list_of_peers_is_described_by_its_names(national):
+    """A reader asked 'chosen by whom?': the description says the list was chosen for this gemeente and names it."""
+    chosen = PeerParams(method="list", gemeenten=["GM0599", "GM0518", "GM0344", "GM0014", "GM0855", "GM0772", "GM0363"])
+    peers, desc = peer_group(national.result.national, national.urbanity, "GM0363", chosen)
+    assert peers == ["GM0599", "GM0518", "GM0344", "GM0014", "GM0855", "GM0772"]
+    assert desc == ("de 6 gemeenten die voor deze gemeente als vergelijking zijn gekozen (Rotterdam, 's-Gravenhage, "
+                    "Utrecht, Groningen, Tilburg en Eindhoven)")
+    longer = PeerParams(method="list", gemeenten=chosen.gemeenten + ["GM0034"])
+    assert peer_group(national.result.national, national.urbanity, "GM0363", longer)[1].endswith(
+        "(Rotterdam, 's-Gravenhage, Utrecht, Groningen, Tilburg en 2 andere)")
+
+
 def test_sensitivity_has_main_key_first_and_alternatives(national):
     t = national.sensitivity
     assert list(t.columns)[0] == "jobs_2019"

@@ -337,6 +337,32 @@ def test_a_gemeente_whose_blp_the_weighting_moves_much_is_warned_in_report_2_and
     assert narrative.density_notice("Heerlen", heerlen.density_effect) == "" and len(band_card(heerlen).lines) == 1
 
 
+def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_moves_it_much(views):
+    """Where the BLP is shown, not only under 'Hoe zeker': Het Hogeland's BLP and its rank without the weighting
+    (its rank 310 of 342 alone would mislead an official who knows Eemshaven); Heerlen's cards stay as they are."""
+    from blp.rapport.samenvatting import blp_card, position_card
+
+    hogeland, heerlen = views["GM1966"], views["GM0917"]
+    assert blp_card(hogeland).lines[2] == ("Dat is met de weging naar banendichtheid; zonder die weging was het BLP van "
+                                           "2018 €\u00a01,1 miljard. Hoe zeker het is, staat hieronder.")
+    assert position_card(hogeland).lines == [
+        "BLP per inwoner: <strong>nummer 10 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
+        "gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken; nummer 310 van 342 in "
+        "Nederland.", "Zonder de weging naar banendichtheid: nummer 280 van 342 in Nederland."]
+    assert len(position_card(heerlen).lines) == 1 and not any("weging" in line for line in blp_card(heerlen).lines)
+
+
+def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_corop(views):
+    """2018-2022 nominal growth is mostly prices (in Groningen gas prices): the front page says so with the COROP's
+    volume growth, and that the gemeente's own real growth cannot be measured."""
+    from blp.rapport.samenvatting import blp_card
+
+    assert blp_card(views["GM1966"]).lines[-1] == (
+        "Groei 2018–2022: +9,9% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
+        "in Nederland. Na aftrek van prijsstijgingen was de groei in het COROP-gebied −0,6% per jaar; voor de "
+        "gemeente zelf is die niet te meten.")
+
+
 def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table(views, shown):
     """Heerlen's 5.300 extra jobs are the medtech scenario's own input: 'n.v.t.', not 'gehaald' or a clumsy phrase."""
     heerlen = views["GM0917"]

@@ -44,4 +44,8 @@ def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: 
     if unknown:
         raise ParamsError(f"peers.gemeenten noemt {unknown}, maar dat zijn geen gemeenten binnen de gekozen "
                           "gemeentegrenzen.", "gebruik codes uit `blp gemeenten`.")
-    return [c for c in params.gemeenten if c != gemeente], "een zelfgekozen lijst gemeenten"
+    chosen = [c for c in params.gemeenten if c != gemeente]
+    names = n.reindex(chosen)["gemeente_name"].tolist()
+    shown = (", ".join(names[:5]) + f" en {len(names) - 5} andere" if len(names) > 6 else
+             " en ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names))
+    return chosen, f"de {len(chosen)} gemeenten die voor deze gemeente als vergelijking zijn gekozen ({shown})"

@@ -44,10 +44,19 @@ def _growth(view: GemeenteView) -> str | None:
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
     small = view.jobs is not None and view.jobs < SMALL_JOBS
-    return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal), tegen "
-            f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en {esc(pct(row['nl'], signed=True))} in "
-            "Nederland." + (" Met zo weinig banen kan die groei voor een groot deel afronding van de banen door het "
-                            "CBS zijn (rapport 2)." if small else ""))
+    real = (f" Na aftrek van prijsstijgingen was de groei in het COROP-gebied {esc(pct(row['corop_real'], signed=True))} "
+            "per jaar; voor de gemeente zelf is die niet te meten." if pd.notna(row["corop_real"]) else "")
+    return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
+            f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
+            f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
+            + (" Met zo weinig banen kan die groei voor een groot deel afronding van de banen door het "
+               "CBS zijn (rapport 2)." if small else ""))
+
+
+def _large_density_effect(view: GemeenteView) -> dict | None:
+    """The weighting's effect on this BLP when it is large enough to say so where the BLP is shown."""
+    effect = view.density_effect
+    return effect if effect is not None and abs(effect["difference_pct"]) >= DENSITY_NOTICE_PCT else None
 
 
 def blp_card(view: GemeenteView) -> Card:
@@ -63,6 +72,10 @@ def blp_card(view: GemeenteView) -> Card:
     lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
+    effect = _large_density_effect(view)
+    if effect is not None:
+        lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
+                     f"{esc(meur(effect['unweighted_meur']))}. Hoe zeker het is, staat hieronder.")
     growth = _growth(view)
     if growth:
         lines.append(growth)
@@ -85,8 +98,8 @@ def band_card(view: GemeenteView) -> Card:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
                  f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast de werkelijke waarde, in 9 van de 10 "
                  f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
-    effect = view.density_effect
-    if effect is not None and abs(effect["difference_pct"]) >= DENSITY_NOTICE_PCT:
+    effect = _large_density_effect(view)
+    if effect is not None:
         lines.append(f"Zonder de weging naar banendichtheid zou dit BLP {esc(pct(abs(effect['difference_pct']) / 100, 0))} "
                      f"{'hoger' if effect['difference_pct'] > 0 else 'lager'} zijn; rapport 2 zegt wanneer de weging "
                      "misleidt.")
@@ -99,8 +112,12 @@ def position_card(view: GemeenteView) -> Card:
     group = n.loc[[view.gemeente] + [p for p in peers if p in n.index], "blp_per_inhabitant_eur"]
     rank = int((group > group.loc[view.gemeente]).sum()) + 1
     ranks = view.ranks.set_index("scope")["blp_per_inhabitant_eur"]
-    lines = [f"BLP per inwoner: <strong>nummer {rank} van {len(group)}</strong> in de vergelijkingsgroep "
-             f"({esc(description)}); nummer {int(ranks.iloc[0])} van {len(n)} in Nederland."]
+    lines = [f"BLP per inwoner: <strong>nummer {rank} van {len(group)}</strong> in de vergelijkingsgroep, dat is "
+             f"{esc(view.name)} en {esc(description)}; nummer {int(ranks.iloc[0])} van {len(n)} in Nederland."]
+    if _large_density_effect(view) is not None:
+        unweighted = view.national.sensitivity[f"{view.result.key.name}_uncorrected"] * 1e6 / n["population"]
+        lines.append(f"Zonder de weging naar banendichtheid: nummer "
+                     f"{int((unweighted > unweighted.loc[view.gemeente]).sum()) + 1} van {len(n)} in Nederland.")
     return Card("Positie", lines, ("Rapport 2: vergelijking", "02_blp_berekening.html"))
 
 
