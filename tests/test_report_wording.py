@@ -382,3 +382,33 @@ def test_the_commuting_sentence_fits_an_island_without_cars(national, shown):
     beleid.impact(vlieland, pol)
     assert ("het woon-werkverkeer belast de verbindingen tussen hier en daar (wegen, openbaar vervoer of, voor een "
             "eiland, de veerdienst).") in shown()
+
+
+def test_report_1_lists_what_makes_a_gemeentes_figures_less_precise_among_its_particulars(views, national, shown):
+    """A reader found 'Geen bijzonderheden' for Vlieland while reports 2 and the front page call it very uncertain:
+    the rounding of few jobs, a size below every tested region and the weighting at its edge are listed there."""
+    from blp.rapport.paginas import dataverzameling
+
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    dataverzameling.gemeente_notes(vlieland)
+    assert shown() == (
+        "- Vlieland heeft ongeveer 600 banen van werknemers. Het CBS rondt de banen per gemeente af op honderdtallen; "
+        "bij zo weinig banen verschuift die afronding het aandeel van de gemeente zichtbaar, ook tussen jaren "
+        "(rapport 2). - Vlieland is kleiner dan elk gebied waarop de methode getoetst is (het kleinste had 15.800 "
+        "banen): de foutmarge in rapport 2 is een ondergrens. - De weging naar banendichtheid staat voor Vlieland op "
+        "haar grens: de gemeente heeft zoveel minder banen per km² land dan haar COROP-gebied dat het verschil buiten "
+        "het bereik valt waarop de weging gemeten is; de weging is daar afgekapt (rapport 2).")
+    assert [n.split(":")[0] for n in dataverzameling._precision_notes(views["GM0917"])] == [
+        "De weging naar banendichtheid staat voor Heerlen op haar grens"]
+    assert "zoveel meer banen per km²" in dataverzameling._precision_notes(views["GM0917"])[0]
+
+
+def test_report_1_sets_the_gemeentes_job_factor_beside_its_regions_average(views):
+    """Report 1's factor (1,13) and reports 2 and 4's '6 % meer' describe the same weighting: the sentence links them."""
+    from blp.rapport.paginas.dataverzameling import _weighted_jobs_note
+
+    assert _weighted_jobs_note(views["GM0917"]) == (
+        " Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar factor "
+        "(die van Heerlen: 1,13; gemiddeld over alle banen van het COROP-gebied 1,06: een baan in Heerlen telt dus 6% "
+        "meer dan een gemiddelde baan in het gebied). De geschatte banen zelf staan verderop (‘Banen gemeente’).")
+    assert "23% minder" in _weighted_jobs_note(views["GM1966"])

@@ -7,10 +7,12 @@ import pandas as pd
 from blp.berekening.concordance import TOTAL
 from blp.berekening.quality import WARN, checks_table
 from blp.berekening.keys import MEASURE_NL
+from blp.berekening.productivity import region_mean_factor
 from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
 from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.narrative import SMALL_JOBS
 
 TABLE_NL = {
     "regions": "Regio-indeling (gemeente → COROP → provincie)",
@@ -113,18 +115,30 @@ def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
     })
 
 
+def _weighted_jobs_note(view: GemeenteView) -> str:
+    """With the job-density weighting: the key's figures are weighted jobs; the gemeente's factor against the
+    average of its region, so it reads as the '6 % more' of reports 2 and 4, not as a second, larger number."""
+    key, corop = view.result.key, view.region_row()["corop_code"]
+    if key.density is None or key.density_units is None or (corop, view.gemeente) not in key.density_units.index:
+        return ""
+    factor = float(key.density_units.loc[(corop, view.gemeente), "factor"])
+    mean = region_mean_factor(key.density_units, corop)
+    weight = view.density_weight
+    compared = (f"een baan in {view.name} telt dus {pct(abs(weight - 1), 0)} {'meer' if weight > 1 else 'minder'} dan "
+                "een gemiddelde baan in het gebied" if weight is not None and abs(weight - 1) >= 0.005 else
+                f"een baan in {view.name} telt dus ongeveer even zwaar als een gemiddelde baan in het gebied")
+    return (f" Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar "
+            f"factor (die van {view.name}: {num(factor, 2)}; gemiddeld over alle banen van het COROP-gebied "
+            f"{num(mean, 2)}: {compared}). De geschatte banen zelf staan verderop (‘Banen gemeente’).")
+
+
 def gemeente_inputs(view: GemeenteView) -> None:
     key = view.result.key
     md(f"**Verdeelsleutel: {key.label_nl}**, per sectorgroep, voor (het deel van) {view.name} in "
        f"{view.region_row()['corop_name']} en voor het hele COROP-gebied. "
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
-       f"waarnaar; bij woningwaarde staan de bedragen in euro."
-       + (f" Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar "
-          f"factor (die van {view.name}: {num(float(key.density_units.loc[(view.region_row()['corop_code'], view.gemeente), 'factor']), 2)}); "
-          "de geschatte banen zelf staan verderop (‘Banen gemeente’)."
-          if key.density is not None and key.density_units is not None
-          and (view.region_row()["corop_code"], view.gemeente) in key.density_units.index else ""))
+       f"waarnaar; bij woningwaarde staan de bedragen in euro." + _weighted_jobs_note(view))
     table(gemeente_activity_frame(view), formats={"Gemeente": 0, "COROP": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
@@ -225,7 +239,29 @@ def gemeente_notes(view: GemeenteView) -> None:
         notes.append(f"{num(unassignable)} {MEASURE_NL.get(view.result.key.measure, view.result.key.measure)} in de "
                      f"sleutel zijn niet aan een gemeente toe te "
                      f"wijzen (GM0000) en tellen niet mee in de verdeling.")
+    notes += _precision_notes(view)
     md("\n".join(f"- {n}" for n in notes) if notes else f"Geen bijzonderheden in de gegevens voor {view.name}.")
+
+
+def _precision_notes(view: GemeenteView) -> list[str]:
+    """What makes this gemeente's figures less precise than most, said where report 1 lists what is special (the
+    reports that explain each point say more)."""
+    notes = []
+    if view.jobs is not None and view.jobs < SMALL_JOBS:
+        notes.append(f"{view.name} heeft ongeveer {num(round(view.jobs, -2))} banen van werknemers. Het CBS rondt de "
+                     "banen per gemeente af op honderdtallen; bij zo weinig banen verschuift die afronding het aandeel "
+                     "van de gemeente zichtbaar, ook tussen jaren (rapport 2).")
+    band = view.error_band
+    if band is not None and band.extrapolated:
+        notes.append(f"{view.name} is kleiner dan elk gebied waarop de methode getoetst is (het kleinste had "
+                     f"{num(band.smallest_jobs)} banen): de foutmarge in rapport 2 is een ondergrens.")
+    effect = view.density_effect
+    if effect is not None and effect["beyond_range"]:
+        denser = effect["difference_pct"] < 0  # the weighting raises the BLP: more jobs per km² (density_notice)
+        notes.append(f"De weging naar banendichtheid staat voor {view.name} op haar grens: de gemeente heeft zoveel "
+                     f"{'meer' if denser else 'minder'} banen per km² land dan haar COROP-gebied dat het verschil "
+                     "buiten het bereik valt waarop de weging gemeten is; de weging is daar afgekapt (rapport 2).")
+    return notes
 
 
 def missing(view: GemeenteView) -> None:
