@@ -374,14 +374,15 @@ def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table
             "dus er valt niets te toetsen") in text
 
 
-def test_the_commuting_sentence_fits_an_island_without_cars(national, shown):
-    """Vlieland (more jobs than inhabitants suggest) is reached by ferry: the sentence does not speak of roads only."""
+def test_the_commuting_sentence_fits_an_island_and_the_mainland_alike(national, shown):
+    """Vlieland (more jobs than inhabitants suggest) has no neighbouring gemeente to commute from, and Heerlen no
+    ferry: the sentence speaks of people living outside the gemeente and of the connections, nothing else."""
     vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
     pol = beleid.policy_view(vlieland)
     assert pol.facts.jobs_per_1000 > pol.facts.nl_jobs_per_1000
     beleid.impact(vlieland, pol)
-    assert ("het woon-werkverkeer belast de verbindingen tussen hier en daar (wegen, openbaar vervoer of, voor een "
-            "eiland, de veerdienst).") in shown()
+    assert ("dus een deel van de nieuwe banen wordt waarschijnlijk ingevuld door mensen die buiten Vlieland wonen. Hun "
+            "loon landt waar zij wonen; het woon-werkverkeer belast de verbindingen tussen hier en daar.") in shown()
 
 
 def test_report_1_lists_what_makes_a_gemeentes_figures_less_precise_among_its_particulars(views, national, shown):
@@ -412,3 +413,26 @@ def test_report_1_sets_the_gemeentes_job_factor_beside_its_regions_average(views
         "(die van Heerlen: 1,13; gemiddeld over alle banen van het COROP-gebied 1,06: een baan in Heerlen telt dus 6% "
         "meer dan een gemiddelde baan in het gebied). De geschatte banen zelf staan verderop (‘Banen gemeente’).")
     assert "23% minder" in _weighted_jobs_note(views["GM1966"])
+
+
+def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, national, shown):
+    """'Hier en nu' was 'het effect op de welvaart van de inwoners' and then a BLP per inhabitant; a reader took that
+    for income. It is production in the gemeente; indirect jobs that round to nothing read 'vrijwel geen'."""
+    from blp.rapport.samenvatting import policy_card
+
+    heerlen = views["GM0917"]
+    pol = beleid.policy_view(heerlen)
+    assert beleid._here_and_now(heerlen, pol, pol.scenarios[0].path.iloc[-1]) == (
+        "- **Hier en nu** (in 2036, per jaar): het BLP van Heerlen ligt €\u00a0558 miljoen hoger dan in het "
+        "0-scenario (bandbreedte €\u00a0533 miljoen tot €\u00a0691 miljoen), 9,4% van het BLP dat het 0-scenario voor "
+        "dat jaar geeft. Omgerekend is dat €\u00a06.404 extra BLP per inwoner (bij het inwonertal van 2020). Er zijn "
+        "5.300 banen direct bij en naar schatting 770 indirect in de gemeente. Het effect op het *inkomen* van "
+        "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen invult "
+        "zitten niet in deze gegevens.\n")
+    beleid.impact(heerlen, pol)
+    assert ("*hier en nu* is wat de ingreep in het scenariojaar in de gemeente zelf oplevert (productie en banen; het "
+            "inkomen van de inwoners is met deze gegevens niet te meten)") in shown()
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    assert policy_card(vlieland).lines[0].endswith("28 banen direct en vrijwel geen indirecte.")
+    assert narrative.indirect_jobs(766) == "naar schatting 770 indirect" and narrative.indirect_jobs(0.4) == (
+        "vrijwel geen indirecte")

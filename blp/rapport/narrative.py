@@ -5,7 +5,7 @@ from __future__ import annotations
 from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
 from blp.data.canonical import ROUNDED_JOBS
-from blp.dutch import in_sentence, listing
+from blp.dutch import in_sentence, listing, round_estimate
 from blp.rapport.fmt import eur, meur, num, pct
 
 
@@ -116,6 +116,13 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
                else "Zijn de banen in de gemeente vooral banen met een lage toegevoegde waarde, dan valt het BLP met de "
                "weging waarschijnlijk te hoog uit.")
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
+
+
+def indirect_jobs(n: float) -> str:
+    """The indirect jobs of a scenario, rounded as an estimate: 'naar schatting 770 indirect', or 'vrijwel geen
+    indirecte' where that rounds to nothing (not 'naar schatting 0')."""
+    rounded = round_estimate(n)
+    return "vrijwel geen indirecte" if rounded == 0 else f"naar schatting {num(rounded)} indirect"
 
 
 def density_per_job_note(gemeente_name: str, weight: float | None) -> str:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.dutch import in_sentence, round_estimate
+from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import DENSITY_NOTICE_PCT, SMALL_JOBS
+from blp.rapport.narrative import DENSITY_NOTICE_PCT, SMALL_JOBS, indirect_jobs
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -162,8 +162,8 @@ def policy_card(view: GemeenteView) -> Card:
     end = s.path.iloc[-1]
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (direct en via toeleveranciers; bandbreedte {esc(meur(end['local_low_meur']))} "
-             f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en naar "
-             f"schatting {esc(num(round_estimate(end['extra_jobs_indirect'])))} indirect."]
+             f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en "
+             f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:
         lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")
     return Card("Beleid", lines, ("Rapport 4: beleidsvertaling", "04_beleidsvertaling.html"))

@@ -14,7 +14,7 @@ from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipl
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
-from blp.dutch import MINUS, in_sentence, round_estimate
+from blp.dutch import MINUS, in_sentence
 from blp.rapport import beleid_charts as charts
 from blp.rapport import narrative
 from blp.rapport.charts import titled
@@ -337,12 +337,12 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}), "
-            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Dat is "
-            f"{eur(per_inh)} per "
-            f"inwoner (bij het inwonertal van {view.choices.population_year}). Er zijn {num(end['extra_jobs_direct'])} banen direct bij en naar "
-            f"schatting {num(round_estimate(end['extra_jobs_indirect']))} indirect in de gemeente. Het effect op het *inkomen* van "
-            "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen "
-            "invult zitten niet in deze gegevens.\n")
+            f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Omgerekend "
+            f"is dat {eur(per_inh)} extra BLP per inwoner (bij het inwonertal van {view.choices.population_year}). "
+            f"Er zijn {num(end['extra_jobs_direct'])} banen "
+            f"direct bij en {narrative.indirect_jobs(end['extra_jobs_indirect'])} in de gemeente. Het effect op het "
+            "*inkomen* van inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie "
+            "de banen invult zitten niet in deze gegevens.\n")
 
 
 def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
@@ -377,9 +377,8 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
         commute = (f" {view.name} heeft {num(f.jobs_per_1000)} banen van werknemers per 1.000 inwoners ({f.jobs_year}; "
                    f"Nederland {num(f.nl_jobs_per_1000)}): "
                    + ("er werken al meer mensen dan het inwonertal doet verwachten, dus een deel van de nieuwe banen "
-                      "wordt waarschijnlijk door inwoners van buurgemeenten ingevuld. Hun loon landt daar; het "
-                      "woon-werkverkeer belast de verbindingen tussen hier en daar (wegen, openbaar vervoer of, voor een "
-                      "eiland, de veerdienst)."
+                      f"wordt waarschijnlijk ingevuld door mensen die buiten {view.name} wonen. Hun loon landt waar zij "
+                      "wonen; het woon-werkverkeer belast de verbindingen tussen hier en daar."
                       if more else
                       "er werken minder mensen dan het inwonertal doet verwachten, dus nieuwe banen kunnen ook "
                       "inwoners die nu elders werken dichter bij huis aan het werk helpen (minder pendel)."))
@@ -393,8 +392,8 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
 
 
 def impact(view: GemeenteView, pol: PolicyView) -> None:
-    md("Zoals de CBS Monitor Brede Welvaart: *hier en nu* is het effect op de welvaart van de inwoners in het "
-       "scenariojaar, *later* wat de ingreep doet met de voorraden waar toekomstige welvaart op rust (economisch, "
+    md("Zoals de CBS Monitor Brede Welvaart: *hier en nu* is wat de ingreep in het scenariojaar in de gemeente zelf "
+       "oplevert (productie en banen; het inkomen van de inwoners is met deze gegevens niet te meten), *later* wat de ingreep doet met de voorraden waar toekomstige welvaart op rust (economisch, "
        "menselijk, sociaal en natuurlijk kapitaal), *elders* wat er buiten de gemeente gebeurt, in winst én lasten.")
     for i, s in enumerate(pol.scenarios):
         end = s.path.iloc[-1]
