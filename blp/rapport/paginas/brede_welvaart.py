@@ -57,7 +57,7 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
        "staat). Een gemeente kan daardoor onder het landelijke cijfer zitten en toch bij de slechtste 25% van de "
        "gemeenten horen, als vooral grote steden het landelijke cijfer bepalen. Een indicator heet alleen "
        "‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan toeval; anders staat er ‘geen duidelijke "
-       "verandering’. *Let op* staat bij cijfers die op te weinig waarnemingen rusten (zie de verantwoording "
+       "verandering’. ‘Let op’ staat bij cijfers die op te weinig waarnemingen rusten (zie de verantwoording "
        "onderaan).")
 
 
