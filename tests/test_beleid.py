@@ -159,7 +159,7 @@ def test_goal_check_and_levers(data, result, national):
     params = load_params("GM0917")
     goals = check_goals(params.beleid.goals, {"s": path}, population=3_000)
     jobs_goal = goals[goals["indicator"] == "extra_jobs"].iloc[0]
-    assert jobs_goal["value"] == 1050 and jobs_goal["status"] == NOT_MET and jobs_goal["gap"] == 5300 - 1050
+    assert jobs_goal["value"] == 1050 and jobs_goal["status"] == NOT_MET and jobs_goal["gap"] == 6000 - 1050
     per_job = va_per_job(data, result, "CR39")["va_per_job_eur"]
     per_est = va_per_establishment(data, result, "GM0917")
     m = gemeente_multipliers(national.io, result, "GM0917", 0.3)
@@ -217,14 +217,18 @@ def test_own_io_table_csv_gives_the_same_multipliers(teaching, tmp_path):
 # --- issue 16: scenarios for every gemeente, a 0-scenario that is not flat, goals set by the scenario ----
 
 def test_goal_the_scenario_sets_by_construction_is_input_not_met(data, result):
-    """Heerlen's '5.300 extra banen in 2036' is the scenario's own input (5,300 -> 10,600 jobs in 12 years)."""
-    params = load_params("GM0917")
+    """'5.300 extra banen in 2036' beside a scenario that adds 5,300 jobs (5,300 -> 10,600 in 12 years) is the
+    scenario's own input; a goal the direct jobs fall short of is met only if the indirect ones carry it."""
+    from blp.params import Goal
+
+    goals = [Goal("5.300 extra banen in 2036", "extra_jobs", 5300, 2036)]
     path = pd.DataFrame({"year": [2036], "scenario_meur": [1.0], "extra_jobs_direct": [5300.0],
                          "extra_jobs_indirect": [700.0]})
-    goals = check_goals(params.beleid.goals, {"s": path}, population=87_000).set_index("indicator")
-    assert goals.loc["extra_jobs", "status"] == INPUT
+    assert check_goals(goals, {"s": path}, population=87_000).set_index("indicator").loc["extra_jobs", "status"] == INPUT
     path["extra_jobs_direct"] = 5000.0  # the scenario alone falls short; with indirect jobs the model meets it
-    assert check_goals(params.beleid.goals, {"s": path}, 87_000).set_index("indicator").loc["extra_jobs", "status"] == MET
+    assert check_goals(goals, {"s": path}, 87_000).set_index("indicator").loc["extra_jobs", "status"] == MET
+    path["extra_jobs_indirect"] = 200.0
+    assert check_goals(goals, {"s": path}, 87_000).set_index("indicator").loc["extra_jobs", "status"] == NOT_MET
 
 
 def test_heerlen_example_reproduces_the_seed_numbers(national):
@@ -243,8 +247,12 @@ def test_heerlen_example_reproduces_the_seed_numbers(national):
     assert path.loc[2036, "direct_meur"] == pytest.approx(2650 * (per_job["B-E"] + per_job["G-I"]) / 1e6)
     # the band over delta holds the chosen delta's effect
     assert path.loc[2036, "local_low_meur"] <= path.loc[2036, "local_meur"] <= path.loc[2036, "local_high_meur"]
-    goals = pol.goals.set_index(["indicator", "scenario"])
-    assert goals.loc[("extra_jobs", "Medtech en logistiek verdubbelen"), "status"] == INPUT
+    # the example goals: 6,000 jobs only with the indirect ones; € 70.000 per inhabitant only with the scenario
+    goals = pol.goals.set_index(["indicator", "scenario"])["status"]
+    assert goals[("extra_jobs", "Medtech en logistiek verdubbelen")] == MET
+    assert goals[("extra_jobs", "0-scenario")] == NOT_MET
+    assert goals[("blp_per_inhabitant_eur", "Medtech en logistiek verdubbelen")] == MET
+    assert goals[("blp_per_inhabitant_eur", "0-scenario")] == NOT_MET
 
 
 def test_zero_scenario_follows_the_corop_real_growth_and_is_not_flat(data, result):

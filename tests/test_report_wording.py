@@ -60,7 +60,8 @@ def test_an_own_scenario_names_its_sectors_not_their_codes(views, shown):
     heerlen = views["GM0917"]
     beleid.scenarios(heerlen, beleid.policy_view(heerlen))
     assert ("medtech en logistiek: van 5.300 naar 10.600 banen in 12 jaar (verdeeld over: nijverheid (geen bouw) en "
-            "energie 50%; handel, vervoer en horeca 50%)") in shown()
+            "energie 50%; handel, vervoer en horeca 50%).") in shown()
+    assert "banen van nu en hun verdubbeling zijn de aannames van dit voorbeeld, geen meting" in shown()
 
 
 def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(views, shown):
@@ -364,9 +365,17 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
 
 
 def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table(views, shown):
-    """Heerlen's 5.300 extra jobs are the medtech scenario's own input: 'n.v.t.', not 'gehaald' or a clumsy phrase."""
+    """A goal of 5.300 extra jobs beside Heerlen's medtech scenario (its own input): 'n.v.t.', not 'gehaald' or a
+    clumsy phrase."""
+    import dataclasses
+
+    from blp.params import Goal
+
     heerlen = views["GM0917"]
-    beleid.goals(heerlen, beleid.policy_view(heerlen))
+    beleid_params = dataclasses.replace(heerlen.params.beleid,
+                                        goals=[Goal("5.300 extra banen in 2036", "extra_jobs", 5300, 2036)])
+    own = GemeenteView(heerlen.national, "GM0917", dataclasses.replace(heerlen.params, beleid=beleid_params))
+    beleid.goals(own, beleid.policy_view(own))
     text = shown()
     assert ("5.300 extra banen in 2036 extra banen (direct + indirect) Medtech en logistiek verdubbelen 2036 5.300 "
             "6.066 n.v.t.: invoer van het scenario") in text
