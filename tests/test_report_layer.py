@@ -123,6 +123,17 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     named = [f"{labels[g].lower()} ({num(lq[g], 2)})" for g in strong]
     expected = named[0] if len(named) == 1 else "; ".join(named[:-1]) + " en " + named[-1]  # names hold commas
     assert f"Heerlen is relatief sterk in {expected}. " in text
+    assert "geschat" not in text  # nothing said estimated unless it is
+    from blp.rapport.paginas.berekening import _split_estimated
+
+    assert _split_estimated(heerlen)
+    estimated = narrative.structure_text(heerlen.structure, national.data.industry_labels(), "Heerlen", "jobs",
+                                         estimated=True)
+    assert ", met de geschatte verdeling van de banen over de sectoren. " in estimated
+    assert ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt daarin "
+            "als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch complex, een "
+            "pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in de financiële "
+            "dienstverlening. Wie de eigen banen per sector kent (LISA), ziet het preciezer. ") in estimated
 
 
 def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(heerlen, monkeypatch):

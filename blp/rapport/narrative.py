@@ -212,9 +212,10 @@ def peers_text(view_name: str, peers_desc: str, national, gemeente: str, peers: 
 
 
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",
-                   density: bool = False) -> str:
+                   density: bool = False, estimated: bool = False) -> str:
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
-    NL's), not by its allocated value added, which follows the COROP's productivity."""
+    NL's), not by its allocated value added, which follows the COROP's productivity; ``estimated``: its jobs per
+    sector were estimated from establishments, and what that misses is said."""
     unit = MEASURE_NL.get(measure, measure)
     top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
     strong = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
@@ -224,12 +225,17 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     text = (f"Welke sectoren zijn in {gemeente_name} sterk vertegenwoordigd? Dat volgt uit de eigen activiteit van "
             f"de gemeente: het aandeel van een sector in haar {unit}, gedeeld door dat aandeel in Nederland (de "
             "*locatiequotiënt van de {unit}*; boven 1 is de sector in de gemeente sterker vertegenwoordigd)"
-            + (", met de geschatte verdeling van de banen over de sectoren" if unit == "banen" else "") + ". ")
+            + (", met de geschatte verdeling van de banen over de sectoren" if estimated else "") + ". ")
     text = text.replace("{unit}", unit)
     if strong:
         text += f"{gemeente_name} is relatief sterk in {listing(strong)}. "
     if weak:
         text += f"Relatief klein {'is' if len(weak) == 1 else 'zijn'} {listing(weak)}. "
+    if estimated and (strong or weak):
+        text += ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt "
+                 "daarin als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch "
+                 "complex, een pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in "
+                 "de financiële dienstverlening. Wie de eigen banen per sector kent (LISA), ziet het preciezer. ")
     if density:
         text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied, alleen "
                  "hoger of lager naar de banendichtheid van de gemeente: of de gemeente in een sector om een andere "

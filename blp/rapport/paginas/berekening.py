@@ -211,16 +211,27 @@ def structure_figure(view: GemeenteView):
     return charts.titled(fig, structure_title(view))
 
 
+def _split_estimated(view: GemeenteView) -> bool:
+    """Whether this gemeente's jobs per sector were estimated (by the fit), not published."""
+    fit = view.result.key.fit
+    if fit is None:
+        return False
+    own = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
+    return bool(len(own)) and not bool(own["known"].all())
+
+
 def structure(view: GemeenteView) -> None:
     labels = view.data.industry_labels()
     show_chart(view, structure_figure, alt=f"Staafdiagram van het aandeel van elke sector in het BLP van {view.name}, "
                f"in het COROP-gebied en in Nederland. {structure_title(view)}.")
-    measure = view.result.key.measure
-    md(narrative.structure_text(view.structure, labels, view.name, measure, view.result.key.density is not None))
+    key = view.result.key
+    md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None,
+                                _split_estimated(view)))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
-               "activity_lq": f"Specialisatie (LQ {MEASURE_NL.get(measure, measure)})"},
+               "activity_lq": f"Specialisatie (LQ {MEASURE_NL.get(key.measure, key.measure)}"
+                              f"{', geschat' if _split_estimated(view) else ''})"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
            "share_nl": lambda v: pct(v), "activity_lq": 2})
 
