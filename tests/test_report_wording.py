@@ -103,7 +103,36 @@ def test_the_dashboard_caption_describes_the_marks_the_chart_draws(views, shown)
     brede_welvaart.dashboard(hogeland, brede_welvaart.positions(hogeland))
     text = shown()
     assert "de lichtblauwe stip is de mediaan van de vergelijkingsgroep" in text
-    assert "Open rondjes zijn indicatoren zonder oordeel" in text and "Grijze stippen" not in text
+    assert "Open grijze rondjes zijn indicatoren zonder oordeel" in text and "Grijze stippen" not in text
+    assert "Een open rood rondje is een cijfer met ‘Let op’ (te weinig waarnemingen)" in text
+
+
+def test_the_dashboard_draws_a_figure_with_too_few_observations_hollow_as_the_text_leaves_it_out(national):
+    """Vlieland's burglary and vandalism rest on fewer than 20 events: the title leaves them out of the count, so the
+    chart does not draw them as ordinary judgements in the red or green band (a reader found them there)."""
+    import matplotlib.colors as mcolors
+
+    from blp.rapport.charts import GEMEENTE_COLOR
+    from blp.rapport.paginas import brede_welvaart
+
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    pos = brede_welvaart.positions(vlieland)
+    fig = brede_welvaart.dashboard_figure(vlieland, pos)
+    red, white = mcolors.to_rgba(GEMEENTE_COLOR), mcolors.to_rgba("white")
+
+    def drawn(face):  # gemeente marks per fill: red edge, this face
+        return sum(len(c.get_offsets()) for ax in fig.axes for c in ax.collections
+                   if len(c.get_offsets()) and len(c.get_edgecolors()) and tuple(c.get_edgecolors()[0]) == red
+                   and len(c.get_facecolors()) and tuple(c.get_facecolors()[0]) == face)
+
+    shown_pos = pos[pos["score"].notna() & (pos["direction"] != "neutral")]
+    careful = int((shown_pos["caution"] != "").sum())
+    assert careful >= 5 and drawn(white) == careful and drawn(red) == len(shown_pos) - careful
+    assert "Vlieland, te weinig waarnemingen (‘Let op’)" in [t.get_text() for t in fig.legends[0].get_texts()]
+    heerlen = GemeenteView(national, "GM0917", load_params("GM0917"))
+    legend = [t.get_text() for t in brede_welvaart.dashboard_figure(heerlen, brede_welvaart.positions(heerlen))
+              .legends[0].get_texts()]
+    assert not any("te weinig waarnemingen" in t for t in legend)
 
 
 def test_the_io_verantwoording_gets_the_tables_and_imports_right(views, shown):
@@ -225,6 +254,11 @@ def test_vlieland_reads_the_same_on_its_front_page_as_in_report_3(national, show
     assert welvaart_card(vlieland).lines[0].startswith(f"De cijfers van Vlieland rusten voor {flagged} indicatoren")
     brede_welvaart.summary(vlieland, pos)
     assert f"{flagged} indicatoren rusten op te weinig waarnemingen" in shown()
+    # the table's percentile is the value's rank, the chart's position is turned round where lower is better
+    assert ("is de plaats van de waarde zelf onder alle gemeenten (0 = de laagste waarde); de grafiek draait dat om "
+            "waar lager beter is (0 = slechtst), dus waar de tabel 98 zegt, kan de grafiek 2 tonen.") in shown()
+    brede_welvaart.focus(vlieland, pos)
+    assert "Percentiel van de waarde (0 = laagste)" in shown()
     assert brede_welvaart.dashboard_title(vlieland, pos).endswith("(cijfers met ‘Let op’ niet meegeteld)")
     assert "minder dan 10.000 banen, door het CBS afgerond op honderdtallen" in set(pos["caution"])
 

@@ -38,6 +38,8 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
         rows = df[df["theme"] == theme].iloc[::-1]
         y = np.arange(len(rows))
         neutral = rows["direction"] == "neutral"
+        # a figure with too few observations (caution) gets no judgement: drawn hollow, as the text leaves it out
+        careful = (rows["caution"] != "").to_numpy() if "caution" in rows else np.zeros(len(rows), bool)
         # the red and green bands only behind indicators with a judgement: a neutral one shows a plain rank
         judged = y[~neutral.to_numpy()]
         ax.barh(judged, 25, left=0, height=1.0, color="#fbe3e0", zorder=0, linewidth=0)
@@ -45,8 +47,10 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
         ax.axvline(50, color=NL_COLOR, linestyle="--", linewidth=1, zorder=1)
         ax.scatter(peer_scores.reindex(rows["id"]).to_numpy(), y, color=PEER_COLOR, s=50, zorder=2,
                    label="mediaan vergelijkingsgroep")
-        ax.scatter(rows["score"][~neutral], y[~neutral.to_numpy()], color=GEMEENTE_COLOR, s=70, zorder=3,
-                   label=gemeente_name)
+        plain = ~neutral.to_numpy() & ~careful
+        ax.scatter(rows["score"][plain], y[plain], color=GEMEENTE_COLOR, s=70, zorder=3, label=gemeente_name)
+        ax.scatter(rows["score"][~neutral.to_numpy() & careful], y[~neutral.to_numpy() & careful], facecolor="white",
+                   edgecolor=GEMEENTE_COLOR, linewidth=1.5, s=70, zorder=3)
         ax.scatter(rows["score"][neutral], y[neutral.to_numpy()], facecolor="white", edgecolor="#555555", s=70,
                    zorder=3, label=f"{gemeente_name}, zonder oordeel (rangorde)")
         labels = [("★ " if f else "") + "\n".join(textwrap.wrap(l, 28)) for l, f in zip(rows["label_nl"], rows["focus"])]
@@ -67,9 +71,18 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
                Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555", markersize=8,
                       label=f"{gemeente_name}, zonder oordeel (rangorde)"),
                Patch(color="#e3f2e1", label="beste 25%"), Patch(color="#fbe3e0", label="slechtste 25%")]
-    fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=9)
-    fig.supxlabel("positie onder alle gemeenten (0 = slechtst, 100 = best; 50 = middelste gemeente)", fontsize=9, y=0.04)
-    fig.subplots_adjust(left=0.23, right=0.98, top=0.97, bottom=0.1, wspace=0.85, hspace=0.45)
+    if "caution" in df and ((df["caution"] != "") & (df["direction"] != "neutral")).any():
+        handles.insert(3, Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                                 markeredgecolor=GEMEENTE_COLOR, markeredgewidth=1.5, markersize=8,
+                                 label=f"{gemeente_name}, te weinig waarnemingen (‘Let op’)"))
+    legend_rows = 2 if len(handles) > 5 else 1
+    fig.legend(handles=handles, loc="lower center", ncol=3 if legend_rows == 2 else 5, frameon=False, fontsize=9)
+    # below the lowest axes, in inches: its tick labels, the axis label, then the legend's rows
+    height = fig.get_figheight()
+    legend_in = 0.1 + 0.25 * legend_rows
+    fig.supxlabel("positie onder alle gemeenten (0 = slechtst, 100 = best; 50 = middelste gemeente)", fontsize=9,
+                  y=(legend_in + 0.05) / height)
+    fig.subplots_adjust(left=0.23, right=0.98, top=0.97, bottom=(legend_in + 0.55) / height, wspace=0.85, hspace=0.45)
     return fig
 
 

@@ -58,7 +58,12 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
        "gemeenten horen, als vooral grote steden het landelijke cijfer bepalen. Een indicator heet alleen "
        "‘verbeterd’ of ‘verslechterd’ als de verandering groter is dan toeval; anders staat er ‘geen duidelijke "
        "verandering’. ‘Let op’ staat bij cijfers die op te weinig waarnemingen rusten (zie de verantwoording "
-       "onderaan).")
+       "onderaan). Het *percentiel* is de plaats van de waarde zelf onder alle gemeenten (0 = de laagste waarde); "
+       "de grafiek draait dat om waar lager beter is (0 = slechtst), dus waar de tabel 98 zegt, kan de grafiek 2 "
+       "tonen.")
+
+
+PERCENTILE = "Percentiel van de waarde (0 = laagste)"
 
 
 def focus_is_default(view: GemeenteView) -> bool:
@@ -90,13 +95,13 @@ def _position_rows(df: pd.DataFrame) -> None:
         Nederland=[with_unit(v, u) + (" (mediaan)" if k == "mediaan gemeenten" else "") if not pd.isna(v) else MISSING
                    for v, u, k in zip(df["nl_value"], df["unit"], df["nl_kind"])],
         Vergelijkingsgroep=[with_unit(v, u) for v, u in zip(df["peer_median"], df["unit"])],
-        Percentiel=df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0)),
+        **{PERCENTILE: df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0))},
         Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
         Trend=[("één meting" if t == "één jaar" else t) if pd.isna(f) else
                f"{t} (sinds {int(f)}: {with_unit(v - c, u)})"
                for t, f, v, c, u in zip(df["trend"], df["trend_from"], df["value"], df["trend_change"], df["unit"])],
     )
-    columns = ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep", "Percentiel", "Positie",
+    columns = ["Indicator", "Thema", "Jaar", "Gemeente", "Nederland", "Vergelijkingsgroep", PERCENTILE, "Positie",
                "Richting", "Trend"]
     names = {c: c for c in columns}
     if (df["caution"] != "").any():
@@ -123,8 +128,10 @@ def dashboard(view: GemeenteView, pos: pd.DataFrame) -> None:
     md("*Zo lees je de grafiek:* elke rode stip is de positie van de gemeente onder alle gemeenten, zo gedraaid dat "
        "rechts altijd *beter* is (voor ‘lager is beter’-indicatoren zoals criminaliteit is de schaal omgekeerd); de "
        "lichtblauwe stip is de mediaan van de vergelijkingsgroep, de stippellijn het midden van alle gemeenten. "
-       "Het groene vlak is de beste 25%, het rode de slechtste 25%. Open rondjes zijn indicatoren zonder oordeel "
-       "(bijvoorbeeld het aandeel koopwoningen): daar staat de gewone rangorde. ★ = focusindicator.")
+       "Het groene vlak is de beste 25%, het rode de slechtste 25%. Open grijze rondjes zijn indicatoren zonder "
+       "oordeel (bijvoorbeeld het aandeel koopwoningen): daar staat de gewone rangorde. Een open rood rondje is een "
+       "cijfer met ‘Let op’ (te weinig waarnemingen): het staat op zijn plaats, maar telt in het oordeel niet mee. "
+       "★ = focusindicator.")
 
 
 DIMENSION_TEXT = {
