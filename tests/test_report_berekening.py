@@ -148,3 +148,18 @@ def test_with_the_establishments_key_the_error_text_speaks_of_establishments(dat
     assert ("De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter (mediaan "
             "fout 4,4% tegen 10,0% met vestigingen)") in text
     assert "Banen zonder sectoren scoren" not in text and "aanname dat een baan" not in text
+
+
+def test_the_sensitivity_chart_leaves_room_for_its_numbers_and_its_ticks(national):
+    """Amsterdam's axis read '60.00070.00080.000' and its bar labels ran past the edge: at most six ticks, in Dutch
+    thousands, and the axis reaches past the longest bar by more than its label needs."""
+    amsterdam = GemeenteView(national, "GM0363", load_params("GM0363"))
+    fig = berekening.sensitivity_figure(amsterdam)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert 3 <= len(labels) <= 6 and "80.000" in labels
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))  # no two tick labels touch
+    right = ax.get_window_extent().x1
+    assert all(t.get_window_extent().x1 <= right for t in ax.texts)  # every bar's number inside the axes

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from blp.rapport.fmt import num
 
@@ -82,6 +83,10 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
         ax.text(v, i, f" {num(v)}", va="center", fontsize=9)
     ax.set_xlabel(f"BLP {gemeente_name} (mln euro)")
     ax.set_ylim(-0.6, len(df) - 0.4)
+    # room right of the longest bar for its number, and few enough ticks that '60.000' and '70.000' do not touch
+    ax.set_xlim(0, df["blp_meur"].max() * 1.18)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(lambda v, _: num(v))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=9)
     _style(ax)
     fit_margins(fig, labels, right=0.9, bottom_in=1.15)
