@@ -10,7 +10,7 @@ from blp.dutch import in_sentence
 from blp.params import load_params
 from blp.rapport import display, narrative
 from blp.rapport.context import GemeenteView
-from blp.rapport.fmt import EURO, meur
+from blp.rapport.fmt import EURO, eur, meur
 from blp.rapport.paginas import beleid, brede_welvaart, methode
 from blp.rapport.samenvatting import welvaart_card
 from helpers import shown_text
@@ -479,3 +479,18 @@ def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, n
     assert policy_card(vlieland).lines[0].endswith("28 banen direct en vrijwel geen indirecte.")
     assert narrative.indirect_jobs(766) == "naar schatting 770 indirect" and narrative.indirect_jobs(0.4) == (
         "vrijwel geen indirecte")
+
+
+def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are_pooled(views, shown):
+    """Agriculture and government/care share one establishments count: each row says so (a reader took Heerlen's
+    equal figures for a bug), and values per establishment are shown to the thousand, not to the euro."""
+    heerlen = views["GM0917"]
+    pol = beleid.policy_view(heerlen)
+    beleid.per_unit(heerlen, pol)
+    text = shown()
+    assert "Per vestiging (euro, op duizenden) Vestigingen geteld" in text
+    a, oq = (eur(round(pol.per_establishment[g], -3)) for g in ("A", "O-Q"))
+    assert a == oq and a.endswith(".000")
+    assert f"Landbouw, bosbouw en visserij {eur(pol.per_job.loc['A', 'va_per_job_eur'])}" in text
+    assert f"{a} samen met openbaar bestuur, onderwijs en zorg" in text
+    assert f"{oq} samen met landbouw, bosbouw en visserij" in text

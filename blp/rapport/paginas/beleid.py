@@ -94,18 +94,25 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        "per_job": pol.per_job["va_per_job_eur"].to_numpy(),
                        "bron": pol.per_job["source"].map({"COROP": f"COROP {view.region_row()['corop_name']}",
                                                           "Nederland": "Nederland (COROP-cel onderdrukt)"}).to_numpy(),
-                       "per_est": pol.per_establishment.reindex(pol.per_job.index).to_numpy()})
+                       # estimated to the euro, shown to the thousand: '€ 3.488.692' claimed a precision it lacks
+                       "per_est": pol.per_establishment.reindex(pol.per_job.index).round(-3).to_numpy()})
+    pooled = {"A", "O-Q"} <= set(pol.per_job.index)
+    if pooled:  # one establishments count for both: say so in the row, not only in the text above
+        df["samen"] = [f"samen met {in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
+                       f"samen met {in_sentence(labels.get('A', 'A'))}" if g == "O-Q" else ""
+                       for g in pol.per_job.index]
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
        f"Bedragen in prijzen van {view.choices.va_year}."
        + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
           "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
-          "samen)." if {"A", "O-Q"} <= set(pol.per_job.index) else "")
+          "samen)." if pooled else "")
        + narrative.density_per_job_note(view.name, view.density_weight)
        + _high_per_job_text(pol.per_job["va_per_job_eur"])
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
-               "per_est": "Per vestiging (euro)"}, {"per_job": eur, "per_est": eur})
+               "per_est": "Per vestiging (euro, op duizenden)", **({"samen": "Vestigingen geteld"} if pooled else {})},
+          {"per_job": eur, "per_est": eur})
 
 
 EXCEPTIONAL_PER_JOB = 1.75  # a COROP's value added per job in a sector this many times NL's: one exceptional activity
