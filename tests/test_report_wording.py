@@ -494,3 +494,13 @@ def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are
     assert f"Landbouw, bosbouw en visserij {eur(pol.per_job.loc['A', 'va_per_job_eur'])}" in text
     assert f"{a} samen met openbaar bestuur, onderwijs en zorg" in text
     assert f"{oq} samen met landbouw, bosbouw en visserij" in text
+
+
+def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_it(national, views):
+    """Vlieland's 2022 BLP is 60 % above 2018's, largely CBS's rounding of about 600 jobs: said beside the figure."""
+    from blp.rapport.samenvatting import blp_card
+
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    assert blp_card(vlieland).lines[0].endswith("in 2022 (sectoren deels geschat; met zo weinig banen verschuift de "
+                                                "afronding van de banen door het CBS dit getal van jaar tot jaar sterk).")
+    assert blp_card(views["GM0917"]).lines[0].endswith("in 2022 (sectoren deels geschat).")

@@ -67,8 +67,10 @@ def blp_card(view: GemeenteView) -> Card:
         own = s.of(view.gemeente)
         last = int(own.index.max())
         if last > h["choice_va_year"]:
+            small = view.jobs is not None and view.jobs < SMALL_JOBS
             lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
-                         "geschat).")
+                         "geschat" + ("; met zo weinig banen verschuift de afronding van de banen door het CBS dit getal "
+                                      "van jaar tot jaar sterk" if small else "") + ").")
     lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
