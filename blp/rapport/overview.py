@@ -132,7 +132,8 @@ def _maps_svg(national: NationalContext) -> list[tuple[str, str]]:
         fig = choropleth(shapes, growth * 100, f"groei per jaar {national.choices.va_year}–{last} (%)",
                          lambda v: num(v, 1), gids=True)
         labels = {c: f"{names[c]}: {pct(v, signed=True)} per jaar" for c, v in growth.items() if c in names.index}
-        maps.append((f"Groei van het BLP per jaar, {national.choices.va_year}–{last} (nominaal)",
+        maps.append((f"Groei van het BLP per jaar, {national.choices.va_year}–{last} (nominaal: met prijsstijgingen, "
+                     "die per regio verschillen)",
                      _with_hover(figure_svg(fig), labels)))
     return maps
 
@@ -164,7 +165,9 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
     figures = figures or overview_figures(national)
     growth = growth_of(national)
     growth_note = (f"Groei: gemiddelde groei per jaar van het BLP van {c.va_year} tot {int(series.table['year'].max())}, "
-                   "nominaal (de sectoren van het laatste jaar deels geschat)." if len(growth) else
+                   "nominaal, dus met prijsstijgingen (de sectoren van het laatste jaar deels geschat); waar prijzen "
+                   "sterk stegen, zoals van gas en energie, lijkt de groei groter dan de productie. De reële groei van "
+                   "het COROP-gebied staat in rapport 2 van elke gemeente." if len(growth) else
                    "Groei (–): niet beschikbaar in deze gegevens (één jaar toegevoegde waarde).")
     rows = []
     for r in table.sort_values("blp_meur", ascending=False).itertuples():
