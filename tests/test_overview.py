@@ -33,8 +33,24 @@ def test_overview_links_only_runs_made_from_the_same_data(tmp_path, snapshot_dir
     second = run_gemeente(RunRequest("GM0917", data_dir=str(snapshot_dir), outputs_dir=out, progress=False))
     page = (out / "index.html").read_text(encoding="utf-8")
     assert f"GM0917/{second.name}/index.html" in page and first.name not in page
-    assert "1 eerdere rapport is met andere gegevens gemaakt" in page
+    assert "1 eerdere rapport is met andere gegevens of een andere versie van de kit gemaakt" in page
     assert not list(out.glob(".*partial"))
+    # ... and only runs made by this code: a report of an older kit on the same data may show other numbers
+    import json
+
+    from blp.paths import NOTEBOOKS_DIR
+    from blp.rapport.overview import data_fingerprint, latest_run_on
+    from blp.uitvoering.fingerprints import code_digest
+
+    manifest_file = second / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    code, data = code_digest(NOTEBOOKS_DIR), data_fingerprint(manifest["inputs"])
+    assert manifest["kit"]["code_digest"] == code
+    assert latest_run_on(out / "GM0917", data, code) == (second, 1)
+    manifest["kit"]["code_digest"] = "an older kit"
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    assert latest_run_on(out / "GM0917", data, code) == (None, 2)
+    assert latest_run_on(out / "GM0917", data) == (second, 1)  # without a code to match: the data alone
 
 
 def test_the_overview_summary_gives_the_national_and_the_middle_level_and_how_uncertain_a_blp_is(national, tmp_path):

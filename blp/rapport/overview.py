@@ -39,15 +39,17 @@ def data_fingerprint(inputs) -> str:
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
-def latest_run_on(folder: Path, fingerprint: str) -> tuple[Path | None, int]:
-    """The newest complete run of a gemeente made from the data with ``fingerprint``, and how many complete
-    runs were made from other data (those are not linked: their numbers differ from this overview's)."""
+def latest_run_on(folder: Path, fingerprint: str, code: str | None = None) -> tuple[Path | None, int]:
+    """The newest complete run of a gemeente made from the data with ``fingerprint`` (and, given ``code``, by the kit
+    with that code digest), and how many complete runs were not (those are not linked: their numbers may differ
+    from this overview's)."""
     match, others = None, 0
     for run in reversed(complete_runs(folder)):
         try:
             manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-            same = data_fingerprint(manifest.get("inputs", [])) == fingerprint
-        except (OSError, ValueError, KeyError, TypeError):
+            same = data_fingerprint(manifest.get("inputs", [])) == fingerprint and (
+                code is None or manifest.get("kit", {}).get("code_digest") == code)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             same = False
         if same and match is None:
             match = run
@@ -143,12 +145,12 @@ def overview_figures(national: NationalContext) -> dict:
     return {"histogram": histogram_svg(national), "maps": maps_svg(national)}
 
 
-def overview_table(national: NationalContext, outputs_dir: Path) -> pd.DataFrame:
+def overview_table(national: NationalContext, outputs_dir: Path, code_digest: str | None = None) -> pd.DataFrame:
     n = national.result.national.copy()
     fingerprint = data_fingerprint(national.data.inputs + national.io.inputs)
     links, others = [], 0
     for code in n["gemeente_code"]:
-        run, other = latest_run_on(outputs_dir / code, fingerprint)
+        run, other = latest_run_on(outputs_dir / code, fingerprint, code_digest)
         links.append(f"{code}/{run.name}/index.html" if run else "")
         others += other
     n["report"] = links
@@ -185,8 +187,9 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
     per_inh = total * 1e6 / table["population"].sum()
     n_reports = int((table["report"] != "").sum())
     others = table.attrs.get("other_data_runs", 0)
-    other_note = (f" {others} eerdere {'rapport is' if others == 1 else 'rapporten zijn'} met andere gegevens gemaakt en "
-                  "staan hier niet in: hun cijfers horen niet bij deze tabel." if others else "")
+    other_note = (f" {others} eerdere {'rapport is' if others == 1 else 'rapporten zijn'} met andere gegevens of een "
+                  "andere versie van de kit gemaakt en staan hier niet in: hun cijfers horen niet bij deze tabel."
+                  if others else "")
     middle = table["blp_per_inhabitant_eur"].median()
     summary = (f"Toegevoegde waarde {c.va_year}, verdeeld over {len(table)} gemeenten (grenzen {c.boundary_year}) met "
                f"als verdeelsleutel {national.result.key.label_nl}. Samen {meur(total)}: {eur(per_inh)} per inwoner "
@@ -234,11 +237,12 @@ def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     return safe_texts(out).sort_values("BLP (mln euro)", ascending=False)
 
 
-def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None) -> Path:
+def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None,
+                   code_digest: str | None = None) -> Path:
     """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``figures``: from
-    ``overview_figures``, if already drawn)."""
+    ``overview_figures``, if already drawn; ``code_digest``: link only reports made by this code)."""
     outputs_dir.mkdir(parents=True, exist_ok=True)
-    table = overview_table(national, outputs_dir)
+    table = overview_table(national, outputs_dir, code_digest)
     target = outputs_dir / "index.html"
     with replace_when_done(target) as tmp:
         tmp.write_text(render(national, table, figures), encoding="utf-8")

@@ -40,6 +40,7 @@ class Job:
     command: list[str]
     notebooks_dir: str
     draw_ahead: bool = False  # draw the charts on a spare core while the kernel works (blp.rapport.figures)
+    code_digest: str = ""  # the kit's code and notebooks (blp.uitvoering.fingerprints.code_digest), for the manifest
     run_id: str = field(default_factory=new_run_id)  # chosen here, so the batch knows a lost worker's folder
 
     @property

@@ -116,6 +116,7 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
             inputs=[f.as_dict() for f in national.data.inputs + national.io.inputs],
             headline=view.headline, command=job.command, started=started)
         manifest["fingerprint"] = job.fingerprint
+        manifest["kit"]["code_digest"] = job.code_digest  # the overview links only reports made by the same code
         write_manifest(add_outputs(manifest, partial), partial / "manifest.json")
         final = root / run_id
         os.rename(partial, final)
@@ -195,7 +196,8 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
                          "params_file": _absolute(req.params_file), "source": req.source, "context_file": str(path),
                          "activity_files": [_absolute(f) for f in req.activity_files],
                          "boundary_weights": _absolute(req.boundary_weights)},
-                        str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None))
+                        str(req.outputs_dir), req.command, str(NOTEBOOKS_DIR), draw_ahead and pool is not None,
+                        code_digest=code_digest))
 
     from blp.rapport.overview import write_overview
 
@@ -237,7 +239,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
             keep_overview(*overview_args, figures)
         for folder in (Path(req.outputs_dir), Path(req.outputs_dir) / CACHE_DIR):  # what killed runs left there
             remove_stale_partials(folder)
-        overview = write_overview(Path(req.outputs_dir), first, figures)
+        overview = write_overview(Path(req.outputs_dir), first, figures, code_digest)
     return BatchResult(results, overview)
 
 
