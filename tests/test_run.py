@@ -253,13 +253,23 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     structure = next(f for f in files if "sectorstructuur" in f.name)
     rows = list(csv.reader(structure.open(encoding="utf-8-sig"), delimiter=";"))
     assert rows[0] == ["Sector", "BLP (mln euro)", "Aandeel gemeente", "Aandeel COROP", "Aandeel NL",
-                       "Specialisatie (LQ banen)"]
+                       "Specialisatie (LQ banen, geschat)"]
     html = (heerlen_run / "02_blp_berekening.html").read_text()
     for row in rows[1:]:
         assert all(f"<td>{cell}</td>" in html or f'<td style="text-align: left">{cell}</td>' in html for cell in row)
         assert "." not in row[1] or "," in row[1]  # a decimal comma, never a decimal point
+    # two tables under one heading are told apart by their first columns, in the file name and the sheet's title
+    names = [f.name for f in files]
+    assert "01_dataverzameling_02_de_cijfers_voor_deze_gemeente_sector_verdeeld_naar.csv" in names
+    assert "01_dataverzameling_03_de_cijfers_voor_deze_gemeente_sector_banen_gemeente.csv" in names
+    assert "02_blp_berekening_08_verantwoording_sector_verdeeld_naar.csv" in names
+    assert "02_blp_berekening_05_ontwikkeling_door_de_tijd.csv" in names  # a heading with one table: as it was
     book = load_workbook(heerlen_run / "tabellen.xlsx")
     assert len(book.sheetnames) == len(files)
+    assert "02 De cijfers voor deze" in book.sheetnames  # cut at a whole word, not 'gemeent'
+    assert all(len(n) <= 31 and not n.endswith(" ") for n in book.sheetnames)
+    assert book["03 De cijfers voor deze"]["A1"].value.endswith(
+        "De cijfers voor deze gemeente (Sector, Banen gemeente)")
     sheet = book[next(n for n in book.sheetnames if "Sectorstructuur" in n)]
     values = [[c.value for c in r] for r in sheet.iter_rows(min_row=3, max_row=3)][0]
     assert values[0] == rows[1][0] and isinstance(values[1], float)

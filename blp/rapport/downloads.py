@@ -27,14 +27,27 @@ class Download:
     report: str      # e.g. "02_blp_berekening"
     section: str     # the heading above the table
     rows: list[list[str]]
+    detail: str = ""  # what sets the table apart from another under the same heading: its first columns
+
+    @property
+    def title(self) -> str:
+        return f"{self.section} ({self.detail})" if self.detail else self.section
 
     def file_name(self, number: int) -> str:
-        """'02_blp_berekening_03_sectorstructuur.csv': report, number, the section's heading, cut at a whole word."""
-        plain = unicodedata.normalize("NFKD", self.section).encode("ascii", "ignore").decode()  # Súdwest -> Sudwest
-        slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
-        if len(slug) > SLUG_MAX:
-            slug = slug[:SLUG_MAX + 1].rsplit("_", 1)[0]
-        return f"{self.report}_{number:02d}_{slug or 'tabel'}.csv"
+        """'02_blp_berekening_03_sectorstructuur.csv': report, number, the section's heading cut at a whole word,
+        and for a second table under that heading what sets it apart ('..._sector_banen_gemeente.csv')."""
+        return f"{self.report}_{number:02d}_{_slug(self.section, SLUG_MAX) or 'tabel'}" + (
+            f"_{_slug(self.detail, DETAIL_MAX)}" if self.detail else "") + ".csv"
+
+
+DETAIL_MAX = 30  # characters of a table's first headings in its file name
+
+
+def _slug(text: str, limit: int) -> str:
+    """'Positie: hoe verhoudt ...' -> 'positie_hoe_verhoudt', ASCII, cut at a whole word within ``limit``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # Súdwest -> Sudwest
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return slug[:limit + 1].rsplit("_", 1)[0] if len(slug) > limit else slug
 
 
 def _heading(text: str) -> str | None:
@@ -60,6 +73,10 @@ def tables_of(nb, report: str) -> list[Download]:
                 found.append(Download(report, section, rows))
             elif "text/plain" in data and html.startswith('<div class="blp-prose">'):
                 section = _heading(data["text/plain"]) or section
+    shared = {d.section for d in found if sum(e.section == d.section for e in found) > 1}
+    for d in found:
+        if d.section in shared and d.rows:
+            d.detail = ", ".join(h for h in d.rows[0][:2] if h)
     return found
 
 
@@ -134,9 +151,11 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
     book.remove(book.active)
     for i, d in enumerate(downloads, 1):
         section = re.sub(r"[\[\]:*?/\\]", " ", d.section.split(":")[0]).strip()
-        name = f"{i:02d} {section}"[:31].strip()  # Excel allows 31 characters; the number keeps names apart
+        name = f"{i:02d} {section}"
+        if len(name) > 31:  # Excel allows 31 characters: cut at a whole word; the number keeps names apart
+            name = name[:32].rsplit(" ", 1)[0]
         sheet = book.create_sheet(name)
-        sheet.append([f"{title}: {d.section}"])
+        sheet.append([f"{title}: {d.title}"])
         for r, row in enumerate(d.rows):
             sheet.append([dutch_value(c) if r else c for c in row])
             for cell, text in zip(sheet[sheet.max_row], row):
