@@ -235,6 +235,12 @@ def test_the_sources_table_names_a_source_for_every_embedded_file_not_a_file_nam
     assert not frame["Bron"].str.contains(r"\.csv|\.gz|\.geojson").any(), frame["Bron"].tolist()
     sources = dict(zip(frame["Tabel"], frame["Bron"]))
     assert sources["Regio-indeling (gemeente → COROP → provincie)"].startswith("CBS Gebieden in Nederland 2020 en 2024")
+    # the years of every table with years (the series, the jobs per gemeente and the shapes had none)
+    years = dict(zip(frame["Tabel"], frame["Jaren"]))
+    assert years["Toegevoegde waarde per regio en jaar (totaal, landbouw, nijverheid)"] == "1995–2022"
+    assert years["Banen van werknemers per gemeente (totaal, landbouw)"] == "2019–2023"
+    assert years["Gemeentegrenzen voor de kaarten"] == "2024"
+    assert [t for t, y in years.items() if not y] == ["Sectorindeling"]
 
 
 @pytest.mark.parametrize("items, text", [([], ""), (["a"], "a"), (["a", "b"], "a en b"),

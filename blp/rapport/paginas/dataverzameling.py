@@ -36,8 +36,12 @@ def _years_text(years) -> str:
 def table_years(view: GemeenteView) -> dict[str, str]:
     """The years each canonical table covers, as read."""
     d = view.data
+    series = d.value_added_series
     return {"regions": _years_text(d.regions["year"]), "value_added": _years_text(d.value_added["year"]),
+            "value_added_series": _years_text(series["year"]) if series is not None and len(series) else "",
             "establishments": _years_text(d.activity.loc[d.activity["measure"] == "establishments", "year"]),
+            "jobs_gemeente": _years_text(d.activity.loc[d.activity["measure"] == "jobs", "year"]),
+            "shapes": str(d.shapes.year) if d.shapes and d.shapes.year else "",
             "regional_jobs": _years_text(d.regional_jobs["year"]), "indicators": _years_text(d.indicators["year"]),
             "boundary_changes": (_years_text(d.boundary_changes["from_year"]) + " → "
                                  + _years_text(d.boundary_changes["to_year"])) if len(d.boundary_changes) else "",
