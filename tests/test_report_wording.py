@@ -510,3 +510,15 @@ def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_
     assert blp_card(vlieland).lines[0].endswith("in 2022 (sectoren deels geschat; met zo weinig banen verschuift de "
                                                 "afronding van de banen door het CBS dit getal van jaar tot jaar sterk).")
     assert blp_card(views["GM0917"]).lines[0].endswith("in 2022 (sectoren deels geschat).")
+
+
+def test_a_groningen_zero_scenario_says_it_carries_the_end_of_gas_extraction_forward(views):
+    """Het Hogeland's 0-scenario extends 2013-2022's shrinking, which the end of gas extraction made: too gloomy for
+    the rest of the economy, and the report says so and how to choose another 0-scenario."""
+    hogeland = views["GM1966"]
+    text = beleid.baseline_text(hogeland, beleid.policy_view(hogeland))
+    assert text.endswith("In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest van "
+                         "de economie. Die afbouw is voorbij: dit 0-scenario trekt haar door en is voor de rest van de "
+                         "economie dus waarschijnlijk te somber. Wie dat wil vermijden, kiest in de params een ander "
+                         "0-scenario (baseline: key_trend of fixed).")
+    assert "gaswinning" not in beleid.baseline_text(views["GM0917"], beleid.policy_view(views["GM0917"]))

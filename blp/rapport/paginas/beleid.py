@@ -161,7 +161,9 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
             shrink = " De regio kromp in die jaren: zonder ingreep daalt het BLP dus."
             if view.region_row()["provincie_name"] == "Groningen":
                 shrink += (" In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest "
-                           "van de economie.")
+                           "van de economie. Die afbouw is voorbij: dit 0-scenario trekt haar door en is voor de rest "
+                           "van de economie dus waarschijnlijk te somber. Wie dat wil vermijden, kiest in de params een "
+                           "ander 0-scenario (baseline: key_trend of fixed).")
         nominal = ""
         if view.national.series is not None:
             own = view.national.series.of(view.gemeente)["blp_meur"]
