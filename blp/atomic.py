@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
 # that its process keeps locked while it lives.
 TEMP_PREFIXES = ("blp-kernel-", "blp-batch-", "blp-workers-")
 OWNER_LOCK = ".owner.lock"
-YOUNG_S = 60  # a folder without its lock this new may be one being made right now: left alone
+YOUNG_S = 60  # a folder or lock file this new may be one being made right now (lock not yet taken): left alone
 _HELD: dict[str, int] = {}  # folder -> the open, locked file that says its process is alive
 
 
@@ -66,9 +67,10 @@ def private_temp_folder(prefix: str, base: str | None = None) -> str:
     try:
         import fcntl
 
-        fd = os.open(os.path.join(folder, OWNER_LOCK), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = os.open(os.path.join(folder, OWNER_LOCK), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # blocking: a sweep may hold it for a moment (it leaves a folder this young alone, YOUNG_S)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError:
             os.close(fd)
             raise
@@ -79,8 +81,13 @@ def private_temp_folder(prefix: str, base: str | None = None) -> str:
 
 
 def remove_private_temp_folder(folder: str | Path) -> None:
-    """Remove a folder made by ``private_temp_folder``, then let go of its lock."""
-    shutil.rmtree(folder, ignore_errors=True)
+    """Remove a folder made by ``private_temp_folder``, then let go of its lock. A kernel still ending may write
+    into it meanwhile (Ctrl-C): then it is removed once more a moment later."""
+    for attempt in range(3):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            break
+        time.sleep(0.2)
     fd = _HELD.pop(str(folder), None)
     if fd is not None:
         os.close(fd)
@@ -91,8 +98,8 @@ def remove_orphaned_temp_folders(base: str | None = None, prefixes: tuple[str, .
     batch or worker killed outright (kill -9, out of memory, a double Ctrl-C at the wrong moment) could not remove
     itself. Only this user's folders. A folder's lock tells whether its process lives, also when that process runs
     in another process namespace (another container sharing this temporary folder), where its id means nothing;
-    a folder without a lock (an older kit's) goes only when no process has its id and it is more than a minute old.
-    A folder whose name holds no process id is left alone."""
+    a folder without a lock (an older kit's) goes when no process has its id. Nothing less than a minute old goes
+    (its owner may be between making it and locking it); a folder whose name holds no process id is left alone."""
     removed: list[str] = []
     if os.name != "posix":  # no process ids to check this way (os.kill would end the process on Windows)
         return removed
@@ -117,17 +124,31 @@ def remove_orphaned_temp_folders(base: str | None = None, prefixes: tuple[str, .
 
 
 def _in_use(folder: str, pid: int) -> bool:
-    """Whether the process that made ``folder`` may still use it: its lock is held (by it, or by a child it forked),
-    or, for a folder without a lock, process ``pid`` exists or the folder is less than a minute old."""
+    """Whether the process that made ``folder`` may still use it: the folder or its lock file is less than a minute
+    old (its owner may not have locked it yet), or its lock is held (by it, or by a child it forked); for a folder
+    without a regular lock file (an older kit's, or something odd put there), whether process ``pid`` exists. The
+    lock file is opened without following a link and without waiting (a FIFO put there hangs nothing)."""
+    lock = os.path.join(folder, OWNER_LOCK)
+    try:
+        info = os.lstat(lock)
+    except FileNotFoundError:
+        info = None
+    except OSError:
+        return True
+    newest = max(os.stat(folder).st_mtime, info.st_mtime if info is not None else 0.0)
+    if time.time() - newest < YOUNG_S:
+        return True
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return _alive(pid)
     try:
         import fcntl
 
-        fd = os.open(os.path.join(folder, OWNER_LOCK), os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return _alive(pid) or time.time() - os.stat(folder).st_mtime < YOUNG_S
+        fd = os.open(lock, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except (ImportError, OSError):
         return _alive(pid)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped meanwhile
+            return _alive(pid)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # let go again when the file is closed below
     except OSError:  # held: its process lives, in whatever process namespace
         return True

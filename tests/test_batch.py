@@ -238,3 +238,48 @@ def test_a_ctrl_c_once_the_report_is_there_waits_for_the_overview_its_front_page
     front = next((out / "GM0917").iterdir()) / "index.html"
     assert front.exists() and (out / "index.html").exists()
     assert 'href="../../index.html"' in front.read_text(encoding="utf-8")
+
+
+def test_a_pool_whose_worker_died_before_any_job_is_renewed_and_never_crashes_the_batch():
+    """A breaker killed a worker while it started: the first submit raised BrokenProcessPool and the batch ended in
+    a traceback. Now the pool is renewed (twice at most); a pool that keeps breaking fails the jobs, it does not hang
+    or crash."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+    from types import SimpleNamespace
+
+    from blp.uitvoering.jobs import JobResult
+    from blp.uitvoering.pool import WORKER_DIED, run_parallel
+
+    class Executor:
+        def __init__(self, broken):
+            self.broken = broken
+
+        def submit(self, fn, job):
+            if self.broken:
+                raise BrokenProcessPool("a worker died while starting")
+            future = Future()
+            future.set_result(JobResult(job.code, job.name, "done", f"out/{job.code}"))
+            return future
+
+    class Pool:
+        def __init__(self, broken):
+            self.broken, self.renewed, self.jobs = list(broken), 0, []
+            self.executor = Executor(self.broken.pop(0))
+
+        def renew(self):
+            self.renewed += 1
+            self.executor = Executor(self.broken.pop(0))
+
+        def started(self, job):
+            return False
+
+    jobs = [SimpleNamespace(code=c, name=c) for c in ("GM0917", "GM0014")]
+    progress = SimpleNamespace(update=lambda result: None)
+    once = Pool([True, False])
+    assert sorted((r.code, r.status) for r in run_parallel(jobs, once, progress)) == [("GM0014", "done"),
+                                                                                        ("GM0917", "done")]
+    assert once.renewed == 1
+    always = Pool([True, True, True])
+    results = run_parallel(jobs, always, progress)
+    assert [(r.status, r.error) for r in results] == [("failed", WORKER_DIED)] * 2 and always.renewed == 2

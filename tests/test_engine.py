@@ -186,7 +186,8 @@ def test_a_folder_whose_owner_runs_in_another_process_namespace_is_kept_until_th
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert owner.stdout.readline().strip() == "locked"
-        os.utime(folder, (time.time() - 3600, time.time() - 3600))
+        for path in (folder / OWNER_LOCK, folder):
+            os.utime(path, (time.time() - 3600, time.time() - 3600))
         assert remove_orphaned_temp_folders(str(tmp_path)) == []
         assert (folder / "k-1").exists()
     finally:
@@ -204,6 +205,41 @@ def test_a_folder_whose_owner_runs_in_another_process_namespace_is_kept_until_th
     assert remove_orphaned_temp_folders(str(tmp_path)) == []
     remove_private_temp_folder(mine)
     assert not os.path.exists(mine)
+
+
+def test_a_new_folder_is_never_swept_before_its_owner_can_lock_it_and_an_odd_lock_file_hangs_nothing(tmp_path):
+    """A breaker found two races: a sweep that took a brand-new folder's lock between its creation and its owner's
+    flock removed a live folder (or left it unlocked), and a FIFO put in place of the lock file hung every run. Now
+    nothing less than a minute old is swept, the owner waits for the lock, and the lock file is opened without
+    following links or blocking."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from blp.atomic import OWNER_LOCK, YOUNG_S, remove_orphaned_temp_folders
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    new = tmp_path / f"blp-kernel-{dead}-new"  # made a moment ago, its lock file there but not locked yet
+    new.mkdir()
+    (new / OWNER_LOCK).write_text("")
+    fifo = tmp_path / f"blp-batch-{dead}-fifo"
+    fifo.mkdir()
+    os.mkfifo(fifo / OWNER_LOCK)
+    link = tmp_path / f"blp-workers-{dead}-link"
+    link.mkdir()
+    os.symlink(fifo / OWNER_LOCK, link / OWNER_LOCK)
+    assert remove_orphaned_temp_folders(str(tmp_path)) == []  # all young
+    old = time.time() - YOUNG_S - 5
+    for folder in (new, fifo, link):
+        for path in (folder / OWNER_LOCK, folder):
+            os.utime(path, (old, old), follow_symlinks=False)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", "import sys; from blp.atomic import remove_orphaned_temp_folders as r;"
+                           " print(len(r(sys.argv[1])))", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.strip() == "3" and time.monotonic() - started < 20
+    assert not any(p.exists() for p in (new, fifo, link))
 
 
 def test_an_interrupt_in_a_callback_python_cannot_raise_from_prints_no_traceback():

@@ -131,9 +131,18 @@ def run_parallel(jobs: list[Job], pool: WorkerPool, progress) -> list[JobResult]
         results.append(result)
         progress.update(result)
 
-    queue, suspects = list(jobs), []
+    queue, suspects, fresh = list(jobs), [], 0
     while queue:
-        futures = {pool.executor.submit(_run, job): job for job in queue}
+        try:
+            futures = {pool.executor.submit(_run, job): job for job in queue}
+        except BrokenProcessPool:  # a worker died before any job (killed while starting): a new pool, twice at most
+            if fresh >= 2:
+                for job in queue:
+                    done(failed(job, WORKER_DIED))
+                break
+            fresh += 1
+            pool.renew()
+            continue
         queue = []
         for future in as_completed(futures):
             job = futures[future]

@@ -153,9 +153,11 @@ def run_batch(req: RunRequest) -> BatchResult:
         try:
             if pool is not None:
                 pool.close(now=interrupted)
-            close_shared_session()
         finally:
-            with interrupts_held():  # a second Ctrl-C during the clean-up does not leave the work folder behind
+            # a second Ctrl-C during the clean-up leaves neither the kernel's folder (its key, its sockets) nor the
+            # work folder behind; shutting the kernel down takes a moment at most
+            with interrupts_held():
+                close_shared_session()
                 remove_private_temp_folder(workdir)
 
 
