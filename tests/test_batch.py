@@ -181,7 +181,8 @@ def test_ctrl_c_stops_within_seconds_with_one_line_and_no_orphans(command, delay
 
 def test_what_a_batch_killed_outright_left_in_the_temporary_folder_is_removed_by_the_next_run(tmp_path):
     """kill -9 of a whole batch leaves its context, its pool's folder and its kernels' sockets and connection files
-    (which hold the kernels' keys) in TMPDIR; the next run removes them, and leaves nothing of its own."""
+    (which hold the kernels' keys) in TMPDIR; the next run (a minute later or more) removes them, and leaves nothing
+    of its own."""
     import os
     import signal
     import subprocess
@@ -204,6 +205,10 @@ def test_what_a_batch_killed_outright_left_in_the_temporary_folder_is_removed_by
         left = sorted(p.name.split("-")[1] for p in temp.iterdir())
         assert "batch" in left and "workers" in left, left
         assert not list(temp.glob("*.json"))  # no connection file loose in TMPDIR
+        # the next run comes more than a minute later: nothing that young is swept (its owner may be locking it)
+        old = time.time() - 120
+        for path in temp.rglob("*"):
+            os.utime(path, (old, old), follow_symlinks=False)
         done = subprocess.run([sys.executable, "-m", "blp", "run", "GM0096", "--no-progress", "--out",
                                str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path,
                               timeout=300)
