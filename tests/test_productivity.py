@@ -133,13 +133,29 @@ def test_a_relation_that_is_not_positive_is_not_used_and_the_report_says_why(dat
     assert res.key.density is None and res.key.label_nl.endswith(", niet gewogen naar banendichtheid")
 
 
+def test_a_back_test_where_no_province_shows_a_positive_relation_is_not_called_weighted(data, monkeypatch):
+    """A breaker inverted the densities: blp validate printed 'jobs = ... gewogen (standaard)' with the unweighted
+    figures. With no positive elasticity anywhere nothing is weighted, and the back-test says so."""
+    from blp.berekening import productivity
+    from blp.berekening.backtest import run_backtest
+
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    fresh = CanonicalData(**fields)
+    monkeypatch.setattr(productivity, "_fit", lambda cells, density: (-0.473, -1.4, 0.9, 334, 38))
+    bt = run_backtest(fresh, 2018, 2019, 2020)
+    assert not bt.weighted and "jobs" not in set(bt.errors["variant"]) and "jobs" not in bt.labels()
+    assert "niet gewogen" in bt.labels()["jobs_published"]
+
+
 def test_the_back_test_without_land_areas_has_no_weighted_variant_and_says_so(data):
     from blp.berekening.backtest import run_backtest
 
     bt = run_backtest(_without_density(data), 2018, 2019, 2020)
     assert not bt.weighted and set(bt.errors["variant"]) == {"jobs_uncorrected", "jobs_published", "establishments",
                                                              "jobs_total", "population"}
-    assert "jobs" not in bt.labels() and "gewogen" not in bt.labels()["jobs_published"]
+    assert "jobs" not in bt.labels() and bt.labels()["jobs_published"] == (
+        "banen per sector zoals het CBS ze per COROP publiceert, niet gewogen naar banendichtheid (zonder de schatting "
+        "van de verdeling over de sectoren)")
     assert round(bt.summary().set_index(["variant", "level"]).loc[("jobs_uncorrected", "provincie_corop"),
                                                                   "median_abs_pct"], 1) == 6.7
 

@@ -45,8 +45,8 @@ VARIANTS = {
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
 }
-VARIANTS_UNWEIGHTED_PUBLISHED = ("banen per sector zoals het CBS ze per COROP publiceert (zonder de schatting van de "
-                                 "verdeling over de sectoren)")
+VARIANTS_UNWEIGHTED_PUBLISHED = ("banen per sector zoals het CBS ze per COROP publiceert, niet gewogen naar "
+                                 "banendichtheid (zonder de schatting van de verdeling over de sectoren)")
 
 
 @dataclass
@@ -213,6 +213,8 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
         total_jobs = jobs_child[jobs_child["industry_code"] == TOTAL]
         only_children = _only_children(data, composition, level)
         weights = _density_weights(inputs, area_corop, total_jobs, data, composition, level)
+        if weights is not None and weights.empty:  # no province with a positive relation: nothing weighted
+            weights = None
         if weights is None:
             weighted = False
         for variant in VARIANTS:
