@@ -162,6 +162,8 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         # The gemeenten's totals (rounded to 100 jobs each) and the COROP's groups differ a little:
         # the columns are scaled to the rows, so the gemeenten keep their published totals.
         gap = (col_targets.sum() / row_targets.sum() - 1) * 100 if row_targets.sum() > 0 else 0.0
+        if abs(gap) > MAX_MARGIN_GAP_PCT and pd.notna(corop_total.loc[corop]):
+            _margin_error(corop, year, units[a:b], row_targets, float(corop_total.loc[corop]), data)
         if col_targets.sum() > 0:
             col_targets = col_targets * row_targets.sum() / col_targets.sum()
         result = ras.fit(seed, row_targets, col_targets, known_m)
@@ -180,6 +182,26 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
     return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix)
 
 
+# The jobs of a COROP's gemeenten against the COROP's own total: CBS's own figures differ by rounding (at most 3 %
+# in the snapshot), a user's file (LISA, which also counts the self-employed) by a fifth or so; half or more is a
+# figure that cannot be right, and a BLP made from it would be one gemeente's typo spread over its region.
+MAX_MARGIN_GAP_PCT = 50.0
+
+
+def _margin_error(corop: str, year: int, units: pd.MultiIndex, row_targets: np.ndarray, corop_total: float,
+                  data: CanonicalData) -> None:
+    """Refuse gemeente totals that cannot belong to their COROP region, naming the largest one."""
+    names = dict(zip(data.regions["gemeente_code"], data.regions["gemeente_name"]))
+    largest = int(np.argmax(row_targets))
+    code = units[largest][1]
+    raise DataError(
+        f"jobs_gemeente.csv ({year}): de gemeenten van COROP-gebied {corop} hebben samen {num(row_targets.sum())} "
+        f"banen van werknemers, het COROP-gebied zelf {num(corop_total)} (jobs_corop.csv): dat kan niet allebei "
+        f"kloppen. De grootste is {names.get(code, code)} ({code}) met {num(row_targets[largest])} banen.",
+        f"controleer de kolom jobs van jaar {year} in jobs_gemeente.csv voor de gemeenten van {corop} (en het totaal "
+        "van dat gebied in jobs_corop.csv).")
+
+
 def housing_value(data: CanonicalData, year: int, boundary_year: int, composition: int) -> tuple[pd.DataFrame, int]:
     """Dwellings x mean WOZ value (euro) per allocation unit, in the indicator year nearest ``year``."""
     return memo(data, "housing_value", year, boundary_year, composition,
@@ -196,6 +218,7 @@ def _housing_value(data: CanonicalData, year: int, boundary_year: int, compositi
     y = nearest(years, year)
     wide = ind[ind["year"] == y].pivot_table(index="gemeente_code", columns="indicator", values="value")
     wide = wide.reindex(columns=list(HOUSING_INDICATORS))
+    _check_housing(wide, y)
     # CBS leaves the mean WOZ value of a few gemeenten empty: those take the median of their COROP region
     # (said in the key's description), so their real estate is not allocated to their neighbours.
     corop = pd.Series(dict(zip(data.regions_of(composition)["gemeente_code"], data.regions_of(composition)["corop_code"])))
@@ -207,6 +230,25 @@ def _housing_value(data: CanonicalData, year: int, boundary_year: int, compositi
     units, _ = to_units(value, ["value"], y, boundary_year, composition, data)
     units.attrs["woz_filled"] = sorted(woz.index[filled & woz.notna()])
     return units, y
+
+
+WOZ_RANGE_EUR = (10_000, 10_000_000)  # a gemeente's mean WOZ value outside this is a typo (NL 2020-2025: 150k to 1.5M)
+
+
+def _check_housing(wide: pd.DataFrame, year: int) -> None:
+    """Refuse dwellings or WOZ values that cannot be: L (real estate) would follow them silently (a negative value
+    was set to nothing, a thousandfold one took a region's real estate)."""
+    dwellings, woz = wide[HOUSING_INDICATORS[0]], wide[HOUSING_INDICATORS[1]]
+    low, high = WOZ_RANGE_EUR
+    for code, v in dwellings[dwellings < 1].items():
+        raise DataError(f"indicators.csv: het aantal woningen (dwellings) van {code} in {year} is {num(v)}.",
+                        "verbeter of verwijder die rij: de verdeelsleutel van onroerend goed (L) rekent met het aantal "
+                        "woningen maal de gemiddelde WOZ-waarde.")
+    for code, v in woz[(woz < low) | (woz > high)].items():
+        raise DataError(f"indicators.csv: de gemiddelde WOZ-waarde (mean_woz_value_eur) van {code} in {year} is "
+                        f"{num(v)} euro, buiten {num(low)} tot {num(high)} euro.",
+                        "verbeter de waarde (in euro, niet in duizenden) of maak het veld leeg: een gemeente zonder "
+                        "WOZ-waarde krijgt de mediaan van haar COROP-gebied.")
 
 
 def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance, composition: int,
