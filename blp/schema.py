@@ -22,7 +22,33 @@ def parse_yaml(text: str):
 
     if text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
         raise yaml.YAMLError(f"meer dan {MAX_ALIASES} YAML-aliassen (*naam); een params-bestand heeft er geen nodig")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(text, Loader=_unique_keys_loader())
+
+
+def _unique_keys_loader():
+    """PyYAML's safe loader (libyaml's where installed) that refuses a field given twice in one block: YAML would
+    keep the last silently (a second 'beleid:' block dropped a gemeente's scenario without a word)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class UniqueKeys(base):
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen: dict = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=deep)
+                    line = key_node.start_mark.line + 1
+                    if isinstance(key, typing.Hashable) and key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"het veld '{key}' staat twee keer in hetzelfde blok (regel {seen[key]} en "
+                            f"regel {line}); YAML zou de eerste stilzwijgend negeren", key_node.start_mark)
+                    seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeys
 
 
 def _alias_count(text: str) -> int:

@@ -59,6 +59,26 @@ def test_malformed_yaml_is_a_clear_error(params_dir):
         load_params("GM0917", params_dir=params_dir)
 
 
+@pytest.mark.parametrize("text, where", [
+    ("beleid:\n  scenarios: []\npeers:\n  size: 5\nbeleid:\n  lever_jobs: 200\n",
+     "het veld 'beleid' staat twee keer in hetzelfde blok (regel 1 en regel 5)"),
+    ("key: jobs\nkey: establishments\n", "het veld 'key' staat twee keer in hetzelfde blok (regel 1 en regel 2)"),
+    ("peers:\n  method: list\n  gemeenten: [GM0014]\n  method: similar\n", "het veld 'method' staat twee keer"),
+])
+def test_a_field_given_twice_is_an_error_not_the_last_one_silently(params_dir, text, where):
+    """YAML keeps the last of two equal keys: a second 'beleid:' block dropped a gemeente's own scenario and showed
+    the example instead, without a word (found by a breaker)."""
+    (params_dir / "GM0917.yaml").write_text(text)
+    with pytest.raises(ParamsError, match="geen geldige YAML") as info:
+        load_params("GM0917", params_dir=params_dir)
+    assert where in str(info.value)
+
+
+def test_yaml_merge_keys_and_equal_values_in_different_blocks_are_fine(params_dir):
+    (params_dir / "GM0917.yaml").write_text("peers:\n  size: 5\nbrede_welvaart:\n  focus: [blp_per_inhabitant]\n")
+    assert load_params("GM0917", params_dir=params_dir).peers.size == 5
+
+
 def test_file_for_another_gemeente_is_refused(params_dir, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text("gemeente: GM0363\n")
