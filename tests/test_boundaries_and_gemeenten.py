@@ -47,6 +47,21 @@ def test_merged_gemeente_says_what_it_became(data):
     assert "Weesp" in msg and "GM0363 Amsterdam" in msg and "blp run GM0363" in msg
 
 
+@pytest.mark.parametrize("name, became", [("Weesp", "GM0363 Amsterdam"), ("delfzijl", "GM1979 Eemsdelta"),
+                                          ("Haaren", "GM0824 Oisterwijk")])
+def test_a_merged_gemeente_by_its_name_says_what_it_became(data, name, became):
+    """By name as by code: 'Weesp' was answered with 'bedoel je GM0988 Weert?'."""
+    with pytest.raises(GemeenteError) as exc:
+        resolve_gemeente(data, name, 2024)
+    assert "bestaat niet meer binnen de gemeentegrenzen van 2024" in str(exc.value) and became in str(exc.value)
+
+
+def test_common_names_and_names_before_a_province_mark_are_found(data):
+    assert resolve_gemeente(data, "Den Haag", 2024) == "GM0518" and resolve_gemeente(data, "den bosch", 2024) == "GM0796"
+    with pytest.raises(GemeenteError, match=r"bedoel je GM0373 Bergen \(NH\.\), GM0893 Bergen \(L\.\)"):
+        resolve_gemeente(data, "Bergen", 2024)
+
+
 def test_split_gemeente_lists_all_successors(data):
     with pytest.raises(GemeenteError) as exc:
         resolve_gemeente(data, "GM0788", 2024)  # Haaren, split in 2021

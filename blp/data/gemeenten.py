@@ -11,6 +11,10 @@ from blp.errors import GemeenteError
 from blp.params import is_gemeente_code
 
 
+# What people call a gemeente where CBS's name differs
+COMMON_NAMES = {"den haag": "'s-Gravenhage", "den bosch": "'s-Hertogenbosch"}
+
+
 def _names_by_code(data: CanonicalData) -> dict[str, str]:
     """Every known name for a code, newest boundary year first."""
     names: dict[str, str] = {}
@@ -29,9 +33,14 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
     by_name = {n.casefold(): c for c, n in valid.items()}
     if text.casefold() in by_name:
         return by_name[text.casefold()]
+    if COMMON_NAMES.get(text.casefold(), "").casefold() in by_name:  # 'Den Haag' is CBS's 's-Gravenhage
+        return by_name[COMMON_NAMES[text.casefold()].casefold()]
 
     code = text.upper()
     names = _names_by_code(data)
+    former = {n.casefold(): c for c, n in names.items() if c not in valid}
+    if text.casefold() in former:  # the name of a gemeente that merged ('Weesp'): as its code, explained below
+        code = former[text.casefold()]
     successors = data.boundary_changes[
         (data.boundary_changes["from_code"] == code) & (data.boundary_changes["to_year"] == boundary_year)
     ]
@@ -48,7 +57,11 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
             f"maak het rapport van de gemeente waarin ze is opgegaan, bijvoorbeeld "
             f"`blp run {latest.sort_values('share_of_from').iloc[-1].to_code}`.",
         )
-    close = [by_name[c] for c in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)]
+    # 'Bergen' is 'Bergen (NH.)' or 'Bergen (L.)': a name before its province's mark comes first
+    close = [c for n, c in by_name.items() if n.split(" (")[0] == text.casefold()]
+    close += [by_name[c] for c in difflib.get_close_matches(text.casefold(), list(by_name), n=3, cutoff=0.6)
+              if by_name[c] not in close]
+    close = close[:3]
     if not close and is_gemeente_code(code):
         number = int(code[2:])
         nearest = sorted(valid, key=lambda c: abs(int(c[2:]) - number))[:3]
