@@ -334,6 +334,13 @@ def cmd_validate(args) -> int:
     complete = sorted(int(y) for y, g in rj.groupby("year") if g.loc[g["corop_code"] != "CR99", "jobs"].notna().all())
     if args.key_year is not None:
         key_year = args.key_year
+        if key_year not in complete:
+            usable = ", ".join(map(str, complete)) if complete else "geen"
+            raise BlpError(f"--key-year {key_year}: " + ("de banen per COROP-gebied van dat jaar hebben onderdrukte "
+                                                         "cellen" if key_year in set(rj["year"]) else
+                                                         "er zijn geen banen per COROP-gebied van dat jaar")
+                           + " (jobs_corop.csv), en de toets heeft ze allemaal nodig.",
+                           f"kies een jaar zonder onderdrukte cellen: {usable}.")
     elif complete:
         key_year = nearest(complete, choices.va_year)
     else:

@@ -183,3 +183,13 @@ def test_a_difference_between_keys_per_group_comes_with_the_luck_of_the_tested_r
     d = bt.group_difference("worse").set_index("group")
     assert (d["difference_pp"].round(6) == 5).all() and (d["p05_pp"] > 0).all()
     assert backtest.group_difference("no such variant").empty
+
+
+@pytest.mark.parametrize("year, why", [(2050, "er zijn geen banen per COROP-gebied van dat jaar"),
+                                       (2016, "de banen per COROP-gebied van dat jaar hebben onderdrukte cellen")])
+def test_a_key_year_the_back_test_cannot_use_is_a_message_with_the_years_it_can(snapshot_dir, year, why):
+    """blp validate --key-year 2050 ended in 'ValueError: No objects to concatenate' (a breaker's finding)."""
+    code, stdout, stderr = run_cli("validate", "--data", str(snapshot_dir), "--key-year", str(year))
+    assert code == 2 and "Traceback" not in stderr and not stdout
+    assert f"--key-year {year}: {why} (jobs_corop.csv)" in stderr
+    assert "kies een jaar zonder onderdrukte cellen: 2019, 2020, 2021, 2022, 2023, 2024." in stderr
