@@ -11,11 +11,17 @@ from pathlib import Path
 from blp.errors import BlpError, count_interrupts, interrupted
 
 
-def _output_file(path: str | None) -> Path | None:
-    """An output file the command may write: its folder exists and it is not itself a folder."""
+def _output_file(path: str | None, inputs=()) -> Path | None:
+    """An output file the command may write: named, its folder exists, it is not itself a folder and not one of the
+    ``inputs`` (the data files the command reads: writing there would destroy them)."""
     if path is None:
         return None
+    if not path.strip():
+        raise BlpError("--out is leeg.", "geef een bestandsnaam, of laat --out weg.")
     out = Path(path)
+    if any(out.resolve() == Path(f.path).resolve() for f in inputs if getattr(f, "path", None)):
+        raise BlpError(f"{out} is een invoerbestand van deze berekening; --out zou het overschrijven.",
+                       "geef een bestandsnaam buiten de gegevensmap.")
     if out.is_dir():
         raise BlpError(f"{out} is een map; de uitvoer is een bestand.",
                        f"geef een bestandsnaam, bijvoorbeeld {out / 'blp.csv'}.")
@@ -263,6 +269,7 @@ def cmd_table(args) -> int:
     from blp.params import load_params
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
+    out = _output_file(args.out, data.inputs)  # before computing: a bad --out costs nothing
     params = load_params(overrides={"va_year": args.va_year, "key": args.key, "key_year": args.key_year,
                                     "boundary_year": args.boundary_year,
                                     "density_correction": False if args.no_density else None})
@@ -284,10 +291,10 @@ def cmd_table(args) -> int:
         what = (f"{len(table)} gemeenten (toegevoegde waarde {c.va_year}"
                 + (", sectoren verdeeld uit het gepubliceerde totaal" if result.va["estimated"].any() else "")
                 + f", verdeelsleutel {result.key.label_nl}, gemeentegrenzen {c.boundary_year})")
-    if args.out:
+    if out is not None:
         from blp.atomic import replace_when_done
 
-        with replace_when_done(_output_file(args.out)) as tmp:
+        with replace_when_done(out) as tmp:
             table.to_csv(tmp, index=False, lineterminator="\n")
         print(f"Geschreven naar {args.out}: {what}.", file=sys.stderr)
     else:
@@ -328,6 +335,7 @@ def cmd_validate(args) -> int:
     from blp.params import load_params
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
+    out = _output_file(args.out, data.inputs)  # before the back-test and its report: a bad --out costs nothing
     choices = resolve_choices(data, load_params(overrides={"va_year": args.va_year, "key": "establishments"}))
     # The back-test works one level up: it needs jobs per COROP region (jobs_corop.csv), not per gemeente.
     rj = data.regional_jobs
@@ -371,10 +379,10 @@ def cmd_validate(args) -> int:
     _print_group_difference(bt.group_difference(default))
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default else "")
                                            for k, v in bt.labels().items()))
-    if args.out:
+    if out is not None:
         from blp.atomic import replace_when_done
 
-        with replace_when_done(_output_file(args.out)) as tmp:
+        with replace_when_done(out) as tmp:
             bt.errors.round(6).to_csv(tmp, index=False, lineterminator="\n")
         print(f"{len(bt.errors)} rijen (variant, level, region, group) geschreven naar {args.out}.", file=sys.stderr)
     return 0

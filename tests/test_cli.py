@@ -93,9 +93,25 @@ def test_output_paths_that_cannot_be_written_are_messages(tmp_path):
                           (["table", "--data", str(afile)], "is een bestand; --data en BLP_DATA_DIR wijzen een map"),
                           (["run", "GM0917", "--out", str(afile / "sub")],
                            "controleer of de map bestaat, of je erin mag schrijven")]:
-        code, _, err = run_cli(*args)
+        code, out, err = run_cli(*args)
         assert code == 2 and message in err, (args, err)
+        assert not out  # refused before anything is computed or printed (validate printed its whole report first)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_out_never_overwrites_an_input_file_and_an_empty_out_is_refused(tmp_path, snapshot_dir):
+    """A breaker's 'blp validate --data D --out D/value_added.csv' destroyed its own input file."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(snapshot_dir, data)
+    before = (data / "value_added.csv.gz").read_bytes()
+    for command in ("validate", "table"):
+        code, out, err = run_cli(command, "--data", str(data), "--out", str(data / "value_added.csv.gz"))
+        assert code == 2 and "value_added.csv.gz is een invoerbestand van deze berekening" in err and not out
+        code, out, err = run_cli(command, "--out", "")
+        assert code == 2 and "--out is leeg." in err and not out
+    assert (data / "value_added.csv.gz").read_bytes() == before
 
 
 def test_jobs_of_2023_are_usable_on_2024_boundaries(snapshot_dir):
