@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from blp.data.shapes import Shapes
+from blp.dutch import num
 from blp.errors import DataError
 
 # Column order of each canonical table. Codes are strings: GMxxxx, CRxx, PVxx, NL01, EXTRA.
@@ -229,9 +230,47 @@ def _check_codes(data: CanonicalData) -> None:
         dup = getattr(data, name).duplicated(key)
         if dup.any():
             row = getattr(data, name)[dup].iloc[0]
-            raise DataError(f"{TABLE_FILES.get(name, name)} heeft meer dan één rij voor {dict(row[key])}.",
+            where = ", ".join(f"{k} {row[k].item() if hasattr(row[k], 'item') else row[k]}" for k in key)
+            raise DataError(f"{TABLE_FILES.get(name, name)} heeft meer dan één rij voor {where}.",
                             "haal de dubbele rijen weg.")
     _check_regions_and_weights(data)
+    _check_corop_sums(data)
+
+
+# Rounding lets a province's published value added differ a little from the sum of its COROP regions (the snapshot
+# matches to the million); more than this is a typo in one of them, which the allocation would carry silently.
+SUM_TOLERANCE_MEUR, SUM_TOLERANCE_SHARE = 3.0, 0.005
+
+
+def _check_corop_sums(data: CanonicalData) -> None:
+    """The value added of a province's COROP regions adds up to the province's own, per year and group, where the
+    data hold both and every COROP region of the province."""
+    va = data.value_added
+    corop, prov = va[va["region_level"] == "corop"], va[va["region_level"] == "provincie"]
+    if corop.empty or prov.empty:
+        return
+    pairs = data.regions[["corop_code", "provincie_code"]].drop_duplicates()
+    if pairs["corop_code"].duplicated().any():  # a COROP region in two provinces: no sum to check
+        return
+    members = pairs.groupby("provincie_code")["corop_code"].nunique()
+    c = corop.merge(pairs, left_on="region_code", right_on="corop_code")
+    sums = c.groupby(["year", "provincie_code", "industry_code"]).agg(total=("value_meur", "sum"),
+                                                                      n=("corop_code", "nunique"))
+    own = prov.set_index(["year", "region_code", "industry_code"])["value_meur"]
+    own.index = own.index.set_names(sums.index.names)
+    both = sums.join(own.rename("published"), how="inner")
+    both = both[both["n"] == both.index.get_level_values("provincie_code").map(members).to_numpy()]
+    off = (both["total"] - both["published"]).abs() > np.maximum(SUM_TOLERANCE_MEUR,
+                                                              SUM_TOLERANCE_SHARE * both["published"].abs())
+    if off.any():
+        (year, code, group), row = next(iter(both[off].iterrows()))
+        name = dict(zip(data.regions["provincie_code"], data.regions["provincie_name"])).get(code, "")
+        province = f"{name} ({code})" if name else code
+        raise DataError(f"value_added.csv ({year}, {group}): de COROP-gebieden van provincie {province} hebben samen "
+                        f"{num(row['total'])} miljoen euro toegevoegde waarde, de provincie zelf "
+                        f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
+                        f"vergelijk de rijen van {code} en haar COROP-gebieden voor {group} in {year} met de bron "
+                        "(CBS, regionale rekeningen) en verbeter de afwijkende.")
 
 
 def _check_regions_and_weights(data: CanonicalData) -> None:
