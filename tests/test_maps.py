@@ -72,7 +72,7 @@ def test_overview_maps_have_a_tooltip_per_gemeente(national, tmp_path):
     # nominal growth says it holds price rises (the gas regions came out as the fastest growers)
     assert "Groei van het BLP per jaar, 2018–2022 (nominaal: met prijsstijgingen, die per regio verschillen)" in page
     assert ("waar prijzen sterk stegen, zoals van gas en energie, lijkt de groei groter dan de productie. De reële "
-            "groei van het COROP-gebied staat in rapport 2 van elke gemeente.") in page
+            "groei van het COROP-gebied staat in rapport 2 van een gemeente.") in page
 
 
 @pytest.mark.parametrize("feature, match", [

@@ -24,8 +24,9 @@ def test_overview_links_only_runs_made_from_the_same_data(tmp_path, snapshot_dir
     other = tmp_path / "other"
     shutil.copytree(snapshot_dir, other)
     va = pd.read_csv(other / "value_added.csv.gz", dtype={"region_code": str})
-    va.loc[(va["region_code"] == "CR39") & (va["industry_code"] == "F"), "value_meur"] += 10
-    va.loc[(va["region_code"] == "CR39") & (va["industry_code"] == "TOTAL"), "value_meur"] += 10
+    for region in ("CR39", "PV31"):  # other data, still adding up (a COROP region to its province)
+        va.loc[(va["region_code"] == region) & (va["industry_code"] == "F"), "value_meur"] += 10
+        va.loc[(va["region_code"] == region) & (va["industry_code"] == "TOTAL"), "value_meur"] += 10
     with gzip.open(other / "value_added.csv.gz", "wt", encoding="utf-8", newline="") as fh:
         va.to_csv(fh, index=False, lineterminator="\n")
     out = tmp_path / "out"

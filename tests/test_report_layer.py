@@ -133,7 +133,8 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     assert ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt daarin "
             "als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch complex, een "
             "pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in de financiële "
-            "dienstverlening. Wie de eigen banen per sector kent (LISA), ziet het preciezer. ") in estimated
+            "dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen banen per sector "
+            "kent (LISA), ziet het preciezer. ") in estimated
 
 
 def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(heerlen, monkeypatch):

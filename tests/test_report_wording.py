@@ -209,6 +209,13 @@ def test_blp_validate_says_when_a_level_has_nothing_to_test(tmp_path, snapshot_d
     regions["provincie_code"] = "PV" + regions["corop_code"].str[2:]  # each COROP its own province
     with gzip.open(data / "regions.csv.gz", "wt", encoding="utf-8", newline="") as fh:
         regions.to_csv(fh, index=False, lineterminator="\n")
+    # ... and the provinces' value added is their one COROP region's (the data must add up)
+    va = pd.read_csv(data / "value_added.csv.gz", dtype=str)
+    corop = va[va["region_level"] == "corop"]
+    va = pd.concat([va[va["region_level"] != "provincie"],
+                    corop.assign(region_level="provincie", region_code="PV" + corop["region_code"].str[2:])])
+    with gzip.open(data / "value_added.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        va.to_csv(fh, index=False, lineterminator="\n")
     code, stdout, stderr = run_cli("validate", "--data", str(data))
     assert "provincie → COROP: niets te toetsen: elke provincie heeft in deze gegevens maar één COROP-gebied." in stdout
     assert "Empty DataFrame" not in stdout and "geen: elke provincie in deze gegevens is één COROP-gebied" in stdout
@@ -278,8 +285,8 @@ def test_a_small_gemeentes_growth_on_the_front_page_carries_the_rounding_caveat_
     from blp.rapport.samenvatting import _growth
 
     vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
-    assert _growth(vlieland).endswith("Met zo weinig banen kan die groei voor een groot deel afronding van de banen "
-                                      "door het CBS zijn (rapport 2).")
+    assert _growth(vlieland).endswith("Met zo weinig banen kan de groei van de gemeente zelf (+12,5%) voor een groot "
+                                      "deel afronding van de banen door het CBS zijn (rapport 2).")
     assert "afronding" not in _growth(views["GM0917"])
 
 
@@ -385,7 +392,7 @@ def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_mo
 
     hogeland, heerlen = views["GM1966"], views["GM0917"]
     assert blp_card(hogeland).lines[2] == ("Dat is met de weging naar banendichtheid; zonder die weging was het BLP van "
-                                           "2018 €\u00a01,1 miljard. Hoe zeker het is, staat hieronder.")
+                                           "2018 €\u00a01,1 miljard; zie ‘Hoe zeker is dit getal?’.")
     assert position_card(hogeland).lines == [
         "BLP per inwoner: <strong>nummer 10 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
         "gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken; nummer 310 van 342 in "
@@ -494,12 +501,12 @@ def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are
     pol = beleid.policy_view(heerlen)
     beleid.per_unit(heerlen, pol)
     text = shown()
-    assert "Per vestiging (euro, op duizenden) Vestigingen geteld" in text
+    assert "Per vestiging (euro, afgerond op duizendtallen) Opmerking" in text
     a, oq = (eur(round(pol.per_establishment[g], -3)) for g in ("A", "O-Q"))
     assert a == oq and a.endswith(".000")
     assert f"Landbouw, bosbouw en visserij {eur(pol.per_job.loc['A', 'va_per_job_eur'])}" in text
-    assert f"{a} samen met openbaar bestuur, onderwijs en zorg" in text
-    assert f"{oq} samen met landbouw, bosbouw en visserij" in text
+    assert f"{a} vestigingen samen geteld met openbaar bestuur, onderwijs en zorg" in text
+    assert f"{oq} vestigingen samen geteld met landbouw, bosbouw en visserij" in text
 
 
 def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_it(national, views):
@@ -507,8 +514,9 @@ def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_
     from blp.rapport.samenvatting import blp_card
 
     vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
-    assert blp_card(vlieland).lines[0].endswith("in 2022 (sectoren deels geschat; met zo weinig banen verschuift de "
-                                                "afronding van de banen door het CBS dit getal van jaar tot jaar sterk).")
+    assert blp_card(vlieland).lines[0].endswith("in 2022 (sectoren deels geschat; met zo weinig banen kan de afronding "
+                                                "van de banen door het CBS dit getal van jaar tot jaar sterk "
+                                                "verschuiven).")
     assert blp_card(views["GM0917"]).lines[0].endswith("in 2022 (sectoren deels geschat).")
 
 
@@ -518,7 +526,34 @@ def test_a_groningen_zero_scenario_says_it_carries_the_end_of_gas_extraction_for
     hogeland = views["GM1966"]
     text = beleid.baseline_text(hogeland, beleid.policy_view(hogeland))
     assert text.endswith("In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest van "
-                         "de economie. Die afbouw is voorbij: dit 0-scenario trekt haar door en is voor de rest van de "
-                         "economie dus waarschijnlijk te somber. Wie dat wil vermijden, kiest in de params een ander "
-                         "0-scenario (baseline: key_trend of fixed).")
+                         "de economie. Die afbouw is voorbij: dit 0-scenario trekt de krimp toch door en is voor de rest "
+                         "van de economie dus waarschijnlijk te somber. Een ander 0-scenario (de trend van de banen in de "
+                         "gemeente, of een vaste groei per jaar) is in te stellen.")
     assert "gaswinning" not in beleid.baseline_text(views["GM0917"], beleid.policy_view(views["GM0917"]))
+
+
+def test_what_the_second_reading_found_reads_as_the_reader_expects(national, views, shown):
+    """A second reading as a gemeente official: a 'Let op' figure has no judgement in the tables either; Heerlen's
+    own scenario on the front page says what it rests on; the sensitivity text says when the main key gives the
+    lowest outcome of all and why it is still the main key; the dashboard's marks at 0 or 100 are drawn whole."""
+    from blp.rapport.paginas.brede_welvaart import CAUTION_BAND, _position_rows
+    from blp.rapport.samenvatting import policy_card
+
+    vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
+    pos = brede_welvaart.positions(vlieland)
+    careful = pos[(pos["caution"] != "") & pos["band"].isin(["beste 25%", "slechtste 25%"])]
+    assert len(careful) >= 2
+    _position_rows(careful)
+    text = shown()
+    assert text.count(CAUTION_BAND) == len(careful) and "slechtste 25%" not in text and "beste 25%" not in text
+    assert policy_card(views["GM0917"]).lines[-1] == ("De 5.300 banen van nu en hun verdubbeling zijn de aannames van "
+                                                      "dit voorbeeld, geen meting.")
+    hogeland = views["GM1966"]
+    assert ("De hoofdsleutel geeft hier de laagste uitkomst van alle sleutels; hij is gekozen omdat hij in de toets "
+            "tegen gepubliceerde cijfers het best scoort, niet om zijn uitkomst.") in narrative.sensitivity_text(
+        hogeland.sensitivity, "Het Hogeland")
+    middle = views["GM0917"].sensitivity
+    if middle["blp_meur"].iloc[0] not in (middle["blp_meur"].min(), middle["blp_meur"].max()):
+        assert "De hoofdsleutel geeft hier" not in narrative.sensitivity_text(middle, "Heerlen")
+    fig = brede_welvaart.dashboard_figure(vlieland, pos)
+    assert all(ax.get_xlim() == (-3.0, 103.0) for ax in fig.axes if ax.get_visible() and ax.axison)

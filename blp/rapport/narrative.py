@@ -192,10 +192,13 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     lo, hi = sens["blp_meur"].min(), sens["blp_meur"].max()
     main = sens["blp_meur"].iloc[0]
     spread = (hi - lo) / main
+    extreme = ("laagste" if main <= lo else "hoogste" if main >= hi else "")
     return (
         f"Met andere verdeelsleutels ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
         f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread)} van de hoofduitkomst. "
-        "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
+        + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van alle sleutels; hij is gekozen omdat hij in de toets "
+           "tegen gepubliceerde cijfers het best scoort, niet om zijn uitkomst. " if extreme else "")
+        + "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
         "ook sleutels die op elkaar lijken kunnen er samen naast zitten. "
         + ("Hoe groot die fout is, staat bij de foutmarge hierboven." if has_band else
            "Hoe groot die fout is, is met deze gegevens niet te meten (zie hierboven).")
@@ -235,7 +238,8 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
         text += ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt "
                  "daarin als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch "
                  "complex, een pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in "
-                 "de financiële dienstverlening. Wie de eigen banen per sector kent (LISA), ziet het preciezer. ")
+                 "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen "
+                 "banen per sector kent (LISA), ziet het preciezer. ")
     if density:
         text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied, alleen "
                  "hoger of lager naar de banendichtheid van de gemeente: of de gemeente in een sector om een andere "

@@ -169,7 +169,7 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
     growth_note = (f"Groei: gemiddelde groei per jaar van het BLP van {c.va_year} tot {int(series.table['year'].max())}, "
                    "nominaal, dus met prijsstijgingen (de sectoren van het laatste jaar deels geschat); waar prijzen "
                    "sterk stegen, zoals van gas en energie, lijkt de groei groter dan de productie. De reële groei van "
-                   "het COROP-gebied staat in rapport 2 van elke gemeente." if len(growth) else
+                   "het COROP-gebied staat in rapport 2 van een gemeente." if len(growth) else
                    "Groei (–): niet beschikbaar in deze gegevens (één jaar toegevoegde waarde).")
     rows = []
     for r in table.sort_values("blp_meur", ascending=False).itertuples():

@@ -49,8 +49,8 @@ def _growth(view: GemeenteView) -> str | None:
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
             f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
-            + (" Met zo weinig banen kan die groei voor een groot deel afronding van de banen door het "
-               "CBS zijn (rapport 2)." if small else ""))
+            + (f" Met zo weinig banen kan de groei van de gemeente zelf ({esc(pct(row['gemeente'], signed=True))}) "
+               "voor een groot deel afronding van de banen door het CBS zijn (rapport 2)." if small else ""))
 
 
 def _large_density_effect(view: GemeenteView) -> dict | None:
@@ -69,15 +69,15 @@ def blp_card(view: GemeenteView) -> Card:
         if last > h["choice_va_year"]:
             small = view.jobs is not None and view.jobs < SMALL_JOBS
             lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
-                         "geschat" + ("; met zo weinig banen verschuift de afronding van de banen door het CBS dit getal "
-                                      "van jaar tot jaar sterk" if small else "") + ").")
+                         "geschat" + ("; met zo weinig banen kan de afronding van de banen door het CBS dit getal van "
+                                      "jaar tot jaar sterk verschuiven" if small else "") + ").")
     lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
     effect = _large_density_effect(view)
     if effect is not None:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
-                     f"{esc(meur(effect['unweighted_meur']))}. Hoe zeker het is, staat hieronder.")
+                     f"{esc(meur(effect['unweighted_meur']))}; zie ‘Hoe zeker is dit getal?’.")
     growth = _growth(view)
     if growth:
         lines.append(growth)
@@ -168,6 +168,8 @@ def policy_card(view: GemeenteView) -> Card:
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:
         lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")
+    elif s.scenario.description:  # the gemeente's own scenario says what it rests on (an example's assumptions)
+        lines.append(esc(s.scenario.description.split(". ")[0].rstrip(".")) + ".")
     return Card("Beleid", lines, ("Rapport 4: beleidsvertaling", "04_beleidsvertaling.html"))
 
 

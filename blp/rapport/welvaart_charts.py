@@ -57,7 +57,8 @@ def dashboard(positions: pd.DataFrame, peer_scores: pd.Series, gemeente_name: st
         ax.set_yticks(y, labels, fontsize=8)
         for tick, focus in zip(ax.get_yticklabels(), rows["focus"]):
             tick.set_fontweight("bold" if focus else "normal")
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-3, 103)  # a mark at 0 or 100 whole, not cut in half by the axes' edge
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.set_title(THEME_NL[theme], fontsize=10, loc="left")
         ax.spines[["top", "right"]].set_visible(False)

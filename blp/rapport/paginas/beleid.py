@@ -98,8 +98,8 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).round(-3).to_numpy()})
     pooled = {"A", "O-Q"} <= set(pol.per_job.index)
     if pooled:  # one establishments count for both: say so in the row, not only in the text above
-        df["samen"] = [f"samen met {in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
-                       f"samen met {in_sentence(labels.get('A', 'A'))}" if g == "O-Q" else ""
+        df["samen"] = [f"vestigingen samen geteld met {in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
+                       f"vestigingen samen geteld met {in_sentence(labels.get('A', 'A'))}" if g == "O-Q" else ""
                        for g in pol.per_job.index]
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
@@ -111,7 +111,8 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
        + _high_per_job_text(pol.per_job["va_per_job_eur"])
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
     table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
-               "per_est": "Per vestiging (euro, op duizenden)", **({"samen": "Vestigingen geteld"} if pooled else {})},
+               "per_est": "Per vestiging (euro, afgerond op duizendtallen)",
+               **({"samen": "Opmerking"} if pooled else {})},
           {"per_job": eur, "per_est": eur})
 
 
@@ -161,9 +162,9 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
             shrink = " De regio kromp in die jaren: zonder ingreep daalt het BLP dus."
             if view.region_row()["provincie_name"] == "Groningen":
                 shrink += (" In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest "
-                           "van de economie. Die afbouw is voorbij: dit 0-scenario trekt haar door en is voor de rest "
-                           "van de economie dus waarschijnlijk te somber. Wie dat wil vermijden, kiest in de params een "
-                           "ander 0-scenario (baseline: key_trend of fixed).")
+                           "van de economie. Die afbouw is voorbij: dit 0-scenario trekt de krimp toch door en is voor "
+                           "de rest van de economie dus waarschijnlijk te somber. Een ander 0-scenario (de trend van de "
+                           "banen in de gemeente, of een vaste groei per jaar) is in te stellen.")
         nominal = ""
         if view.national.series is not None:
             own = view.national.series.of(view.gemeente)["blp_meur"]

@@ -137,9 +137,9 @@ def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
 
     beyond = ([f"beter {sectors(better)}"] if better else []) + ([f"slechter {sectors(worse)}"] if worse else [])
     return (f" Let wel: met {diff['n'].max()} getoetste gebieden is het verschil met vestigingen in {unsure} van de "
-            f"{len(diff)} sectoren niet van toeval te onderscheiden. Met andere gebieden in de toets had het net zo goed "
-            "de andere kant op kunnen vallen (het 90%-interval van het verschil, over steekproeven van de gebieden, "
-            "bevat nul)." + (f" Buiten die marge is de hoofdsleutel {', en '.join(beyond)}." if beyond else ""))
+            f"{len(diff)} sectoren die beide sleutels apart hebben niet van toeval te onderscheiden: met andere "
+            "gebieden in de toets had het ook de andere kant op kunnen vallen."
+            + (f" Duidelijk is de hoofdsleutel {', en '.join(beyond)}." if beyond else ""))
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
@@ -155,12 +155,12 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     published_better = all(groups.loc[g, "jobs_published"] < groups.loc[g, "establishments"] for g in worse)
     per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
                   f"{len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} (mediaan fout "
-                  f"per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}."
+                  f"per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}." + _chance_text(view, labels)
                   + (" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar beter: "
                      "het zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand "
                      "per sector (zoals LISA) maakt die schatting overbodig." if published_better else "")
                   if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
-                  "vestigingen.") + _chance_text(view, labels)
+                  "vestigingen." + _chance_text(view, labels))
     fmt = lambda v: pct(v / 100)  # noqa: E731
     helps = (with_["median_abs_pct"] < without["median_abs_pct"]) and (with_["p90_abs_pct"] <= without["p90_abs_pct"])
     effect = (f"in de toets provincie → COROP is de mediaan fout {fmt(without['median_abs_pct'])} zonder weging en "

@@ -64,6 +64,7 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
 
 
 PERCENTILE = "Percentiel van de waarde (0 = laagste)"
+CAUTION_BAND = "geen oordeel (te weinig waarnemingen)"
 
 
 def focus_is_default(view: GemeenteView) -> bool:
@@ -96,7 +97,9 @@ def _position_rows(df: pd.DataFrame) -> None:
                    for v, u, k in zip(df["nl_value"], df["unit"], df["nl_kind"])],
         Vergelijkingsgroep=[with_unit(v, u) for v, u in zip(df["peer_median"], df["unit"])],
         **{PERCENTILE: df["percentile"].map(lambda p: "" if pd.isna(p) else num(p, 0))},
-        Positie=df["band"], Richting=df["direction"].map(DIRECTION_NL),
+        # a figure with 'Let op' gets no judgement, as the summary and the dashboard's title count it
+        Positie=[CAUTION_BAND if c and b in (TOP, BOTTOM, MIDDLE) else b for b, c in zip(df["band"], df["caution"])],
+        Richting=df["direction"].map(DIRECTION_NL),
         Trend=[("één meting" if t == "één jaar" else t) if pd.isna(f) else
                f"{t} (sinds {int(f)}: {with_unit(v - c, u)})"
                for t, f, v, c, u in zip(df["trend"], df["trend_from"], df["value"], df["trend_change"], df["unit"])],
