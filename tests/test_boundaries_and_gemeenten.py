@@ -78,3 +78,22 @@ def test_gemeente_list_has_342_gemeenten(data):
     df = gemeente_list(data, 2024)
     assert len(df) == 342
     assert df["gemeente_code"].is_unique
+
+
+def test_a_peer_list_naming_a_merged_gemeente_or_a_name_is_refused_before_any_notebook(tmp_path, snapshot_dir):
+    """A breaker's peers.gemeenten [GM0457] (Weesp, merged) was found only inside notebook 00: a failed run, exit 1,
+    without the merger. Now the run is refused at once with exit code 2 and the merger, and nothing is written."""
+    from helpers import run_cli
+
+    for listed, message in ((["GM0457", "GM0014"], "peers.gemeenten noemt GM0457: GM0457 Weesp bestaat niet meer "
+                                                   "binnen de gemeentegrenzen van 2024: de gemeente is opgegaan in "
+                                                   "GM0363 Amsterdam"),
+                            (["Rotterdam"], "peers.gemeenten noemt Rotterdam: 'Rotterdam' is geen gemeentecode; die "
+                                            "gemeente heeft code GM0599.")):
+        params = tmp_path / "p.yaml"
+        params.write_text(f"peers:\n  method: list\n  gemeenten: [{', '.join(listed)}]\n")
+        code, _, err = run_cli("run", "GM0917", "--params", str(params), "--data", str(snapshot_dir), "--out",
+                               str(tmp_path / "out"), "--no-progress")
+        assert code == 2 and message in err, err
+        assert "vervang die code in peers.gemeenten door een gemeente van nu" in err
+        assert not (tmp_path / "out" / "GM0917").exists()

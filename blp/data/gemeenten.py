@@ -73,6 +73,20 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
     raise GemeenteError(f"{text!r} is geen gemeente van {boundary_year}.", hint)
 
 
+def check_peer_codes(codes: list[str], data: CanonicalData, boundary_year: int, source: str) -> None:
+    """The gemeenten a params file names as peers exist within the run's boundaries, checked before any notebook
+    runs (a merged one was found only inside the first notebook: a failed run with exit code 1)."""
+    for code in codes:
+        try:
+            found = resolve_gemeente(data, code, boundary_year)
+            if found != code:  # a name, or a code in lower case: the peer list holds codes
+                raise GemeenteError(f"{code!r} is geen gemeentecode; die gemeente heeft code {found}.")
+        except GemeenteError as exc:
+            raise GemeenteError(f"{source}: peers.gemeenten noemt {code}: {exc.problem}",
+                                "vervang die code in peers.gemeenten door een gemeente van nu (`blp gemeenten`), of "
+                                "haal haar weg.") from None
+
+
 def gemeente_list(data: CanonicalData, boundary_year: int) -> pd.DataFrame:
     """Code, name, COROP and provincie of every gemeente of ``boundary_year``."""
     cols = ["gemeente_code", "gemeente_name", "corop_code", "corop_name", "provincie_code", "provincie_name"]
