@@ -125,6 +125,7 @@ class CanonicalData:
 NON_NEGATIVE = {"value_meur", "jobs", "share_of_from"}
 # Columns of counts and amounts that CBS publishes as whole numbers: three decimals there are a thousands separator
 COUNT_COLUMNS = {"value_meur", "jobs", "establishments"}
+WHOLE_COLUMNS = {"establishments"}  # counts of establishments: whole numbers (jobs per COROP are in thousands)
 TABLE_FILES = {"regions": "regions.csv", "value_added": "value_added.csv", "activity": "establishments.csv / "
                "jobs_gemeente.csv / --activity", "regional_jobs": "jobs_corop.csv", "indicators": "indicators.csv",
                "boundary_changes": "boundary_changes.csv", "industries": "industries.csv",
@@ -158,6 +159,9 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
     if non_negative and (values < 0).any():
         raise _bad_cell(label, frame, values < 0, col, "negatief",
                         "deze cijfers kunnen niet negatief zijn; verbeter de rij.")
+    if col in WHOLE_COLUMNS and (values.notna() & (values != values.round())).any():
+        raise _bad_cell(label, frame, values.notna() & (values != values.round()), col, "geen heel getal",
+                        "vestigingen tel je in hele getallen; verbeter de rij.")
 
 
 def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
@@ -233,6 +237,7 @@ def _check_codes(data: CanonicalData) -> None:
             where = ", ".join(f"{k} {row[k].item() if hasattr(row[k], 'item') else row[k]}" for k in key)
             raise DataError(f"{TABLE_FILES.get(name, name)} heeft meer dan één rij voor {where}.",
                             "haal de dubbele rijen weg.")
+    _check_names(data)
     _check_regions_and_weights(data)
     _check_corop_sums(data)
 
@@ -271,6 +276,15 @@ def _check_corop_sums(data: CanonicalData) -> None:
                         f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
                         f"vergelijk de rijen van {code} en haar COROP-gebieden voor {group} in {year} met de bron "
                         "(CBS, regionale rekeningen) en verbeter de afwijkende.")
+
+
+def _check_names(data: CanonicalData) -> None:
+    """Every gemeente, COROP region and province has a name: the reports and messages are made of them."""
+    regions = data.regions
+    for col in ("gemeente_name", "corop_name", "provincie_name"):
+        empty = regions[col].isna() | regions[col].astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
+        if empty.any():
+            raise _bad_cell("regions", regions, empty, col, "leeg", "vul de naam in, zoals het CBS haar schrijft.")
 
 
 def _check_regions_and_weights(data: CanonicalData) -> None:
