@@ -258,6 +258,14 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     for row in rows[1:]:
         assert all(f"<td>{cell}</td>" in html or f'<td style="text-align: left">{cell}</td>' in html for cell in row)
         assert "." not in row[1] or "," in row[1]  # a decimal comma, never a decimal point
+    # saved from the front page, each file carries the gemeente's code (two gemeenten's tables do not collide)
+    from bs4 import BeautifulSoup
+
+    front = BeautifulSoup((heerlen_run / "index.html").read_text(), "html.parser")
+    saved = {a["href"]: a.get("download") for a in front.find("main").find_all("a")}
+    assert saved["tabellen.xlsx"] == "GM0917_tabellen.xlsx"
+    assert all(saved[f"downloads/{f.name}"] == f"GM0917_{f.name}" for f in files)
+    assert saved["01_dataverzameling.html"] is None  # a report opens, it is not saved
     # two tables under one heading are told apart by their first columns, in the file name and the sheet's title
     names = [f.name for f in files]
     assert "01_dataverzameling_02_de_cijfers_voor_deze_gemeente_sector_verdeeld_naar.csv" in names

@@ -184,6 +184,10 @@ def front_page(view: GemeenteView, chrome: PageChrome, reports: list[tuple[str, 
     from markupsafe import Markup
 
     shown = [Card(c.heading, [Markup(line) for line in c.lines], c.link) for c in blocks or cards(view)]
+    # a file saved from the page carries the gemeente's code: two gemeenten's tables do not overwrite each other in
+    # a Downloads folder (their file names in the run folder are the same)
+    files = [(label, href, f"{view.gemeente}_{href.rsplit('/', 1)[-1]}" if href.endswith((".csv", ".xlsx")) else "")
+             for label, href in extras]
     return render_page("front_page.html.j2", title=f"Bruto Lokaal Product {view.name} ({view.gemeente})",
-                       note=note, cards=shown, reports=reports, extras=extras,
+                       note=note, cards=shown, reports=reports, extras=files,
                        nav=Markup(chrome.nav_html("index.html")), footer=Markup(chrome.footer_html()))
