@@ -130,6 +130,13 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     estimated = narrative.structure_text(heerlen.structure, national.data.industry_labels(), "Heerlen", "jobs",
                                          estimated=True)
     assert ", met de geschatte verdeling van de banen over de sectoren. " in estimated
+    # Heerlen's estimated split mostly copies Zuid-Limburg's (as Sittard-Geleen's does, Chemelot and all): said so
+    assert ("Let wel: in Heerlen wijkt het aandeel van elke sector in het BLP hooguit 9% af van dat in het "
+            "COROP-gebied. De geschatte verdeling volgt hier dus grotendeels die van de regio, en de specialisaties "
+            "zeggen vooral iets over de regio. ") in estimated
+    amsterdam = GemeenteView(national, "GM0363", load_params("GM0363"))
+    assert "Let wel" not in narrative.structure_text(amsterdam.structure, national.data.industry_labels(), "Amsterdam",
+                                                     "jobs", estimated=True)
     assert ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt daarin "
             "als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch complex, een "
             "pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in de financiële "

@@ -214,6 +214,20 @@ def peers_text(view_name: str, peers_desc: str, national, gemeente: str, peers: 
             f"{word} dan de mediaan van die groep ({eur(med)}, {pct(own / med - 1, signed=True)}).")
 
 
+MIRROR_SPREAD = 1.25  # sector weights within this factor of each other (gemeente against region): a copy of the region
+
+
+def _mirrors_region(structure) -> float | None:
+    """How far at most the gemeente's sector weights depart from its region's (0.09: 9 %), when they all lie within
+    ``MIRROR_SPREAD`` of each other: then the estimated split is mostly the region's own; else None. Real estate
+    (allocated by housing value) and sectors under 1 % of the region are left out."""
+    s = structure[(structure["group"] != "L") & (structure["share_corop"] > 0.01)]
+    ratio = (s["share_gemeente"] / s["share_corop"]).dropna()
+    if len(ratio) < 3 or ratio.min() <= 0 or ratio.max() / ratio.min() >= MIRROR_SPREAD:
+        return None
+    return float(max(1 - ratio.min(), ratio.max() - 1))
+
+
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",
                    density: bool = False, estimated: bool = False) -> str:
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
@@ -234,6 +248,11 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
         text += f"{gemeente_name} is relatief sterk in {listing(strong)}. "
     if weak:
         text += f"Relatief klein {'is' if len(weak) == 1 else 'zijn'} {listing(weak)}. "
+    mirrored = _mirrors_region(structure) if estimated else None
+    if mirrored is not None:
+        text += (f"Let wel: in {gemeente_name} wijkt het aandeel van elke sector in het BLP hooguit {pct(mirrored, 0)} "
+                 "af van dat in het COROP-gebied. De geschatte verdeling volgt hier dus grotendeels die van de regio, "
+                 "en de specialisaties zeggen vooral iets over de regio. ")
     if estimated and (strong or weak):
         text += ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt "
                  "daarin als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch "
