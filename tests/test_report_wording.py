@@ -44,16 +44,17 @@ def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong
     hogeland = views["GM1966"]
     pol = beleid.policy_view(hogeland)
     beleid.scenarios(hogeland, pol)
-    assert ("10% meer banen in elk van de 2 sectoren waarin de gemeente naar verhouding minstens 10% meer banen heeft "
-            "dan Nederland (openbaar bestuur, onderwijs en zorg +640; bouwnijverheid +55), geleidelijk over 10 jaar "
-            "vanaf 2023.") in shown()
-    assert pol.scenarios[0].name == "Voorbeeld: 10% meer banen in 2 sterke sectoren"
+    assert ("10% meer banen in de enige sector waarin de gemeente naar verhouding minstens 10% meer banen heeft dan "
+            "Nederland, openbaar bestuur, onderwijs en zorg niet meegeteld (bouwnijverheid +55), geleidelijk over 10 "
+            "jaar vanaf 2023. Openbaar bestuur, onderwijs en zorg kiest het voorbeeld nooit: die banen volgen vooral "
+            "overheidsbudgetten, niet het economisch beleid van de gemeente.") in shown()
+    assert pol.scenarios[0].name == "Voorbeeld: 10% meer banen in 1 sterke sector"
 
 
 def test_the_scenario_title_shows_the_difference_that_rounding_would_hide(views):
     assert beleid.scenarios_title(views["GM1966"], beleid.policy_view(views["GM1966"])) == (
-        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a0806 miljoen met de ingreep, €\u00a0759 miljoen zonder "
-        "(+€\u00a047 miljoen; prijzen van 2018)")
+        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a0765 miljoen met de ingreep, €\u00a0759 miljoen zonder "
+        "(+€\u00a06,1 miljoen; prijzen van 2018)")
 
 
 def test_an_own_scenario_names_its_sectors_not_their_codes(views, shown):

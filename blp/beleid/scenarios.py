@@ -17,6 +17,7 @@ from blp.berekening.calculation import BlpResult, convertible_years
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
 from blp.berekening.value_added import volume_growth
+from blp.dutch import in_sentence
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError, ParamsError
 from blp.params import ActivityChange, BeleidParams, Goal, Scenario
@@ -114,22 +115,29 @@ def example_amount(activity: float) -> float:
     return float(round(amount, -1)) if amount >= 100 else float(max(1, round(amount)))
 
 
+PUBLIC_GROUPS = ("O-Q", "A+O-Q")  # public administration, education and care (with agriculture in establishments)
+
+
 def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -> Scenario:
     """10 % more activity (jobs with the jobs key, ``example_amount``) in each of the gemeente's base sectors
     (location quotient of its key activity at least ``STRONG_LQ``, at least ``EXAMPLE_MIN`` jobs), at most the three
     largest by that activity, phased in over ten years; in its three largest sectors where it has no base sector.
     Scaled to the gemeente, so it reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing
-    value, and the imputed rent of owner-occupied dwellings does not grow with jobs. The description says in Dutch
-    which sectors these are."""
+    value, and the imputed rent of owner-occupied dwellings does not grow with jobs. Not public services
+    (``PUBLIC_GROUPS``). The description says in Dutch which sectors these are."""
     key = result.key.activity
     groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
-    # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job
-    strong = list(own[(lq >= STRONG_LQ) & (own >= EXAMPLE_MIN)].sort_values(ascending=False).index)
-    chosen = strong[:EXAMPLE_SECTORS] or [g for g in own.sort_values(ascending=False).index
-                                          if own[g] >= EXAMPLE_MIN][:EXAMPLE_SECTORS] or [own.idxmax()]
+    # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job. Public services are
+    # no lever of economic policy (their jobs follow public budgets): not chosen, and the description says so.
+    levers = own.drop([g for g in PUBLIC_GROUPS if g in own.index])
+    strong_public = [g for g in PUBLIC_GROUPS if g in own.index and lq[g] >= STRONG_LQ and own[g] >= EXAMPLE_MIN]
+    strong = list(levers[(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)]
+                  .sort_values(ascending=False).index)
+    chosen = strong[:EXAMPLE_SECTORS] or [g for g in levers.sort_values(ascending=False).index
+                                          if levers[g] >= EXAMPLE_MIN][:EXAMPLE_SECTORS] or [levers.idxmax()]
     unit = "jobs" if result.key.measure == "jobs" else "establishments"
     unit_nl = "banen" if unit == "jobs" else "vestigingen"
     changes = [ActivityChange(labels.get(g, g), {g: 1.0}, 0, example_amount(own[g]), EXAMPLE_YEARS, unit)
@@ -146,6 +154,8 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
         name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
         which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
         what = f"{which} waarin de gemeente naar verhouding minstens {pct_more} meer {unit_nl} heeft dan Nederland"
+    if strong_public:
+        what += f", {in_sentence(labels.get(strong_public[0], strong_public[0]))} niet meegeteld"
     return Scenario(name=name, changes=changes, description=what)
 
 
