@@ -395,7 +395,13 @@ INTERRUPTED = "blp: onderbroken; voor de onafgemaakte run is geen volledige uitv
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command == "run" and not any(e.startswith("-") for e in extra):
+            args.gemeenten = list(args.gemeenten) + extra  # `blp run GM0917 --out X GM0882`: gemeenten after options
+        else:
+            parser.error("unrecognized arguments: " + " ".join(extra))
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from helpers import run_cli
 
@@ -155,3 +156,15 @@ def test_error_messages_are_dutch(snapshot_dir, tmp_path, monkeypatch):
         text = err.replace(str(tmp_path), "<tmp>").replace(str(snapshot_dir), "<data>").lower()  # paths aside
         assert not [w for w in ENGLISH if w in text], err
     assert not (tmp_path / "out").exists()
+
+
+def test_gemeenten_after_options_count_as_gemeenten_and_unknown_options_stay_errors(tmp_path, capsys):
+    """`blp run GM0917 --out X GM0882` refused GM0882 as an unknown argument (a breaker's finding)."""
+    code, _, err = run_cli("run", "GM0917", "--out", str(tmp_path / "out"), "Herlen", "--no-progress")
+    assert code == 2 and "'Herlen' is geen gemeente van 2024." in err and "onbekende argumenten" not in err
+    from blp.cli import main
+
+    for args, unknown in ((["table", "--bogus"], "--bogus"), (["run", "GM0917", "--bogus", "x"], "--bogus x")):
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        assert exc.value.code == 2 and f"onbekende argumenten: {unknown}" in capsys.readouterr().err
