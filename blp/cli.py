@@ -375,7 +375,7 @@ def cmd_validate(args) -> int:
     print("\nMediane absolute afwijking per groep, provincie → COROP (%):")
     print(groups.rename_axis(index="groep").to_string(na_rep="-", float_format=lambda v: num(v, 1)) if len(groups) else
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
-    default = "jobs" if bt.weighted else "jobs_uncorrected"  # what `blp run` uses with these data and flags
+    default = bt.default_variant
     _print_group_difference(bt.group_difference(default))
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default else "")
                                            for k, v in bt.labels().items()))

@@ -58,6 +58,11 @@ class Backtest:
     key_year: int
     weighted: bool = True       # the jobs variants were weighted by job density (the data allowed it)
 
+    @property
+    def default_variant(self) -> str:
+        """The variant that measures the default jobs key as these data allow it: weighted by job density, or not."""
+        return "jobs" if self.weighted else "jobs_uncorrected"
+
     def labels(self) -> dict[str, str]:
         """What each variant is, in Dutch, as measured here."""
         return variant_labels(self.weighted)

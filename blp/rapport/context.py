@@ -21,6 +21,7 @@ from blp.berekening.sensitivity import gemeente_sensitivity, sensitivity_table
 from blp.berekening.series import BlpSeries, compute_series
 from blp.berekening.value_added import va_years
 from blp.data import CanonicalData, load_data
+from blp.data.canonical import ROUNDED_JOBS
 from blp.data.gemeenten import resolve_gemeente
 from blp.errors import DataError
 from blp.params import Params, load_params, sets_field
@@ -188,6 +189,11 @@ class GemeenteView:
         """The gemeente's employee jobs in the jobs key (None with another key, which has no jobs column)."""
         n = self.result.national
         return float(n.set_index("gemeente_code").loc[self.gemeente, "jobs"]) if "jobs" in n.columns else None
+
+    @property
+    def few_jobs(self) -> bool:
+        """So few jobs that CBS's rounding of jobs per gemeente to hundreds moves its share visibly."""
+        return self.jobs is not None and self.jobs < ROUNDED_JOBS
 
     @cached_property
     def error_band(self) -> ErrorBand | None:

@@ -99,9 +99,15 @@ def density_text(correction) -> str:
 DENSITY_NOTICE_PCT = 10.0  # the weighting moves a gemeente's BLP by this much or more: said beside the headline
 
 
+def large_density_effect(effect: dict | None) -> dict | None:
+    """``effect`` (``GemeenteView.density_effect``) when the weighting moves the BLP enough to say so wherever the
+    BLP is shown (``DENSITY_NOTICE_PCT``), else None."""
+    return effect if effect is not None and abs(effect["difference_pct"]) >= DENSITY_NOTICE_PCT else None
+
+
 def density_notice(gemeente_name: str, effect: dict | None) -> str:
     """A warning where the job-density weighting moves the BLP much: by how much, why, and when it misleads."""
-    if effect is None or abs(effect["difference_pct"]) < DENSITY_NOTICE_PCT:
+    if large_density_effect(effect) is None:
         return ""
     sparse = effect["difference_pct"] > 0  # without the weighting the BLP would be higher: fewer jobs per km²
     return (f"**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van {gemeente_name} "

@@ -13,7 +13,7 @@ from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import DENSITY_NOTICE_PCT, SMALL_JOBS, indirect_jobs
+from blp.rapport.narrative import indirect_jobs, large_density_effect
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -43,20 +43,13 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
-    small = view.jobs is not None and view.jobs < SMALL_JOBS
     real = (f" Na aftrek van prijsstijgingen was de groei in het COROP-gebied {esc(pct(row['corop_real'], signed=True))} "
             "per jaar; voor de gemeente zelf is die niet te meten." if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
             f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
             + (f" Met zo weinig banen kan de groei van de gemeente zelf ({esc(pct(row['gemeente'], signed=True))}) "
-               "voor een groot deel afronding van de banen door het CBS zijn (rapport 2)." if small else ""))
-
-
-def _large_density_effect(view: GemeenteView) -> dict | None:
-    """The weighting's effect on this BLP when it is large enough to say so where the BLP is shown."""
-    effect = view.density_effect
-    return effect if effect is not None and abs(effect["difference_pct"]) >= DENSITY_NOTICE_PCT else None
+               "voor een groot deel afronding van de banen door het CBS zijn (rapport 2)." if view.few_jobs else ""))
 
 
 def blp_card(view: GemeenteView) -> Card:
@@ -67,14 +60,13 @@ def blp_card(view: GemeenteView) -> Card:
         own = s.of(view.gemeente)
         last = int(own.index.max())
         if last > h["choice_va_year"]:
-            small = view.jobs is not None and view.jobs < SMALL_JOBS
             lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
                          "geschat" + ("; met zo weinig banen kan de afronding van de banen door het CBS dit getal van "
-                                      "jaar tot jaar sterk verschuiven" if small else "") + ").")
+                                      "jaar tot jaar sterk verschuiven" if view.few_jobs else "") + ").")
     lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
-    effect = _large_density_effect(view)
+    effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
                      f"{esc(meur(effect['unweighted_meur']))}; zie ‘Hoe zeker is dit getal?’.")
@@ -100,7 +92,7 @@ def band_card(view: GemeenteView) -> Card:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
                  f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast de werkelijke waarde, in 9 van de 10 "
                  f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
-    effect = _large_density_effect(view)
+    effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Zonder de weging naar banendichtheid zou dit BLP {esc(pct(abs(effect['difference_pct']) / 100, 0))} "
                      f"{'hoger' if effect['difference_pct'] > 0 else 'lager'} zijn; rapport 2 zegt wanneer de weging "
@@ -116,7 +108,7 @@ def position_card(view: GemeenteView) -> Card:
     ranks = view.ranks.set_index("scope")["blp_per_inhabitant_eur"]
     lines = [f"BLP per inwoner: <strong>nummer {rank} van {len(group)}</strong> in de vergelijkingsgroep, dat is "
              f"{esc(view.name)} en {esc(description)}; nummer {int(ranks.iloc[0])} van {len(n)} in Nederland."]
-    if _large_density_effect(view) is not None:
+    if large_density_effect(view.density_effect) is not None:
         unweighted = view.national.sensitivity[f"{view.result.key.name}_uncorrected"] * 1e6 / n["population"]
         lines.append(f"Zonder de weging naar banendichtheid: nummer "
                      f"{int((unweighted > unweighted.loc[view.gemeente]).sum()) + 1} van {len(n)} in Nederland.")

@@ -107,7 +107,7 @@ def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
     main = variant_of(view.result.key)
     med = lambda v: s.loc[(v, "provincie_corop"), "median_abs_pct"]  # noqa: E731
     if main == "establishments":
-        jobs = "jobs" if ("jobs", "provincie_corop") in s.index else "jobs_uncorrected"
+        jobs = view.national.backtest.default_variant
         return (f"De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter "
                 f"(mediaan fout {pct(med(jobs) / 100)} tegen {pct(med('establishments') / 100)} met vestigingen): een "
                 "eenmanszaak telt bij vestigingen even zwaar als een ziekenhuis. De standaardsleutel (key: jobs) geeft "
@@ -224,14 +224,13 @@ def structure(view: GemeenteView) -> None:
     labels = view.data.industry_labels()
     show_chart(view, structure_figure, alt=f"Staafdiagram van het aandeel van elke sector in het BLP van {view.name}, "
                f"in het COROP-gebied en in Nederland. {structure_title(view)}.")
-    key = view.result.key
-    md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None,
-                                _split_estimated(view)))
+    key, estimated = view.result.key, _split_estimated(view)
+    md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None, estimated))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
                "activity_lq": f"Specialisatie (LQ {MEASURE_NL.get(key.measure, key.measure)}"
-                              f"{', geschat' if _split_estimated(view) else ''})"},
+                              f"{', geschat' if estimated else ''})"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
            "share_nl": lambda v: pct(v), "activity_lq": 2})
 

@@ -12,7 +12,6 @@ from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import SMALL_JOBS
 
 TABLE_NL = {
     "regions": "Regio-indeling (gemeente → COROP → provincie)",
@@ -251,7 +250,7 @@ def _precision_notes(view: GemeenteView) -> list[str]:
     """What makes this gemeente's figures less precise than most, said where report 1 lists what is special (the
     reports that explain each point say more)."""
     notes = []
-    if view.jobs is not None and view.jobs < SMALL_JOBS:
+    if view.few_jobs:
         notes.append(f"{view.name} heeft ongeveer {num(round(view.jobs, -2))} banen van werknemers. Het CBS rondt de "
                      "banen per gemeente af op honderdtallen; bij zo weinig banen verschuift die afronding het aandeel "
                      "van de gemeente zichtbaar, ook tussen jaren (rapport 2).")
