@@ -116,3 +116,19 @@ def test_report_04_is_complete_without_a_params_file(national, code, shown):
         assert needed in text, needed
     assert "economische-basismultiplier’, laten we bewust weg" in text
     assert "gehaald" not in text.replace("niet ‘gehaald’", "")
+
+
+@pytest.mark.parametrize("code", ["GM1966", "GM0363"])  # Het Hogeland: few jobs per inhabitant; Amsterdam: many
+def test_elders_names_commuting_as_a_cost_or_a_benefit_as_it_is(national, code, shown):
+    """'Elders' says which way commuting goes for this gemeente, under a heading that fits both ways (it once
+    put Het Hogeland's 'minder pendel', a benefit, under 'wat het elders kost')."""
+    view = GemeenteView(national, code, load_params(code))
+    facts = beleid.policy_view(view).facts
+    more = facts.jobs_per_1000 > facts.nl_jobs_per_1000
+    assert more == (code == "GM0363")
+    run_sections(beleid, view)
+    elders = next(t for t in map(shown_text, shown) if "**Elders**" in t)
+    elders = elders[elders.index("**Elders**"):]
+    assert "*Pendel en verdringing*" in elders and "kost" not in elders
+    assert ("er werken al meer mensen dan het inwonertal doet verwachten" in elders) == more
+    assert ("dichter bij huis aan het werk helpen (minder pendel)" in elders) == (not more)

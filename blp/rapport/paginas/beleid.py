@@ -397,7 +397,7 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
             f"Nederland ({meur(end['nl_meur'])}) landt {meur(split['rest van het COROP-gebied'])} in de rest van het "
             f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers. "
             f"{meur(split['buitenland (invoer)'])} aan grondstoffen en diensten komt uit het buitenland (invoer in de "
-            f"hele Nederlandse keten). *Wat het elders kost* — {commute.strip() or 'pendel: niet beschikbaar.'} "
+            f"hele Nederlandse keten). *Pendel en verdringing* — {commute.strip() or 'pendel: niet beschikbaar.'} "
             "Banen die elders verdwijnen doordat bedrijven verhuizen of personeel overnemen (verdringing) zitten niet "
             "in het model: het effect voor Nederland als geheel is daardoor een bovengrens.\n")
 
