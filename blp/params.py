@@ -11,6 +11,7 @@ from typing import Literal
 
 import yaml
 
+from blp.dutch import num
 from blp.errors import ParamsError
 from blp.paths import params_dir as default_params_dir
 from blp.schema import describe_type as _describe_type, from_dict, parse_yaml
@@ -73,11 +74,19 @@ class ActivityChange:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not (math.isfinite(value) and 0 <= value <= MAX_ACTIVITY):
-                raise ParamsError(f"{source}: '{path}.{name}' moet een aantal tussen 0 en {MAX_ACTIVITY:,} zijn, maar is "
-                                  f"{value}.".replace(",", "."), "geef het aantal banen of vestigingen als getal.")
+                raise ParamsError(f"{source}: '{path}.{name}' moet een aantal tussen 0 en {num(MAX_ACTIVITY)} zijn, maar "
+                                  f"is {_number_in_message(value)}.",
+                                  "geef het aantal banen of vestigingen als getal.")
         if self.start == self.end:
             raise ParamsError(f"{source}: '{path}' verandert niets: start en end zijn allebei {self.start:g}.",
                               "geef bij end het aantal aan het eind van de looptijd.")
+
+
+def _number_in_message(value: float) -> str:
+    """A number from a params file as an error message shows it: Dutch, decimals only where it has them."""
+    if not math.isfinite(value):
+        return f"geen eindig getal ({value})"
+    return num(value, 0 if value == round(value) else 2)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import reprlib
 import types
 import typing
@@ -48,7 +49,13 @@ def _unique_keys_loader():
                     seen[key] = line
             return super().construct_mapping(node, deep=deep)
 
+    # YAML 1.1 (PyYAML) reads '1e12' and '2E+6' as text: a float needs a dot there. YAML 1.2, JSON and every
+    # user read them as numbers, so they are numbers here too (a plain '1000' stays an integer).
+    UniqueKeys.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, list("-+0123456789"))
     return UniqueKeys
+
+
+EXPONENT_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
 
 
 def _alias_count(text: str) -> int:

@@ -99,10 +99,27 @@ def test_list_peers_need_codes(params_dir):
     ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: 0, end: 1, years: 1000000}\n",
      "'beleid.scenarios[0].changes[0].years' moet tussen 1 en 50 liggen"),
     ("beleid: {goals: [{label: g, indicator: blp_meur, target: 1, year: 99999}]}\n", "ligt buiten 1900-2150"),
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: 0, end: 1e12, years: 5}\n",
+     "'beleid.scenarios[0].changes[0].end' moet een aantal tussen 0 en 10.000.000 zijn, maar is 1.000.000.000.000."),
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: -0.4, end: 5, years: 5}\n",
+     "'beleid.scenarios[0].changes[0].start' moet een aantal tussen 0 en 10.000.000 zijn, maar is −0,40."),
 ])
 def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message):
     (tmp_path / "default.yaml").write_text(text)
     with pytest.raises(ParamsError, match=re.escape(message)):
+        load_params(params_dir=tmp_path)
+
+
+@pytest.mark.parametrize("written, read", [("1e4", 10000.0), ("1.06E+4", 10600.0), ("2_500", 2500), ("10600", 10600)])
+def test_numbers_with_an_exponent_are_numbers_as_in_yaml_1_2_and_json(tmp_path, written, read):
+    """PyYAML follows YAML 1.1, where '1e4' is text ('moet een getal zijn, maar is de tekst 1e4' puzzled a
+    breaker); a quoted "1e4" stays text."""
+    (tmp_path / "default.yaml").write_text(
+        f"beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {{label: y, groups: {{F: 1}}, start: 0, "
+        f"end: {written}, years: 5}}\n")
+    assert load_params(params_dir=tmp_path).beleid.scenarios[0].changes[0].end == read
+    (tmp_path / "default.yaml").write_text('va_year: "2e3"\n')
+    with pytest.raises(ParamsError, match="maar is de tekst '2e3'"):
         load_params(params_dir=tmp_path)
 
 
