@@ -140,6 +140,15 @@ CASES = {
                          ["indicators.csv", "190.000.000 euro, buiten 10.000 tot 10.000.000 euro"]),
     "dwellings_negative": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "dwellings", "year": "2020"},
                                 "value", "-5"), ["indicators.csv", "woningen (dwellings) van GM0917 in 2020 is −5"]),
+    # a mistyped gemeente code dropped its row from the allocation without a word (a breaker's finding)
+    "jobs_unknown_gemeente": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019", "industry_code": "TOTAL"},
+                                   "gemeente_code", "GM9917"),
+                              ["jobs_gemeente.csv, rij ", ", kolom 'gemeente_code': een gemeentecode die in geen "
+                               "enkel jaar van regions.csv of boundary_changes.csv voorkomt (1 rij(en) met zo'n code) "
+                               "(waarde 'GM9917')", "een tikfout?"]),
+    "indicator_unknown_gemeente": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "dwellings",
+                                                       "year": "2020"}, "gemeente_code", "GM0916"),
+                                   ["indicators.csv, rij ", "kolom 'gemeente_code'", "(waarde 'GM0916')"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),

@@ -242,6 +242,27 @@ def _check_codes(data: CanonicalData) -> None:
     _check_corop_sums(data)
 
 
+def known_gemeenten(regions: pd.DataFrame, boundary_changes: pd.DataFrame) -> set[str]:
+    """Every gemeente code the region lists or the boundary changes know, and GM0000 (CBS's 'not assignable')."""
+    return (set(regions["gemeente_code"].astype(str)) | set(boundary_changes["from_code"].astype(str))
+            | set(boundary_changes["to_code"].astype(str)) | {UNASSIGNABLE_GEMEENTE})
+
+
+def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str]) -> None:
+    """Refuse a file (``label``) with a gemeente code that no region list or boundary change knows, naming the row as
+    in the file: a mistyped code would otherwise drop its figures from the allocation without a word, and the
+    gemeente it belongs to would get a BLP from the rest. (For a user's files; CBS's own tables carry codes of
+    years the region lists do not cover.)"""
+    codes = df["gemeente_code"].astype(str).reset_index(drop=True)
+    unknown = ~codes.isin(known)
+    if unknown.any():
+        raise _bad_cell(label, pd.DataFrame({"gemeente_code": codes}), unknown, "gemeente_code",
+                        f"een gemeentecode die in geen enkel jaar van regions.csv of boundary_changes.csv voorkomt "
+                        f"({int(unknown.sum())} rij(en) met zo'n code)",
+                        "verbeter de code (een tikfout?), of voeg de gemeente toe aan regions.csv en, als ze is "
+                        "opgeheven of samengevoegd, aan boundary_changes.csv.")
+
+
 # Rounding lets a province's published value added differ a little from the sum of its COROP regions (the snapshot
 # matches to the million); more than this is a typo in one of them, which the allocation would carry silently.
 SUM_TOLERANCE_MEUR, SUM_TOLERANCE_SHARE = 3.0, 0.005

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import CanonicalData, InputFile, check_numbers, sha256_of
+from blp.data.canonical import (CanonicalData, InputFile, check_known_gemeenten, check_numbers, known_gemeenten,
+                                sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.errors import DataError, interrupted
 from blp.paths import EMBEDDED_DATA_DIR
@@ -138,6 +139,20 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
     return out, info
 
 
+def _code_check(frames: dict[str, pd.DataFrame]):
+    """``check(df, file name)``: refuse gemeente codes the region lists and boundary changes do not know (a no-op
+    while those lists lack their columns: that error comes when the tables are put in canonical form)."""
+    regions, changes = frames["regions"], frames["boundary_changes"]
+    if "gemeente_code" not in regions or not {"from_code", "to_code"} <= set(changes.columns):
+        return lambda df, label: None
+    known = known_gemeenten(regions, changes)
+
+    def check(df: pd.DataFrame, label: str) -> None:
+        if "gemeente_code" in df:
+            check_known_gemeenten(df, label, known)
+    return check
+
+
 def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
                  boundary_weights: Path | None = None) -> CanonicalData:
     """Read a snapshot-schema directory (plus optional own activity files and boundary weights) into
@@ -162,15 +177,20 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         inputs.append(InputFile(table=table, path=str(path), sha256=sha256_of(path), rows=len(df), source=source,
                                 licence=licence))
 
+    check_codes = _code_check(frames)
     est = frames.pop("establishments")
     check_numbers(est, "establishments", "establishments.csv")
+    check_codes(est, "establishments.csv")
     activities = [est.assign(measure="establishments", value=est["establishments"])]
     if "jobs_gemeente" in frames:
         check_numbers(frames["jobs_gemeente"], "jobs", "jobs_gemeente.csv")
+        check_codes(frames["jobs_gemeente"], "jobs_gemeente.csv")
         jobs = frames.pop("jobs_gemeente").dropna(subset=["jobs"])
         activities.append(jobs.assign(measure="jobs", value=jobs["jobs"]))
+    check_codes(frames["indicators"], "indicators.csv")
     for extra in extra_activity or []:
         df, info = read_activity_file(extra)
+        check_codes(df, Path(extra).name)
         # An own file replaces what the snapshot has of the same measure and year.
         own_measure, own_years = ("jobs" if "jobs" in df.columns else "establishments"), set(df["year"].astype(int))
         activities = [a[~((a["measure"] == own_measure) & a["year"].astype(int).isin(own_years))] for a in activities]
