@@ -23,7 +23,10 @@ def replace_when_done(target: Path) -> Iterator[Path]:
     tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(3)}.partial")
     try:
         yield tmp
-        tmp.replace(target)
+        try:
+            tmp.replace(target)
+        except OSError as exc:  # name the file the user knows (a folder in its place, ...), not the hidden one
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
     finally:
         tmp.unlink(missing_ok=True)
 

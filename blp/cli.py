@@ -205,6 +205,17 @@ def cmd_data(args) -> int:
     return 0
 
 
+def _check_overview_files(outputs_dir: Path) -> None:
+    """The files every run rewrites in the outputs folder must be files: a folder in their place would only be
+    found after all reports were made."""
+    from blp.rapport.overview import OVERVIEW_FILES
+
+    for name in OVERVIEW_FILES:
+        if (outputs_dir / name).is_dir():
+            raise BlpError(f"{outputs_dir / name} is een map; elke run schrijft daar het overzicht als bestand.",
+                           "haal die map weg of geef haar een andere naam, of kies een andere map met --out.")
+
+
 def cmd_run(args) -> int:
     from blp.paths import DEFAULT_OUTPUTS_DIR
     from blp.uitvoering.request import RunRequest, start_kernel_if_single
@@ -212,6 +223,7 @@ def cmd_run(args) -> int:
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise BlpError(f"--out {args.out} is een bestand; --out is de map waar de rapporten in komen.",
                        "geef een map op (bestaat die nog niet, dan wordt hij aangemaakt).")
+    _check_overview_files(Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR)
     req = RunRequest(gemeenten=args.gemeenten, all=args.all, corop=args.corop, provincie=args.provincie,
                      source=args.source, data_dir=args.data, params_file=args.params,
                      outputs_dir=Path(args.out) if args.out else DEFAULT_OUTPUTS_DIR, activity_files=args.activity,
@@ -427,8 +439,9 @@ def _error() -> int:
     except OSError as exc:  # a folder that cannot be written (read-only, disk full, ...)
         _debug()
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"blp: fout: {_os_problem(exc)}{where}.\n  Oplossing: controleer of de map bestaat, of je erin mag "
-              "schrijven en of er ruimte is; voor de onafgemaakte run is niets volledigs geschreven.", file=sys.stderr)
+        fix = OS_FIXES.get(exc.errno, "controleer of de map bestaat, of je erin mag schrijven en of er ruimte is")
+        print(f"blp: fout: {_os_problem(exc)}{where}.\n  Oplossing: {fix}; voor de onafgemaakte run is niets "
+              "volledigs geschreven.", file=sys.stderr)
         return 2
 
 
@@ -437,7 +450,12 @@ OS_ERRORS_NL = {errno.ENOENT: "het bestand of de map bestaat niet", errno.EACCES
                 errno.EPERM: "niet toegestaan", errno.ENOSPC: "de schijf is vol",
                 errno.EROFS: "de schijf is alleen-lezen",
                 errno.ENOTDIR: "een deel van het pad is geen map", errno.EISDIR: "dit is een map, geen bestand",
-                errno.EEXIST: "bestaat al"}
+                errno.EEXIST: "bestaat al", errno.ENAMETOOLONG: "de naam van het bestand of de map is te lang",
+                errno.ELOOP: "te veel symbolische koppelingen na elkaar in het pad",
+                errno.ENOTEMPTY: "dit is een map (en niet leeg), geen bestand"}
+OS_FIXES = {errno.EISDIR: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
+            errno.ENOTEMPTY: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
+            errno.ENAMETOOLONG: "kies een map met een korter pad (--out, of TMPDIR voor de tijdelijke bestanden)"}
 
 
 def _os_problem(exc: OSError) -> str:

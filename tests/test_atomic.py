@@ -27,6 +27,15 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_half_written_one(tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
 
 
+def test_a_folder_in_the_targets_place_is_an_error_naming_the_target_not_the_hidden_file(tmp_path):
+    (tmp_path / "index.html").mkdir()
+    with pytest.raises(OSError) as info:
+        with replace_when_done(tmp_path / "index.html") as tmp:
+            tmp.write_text("new")
+    assert info.value.filename == str(tmp_path / "index.html")
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"] and (tmp_path / "index.html").is_dir()
+
+
 def test_what_a_killed_writer_left_is_removed_after_a_day_and_a_live_writers_file_never(tmp_path):
     import os
     import time

@@ -100,6 +100,29 @@ def test_output_paths_that_cannot_be_written_are_messages(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
 
 
+def test_a_folder_where_the_overview_goes_is_refused_before_any_report(tmp_path):
+    """A breaker's folder named index.html in the outputs folder: the run made every report, then failed on the
+    overview with the name of a hidden temporary file."""
+    for name in ("index.html", "blp_gemeenten_nl.csv"):
+        out = tmp_path / name.split(".")[0]
+        (out / name).mkdir(parents=True)
+        code, stdout, err = run_cli("run", "GM0917", "--out", str(out))
+        assert code == 2 and not stdout, err
+        assert err.startswith(f"blp: fout: {out / name} is een map; elke run schrijft daar het overzicht als bestand.")
+        assert "haal die map weg of geef haar een andere naam" in err
+        assert [p.name for p in out.iterdir()] == [name]
+
+
+def test_os_errors_are_dutch_with_a_fix_that_fits():
+    import errno
+
+    from blp.cli import OS_FIXES, _os_problem
+
+    assert _os_problem(OSError(errno.ENAMETOOLONG, "File name too long")) == "de naam van het bestand of de map is te lang"
+    assert "korter pad" in OS_FIXES[errno.ENAMETOOLONG] and "TMPDIR" in OS_FIXES[errno.ENAMETOOLONG]
+    assert _os_problem(OSError(errno.EISDIR, "Is a directory")) == "dit is een map, geen bestand"
+
+
 def test_out_never_overwrites_an_input_file_and_an_empty_out_is_refused(tmp_path, snapshot_dir):
     """A breaker's 'blp validate --data D --out D/value_added.csv' destroyed its own input file."""
     import shutil

@@ -237,17 +237,20 @@ def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     return safe_texts(out).sort_values("BLP (mln euro)", ascending=False)
 
 
+OVERVIEW_FILES = ("index.html", "blp_gemeenten.csv", "blp_gemeenten_nl.csv")  # what write_overview writes
+
+
 def write_overview(outputs_dir: Path, national: NationalContext, figures: dict | None = None,
                    code_digest: str | None = None) -> Path:
     """(Re)write outputs/index.html and outputs/blp_gemeenten.csv, atomically (``figures``: from
     ``overview_figures``, if already drawn; ``code_digest``: link only reports made by this code)."""
     outputs_dir.mkdir(parents=True, exist_ok=True)
     table = overview_table(national, outputs_dir, code_digest)
-    target = outputs_dir / "index.html"
+    target = outputs_dir / OVERVIEW_FILES[0]
     with replace_when_done(target) as tmp:
         tmp.write_text(render(national, table, figures), encoding="utf-8")
-    with replace_when_done(outputs_dir / "blp_gemeenten.csv") as tmp:
+    with replace_when_done(outputs_dir / OVERVIEW_FILES[1]) as tmp:
         safe_texts(table.drop(columns=["report"])).to_csv(tmp, index=False, lineterminator="\n")
-    with replace_when_done(outputs_dir / "blp_gemeenten_nl.csv") as tmp:  # for Dutch Excel
+    with replace_when_done(outputs_dir / OVERVIEW_FILES[2]) as tmp:  # for Dutch Excel
         dutch_table(table).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
     return target
