@@ -72,7 +72,10 @@ def test_the_snapshot_key_is_jobs_times_the_density_weight_except_real_estate(re
     weighted = weighted.join(units["factor"], on=["corop_code", "gemeente_code"])
     # not L, and not a COROP x group without jobs (shared by all jobs: Overig Groningen's J, one gemeente)
     assert list(key.cell_notes) == [("CR02", "J")]
-    jobs_groups = weighted[(weighted["group"] != "L") & ~((weighted["corop_code"] == "CR02") & (weighted["group"] == "J"))]
+    # nor F and R-U, whose share averages these weighted jobs' and the establishments' (the next test)
+    assert key.blended == ("F", "R-U")
+    jobs_groups = weighted[~weighted["group"].isin(["L", "F", "R-U"])
+                           & ~((weighted["corop_code"] == "CR02") & (weighted["group"] == "J"))]
     assert np.allclose(jobs_groups["key"], jobs_groups["jobs"] * jobs_groups["factor"])
     assert 0.75 < units["factor"].min() < 1 < units["factor"].max() < 1.2
     # within Zuid-Limburg, Heerlen (dense) weighs more per job than Eijsden-Margraten (sparse)
@@ -82,12 +85,50 @@ def test_the_snapshot_key_is_jobs_times_the_density_weight_except_real_estate(re
     assert n.loc["GM0917", "jobs"] == pytest.approx(key.activity_by_gemeente()["GM0917"])
 
 
+def test_construction_and_other_services_average_the_share_of_weighted_jobs_and_of_establishments(data, result):
+    """F and R-U: a gemeente's share of its COROP's key is half its share of the fitted, weighted jobs plus half its
+    share of the group's establishments (README, method), computed here from the input tables; the key's total per
+    COROP x group stays the weighted jobs'. Twente (CR12): no boundary change between the years."""
+    key = result.key
+    est = data.activity[(data.activity["measure"] == "establishments") & (data.activity["year"] == key.fit.seed_year)]
+    members = key.table.loc[key.table["corop_code"] == "CR12", "gemeente_code"].unique()
+    factor = key.density_units["factor"].xs("CR12", level="corop_code")
+    for group in ("F", "R-U"):
+        jobs = key.activity[(key.activity["corop_code"] == "CR12") & (key.activity["group"] == group)].set_index(
+            "gemeente_code")["value"] * factor
+        firms = est[est["industry_code"] == group].set_index("gemeente_code")["value"].reindex(members)
+        expected = 0.5 * jobs / jobs.sum() + 0.5 * firms / firms.sum()
+        got = key.table[(key.table["corop_code"] == "CR12") & (key.table["group"] == group)].set_index("gemeente_code")["key"]
+        assert got.sum() == pytest.approx(jobs.sum())
+        assert np.allclose((got / got.sum()).reindex(expected.index), expected)
+        assert not np.allclose((jobs / jobs.sum()).reindex(expected.index), expected)  # the averaging does something
+    assert "het gemiddelde van dat in deze banen en dat in de vestigingen van de sector (2018)" in key.key_of("F")
+    assert "vestigingen" not in key.key_of("J")
+
+
+def test_with_published_jobs_per_group_nothing_is_averaged(data, result):
+    """Where jobs per gemeente x group are published (an own file, the live path), they are the key as such: here the
+    snapshot's fitted jobs handed in as if published."""
+    from blp.berekening.jobs_key import jobs_key
+
+    m = result.key.fit.matrix
+    detail = m.rename(columns={"group": "industry_code", "jobs": "value"}).groupby(
+        ["gemeente_code", "industry_code"], as_index=False)["value"].sum().assign(year=2019, measure="jobs")
+    act = data.activity
+    fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+    published = CanonicalData(**{**fields, "activity": pd.concat(
+        [act, detail[detail["industry_code"] != "A"][list(act.columns)]], ignore_index=True)})
+    key = jobs_key(published, 2019, 2024, result.concordance, 2020, corrected=False)
+    assert key.fit is None and key.blended == ()
+    assert "vestigingen" not in key.key_of("F")
+
+
 def test_without_the_weighting_the_key_is_the_fitted_jobs(data, result):
     params = dataclasses.replace(load_params(), density_correction=False)
     plain = compute_blp(data, resolve_choices(data, params))
     assert plain.key.density is None and plain.key.label_nl.endswith("niet gewogen naar banendichtheid")
     t = plain.key.table[plain.key.table["group"] != "L"].merge(plain.key.activity, on=["gemeente_code", "corop_code", "group"])
-    t = t[~t.set_index(["corop_code", "group"]).index.isin(list(plain.key.cell_notes))]
+    t = t[~t.set_index(["corop_code", "group"]).index.isin(list(plain.key.cell_notes)) & ~t["group"].isin(["F", "R-U"])]
     assert np.allclose(t["key"], t["value"])
     a, b = plain.national.set_index("gemeente_code"), result.national.set_index("gemeente_code")
     # the weighting moves value added to the dense gemeente of a region; every region still adds up
@@ -157,7 +198,7 @@ def test_the_back_test_without_land_areas_has_no_weighted_variant_and_says_so(da
         "banen per sector zoals het CBS ze per COROP publiceert, niet gewogen naar banendichtheid (zonder de schatting "
         "van de verdeling over de sectoren)")
     assert round(bt.summary().set_index(["variant", "level"]).loc[("jobs_uncorrected", "provincie_corop"),
-                                                                  "median_abs_pct"], 1) == 6.7
+                                                                  "median_abs_pct"], 1) == 6.9
 
 
 def test_no_density_with_the_establishments_key_leaves_nothing_to_compare_and_says_so(data, monkeypatch):
@@ -204,4 +245,4 @@ def test_turning_the_weighting_off_is_the_way_out_of_a_bad_density_and_keeps_the
     params = dataclasses.replace(load_params("GM0917"), density_correction=False)
     view = GemeenteView(compute_national(broken, params), "GM0917", params)
     assert view.national.backtest is not None and not view.national.backtest.weighted
-    assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (11.5, 35.3)
+    assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (12.0, 36.4)

@@ -53,7 +53,7 @@ def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong
 
 def test_the_scenario_title_shows_the_difference_that_rounding_would_hide(views):
     assert beleid.scenarios_title(views["GM1966"], beleid.policy_view(views["GM1966"])) == (
-        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a0765 miljoen met de ingreep, €\u00a0759 miljoen zonder "
+        "Voorbeeld – Het Hogeland in 2033: BLP €\u00a0801 miljoen met de ingreep, €\u00a0795 miljoen zonder "
         "(+€\u00a06,1 miljoen; prijzen van 2018)")
 
 
@@ -286,7 +286,7 @@ def test_a_small_gemeentes_growth_on_the_front_page_carries_the_rounding_caveat_
     from blp.rapport.samenvatting import _growth
 
     vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
-    assert _growth(vlieland).endswith("Met zo weinig banen kan de groei van de gemeente zelf (+12,5%) voor een groot "
+    assert _growth(vlieland).endswith("Met zo weinig banen kan de groei van de gemeente zelf (+12,1%) voor een groot "
                                       "deel afronding van de banen door het CBS zijn (rapport 2).")
     assert "afronding" not in _growth(views["GM0917"])
 
@@ -317,7 +317,7 @@ def test_a_merger_across_corop_regions_is_told_as_it_is(national, shown):
     text = shown()
     assert ("Westerkwartier omvat nu ook 0,01% van de adressen van de toenmalige gemeente Noordenveld (GM1699)."
             in text)
-    assert "Dat deel krijgt zijn aandeel in de toegevoegde waarde van Noord-Drenthe (€\u00a042.672)" in text
+    assert "Dat deel krijgt zijn aandeel in de toegevoegde waarde van Noord-Drenthe (€\u00a043.550)" in text
     assert "Amsterdam omvat nu ook heel de toenmalige gemeente Weesp (GM0457)." in text
     assert "(delen van)" not in text
 
@@ -370,25 +370,25 @@ def test_the_walkthrough_shows_the_density_weight_of_the_gemeentes_jobs(views, s
 
 
 def test_a_gemeente_whose_blp_the_weighting_moves_much_is_warned_in_report_2_and_on_the_front_page(views):
-    """Het Hogeland: sparse beside Groningen city, weighted at the edge of the measured range, 26 % lower than
+    """Het Hogeland: sparse beside Groningen city, weighted at the edge of the measured range, 24 % lower than
     unweighted; Heerlen (6 %) gets no warning."""
     from blp.rapport.samenvatting import band_card
 
     hogeland, heerlen = views["GM1966"], views["GM0917"]
     assert narrative.density_notice("Het Hogeland", hogeland.density_effect) == (
-        "**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van Het Hogeland 26% hoger zijn "
+        "**Let op, weging naar banendichtheid:** zonder die weging zou het BLP van Het Hogeland 24% hoger zijn "
         "(€\u00a01,1 miljard). Het Hogeland heeft minder banen per km² land dan haar COROP-gebied, een groter verschil "
         "dan in de gebieden waarop de weging gemeten is (de weging staat op haar grens). Liggen er in de gemeente "
         "uitzonderlijk productieve bedrijven (een haven, een luchthaven, energiecentrales, een datacentrum), dan valt het "
         "BLP met de weging waarschijnlijk te laag uit. De gevoeligheidsanalyse verderop toont beide uitkomsten.")
-    assert band_card(hogeland).lines[-1] == ("Zonder de weging naar banendichtheid zou dit BLP 26% hoger zijn; rapport 2 "
+    assert band_card(hogeland).lines[-1] == ("Zonder de weging naar banendichtheid zou dit BLP 24% hoger zijn; rapport 2 "
                                              "zegt wanneer de weging misleidt.")
     assert narrative.density_notice("Heerlen", heerlen.density_effect) == "" and len(band_card(heerlen).lines) == 1
 
 
 def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_moves_it_much(views):
     """Where the BLP is shown, not only under 'Hoe zeker': Het Hogeland's BLP and its rank without the weighting
-    (its rank 310 of 342 alone would mislead an official who knows Eemshaven); Heerlen's cards stay as they are."""
+    (its rank 309 of 342 alone would mislead an official who knows Eemshaven); Heerlen's cards stay as they are."""
     from blp.rapport.samenvatting import blp_card, position_card
 
     hogeland, heerlen = views["GM1966"], views["GM0917"]
@@ -396,8 +396,8 @@ def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_mo
                                            "2018 €\u00a01,1 miljard; zie ‘Hoe zeker is dit getal?’.")
     assert position_card(hogeland).lines == [
         "BLP per inwoner: <strong>nummer 10 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
-        "gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken; nummer 310 van 342 in "
-        "Nederland.", "Zonder de weging naar banendichtheid: nummer 280 van 342 in Nederland."]
+        "gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken; nummer 309 van 342 in "
+        "Nederland.", "Zonder de weging naar banendichtheid: nummer 277 van 342 in Nederland."]
     assert len(position_card(heerlen).lines) == 1 and not any("weging" in line for line in blp_card(heerlen).lines)
 
 
@@ -407,7 +407,7 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
     from blp.rapport.samenvatting import blp_card
 
     assert blp_card(views["GM1966"]).lines[-1] == (
-        "Groei 2018–2022: +9,9% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
+        "Groei 2018–2022: +9,5% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
         "in Nederland. Na aftrek van prijsstijgingen was de groei in het COROP-gebied −0,6% per jaar; voor de "
         "gemeente zelf is die niet te meten.")
 
@@ -426,7 +426,7 @@ def test_a_goal_the_scenario_sets_itself_reads_not_applicable_in_the_goals_table
     beleid.goals(own, beleid.policy_view(own))
     text = shown()
     assert ("5.300 extra banen in 2036 extra banen (direct + indirect) Medtech en logistiek verdubbelen 2036 5.300 "
-            "6.066 n.v.t.: invoer van het scenario") in text
+            "6.067 n.v.t.: invoer van het scenario") in text
     assert ("‘N.v.t.: invoer van het scenario’: het scenario legt dit doel zelf vast (de extra banen zijn zijn invoer), "
             "dus er valt niets te toetsen") in text
 
@@ -481,8 +481,8 @@ def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, n
     pol = beleid.policy_view(heerlen)
     assert beleid._here_and_now(heerlen, pol, pol.scenarios[0].path.iloc[-1]) == (
         "- **Hier en nu** (in 2036, per jaar): het BLP van Heerlen ligt €\u00a0558 miljoen hoger dan in het "
-        "0-scenario (bandbreedte €\u00a0533 miljoen tot €\u00a0691 miljoen), 9,4% van het BLP dat het 0-scenario voor "
-        "dat jaar geeft. Omgerekend is dat €\u00a06.404 extra BLP per inwoner (bij het inwonertal van 2020). Er zijn "
+        "0-scenario (bandbreedte €\u00a0533 miljoen tot €\u00a0692 miljoen), 9,5% van het BLP dat het 0-scenario voor "
+        "dat jaar geeft. Omgerekend is dat €\u00a06.405 extra BLP per inwoner (bij het inwonertal van 2020). Er zijn "
         "5.300 banen direct bij en naar schatting 770 indirect in de gemeente. Het effect op het *inkomen* van "
         "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen invult "
         "zitten niet in deze gegevens.\n")
@@ -558,3 +558,26 @@ def test_what_the_second_reading_found_reads_as_the_reader_expects(national, vie
         assert "De hoofdsleutel geeft hier" not in narrative.sensitivity_text(middle, "Heerlen")
     fig = brede_welvaart.dashboard_figure(vlieland, pos)
     assert all(ax.get_xlim() == (-3.0, 103.0) for ax in fig.axes if ax.get_visible() and ax.axison)
+
+
+def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and_the_appendix(views, monkeypatch):
+    """F and R-U average the fitted jobs' share and the establishments' (README, method): each report that shows the
+    key says which sectors, how, and why, in the same words for the sectors."""
+    from blp.rapport.paginas import berekening, dataverzameling, methode
+
+    texts = {}
+    for name, section in (("1", dataverzameling.key_estimate), ("2", berekening.method), ("appendix", methode.activity)):
+        items = []
+        monkeypatch.setattr(display, "display", lambda obj, raw=False: items.append(obj))
+        section(views["GM0917"])
+        texts[name] = re.sub(r"\s+", " ", " ".join(shown_text(x) for x in items))
+    sectors = "bouwnijverheid (F) en cultuur, recreatie, overige diensten (R-U)"
+    assert (f"Bij {sectors} wordt niet naar deze geschatte banen alleen verdeeld: het aandeel van de gemeente is het "
+            "gemiddelde van haar aandeel in deze banen en dat in de vestigingen van de sector (2018), omdat dat "
+            "gemiddelde er bij de toets één niveau hoger minder naast zit (rapport 2, onder ‘Verantwoording’).") in texts["1"]
+    assert (f"Waarom {sectors} een gemiddelde krijgen: bij de toets één niveau hoger (provincies verdeeld over hun "
+            "COROP-gebieden en Nederland over de provincies, ‘Hoe zeker is dit getal?’) zit in die sectoren het "
+            "gemiddelde van de geschatte banen en de vestigingen er minder naast dan elk van de twee alleen. In de "
+            "andere sectoren helpt het niet; daar blijven de banen.") in texts["2"]
+    assert "; het aandeel is het gemiddelde van dat in deze banen en dat in de vestigingen van de sector (2018)" in texts["2"]
+    assert f"Bij {sectors} is het aandeel van een gemeente het gemiddelde van twee schattingen" in texts["appendix"]

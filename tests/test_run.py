@@ -83,7 +83,7 @@ def test_every_chart_has_a_title_with_its_takeaway_and_its_own_alt_text(heerlen_
     assert len(alts) == len(set(alts)) >= 10
     assert any(a.startswith("Staafdiagram van het aandeel van elke sector in het BLP van Heerlen") for a in alts)
     sector = next(a for a in alts if a.startswith("Staafdiagram van het aandeel van elke sector"))
-    assert "Heerlen: openbaar bestuur, onderwijs en zorg is de grootste sector, 26,2% van het BLP." in sector
+    assert "Heerlen: openbaar bestuur, onderwijs en zorg is de grootste sector, 26,6% van het BLP." in sector
     for alt, svg in zip(alts, svgs):
         takeaway = alt.split(". ", 1)[1].rstrip(".")
         first_words = takeaway.split()[0]

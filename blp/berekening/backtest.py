@@ -18,7 +18,7 @@ import pandas as pd
 from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
-from blp.berekening.jobs_key import HOUSING_GROUP, housing_value, jobs_groups
+from blp.berekening.jobs_key import HOUSING_GROUP, blend_with_establishments, housing_value, jobs_groups
 from blp.berekening.keys import activity_rows, corop_provinces, nearest, to_units
 from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
@@ -213,6 +213,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
         jobs_child = _to_level(jobs_corop, data, composition, level)
         est_child = _to_level(est_corop, data, composition, level)
         fitted = _fit_level(jobs_child, est_child, groups, seed_of, ratio)
+        est_groups = est_child.rename(columns={"industry_code": "group", "value": "est"})
         housing_child = _to_level(housing_corop, data, composition, level)
         pop_child = _to_level(pop_corop, data, composition, level)
         total_jobs = jobs_child[jobs_child["industry_code"] == TOTAL]
@@ -236,6 +237,8 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
                 key = base[["parent", "child", "group", "value"]]
                 if weights is not None and variant != "jobs_uncorrected":  # L is replaced by housing value below
                     key = key.assign(value=key["value"] * key["child"].map(weights).fillna(1.0).to_numpy())
+                if variant != "jobs_published":  # an estimated split: F and R-U averaged with establishments
+                    key, _ = blend_with_establishments(key, est_groups, "parent", "child", value="value")
                 if HOUSING_GROUP in conc.groups:
                     key = pd.concat([key[key["group"] != HOUSING_GROUP],
                                      housing_child.assign(group=HOUSING_GROUP)[["parent", "child", "group", "value"]]])

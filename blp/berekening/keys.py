@@ -44,6 +44,7 @@ class Key:
     cell_notes: dict = field(default_factory=dict)  # (corop, group) -> how that cell deviates from group_keys
     density: object = None  # the job-density correction applied (blp.berekening.productivity), if any
     density_units: pd.DataFrame | None = None  # per unit: jobs, land area, relative density, factor
+    blended: tuple[str, ...] = ()  # groups whose share averages the fitted jobs' and the establishments' (jobs_key)
 
     def key_of(self, group: str, corop: str | None = None) -> str:
         """What ``group`` is allocated by, in ``corop`` when given (a cell may deviate)."""

@@ -124,6 +124,12 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
 
 
+def blended_groups(groups, labels: dict[str, str]) -> str:
+    """The groups whose share averages jobs and establishments, in a sentence: 'bouwnijverheid (F) en cultuur,
+    recreatie, overige diensten (R-U)'."""
+    return listing([f"{in_sentence(labels.get(g, g))} ({g})" for g in groups])
+
+
 def indirect_jobs(n: float) -> str:
     """The indirect jobs of a scenario, rounded as an estimate: 'naar schatting 770 indirect', or 'vrijwel geen
     indirecte' where that rounds to nothing (not 'naar schatting 0')."""

@@ -438,6 +438,11 @@ def method(view: GemeenteView) -> None:
            "even zwaar.")
     md("**De verdeelsleutel per sector:**")
     table(key_table(view))
+    if key.blended:
+        md(f"Waarom {narrative.blended_groups(key.blended, view.data.industry_labels())} een gemiddelde krijgen: bij de "
+           "toets één niveau hoger (provincies verdeeld over hun COROP-gebieden en Nederland over de provincies, "
+           "‘Hoe zeker is dit getal?’) zit in die sectoren het gemiddelde van de geschatte banen en de vestigingen er "
+           "minder naast dan elk van de twee alleen. In de andere sectoren helpt het niet; daar blijven de banen.")
 
 
 def limits(view: GemeenteView) -> None:

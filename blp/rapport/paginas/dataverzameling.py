@@ -8,6 +8,7 @@ from blp.berekening.concordance import TOTAL
 from blp.berekening.quality import WARN, checks_table
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import region_mean_factor
+from blp.rapport import narrative
 from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, table
@@ -198,6 +199,11 @@ def key_estimate(view: GemeenteView) -> None:
           if fit.matrix.loc[fit.matrix["gemeente_code"] == view.gemeente, "corop_code"].nunique() > 1 else "")
        + ", afgerond op tientallen:")
     table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
+    if view.result.key.blended:
+        md(f"Bij {narrative.blended_groups(view.result.key.blended, view.data.industry_labels())} wordt niet naar deze "
+           "geschatte banen alleen verdeeld: het aandeel van de gemeente is het gemiddelde van haar aandeel in deze "
+           f"banen en dat in de vestigingen van de sector ({fit.seed_year}), omdat dat gemiddelde er bij de toets één "
+           "niveau hoger minder naast zit (rapport 2, onder ‘Verantwoording’).")
 
 
 def checks(view: GemeenteView) -> None:

@@ -85,6 +85,12 @@ def activity(view: GemeenteView) -> None:
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
        "banen van L hierboven tellen alleen mee in de randtotalen.")
+    if key.blended:
+        md(f"Bij {narrative.blended_groups(key.blended, _labels(view))} is het aandeel van een gemeente het gemiddelde van twee schattingen: haar aandeel in de "
+           f"geschatte banen hierboven en haar aandeel in de vestigingen van die sector ({fit.seed_year}), elk voor de "
+           "helft. Eén niveau hoger getoetst (`blp validate`: provincies verdeeld over hun COROP-gebieden, Nederland "
+           "over de provincies) zit dat gemiddelde er in die sectoren minder naast dan elk van de twee alleen; in de "
+           "andere sectoren niet, daar blijven de banen.")
     density_step(view)
 
 
