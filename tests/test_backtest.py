@@ -69,6 +69,7 @@ def test_measured_figures_are_what_the_readme_states(backtest):
     figures = {v: tuple(round(s.loc[(v, level), c], 1) for level in ("provincie_corop", "land_provincie")
                         for c in ("median_abs_pct", "p90_abs_pct", "max_abs_pct")) for v in s.index.levels[0]}
     assert figures["jobs"] == (4.8, 25.8, 43.1, 6.2, 9.7, 18.8)
+    assert figures["jobs_unblended"] == (4.4, 24.6, 43.6, 5.9, 10.9, 19.1)
     assert figures["jobs_uncorrected"] == (6.9, 32.1, 37.9, 7.6, 16.3, 18.6)
     assert figures["jobs_published"] == (4.8, 18.6, 30.6, 4.9, 10.2, 20.0)
     assert figures["establishments"][:3] == (10.0, 48.0, 85.6)
@@ -174,6 +175,13 @@ def test_a_difference_between_keys_per_group_comes_with_the_luck_of_the_tested_r
     assert diff.loc["J", ["difference_pp", "p05_pp", "p95_pp"]].round(1).tolist() == [1.2, -5.6, 10.6]
     assert diff.loc["F", ["difference_pp", "p05_pp", "p95_pp"]].round(1).tolist() == [-1.4, -3.8, 2.6]
     assert diff.loc["K", "p95_pp"] < 0 and diff.loc["L", "p95_pp"] < 0
+    # the same for the regions' totals: averaging F and R-U with establishments, against not averaging
+    total = backtest.group_difference("jobs", "jobs_unblended", total=True)
+    medians = backtest.summary().set_index(["variant", "level"])["median_abs_pct"]
+    assert list(total["group"]) == ["TOTAL"] and total["n"].iloc[0] == 38
+    assert total["difference_pp"].iloc[0] == pytest.approx(medians[("jobs", "provincie_corop")]
+                                                           - medians[("jobs_unblended", "provincie_corop")])
+    assert total[["p05_pp", "p95_pp"]].round(1).iloc[0].tolist() == [-0.4, 0.6]
     pd.testing.assert_frame_equal(backtest.group_difference("jobs"), backtest.group_difference("jobs"))
     # a key worse in every region by 5 points is worse beyond chance
     import dataclasses

@@ -102,7 +102,8 @@ def test_construction_and_other_services_average_the_share_of_weighted_jobs_and_
         assert got.sum() == pytest.approx(jobs.sum())
         assert np.allclose((got / got.sum()).reindex(expected.index), expected)
         assert not np.allclose((jobs / jobs.sum()).reindex(expected.index), expected)  # the averaging does something
-    assert "het gemiddelde van dat in deze banen en dat in de vestigingen van de sector (2018)" in key.key_of("F")
+    assert ("het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat in de vestigingen van de "
+            "sector (2018)") in key.key_of("F")
     assert "vestigingen" not in key.key_of("J")
 
 

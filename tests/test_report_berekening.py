@@ -69,15 +69,17 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     assert "gemeten zonder de provincie die getoetst wordt" in text
     assert ("de grootste fout met weging is die van Delfzijl en omgeving (43,1%, zonder weging was de grootste fout "
             "37,9%).") in text
-    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in één sector "
-            "(mediaan fout per sector, hoofdsleutel tegen vestigingen): informatie en communicatie 28,3% tegen 27,1%. "
-            "Let wel: met 38 "
-            "getoetste gebieden is het verschil met vestigingen in 6 van de 8 sectoren die beide sleutels apart hebben "
-            "niet van toeval te onderscheiden: met andere gebieden in de toets had het ook de andere kant op kunnen "
-            "vallen. Duidelijk is de hoofdsleutel beter in financiële dienstverlening en in verhuur en handel van "
-            "onroerend goed. Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar "
-            "beter: het zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand per "
-            "sector (zoals LISA) maakt die schatting overbodig.") in text
+    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen (bij bouwnijverheid "
+            "(F) en cultuur, recreatie, overige diensten (R-U) is de hoofdsleutel voor de helft de vestigingen zelf; zie "
+            "‘Verantwoording’), behalve in één sector (mediaan fout per sector, hoofdsleutel tegen vestigingen): "
+            "informatie en communicatie 28,3% tegen 27,1%. Met de banen per sector zoals het CBS ze per COROP-gebied "
+            "publiceert, is hij ook in die sector beter: het zwakke punt is de geschatte verdeling van de banen over de "
+            "sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting overbodig. Let wel: met 38 "
+            "getoetste gebieden is het verschil met vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te "
+            "onderscheiden: met andere gebieden in de toets had het ook de andere kant op kunnen vallen (landbouw, "
+            "bosbouw en visserij (A) en openbaar bestuur, onderwijs en zorg (O-Q) tellen niet mee: de vestigingen "
+            "tellen ze niet apart). Duidelijk is de hoofdsleutel beter in financiële dienstverlening en in verhuur en "
+            "handel van onroerend goed.") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 

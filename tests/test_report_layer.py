@@ -145,6 +145,16 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
             "pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in de financiële "
             "dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen banen per sector "
             "kent (LISA), ziet het preciezer. ") in estimated
+    assert "Uitzondering" not in estimated
+    blended = narrative.structure_text(heerlen.structure, national.data.industry_labels(), "Heerlen", "jobs",
+                                       density=True, estimated=True, blended=heerlen.result.key.blended)
+    assert blended.endswith(
+        "De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied, alleen hoger of "
+        "lager naar de banendichtheid van de gemeente: of de gemeente in een sector om een andere reden productiever "
+        "is dan haar regio, is met deze gegevens niet te zien. Uitzondering: bij bouwnijverheid (F) en cultuur, "
+        "recreatie, overige diensten (R-U) tellen ook de vestigingen mee in de verdeling (zie ‘Verantwoording’), zodat "
+        "de toegevoegde waarde per baan daar hoger uitkomt in een gemeente met naar verhouding veel vestigingen, en "
+        "lager in een met weinig.")
 
 
 def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(heerlen, monkeypatch):

@@ -30,7 +30,8 @@ def variant_labels(weighted: bool) -> dict[str, str]:
     not weighted either and the weighted default does not exist."""
     if weighted:
         return dict(VARIANTS)
-    return {k: v for k, v in {**VARIANTS, "jobs_published": VARIANTS_UNWEIGHTED_PUBLISHED}.items() if k != "jobs"}
+    return {k: v for k, v in {**VARIANTS, "jobs_published": VARIANTS_UNWEIGHTED_PUBLISHED}.items()
+            if k not in ("jobs", "jobs_unblended")}
 
 
 BOOTSTRAP_DRAWS = 2000  # resamples of the tested regions for the interval of a difference between keys
@@ -38,6 +39,8 @@ LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", 
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
 VARIANTS = {
     "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid",
+    "jobs_unblended": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid, maar ook in de bouw "
+                      "en in cultuur, recreatie, overige diensten alleen naar banen (zonder middeling met vestigingen)",
     "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid",
     "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (zonder de "
                       "schatting van de verdeling over de sectoren)",
@@ -85,12 +88,13 @@ class Backtest:
         return t.pivot_table(index="group", columns="variant", values="abs_pct", aggfunc="median")
 
     def group_difference(self, variant: str, against: str = "establishments", level: str = "provincie_corop",
-                         draws: int = BOOTSTRAP_DRAWS) -> pd.DataFrame:
+                         draws: int = BOOTSTRAP_DRAWS, total: bool = False) -> pd.DataFrame:
         """Per group that both variants have: the median absolute error of ``variant`` minus that of ``against``
         over the same regions (percentage points), and how much that difference owes to which regions happened to
         be tested: its 90 % bootstrap interval (regions drawn with replacement, ``draws`` times, a fixed seed) and
-        its range when one region at a time is left out. Empty when a variant is missing."""
-        t = self.errors[(self.errors["level"] == level) & (self.errors["group"] != TOTAL)]
+        its range when one region at a time is left out. Empty when a variant is missing. ``total``: the regions'
+        totals (group TOTAL) instead of the groups."""
+        t = self.errors[(self.errors["level"] == level) & ((self.errors["group"] == TOTAL) == total)]
         wide = {v: t[t["variant"] == v].pivot_table(index="region_code", columns="group", values="error_pct")
                 for v in (variant, against)}
         rows = []
@@ -224,20 +228,20 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
         if weights is None:
             weighted = False
         for variant in VARIANTS:
-            if variant == "jobs" and weights is None:
+            if variant in ("jobs", "jobs_unblended") and weights is None:
                 continue  # no weighting possible: the unweighted variant is the kit's key
             if variant == "establishments":
                 key_codes = est_codes
             else:
                 key_codes = groups
             conc = build_concordance(sections, va_codes, key_codes)
-            if variant in ("jobs", "jobs_uncorrected", "jobs_published"):
+            if variant in ("jobs", "jobs_unblended", "jobs_uncorrected", "jobs_published"):
                 base = fitted if variant != "jobs_published" else jobs_child[jobs_child["industry_code"] != TOTAL].rename(
                     columns={"industry_code": "group"})
                 key = base[["parent", "child", "group", "value"]]
                 if weights is not None and variant != "jobs_uncorrected":  # L is replaced by housing value below
                     key = key.assign(value=key["value"] * key["child"].map(weights).fillna(1.0).to_numpy())
-                if variant != "jobs_published":  # an estimated split: F and R-U averaged with establishments
+                if variant in ("jobs", "jobs_uncorrected"):  # an estimated split: F and R-U averaged with establishments
                     key, _ = blend_with_establishments(key, est_groups, "parent", "child", value="value")
                 if HOUSING_GROUP in conc.groups:
                     key = pd.concat([key[key["group"] != HOUSING_GROUP],

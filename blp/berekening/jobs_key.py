@@ -298,8 +298,8 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         table, blended = blend_with_establishments(table, est[est["group"].isin(concordance.groups)], "corop_code",
                                                    "gemeente_code")
         for g in blended:
-            group_keys[g] += (f"; het aandeel is het gemiddelde van dat in deze banen en dat in de vestigingen van de "
-                              f"sector ({fit.seed_year})")
+            group_keys[g] += (f"; het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat "
+                              f"in de vestigingen van de sector ({fit.seed_year})")
     if HOUSING_GROUP in concordance.groups:
         housing, housing_year = housing_value(data, year, boundary_year, composition)
         table = pd.concat([table[table["group"] != HOUSING_GROUP],

@@ -241,10 +241,11 @@ def _mirrors_region(structure) -> float | None:
 
 
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",
-                   density: bool = False, estimated: bool = False) -> str:
+                   density: bool = False, estimated: bool = False, blended: tuple[str, ...] = ()) -> str:
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
     NL's), not by its allocated value added, which follows the COROP's productivity; ``estimated``: its jobs per
-    sector were estimated from establishments, and what that misses is said."""
+    sector were estimated from establishments, and what that misses is said; ``blended``: the groups whose key also
+    counts establishments (their value added per job is not the region's)."""
     unit = MEASURE_NL.get(measure, measure)
     top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
     strong = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
@@ -278,4 +279,8 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     else:
         text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied: "
                  "of de gemeente in een sector productiever is dan haar regio, is met deze gegevens niet te zien.")
+    if blended:
+        text += (f" Uitzondering: bij {blended_groups(blended, labels)} tellen ook de vestigingen mee in de verdeling "
+                 "(zie ‘Verantwoording’), zodat de toegevoegde waarde per baan daar hoger uitkomt in een gemeente met "
+                 "naar verhouding veel vestigingen, en lager in een met weinig.")
     return text

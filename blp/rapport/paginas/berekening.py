@@ -121,6 +121,19 @@ def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
                    "effecten) en hij per sector beter is dan vestigingen." if total_better else "")
 
 
+def _pooled_text(view: GemeenteView, labels: dict[str, str]) -> str:
+    """Which sectors the comparison with establishments leaves out, and why: the establishments pool them."""
+    groups = view.national.backtest.by_group()
+    if "establishments" not in groups or "jobs" not in groups:
+        return ""
+    pooled = [f"{in_sentence(labels.get(g, g))} ({g})" for g, r in groups.iterrows()
+              if pd.isna(r["establishments"]) and pd.notna(r["jobs"])]
+    if not pooled:
+        return ""
+    return (f" ({listing(pooled)} {'telt' if len(pooled) == 1 else 'tellen'} niet mee: de vestigingen tellen "
+            f"{'die sector' if len(pooled) == 1 else 'ze'} niet apart)")
+
+
 def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
     """How much of the per-sector comparison with establishments is the luck of which regions were tested."""
     diff = view.national.backtest.group_difference(variant_of(view.result.key))
@@ -137,8 +150,8 @@ def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
 
     beyond = ([f"beter {sectors(better)}"] if better else []) + ([f"slechter {sectors(worse)}"] if worse else [])
     return (f" Let wel: met {diff['n'].max()} getoetste gebieden is het verschil met vestigingen in {unsure} van de "
-            f"{len(diff)} sectoren die beide sleutels apart hebben niet van toeval te onderscheiden: met andere "
-            "gebieden in de toets had het ook de andere kant op kunnen vallen."
+            f"{len(diff)} vergeleken sectoren niet van toeval te onderscheiden: met andere gebieden in de toets had het "
+            "ook de andere kant op kunnen vallen" + _pooled_text(view, labels) + "."
             + (f" Duidelijk is de hoofdsleutel {', en '.join(beyond)}." if beyond else ""))
 
 
@@ -153,14 +166,18 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     named = [f"{in_sentence(labels.get(g, g))} {pct(groups.loc[g, 'jobs'] / 100)} tegen "
              f"{pct(groups.loc[g, 'establishments'] / 100)}" for g in worse]
     published_better = all(groups.loc[g, "jobs_published"] < groups.loc[g, "establishments"] for g in worse)
-    per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen, behalve in "
-                  f"{len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} (mediaan fout "
-                  f"per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}." + _chance_text(view, labels)
-                  + (" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook daar beter: "
-                     "het zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand "
-                     "per sector (zoals LISA) maakt die schatting overbodig." if published_better else "")
+    blended = view.result.key.blended
+    half = (f" (bij {narrative.blended_groups(blended, labels)} is de hoofdsleutel voor de helft de vestigingen zelf; "
+            "zie ‘Verantwoording’)" if blended else "")
+    per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen" + half
+                  + f", behalve in {len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} "
+                  f"(mediaan fout per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}."
+                  + (f" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook in "
+                     f"{'die sector' if len(worse) == 1 else 'die sectoren'} beter: het zwakke punt is de geschatte "
+                     "verdeling van de banen over de sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die "
+                     "schatting overbodig." if published_better else "") + _chance_text(view, labels)
                   if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
-                  "vestigingen." + _chance_text(view, labels))
+                  "vestigingen" + half + "." + _chance_text(view, labels))
     fmt = lambda v: pct(v / 100)  # noqa: E731
     helps = (with_["median_abs_pct"] < without["median_abs_pct"]) and (with_["p90_abs_pct"] <= without["p90_abs_pct"])
     effect = (f"in de toets provincie → COROP is de mediaan fout {fmt(without['median_abs_pct'])} zonder weging en "
@@ -225,7 +242,8 @@ def structure(view: GemeenteView) -> None:
     show_chart(view, structure_figure, alt=f"Staafdiagram van het aandeel van elke sector in het BLP van {view.name}, "
                f"in het COROP-gebied en in Nederland. {structure_title(view)}.")
     key, estimated = view.result.key, _split_estimated(view)
-    md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None, estimated))
+    md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None, estimated,
+                                key.blended))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
@@ -439,10 +457,61 @@ def method(view: GemeenteView) -> None:
     md("**De verdeelsleutel per sector:**")
     table(key_table(view))
     if key.blended:
-        md(f"Waarom {narrative.blended_groups(key.blended, view.data.industry_labels())} een gemiddelde krijgen: bij de "
-           "toets één niveau hoger (provincies verdeeld over hun COROP-gebieden en Nederland over de provincies, "
-           "‘Hoe zeker is dit getal?’) zit in die sectoren het gemiddelde van de geschatte banen en de vestigingen er "
-           "minder naast dan elk van de twee alleen. In de andere sectoren helpt het niet; daar blijven de banen.")
+        blended_why(view)
+
+
+def blended_frame(view: GemeenteView) -> pd.DataFrame:
+    """For the groups whose key averages jobs and establishments: the back-test's median error per level with the
+    jobs alone, the average (the main key) and the establishments alone."""
+    bt, key = view.national.backtest, view.result.key
+    if bt is None or variant_of(key) != "jobs" or "jobs_unblended" not in set(bt.errors["variant"]):
+        return pd.DataFrame()
+    labels = view.data.industry_labels()
+    rows = []
+    for level, level_nl in LEVEL_NL.items():
+        groups = bt.by_group(level)
+        for g in key.blended:
+            if g in groups.index:
+                rows.append({"Sector": labels.get(g, g), "Toets": level_nl,
+                             "Alleen banen": groups.loc[g, "jobs_unblended"], "Gemiddelde (hoofdsleutel)":
+                             groups.loc[g, "jobs"], "Alleen vestigingen": groups.loc[g, "establishments"]})
+    return pd.DataFrame(rows)
+
+
+def blended_why(view: GemeenteView) -> None:
+    """Why F and R-U average two estimates, with the back-test's figures."""
+    names = narrative.blended_groups(view.result.key.blended, view.data.industry_labels())
+    md(f"**Waarom {names} een gemiddelde krijgen.** Voor die sectoren is het aandeel van een gemeente het gemiddelde "
+       "van haar aandeel in de geschatte (gewogen) banen en haar aandeel in de vestigingen (niet gewogen). Dat is een "
+       "statistische keuze, geen economische: twee schattingen met elk hun eigen fouten zitten er samen minder naast "
+       "dan elk apart. De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat zien, op beide niveaus; de "
+       "mediaan fout per sector:")
+    frame = blended_frame(view)
+    if not frame.empty:
+        fmt = lambda v: pct(v / 100)  # noqa: E731
+        table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
+    totals = _blended_totals(view)
+    md((f"Voor het totaal van een gebied maakt het weinig uit: {totals}. " if totals else "")
+       + "In handel, vervoer en horeca helpt het gemiddelde de sector ook, maar daar wordt de fout in het totaal van de "
+       "gebieden groter; in de andere sectoren helpt het niet. Daar blijven de banen.")
+
+
+def _blended_totals(view: GemeenteView) -> str:
+    """The back-test's median error of the regions' totals without and with the averaging, per level."""
+    bt = view.national.backtest
+    if bt is None or "jobs_unblended" not in set(bt.errors["variant"]) or variant_of(view.result.key) != "jobs":
+        return ""
+    s = bt.summary().set_index(["variant", "level"])["median_abs_pct"]
+    text = "; ".join(f"mediaan fout {LEVEL_NL[level]} {pct(s[('jobs_unblended', level)] / 100)} zonder en "
+                     f"{pct(s[('jobs', level)] / 100)} met het gemiddelde" for level in LEVEL_NL)
+    diff = bt.group_difference("jobs", "jobs_unblended", total=True)
+    if len(diff) == 1 and diff["p05_pp"].iloc[0] < 0 < diff["p95_pp"].iloc[0]:
+        d = diff.iloc[0]
+        signed = lambda v: ("+" if v > 0 else "") + num(v, 1)  # noqa: E731
+        text += (f" (het verschil in de toets provincie → COROP, {signed(d['difference_pp'])} procentpunt, is met "
+                 f"{d['n']} gebieden niet van toeval te onderscheiden: 90%-interval {signed(d['p05_pp'])} tot "
+                 f"{signed(d['p95_pp'])})")
+    return text
 
 
 def limits(view: GemeenteView) -> None:

@@ -131,9 +131,12 @@ def _weighted_jobs_note(view: GemeenteView) -> str:
     compared = (f"een baan in {view.name} telt dus {pct(abs(weight - 1), 0)} {'meer' if weight > 1 else 'minder'} dan "
                 "een gemiddelde baan in het gebied" if weight is not None and abs(weight - 1) >= 0.005 else
                 f"een baan in {view.name} telt dus ongeveer even zwaar als een gemiddelde baan in het gebied")
+    blended = (f" Bij {narrative.blended_groups(key.blended, view.data.industry_labels())} is het getal een "
+               "rekengetal: het gemiddelde van het aandeel in de gewogen banen en dat in de vestigingen, maal de gewogen "
+               "banen van het gebied (verderop uitgelegd)." if key.blended else "")
     return (f" Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar "
             f"factor (die van {view.name}: {num(factor, 2)}; gemiddeld over alle banen van het COROP-gebied "
-            f"{num(mean, 2)}: {compared}). De geschatte banen zelf staan verderop (‘Banen gemeente’).")
+            f"{num(mean, 2)}: {compared}).{blended} De geschatte banen zelf staan verderop (‘Banen gemeente’).")
 
 
 def gemeente_inputs(view: GemeenteView) -> None:
@@ -200,10 +203,10 @@ def key_estimate(view: GemeenteView) -> None:
        + ", afgerond op tientallen:")
     table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
     if view.result.key.blended:
-        md(f"Bij {narrative.blended_groups(view.result.key.blended, view.data.industry_labels())} wordt niet naar deze "
-           "geschatte banen alleen verdeeld: het aandeel van de gemeente is het gemiddelde van haar aandeel in deze "
+        md(f"Bij {narrative.blended_groups(view.result.key.blended, view.data.industry_labels())} wordt niet alleen "
+           "naar deze geschatte banen verdeeld: het aandeel van de gemeente is het gemiddelde van haar aandeel in deze "
            f"banen en dat in de vestigingen van de sector ({fit.seed_year}), omdat dat gemiddelde er bij de toets één "
-           "niveau hoger minder naast zit (rapport 2, onder ‘Verantwoording’).")
+           "niveau hoger minder naast zit dan banen of vestigingen alleen (rapport 2, onder ‘Verantwoording’).")
 
 
 def checks(view: GemeenteView) -> None:

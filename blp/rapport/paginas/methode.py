@@ -85,13 +85,16 @@ def activity(view: GemeenteView) -> None:
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
        "banen van L hierboven tellen alleen mee in de randtotalen.")
-    if key.blended:
-        md(f"Bij {narrative.blended_groups(key.blended, _labels(view))} is het aandeel van een gemeente het gemiddelde van twee schattingen: haar aandeel in de "
-           f"geschatte banen hierboven en haar aandeel in de vestigingen van die sector ({fit.seed_year}), elk voor de "
-           "helft. Eén niveau hoger getoetst (`blp validate`: provincies verdeeld over hun COROP-gebieden, Nederland "
-           "over de provincies) zit dat gemiddelde er in die sectoren minder naast dan elk van de twee alleen; in de "
-           "andere sectoren niet, daar blijven de banen.")
     density_step(view)
+    if key.blended:
+        weighted = "gewogen " if key.density is not None else ""
+        md(f"**Bij {narrative.blended_groups(key.blended, _labels(view))}** is het aandeel van een gemeente het "
+           f"gemiddelde van twee schattingen, elk voor de helft: haar aandeel in de {weighted}geschatte banen van het "
+           f"gebied en haar aandeel in de vestigingen van die sector ({fit.seed_year}; niet gewogen). De sleutel in "
+           f"stap 3 is daar dat gemiddelde aandeel maal de {weighted}banen van het hele gebied: een rekengetal, geen "
+           "aantal banen. Eén niveau hoger getoetst (`blp validate`: provincies verdeeld over hun COROP-gebieden, "
+           "Nederland over de provincies) zit dat gemiddelde er in die sectoren minder naast dan banen of vestigingen "
+           "alleen (rapport 2, ‘Verantwoording’).")
 
 
 def density_step(view: GemeenteView) -> None:
@@ -120,8 +123,14 @@ def density_step(view: GemeenteView) -> None:
        f"{num(corop['factor'].min(), 2)} tot {num(corop['factor'].max(), 2)}, gemiddeld over alle banen van het "
        f"gebied {num(mean, 2)}. Een baan in {view.name} telt dus {pct(abs(weight - 1), 0)} "
        f"{'meer' if weight >= 1 else 'minder'} dan een gemiddelde baan in het gebied (zonder afronding gerekend). In "
-       "stap 3 is de sleutel van elke sector behalve L daarom: banen × factor. Alleen de verhouding tussen de "
+       f"stap 3 is de sleutel van elke sector behalve L{_except_blended(key)} daarom: banen × factor. Alleen de "
+       "verhouding tussen de "
        "gemeenten telt: het gebied als geheel krijgt precies zijn eigen toegevoegde waarde.")
+
+
+def _except_blended(key) -> str:
+    """', F en R-U' for the groups whose key also counts establishments."""
+    return "".join(f", {g}" if i < len(key.blended) - 1 else f" en {g}" for i, g in enumerate(key.blended))
 
 
 def shares_frame(view: GemeenteView) -> pd.DataFrame:
@@ -137,7 +146,9 @@ def shares_frame(view: GemeenteView) -> pd.DataFrame:
     groups = list(va.index)
     share = own.reindex(groups).fillna(0) / total.reindex(groups)
     names = [_labels(view).get(g, g) + (" (sleutel: WOZ-waarde in euro)" if g == "L" and "WOZ" in
-                                        view.result.key.group_keys.get(g, "") else "") for g in groups]
+                                        view.result.key.group_keys.get(g, "") else
+                                        " (sleutel: gemiddeld aandeel × banen van het gebied)"
+                                        if g in view.result.key.blended else "") for g in groups]
     return pd.DataFrame({
         "group": groups, "Sector": names,
         "Sleutel gemeente": own.reindex(groups).fillna(0).to_numpy(),
