@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import re
 import sys
 from pathlib import Path
 
-from blp.errors import BlpError, count_interrupts, interrupted
+from blp.errors import OS_FIXES, BlpError, count_interrupts, interrupted, os_problem as _os_problem
 
 
 def _output_file(path: str | None, inputs=()) -> Path | None:
@@ -443,23 +442,6 @@ def _error() -> int:
         print(f"blp: fout: {_os_problem(exc)}{where}.\n  Oplossing: {fix}; voor de onafgemaakte run is niets "
               "volledigs geschreven.", file=sys.stderr)
         return 2
-
-
-# The system's own text for these errors is English.
-OS_ERRORS_NL = {errno.ENOENT: "het bestand of de map bestaat niet", errno.EACCES: "geen toegang",
-                errno.EPERM: "niet toegestaan", errno.ENOSPC: "de schijf is vol",
-                errno.EROFS: "de schijf is alleen-lezen",
-                errno.ENOTDIR: "een deel van het pad is geen map", errno.EISDIR: "dit is een map, geen bestand",
-                errno.EEXIST: "bestaat al", errno.ENAMETOOLONG: "de naam van het bestand of de map is te lang",
-                errno.ELOOP: "te veel symbolische koppelingen na elkaar in het pad",
-                errno.ENOTEMPTY: "dit is een map (en niet leeg), geen bestand"}
-OS_FIXES = {errno.EISDIR: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
-            errno.ENOTEMPTY: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
-            errno.ENAMETOOLONG: "kies een map met een korter pad (--out, of TMPDIR voor de tijdelijke bestanden)"}
-
-
-def _os_problem(exc: OSError) -> str:
-    return OS_ERRORS_NL.get(exc.errno, exc.strerror or str(exc))
 
 
 def _debug() -> None:

@@ -3,6 +3,7 @@ Ctrl-C, counted so that what it cuts short is not mistaken for a problem with th
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -89,3 +90,21 @@ def count_interrupts() -> None:
 def interrupted() -> bool:
     """Has this process been told to stop (``count_interrupts``)?"""
     return _INTERRUPTS[0] > 0
+
+
+# The system's own text for these errors is English.
+OS_ERRORS_NL = {errno.ENOENT: "het bestand of de map bestaat niet", errno.EACCES: "geen toegang",
+                errno.EPERM: "niet toegestaan", errno.ENOSPC: "de schijf is vol",
+                errno.EROFS: "de schijf is alleen-lezen",
+                errno.ENOTDIR: "een deel van het pad is geen map", errno.EISDIR: "dit is een map, geen bestand",
+                errno.EEXIST: "bestaat al", errno.ENAMETOOLONG: "de naam van het bestand of de map is te lang",
+                errno.ELOOP: "te veel symbolische koppelingen na elkaar in het pad",
+                errno.ENOTEMPTY: "dit is een map (en niet leeg), geen bestand"}
+OS_FIXES = {errno.EISDIR: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
+            errno.ENOTEMPTY: "haal die map weg of geef haar een andere naam: de kit schrijft daar een bestand",
+            errno.ENAMETOOLONG: "kies een map met een korter pad (--out, of TMPDIR voor de tijdelijke bestanden)"}
+
+
+def os_problem(exc: OSError) -> str:
+    """An OS error's problem in Dutch (the system's own text where the kit has none)."""
+    return OS_ERRORS_NL.get(exc.errno, exc.strerror or str(exc))

@@ -75,18 +75,25 @@ class ActivityChange:
             value = getattr(self, name)
             if not (math.isfinite(value) and 0 <= value <= MAX_ACTIVITY):
                 raise ParamsError(f"{source}: '{path}.{name}' moet een aantal tussen 0 en {num(MAX_ACTIVITY)} zijn, maar "
-                                  f"is {_number_in_message(value)}.",
+                                  f"is {_number_in_message(value, 0, MAX_ACTIVITY)}.",
                                   "geef het aantal banen of vestigingen als getal.")
         if self.start == self.end:
             raise ParamsError(f"{source}: '{path}' verandert niets: start en end zijn allebei {self.start:g}.",
                               "geef bij end het aantal aan het eind van de looptijd.")
 
 
-def _number_in_message(value: float) -> str:
-    """A number from a params file as an error message shows it: Dutch, decimals only where it has them."""
+def _number_in_message(value: float, low: float = 0.0, high: float = math.inf) -> str:
+    """A number from a params file as an error message shows it: Dutch, decimals only where it has them, and
+    enough of them that a value outside ``low``-``high`` does not read as one inside (−0,004 is not '0,00')."""
     if not math.isfinite(value):
         return f"geen eindig getal ({value})"
-    return num(value, 0 if value == round(value) else 2)
+    if value == round(value):
+        return num(value)
+    for decimals in range(2, 12):
+        shown = round(value, decimals)
+        if (low <= value <= high) or not (low <= shown <= high):
+            return num(value, decimals)
+    return repr(value)
 
 
 @dataclass
@@ -145,6 +152,9 @@ class IOParams:
                               "in de literatuur ligt die tussen 0.1 en 0.3; de standaardwaarde is 0.3.")
 
 
+MAX_LM3_EUR = 1e11  # 100 miljard euro: more than any gemeente spends in a year
+
+
 @dataclass
 class LM3Category:
     category: str
@@ -168,6 +178,10 @@ class LM3Params:
             raise ParamsError(f"{source}: de aandelen onder '{path}' moeten tussen 0 en 1 liggen.")
         if self.spending and sum(c.share for c in self.spending) > 1 + 1e-6:
             raise ParamsError(f"{source}: de aandelen onder '{path}.spending' zijn samen meer dan 1.")
+        if self.spending and not (math.isfinite(self.round1_eur) and 0 < self.round1_eur <= MAX_LM3_EUR):
+            raise ParamsError(f"{source}: '{path}.round1_eur' moet een bedrag groter dan 0 en hoogstens "
+                              f"{num(MAX_LM3_EUR)} euro zijn, maar is {_number_in_message(self.round1_eur, 0, MAX_LM3_EUR)}.",
+                              "geef het bedrag van de eerste ronde in euro, bijvoorbeeld 1000000.")
         if self.spending and not self.source:
             raise ParamsError(f"{source}: '{path}.source' is leeg.",
                               "vermeld waar de bestedingsaandelen vandaan komen (bijvoorbeeld een enquête), of dat "

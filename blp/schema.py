@@ -55,7 +55,7 @@ def _unique_keys_loader():
     return UniqueKeys
 
 
-EXPONENT_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+EXPONENT_FLOAT = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$")
 
 
 def _alias_count(text: str) -> int:
@@ -156,6 +156,8 @@ def convert(value: Any, tp: Any, path: str, source: str) -> Any:
     if tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:  # 1e1, 2.018e3, 10.0
+            return int(value)
         fail()
     if tp is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -149,6 +149,10 @@ CASES = {
     "indicator_unknown_gemeente": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "dwellings",
                                                        "year": "2020"}, "gemeente_code", "GM0916"),
                                    ["indicators.csv, rij ", "kolom 'gemeente_code'", "(waarde 'GM0916')"]),
+    # the key of F and R-U averages jobs with establishments: a gemeente without establishments got half its share
+    "establishments_gemeente_missing": (_drop("establishments", {"gemeente_code": "GM0935", "year": "2018"}),
+                                        ["De vestigingen (establishments) van 2018 ontbreken voor 1 gemeente(n), zoals "
+                                         "GM0935", "vul de vestigingen van 2018 aan voor elke gemeente"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),
@@ -200,3 +204,16 @@ def test_an_own_activity_file_that_does_not_fit_is_refused(tmp_path, rows, messa
     path.write_text(rows)
     code, _, err = run_cli("table", "--activity", str(path))
     assert code == 2 and message in err, err
+
+
+def test_jobs_not_assignable_to_a_gemeente_are_left_out_not_an_error(plain_snapshot, tmp_path):
+    """GM0000 (CBS: not assignable to a gemeente) is legitimate in jobs as in establishments (it stopped the jobs key
+    with a message about boundary weights: a breaker's finding)."""
+    folder = tmp_path / "data"
+    shutil.copytree(plain_snapshot, folder)
+    with open(folder / "jobs_gemeente.csv", "a", encoding="utf-8") as fh:
+        fh.write("2019,GM0000,TOTAL,5000,CBS\n")
+    code, stdout, err = run_cli("table", "--data", str(folder))
+    assert code == 0, err
+    code, plain, _ = run_cli("table", "--data", str(plain_snapshot))
+    assert stdout == plain  # left out of the key, as CBS leaves it out of the gemeenten

@@ -116,11 +116,17 @@ def test_a_folder_where_the_overview_goes_is_refused_before_any_report(tmp_path)
 def test_os_errors_are_dutch_with_a_fix_that_fits():
     import errno
 
-    from blp.cli import OS_FIXES, _os_problem
+    from blp.errors import OS_FIXES, os_problem as _os_problem
 
     assert _os_problem(OSError(errno.ENAMETOOLONG, "File name too long")) == "de naam van het bestand of de map is te lang"
     assert "korter pad" in OS_FIXES[errno.ENAMETOOLONG] and "TMPDIR" in OS_FIXES[errno.ENAMETOOLONG]
     assert _os_problem(OSError(errno.EISDIR, "Is a directory")) == "dit is een map, geen bestand"
+    # a job's error in a batch reads the same (it was "[Errno 36] File name too long: ...")
+    from blp.uitvoering.jobs import error_line
+
+    assert error_line(OSError(errno.ENAMETOOLONG, "File name too long", "/x/y.csv")) == \
+        "de naam van het bestand of de map is te lang (/x/y.csv)"
+    assert error_line(ValueError("eerste regel\ntweede")) == "eerste regel"
 
 
 def test_out_never_overwrites_an_input_file_and_an_empty_out_is_refused(tmp_path, snapshot_dir):

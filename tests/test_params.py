@@ -103,6 +103,15 @@ def test_list_peers_need_codes(params_dir):
      "'beleid.scenarios[0].changes[0].end' moet een aantal tussen 0 en 10.000.000 zijn, maar is 1.000.000.000.000."),
     ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: -0.4, end: 5, years: 5}\n",
      "'beleid.scenarios[0].changes[0].start' moet een aantal tussen 0 en 10.000.000 zijn, maar is −0,40."),
+    # a value just outside the range is not shown as one inside it (−0,004 read '0,00')
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: -0.004, end: 5, years: 5}\n",
+     "maar is −0,004."),
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, start: 0, end: 10000000.001, years: 5}\n",
+     "maar is 10.000.000,001."),
+    ("beleid:\n  lm3: {source: s, round1_eur: 1e400, spending: [{category: a, share: 0.5, local_share: 0.5}]}\n",
+     "'beleid.lm3.round1_eur' moet een bedrag groter dan 0 en hoogstens 100.000.000.000 euro zijn, maar is geen eindig getal"),
+    ("beleid:\n  lm3: {source: s, round1_eur: -1e6, spending: [{category: a, share: 0.5, local_share: 0.5}]}\n",
+     "maar is −1.000.000."),
 ])
 def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message):
     (tmp_path / "default.yaml").write_text(text)
@@ -110,13 +119,18 @@ def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message
         load_params(params_dir=tmp_path)
 
 
-@pytest.mark.parametrize("written, read", [("1e4", 10000.0), ("1.06E+4", 10600.0), ("2_500", 2500), ("10600", 10600)])
+@pytest.mark.parametrize("written, read", [("1e4", 10000.0), ("1.06E+4", 10600.0), ("2_500", 2500), ("10600", 10600),
+                                           ("1_0e2", "1_0e2")])
 def test_numbers_with_an_exponent_are_numbers_as_in_yaml_1_2_and_json(tmp_path, written, read):
     """PyYAML follows YAML 1.1, where '1e4' is text ('moet een getal zijn, maar is de tekst 1e4' puzzled a
     breaker); a quoted "1e4" stays text."""
     (tmp_path / "default.yaml").write_text(
         f"beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {{label: y, groups: {{F: 1}}, start: 0, "
         f"end: {written}, years: 5}}\n")
+    if isinstance(read, str):  # not a number in YAML 1.2 either: text, which 'end' refuses
+        with pytest.raises(ParamsError, match=f"maar is de tekst '{read}'"):
+            load_params(params_dir=tmp_path)
+        return
     assert load_params(params_dir=tmp_path).beleid.scenarios[0].changes[0].end == read
     (tmp_path / "default.yaml").write_text('va_year: "2e3"\n')
     with pytest.raises(ParamsError, match="maar is de tekst '2e3'"):
@@ -146,3 +160,15 @@ def test_a_missing_params_dir_or_a_folder_as_params_file_is_an_error(tmp_path, m
     monkeypatch.delenv("BLP_PARAMS_DIR")
     with pytest.raises(ParamsError, match="is een map"):
         load_params("GM0917", params_file=tmp_path)
+
+
+def test_whole_numbers_written_with_an_exponent_or_a_point_fill_whole_number_fields(tmp_path):
+    """'years: 1e1' was refused as 'moet een geheel getal zijn, maar is het getal 10.0' (a breaker's finding)."""
+    (tmp_path / "default.yaml").write_text(
+        "va_year: 2.018e3\nbeleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {F: 1}, "
+        "start: 0, end: 5, years: 1e1}\n")
+    p = load_params(params_dir=tmp_path)
+    assert p.va_year == 2018 and isinstance(p.va_year, int) and p.beleid.scenarios[0].changes[0].years == 10
+    (tmp_path / "default.yaml").write_text("va_year: 2018.5\n")
+    with pytest.raises(ParamsError, match="moet een geheel getal"):
+        load_params(params_dir=tmp_path)

@@ -122,6 +122,18 @@ def test_with_published_jobs_per_group_nothing_is_averaged(data, result):
     key = jobs_key(published, 2019, 2024, result.concordance, 2020, corrected=False)
     assert key.fit is None and key.blended == ()
     assert "vestigingen" not in key.key_of("F")
+    # only F and R-U published (for every gemeente), the rest estimated: where a COROP's F cells are all published
+    # (Twente), F is not averaged; the part of a gemeente that lay in another COROP is still estimated (Weesp)
+    some = CanonicalData(**{**fields, "activity": pd.concat(
+        [act, detail[detail["industry_code"].isin(["F", "R-U"])][list(act.columns)]], ignore_index=True)})
+    key = jobs_key(some, 2019, 2024, result.concordance, 2020, corrected=False)
+    assert key.fit is not None
+    estimated = jobs_key(data, 2019, 2024, result.concordance, 2020, corrected=False)  # the snapshot: F averaged
+    for k, averaged in ((key, False), (estimated, True)):
+        for group in ("F", "R-U"):
+            cells = k.table[(k.table["group"] == group) & (k.table["corop_code"] == "CR12")].merge(
+                k.activity, on=["gemeente_code", "corop_code", "group"])
+            assert len(cells) == 14 and np.allclose(cells["key"], cells["value"]) != averaged
 
 
 def test_without_the_weighting_the_key_is_the_fitted_jobs(data, result):

@@ -278,8 +278,9 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         rows = activity_rows(data, "jobs", year)
         unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL),
                                       "value"].sum())
-        _, conversion = to_units(rows.loc[rows["industry_code"] == TOTAL, ["gemeente_code", "value"]], ["value"], year,
-                                 boundary_year, composition, data)
+        assignable = (rows["industry_code"] == TOTAL) & (rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE)
+        _, conversion = to_units(rows.loc[assignable, ["gemeente_code", "value"]], ["value"], year, boundary_year,
+                                 composition, data)
     table = activity.rename(columns={"value": "key"})
     correction = density_correction(data, composition, boundary_year) if corrected else None
     area = land_area(data, year, boundary_year, composition) if correction is not None else None
@@ -294,9 +295,12 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         correction, density_units = None, None
     blended: tuple[str, ...] = ()
     if fit is not None:  # only an estimated split: where CBS publishes jobs per gemeente x group they are used as such
-        est = establishments_of_groups(data, fit.seed_year, boundary_year, composition)
+        est = establishments_of_groups(data, fit.seed_year, boundary_year, composition, table)
+        # a COROP x group whose jobs CBS publishes for every gemeente is no estimate: it is not averaged
+        published = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c))) \
+            .groupby(["corop_code", "group"])["known"].all()
         table, blended = blend_with_establishments(table, est[est["group"].isin(concordance.groups)], "corop_code",
-                                                   "gemeente_code")
+                                                   "gemeente_code", skip=set(published[published].index))
         for g in blended:
             group_keys[g] += (f"; het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat "
                               f"in de vestigingen van de sector ({fit.seed_year})")
@@ -322,13 +326,14 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
 
 
 def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str, unit: str,
-                               value: str = "key") -> tuple[pd.DataFrame, tuple[str, ...]]:
+                               value: str = "key", skip: set = frozenset()) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """``key`` (region, unit, group, ``value``) with each group of BLENDED_GROUPS that ``est`` (region, unit, group,
     est) counts: a unit's key becomes the average of its share of its region's key and its share of the region's
     establishments, times the region's key (the region's total per group is unchanged). A region without key or
-    without establishments in a group keeps its key. Returns the key and the groups blended. The same function
-    serves gemeenten and the back-test one level up."""
-    groups = tuple(g for g in BLENDED_GROUPS if g in set(est["group"]) and g in set(key["group"]))
+    without establishments in a group, or whose (region, group) is in ``skip``, keeps its key. Returns the key and
+    the groups blended somewhere. The same function serves gemeenten and the back-test one level up."""
+    groups = tuple(g for g in BLENDED_GROUPS if g in set(est["group"]) and g in set(key["group"])
+                   and not {(r, g) for r in key[region].unique()} <= set(skip))
     if not groups:
         return key, ()
     part = key[key["group"].isin(groups)].merge(est.loc[est["group"].isin(groups), [region, unit, "group", "est"]],
@@ -337,6 +342,8 @@ def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str,
     by_region = part.groupby([region, "group"])
     key_sum, est_sum = by_region[value].transform("sum"), est_values.groupby([part[region], part["group"]]).transform("sum")
     both = (key_sum > 0) & (est_sum > 0)
+    if skip:
+        both &= ~pd.MultiIndex.from_frame(part[[region, "group"]]).isin(list(skip))
     average = ((1 - ESTABLISHMENTS_WEIGHT) * part[value] / key_sum.where(both)
                + ESTABLISHMENTS_WEIGHT * est_values / est_sum.where(both)) * key_sum
     part[value] = average.where(both, part[value])
@@ -344,11 +351,23 @@ def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str,
 
 
 def establishments_of_groups(data: CanonicalData, year: int, boundary_year: int, composition: int,
-                             groups: tuple[str, ...] = BLENDED_GROUPS) -> pd.DataFrame:
+                             units: pd.DataFrame, groups: tuple[str, ...] = BLENDED_GROUPS) -> pd.DataFrame:
     """Establishments per allocation unit of the groups the establishments count exactly (corop_code,
-    gemeente_code, group, est)."""
+    gemeente_code, group, est). Every gemeente of ``units`` (corop_code, gemeente_code: the key's) must have
+    establishments that year: one without would get only half its share in these groups (an own establishments
+    file of one gemeente moved its BLP by 12 %: a breaker's finding)."""
     wide = memo(data, "establishments_wide", year, boundary_year, composition,
                 compute=lambda: _establishments_wide(data, year, boundary_year, composition))
+    counted = wide.sum(axis=1)
+    have = set(counted[counted > 0].index.get_level_values("gemeente_code"))
+    missing = sorted(set(units["gemeente_code"]) - have)
+    if missing:
+        raise DataError(
+            f"De vestigingen (establishments) van {year} ontbreken voor {len(missing)} gemeente(n), zoals "
+            f"{', '.join(missing[:5])}; de sleutel van {' en '.join(groups)} middelt banen met vestigingen en zou die "
+            "gemeenten daar maar de helft van hun aandeel geven.",
+            f"vul de vestigingen van {year} aan voor elke gemeente (een eigen bestand moet alle gemeenten van zijn "
+            "jaar bevatten).")
     own = [g for g in groups if g in wide.columns]
     long = wide[own].stack().rename("est").reset_index()
     return long.rename(columns={long.columns[2]: "group"})

@@ -253,7 +253,7 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str]) -> None
     in the file: a mistyped code would otherwise drop its figures from the allocation without a word, and the
     gemeente it belongs to would get a BLP from the rest. (For a user's files; CBS's own tables carry codes of
     years the region lists do not cover.)"""
-    codes = df["gemeente_code"].astype(str).reset_index(drop=True)
+    codes = df["gemeente_code"].fillna("").astype(str).reset_index(drop=True)
     unknown = ~codes.isin(known)
     if unknown.any():
         raise _bad_cell(label, pd.DataFrame({"gemeente_code": codes}), unknown, "gemeente_code",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from blp.errors import OS_ERRORS_NL, os_problem
 from blp.params import Params
 
 NOTEBOOKS = [
@@ -73,7 +74,10 @@ class BatchResult:
 
 
 def error_line(exc: BaseException) -> str:
-    """The first line of an error's text (its type's name if it has none), as a job's result reports it."""
+    """The first line of an error's text (its type's name if it has none), as a job's result reports it; an OS
+    error in Dutch, with the file it concerns."""
+    if isinstance(exc, OSError) and exc.errno in OS_ERRORS_NL:
+        return os_problem(exc) + (f" ({exc.filename})" if exc.filename else "")
     text = str(exc)
     return text.splitlines()[0] if text.strip() else type(exc).__name__
 
