@@ -184,7 +184,8 @@ def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):
     assert pct(population["difference_pct"] / 100, signed=True) == "−28,0%"
     unweighted = sens.loc["jobs_2019_uncorrected"]  # the job-density weighting gives Heerlen, denser than its region, more
     assert unweighted["blp_meur"] < main and pct(unweighted["difference_pct"] / 100, signed=True) == "−5,8%"
-    assert unweighted["label_nl"] == "banen per sector (2019), sectorverdeling geschat, niet gewogen naar banendichtheid"
+    assert unweighted["label_nl"] == ("banen per sector (2019), sectorverdeling geschat, bij bouw en cultuur/overige "
+                                      "diensten gemiddeld met vestigingen, niet gewogen naar banendichtheid")
 
 
 def test_the_reconciliation_check_fails_when_a_euro_is_missing(national):

@@ -78,7 +78,7 @@ def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(v
 
 def test_the_front_page_does_not_say_none_is_best_where_report_3_counts_the_blp(views):
     assert welvaart_card(views["GM0917"]).lines[0] == (
-        "Relatief het best: alleen het BLP per inwoner zelf (beste 25%).")
+        "Het best scoort Heerlen op: alleen het BLP per inwoner zelf (beste 25%).")
 
 
 def test_position_words_say_better_and_worse_also_where_lower_is_better(views):

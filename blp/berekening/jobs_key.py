@@ -34,6 +34,7 @@ HOUSING_INDICATORS = ("dwellings", "mean_woz_value_eur")
 # Measured one level up (`blp validate`), each estimate alone errs more than their average in both groups, at both
 # levels (README, method); in the other groups the average does not help. Equal weights: not fitted.
 BLENDED_GROUPS = ("F", "R-U")
+SHORT_NL = {"F": "bouw", "R-U": "cultuur/overige diensten"}  # in the key's label, where it has to be short
 ESTABLISHMENTS_WEIGHT = 0.5
 
 
@@ -318,6 +319,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
     label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
+             + (f", bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen" if blended else "")
              + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid"))
     name = f"jobs_{year}" + ("" if corrected else "_uncorrected")
     return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,

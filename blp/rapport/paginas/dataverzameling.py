@@ -147,7 +147,7 @@ def gemeente_inputs(view: GemeenteView) -> None:
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
        f"waarnaar; bij woningwaarde staan de bedragen in euro." + _weighted_jobs_note(view))
     table(gemeente_activity_frame(view), formats={"Gemeente": 0, "COROP": 0,
-                                                  "Aandeel gemeente": lambda v: f"{num(v * 100, 1)}%",
+                                                  "Aandeel gemeente": lambda v: f"{num(v * 100, 1 if v >= 0.01 else 2)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
     pop = view.data.indicators[(view.data.indicators["indicator"] == "population")
                                & (view.data.indicators["gemeente_code"] == view.gemeente)]

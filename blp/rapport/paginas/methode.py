@@ -72,7 +72,7 @@ def activity(view: GemeenteView) -> None:
     m = fit.matrix
     total = m.loc[(m["gemeente_code"] == view.gemeente) & (m["corop_code"] == _corop(view)), "jobs"].sum()
     md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} publiceert het CBS het totaal aantal banen "
-       f"(ongeveer {num(round(total, -2))} in {fit.year}, in {view.region_row()['corop_name']}) en hoogstens de banen in "
+       f"(ongeveer {num(round(total, -2))} in {fit.year}; COROP-gebied {view.region_row()['corop_name']}) en hoogstens de banen in "
        f"de landbouw; het COROP-gebied heeft ook banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
        f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
