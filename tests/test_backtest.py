@@ -140,13 +140,17 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert "  Waar het interval 0 bevat (B-E, F, G-I, J, M-N, R-U), is het verschil met 38 gebieden niet van toeval " \
         "te onderscheiden.\n" in stdout
     # the key list says which key `blp run` uses, in the report's words
-    assert "jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid (standaard); " in stdout
-    assert "jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; " \
-        in stdout
+    assert ("jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; bij bouw en "
+            "cultuur/overige diensten gemiddeld met vestigingen (standaard); ") in stdout
+    assert ("jobs_unblended = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; ook bij bouw "
+            "en cultuur/overige diensten alleen naar banen; ") in stdout
+    assert ("jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; bij "
+            "bouw en cultuur/overige diensten gemiddeld met vestigingen; ") in stdout
     code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--no-density")
     assert code == 0 and "(standaard)" in stdout and "jobs = " not in stdout
-    assert "jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid " \
-        "(standaard); " in stdout
+    assert ("jobs_uncorrected = banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; bij "
+            "bouw en cultuur/overige diensten gemiddeld met vestigingen (standaard); ") in stdout
+    assert "jobs_unblended" not in stdout
 
 
 def test_too_few_tested_regions_give_no_error_band_rather_than_a_line_through_three_points(backtest):

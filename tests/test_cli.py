@@ -25,8 +25,8 @@ def test_table_to_stdout_has_every_gemeente_and_adds_up(snapshot_dir, result):
 def test_table_options_change_the_key_year(snapshot_dir, tmp_path):
     out_file = tmp_path / "nl.csv"
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--key-year", "2022", "--out", str(out_file))
-    assert code == 0 and ("verdeelsleutel banen per sector (2022), sectorverdeling geschat, bij bouw en "
-                          "cultuur/overige diensten gemiddeld met vestigingen, gewogen naar banendichtheid") in err
+    assert code == 0 and ("verdeelsleutel banen per sector (2022), sectorverdeling geschat, gewogen naar "
+                          "banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met vestigingen (2022)") in err
     df24 = pd.read_csv(out_file).set_index("gemeente_code")
     _, out, _ = run_cli("table", "--data", str(snapshot_dir))
     df18 = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")

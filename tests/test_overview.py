@@ -67,8 +67,8 @@ def test_the_overview_summary_gives_the_national_and_the_middle_level_and_how_un
     assert (n["jobs"] < 15_800).sum() == 208
     assert summary == (
         "Toegevoegde waarde 2018, verdeeld over 342 gemeenten (grenzen 2024) met als verdeelsleutel banen per sector "
-        "(2019), sectorverdeling geschat, bij bouw en cultuur/overige diensten gemiddeld met vestigingen, gewogen naar "
-        "banendichtheid. Samen € 701,3 miljard: € 40.287 per inwoner van "
+        "(2019), sectorverdeling geschat, gewogen naar banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met "
+        "vestigingen (2018). Samen € 701,3 miljard: € 40.287 per inwoner van "
         "Nederland als geheel; de middelste gemeente heeft € 28.100 per inwoner. Elk BLP is een schatting: getoetst op "
         "COROP-gebieden zit de methode bij een gebied met 15.800 banen (het kleinste getoetste) in de helft van de "
         "gevallen al meer dan 12% "

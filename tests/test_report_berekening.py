@@ -41,8 +41,8 @@ def test_headline_gives_the_newest_total_first_and_the_measured_band(heerlen, sh
     assert 5 < band.median_pct < band.p90_pct < 60 and not band.extrapolated
     assert "Foutmarge (geschat uit een toets op COROP-gebieden)" in text
     assert f"minder dan **{band.median_pct:.1f}%**".replace(".", ",") in text
-    assert ("verdeelsleutel banen per sector (2019), sectorverdeling geschat, bij bouw en cultuur/overige diensten "
-            "gemiddeld met vestigingen, gewogen naar banendichtheid") in text
+    assert ("verdeelsleutel banen per sector (2019), sectorverdeling geschat, gewogen naar banendichtheid; bij bouw en "
+            "cultuur/overige diensten gemiddeld met vestigingen (2018)") in text
 
 
 def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heerlen, shown):
@@ -136,8 +136,9 @@ def test_a_run_without_the_density_weighting_says_why(data, shown):
             "in dezelfde sector telt in het hele COROP-gebied even zwaar.") in text
     assert "Weging naar banendichtheid." not in text and "ook met de gepubliceerde banen per sector" in text
     assert (round(view.error_band.median_pct, 1), round(view.error_band.p90_pct, 1)) == (12.0, 36.4)
-    assert view.result.key.label_nl == ("banen per sector (2019), sectorverdeling geschat, bij bouw en cultuur/overige "
-                                        "diensten gemiddeld met vestigingen, niet gewogen naar banendichtheid")
+    assert view.result.key.label_nl == ("banen per sector (2019), sectorverdeling geschat, niet gewogen naar "
+                                        "banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met vestigingen "
+                                        "(2018)")
 
 
 def test_with_the_establishments_key_the_error_text_speaks_of_establishments(data, shown):

@@ -154,7 +154,7 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
         "is dan haar regio, is met deze gegevens niet te zien. Uitzondering: bij bouwnijverheid (F) en cultuur, "
         "recreatie, overige diensten (R-U) tellen ook de vestigingen mee in de verdeling (zie ‘Verantwoording’), zodat "
         "de toegevoegde waarde per baan daar hoger uitkomt in een gemeente met naar verhouding veel vestigingen, en "
-        "lager in een met weinig.")
+        "lager in een gemeente met weinig.")
 
 
 def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(heerlen, monkeypatch):
@@ -184,8 +184,9 @@ def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):
     assert pct(population["difference_pct"] / 100, signed=True) == "−28,0%"
     unweighted = sens.loc["jobs_2019_uncorrected"]  # the job-density weighting gives Heerlen, denser than its region, more
     assert unweighted["blp_meur"] < main and pct(unweighted["difference_pct"] / 100, signed=True) == "−5,8%"
-    assert unweighted["label_nl"] == ("banen per sector (2019), sectorverdeling geschat, bij bouw en cultuur/overige "
-                                      "diensten gemiddeld met vestigingen, niet gewogen naar banendichtheid")
+    assert unweighted["label_nl"] == ("banen per sector (2019), sectorverdeling geschat, niet gewogen naar "
+                                      "banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met vestigingen "
+                                      "(2018)")
 
 
 def test_the_reconciliation_check_fails_when_a_euro_is_missing(national):

@@ -78,7 +78,7 @@ def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(v
 
 def test_the_front_page_does_not_say_none_is_best_where_report_3_counts_the_blp(views):
     assert welvaart_card(views["GM0917"]).lines[0] == (
-        "Het best scoort Heerlen op: alleen het BLP per inwoner zelf (beste 25%).")
+        "Alleen bij het BLP per inwoner zelf hoort Heerlen bij de beste 25%.")
 
 
 def test_position_words_say_better_and_worse_also_where_lower_is_better(views):
@@ -470,7 +470,7 @@ def test_report_1_sets_the_gemeentes_job_factor_beside_its_regions_average(views
         "(die van Heerlen: 1,13; gemiddeld over alle banen van het COROP-gebied 1,06: een baan in Heerlen telt dus 6% "
         "meer dan een gemiddelde baan in het gebied). Bij bouwnijverheid (F) en cultuur, recreatie, overige diensten "
         "(R-U) is het getal een rekengetal: het gemiddelde van het aandeel in de gewogen banen en dat in de vestigingen, "
-        "maal de gewogen banen van het gebied (verderop uitgelegd). De geschatte banen zelf staan verderop (‘Banen "
+        "maal de gewogen banen van het gebied (de methodebijlage rekent het voor). De geschatte banen zelf staan verderop (‘Banen "
         "gemeente’).")
     assert "23% minder" in _weighted_jobs_note(views["GM1966"])
 
@@ -589,10 +589,12 @@ def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and
     assert ("; het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat in de vestigingen van "
             "de sector (2018)") in texts["2"]
     # and what it costs the regions' totals, with the luck of the tested regions
-    assert ("Voor het totaal van een gebied maakt het weinig uit: mediaan fout provincie → COROP 4,4% zonder en 4,8% met "
-            "het gemiddelde; mediaan fout Nederland → provincie 5,9% zonder en 6,2% met het gemiddelde (het verschil in "
-            "de toets provincie → COROP, +0,4 procentpunt, is met 38 gebieden niet van toeval te onderscheiden: "
-            "90%-interval −0,4 tot +0,6). In handel, vervoer en horeca helpt het gemiddelde de sector ook") in texts["2"]
+    assert ("Voor het totaal van een gebied wordt de fout er iets groter van: mediaan fout provincie → COROP 4,4% zonder "
+            "en 4,8% met het gemiddelde; mediaan fout Nederland → provincie 5,9% zonder en 6,2% met het gemiddelde (het "
+            "verschil in de toets provincie → COROP, +0,4 procentpunt, is met 38 gebieden niet van toeval te "
+            "onderscheiden: met andere getoetste gebieden lag het in 9 van de 10 gevallen tussen −0,4 en +0,6). In "
+            "handel, vervoer en horeca helpt het gemiddelde de sector ook, maar groeit de fout in het totaal duidelijk "
+            "meer") in texts["2"]
     assert (f"**Bij {sectors}** is het aandeel van een gemeente het gemiddelde van twee schattingen, elk voor de helft: "
             "haar aandeel in de gewogen geschatte banen van het gebied en haar aandeel in de vestigingen van die sector "
             "(2018; niet gewogen). De sleutel in stap 3 is daar dat gemiddelde aandeel maal de gewogen banen van het "

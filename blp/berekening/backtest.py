@@ -38,10 +38,12 @@ BOOTSTRAP_DRAWS = 2000  # resamples of the tested regions for the interval of a 
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
 VARIANTS = {
-    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid",
-    "jobs_unblended": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid, maar ook in de bouw "
-                      "en in cultuur, recreatie, overige diensten alleen naar banen (zonder middeling met vestigingen)",
-    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid",
+    "jobs": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; bij bouw en cultuur/overige "
+            "diensten gemiddeld met vestigingen",
+    "jobs_unblended": "banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; ook bij bouw en "
+                      "cultuur/overige diensten alleen naar banen",
+    "jobs_uncorrected": "banen per sector, geschat zoals voor gemeenten, niet gewogen naar banendichtheid; bij bouw en "
+                        "cultuur/overige diensten gemiddeld met vestigingen",
     "jobs_published": "banen per sector zoals het CBS ze per COROP publiceert, gewogen naar banendichtheid (zonder de "
                       "schatting van de verdeling over de sectoren)",
     "establishments": "vestigingen per sector",

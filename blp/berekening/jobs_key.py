@@ -319,8 +319,9 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
     label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
-             + (f", bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen" if blended else "")
-             + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid"))
+             + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid")
+             + (f"; bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen ({fit.seed_year})"
+                if blended else ""))
     name = f"jobs_{year}" + ("" if corrected else "_uncorrected")
     return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
                activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes, density=correction,

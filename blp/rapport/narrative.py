@@ -282,5 +282,5 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
     if blended:
         text += (f" Uitzondering: bij {blended_groups(blended, labels)} tellen ook de vestigingen mee in de verdeling "
                  "(zie ‘Verantwoording’), zodat de toegevoegde waarde per baan daar hoger uitkomt in een gemeente met "
-                 "naar verhouding veel vestigingen, en lager in een met weinig.")
+                 "naar verhouding veel vestigingen, en lager in een gemeente met weinig.")
     return text

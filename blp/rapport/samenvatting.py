@@ -135,13 +135,12 @@ def welvaart_card(view: GemeenteView) -> Card:
     # counted as report 3 counts them: the figures that would have had a judgement
     cautioned = int((pos["band"].isin([TOP, BOTTOM, MIDDLE]) & (pos["caution"] != "")).sum())
     if len(judged):
-        best_text = items(best)
+        best_line = f"Het best scoort {esc(view.name)} op: {items(best)}."
         blp = pos[pos["id"] == "blp_per_inhabitant"]
         if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:  # rapport 3 counts it among the best 25 %
-            best_text = f"alleen het BLP per inwoner zelf ({esc(TOP)})"
+            best_line = f"Alleen bij het BLP per inwoner zelf hoort {esc(view.name)} bij de {esc(TOP)}."
         # 'Relatief het zwakst: jongvolwassenen met een goede gezondheid' read as if good health were the weakness
-        lines = [f"Het best scoort {esc(view.name)} op: {best_text}.",
-                 f"Het zwakst scoort {esc(view.name)} op: {items(worst)}."]
+        lines = [best_line, f"Het zwakst scoort {esc(view.name)} op: {items(worst)}."]
     elif cautioned:
         lines = [f"De cijfers van {esc(view.name)} rusten voor {cautioned} indicatoren op te weinig waarnemingen "
                  "(een kleine gemeente) om sterk en zwak te benoemen; rapport 3 toont ze met een kanttekening."]

@@ -483,17 +483,17 @@ def blended_why(view: GemeenteView) -> None:
     names = narrative.blended_groups(view.result.key.blended, view.data.industry_labels())
     md(f"**Waarom {names} een gemiddelde krijgen.** Voor die sectoren is het aandeel van een gemeente het gemiddelde "
        "van haar aandeel in de geschatte (gewogen) banen en haar aandeel in de vestigingen (niet gewogen). Dat is een "
-       "statistische keuze, geen economische: twee schattingen met elk hun eigen fouten zitten er samen minder naast "
-       "dan elk apart. De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat zien, op beide niveaus; de "
+       "statistische keuze, geen economische: twee schattingen met elk hun eigen fouten zitten er samen vaak minder "
+       "naast dan elk apart. De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat zien, op beide niveaus; de "
        "mediaan fout per sector:")
     frame = blended_frame(view)
     if not frame.empty:
         fmt = lambda v: pct(v / 100)  # noqa: E731
         table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
     totals = _blended_totals(view)
-    md((f"Voor het totaal van een gebied maakt het weinig uit: {totals}. " if totals else "")
-       + "In handel, vervoer en horeca helpt het gemiddelde de sector ook, maar daar wordt de fout in het totaal van de "
-       "gebieden groter; in de andere sectoren helpt het niet. Daar blijven de banen.")
+    md((f"Voor het totaal van een gebied wordt de fout er iets groter van: {totals}. " if totals else "")
+       + "In handel, vervoer en horeca helpt het gemiddelde de sector ook, maar groeit de fout in het totaal duidelijk "
+       "meer; daar blijft de sleutel alleen de banen, net als in de andere sectoren, waar het gemiddelde niet helpt.")
 
 
 def _blended_totals(view: GemeenteView) -> str:
@@ -509,8 +509,8 @@ def _blended_totals(view: GemeenteView) -> str:
         d = diff.iloc[0]
         signed = lambda v: ("+" if v > 0 else "") + num(v, 1)  # noqa: E731
         text += (f" (het verschil in de toets provincie → COROP, {signed(d['difference_pp'])} procentpunt, is met "
-                 f"{d['n']} gebieden niet van toeval te onderscheiden: 90%-interval {signed(d['p05_pp'])} tot "
-                 f"{signed(d['p95_pp'])})")
+                 f"{d['n']} gebieden niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van de "
+                 f"10 gevallen tussen {signed(d['p05_pp'])} en {signed(d['p95_pp'])})")
     return text
 
 

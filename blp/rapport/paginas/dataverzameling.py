@@ -133,7 +133,7 @@ def _weighted_jobs_note(view: GemeenteView) -> str:
                 f"een baan in {view.name} telt dus ongeveer even zwaar als een gemiddelde baan in het gebied")
     blended = (f" Bij {narrative.blended_groups(key.blended, view.data.industry_labels())} is het getal een "
                "rekengetal: het gemiddelde van het aandeel in de gewogen banen en dat in de vestigingen, maal de gewogen "
-               "banen van het gebied (verderop uitgelegd)." if key.blended else "")
+               "banen van het gebied (de methodebijlage rekent het voor)." if key.blended else "")
     return (f" Bij de weging naar banendichtheid zijn de getallen gewogen banen: de banen van elke gemeente maal haar "
             f"factor (die van {view.name}: {num(factor, 2)}; gemiddeld over alle banen van het COROP-gebied "
             f"{num(mean, 2)}: {compared}).{blended} De geschatte banen zelf staan verderop (‘Banen gemeente’).")

@@ -145,10 +145,10 @@ def shares_frame(view: GemeenteView) -> pd.DataFrame:
         .groupby("group")["blp_eur"].sum()
     groups = list(va.index)
     share = own.reindex(groups).fillna(0) / total.reindex(groups)
-    names = [_labels(view).get(g, g) + (" (sleutel: WOZ-waarde in euro)" if g == "L" and "WOZ" in
-                                        view.result.key.group_keys.get(g, "") else
-                                        " (sleutel: gemiddeld aandeel × banen van het gebied)"
-                                        if g in view.result.key.blended else "") for g in groups]
+    built = view.result.key
+    averaged = f" (sleutel: gemiddeld aandeel × {'gewogen ' if built.density is not None else ''}banen van het gebied)"
+    names = [_labels(view).get(g, g) + (" (sleutel: WOZ-waarde in euro)" if g == "L" and "WOZ" in built.group_keys.get(g, "")
+                                        else averaged if g in built.blended else "") for g in groups]
     return pd.DataFrame({
         "group": groups, "Sector": names,
         "Sleutel gemeente": own.reindex(groups).fillna(0).to_numpy(),
