@@ -22,7 +22,7 @@ START_RANGE = (1995, 2100)  # a scenario starts within the years regional accoun
 MAX_ACTIVITY = 10_000_000   # more jobs or establishments than the Netherlands has is a typing error
 MAX_YEARS = 50             # how far a scenario or goal may look ahead
 MAX_GROWTH = 0.5           # +-50 % a year: beyond this a growth rate is a typing error
-SensitivityKey = Literal["no_density", "total", "population", "other_years", "other_key"]
+SensitivityKey = Literal["no_density", "no_average", "total", "population", "other_years", "other_key"]
 PeerMethod = Literal["similar", "corop", "provincie", "list"]
 
 
@@ -233,7 +233,8 @@ class Params:
     density_correction: bool = True
     boundary_year: int | None = None
     population_year: int | None = None
-    sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["no_density", "total", "population", "other_years",
+    sensitivity: list[SensitivityKey] = field(default_factory=lambda: ["no_density", "no_average", "total", "population",
+                                                                       "other_years",
                                                                        "other_key"])
     peers: PeerParams = field(default_factory=PeerParams)
     brede_welvaart: BredeWelvaartParams = field(default_factory=BredeWelvaartParams)

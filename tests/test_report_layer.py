@@ -184,6 +184,11 @@ def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):
     assert pct(population["difference_pct"] / 100, signed=True) == "−28,0%"
     unweighted = sens.loc["jobs_2019_uncorrected"]  # the job-density weighting gives Heerlen, denser than its region, more
     assert unweighted["blp_meur"] < main and pct(unweighted["difference_pct"] / 100, signed=True) == "−5,8%"
+    # F and R-U by the estimated jobs alone (not averaged with establishments): Heerlen 1,2 % higher
+    alone = sens.loc["jobs_2019_not_averaged"]
+    assert pct(alone["difference_pct"] / 100, signed=True) == "+1,2%"
+    assert alone["label_nl"] == ("banen per sector (2019), sectorverdeling geschat, gewogen naar banendichtheid; ook "
+                                 "bij bouw en cultuur/overige diensten alleen naar banen")
     assert unweighted["label_nl"] == ("banen per sector (2019), sectorverdeling geschat, niet gewogen naar "
                                       "banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met vestigingen "
                                       "(2018)")

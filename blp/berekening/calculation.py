@@ -163,10 +163,10 @@ def concordance_for(data: CanonicalData, va_year: int, measure: str, key_year: i
 
 
 def build_key(data: CanonicalData, measure: str, year: int, boundary_year: int, concordance: Concordance,
-              composition: int, corrected: bool = True) -> Key:
+              composition: int, corrected: bool = True, averaged: bool = True) -> Key:
     """The key of ``measure`` in ``year``: jobs (estimated per sector where not published, L by housing
     value; with ``corrected`` weighted by job density) or establishments as published."""
-    key = (jobs_key(data, year, boundary_year, concordance, composition, corrected) if measure == "jobs" else
+    key = (jobs_key(data, year, boundary_year, concordance, composition, corrected, averaged) if measure == "jobs" else
            activity_key(data, measure, year, boundary_year, concordance, composition=composition))
     have = key.activity_by_gemeente()
     missing = [g for g in data.regions_of(boundary_year)["gemeente_code"] if not have.get(g, 0) > 0]
@@ -189,10 +189,11 @@ class KeyCache:
         self._keys: dict[tuple, Key] = {}
 
     def get(self, measure: str, year: int, boundary_year: int, concordance: Concordance, composition: int,
-            corrected: bool = True) -> Key:
-        ident = (measure, year, boundary_year, composition, concordance.groups, corrected)
+            corrected: bool = True, averaged: bool = True) -> Key:
+        ident = (measure, year, boundary_year, composition, concordance.groups, corrected, averaged)
         if ident not in self._keys:
-            self._keys[ident] = build_key(self.data, measure, year, boundary_year, concordance, composition, corrected)
+            self._keys[ident] = build_key(self.data, measure, year, boundary_year, concordance, composition, corrected,
+                                          averaged)
         return self._keys[ident]
 
 

@@ -259,7 +259,7 @@ def _check_housing(wide: pd.DataFrame, year: int) -> None:
 
 
 def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Concordance, composition: int,
-             corrected: bool = True) -> Key:
+             corrected: bool = True, averaged: bool = True) -> Key:
     """The jobs key: fitted (or published) jobs per group, A by its own jobs, L by housing value; with
     ``corrected``, each unit's jobs weighted by its job density (``blp.berekening.productivity``)."""
     if has_industry_detail(data, "jobs", year, concordance):
@@ -295,7 +295,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     else:
         correction, density_units = None, None
     blended: tuple[str, ...] = ()
-    if fit is not None:  # only an estimated split: where CBS publishes jobs per gemeente x group they are used as such
+    if fit is not None and averaged:  # only an estimated split: published jobs per gemeente x group are used as such
         est = establishments_of_groups(data, fit.seed_year, boundary_year, composition, table)
         # a COROP x group whose jobs CBS publishes for every gemeente is no estimate: it is not averaged
         published = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c))) \
@@ -321,8 +321,10 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
              + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid")
              + (f"; bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen ({fit.seed_year})"
-                if blended else ""))
-    name = f"jobs_{year}" + ("" if corrected else "_uncorrected")
+                if blended else "")
+             + (f"; ook bij {' en '.join(SHORT_NL.get(g, g) for g in BLENDED_GROUPS)} alleen naar banen"
+                if fit is not None and not averaged else ""))
+    name = f"jobs_{year}" + ("" if corrected else "_uncorrected") + ("" if averaged else "_not_averaged")
     return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
                activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes, density=correction,
                density_units=density_units, blended=blended)

@@ -11,7 +11,8 @@ from blp.data.canonical import CanonicalData
 
 
 def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str], keys: KeyCache | None = None) -> list[Key]:
-    """The keys named in ``variants``: no_density (the jobs key without its job-density weighting), total (no
+    """The keys named in ``variants``: no_density (the jobs key without its job-density weighting), no_average
+    (the jobs key with F and R-U by the estimated jobs alone, not averaged with establishments), total (no
     sectors), population, other_years (the key measured in other years), other_key (the other activity
     measure: establishments for jobs and vice versa)."""
     c, conc = result.choices, result.concordance
@@ -23,6 +24,9 @@ def alternative_keys(data: CanonicalData, result: BlpResult, variants: list[str]
         if variant == "no_density":
             if c.key == "jobs" and result.key.density is not None:
                 keys.append(cache.get(c.key, c.key_year, c.boundary_year, conc, comp, corrected=False))
+        elif variant == "no_average":
+            if c.key == "jobs" and result.key.blended:
+                keys.append(cache.get(c.key, c.key_year, c.boundary_year, conc, comp, corrected, averaged=False))
         elif variant == "total":
             keys.append(activity_key(data, c.key, c.key_year, c.boundary_year, conc, by_industry=False, composition=comp))
         elif variant == "population":

@@ -208,8 +208,8 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     return (
         f"Met andere verdeelsleutels ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
         f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread)} van de hoofduitkomst. "
-        + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van alle sleutels; hij is gekozen omdat hij in de toets "
-           "tegen gepubliceerde cijfers het best scoort, niet om zijn uitkomst. " if extreme else "")
+        + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van alle sleutels; hij is gekozen op de toets tegen "
+           "gepubliceerde cijfers (‘Hoe zeker is dit getal?’), niet om zijn uitkomst. " if extreme else "")
         + "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
         "ook sleutels die op elkaar lijken kunnen er samen naast zitten. "
         + ("Hoe groot die fout is, staat bij de foutmarge hierboven." if has_band else
