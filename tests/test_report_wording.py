@@ -593,9 +593,12 @@ def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and
     assert ("Voor het totaal van een gebied wordt de fout er iets groter van: mediaan fout provincie → COROP 4,4% zonder "
             "en 4,8% met het gemiddelde; mediaan fout Nederland → provincie 5,9% zonder en 6,2% met het gemiddelde (het "
             "verschil in de toets provincie → COROP, +0,4 procentpunt, is met 38 gebieden niet van toeval te "
-            "onderscheiden: met andere getoetste gebieden lag het in 9 van de 10 gevallen tussen −0,4 en +0,6). In "
-            "handel, vervoer en horeca helpt het gemiddelde de sector ook, maar groeit de fout in het totaal duidelijk "
-            "meer") in texts["2"]
+            "onderscheiden: met andere getoetste gebieden lag het in 9 van de 10 gevallen tussen −0,4 en +0,6). De "
+            "keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde waarde) en "
+            "2019 (banen): daar hielp het gemiddelde ook in handel, vervoer en horeca de sector, maar groeide de fout in "
+            "het totaal duidelijk meer") in texts["2"]
+    assert "De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat met deze gegevens zien, op beide niveaus" \
+        in texts["2"]
     assert (f"**Bij {sectors}** is het aandeel van een gemeente het gemiddelde van twee schattingen, elk voor de helft: "
             "haar aandeel in de gewogen geschatte banen van het gebied en haar aandeel in de vestigingen van die sector "
             "(2018; niet gewogen). De sleutel in stap 3 is daar dat gemiddelde aandeel maal de gewogen banen van het "

@@ -9,7 +9,9 @@ are kept and only the rest is fitted. Suppressed COROP cells are filled from the
 published cells, spread by the seed.
 
 Real estate (L) is mostly the imputed rent of owner-occupied dwellings, which has no jobs: L is
-allocated by the value of the housing stock (dwellings x mean WOZ value) instead.
+allocated by the value of the housing stock (dwellings x mean WOZ value) instead. In construction (F) and
+culture and other services (R-U) a gemeente's share is the average of its share of the fitted jobs and its
+share of the group's establishments (``blend_with_establishments``), where the split is estimated.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ HOUSING_INDICATORS = ("dwellings", "mean_woz_value_eur")
 # Where the split over the groups within a gemeente is estimated, a gemeente's share of these groups is the average
 # of two estimates of it: its share of the fitted (and weighted) jobs and its share of the group's establishments.
 # Measured one level up (`blp validate`), each estimate alone errs more than their average in both groups, at both
-# levels (README, method); in the other groups the average does not help. Equal weights: not fitted.
+# levels (README, method); in G-I it helps the group but not the regions' totals, in the other groups it does not
+# help. Equal weights: not fitted.
 BLENDED_GROUPS = ("F", "R-U")
 SHORT_NL = {"F": "bouw", "R-U": "cultuur/overige diensten"}  # in the key's label, where it has to be short
 ESTABLISHMENTS_WEIGHT = 0.5

@@ -481,19 +481,25 @@ def blended_frame(view: GemeenteView) -> pd.DataFrame:
 def blended_why(view: GemeenteView) -> None:
     """Why F and R-U average two estimates, with the back-test's figures."""
     names = narrative.blended_groups(view.result.key.blended, view.data.industry_labels())
+    frame = blended_frame(view)
+    best = not frame.empty and bool((frame["Gemiddelde (hoofdsleutel)"]
+                                     < frame[["Alleen banen", "Alleen vestigingen"]].min(axis=1)).all())
     md(f"**Waarom {names} een gemiddelde krijgen.** Voor die sectoren is het aandeel van een gemeente het gemiddelde "
        "van haar aandeel in de geschatte (gewogen) banen en haar aandeel in de vestigingen (niet gewogen). Dat is een "
        "statistische keuze, geen economische: twee schattingen met elk hun eigen fouten zitten er samen vaak minder "
-       "naast dan elk apart. De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat zien, op beide niveaus; de "
-       "mediaan fout per sector:")
-    frame = blended_frame(view)
+       "naast dan elk apart. "
+       + ("De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat met deze gegevens zien, op beide niveaus; de "
+          "mediaan fout per sector:" if best else
+          "De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat zien hoe dat met deze gegevens uitvalt; de mediaan "
+          "fout per sector:" if not frame.empty else ""))
     if not frame.empty:
         fmt = lambda v: pct(v / 100)  # noqa: E731
         table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
     totals = _blended_totals(view)
-    md((f"Voor het totaal van een gebied wordt de fout er iets groter van: {totals}. " if totals else "")
-       + "In handel, vervoer en horeca helpt het gemiddelde de sector ook, maar groeit de fout in het totaal duidelijk "
-       "meer; daar blijft de sleutel alleen de banen, net als in de andere sectoren, waar het gemiddelde niet helpt.")
+    md(totals + "De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde "
+       "waarde) en 2019 (banen): daar hielp het gemiddelde ook in handel, vervoer en horeca de sector, maar groeide de "
+       "fout in het totaal duidelijk meer; daar en in de andere sectoren, waar het gemiddelde niet hielp, blijft de "
+       "sleutel alleen de banen.")
 
 
 def _blended_totals(view: GemeenteView) -> str:
@@ -502,8 +508,11 @@ def _blended_totals(view: GemeenteView) -> str:
     if bt is None or "jobs_unblended" not in set(bt.errors["variant"]) or variant_of(view.result.key) != "jobs":
         return ""
     s = bt.summary().set_index(["variant", "level"])["median_abs_pct"]
-    text = "; ".join(f"mediaan fout {LEVEL_NL[level]} {pct(s[('jobs_unblended', level)] / 100)} zonder en "
-                     f"{pct(s[('jobs', level)] / 100)} met het gemiddelde" for level in LEVEL_NL)
+    change = s[("jobs", "provincie_corop")] - s[("jobs_unblended", "provincie_corop")]
+    text = ("Voor het totaal van een gebied wordt de fout er "
+            + ("iets groter van: " if change > 0 else "niet groter van: " if change == 0 else "kleiner van: ")
+            + "; ".join(f"mediaan fout {LEVEL_NL[level]} {pct(s[('jobs_unblended', level)] / 100)} zonder en "
+                        f"{pct(s[('jobs', level)] / 100)} met het gemiddelde" for level in LEVEL_NL))
     diff = bt.group_difference("jobs", "jobs_unblended", total=True)
     if len(diff) == 1 and diff["p05_pp"].iloc[0] < 0 < diff["p95_pp"].iloc[0]:
         d = diff.iloc[0]
@@ -511,7 +520,7 @@ def _blended_totals(view: GemeenteView) -> str:
         text += (f" (het verschil in de toets provincie → COROP, {signed(d['difference_pp'])} procentpunt, is met "
                  f"{d['n']} gebieden niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van de "
                  f"10 gevallen tussen {signed(d['p05_pp'])} en {signed(d['p95_pp'])})")
-    return text
+    return text + ". "
 
 
 def limits(view: GemeenteView) -> None:
