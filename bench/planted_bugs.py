@@ -33,7 +33,8 @@ MUTATIONS = [
  ("blp/welvaart/expected.py", '    X["log_inwoners"] = np.log(n["population"])\n', ''),
  # found by the readers of 2026-11-30 (tests/test_report_wording.py, tests/test_backtest.py)
  ("blp/berekening/backtest.py", 'frame = frame[~frame["region_code"].isin(only_children)]', 'frame = frame'),
- ("blp/beleid/scenarios.py", "(lq >= STRONG_LQ) & (own >= EXAMPLE_MIN)", "(lq > 1) & (own > 0)"),
+ ("blp/beleid/scenarios.py", "(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)",
+     "(lq.reindex(levers.index) > 1) & (levers > 0)"),
  ("blp/dutch.py", "if len(label) < 2 or label[1].isupper() or label[1].isdigit():", "if len(label) < 2:"),
  ("blp/rapport/samenvatting.py", 'if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:', "if False:"),
  # the job-density weighting (2026-11-30): the back-test must not see the province it tests, the weight stays
@@ -45,6 +46,10 @@ MUTATIONS = [
  ("blp/rapport/narrative.py", 'sparse = effect["difference_pct"] > 0', 'sparse = effect["difference_pct"] < 0'),
  ("blp/berekening/productivity.py", "bad = sorted(wide.index[dens.notna() & ((dens < low) | (dens > high))])",
   "bad = sorted(wide.index[dens.notna() & (dens < 0)])"),
+ # the averaging of F and R-U (2026-11-30, evening): its weight, published cells left alone, no gemeente left out
+ ("blp/berekening/jobs_key.py", "ESTABLISHMENTS_WEIGHT = 0.5", "ESTABLISHMENTS_WEIGHT = 0.25"),
+ ("blp/berekening/jobs_key.py", "skip=set(published[published].index))", "skip=set())"),
+ ("blp/berekening/jobs_key.py", "    missing = sorted(set(units[\"gemeente_code\"]) - have)", "    missing = []"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py"]
