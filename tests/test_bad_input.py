@@ -153,6 +153,12 @@ CASES = {
     "establishments_gemeente_missing": (_drop("establishments", {"gemeente_code": "GM0935", "year": "2018"}),
                                         ["De vestigingen (establishments) van 2018 ontbreken voor 1 gemeente(n), zoals "
                                          "GM0935", "vul de vestigingen van 2018 aan voor elke gemeente"]),
+    # a code used in a year before it existed counted beside its predecessors' figures (a breaker's finding)
+    "establishments_code_formed_later": (_set("establishments", {"gemeente_code": "GM0005", "year": "2018"},
+                                              "gemeente_code", "GM1966"),
+                                         ["establishments.csv, rij ", "kolom 'gemeente_code': een gemeentecode die in "
+                                          "2018 nog niet bestond", "(waarde 'GM1966')",
+                                          "geef de cijfers van 2018 onder de gemeentecodes van dat jaar"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),

@@ -97,3 +97,15 @@ def test_a_peer_list_naming_a_merged_gemeente_or_a_name_is_refused_before_any_no
         assert code == 2 and message in err, err
         assert "vervang die code in peers.gemeenten door een gemeente van nu" in err
         assert not (tmp_path / "out" / "GM0917").exists()
+
+
+def test_figures_of_a_year_under_a_code_formed_later_are_refused_also_from_cbs(data):
+    """Het Hogeland (GM1966) was formed in 2019: 2018 figures under its code would count beside those of Bedum and
+    the others it was formed from. The allocation refuses them whatever the source (the CSV path names the row)."""
+    from blp.berekening.keys import to_units
+
+    df = pd.DataFrame({"gemeente_code": ["GM1966"], "value": [1.0]})
+    with pytest.raises(DataError, match=r"Cijfers van 2018 staan onder gemeentecode\(s\) die toen nog niet bestonden: "
+                                        r"GM1966 \(later gevormd uit andere gemeenten\)"):
+        to_units(df, ["value"], 2018, 2024, 2020, data)
+    assert to_units(df, ["value"], 2019, 2024, 2020, data)[0]["value"].sum() == pytest.approx(1.0)

@@ -113,6 +113,18 @@ def test_a_folder_where_the_overview_goes_is_refused_before_any_report(tmp_path)
         assert [p.name for p in out.iterdir()] == [name]
 
 
+def test_a_file_named_like_a_gemeente_in_the_outputs_folder_is_refused_before_any_report(tmp_path):
+    """A breaker's file 'GM0917' in the outputs folder was found only when Heerlen's report was written, with the
+    generic 'bestaat al'."""
+    (tmp_path / "GM0917").write_text("x")
+    code, stdout, err = run_cli("run", "GM0917", "--out", str(tmp_path))
+    assert code == 2 and not stdout, err
+    assert err.startswith(f"blp: fout: {tmp_path / 'GM0917'} is een bestand; de runs van Heerlen komen in een map met "
+                          "die naam.")
+    assert "haal het bestand weg of geef het een andere naam" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["GM0917"]
+
+
 def test_os_errors_are_dutch_with_a_fix_that_fits():
     import errno
 

@@ -112,12 +112,16 @@ def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composit
     weights = changes[(changes["from_year"] == year) & (changes["to_year"] == boundary_year)] \
         if year != boundary_year else changes.iloc[0:0]
     moved = weights[["from_code", "to_code", "share_of_from"]].rename(columns={"share_of_from": "share"})
+    # a code formed after ``year`` out of others (Het Hogeland, GM1966, in 2019) did not exist then: figures of
+    # ``year`` under it would be counted beside those of the gemeenten it was formed from
+    formed_later = frozenset(moved["to_code"]) - frozenset(moved["from_code"])
     same = pd.DataFrame({"from_code": report.index, "to_code": report.index, "share": 1.0})
-    same = same[~same["from_code"].isin(set(moved["from_code"]))]
+    same = same[~same["from_code"].isin(set(moved["from_code"]) | formed_later)]
     m = pd.concat([moved, same], ignore_index=True)
     m["corop_code"] = m["from_code"].map(comp).fillna(m["to_code"].map(comp)).fillna(m["to_code"].map(report))
     m["moved"] = m["from_code"].isin(set(moved["from_code"]))
     m.attrs["codes"] = frozenset(m["from_code"])
+    m.attrs["formed_later"] = formed_later
     return m
 
 
@@ -127,6 +131,12 @@ def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: 
     part in the COROP region it belongs to in the ``composition`` year (weights: ``boundary_changes``)."""
     m = _unit_map(data, year, boundary_year, composition)
     unknown = set(df["gemeente_code"].unique()) - m.attrs["codes"]
+    too_new = sorted(unknown & m.attrs["formed_later"])
+    if too_new:
+        raise DataError(
+            f"Cijfers van {year} staan onder gemeentecode(s) die toen nog niet bestonden: {', '.join(too_new[:5])} "
+            f"(later gevormd uit andere gemeenten); ze zouden naast die van hun voorgangers meetellen.",
+            f"geef de cijfers van {year} onder de gemeentecodes van {year} (de gemeenten van toen), of laat die rijen weg.")
     if unknown:
         available = sorted(set(data.boundary_changes.loc[data.boundary_changes["to_year"] == boundary_year, "from_year"]))
         raise DataError(

@@ -248,7 +248,18 @@ def known_gemeenten(regions: pd.DataFrame, boundary_changes: pd.DataFrame) -> se
             | set(boundary_changes["to_code"].astype(str)) | {UNASSIGNABLE_GEMEENTE})
 
 
-def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str]) -> None:
+def formed_after(boundary_changes: pd.DataFrame) -> dict[int, frozenset[str]]:
+    """Per year: the gemeente codes the boundary changes form later out of others (Het Hogeland, GM1966, for 2018):
+    figures of that year under such a code would count beside those of the gemeenten it was formed from."""
+    out = {}
+    for (year, _), changes in boundary_changes.groupby(["from_year", "to_year"]):
+        new = frozenset(changes["to_code"].astype(str)) - frozenset(changes["from_code"].astype(str))
+        out[int(year)] = out.get(int(year), frozenset()) | new
+    return out
+
+
+def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
+                          too_new: dict[int, frozenset[str]] | None = None) -> None:
     """Refuse a file (``label``) with a gemeente code that no region list or boundary change knows, naming the row as
     in the file: a mistyped code would otherwise drop its figures from the allocation without a word, and the
     gemeente it belongs to would get a BLP from the rest. (For a user's files; CBS's own tables carry codes of
@@ -261,6 +272,16 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str]) -> None
                         f"({int(unknown.sum())} rij(en) met zo'n code)",
                         "verbeter de code (een tikfout?), of voeg de gemeente toe aan regions.csv en, als ze is "
                         "opgeheven of samengevoegd, aan boundary_changes.csv.")
+    if too_new and "year" in df:
+        years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
+        pairs = [(year, code) for year, new in too_new.items() for code in new]
+        later = pd.Series(pd.MultiIndex.from_arrays([years, codes]).isin(pairs))
+        if later.any():
+            i = int(later.to_numpy().nonzero()[0][0])
+            raise _bad_cell(label, pd.DataFrame({"gemeente_code": codes}), later, "gemeente_code",
+                            f"een gemeentecode die in {int(years[i])} nog niet bestond (later gevormd uit andere "
+                            "gemeenten; de cijfers zouden naast die van haar voorgangers meetellen)",
+                            f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar, of laat de rij weg.")
 
 
 # Rounding lets a province's published value added differ a little from the sum of its COROP regions (the snapshot

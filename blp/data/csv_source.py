@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import (CanonicalData, InputFile, check_known_gemeenten, check_numbers, known_gemeenten,
-                                sha256_of)
+from blp.data.canonical import (CanonicalData, InputFile, check_known_gemeenten, check_numbers, formed_after,
+                                known_gemeenten, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.errors import DataError, interrupted
 from blp.paths import EMBEDDED_DATA_DIR
@@ -146,10 +146,12 @@ def _code_check(frames: dict[str, pd.DataFrame]):
     if "gemeente_code" not in regions or not {"from_code", "to_code"} <= set(changes.columns):
         return lambda df, label: None
     known = known_gemeenten(regions, changes)
+    later = (formed_after(changes.assign(from_year=pd.to_numeric(changes["from_year"], errors="coerce"))
+                          .dropna(subset=["from_year"])) if "from_year" in changes and "to_year" in changes else {})
 
     def check(df: pd.DataFrame, label: str) -> None:
         if "gemeente_code" in df:
-            check_known_gemeenten(df, label, known)
+            check_known_gemeenten(df, label, known, later)
     return check
 
 

@@ -171,6 +171,11 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
         check_params_focus(params, code, req.params_file)
         if params.peers.method == "list":
             check_peer_codes(params.peers.gemeenten, data, boundary_year, params_source(code, req.params_file))
+    for code in codes:  # a gemeente's runs go into a folder of its code: a file there is found now, not after its run
+        place = Path(req.outputs_dir) / code
+        if place.exists() and not place.is_dir():
+            raise RunError(f"{place} is een bestand; de runs van {names.get(code, code)} komen in een map met die naam.",
+                           "haal het bestand weg of geef het een andere naam, of kies een andere map met --out.")
 
     code_digest = _code_digest()
     draw_ahead = has_spare_core(req)  # one drawing process for a batch in this process, one per worker
