@@ -109,26 +109,25 @@ def test_construction_and_other_services_average_the_share_of_weighted_jobs_and_
 
 def test_with_published_jobs_per_group_nothing_is_averaged(data, result):
     """Where jobs per gemeente x group are published (an own file, the live path), they are the key as such: here the
-    snapshot's fitted jobs handed in as if published."""
+    snapshot's fitted jobs of 2023 (gemeente codes of 2023 are those of 2024) handed in as if published."""
     from blp.berekening.jobs_key import jobs_key
 
-    m = result.key.fit.matrix
-    detail = m.rename(columns={"group": "industry_code", "jobs": "value"}).groupby(
-        ["gemeente_code", "industry_code"], as_index=False)["value"].sum().assign(year=2019, measure="jobs")
+    estimated = jobs_key(data, 2023, 2024, result.concordance, 2020, corrected=False)  # the snapshot: F averaged
+    detail = estimated.fit.matrix.rename(columns={"group": "industry_code", "jobs": "value"}).groupby(
+        ["gemeente_code", "industry_code"], as_index=False)["value"].sum().assign(year=2023, measure="jobs")
     act = data.activity
     fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
     published = CanonicalData(**{**fields, "activity": pd.concat(
         [act, detail[detail["industry_code"] != "A"][list(act.columns)]], ignore_index=True)})
-    key = jobs_key(published, 2019, 2024, result.concordance, 2020, corrected=False)
+    key = jobs_key(published, 2023, 2024, result.concordance, 2020, corrected=False)
     assert key.fit is None and key.blended == ()
     assert "vestigingen" not in key.key_of("F")
     # only F and R-U published (for every gemeente), the rest estimated: where a COROP's F cells are all published
     # (Twente), F is not averaged; the part of a gemeente that lay in another COROP is still estimated (Weesp)
     some = CanonicalData(**{**fields, "activity": pd.concat(
         [act, detail[detail["industry_code"].isin(["F", "R-U"])][list(act.columns)]], ignore_index=True)})
-    key = jobs_key(some, 2019, 2024, result.concordance, 2020, corrected=False)
+    key = jobs_key(some, 2023, 2024, result.concordance, 2020, corrected=False)
     assert key.fit is not None
-    estimated = jobs_key(data, 2019, 2024, result.concordance, 2020, corrected=False)  # the snapshot: F averaged
     for k, averaged in ((key, False), (estimated, True)):
         for group in ("F", "R-U"):
             cells = k.table[(k.table["group"] == group) & (k.table["corop_code"] == "CR12")].merge(
