@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 import reprlib
 import types
 import typing
@@ -26,6 +27,7 @@ def parse_yaml(text: str):
     return yaml.load(text, Loader=_unique_keys_loader())
 
 
+@lru_cache(maxsize=1)
 def _unique_keys_loader():
     """PyYAML's safe loader (libyaml's where installed) that refuses a field given twice in one block: YAML would
     keep the last silently (a second 'beleid:' block dropped a gemeente's scenario without a word)."""

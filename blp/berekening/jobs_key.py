@@ -267,14 +267,14 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     ``corrected``, each unit's jobs weighted by its job density (``blp.berekening.productivity``)."""
     if has_industry_detail(data, "jobs", year, concordance):
         base = activity_key(data, "jobs", year, boundary_year, concordance, composition=composition)
-        activity, fit = base.activity, None
+        activity, fit, cells = base.activity, None, None
         what = f"banen in de sector ({year})"
         group_keys = {g: what for g in concordance.groups}
         conversion, unassignable = base.conversion, base.unassignable
     else:
         fit = estimate_jobs(data, year, boundary_year, composition)
-        activity = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c)))
-        activity = activity.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
+        cells = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c)))
+        activity = cells.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
         activity = activity.rename(columns={"jobs": "value"})
         group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
         if "A" in group_keys:
@@ -301,8 +301,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     if fit is not None and averaged:  # only an estimated split: published jobs per gemeente x group are used as such
         est = establishments_of_groups(data, fit.seed_year, boundary_year, composition, table)
         # a COROP x group whose jobs CBS publishes for every gemeente is no estimate: it is not averaged
-        published = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c))) \
-            .groupby(["corop_code", "group"])["known"].all()
+        published = cells.groupby(["corop_code", "group"])["known"].all()
         table, blended = blend_with_establishments(table, est[est["group"].isin(concordance.groups)], "corop_code",
                                                    "gemeente_code", skip=set(published[published].index))
         for g in blended:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData  # noqa: F401 (MEASURE_NL: re-used)
+from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData, formed_after  # noqa: F401 (MEASURE_NL: re-used)
 from blp.errors import DataError
 
 
@@ -114,7 +114,7 @@ def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composit
     moved = weights[["from_code", "to_code", "share_of_from"]].rename(columns={"share_of_from": "share"})
     # a code formed after ``year`` out of others (Het Hogeland, GM1966, in 2019) did not exist then: figures of
     # ``year`` under it would be counted beside those of the gemeenten it was formed from
-    formed_later = frozenset(moved["to_code"]) - frozenset(moved["from_code"])
+    formed_later = formed_after(weights).get(year, frozenset())
     same = pd.DataFrame({"from_code": report.index, "to_code": report.index, "share": 1.0})
     same = same[~same["from_code"].isin(set(moved["from_code"]) | formed_later)]
     m = pd.concat([moved, same], ignore_index=True)

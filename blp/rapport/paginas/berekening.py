@@ -464,7 +464,7 @@ def blended_frame(view: GemeenteView) -> pd.DataFrame:
     """For the groups whose key averages jobs and establishments: the back-test's median error per level with the
     jobs alone, the average (the main key) and the establishments alone."""
     bt, key = view.national.backtest, view.result.key
-    if bt is None or variant_of(key) != "jobs" or "jobs_unblended" not in set(bt.errors["variant"]):
+    if not _unblended_measured(view):
         return pd.DataFrame()
     labels = view.data.industry_labels()
     rows = []
@@ -502,10 +502,16 @@ def blended_why(view: GemeenteView) -> None:
        "sleutel alleen de banen.")
 
 
+def _unblended_measured(view: GemeenteView) -> bool:
+    """The back-test measured the run's key also without the averaging of F and R-U (the weighted jobs key only)."""
+    bt = view.national.backtest
+    return bt is not None and variant_of(view.result.key) == "jobs" and "jobs_unblended" in set(bt.errors["variant"])
+
+
 def _blended_totals(view: GemeenteView) -> str:
     """The back-test's median error of the regions' totals without and with the averaging, per level."""
     bt = view.national.backtest
-    if bt is None or "jobs_unblended" not in set(bt.errors["variant"]) or variant_of(view.result.key) != "jobs":
+    if not _unblended_measured(view):
         return ""
     s = bt.summary().set_index(["variant", "level"])["median_abs_pct"]
     change = s[("jobs", "provincie_corop")] - s[("jobs_unblended", "provincie_corop")]
