@@ -331,10 +331,21 @@ def _print_group_difference(diff) -> None:
         left_out = f"{signed(r.left_out_min_pp)} tot {signed(r.left_out_max_pp)}"
         print(f"  {r.group:<6} {num(r.median_abs_pct, 1):>8}% {num(r.against_abs_pct, 1):>10}% "
               f"{signed(r.difference_pp):>9} {interval:>18} {left_out:>18}")
-    unsure = diff[(diff["p05_pp"] < 0) & (diff["p95_pp"] > 0)]["group"].tolist()
-    if unsure:
-        print(f"  Waar het interval 0 bevat ({', '.join(unsure)}), is het verschil met {diff['n'].max()} gebieden "
-              "niet van toeval te onderscheiden.")
+    def unsure(low: str, high: str) -> None:
+        groups = diff[(diff[low] < 0) & (diff[high] > 0)]["group"].tolist()
+        if groups:
+            print(f"  Waar het interval 0 bevat ({', '.join(groups)}), is het verschil met {diff['n'].max()} gebieden "
+                  "niet van toeval te onderscheiden.")
+
+    unsure("p05_pp", "p95_pp")
+    print("\nHetzelfde in euro's: het deel van de toegevoegde waarde van de groep dat de sleutel bij een ander gebied\n"
+          "legt dan waar het CBS het telt (de helft van de som van de absolute verschillen, gedeeld door de som; %).")
+    print(f"  {'groep':<6} {'standaard':>9} {'vestigingen':>11} {'verschil':>9} {'90%-interval':>18}")
+    for r in diff.itertuples():
+        interval = f"{signed(r.misplaced_p05_pp)} tot {signed(r.misplaced_p95_pp)}"
+        print(f"  {r.group:<6} {num(r.misplaced_pct, 1):>8}% {num(r.against_misplaced_pct, 1):>10}% "
+              f"{signed(r.misplaced_difference_pp):>9} {interval:>18}")
+    unsure("misplaced_p05_pp", "misplaced_p95_pp")
 
 
 def cmd_validate(args) -> int:

@@ -139,6 +139,12 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert "  F          10,5%       11,8%      −1,4      −3,8 tot +2,6      −1,4 tot −1,3\n" in stdout
     assert "  Waar het interval 0 bevat (B-E, F, G-I, J, M-N, R-U), is het verschil met 38 gebieden niet van toeval " \
         "te onderscheiden.\n" in stdout
+    # the same in euros: J's jobs key misplaces fewer euros than establishments, beyond chance
+    euros = stdout[stdout.index("Hetzelfde in euro's"):]
+    assert "  J          11,9%       15,7%      −3,8      −6,3 tot −0,4\n" in euros
+    assert "  F           9,5%        9,5%       0,0      −1,1 tot +1,0\n" in euros
+    assert "  Waar het interval 0 bevat (B-E, F, G-I), is het verschil met 38 gebieden niet van toeval te " \
+        "onderscheiden.\n" in euros
     # the key list says which key `blp run` uses, in the report's words
     assert ("jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; bij bouw en "
             "cultuur/overige diensten gemiddeld met vestigingen (standaard); ") in stdout
@@ -179,6 +185,16 @@ def test_a_difference_between_keys_per_group_comes_with_the_luck_of_the_tested_r
     assert diff.loc["J", ["difference_pp", "p05_pp", "p95_pp"]].round(1).tolist() == [1.2, -5.6, 10.6]
     assert diff.loc["F", ["difference_pp", "p05_pp", "p95_pp"]].round(1).tolist() == [-1.4, -3.8, 2.6]
     assert diff.loc["K", "p95_pp"] < 0 and diff.loc["L", "p95_pp"] < 0
+    # in euros: the share of a group's value added put in another region than CBS counts it in, over the same regions
+    e = backtest.errors[(backtest.errors["level"] == "provincie_corop") & (backtest.errors["group"] == "J")]
+    for variant, column in (("jobs", "misplaced_pct"), ("establishments", "against_misplaced_pct")):
+        j = e[e["variant"] == variant]
+        off = (j["allocated_meur"] - j["published_meur"]).abs().sum()
+        assert diff.loc["J", column] == pytest.approx(100 * off / 2 / j["published_meur"].sum())
+    # J: a higher median than establishments, but fewer euros misplaced, beyond chance; F: the same share of euros
+    assert diff.loc["J", ["misplaced_pct", "against_misplaced_pct", "misplaced_difference_pp", "misplaced_p05_pp",
+                          "misplaced_p95_pp"]].round(1).tolist() == [11.9, 15.7, -3.8, -6.3, -0.4]
+    assert diff.loc["F", ["misplaced_pct", "against_misplaced_pct"]].round(1).tolist() == [9.5, 9.5]
     # the same for the regions' totals: averaging F and R-U with establishments, against not averaging
     total = backtest.group_difference("jobs", "jobs_unblended", total=True)
     medians = backtest.summary().set_index(["variant", "level"])["median_abs_pct"]
@@ -193,9 +209,11 @@ def test_a_difference_between_keys_per_group_comes_with_the_luck_of_the_tested_r
     e = backtest.errors
     worse = e[e["variant"] == "establishments"].assign(
         variant="worse", error_pct=lambda d: d["error_pct"].abs() + 5)
+    worse = worse.assign(allocated_meur=worse["published_meur"] * (1 + worse["error_pct"] / 100))
     bt = dataclasses.replace(backtest, errors=pd.concat([e, worse], ignore_index=True))
     d = bt.group_difference("worse").set_index("group")
     assert (d["difference_pp"].round(6) == 5).all() and (d["p05_pp"] > 0).all()
+    assert (d["misplaced_difference_pp"] > 0).all() and (d["misplaced_p05_pp"] > 0).all()
     assert backtest.group_difference("no such variant").empty
 
 

@@ -73,7 +73,10 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen (bij bouwnijverheid "
             "(F) en cultuur, recreatie, overige diensten (R-U) is de hoofdsleutel voor de helft de vestigingen zelf; zie "
             "‘Verantwoording’), behalve in één sector (mediaan fout per sector, hoofdsleutel tegen vestigingen): "
-            "informatie en communicatie 28,3% tegen 27,1%. Met de banen per sector zoals het CBS ze per COROP-gebied "
+            "informatie en communicatie 28,3% tegen 27,1%. Gemeten in euro’s (welk deel van de toegevoegde waarde van "
+            "de sector een sleutel bij een ander gebied legt dan waar het CBS het telt; grote gebieden wegen dan zwaarder "
+            "dan in de mediaan) is de hoofdsleutel daar wél beter, ook buiten toeval (informatie en communicatie 11,9% "
+            "tegen 15,7%). Met de banen per sector zoals het CBS ze per COROP-gebied "
             "publiceert, is hij ook in die sector beter: het zwakke punt is de geschatte verdeling van de banen over de "
             "sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting overbodig. Let wel: met 38 "
             "getoetste gebieden is het verschil met vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te "
@@ -168,3 +171,34 @@ def test_the_sensitivity_chart_leaves_room_for_its_numbers_and_its_ticks(nationa
     assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))  # no two tick labels touch
     right = ax.get_window_extent().x1
     assert all(t.get_window_extent().x1 <= right for t in ax.texts)  # every bar's number inside the axes
+
+
+def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, monkeypatch):
+    """Where the main key's median error per sector is above that of establishments, the text says how it does in
+    euros: better beyond chance, better within chance, or worse too (each from the back-test's own figures)."""
+    import dataclasses
+
+    import pandas as pd
+
+    bt = heerlen.national.backtest
+    e = bt.errors
+    labels = heerlen.data.industry_labels()
+
+    def with_jobs_errors(group: str, factor: float) -> None:  # the default key's euros in ``group`` scaled by factor
+        pick = (e["variant"] == "jobs") & (e["group"] == group)
+        scaled = e.loc[pick, "published_meur"] + (e.loc[pick, "allocated_meur"] - e.loc[pick, "published_meur"]) * factor
+        monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
+            bt, errors=pd.concat([e[~pick], e[pick].assign(allocated_meur=scaled)], ignore_index=True)))
+
+    text = berekening._in_euros_text(heerlen, ["J"], labels)
+    assert text.endswith("is de hoofdsleutel daar wél beter, ook buiten toeval (informatie en communicatie 11,9% tegen "
+                         "15,7%).")
+    with_jobs_errors("J", 1.25)  # 14.8 % against 15.7 %: better, within chance
+    assert berekening._in_euros_text(heerlen, ["J"], labels).endswith(
+        "is de hoofdsleutel daar iets beter, maar niet buiten toeval (informatie en communicatie 14,8% tegen 15,7%).")
+    with_jobs_errors("J", 2)
+    two = berekening._in_euros_text(heerlen, ["J", "K"], labels)
+    assert ("is de hoofdsleutel in financiële dienstverlening wél beter, ook buiten toeval (financiële dienstverlening "
+            "22,2% tegen 29,4%); is de hoofdsleutel in informatie en communicatie ook slechter (informatie en "
+            "communicatie 23,7% tegen 15,7%).") in two
+    assert berekening._in_euros_text(heerlen, ["A"], labels) == ""  # the establishments pool A: nothing to compare

@@ -34,6 +34,9 @@ def variant_labels(weighted: bool) -> dict[str, str]:
             if k not in ("jobs", "jobs_unblended")}
 
 
+DIFFERENCE_COLUMNS = ["group", "n", "median_abs_pct", "against_abs_pct", "difference_pp", "p05_pp", "p95_pp",
+                      "left_out_min_pp", "left_out_max_pp", "misplaced_pct", "against_misplaced_pct",
+                      "misplaced_difference_pp", "misplaced_p05_pp", "misplaced_p95_pp"]
 BOOTSTRAP_DRAWS = 2000  # resamples of the tested regions for the interval of a difference between keys
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
 LEVEL_NL = {"provincie_corop": "provincie → COROP", "land_provincie": "Nederland → provincie"}
@@ -97,24 +100,34 @@ class Backtest:
         its range when one region at a time is left out. Empty when a variant is missing. ``total``: the regions'
         totals (group TOTAL) instead of the groups."""
         t = self.errors[(self.errors["level"] == level) & ((self.errors["group"] == TOTAL) == total)]
-        wide = {v: t[t["variant"] == v].pivot_table(index="region_code", columns="group", values="error_pct")
-                for v in (variant, against)}
+        t = t.assign(off_meur=(t["allocated_meur"] - t["published_meur"]).abs())
+        wide = {(v, c): t[t["variant"] == v].pivot_table(index="region_code", columns="group", values=c)
+                for v in (variant, against) for c in ("error_pct", "off_meur", "published_meur")}
         rows = []
         rng = np.random.default_rng(0)
-        for group in [g for g in wide[variant].columns if g in wide[against].columns]:
-            both = pd.DataFrame({"a": wide[variant][group], "b": wide[against][group]}).dropna().abs()
+        for group in [g for g in wide[(variant, "error_pct")].columns if g in wide[(against, "error_pct")].columns]:
+            both = pd.DataFrame({k: wide[(v, c)][group] for k, v, c in (
+                ("a", variant, "error_pct"), ("b", against, "error_pct"), ("a_off", variant, "off_meur"),
+                ("b_off", against, "off_meur"), ("published", variant, "published_meur"))}).dropna()
             if len(both) < MIN_REGIONS:
                 continue
-            a, b = both["a"].to_numpy(), both["b"].to_numpy()
+            a, b = both["a"].abs().to_numpy(), both["b"].abs().to_numpy()
             pick = rng.integers(0, len(a), size=(draws, len(a)))
             boot = np.median(a[pick], axis=1) - np.median(b[pick], axis=1)
             left_out = [np.median(np.delete(a, i)) - np.median(np.delete(b, i)) for i in range(len(a))]
+            # half the absolute differences in euros over the published value added: the share allocated to another
+            # region than the one CBS counts it in (each misplaced euro is too much in one region, too little in one)
+            published = both["published"].to_numpy()
+            off = {k: both[f"{k}_off"].to_numpy() for k in ("a", "b")}
+            misplaced = {k: 50 * off[k].sum() / published.sum() for k in off}
+            boot_off = 50 * (off["a"][pick].sum(axis=1) - off["b"][pick].sum(axis=1)) / published[pick].sum(axis=1)
             rows.append({"group": group, "n": len(a), "median_abs_pct": np.median(a), "against_abs_pct": np.median(b),
                          "difference_pp": np.median(a) - np.median(b), "p05_pp": np.quantile(boot, 0.05),
                          "p95_pp": np.quantile(boot, 0.95), "left_out_min_pp": min(left_out),
-                         "left_out_max_pp": max(left_out)})
-        return pd.DataFrame(rows, columns=["group", "n", "median_abs_pct", "against_abs_pct", "difference_pp",
-                                           "p05_pp", "p95_pp", "left_out_min_pp", "left_out_max_pp"])
+                         "left_out_max_pp": max(left_out), "misplaced_pct": misplaced["a"],
+                         "against_misplaced_pct": misplaced["b"], "misplaced_difference_pp": misplaced["a"] - misplaced["b"],
+                         "misplaced_p05_pp": np.quantile(boot_off, 0.05), "misplaced_p95_pp": np.quantile(boot_off, 0.95)})
+        return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
 
 
 def _parents(data: CanonicalData, composition: int, level: str) -> pd.Series:

@@ -145,14 +145,39 @@ def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
     unsure = len(diff) - len(better) - len(worse)
     if not unsure:
         return ""
-    def sectors(names: list[str]) -> str:  # 'in a en in b': a sector's name may hold 'en' itself
-        return f"in {names[0]} en in {names[1]}" if len(names) == 2 else f"in {listing(names)}"
-
-    beyond = ([f"beter {sectors(better)}"] if better else []) + ([f"slechter {sectors(worse)}"] if worse else [])
+    beyond = ([f"beter {_in_sectors(better)}"] if better else []) + ([f"slechter {_in_sectors(worse)}"] if worse else [])
     return (f" Let wel: met {diff['n'].max()} getoetste gebieden is het verschil met vestigingen in {unsure} van de "
             f"{len(diff)} vergeleken sectoren niet van toeval te onderscheiden: met andere gebieden in de toets had het "
             "ook de andere kant op kunnen vallen" + _pooled_text(view, labels) + "."
             + (f" Duidelijk is de hoofdsleutel {', en '.join(beyond)}." if beyond else ""))
+
+
+def _in_sectors(names: list[str]) -> str:
+    """'in a en in b': a sector's name may hold 'en' itself."""
+    return f"in {names[0]} en in {names[1]}" if len(names) == 2 else f"in {listing(names)}"
+
+
+def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]) -> str:
+    """The sectors where the main key's median error is above that of establishments, measured in euros: the share of
+    the sector's value added that each key puts in another region than CBS counts it in (large regions weigh more)."""
+    diff = view.national.backtest.group_difference(variant_of(view.result.key)).set_index("group")
+    rows = diff.loc[[g for g in groups if g in diff.index]]
+    if rows.empty:
+        return ""
+    better = [g for g, r in rows.iterrows() if r["misplaced_p95_pp"] < 0]
+    maybe = [g for g, r in rows.iterrows() if g not in better and r["misplaced_difference_pp"] < 0]
+    worse = [g for g in rows.index if g not in better + maybe]
+    def clause(gs: list[str], verdict: str) -> str:
+        where = "daar" if len(rows) == 1 else _in_sectors([in_sentence(labels.get(g, g)) for g in gs])
+        figures = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(rows.loc[g, 'misplaced_pct'] / 100)} tegen "
+                            f"{pct(rows.loc[g, 'against_misplaced_pct'] / 100)}" for g in gs)
+        return f"is de hoofdsleutel {where} {verdict} ({figures})"
+
+    parts = ([clause(better, "wél beter, ook buiten toeval")] if better else []) + (
+        [clause(maybe, "iets beter, maar niet buiten toeval")] if maybe else []) + (
+        [clause(worse, "ook slechter")] if worse else [])
+    return (" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij een ander gebied legt "
+            "dan waar het CBS het telt; grote gebieden wegen dan zwaarder dan in de mediaan) " + "; ".join(parts) + ".")
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
@@ -172,6 +197,7 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen" + half
                   + f", behalve in {len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} "
                   f"(mediaan fout per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}."
+                  + _in_euros_text(view, worse, labels)
                   + (f" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook in "
                      f"{'die sector' if len(worse) == 1 else 'die sectoren'} beter: het zwakke punt is de geschatte "
                      "verdeling van de banen over de sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die "
