@@ -39,6 +39,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    """A number from 0 to 1, with a decimal point or comma."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen getal") from None
+    if not 0 <= value <= 1:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"{text} ligt niet tussen 0 en 1")
+    return value
+
+
 # argparse writes its own texts (usage, headings, -h, its errors) in English; these are the Dutch ones.
 ARGPARSE_NL = (("the following arguments are required: ", "deze argumenten ontbreken: "),
                ("one of the arguments ", "een van deze argumenten is verplicht: "), (" is required", ""),
@@ -150,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--key-year", type=int, metavar="JAAR",
                      help="jaar van de banen in de verdeelsleutels (standaard: het jaar dat het dichtst bij het jaar "
                           "van de toegevoegde waarde ligt)")
+    val.add_argument("--average-weight", type=_share, metavar="GEWICHT",
+                     help="gewicht van de vestigingen in het gemiddelde van banen en vestigingen bij bouw en "
+                          "cultuur/overige diensten, van 0 (alleen banen) tot 1 (alleen vestigingen); standaard 0,5. "
+                          "Om die keuze te toetsen: blp run gebruikt altijd 0,5")
     data = sub.add_parser("data", help="de cache met actuele CBS-tabellen: fetch, status, export, import")
     dsub = data.add_subparsers(dest="data_command", required=True, metavar="OPDRACHT")
     fetch = dsub.add_parser("fetch", help="download CBS-tabellen naar de cache (standaard: alle tabellen die de "
@@ -350,6 +365,7 @@ def _print_group_difference(diff) -> None:
 
 def cmd_validate(args) -> int:
     from blp.berekening.backtest import LEVEL_NL, run_backtest
+    from blp.berekening.jobs_key import ESTABLISHMENTS_WEIGHT
     from blp.berekening.calculation import resolve_choices
     from blp.berekening.keys import nearest
     from blp.data import load_data
@@ -376,7 +392,9 @@ def cmd_validate(args) -> int:
     else:
         raise BlpError("Er is geen jaar met banen per COROP-gebied zonder onderdrukte cellen om mee te toetsen.",
                        "voeg jobs_corop.csv toe met een volledig jaar (docs/data-schema.md).")
-    bt = run_backtest(data, choices.va_year, key_year, choices.composition_year, weighting=not args.no_density)
+    weight = ESTABLISHMENTS_WEIGHT if args.average_weight is None else args.average_weight
+    bt = run_backtest(data, choices.va_year, key_year, choices.composition_year, weighting=not args.no_density,
+                      average_weight=weight)
     summary = bt.summary()
     print(f"Toets: toegevoegde waarde {bt.va_year} één niveau hoger verdeeld met verdeelsleutels van {bt.key_year}, "
           "vergeleken met de gepubliceerde cijfers (absolute afwijking van het totaal per gebied, %).")
@@ -399,6 +417,9 @@ def cmd_validate(args) -> int:
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     default = bt.default_variant
     _print_group_difference(bt.group_difference(default))
+    if weight != ESTABLISHMENTS_WEIGHT:
+        print(f"\nLet op: bouw en cultuur/overige diensten hier gemiddeld met gewicht {num(weight, 2)} voor de vestigingen "
+              f"(--average-weight), niet {num(ESTABLISHMENTS_WEIGHT, 1)} zoals in blp run.")
     print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default else "")
                                            for k, v in bt.labels().items()))
     if out is not None:

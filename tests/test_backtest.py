@@ -225,3 +225,35 @@ def test_a_key_year_the_back_test_cannot_use_is_a_message_with_the_years_it_can(
     assert code == 2 and "Traceback" not in stderr and not stdout
     assert f"--key-year {year}: {why} (jobs_corop.csv)" in stderr
     assert "kies een jaar zonder onderdrukte cellen: 2019, 2020, 2021, 2022, 2023, 2024." in stderr
+
+
+def test_the_averaging_weight_can_be_tested_from_jobs_alone_to_establishments_alone(data, backtest, snapshot_dir):
+    """blp validate --average-weight W: the establishments' weight where F and R-U are averaged. At 0 the default
+    key is the key without the averaging; at 1 its F and R-U follow the establishments within each region."""
+    jobs_only = run_backtest(data, 2018, 2019, 2020, average_weight=0).errors.set_index(
+        ["variant", "level", "region_code", "group"])["allocated_meur"]
+    assert np.allclose(jobs_only["jobs"], jobs_only["jobs_unblended"], rtol=1e-12)
+    default = backtest.errors.set_index(["variant", "level", "region_code", "group"])["allocated_meur"]
+    assert not np.allclose(default["jobs"], default["jobs_unblended"])
+    estab = run_backtest(data, 2018, 2019, 2020, average_weight=1).by_group()
+    assert estab.loc["F", "jobs"] == pytest.approx(estab.loc["F", "establishments"])
+    assert estab.loc["R-U", "jobs"] == pytest.approx(estab.loc["R-U", "establishments"])
+    code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--average-weight", "0,25")
+    assert code == 0
+    assert ("Let op: bouw en cultuur/overige diensten hier gemiddeld met gewicht 0,25 voor de vestigingen "
+            "(--average-weight), niet 0,5 zoals in blp run.") in stdout
+    assert "  jobs                4,6%   25,3%" in stdout  # the sweep in the README's method section
+    code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir))
+    assert code == 0 and "Let op" not in stdout
+
+
+@pytest.mark.parametrize("value, why", [("1,5", "1,5 ligt niet tussen 0 en 1"), ("half", "'half' is geen getal"),
+                                        ("nan", "nan ligt niet tussen 0 en 1"), ("-0.1", "-0.1 ligt niet tussen 0 en 1")])
+def test_an_averaging_weight_outside_0_to_1_is_refused(snapshot_dir, value, why, capsys):
+    from blp.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--data", str(snapshot_dir), "--average-weight", value])
+    out = capsys.readouterr()
+    assert exc.value.code == 2 and not out.out
+    assert f"blp validate: fout: argument --average-weight: {why}" in out.err

@@ -18,7 +18,8 @@ import pandas as pd
 from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
-from blp.berekening.jobs_key import HOUSING_GROUP, blend_with_establishments, housing_value, jobs_groups
+from blp.berekening.jobs_key import (ESTABLISHMENTS_WEIGHT, HOUSING_GROUP, blend_with_establishments, housing_value,
+                                     jobs_groups)
 from blp.berekening.keys import activity_rows, corop_provinces, nearest, to_units
 from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
@@ -183,9 +184,10 @@ def _fit_level(jobs_child: pd.DataFrame, est_child: pd.DataFrame, groups: list[s
 
 
 def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: int,
-                 weighting: bool = True) -> Backtest:
+                 weighting: bool = True, average_weight: float = ESTABLISHMENTS_WEIGHT) -> Backtest:
     """Every variant at both levels, per group and in total; ``weighting=False`` (the run turned the job-density
-    weighting off) leaves the weighted variants out and does not read the land areas."""
+    weighting off) leaves the weighted variants out and does not read the land areas. ``average_weight``: the
+    establishments' weight where the jobs variants average F and R-U with them (to test that choice)."""
     va = data.value_added[data.value_added["year"] == va_year]
     if not {"land", "provincie", "corop"} <= set(va["region_level"]):
         raise DataError(f"Geen regionale toegevoegde waarde voor {va_year} per provincie en COROP-gebied om de "
@@ -257,7 +259,8 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
                 if weights is not None and variant != "jobs_uncorrected":  # L is replaced by housing value below
                     key = key.assign(value=key["value"] * key["child"].map(weights).fillna(1.0).to_numpy())
                 if variant in ("jobs", "jobs_uncorrected"):  # an estimated split: F and R-U averaged with establishments
-                    key, _ = blend_with_establishments(key, est_groups, "parent", "child", value="value")
+                    key, _ = blend_with_establishments(key, est_groups, "parent", "child", value="value",
+                                                       weight=average_weight)
                 if HOUSING_GROUP in conc.groups:
                     key = pd.concat([key[key["group"] != HOUSING_GROUP],
                                      housing_child.assign(group=HOUSING_GROUP)[["parent", "child", "group", "value"]]])

@@ -333,10 +333,11 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
 
 
 def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str, unit: str,
-                               value: str = "key", skip: set = frozenset()) -> tuple[pd.DataFrame, tuple[str, ...]]:
+                               value: str = "key", skip: set = frozenset(),
+                               weight: float = ESTABLISHMENTS_WEIGHT) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """``key`` (region, unit, group, ``value``) with each group of BLENDED_GROUPS that ``est`` (region, unit, group,
     est) counts: a unit's key becomes the average of its share of its region's key and its share of the region's
-    establishments, times the region's key (the region's total per group is unchanged). A region without key or
+    establishments (the latter with ``weight``), times the region's key (the region's total per group is unchanged). A region without key or
     without establishments in a group, or whose (region, group) is in ``skip``, keeps its key. Returns the key and
     the groups blended somewhere. The same function serves gemeenten and the back-test one level up."""
     groups = tuple(g for g in BLENDED_GROUPS if g in set(est["group"]) and g in set(key["group"])
@@ -351,8 +352,7 @@ def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str,
     both = (key_sum > 0) & (est_sum > 0)
     if skip:
         both &= ~pd.MultiIndex.from_frame(part[[region, "group"]]).isin(list(skip))
-    average = ((1 - ESTABLISHMENTS_WEIGHT) * part[value] / key_sum.where(both)
-               + ESTABLISHMENTS_WEIGHT * est_values / est_sum.where(both)) * key_sum
+    average = ((1 - weight) * part[value] / key_sum.where(both) + weight * est_values / est_sum.where(both)) * key_sum
     part[value] = average.where(both, part[value])
     return pd.concat([key[~key["group"].isin(groups)], part[key.columns]], ignore_index=True), groups
 
