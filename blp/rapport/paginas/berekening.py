@@ -167,14 +167,15 @@ def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]
     better = [g for g, r in rows.iterrows() if r["misplaced_p95_pp"] < 0]
     maybe = [g for g, r in rows.iterrows() if g not in better and r["misplaced_difference_pp"] < 0]
     worse = [g for g in rows.index if g not in better + maybe]
-    def clause(gs: list[str], verdict: str) -> str:
+    def clause(gs: list[str], verdict: str, tail: str = "") -> str:
         where = "daar" if len(rows) == 1 else _in_sectors([in_sentence(labels.get(g, g)) for g in gs])
         figures = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(rows.loc[g, 'misplaced_pct'] / 100)} tegen "
                             f"{pct(rows.loc[g, 'against_misplaced_pct'] / 100)}" for g in gs)
-        return f"is de hoofdsleutel {where} {verdict} ({figures})"
+        return f"is de hoofdsleutel {where} {verdict} ({figures}){tail}"
 
-    parts = ([clause(better, "wél beter, ook buiten toeval")] if better else []) + (
-        [clause(maybe, "iets beter, maar niet buiten toeval")] if maybe else []) + (
+    parts = ([clause(better, "wél beter", ", ook als andere gebieden getoetst waren")] if better else []) + (
+        [clause(maybe, "iets beter", ", maar met andere gebieden in de toets had het ook de andere kant op kunnen "
+                                     "vallen")] if maybe else []) + (
         [clause(worse, "ook slechter")] if worse else [])
     return (" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij een ander gebied legt "
             "dan waar het CBS het telt; grote gebieden wegen dan zwaarder dan in de mediaan) " + "; ".join(parts) + ".")
