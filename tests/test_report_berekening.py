@@ -203,3 +203,21 @@ def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, mon
             "29,4%), ook als andere gebieden getoetst waren; is de hoofdsleutel in informatie en communicatie ook slechter (informatie en "
             "communicatie 23,7% tegen 15,7%).") in two
     assert berekening._in_euros_text(heerlen, ["A"], labels) == ""  # the establishments pool A: nothing to compare
+
+
+def test_the_averaged_sectors_in_euros_say_whether_the_average_is_the_best_there_too(heerlen, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    text = berekening._blended_in_euros(heerlen)
+    assert "is het beeld minder eenduidig: bouwnijverheid 10,6% alleen banen, 9,5% gemiddeld" in text
+    e = heerlen.national.backtest.errors
+    pick = (e["variant"] == "jobs") & (e["group"] == "R-U")
+    halved = e.loc[pick, "published_meur"] + (e.loc[pick, "allocated_meur"] - e.loc[pick, "published_meur"]) / 2
+    monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
+        heerlen.national.backtest, errors=pd.concat([e[~pick], e[pick].assign(allocated_meur=halved)])))
+    text = berekening._blended_in_euros(heerlen)
+    assert ("doet het gemiddelde het ook niet slechter dan elk apart: bouwnijverheid 10,6% alleen banen, 9,5% "
+            "gemiddeld, 9,5% alleen vestigingen; cultuur, recreatie, overige diensten 6,6% alleen banen, 3,6% "
+            "gemiddeld, 9,3% alleen vestigingen. ") in text

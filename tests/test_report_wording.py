@@ -589,6 +589,12 @@ def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and
             "diensten Nederland → provincie 15,2% 14,0% 19,3%") in texts["2"]
     assert ("; het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat in de vestigingen van "
             "de sector (2018)") in texts["2"]
+    # in euros the average is not the best in R-U: said, with the figures
+    assert ("Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
+            "waar het CBS het telt, provincie → COROP; daarin wegen de grote gebieden zwaarder dan in de mediaan) is het "
+            "beeld minder eenduidig: bouwnijverheid 10,6% alleen banen, 9,5% gemiddeld, 9,5% alleen vestigingen; "
+            "cultuur, recreatie, overige diensten 6,6% alleen banen, 7,3% gemiddeld, 9,3% alleen vestigingen. Voor het "
+            "totaal van een gebied") in texts["2"]
     # and what it costs the regions' totals, with the luck of the tested regions
     assert ("Voor het totaal van een gebied wordt de fout er iets groter van: mediaan fout provincie → COROP 4,4% zonder "
             "en 4,8% met het gemiddelde; mediaan fout Nederland → provincie 5,9% zonder en 6,2% met het gemiddelde (het "

@@ -523,10 +523,32 @@ def blended_why(view: GemeenteView) -> None:
         fmt = lambda v: pct(v / 100)  # noqa: E731
         table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
     totals = _blended_totals(view)
-    md(totals + "De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde "
+    md(_blended_in_euros(view) + totals + "De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde "
        "waarde) en 2019 (banen): daar hielp het gemiddelde ook in handel, vervoer en horeca de sector, maar groeide de "
        "fout in het totaal duidelijk meer; daar en in de andere sectoren, waar het gemiddelde niet hielp, blijft de "
        "sleutel alleen de banen.")
+
+
+def _blended_in_euros(view: GemeenteView) -> str:
+    """The averaged sectors measured in euros (province -> COROP): the share of the sector's value added that jobs
+    alone, the average and establishments alone put in another region than CBS counts it in."""
+    if not _unblended_measured(view):
+        return ""
+    bt, labels = view.national.backtest, view.data.industry_labels()
+    average = bt.group_difference("jobs").set_index("group")
+    alone = bt.group_difference("jobs_unblended").set_index("group")
+    groups = [g for g in view.result.key.blended if g in average.index and g in alone.index]
+    if not groups:
+        return ""
+    shares = {g: (alone.loc[g, "misplaced_pct"], average.loc[g, "misplaced_pct"],
+                  average.loc[g, "against_misplaced_pct"]) for g in groups}
+    best = all(round(m, 1) <= round(min(j, e), 1) for j, m, e in shares.values())
+    figures = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(j / 100)} alleen banen, {pct(m / 100)} gemiddeld, "
+                        f"{pct(e / 100)} alleen vestigingen" for g, (j, m, e) in shares.items())
+    return ("Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
+            "waar het CBS het telt, provincie → COROP; daarin wegen de grote gebieden zwaarder dan in de mediaan) "
+            + ("doet het gemiddelde het ook niet slechter dan elk apart: " if best else
+               "is het beeld minder eenduidig: ") + figures + ". ")
 
 
 def _unblended_measured(view: GemeenteView) -> bool:
