@@ -50,6 +50,14 @@ MUTATIONS = [
  ("blp/berekening/jobs_key.py", "ESTABLISHMENTS_WEIGHT = 0.5", "ESTABLISHMENTS_WEIGHT = 0.25"),
  ("blp/berekening/jobs_key.py", "skip=set(published[published].index))", "skip=set())"),
  ("blp/berekening/jobs_key.py", "    missing = sorted(set(units[\"gemeente_code\"]) - have)", "    missing = []"),
+ # the back-test in euros and the averaging weight of blp validate (2026-11-30, late)
+ ("blp/berekening/backtest.py", "share = {k: 50 * off[k].sum() / published.sum() for k in off}",
+  "share = {k: 100 * off[k].sum() / published.sum() for k in off}"),
+ ("blp/rapport/paginas/berekening.py", 'if r["misplaced_p95_pp"] < 0:', 'if r["misplaced_p05_pp"] < 0:'),
+ ("blp/berekening/backtest.py", 'euros = cells.dropna(subset=["a_off", "b_off"])', 'euros = cells.dropna()'),
+ ("blp/rapport/paginas/berekening.py", "best = all(round(m, 1) <= round(min(j, e), 1) for j, m, e in shares.values())",
+  "best = True"),
+ ("blp/cli.py", "                      average_weight=weight)", "                      average_weight=ESTABLISHMENTS_WEIGHT)"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py"]

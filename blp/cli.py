@@ -39,15 +39,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def _share(text: str) -> float:
-    """A number from 0 to 1, with a decimal point or comma."""
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen getal") from None
-    if not 0 <= value <= 1:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"{text} ligt niet tussen 0 en 1")
+    """A number from 0 to 1, with a decimal point or comma (plain digits: no 'nan', 'inf' or '0_5')."""
+    if not NUMBER.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is geen getal (schrijf bijvoorbeeld 0,25)")
+    value = float(text.strip().replace(",", "."))
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} ligt niet tussen 0 en 1")
     return value
+
+
+def _weight_nl(weight: float) -> str:
+    """A weight as given, with a decimal comma and every digit it has (0,125; 0,000000001)."""
+    import numpy as np
+
+    return np.format_float_positional(weight, trim="-").replace(".", ",")
 
 
 # argparse writes its own texts (usage, headings, -h, its errors) in English; these are the Dutch ones.
@@ -163,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "van de toegevoegde waarde ligt)")
     val.add_argument("--average-weight", type=_share, metavar="GEWICHT",
                      help="gewicht van de vestigingen in het gemiddelde van banen en vestigingen bij bouw en "
-                          "cultuur/overige diensten, van 0 (alleen banen) tot 1 (alleen vestigingen); standaard 0,5. "
-                          "Om die keuze te toetsen: blp run gebruikt altijd 0,5")
+                          "cultuur/overige diensten (de sleutels jobs en jobs_uncorrected), van 0 (alleen banen) tot 1 "
+                          "(alleen vestigingen); standaard 0,5. Om die keuze te toetsen; blp run gebruikt altijd 0,5.")
     data = sub.add_parser("data", help="de cache met actuele CBS-tabellen: fetch, status, export, import")
     dsub = data.add_subparsers(dest="data_command", required=True, metavar="OPDRACHT")
     fetch = dsub.add_parser("fetch", help="download CBS-tabellen naar de cache (standaard: alle tabellen die de "
@@ -330,41 +339,52 @@ def cmd_table(args) -> int:
 
 def _print_group_difference(diff) -> None:
     """The standard key against establishments per group, with how much of the difference is luck of the regions."""
+    from blp.berekening.backtest import MIN_REGIONS
     from blp.dutch import num
 
     if diff.empty:
+        print(f"\nGeen vergelijking per groep met vestigingen: daarvoor zijn minstens {MIN_REGIONS} getoetste gebieden "
+              "nodig (provincie → COROP).")
         return
     def signed(v: float) -> str:
         return ("+" if v >= 0.05 else "") + num(v, 1)
+
+    def end(v: float) -> str:  # an interval's end just off 0 keeps its sign: '−3,5 tot −0,0' does not hold 0
+        return signed(v) if abs(v) >= 0.05 or v == 0 else ("−" if v < 0 else "+") + "0,0"
 
     print("\nStandaardsleutel min vestigingen per groep, provincie → COROP (mediaan, procentpunt); 90%-interval: als\n"
           "andere gebieden getoetst waren (bootstrap); zonder één gebied: telkens één gebied weggelaten.")
     print(f"  {'groep':<6} {'standaard':>9} {'vestigingen':>11} {'verschil':>9} {'90%-interval':>18} "
           f"{'zonder één gebied':>18}")
     for r in diff.itertuples():
-        interval = f"{signed(r.p05_pp)} tot {signed(r.p95_pp)}"
+        interval = f"{end(r.p05_pp)} tot {end(r.p95_pp)}"
         left_out = f"{signed(r.left_out_min_pp)} tot {signed(r.left_out_max_pp)}"
         print(f"  {r.group:<6} {num(r.median_abs_pct, 1):>8}% {num(r.against_abs_pct, 1):>10}% "
               f"{signed(r.difference_pp):>9} {interval:>18} {left_out:>18}")
-    def unsure(low: str, high: str) -> None:
+    def unsure(low: str, high: str, n: str) -> None:
         groups = diff[(diff[low] < 0) & (diff[high] > 0)]["group"].tolist()
+        counts = sorted(set(diff[n]))
         if groups:
-            print(f"  Waar het interval 0 bevat ({', '.join(groups)}), is het verschil met {diff['n'].max()} gebieden "
-                  "niet van toeval te onderscheiden.")
+            print(f"  Waar het interval 0 bevat ({', '.join(groups)}), is het verschil met "
+                  f"{counts[0] if len(counts) == 1 else f'{counts[0]} tot {counts[-1]}'} gebieden niet van toeval te "
+                  "onderscheiden.")
 
-    unsure("p05_pp", "p95_pp")
+    unsure("p05_pp", "p95_pp", "n")
+    diff = diff.dropna(subset=["misplaced_pct"])  # in euros too few regions, or none with the group's value added
+    if diff.empty:
+        return
     print("\nHetzelfde in euro's: het deel van de toegevoegde waarde van de groep dat de sleutel bij een ander gebied\n"
           "legt dan waar het CBS het telt (de helft van de som van de absolute verschillen, gedeeld door de som; %).")
     print(f"  {'groep':<6} {'standaard':>9} {'vestigingen':>11} {'verschil':>9} {'90%-interval':>18}")
     for r in diff.itertuples():
-        interval = f"{signed(r.misplaced_p05_pp)} tot {signed(r.misplaced_p95_pp)}"
+        interval = f"{end(r.misplaced_p05_pp)} tot {end(r.misplaced_p95_pp)}"
         print(f"  {r.group:<6} {num(r.misplaced_pct, 1):>8}% {num(r.against_misplaced_pct, 1):>10}% "
               f"{signed(r.misplaced_difference_pp):>9} {interval:>18}")
-    unsure("misplaced_p05_pp", "misplaced_p95_pp")
+    unsure("misplaced_p05_pp", "misplaced_p95_pp", "misplaced_n")
 
 
 def cmd_validate(args) -> int:
-    from blp.berekening.backtest import LEVEL_NL, run_backtest
+    from blp.berekening.backtest import AVERAGED_VARIANTS, LEVEL_NL, run_backtest
     from blp.berekening.jobs_key import ESTABLISHMENTS_WEIGHT
     from blp.berekening.calculation import resolve_choices
     from blp.berekening.keys import nearest
@@ -417,16 +437,22 @@ def cmd_validate(args) -> int:
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     default = bt.default_variant
     _print_group_difference(bt.group_difference(default))
+    labels = bt.labels()
     if weight != ESTABLISHMENTS_WEIGHT:
-        print(f"\nLet op: bouw en cultuur/overige diensten hier gemiddeld met gewicht {num(weight, 2)} voor de vestigingen "
-              f"(--average-weight), niet {num(ESTABLISHMENTS_WEIGHT, 1)} zoals in blp run.")
-    print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default else "")
-                                           for k, v in bt.labels().items()))
+        given = f"gewicht {_weight_nl(weight)} voor de vestigingen (--average-weight), niet {_weight_nl(ESTABLISHMENTS_WEIGHT)}"
+        print(f"\nLet op: bouw en cultuur/overige diensten hier gemiddeld met {given} zoals in blp run; de sleutels "
+              "jobs en jobs_uncorrected zijn dus niet die van blp run.")
+        labels = {k: v.replace("gemiddeld met vestigingen", f"gemiddeld met vestigingen, {given}") for k, v in
+                  labels.items()}
+    print("\nVerdeelsleutels: " + "; ".join(f"{k} = {v}" + (" (standaard)" if k == default and weight ==
+                                                            ESTABLISHMENTS_WEIGHT else "") for k, v in labels.items()))
     if out is not None:
         from blp.atomic import replace_when_done
 
         with replace_when_done(out) as tmp:
-            bt.errors.round(6).to_csv(tmp, index=False, lineterminator="\n")
+            averaged = bt.errors["variant"].isin(AVERAGED_VARIANTS)  # the weight they were measured with, on each row
+            bt.errors.assign(average_weight=(averaged * weight).where(averaged)).round(6).to_csv(
+                tmp, index=False, lineterminator="\n")
         print(f"{len(bt.errors)} rijen (variant, level, region, group) geschreven naar {args.out}.", file=sys.stderr)
     return 0
 

@@ -240,15 +240,36 @@ def test_the_averaging_weight_can_be_tested_from_jobs_alone_to_establishments_al
     assert estab.loc["R-U", "jobs"] == pytest.approx(estab.loc["R-U", "establishments"])
     code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--average-weight", "0,25")
     assert code == 0
-    assert ("Let op: bouw en cultuur/overige diensten hier gemiddeld met gewicht 0,25 voor de vestigingen "
-            "(--average-weight), niet 0,5 zoals in blp run.") in stdout
+    given = "gewicht 0,25 voor de vestigingen (--average-weight), niet 0,5"
+    assert (f"Let op: bouw en cultuur/overige diensten hier gemiddeld met {given} zoals in blp run; de sleutels jobs en "
+            "jobs_uncorrected zijn dus niet die van blp run.") in stdout
     assert "  jobs                4,6%   25,3%" in stdout  # the sweep in the README's method section
+    # the key list says the weight, and that this is not the key blp run uses
+    assert (f"jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; bij bouw en "
+            f"cultuur/overige diensten gemiddeld met vestigingen, {given}; ") in stdout and "(standaard)" not in stdout
+    code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir), "--average-weight", "0.125")
+    assert "gemiddeld met gewicht 0,125 voor de vestigingen" in stdout  # every digit given, not rounded to 0,12
     code, stdout, _ = run_cli("validate", "--data", str(snapshot_dir))
     assert code == 0 and "Let op" not in stdout
 
 
-@pytest.mark.parametrize("value, why", [("1,5", "1,5 ligt niet tussen 0 en 1"), ("half", "'half' is geen getal"),
-                                        ("nan", "nan ligt niet tussen 0 en 1"), ("-0.1", "-0.1 ligt niet tussen 0 en 1")])
+def test_the_back_test_file_says_the_averaging_weight_on_each_averaged_row(snapshot_dir, tmp_path):
+    for weight in ("0", "0,5"):
+        out = tmp_path / f"bt{weight}.csv"
+        code, _, _ = run_cli("validate", "--data", str(snapshot_dir), "--average-weight", weight, "--out", str(out))
+        assert code == 0
+        rows = pd.read_csv(out)
+        assert list(rows.columns[-1:]) == ["average_weight"]
+        averaged = rows["variant"].isin(["jobs", "jobs_uncorrected"])
+        assert (rows.loc[averaged, "average_weight"] == float(weight.replace(",", "."))).all()
+        assert rows.loc[~averaged, "average_weight"].isna().all()
+
+
+@pytest.mark.parametrize("value, why", [("1,5", "'1,5' ligt niet tussen 0 en 1"),
+                                        ("half", "'half' is geen getal (schrijf bijvoorbeeld 0,25)"),
+                                        ("nan", "'nan' is geen getal"), ("inf", "'inf' is geen getal"),
+                                        ("0_5", "'0_5' is geen getal"), ("٠٫٥", "'٠٫٥' is geen getal"),
+                                        ("-0.1", "'-0.1' ligt niet tussen 0 en 1")])
 def test_an_averaging_weight_outside_0_to_1_is_refused(snapshot_dir, value, why, capsys):
     from blp.cli import main
 
@@ -257,3 +278,46 @@ def test_an_averaging_weight_outside_0_to_1_is_refused(snapshot_dir, value, why,
     out = capsys.readouterr()
     assert exc.value.code == 2 and not out.out
     assert f"blp validate: fout: argument --average-weight: {why}" in out.err
+
+
+def test_a_region_where_cbs_counts_none_of_a_group_still_counts_in_euros(backtest):
+    """Its error in % does not exist (published 0), so the medians leave it out; in euros a key that puts value added
+    there misplaces it, so it counts (a breaker moved CR01's construction to CR02: the share fell from 10 to 9.6 %)."""
+    import dataclasses
+
+    e = backtest.errors.copy()
+    cell = (e["level"] == "provincie_corop") & (e["region_code"] == "CR01") & (e["group"] == "F")
+    e.loc[cell, ["published_meur", "error_pct"]] = [0.0, np.nan]
+    d = dataclasses.replace(backtest, errors=e).group_difference("jobs").set_index("group")
+    assert d.loc["F", "n"] == 37 and d.loc["F", "misplaced_n"] == 38
+    f = e[(e["level"] == "provincie_corop") & (e["group"] == "F")]
+    for variant, column in (("jobs", "misplaced_pct"), ("establishments", "against_misplaced_pct")):
+        v = f[f["variant"] == variant]
+        assert d.loc["F", column] == pytest.approx(50 * (v["allocated_meur"] - v["published_meur"]).abs().sum()
+                                                   / v["published_meur"].sum())
+
+
+def test_too_few_regions_for_a_comparison_per_group_is_said(capsys):
+    from blp.berekening.backtest import DIFFERENCE_COLUMNS
+    from blp.cli import _print_group_difference
+
+    _print_group_difference(pd.DataFrame(columns=DIFFERENCE_COLUMNS))
+    assert capsys.readouterr().out == ("\nGeen vergelijking per groep met vestigingen: daarvoor zijn minstens 5 getoetste "
+                                       "gebieden nodig (provincie → COROP).\n")
+
+
+def test_establishments_without_a_group_the_fit_needs_is_a_message(snapshot_dir, tmp_path):
+    """A breaker's data without construction's establishments ended blp validate in a StopIteration traceback."""
+    import gzip
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(snapshot_dir, data)
+    est = pd.read_csv(data / "establishments.csv.gz", dtype=str)
+    with gzip.open(data / "establishments.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        est[est["industry_code"] != "F"].to_csv(fh, index=False, lineterminator="\n")
+    for command in ("validate", "table"):
+        code, stdout, stderr = run_cli(command, "--data", str(data))
+        assert code == 2 and "Traceback" not in stderr and not stdout
+        assert "Geen enkele groep van de vestigingen (establishments) omvat bedrijfstak F" in stderr
+        assert "voeg de vestigingen van bedrijfstak F toe aan de vestigingen (establishments.csv" in stderr

@@ -74,9 +74,9 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
             "(F) en cultuur, recreatie, overige diensten (R-U) is de hoofdsleutel voor de helft de vestigingen zelf; zie "
             "‘Verantwoording’), behalve in één sector (mediaan fout per sector, hoofdsleutel tegen vestigingen): "
             "informatie en communicatie 28,3% tegen 27,1%. Gemeten in euro’s (welk deel van de toegevoegde waarde van "
-            "de sector een sleutel bij een ander gebied legt dan waar het CBS het telt; grote gebieden wegen dan zwaarder "
-            "dan in de mediaan) is de hoofdsleutel daar wél beter (informatie en communicatie 11,9% tegen 15,7%), ook "
-            "als andere gebieden getoetst waren. Met de banen per sector zoals het CBS ze per COROP-gebied "
+            "de sector een sleutel bij een ander gebied legt dan waar het CBS het telt, hoofdsleutel tegen vestigingen; "
+            "grote gebieden wegen dan zwaarder dan in de mediaan): informatie en communicatie 11,9% tegen 15,7%: de "
+            "hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren. Met de banen per sector zoals het CBS ze per COROP-gebied "
             "publiceert, is hij ook in die sector beter: het zwakke punt is de geschatte verdeling van de banen over de "
             "sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting overbodig. Let wel: met 38 "
             "getoetste gebieden is het verschil met vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te "
@@ -175,7 +175,7 @@ def test_the_sensitivity_chart_leaves_room_for_its_numbers_and_its_ticks(nationa
 
 def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, monkeypatch):
     """Where the main key's median error per sector is above that of establishments, the text says how it does in
-    euros: better beyond chance, better within chance, or worse too (each from the back-test's own figures)."""
+    euros: better or worse beyond chance, better or worse within chance, or equal (from the back-test's figures)."""
     import dataclasses
 
     import pandas as pd
@@ -190,18 +190,26 @@ def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, mon
         monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
             bt, errors=pd.concat([e[~pick], e[pick].assign(allocated_meur=scaled)], ignore_index=True)))
 
-    text = berekening._in_euros_text(heerlen, ["J"], labels)
-    assert text.endswith("is de hoofdsleutel daar wél beter (informatie en communicatie 11,9% tegen 15,7%), ook als "
-                         "andere gebieden getoetst waren.")
-    with_jobs_errors("J", 1.25)  # 14.8 % against 15.7 %: better, within chance
-    assert berekening._in_euros_text(heerlen, ["J"], labels).endswith(
-        "is de hoofdsleutel daar iets beter (informatie en communicatie 14,8% tegen 15,7%), maar met andere gebieden in "
-        "de toets had het ook de andere kant op kunnen vallen.")
+    def said(groups=("J",)) -> str:
+        text = berekening._in_euros_text(heerlen, list(groups), labels)
+        assert text.startswith(" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij "
+                               "een ander gebied legt dan waar het CBS het telt, hoofdsleutel tegen vestigingen; grote "
+                               "gebieden wegen dan zwaarder dan in de mediaan): ")
+        return text.split("mediaan): ", 1)[1]
+
+    assert said() == ("informatie en communicatie 11,9% tegen 15,7%: de hoofdsleutel is daar wél beter, ook als "
+                      "andere gebieden getoetst waren.")
+    chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen."
+    with_jobs_errors("J", 1.25)
+    assert said() == "informatie en communicatie 14,8% tegen 15,7%: de hoofdsleutel is daar iets beter" + chance
+    with_jobs_errors("J", 15.7 / 11.86)  # the same share of euros misplaced as establishments, to the shown decimal
+    assert said() == "informatie en communicatie 15,7% tegen 15,7%: even goed."
+    with_jobs_errors("J", 1.4)
+    assert said() == "informatie en communicatie 16,6% tegen 15,7%: de hoofdsleutel is daar iets slechter" + chance
     with_jobs_errors("J", 2)
-    two = berekening._in_euros_text(heerlen, ["J", "K"], labels)
-    assert ("is de hoofdsleutel in financiële dienstverlening wél beter (financiële dienstverlening 22,2% tegen "
-            "29,4%), ook als andere gebieden getoetst waren; is de hoofdsleutel in informatie en communicatie ook slechter (informatie en "
-            "communicatie 23,7% tegen 15,7%).") in two
+    assert said(["J", "K"]) == ("informatie en communicatie 23,7% tegen 15,7%: de hoofdsleutel is daar ook slechter, "
+                                "ook als andere gebieden getoetst waren; financiële dienstverlening 22,2% tegen 29,4%: "
+                                "de hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren.")
     assert berekening._in_euros_text(heerlen, ["A"], labels) == ""  # the establishments pool A: nothing to compare
 
 

@@ -19,7 +19,7 @@ from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
 from blp.berekening.jobs_key import (ESTABLISHMENTS_WEIGHT, HOUSING_GROUP, blend_with_establishments, housing_value,
-                                     jobs_groups)
+                                     jobs_groups, seed_group)
 from blp.berekening.keys import activity_rows, corop_provinces, nearest, to_units
 from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
@@ -36,7 +36,7 @@ def variant_labels(weighted: bool) -> dict[str, str]:
 
 
 DIFFERENCE_COLUMNS = ["group", "n", "median_abs_pct", "against_abs_pct", "difference_pp", "p05_pp", "p95_pp",
-                      "left_out_min_pp", "left_out_max_pp", "misplaced_pct", "against_misplaced_pct",
+                      "left_out_min_pp", "left_out_max_pp", "misplaced_n", "misplaced_pct", "against_misplaced_pct",
                       "misplaced_difference_pp", "misplaced_p05_pp", "misplaced_p95_pp"]
 BOOTSTRAP_DRAWS = 2000  # resamples of the tested regions for the interval of a difference between keys
 LEVELS = {"provincie_corop": ("provincie", "corop"), "land_provincie": ("land", "provincie")}
@@ -54,6 +54,7 @@ VARIANTS = {
     "jobs_total": "banen in totaal, zonder sectoren",
     "population": "inwoners",
 }
+AVERAGED_VARIANTS = ("jobs", "jobs_uncorrected")  # the variants that average F and R-U with establishments
 VARIANTS_UNWEIGHTED_PUBLISHED = ("banen per sector zoals het CBS ze per COROP publiceert, niet gewogen naar "
                                  "banendichtheid (zonder de schatting van de verdeling over de sectoren)")
 
@@ -107,28 +108,45 @@ class Backtest:
         rows = []
         rng = np.random.default_rng(0)
         for group in [g for g in wide[(variant, "error_pct")].columns if g in wide[(against, "error_pct")].columns]:
-            both = pd.DataFrame({k: wide[(v, c)][group] for k, v, c in (
+            cells = pd.DataFrame({k: wide[(v, c)][group] for k, v, c in (
                 ("a", variant, "error_pct"), ("b", against, "error_pct"), ("a_off", variant, "off_meur"),
-                ("b_off", against, "off_meur"), ("published", variant, "published_meur"))}).dropna()
+                ("b_off", against, "off_meur"), ("published", variant, "published_meur"))})
+            both = cells[["a", "b"]].dropna()  # a region CBS counts no value added of the group in has no error in %
             if len(both) < MIN_REGIONS:
                 continue
             a, b = both["a"].abs().to_numpy(), both["b"].abs().to_numpy()
             pick = rng.integers(0, len(a), size=(draws, len(a)))
+            euros = cells.dropna(subset=["a_off", "b_off"])
             boot = np.median(a[pick], axis=1) - np.median(b[pick], axis=1)
             left_out = [np.median(np.delete(a, i)) - np.median(np.delete(b, i)) for i in range(len(a))]
-            # half the absolute differences in euros over the published value added: the share allocated to another
-            # region than the one CBS counts it in (each misplaced euro is too much in one region, too little in one)
-            published = both["published"].to_numpy()
-            off = {k: both[f"{k}_off"].to_numpy() for k in ("a", "b")}
-            misplaced = {k: 50 * off[k].sum() / published.sum() for k in off}
-            boot_off = 50 * (off["a"][pick].sum(axis=1) - off["b"][pick].sum(axis=1)) / published[pick].sum(axis=1)
             rows.append({"group": group, "n": len(a), "median_abs_pct": np.median(a), "against_abs_pct": np.median(b),
                          "difference_pp": np.median(a) - np.median(b), "p05_pp": np.quantile(boot, 0.05),
                          "p95_pp": np.quantile(boot, 0.95), "left_out_min_pp": min(left_out),
-                         "left_out_max_pp": max(left_out), "misplaced_pct": misplaced["a"],
-                         "against_misplaced_pct": misplaced["b"], "misplaced_difference_pp": misplaced["a"] - misplaced["b"],
-                         "misplaced_p05_pp": np.quantile(boot_off, 0.05), "misplaced_p95_pp": np.quantile(boot_off, 0.95)})
+                         "left_out_max_pp": max(left_out), **_misplaced(euros, pick if euros.index.equals(both.index)
+                                                                         else None, draws)})
         return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def _misplaced(cells: pd.DataFrame, pick: np.ndarray | None, draws: int) -> dict:
+    """In euros: half the absolute differences over the published value added, the share a key allocates to another
+    region than the one CBS counts it in (each misplaced euro is too much in one region and too little in another),
+    for ``a_off`` and ``b_off`` (absolute differences per region) over ``published``, with a bootstrap interval of
+    the difference: on the medians' draws ``pick`` where the regions are theirs, else on draws of its own (a fixed
+    seed). Regions where CBS counts nothing of the group count too: a key that puts value added there errs."""
+    published = cells["published"].to_numpy()
+    off = {k: cells[f"{k}_off"].to_numpy() for k in ("a", "b")}
+    if len(published) < MIN_REGIONS or published.sum() <= 0:
+        return dict.fromkeys(["misplaced_n", "misplaced_pct", "against_misplaced_pct", "misplaced_difference_pp",
+                              "misplaced_p05_pp", "misplaced_p95_pp"], np.nan)
+    share = {k: 50 * off[k].sum() / published.sum() for k in off}
+    if pick is None:
+        pick = np.random.default_rng(1).integers(0, len(published), size=(draws, len(published)))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a draw of only regions without the group: left out
+        boot = 50 * (off["a"][pick].sum(axis=1) - off["b"][pick].sum(axis=1)) / published[pick].sum(axis=1)
+    boot = boot[np.isfinite(boot)]
+    return {"misplaced_n": len(published), "misplaced_pct": share["a"], "against_misplaced_pct": share["b"],
+            "misplaced_difference_pp": share["a"] - share["b"], "misplaced_p05_pp": np.quantile(boot, 0.05),
+            "misplaced_p95_pp": np.quantile(boot, 0.95)}
 
 
 def _parents(data: CanonicalData, composition: int, level: str) -> pd.Series:
@@ -206,7 +224,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     est_corop = _corop_of_units(est[["gemeente_code", "industry_code", "value"]], ["value"], est_year, data,
                                 composition, ["industry_code"])
     est_codes = list(dict.fromkeys(est["industry_code"]))
-    seed_of = {g: next(c for c in est_codes if set(sections[g]) <= set(sections[c])) for g in groups}
+    seed_of = {g: seed_group(g, sections, est_codes) for g in groups}
     nl_jobs = jobs_corop.groupby("industry_code")["value"].sum()
     nl_est = est_corop.groupby("industry_code")["value"].sum()
     ratio = {g: nl_jobs[g] / nl_est[seed_of[g]] for g in groups}
@@ -258,7 +276,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
                 key = base[["parent", "child", "group", "value"]]
                 if weights is not None and variant != "jobs_uncorrected":  # L is replaced by housing value below
                     key = key.assign(value=key["value"] * key["child"].map(weights).fillna(1.0).to_numpy())
-                if variant in ("jobs", "jobs_uncorrected"):  # an estimated split: F and R-U averaged with establishments
+                if variant in AVERAGED_VARIANTS:  # an estimated split: F and R-U averaged with establishments
                     key, _ = blend_with_establishments(key, est_groups, "parent", "child", value="value",
                                                        weight=average_weight)
                 if HOUSING_GROUP in conc.groups:

@@ -69,14 +69,16 @@ def jobs_groups(data: CanonicalData, year: int) -> list[str]:
     return [c for c in dict.fromkeys(rj.loc[rj["year"] == year, "industry_code"]) if c != TOTAL]
 
 
-def _seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: list[str]) -> str:
+def seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: list[str]) -> str:
     """The establishments code whose sections cover ``group`` (O-Q and A both lie in A+O-Q)."""
     mine = set(sections[group])
     for code in est_codes:
         if mine <= set(sections[code]):
             return code
     raise DataError(f"Geen enkele groep van de vestigingen (establishments) omvat bedrijfstak {group}; de schatting "
-                    "van de banen per sector heeft er een nodig als startpunt.")
+                    "van de banen per sector heeft er een nodig als startpunt.",
+                    f"voeg de vestigingen van bedrijfstak {group} toe aan de vestigingen (establishments.csv: elke "
+                    "groep van industries.csv; docs/data-schema.md).")
 
 
 def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.DataFrame:
@@ -130,7 +132,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
                     compute=lambda: _establishments_wide(data, seed_year, boundary_year, composition))
     est_codes = list(est_wide.columns)
     columns = _corop_columns(data, year, groups)
-    seed_of = {g: _seed_group(g, sections, est_codes) for g in groups}
+    seed_of = {g: seed_group(g, sections, est_codes) for g in groups}
     nl_jobs = columns[groups].sum()
     nl_est = est_wide.sum()
     ratio = {g: (nl_jobs[g] / nl_est[seed_of[g]]) if nl_est[seed_of[g]] > 0 else 0.0 for g in groups}

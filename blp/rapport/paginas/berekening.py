@@ -161,24 +161,24 @@ def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]
     """The sectors where the main key's median error is above that of establishments, measured in euros: the share of
     the sector's value added that each key puts in another region than CBS counts it in (large regions weigh more)."""
     diff = view.national.backtest.group_difference(variant_of(view.result.key)).set_index("group")
-    rows = diff.loc[[g for g in groups if g in diff.index]]
+    rows = diff.loc[[g for g in groups if g in diff.index]].dropna(subset=["misplaced_pct"])
     if rows.empty:
         return ""
-    better = [g for g, r in rows.iterrows() if r["misplaced_p95_pp"] < 0]
-    maybe = [g for g, r in rows.iterrows() if g not in better and r["misplaced_difference_pp"] < 0]
-    worse = [g for g in rows.index if g not in better + maybe]
-    def clause(gs: list[str], verdict: str, tail: str = "") -> str:
-        where = "daar" if len(rows) == 1 else _in_sectors([in_sentence(labels.get(g, g)) for g in gs])
-        figures = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(rows.loc[g, 'misplaced_pct'] / 100)} tegen "
-                            f"{pct(rows.loc[g, 'against_misplaced_pct'] / 100)}" for g in gs)
-        return f"is de hoofdsleutel {where} {verdict} ({figures}){tail}"
+    chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen"
+    def verdict(r) -> str:
+        if r["misplaced_p95_pp"] < 0:
+            return "de hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren"
+        if r["misplaced_p05_pp"] > 0:
+            return "de hoofdsleutel is daar ook slechter, ook als andere gebieden getoetst waren"
+        shown = round(r["misplaced_pct"], 1) - round(r["against_misplaced_pct"], 1)
+        return ("even goed" if abs(shown) < 0.05 else "de hoofdsleutel is daar iets beter" + chance if shown < 0 else
+                "de hoofdsleutel is daar iets slechter" + chance)
 
-    parts = ([clause(better, "wél beter", ", ook als andere gebieden getoetst waren")] if better else []) + (
-        [clause(maybe, "iets beter", ", maar met andere gebieden in de toets had het ook de andere kant op kunnen "
-                                     "vallen")] if maybe else []) + (
-        [clause(worse, "ook slechter")] if worse else [])
+    items = [f"{in_sentence(labels.get(g, g))} {pct(r['misplaced_pct'] / 100)} tegen "
+             f"{pct(r['against_misplaced_pct'] / 100)}: {verdict(r)}" for g, r in rows.iterrows()]
     return (" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij een ander gebied legt "
-            "dan waar het CBS het telt; grote gebieden wegen dan zwaarder dan in de mediaan) " + "; ".join(parts) + ".")
+            "dan waar het CBS het telt, hoofdsleutel tegen vestigingen; grote gebieden wegen dan zwaarder dan in de "
+            "mediaan): " + "; ".join(items) + ".")
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
@@ -537,7 +537,8 @@ def _blended_in_euros(view: GemeenteView) -> str:
     bt, labels = view.national.backtest, view.data.industry_labels()
     average = bt.group_difference("jobs").set_index("group")
     alone = bt.group_difference("jobs_unblended").set_index("group")
-    groups = [g for g in view.result.key.blended if g in average.index and g in alone.index]
+    groups = [g for g in view.result.key.blended if g in average.index and g in alone.index
+              and pd.notna(average.loc[g, "misplaced_pct"]) and pd.notna(alone.loc[g, "misplaced_pct"])]
     if not groups:
         return ""
     shares = {g: (alone.loc[g, "misplaced_pct"], average.loc[g, "misplaced_pct"],
