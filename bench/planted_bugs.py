@@ -55,8 +55,9 @@ MUTATIONS = [
   "share = {k: 100 * off[k].sum() / published.sum() for k in off}"),
  ("blp/rapport/paginas/berekening.py", 'if r["misplaced_p95_pp"] < 0:', 'if r["misplaced_p05_pp"] < 0:'),
  ("blp/berekening/backtest.py", 'euros = cells.dropna(subset=["a_off", "b_off"])', 'euros = cells.dropna()'),
- ("blp/rapport/paginas/berekening.py", "best = all(round(m, 1) <= round(min(j, e), 1) for j, m, e in shares.values())",
-  "best = True"),
+ ("blp/rapport/paginas/berekening.py", 'average_best &= "het gemiddelde" in best', "average_best &= True"),
+ ("blp/rapport/paginas/berekening.py", ', dezelfde toets als hierboven: de keuze is dus niet los van deze cijfers getoetst. " if same',
+  ', dezelfde toets als hierboven: de keuze is dus niet los van deze cijfers getoetst. " if True'),
  ("blp/cli.py", "                      average_weight=weight)", "                      average_weight=ESTABLISHMENTS_WEIGHT)"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",

@@ -64,26 +64,27 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     text = _text(shown)
     assert "één niveau hoger uitgevoerd" in text and "provincie → COROP" in text
     # the default key's median error province -> COROP, with and without the job-density weighting
-    assert ("in de toets provincie → COROP is de mediaan fout 6,9% zonder weging en 4,8% met weging; 9 van de 10 "
+    assert ("in de toets provincie → COROP is de mediane fout 6,9% zonder weging en 4,8% met weging; 9 van de 10 "
             "gebieden liggen binnen 32,1% zonder en 25,8% met weging. De weging verkleint de fout dus in de meeste "
             "gebieden, maar niet in het slechtste geval (zie hieronder).") in text
     assert "gemeten zonder de provincie die getoetst wordt" in text
     assert ("de grootste fout met weging is die van Delfzijl en omgeving (43,1%, zonder weging was de grootste fout "
             "37,9%).") in text
-    assert ("Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen (bij bouwnijverheid "
-            "(F) en cultuur, recreatie, overige diensten (R-U) is de hoofdsleutel voor de helft de vestigingen zelf; zie "
-            "‘Verantwoording’), behalve in één sector (mediaan fout per sector, hoofdsleutel tegen vestigingen): "
-            "informatie en communicatie 28,3% tegen 27,1%. Gemeten in euro’s (welk deel van de toegevoegde waarde van "
-            "de sector een sleutel bij een ander gebied legt dan waar het CBS het telt, hoofdsleutel tegen vestigingen; "
-            "grote gebieden wegen dan zwaarder dan in de mediaan): informatie en communicatie 11,9% tegen 15,7%: de "
-            "hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren. Met de banen per sector zoals het CBS ze per COROP-gebied "
-            "publiceert, is hij ook in die sector beter: het zwakke punt is de geschatte verdeling van de banen over de "
-            "sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting overbodig. Let wel: met 38 "
-            "getoetste gebieden is het verschil met vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te "
-            "onderscheiden: met andere gebieden in de toets had het ook de andere kant op kunnen vallen (landbouw, "
-            "bosbouw en visserij (A) en openbaar bestuur, onderwijs en zorg (O-Q) tellen niet mee: de vestigingen "
-            "tellen ze niet apart). Duidelijk is de hoofdsleutel beter in financiële dienstverlening en in verhuur en "
-            "handel van onroerend goed.") in text
+    assert ("Per sector geeft de hoofdsleutel in deze toets een kleinere mediane fout dan een verdeling naar "
+            "vestigingen (bij bouwnijverheid (F) en cultuur, recreatie, overige diensten (R-U) bestaat de hoofdsleutel "
+            "voor de helft uit de vestigingen zelf; zie ‘Verantwoording’), met één uitzondering (mediane fout, "
+            "hoofdsleutel tegen vestigingen): informatie en communicatie (J) 28,3% tegen 27,1%. Gewogen naar euro’s "
+            "(welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan waar het CBS het "
+            "telt; grote gebieden tellen dan zwaarder dan in de mediaan), hoofdsleutel tegen vestigingen: informatie en "
+            "communicatie (J) 11,9% tegen 15,7%: daar is de hoofdsleutel wél beter, ook als andere gebieden getoetst "
+            "waren geweest, terwijl het verschil in de mediaan toeval kan zijn. Met de banen per sector zoals het CBS "
+            "ze per COROP-gebied publiceert, is verdelen naar banen ook in die sector beter dan naar vestigingen: het "
+            "zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand per sector "
+            "(zoals LISA) maakt die schatting overbodig. Let wel: met 38 getoetste gebieden is het verschil met "
+            "vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te onderscheiden: met andere gebieden in de "
+            "toets had het ook de andere kant op kunnen vallen (landbouw, bosbouw en visserij (A) en openbaar bestuur, "
+            "onderwijs en zorg (O-Q) zijn niet vergeleken, omdat de vestigingencijfers ze niet apart geven). Duidelijk "
+            "is de hoofdsleutel beter in financiële dienstverlening en in verhuur en handel van onroerend goed.") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 
@@ -153,7 +154,7 @@ def test_with_the_establishments_key_the_error_text_speaks_of_establishments(dat
     view = GemeenteView(compute_national(data, params), "GM0917", params)
     berekening.uncertainty(view)
     text = _text(shown)
-    assert ("De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter (mediaan "
+    assert ("De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter (mediane "
             "fout 4,8% tegen 10,0% met vestigingen)") in text
     assert "Banen zonder sectoren scoren" not in text and "aanname dat een baan" not in text
 
@@ -192,24 +193,25 @@ def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, mon
 
     def said(groups=("J",)) -> str:
         text = berekening._in_euros_text(heerlen, list(groups), labels)
-        assert text.startswith(" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij "
-                               "een ander gebied legt dan waar het CBS het telt, hoofdsleutel tegen vestigingen; grote "
-                               "gebieden wegen dan zwaarder dan in de mediaan): ")
-        return text.split("mediaan): ", 1)[1]
+        assert text.startswith(" Gewogen naar euro’s (welk deel van de toegevoegde waarde van de sector bij een ander "
+                               "gebied terechtkomt dan waar het CBS het telt; grote gebieden tellen dan zwaarder dan in "
+                               "de mediaan), hoofdsleutel tegen vestigingen: ")
+        return text.split("hoofdsleutel tegen vestigingen: ", 1)[1]
 
-    assert said() == ("informatie en communicatie 11,9% tegen 15,7%: de hoofdsleutel is daar wél beter, ook als "
-                      "andere gebieden getoetst waren.")
+    assert said() == ("informatie en communicatie (J) 11,9% tegen 15,7%: daar is de hoofdsleutel wél beter, ook als "
+                      "andere gebieden getoetst waren geweest, terwijl het verschil in de mediaan toeval kan zijn.")
     chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen."
     with_jobs_errors("J", 1.25)
-    assert said() == "informatie en communicatie 14,8% tegen 15,7%: de hoofdsleutel is daar iets beter" + chance
+    assert said() == "informatie en communicatie (J) 14,8% tegen 15,7%: daar is de hoofdsleutel iets beter" + chance
     with_jobs_errors("J", 15.7 / 11.86)  # the same share of euros misplaced as establishments, to the shown decimal
-    assert said() == "informatie en communicatie 15,7% tegen 15,7%: even goed."
+    assert said() == "informatie en communicatie (J) 15,7% tegen 15,7%: even goed."
     with_jobs_errors("J", 1.4)
-    assert said() == "informatie en communicatie 16,6% tegen 15,7%: de hoofdsleutel is daar iets slechter" + chance
+    assert said() == "informatie en communicatie (J) 16,6% tegen 15,7%: daar is de hoofdsleutel iets slechter" + chance
     with_jobs_errors("J", 2)
-    assert said(["J", "K"]) == ("informatie en communicatie 23,7% tegen 15,7%: de hoofdsleutel is daar ook slechter, "
-                                "ook als andere gebieden getoetst waren; financiële dienstverlening 22,2% tegen 29,4%: "
-                                "de hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren.")
+    assert said(["J", "K"]) == ("informatie en communicatie (J) 23,7% tegen 15,7%: daar is de hoofdsleutel ook "
+                                "slechter, ook als andere gebieden getoetst waren geweest; financiële dienstverlening (K) "
+                                "22,2% tegen 29,4%: daar is de hoofdsleutel wél beter, ook als andere gebieden getoetst "
+                                "waren geweest.")  # K's median is better beyond chance too: no 'toeval' clause
     assert berekening._in_euros_text(heerlen, ["A"], labels) == ""  # the establishments pool A: nothing to compare
 
 
@@ -218,14 +220,32 @@ def test_the_averaged_sectors_in_euros_say_whether_the_average_is_the_best_there
 
     import pandas as pd
 
-    text = berekening._blended_in_euros(heerlen)
-    assert "is het beeld minder eenduidig: bouwnijverheid 10,6% alleen banen, 9,5% gemiddeld" in text
+    lead = ("Gewogen naar euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
+            "waar het CBS het telt; grote gebieden tellen dan zwaarder dan in de mediaan; provincie → COROP) ")
+    rule = ("De keuze is gemaakt op de mediane fout, waarin een klein gebied even zwaar telt als een groot: het BLP moet "
+            "voor elke gemeente kloppen, groot of klein. In euro’s tellen vooral de grote gebieden.")
+    assert berekening._blended_in_euros(heerlen) == (
+        lead + "ligt het anders: bij bouwnijverheid (F) zijn het gemiddelde en alleen vestigingen het best (9,5%; "
+        "alleen banen 10,6%); bij cultuur, recreatie, overige diensten (R-U) is alleen banen het best (6,6%; het "
+        "gemiddelde 7,3%; alleen vestigingen 9,3%). " + rule + " ")
     e = heerlen.national.backtest.errors
     pick = (e["variant"] == "jobs") & (e["group"] == "R-U")
     halved = e.loc[pick, "published_meur"] + (e.loc[pick, "allocated_meur"] - e.loc[pick, "published_meur"]) / 2
     monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
         heerlen.national.backtest, errors=pd.concat([e[~pick], e[pick].assign(allocated_meur=halved)])))
-    text = berekening._blended_in_euros(heerlen)
-    assert ("doet het gemiddelde het ook niet slechter dan elk apart: bouwnijverheid 10,6% alleen banen, 9,5% "
-            "gemiddeld, 9,5% alleen vestigingen; cultuur, recreatie, overige diensten 6,6% alleen banen, 3,6% "
-            "gemiddeld, 9,3% alleen vestigingen. ") in text
+    assert berekening._blended_in_euros(heerlen) == (
+        lead + "is het gemiddelde ook het best of even goed: bij bouwnijverheid (F) zijn het gemiddelde en alleen "
+        "vestigingen het best (9,5%; alleen banen 10,6%); bij cultuur, recreatie, overige diensten (R-U) is het "
+        "gemiddelde het best (3,6%; alleen banen 6,6%; alleen vestigingen 9,3%). ")
+
+
+def test_the_choice_of_averaged_sectors_says_it_was_made_on_this_very_test_only_when_it_was(heerlen, shown, monkeypatch):
+    import dataclasses
+
+    berekening.blended_why(heerlen)
+    assert "(banen), dezelfde toets als hierboven: de keuze is dus niet los van deze cijfers getoetst." in _text(shown)
+    shown.clear()
+    monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(heerlen.national.backtest, va_year=2017))
+    berekening.blended_why(heerlen)
+    text = _text(shown)
+    assert "2019 (banen). In handel, vervoer en horeca" in text and "dezelfde toets" not in text

@@ -589,20 +589,20 @@ def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and
             "diensten Nederland → provincie 15,2% 14,0% 19,3%") in texts["2"]
     assert ("; het aandeel van de gemeente is het gemiddelde van haar aandeel in deze banen en dat in de vestigingen van "
             "de sector (2018)") in texts["2"]
-    # in euros the average is not the best in R-U: said, with the figures
-    assert ("Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
-            "waar het CBS het telt, provincie → COROP; daarin wegen de grote gebieden zwaarder dan in de mediaan) is het "
-            "beeld minder eenduidig: bouwnijverheid 10,6% alleen banen, 9,5% gemiddeld, 9,5% alleen vestigingen; "
-            "cultuur, recreatie, overige diensten 6,6% alleen banen, 7,3% gemiddeld, 9,3% alleen vestigingen. Voor het "
-            "totaal van een gebied") in texts["2"]
-    # and what it costs the regions' totals, with the luck of the tested regions
-    assert ("Voor het totaal van een gebied wordt de fout er iets groter van: mediaan fout provincie → COROP 4,4% zonder "
-            "en 4,8% met het gemiddelde; mediaan fout Nederland → provincie 5,9% zonder en 6,2% met het gemiddelde (het "
-            "verschil in de toets provincie → COROP, +0,4 procentpunt, is met 38 gebieden niet van toeval te "
-            "onderscheiden: met andere getoetste gebieden lag het in 9 van de 10 gevallen tussen −0,4 en +0,6). De "
-            "keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde waarde) en "
-            "2019 (banen): daar hielp het gemiddelde ook in handel, vervoer en horeca de sector, maar groeide de fout in "
-            "het totaal duidelijk meer") in texts["2"]
+    # weighted by euros the average is not the best in R-U: said, with the figures and the rule the choice followed
+    assert ("ligt het anders: bij bouwnijverheid (F) zijn het gemiddelde en alleen vestigingen het best (9,5%; alleen "
+            "banen 10,6%); bij cultuur, recreatie, overige diensten (R-U) is alleen banen het best (6,6%; het gemiddelde "
+            "7,3%; alleen vestigingen 9,3%). De keuze is gemaakt op de mediane fout") in texts["2"]
+    # and what it costs the regions' totals, with the luck of the tested regions; the choice made on this very test
+    assert ("Voor de totale toegevoegde waarde van een gebied maakt het gemiddelde de fout iets groter: mediane fout "
+            "provincie → COROP 4,4% zonder en 4,8% met het gemiddelde; mediane fout Nederland → provincie 5,9% zonder en "
+            "6,2% met het gemiddelde (het verschil in de toets provincie → COROP, +0,4 procentpunt, is met 38 gebieden "
+            "niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van de 10 gevallen tussen −0,4 "
+            "en +0,6 procentpunt). De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 "
+            "(toegevoegde waarde) en 2019 (banen), dezelfde toets als hierboven: de keuze is dus niet los van deze "
+            "cijfers getoetst. In handel, vervoer en horeca verkleinde het gemiddelde ook de fout in de sector, maar "
+            "vergrootte het de fout in het totaal duidelijk meer; die sector en de sectoren waar het gemiddelde niet "
+            "hielp, worden daarom alleen naar banen verdeeld.") in texts["2"]
     assert "De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat met deze gegevens zien, op beide niveaus" \
         in texts["2"]
     assert (f"**Bij {sectors}** is het aandeel van een gemeente het gemiddelde van twee schattingen, elk voor de helft: "

@@ -10,7 +10,7 @@ region that is its province's only COROP region is exact by construction and not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,9 @@ class Backtest:
     va_year: int
     key_year: int
     weighted: bool = True       # the jobs variants were weighted by job density (the data allowed it)
+    # group_difference's results: a report asks for the same comparison several times, a batch's kernel for every
+    # gemeente (its bootstrap is ~0.1 s); not copied by dataclasses.replace, which makes another back-test
+    _differences: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def default_variant(self) -> str:
@@ -101,14 +104,20 @@ class Backtest:
         be tested: its 90 % bootstrap interval (regions drawn with replacement, ``draws`` times, a fixed seed) and
         its range when one region at a time is left out. Empty when a variant is missing. ``total``: the regions'
         totals (group TOTAL) instead of the groups."""
-        t = self.errors[(self.errors["level"] == level) & ((self.errors["group"] == TOTAL) == total)]
-        t = t.assign(off_meur=(t["allocated_meur"] - t["published_meur"]).abs())
-        wide = {(v, c): t[t["variant"] == v].pivot_table(index="region_code", columns="group", values=c)
-                for v in (variant, against) for c in ("error_pct", "off_meur", "published_meur")}
+        key = (variant, against, level, draws, total)
+        if key not in self._differences:
+            self._differences[key] = self._group_difference(variant, against, level, draws, total)
+        return self._differences[key].copy()
+
+    def _group_difference(self, variant: str, against: str, level: str, draws: int, total: bool) -> pd.DataFrame:
+        e = self.errors
+        t = e[(e["level"] == level) & ((e["group"] == TOTAL) == total) & e["variant"].isin([variant, against])]
+        wide = t.assign(off_meur=(t["allocated_meur"] - t["published_meur"]).abs()).pivot(
+            index="region_code", columns=["variant", "group"], values=["error_pct", "off_meur", "published_meur"])
         rows = []
         rng = np.random.default_rng(0)
-        for group in [g for g in wide[(variant, "error_pct")].columns if g in wide[(against, "error_pct")].columns]:
-            cells = pd.DataFrame({k: wide[(v, c)][group] for k, v, c in (
+        for group in sorted(set(t.loc[t["variant"] == variant, "group"]) & set(t.loc[t["variant"] == against, "group"])):
+            cells = pd.DataFrame({k: wide[(c, v, group)] for k, v, c in (
                 ("a", variant, "error_pct"), ("b", against, "error_pct"), ("a_off", variant, "off_meur"),
                 ("b_off", against, "off_meur"), ("published", variant, "published_meur"))})
             both = cells[["a", "b"]].dropna()  # a region CBS counts no value added of the group in has no error in %

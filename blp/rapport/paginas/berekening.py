@@ -57,7 +57,7 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
         "Verdeelsleutel": s["variant"].map(lambda v: names_nl.get(v, v) + (" (hoofdsleutel)" if v == main else "")),
         "Getoetst": s["level"].map(LEVEL_NL),
         "Gebieden": s["n"],
-        "Mediaan fout": s["median_abs_pct"],
+        "Mediane fout": s["median_abs_pct"],
         "90% binnen": s["p90_abs_pct"],
         "Grootste fout": s["max_abs_pct"],
         "Waar": s["worst_region"].map(lambda c: names.get(c, c)),
@@ -80,7 +80,7 @@ def uncertainty(view: GemeenteView) -> None:
        f"procenten van de gepubliceerde waarde, ongeacht of de verdeling te hoog of te laag uitkomt. Een provincie "
        f"met maar één COROP-gebied (zoals Utrecht) telt niet mee: daar klopt elke verdeling vanzelf.")
     pct1 = lambda v: pct(v / 100)  # noqa: E731
-    table(backtest_frame(view), formats={"Gebieden": 0, "Mediaan fout": pct1, "90% binnen": pct1,
+    table(backtest_frame(view), formats={"Gebieden": 0, "Mediane fout": pct1, "90% binnen": pct1,
                                          "Grootste fout": pct1})
     if band is None:
         tested = bt.errors.loc[bt.errors["level"] == "provincie_corop", "region_code"].nunique()
@@ -109,7 +109,7 @@ def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
     if main == "establishments":
         jobs = view.national.backtest.default_variant
         return (f"De hoofdsleutel van deze berekening is vestigingen. In deze toets verdelen banen per sector beter "
-                f"(mediaan fout {pct(med(jobs) / 100)} tegen {pct(med('establishments') / 100)} met vestigingen): een "
+                f"(mediane fout {pct(med(jobs) / 100)} tegen {pct(med('establishments') / 100)} met vestigingen): een "
                 "eenmanszaak telt bij vestigingen even zwaar als een ziekenhuis. De standaardsleutel (key: jobs) geeft "
                 "een nauwkeuriger BLP.")
     total_better = med("jobs_total") < med(main)
@@ -130,8 +130,8 @@ def _pooled_text(view: GemeenteView, labels: dict[str, str]) -> str:
               if pd.isna(r["establishments"]) and pd.notna(r["jobs"])]
     if not pooled:
         return ""
-    return (f" ({listing(pooled)} {'telt' if len(pooled) == 1 else 'tellen'} niet mee: de vestigingen tellen "
-            f"{'die sector' if len(pooled) == 1 else 'ze'} niet apart)")
+    return (f" ({listing(pooled)} {'is' if len(pooled) == 1 else 'zijn'} niet vergeleken, omdat de vestigingencijfers "
+            f"{'die sector' if len(pooled) == 1 else 'ze'} niet apart geven)")
 
 
 def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
@@ -157,8 +157,12 @@ def _in_sectors(names: list[str]) -> str:
     return f"in {names[0]} en in {names[1]}" if len(names) == 2 else f"in {listing(names)}"
 
 
+EUROS_NL = ("welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan waar het CBS het "
+            "telt; grote gebieden tellen dan zwaarder dan in de mediaan")
+
+
 def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]) -> str:
-    """The sectors where the main key's median error is above that of establishments, measured in euros: the share of
+    """The sectors where the main key's median error is above that of establishments, weighted by euros: the share of
     the sector's value added that each key puts in another region than CBS counts it in (large regions weigh more)."""
     diff = view.national.backtest.group_difference(variant_of(view.result.key)).set_index("group")
     rows = diff.loc[[g for g in groups if g in diff.index]].dropna(subset=["misplaced_pct"])
@@ -166,19 +170,19 @@ def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]
         return ""
     chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen"
     def verdict(r) -> str:
+        median_chance = r["p05_pp"] < 0 < r["p95_pp"]
         if r["misplaced_p95_pp"] < 0:
-            return "de hoofdsleutel is daar wél beter, ook als andere gebieden getoetst waren"
+            return ("daar is de hoofdsleutel wél beter, ook als andere gebieden getoetst waren geweest"
+                    + (", terwijl het verschil in de mediaan toeval kan zijn" if median_chance else ""))
         if r["misplaced_p05_pp"] > 0:
-            return "de hoofdsleutel is daar ook slechter, ook als andere gebieden getoetst waren"
+            return "daar is de hoofdsleutel ook slechter, ook als andere gebieden getoetst waren geweest"
         shown = round(r["misplaced_pct"], 1) - round(r["against_misplaced_pct"], 1)
-        return ("even goed" if abs(shown) < 0.05 else "de hoofdsleutel is daar iets beter" + chance if shown < 0 else
-                "de hoofdsleutel is daar iets slechter" + chance)
+        return ("even goed" if abs(shown) < 0.05 else "daar is de hoofdsleutel iets beter" + chance if shown < 0 else
+                "daar is de hoofdsleutel iets slechter" + chance)
 
-    items = [f"{in_sentence(labels.get(g, g))} {pct(r['misplaced_pct'] / 100)} tegen "
+    items = [f"{in_sentence(labels.get(g, g))} ({g}) {pct(r['misplaced_pct'] / 100)} tegen "
              f"{pct(r['against_misplaced_pct'] / 100)}: {verdict(r)}" for g, r in rows.iterrows()]
-    return (" Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector een sleutel bij een ander gebied legt "
-            "dan waar het CBS het telt, hoofdsleutel tegen vestigingen; grote gebieden wegen dan zwaarder dan in de "
-            "mediaan): " + "; ".join(items) + ".")
+    return f" Gewogen naar euro’s ({EUROS_NL}), hoofdsleutel tegen vestigingen: " + "; ".join(items) + "."
 
 
 def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
@@ -189,25 +193,26 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
     labels = view.data.industry_labels()
     worse = [g for g, r in groups.iterrows() if pd.notna(r.get("establishments")) and pd.notna(r.get("jobs"))
              and r["jobs"] > r["establishments"]]
-    named = [f"{in_sentence(labels.get(g, g))} {pct(groups.loc[g, 'jobs'] / 100)} tegen "
+    named = [f"{in_sentence(labels.get(g, g))} ({g}) {pct(groups.loc[g, 'jobs'] / 100)} tegen "
              f"{pct(groups.loc[g, 'establishments'] / 100)}" for g in worse]
     published_better = all(groups.loc[g, "jobs_published"] < groups.loc[g, "establishments"] for g in worse)
     blended = view.result.key.blended
-    half = (f" (bij {narrative.blended_groups(blended, labels)} is de hoofdsleutel voor de helft de vestigingen zelf; "
-            "zie ‘Verantwoording’)" if blended else "")
-    per_sector = (" Per sector is de hoofdsleutel in deze toets beter dan een verdeling naar vestigingen" + half
-                  + f", behalve in {len(worse) if len(worse) > 1 else 'één'} sector{'en' if len(worse) > 1 else ''} "
-                  f"(mediaan fout per sector, hoofdsleutel tegen vestigingen): {'; '.join(named)}."
+    half = (f" (bij {narrative.blended_groups(blended, labels)} bestaat de hoofdsleutel voor de helft uit de vestigingen "
+            "zelf; zie ‘Verantwoording’)" if blended else "")
+    per_sector = (" Per sector geeft de hoofdsleutel in deze toets een kleinere mediane fout dan een verdeling naar "
+                  "vestigingen" + half
+                  + f", met {'één uitzondering' if len(worse) == 1 else f'{len(worse)} uitzonderingen'} (mediane fout, "
+                  f"hoofdsleutel tegen vestigingen): {'; '.join(named)}."
                   + _in_euros_text(view, worse, labels)
-                  + (f" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is hij ook in "
-                     f"{'die sector' if len(worse) == 1 else 'die sectoren'} beter: het zwakke punt is de geschatte "
-                     "verdeling van de banen over de sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die "
+                  + (f" Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is verdelen naar banen ook "
+                     f"in {'die sector' if len(worse) == 1 else 'die sectoren'} beter dan naar vestigingen: het zwakke "
+                     "punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die "
                      "schatting overbodig." if published_better else "") + _chance_text(view, labels)
-                  if worse else " Per sector is de hoofdsleutel in deze toets overal beter dan een verdeling naar "
-                  "vestigingen" + half + "." + _chance_text(view, labels))
+                  if worse else " Per sector geeft de hoofdsleutel in deze toets overal een kleinere mediane fout dan een "
+                  "verdeling naar vestigingen" + half + "." + _chance_text(view, labels))
     fmt = lambda v: pct(v / 100)  # noqa: E731
     helps = (with_["median_abs_pct"] < without["median_abs_pct"]) and (with_["p90_abs_pct"] <= without["p90_abs_pct"])
-    effect = (f"in de toets provincie → COROP is de mediaan fout {fmt(without['median_abs_pct'])} zonder weging en "
+    effect = (f"in de toets provincie → COROP is de mediane fout {fmt(without['median_abs_pct'])} zonder weging en "
               f"{fmt(with_['median_abs_pct'])} met weging; 9 van de 10 gebieden liggen binnen "
               f"{fmt(without['p90_abs_pct'])} zonder en {fmt(with_['p90_abs_pct'])} met weging.")
     worst = names.get(with_["worst_region"], with_["worst_region"])
@@ -516,22 +521,26 @@ def blended_why(view: GemeenteView) -> None:
        "statistische keuze, geen economische: twee schattingen met elk hun eigen fouten zitten er samen vaak minder "
        "naast dan elk apart. "
        + ("De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat dat met deze gegevens zien, op beide niveaus; de "
-          "mediaan fout per sector:" if best else
+          "mediane fout per sector:" if best else
           "De toets één niveau hoger (‘Hoe zeker is dit getal?’) laat zien hoe dat met deze gegevens uitvalt; de mediaan "
           "fout per sector:" if not frame.empty else ""))
     if not frame.empty:
         fmt = lambda v: pct(v / 100)  # noqa: E731
         table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
     totals = _blended_totals(view)
-    md(_blended_in_euros(view) + totals + "De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers van 2018 (toegevoegde "
-       "waarde) en 2019 (banen): daar hielp het gemiddelde ook in handel, vervoer en horeca de sector, maar groeide de "
-       "fout in het totaal duidelijk meer; daar en in de andere sectoren, waar het gemiddelde niet hielp, blijft de "
-       "sleutel alleen de banen.")
+    bt = view.national.backtest
+    same = bt is not None and (bt.va_year, bt.key_year) == (2018, 2019)
+    md(_blended_in_euros(view) + totals + "De keuze voor deze twee sectoren is gemaakt op de toets met de CBS-cijfers "
+       "van 2018 (toegevoegde waarde) en 2019 (banen)"
+       + (", dezelfde toets als hierboven: de keuze is dus niet los van deze cijfers getoetst. " if same else ". ")
+       + "In handel, vervoer en horeca verkleinde het gemiddelde ook de fout in de sector, maar vergrootte het de fout "
+       "in het totaal duidelijk meer; die sector en de sectoren waar het gemiddelde niet hielp, worden daarom alleen "
+       "naar banen verdeeld.")
 
 
 def _blended_in_euros(view: GemeenteView) -> str:
-    """The averaged sectors measured in euros (province -> COROP): the share of the sector's value added that jobs
-    alone, the average and establishments alone put in another region than CBS counts it in."""
+    """The averaged sectors weighted by euros (province -> COROP): the share of the sector's value added that jobs
+    alone, the average and establishments alone put in another region than CBS counts it in; which is best."""
     if not _unblended_measured(view):
         return ""
     bt, labels = view.national.backtest, view.data.industry_labels()
@@ -541,15 +550,23 @@ def _blended_in_euros(view: GemeenteView) -> str:
               and pd.notna(average.loc[g, "misplaced_pct"]) and pd.notna(alone.loc[g, "misplaced_pct"])]
     if not groups:
         return ""
-    shares = {g: (alone.loc[g, "misplaced_pct"], average.loc[g, "misplaced_pct"],
-                  average.loc[g, "against_misplaced_pct"]) for g in groups}
-    best = all(round(m, 1) <= round(min(j, e), 1) for j, m, e in shares.values())
-    figures = "; ".join(f"{in_sentence(labels.get(g, g))} {pct(j / 100)} alleen banen, {pct(m / 100)} gemiddeld, "
-                        f"{pct(e / 100)} alleen vestigingen" for g, (j, m, e) in shares.items())
-    return ("Gemeten in euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
-            "waar het CBS het telt, provincie → COROP; daarin wegen de grote gebieden zwaarder dan in de mediaan) "
-            + ("doet het gemiddelde het ook niet slechter dan elk apart: " if best else
-               "is het beeld minder eenduidig: ") + figures + ". ")
+    parts, average_best = [], True
+    for g in groups:
+        shares = {"alleen banen": alone.loc[g, "misplaced_pct"], "het gemiddelde": average.loc[g, "misplaced_pct"],
+                  "alleen vestigingen": average.loc[g, "against_misplaced_pct"]}
+        low = min(round(v, 1) for v in shares.values())
+        best = [k for k, v in shares.items() if round(v, 1) == low]
+        average_best &= "het gemiddelde" in best
+        rest = "; ".join(f"{k} {pct(v / 100)}" for k, v in shares.items() if k not in best)
+        parts.append(f"bij {in_sentence(labels.get(g, g))} ({g}) {'is' if len(best) == 1 else 'zijn'} {listing(best)} "
+                     f"het best ({pct(low / 100)}; {rest})")
+    return (f"Gewogen naar euro’s ({EUROS_NL}; provincie → COROP) " + ("is het gemiddelde ook het best of even goed: "
+                                                                      if average_best else "ligt het anders: ")
+            + "; ".join(parts) + "." + ("" if average_best else
+                                        " De keuze is gemaakt op de mediane fout, waarin een klein gebied even zwaar "
+                                        "telt als een groot: het BLP moet voor elke gemeente kloppen, groot of klein. In "
+                                        "euro’s tellen vooral de grote gebieden.")
+            + " ")
 
 
 def _unblended_measured(view: GemeenteView) -> bool:
@@ -565,9 +582,9 @@ def _blended_totals(view: GemeenteView) -> str:
         return ""
     s = bt.summary().set_index(["variant", "level"])["median_abs_pct"]
     change = s[("jobs", "provincie_corop")] - s[("jobs_unblended", "provincie_corop")]
-    text = ("Voor het totaal van een gebied wordt de fout er "
-            + ("iets groter van: " if change > 0 else "niet groter van: " if change == 0 else "kleiner van: ")
-            + "; ".join(f"mediaan fout {LEVEL_NL[level]} {pct(s[('jobs_unblended', level)] / 100)} zonder en "
+    text = ("Voor de totale toegevoegde waarde van een gebied maakt het gemiddelde de fout "
+            + ("iets groter: " if change > 0 else "niet groter: " if change == 0 else "kleiner: ")
+            + "; ".join(f"mediane fout {LEVEL_NL[level]} {pct(s[('jobs_unblended', level)] / 100)} zonder en "
                         f"{pct(s[('jobs', level)] / 100)} met het gemiddelde" for level in LEVEL_NL))
     diff = bt.group_difference("jobs", "jobs_unblended", total=True)
     if len(diff) == 1 and diff["p05_pp"].iloc[0] < 0 < diff["p95_pp"].iloc[0]:
@@ -575,7 +592,7 @@ def _blended_totals(view: GemeenteView) -> str:
         signed = lambda v: ("+" if v > 0 else "") + num(v, 1)  # noqa: E731
         text += (f" (het verschil in de toets provincie → COROP, {signed(d['difference_pp'])} procentpunt, is met "
                  f"{d['n']} gebieden niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van de "
-                 f"10 gevallen tussen {signed(d['p05_pp'])} en {signed(d['p95_pp'])})")
+                 f"10 gevallen tussen {signed(d['p05_pp'])} en {signed(d['p95_pp'])} procentpunt)")
     return text + ". "
 
 
