@@ -98,7 +98,9 @@ class DutchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: fout: {argparse_nl(message)}\n")
+        option = re.match(r"argument (--[\w-]+)[^:]*: expected one argument", message)
+        hint = (f" (begint de waarde met een minteken, schrijf dan {option.group(1)}=WAARDE)" if option else "")
+        self.exit(2, f"{self.prog}: fout: {argparse_nl(message)}{hint}\n")
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:

@@ -321,3 +321,17 @@ def test_establishments_without_a_group_the_fit_needs_is_a_message(snapshot_dir,
         assert code == 2 and "Traceback" not in stderr and not stdout
         assert "Geen enkele groep van de vestigingen (establishments) omvat bedrijfstak F" in stderr
         assert "voeg de vestigingen van bedrijfstak F toe aan de vestigingen (establishments.csv" in stderr
+
+
+def test_a_negative_weight_read_as_an_option_gets_a_hint_how_to_write_it(capsys):
+    """argparse takes '-0,3' for an option and said only 'hier hoort één waarde bij' (a breaker's finding)."""
+    from blp.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--average-weight", "-0,3"])
+    assert exc.value.code == 2
+    assert ("blp validate: fout: argument --average-weight: hier hoort één waarde bij (begint de waarde met een "
+            "minteken, schrijf dan --average-weight=WAARDE)") in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["validate", "--average-weight=-0,3"])
+    assert "'-0,3' ligt niet tussen 0 en 1" in capsys.readouterr().err
