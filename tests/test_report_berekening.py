@@ -71,20 +71,20 @@ def test_uncertainty_section_comes_from_the_backtest_and_sensitivity_is_called_w
     assert ("de grootste fout met weging is die van Delfzijl en omgeving (43,1%, zonder weging was de grootste fout "
             "37,9%).") in text
     assert ("Per sector geeft de hoofdsleutel in deze toets een kleinere mediane fout dan een verdeling naar "
-            "vestigingen (bij bouwnijverheid (F) en cultuur, recreatie, overige diensten (R-U) bestaat de hoofdsleutel "
-            "voor de helft uit de vestigingen zelf; zie ‘Verantwoording’), met één uitzondering (mediane fout, "
-            "hoofdsleutel tegen vestigingen): informatie en communicatie (J) 28,3% tegen 27,1%. Gewogen naar euro’s "
-            "(welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan waar het CBS het "
-            "telt; grote gebieden tellen dan zwaarder dan in de mediaan), hoofdsleutel tegen vestigingen: informatie en "
-            "communicatie (J) 11,9% tegen 15,7%: daar is de hoofdsleutel wél beter, ook als andere gebieden getoetst "
-            "waren geweest, terwijl het verschil in de mediaan toeval kan zijn. Met de banen per sector zoals het CBS "
-            "ze per COROP-gebied publiceert, is verdelen naar banen ook in die sector beter dan naar vestigingen: het "
-            "zwakke punt is de geschatte verdeling van de banen over de sectoren. Een eigen banenbestand per sector "
-            "(zoals LISA) maakt die schatting overbodig. Let wel: met 38 getoetste gebieden is het verschil met "
-            "vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te onderscheiden: met andere gebieden in de "
-            "toets had het ook de andere kant op kunnen vallen (landbouw, bosbouw en visserij (A) en openbaar bestuur, "
-            "onderwijs en zorg (O-Q) zijn niet vergeleken, omdat de vestigingencijfers ze niet apart geven). Duidelijk "
-            "is de hoofdsleutel beter in financiële dienstverlening en in verhuur en handel van onroerend goed.") in text
+            "vestigingen, met één uitzondering: informatie en communicatie (J), 28,3% tegen 27,1% met vestigingen. Bij "
+            "bouwnijverheid (F) en cultuur, recreatie, overige diensten (R-U) bestaat de hoofdsleutel voor de helft uit "
+            "de vestigingen zelf (zie ‘Verantwoording’). Gewogen naar euro’s (welk deel van de toegevoegde waarde van de "
+            "sector bij een ander gebied terechtkomt dan waar het CBS het telt; grote gebieden tellen dan zwaarder dan "
+            "in de mediaan) is de hoofdsleutel bij informatie en communicatie (J) wél beter: 11,9% tegen 15,7% met "
+            "vestigingen, ook als andere gebieden getoetst waren geweest, terwijl het verschil in de mediaan toeval kan "
+            "zijn. Met de banen per sector zoals het CBS ze per COROP-gebied publiceert, is verdelen naar banen ook in "
+            "die sector beter dan naar vestigingen: het zwakke punt is de geschatte verdeling van de banen over de "
+            "sectoren. Een eigen banenbestand per sector (zoals LISA) maakt die schatting overbodig. Let wel: met 38 "
+            "getoetste gebieden is het verschil met vestigingen in 6 van de 8 vergeleken sectoren niet van toeval te "
+            "onderscheiden; met andere gebieden in de toets had het ook de andere kant op kunnen vallen. Alleen in "
+            "financiële dienstverlening en in verhuur en handel van onroerend goed is de hoofdsleutel duidelijk beter. "
+            "Landbouw, bosbouw en visserij (A) en openbaar bestuur, onderwijs en zorg (O-Q) zijn niet vergeleken, omdat "
+            "de vestigingencijfers ze niet apart geven.") in text
     assert "niet hoe dicht het BLP bij de werkelijkheid ligt" in text
     assert "zeker" not in text.replace("onzeker", "").replace("Hoe zeker", "")
 
@@ -195,23 +195,26 @@ def test_sectors_where_the_median_is_worse_are_also_judged_in_euros(heerlen, mon
         text = berekening._in_euros_text(heerlen, list(groups), labels)
         assert text.startswith(" Gewogen naar euro’s (welk deel van de toegevoegde waarde van de sector bij een ander "
                                "gebied terechtkomt dan waar het CBS het telt; grote gebieden tellen dan zwaarder dan in "
-                               "de mediaan), hoofdsleutel tegen vestigingen: ")
-        return text.split("hoofdsleutel tegen vestigingen: ", 1)[1]
+                               "de mediaan) ")
+        return text.split("in de mediaan) ", 1)[1]
 
-    assert said() == ("informatie en communicatie (J) 11,9% tegen 15,7%: daar is de hoofdsleutel wél beter, ook als "
-                      "andere gebieden getoetst waren geweest, terwijl het verschil in de mediaan toeval kan zijn.")
+    assert said() == ("is de hoofdsleutel bij informatie en communicatie (J) wél beter: 11,9% tegen 15,7% met "
+                      "vestigingen, ook als andere gebieden getoetst waren geweest, terwijl het verschil in de mediaan "
+                      "toeval kan zijn.")
     chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen."
     with_jobs_errors("J", 1.25)
-    assert said() == "informatie en communicatie (J) 14,8% tegen 15,7%: daar is de hoofdsleutel iets beter" + chance
+    assert said() == ("is de hoofdsleutel bij informatie en communicatie (J) iets beter: 14,8% tegen 15,7% met "
+                      "vestigingen" + chance)
     with_jobs_errors("J", 15.7 / 11.86)  # the same share of euros misplaced as establishments, to the shown decimal
-    assert said() == "informatie en communicatie (J) 15,7% tegen 15,7%: even goed."
+    assert said() == "doen beide het bij informatie en communicatie (J) even goed (15,7% tegen 15,7% met vestigingen)."
     with_jobs_errors("J", 1.4)
-    assert said() == "informatie en communicatie (J) 16,6% tegen 15,7%: daar is de hoofdsleutel iets slechter" + chance
+    assert said() == ("is de hoofdsleutel bij informatie en communicatie (J) iets slechter: 16,6% tegen 15,7% met "
+                      "vestigingen" + chance)
     with_jobs_errors("J", 2)
-    assert said(["J", "K"]) == ("informatie en communicatie (J) 23,7% tegen 15,7%: daar is de hoofdsleutel ook "
-                                "slechter, ook als andere gebieden getoetst waren geweest; financiële dienstverlening (K) "
-                                "22,2% tegen 29,4%: daar is de hoofdsleutel wél beter, ook als andere gebieden getoetst "
-                                "waren geweest.")  # K's median is better beyond chance too: no 'toeval' clause
+    assert said(["J", "K"]) == ("is de hoofdsleutel bij informatie en communicatie (J) ook slechter: 23,7% tegen 15,7% "
+                                "met vestigingen, ook als andere gebieden getoetst waren geweest; bij financiële "
+                                "dienstverlening (K) is de hoofdsleutel wél beter: 22,2% tegen 29,4% met vestigingen, ook "
+                                "als andere gebieden getoetst waren geweest.")  # K's median differs beyond chance too
     assert berekening._in_euros_text(heerlen, ["A"], labels) == ""  # the establishments pool A: nothing to compare
 
 
@@ -223,9 +226,10 @@ def test_the_averaged_sectors_in_euros_say_whether_the_average_is_the_best_there
     lead = ("Gewogen naar euro’s (welk deel van de toegevoegde waarde van de sector bij een ander gebied terechtkomt dan "
             "waar het CBS het telt; grote gebieden tellen dan zwaarder dan in de mediaan; provincie → COROP) ")
     rule = ("De keuze is gemaakt op de mediane fout, waarin een klein gebied even zwaar telt als een groot: het BLP moet "
-            "voor elke gemeente kloppen, groot of klein. In euro’s tellen vooral de grote gebieden.")
+            "voor elke gemeente kloppen, groot of klein.")
     assert berekening._blended_in_euros(heerlen) == (
-        lead + "ligt het anders: bij bouwnijverheid (F) zijn het gemiddelde en alleen vestigingen het best (9,5%; "
+        lead + "is het gemiddelde niet overal het best: bij bouwnijverheid (F) zijn het gemiddelde en alleen "
+        "vestigingen het best (9,5%; "
         "alleen banen 10,6%); bij cultuur, recreatie, overige diensten (R-U) is alleen banen het best (6,6%; het "
         "gemiddelde 7,3%; alleen vestigingen 9,3%). " + rule + " ")
     e = heerlen.national.backtest.errors
@@ -234,7 +238,7 @@ def test_the_averaged_sectors_in_euros_say_whether_the_average_is_the_best_there
     monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
         heerlen.national.backtest, errors=pd.concat([e[~pick], e[pick].assign(allocated_meur=halved)])))
     assert berekening._blended_in_euros(heerlen) == (
-        lead + "is het gemiddelde ook het best of even goed: bij bouwnijverheid (F) zijn het gemiddelde en alleen "
+        lead + "is het gemiddelde overal het best of even goed: bij bouwnijverheid (F) zijn het gemiddelde en alleen "
         "vestigingen het best (9,5%; alleen banen 10,6%); bij cultuur, recreatie, overige diensten (R-U) is het "
         "gemiddelde het best (3,6%; alleen banen 6,6%; alleen vestigingen 9,3%). ")
 
@@ -249,3 +253,24 @@ def test_the_choice_of_averaged_sectors_says_it_was_made_on_this_very_test_only_
     berekening.blended_why(heerlen)
     text = _text(shown)
     assert "2019 (banen). In handel, vervoer en horeca" in text and "dezelfde toets" not in text
+
+
+def test_the_chance_text_names_the_sectors_clearly_better_and_clearly_worse(heerlen, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    labels = heerlen.data.industry_labels()
+    assert " Alleen in financiële dienstverlening en in verhuur en handel van onroerend goed is de hoofdsleutel " \
+        "duidelijk beter." in berekening._chance_text(heerlen, labels)
+    bt = heerlen.national.backtest
+    e = bt.errors
+    est_j = e[(e["variant"] == "establishments") & (e["group"] == "J")]
+    worse_j = est_j.assign(variant="jobs", error_pct=est_j["error_pct"].abs() + 5)  # worse in every region by 5 points
+    jobs_j = (e["variant"] == "jobs") & (e["group"] == "J")
+    monkeypatch.setattr(heerlen.national, "backtest", dataclasses.replace(
+        bt, errors=pd.concat([e[~jobs_j], worse_j], ignore_index=True)))
+    text = berekening._chance_text(heerlen, labels)
+    assert (" Duidelijk beter is de hoofdsleutel alleen in financiële dienstverlening en in verhuur en handel van "
+            "onroerend goed, duidelijk slechter in informatie en communicatie.") in text
+    assert "in 5 van de 8 vergeleken sectoren niet van toeval te onderscheiden" in text
