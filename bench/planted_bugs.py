@@ -53,7 +53,7 @@ MUTATIONS = [
  # the back-test in euros and the averaging weight of blp validate (2026-11-30, late)
  ("blp/berekening/backtest.py", "share = {k: 50 * off[k].sum() / published.sum() for k in off}",
   "share = {k: 100 * off[k].sum() / published.sum() for k in off}"),
- ("blp/rapport/paginas/berekening.py", 'if r["misplaced_p95_pp"] < 0:', 'if r["misplaced_p05_pp"] < 0:'),
+ ("blp/rapport/paginas/berekening.py", 'if r["misplaced_p95_pp"] < 0 else', 'if r["misplaced_p05_pp"] < 0 else'),
  ("blp/berekening/backtest.py", 'euros = cells.dropna(subset=["a_off", "b_off"])', 'euros = cells.dropna()'),
  ("blp/rapport/paginas/berekening.py", 'average_best &= "het gemiddelde" in best', "average_best &= True"),
  ("blp/rapport/paginas/berekening.py", ', dezelfde toets als hierboven: de keuze is dus niet los van deze cijfers getoetst. " if same',
