@@ -335,3 +335,23 @@ def test_a_negative_weight_read_as_an_option_gets_a_hint_how_to_write_it(capsys)
     with pytest.raises(SystemExit):
         main(["validate", "--average-weight=-0,3"])
     assert "'-0,3' ligt niet tussen 0 en 1" in capsys.readouterr().err
+
+
+def test_a_group_without_a_single_establishment_in_the_country_is_refused(snapshot_dir, tmp_path):
+    """A breaker set construction's establishments to 0 everywhere: the back-test divided by zero (RuntimeWarnings,
+    '50,0%' misplaced) and blp table gave every gemeente a construction figure all the same."""
+    import gzip
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(snapshot_dir, data)
+    est = pd.read_csv(data / "establishments.csv.gz", dtype=str)
+    est.loc[est["industry_code"] == "F", "establishments"] = "0"
+    with gzip.open(data / "establishments.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        est.to_csv(fh, index=False, lineterminator="\n")
+    for command in ("validate", "table"):
+        code, stdout, stderr = run_cli(command, "--data", str(data))
+        assert code == 2 and "Traceback" not in stderr and not stdout and "RuntimeWarning" not in stderr
+        assert ("De vestigingen (establishments) van 2018 tellen in bedrijfstak F in heel Nederland geen enkele "
+                "vestiging, terwijl er in 2019 banen van werknemers zijn") in stderr
+        assert "controleer de vestigingen van 2018 in die bedrijfstak (establishments.csv, kolom establishments)." in stderr

@@ -19,7 +19,7 @@ from blp.berekening import ras
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.concordance import TOTAL, build_concordance
 from blp.berekening.jobs_key import (ESTABLISHMENTS_WEIGHT, HOUSING_GROUP, blend_with_establishments, housing_value,
-                                     jobs_groups, seed_group)
+                                     jobs_groups, jobs_per_establishment, seed_group)
 from blp.berekening.keys import activity_rows, corop_provinces, nearest, to_units
 from blp.berekening.productivity import fit_inputs, fit_without, land_area, relative_log_density
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
@@ -236,7 +236,7 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     seed_of = {g: seed_group(g, sections, est_codes) for g in groups}
     nl_jobs = jobs_corop.groupby("industry_code")["value"].sum()
     nl_est = est_corop.groupby("industry_code")["value"].sum()
-    ratio = {g: nl_jobs[g] / nl_est[seed_of[g]] for g in groups}
+    ratio = jobs_per_establishment(nl_jobs, nl_est, seed_of, key_year, est_year)
     # the key of L as for gemeenten (the same WOZ fallback), summed per COROP region
     housing, _ = housing_value(data, key_year, data.boundary_years()[-1], composition)
     housing_corop = housing.groupby("corop_code", as_index=False)["value"].sum()

@@ -81,6 +81,20 @@ def seed_group(group: str, sections: dict[str, tuple[str, ...]], est_codes: list
                     "groep van industries.csv; docs/data-schema.md).")
 
 
+def jobs_per_establishment(nl_jobs: pd.Series, nl_est: pd.Series, seed_of: dict[str, str], year: int,
+                           est_year: int) -> dict[str, float]:
+    """The national jobs per establishment of each group (the seed's weight). A group with jobs but not one
+    establishment in the whole country is contradictory data, not a zero: refused, naming the group."""
+    empty = [g for g in seed_of if nl_est.get(seed_of[g], 0) <= 0 < nl_jobs.get(g, 0)]
+    if empty:
+        raise DataError(
+            f"De vestigingen (establishments) van {est_year} tellen in bedrijfstak {', '.join(empty)} in heel Nederland "
+            f"geen enkele vestiging, terwijl er in {year} banen van werknemers zijn; de schatting van de banen per "
+            "sector kan daar niet van uitgaan.",
+            f"controleer de vestigingen van {est_year} in die bedrijfstak (establishments.csv, kolom establishments).")
+    return {g: nl_jobs.get(g, 0) / nl_est[seed_of[g]] if nl_est.get(seed_of[g], 0) > 0 else 0.0 for g in seed_of}
+
+
 def _corop_columns(data: CanonicalData, year: int, groups: list[str]) -> pd.DataFrame:
     """COROP x group jobs of ``year`` (wide); suppressed cells NaN; plus the COROP total."""
     rj = data.regional_jobs[(data.regional_jobs["year"] == year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
@@ -135,7 +149,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
     seed_of = {g: seed_group(g, sections, est_codes) for g in groups}
     nl_jobs = columns[groups].sum()
     nl_est = est_wide.sum()
-    ratio = {g: (nl_jobs[g] / nl_est[seed_of[g]]) if nl_est[seed_of[g]] > 0 else 0.0 for g in groups}
+    ratio = jobs_per_establishment(nl_jobs, nl_est, seed_of, year, seed_year)
 
     tot = totals.set_index(["corop_code", "gemeente_code"])["value"].sort_index()
     units = tot.index
