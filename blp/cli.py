@@ -342,15 +342,12 @@ def cmd_table(args) -> int:
 def _print_group_difference(diff) -> None:
     """The standard key against establishments per group, with how much of the difference is luck of the regions."""
     from blp.berekening.backtest import MIN_REGIONS
-    from blp.dutch import num
+    from blp.dutch import num, signed_num as signed
 
     if diff.empty:
         print(f"\nGeen vergelijking per groep met vestigingen: daarvoor zijn minstens {MIN_REGIONS} getoetste gebieden "
               "nodig (provincie → COROP).")
         return
-    def signed(v: float) -> str:
-        return ("+" if v >= 0.05 else "") + num(v, 1)
-
     def end(v: float) -> str:  # an interval's end just off 0 keeps its sign: '−3,5 tot −0,0' does not hold 0
         return signed(v) if abs(v) >= 0.05 or v == 0 else ("−" if v < 0 else "+") + "0,0"
 
@@ -497,9 +494,8 @@ def _error() -> int:
         return 1
     except OSError as exc:  # a folder that cannot be written (read-only, disk full, ...)
         _debug()
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         fix = OS_FIXES.get(exc.errno, "controleer of de map bestaat, of je erin mag schrijven en of er ruimte is")
-        print(f"blp: fout: {_os_problem(exc)}{where}.\n  Oplossing: {fix}; voor de onafgemaakte run is niets "
+        print(f"blp: fout: {_os_problem(exc)}.\n  Oplossing: {fix}; voor de onafgemaakte run is niets "
               "volledigs geschreven.", file=sys.stderr)
         return 2
 

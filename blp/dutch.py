@@ -35,6 +35,11 @@ def num(x: float, decimals: int = 0) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+def signed_num(x: float, decimals: int = 1) -> str:
+    """A difference with its sign: '+1,2', '−0,4', and '0,0' where it rounds to nothing (no '+0,0')."""
+    return ("+" if round(x, decimals) > 0 else "") + num(x, decimals)
+
+
 def in_sentence(label: str) -> str:
     """A label as it reads within a sentence: its first letter in lower case ('Woningen' -> 'woningen'), unless the
     label starts with an abbreviation ('BLP per inwoner', 'CO2-uitstoot', 'WOZ-waarde' stay as they are)."""

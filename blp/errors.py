@@ -106,5 +106,6 @@ OS_FIXES = {errno.EISDIR: "haal die map weg of geef haar een andere naam: de kit
 
 
 def os_problem(exc: OSError) -> str:
-    """An OS error's problem in Dutch (the system's own text where the kit has none)."""
-    return OS_ERRORS_NL.get(exc.errno, exc.strerror or str(exc))
+    """An OS error's problem in Dutch (the system's own text where the kit has none), with the file it concerns."""
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    return OS_ERRORS_NL.get(exc.errno, exc.strerror or str(exc)) + where

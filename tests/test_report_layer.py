@@ -28,6 +28,14 @@ def test_num(value, decimals, text):
     assert num(value, decimals) == text
 
 
+@pytest.mark.parametrize("value, text", [(1.2, "+1,2"), (-0.4, "\u22120,4"), (0.0, "0,0"), (0.04, "0,0"), (-0.04, "0,0"),
+                                         (0.06, "+0,1"), (10.6, "+10,6")])
+def test_signed_num_shows_a_sign_only_where_the_shown_number_has_one(value, text):
+    from blp.dutch import signed_num
+
+    assert signed_num(value) == text
+
+
 @pytest.mark.parametrize("fmt", [meur, eur, pct])
 def test_no_formatter_shows_nan_or_inf(fmt):
     assert [fmt(v) for v in (np.float32("nan"), pd.NA, np.inf)] == ["niet beschikbaar"] * 2 + ["niet te berekenen"]

@@ -145,8 +145,7 @@ def _misplaced(cells: pd.DataFrame, pick: np.ndarray | None, draws: int) -> dict
     published = cells["published"].to_numpy()
     off = {k: cells[f"{k}_off"].to_numpy() for k in ("a", "b")}
     if len(published) < MIN_REGIONS or published.sum() <= 0:
-        return dict.fromkeys(["misplaced_n", "misplaced_pct", "against_misplaced_pct", "misplaced_difference_pp",
-                              "misplaced_p05_pp", "misplaced_p95_pp"], np.nan)
+        return dict.fromkeys(DIFFERENCE_COLUMNS[DIFFERENCE_COLUMNS.index("misplaced_n"):], np.nan)
     share = {k: 50 * off[k].sum() / published.sum() for k in off}
     if pick is None:
         pick = np.random.default_rng(1).integers(0, len(published), size=(draws, len(published)))

@@ -77,7 +77,7 @@ def error_line(exc: BaseException) -> str:
     """The first line of an error's text (its type's name if it has none), as a job's result reports it; an OS
     error in Dutch, with the file it concerns."""
     if isinstance(exc, OSError) and exc.errno in OS_ERRORS_NL:
-        return os_problem(exc) + (f" ({exc.filename})" if exc.filename else "")
+        return os_problem(exc)
     text = str(exc)
     return text.splitlines()[0] if text.strip() else type(exc).__name__
 

@@ -8,7 +8,7 @@ from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence, listing
+from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
@@ -134,6 +134,9 @@ def _pooled_text(view: GemeenteView, labels: dict[str, str]) -> str:
             f"omdat de vestigingencijfers {'die sector' if len(pooled) == 1 else 'ze'} niet apart geven.")
 
 
+OTHER_REGIONS_NL = "met andere gebieden in de toets had het ook de andere kant op kunnen vallen"
+
+
 def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
     """How much of the per-sector comparison with establishments is the luck of which regions were tested."""
     diff = view.national.backtest.group_difference(variant_of(view.result.key))
@@ -150,8 +153,7 @@ def _chance_text(view: GemeenteView, labels: dict[str, str]) -> str:
               f" Duidelijk beter is de hoofdsleutel alleen {_in_sectors(better)}, duidelijk slechter "
               f"{_in_sectors(worse)}." if better else "")
     return (f" Let wel: met {diff['n'].max()} getoetste gebieden is het verschil met vestigingen in {unsure} van de "
-            f"{len(diff)} vergeleken sectoren niet van toeval te onderscheiden; met andere gebieden in de toets had het "
-            "ook de andere kant op kunnen vallen."
+            f"{len(diff)} vergeleken sectoren niet van toeval te onderscheiden; {OTHER_REGIONS_NL}."
             + beyond
             + _pooled_text(view, labels))
 
@@ -173,7 +175,7 @@ def _in_euros_text(view: GemeenteView, groups: list[str], labels: dict[str, str]
     if rows.empty:
         return ""
     beyond = ", ook als andere gebieden getoetst waren geweest"
-    chance = ", maar met andere gebieden in de toets had het ook de andere kant op kunnen vallen"
+    chance = f", maar {OTHER_REGIONS_NL}"
 
     def clause(g: str, r, first: bool) -> str:
         where = f"bij {in_sentence(labels.get(g, g))} ({g})"
@@ -595,10 +597,9 @@ def _blended_totals(view: GemeenteView) -> str:
     diff = bt.group_difference("jobs", "jobs_unblended", total=True)
     if len(diff) == 1 and diff["p05_pp"].iloc[0] < 0 < diff["p95_pp"].iloc[0]:
         d = diff.iloc[0]
-        signed = lambda v: ("+" if v > 0 else "") + num(v, 1)  # noqa: E731
-        text += (f" (het verschil in de toets provincie → COROP, {signed(d['difference_pp'])} procentpunt, is met "
-                 f"{d['n']} gebieden niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van de "
-                 f"10 gevallen tussen {signed(d['p05_pp'])} en {signed(d['p95_pp'])} procentpunt)")
+        text += (f" (het verschil in de toets provincie → COROP, {signed_num(d['difference_pp'])} procentpunt, is "
+                 f"met {d['n']} gebieden niet van toeval te onderscheiden: met andere getoetste gebieden lag het in 9 van "
+                 f"de 10 gevallen tussen {signed_num(d['p05_pp'])} en {signed_num(d['p95_pp'])} procentpunt)")
     return text + ". "
 
 
