@@ -62,6 +62,15 @@ def _truncate(name, keep):
     return f
 
 
+def _cut_row(name, line):
+    """Line ``line`` (1 = header) loses its last field and separator: a row cut short."""
+    def f(folder):
+        lines = (folder / f"{name}.csv").read_text().split("\n")
+        lines[line - 1] = lines[line - 1].rsplit(",", 1)[0]
+        (folder / f"{name}.csv").write_text("\n".join(lines))
+    return f
+
+
 def _empty(name):
     return lambda folder: (folder / f"{name}.csv").write_text("")
 
@@ -159,6 +168,23 @@ CASES = {
                                          ["establishments.csv, rij ", "kolom 'gemeente_code': een gemeentecode die in "
                                           "2018 nog niet bestond", "(waarde 'GM1966')",
                                           "geef de cijfers van 2018 onder de gemeentecodes van dat jaar"]),
+    # a row cut short: pandas read the missing fields as 'no value' without a word
+    "row_cut_short": (_cut_row("jobs_corop", 3), ["jobs_corop.csv, rij 3: 5 velden waar de kopregel er 6 heeft",
+                                                 "kolom 'source' en verder ontbreken", "het bestand is afgekapt"]),
+    "row_cut_short_value": (_cut_row("establishments", 7),
+                            ["establishments.csv, rij 7: 4 velden", "kolom 'source' en verder ontbreken"]),
+    # a yes/no cell that is neither: 'yes' was read as 'no' ('provisional' labels a year as provisional)
+    "provisional_odd": (_set("value_added_series", {"region_code": "CR04", "year": "2020"}, "provisional", "yes"),
+                        ["value_added_series.csv, rij ", "kolom 'provisional': geen ja/nee-waarde (waarde 'yes')",
+                         "schrijf True of False"]),
+    "suppressed_odd": (_set("jobs_corop", {"corop_code": "CR39", "year": "2019"}, "suppressed", "ja"),
+                       ["jobs_corop.csv, rij ", "kolom 'suppressed': geen ja/nee-waarde (waarde 'ja')"]),
+    "derived_odd": (_set("value_added", {"region_code": "CR39", "industry_code": "F"}, "derived", "maybe"),
+                    ["value_added.csv, rij ", "kolom 'derived': geen ja/nee-waarde (waarde 'maybe')"]),
+    "suppressed_with_a_number": (_set("jobs_corop", {"corop_code": "CR39", "year": "2019", "industry_code": "F"},
+                                      "suppressed", "True"),
+                                 ["jobs_corop.csv, rij ", "kolom 'suppressed' zegt dat het CBS deze cel onderdrukt, "
+                                  "maar kolom 'jobs' heeft een waarde (", "laat 'jobs' leeg"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),

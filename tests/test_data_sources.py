@@ -78,3 +78,15 @@ def test_malformed_activity_file_is_refused(tmp_path, snapshot_dir):
     path.write_text("year,gemeente_code,industry_code,value\n2018,GM0917,F,3\n")
     with pytest.raises(DataError, match="precies één kolom met waarden"):
         load_data("snapshot", snapshot_dir, [path])
+
+
+def test_an_empty_last_cell_is_no_short_row_but_a_missing_one_is(tmp_path, snapshot_dir):
+    """An empty `source` written as a trailing comma is a cell without a value; a row without that comma is a
+    row cut short (the check on row lengths runs only when the last column has empty cells)."""
+    path = tmp_path / "own_jobs.csv"
+    path.write_text('year,gemeente_code,industry_code,jobs,source\n2019,GM0917,TOTAL,40000,\n'
+                    '2019,GM0935,TOTAL,"60000",LISA\n\n')
+    load_data("snapshot", snapshot_dir, [path])  # loads (a key from two gemeenten is refused later, by the key)
+    path.write_text('year,gemeente_code,industry_code,jobs,source\n2019,GM0917,TOTAL,40000,\n2019,GM0935,TOTAL,60000\n')
+    with pytest.raises(DataError, match=r"own_jobs.csv, rij 3: 4 velden waar de kopregel er 5 heeft \(kolom 'source'"):
+        load_data("snapshot", snapshot_dir, [path])

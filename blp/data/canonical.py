@@ -164,6 +164,22 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
                         "vestigingen tel je in hele getallen; verbeter de rij.")
 
 
+# Spellings of a yes/no cell ('provisional', 'suppressed', 'derived'): what CBS, pandas and spreadsheets write
+FLAG_VALUES = {"true": True, "1": True, "1.0": True, "*": True,
+               "false": False, "0": False, "0.0": False, "": False, "nan": False}
+
+
+def check_flags(df: pd.DataFrame, col: str, label: str) -> pd.Series:
+    """A yes/no column of one input file as booleans; a cell that is neither (say 'yes' or 'ja', which could
+    mean either to whoever wrote it) is an error naming the file, row and column."""
+    text = df[col].astype(str).str.strip().str.lower().reset_index(drop=True)
+    bad = ~text.isin(list(FLAG_VALUES))
+    if bad.any():
+        raise _bad_cell(label, pd.DataFrame({col: df[col].reset_index(drop=True)}), bad, col, "geen ja/nee-waarde",
+                        "schrijf True of False (of laat de cel leeg voor False).")
+    return pd.Series(text.map(FLAG_VALUES).astype(bool).to_numpy(), index=df.index)
+
+
 def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
     """An error naming the input, the row (as in the file: header = row 1) and the column of the first bad cell."""
     i = int(mask.to_numpy().nonzero()[0][0])
@@ -193,7 +209,7 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
             check_numbers(df, col, TABLE_FILES.get(name, name), non_negative=col in NON_NEGATIVE)
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
         elif col == "provisional":
-            df[col] = df[col].astype(str).str.lower().isin(["true", "1", "*"])
+            df[col] = check_flags(df, col, name)
         else:
             df[col] = df[col].astype(str)
     return df

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 
 from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import (CanonicalData, InputFile, check_known_gemeenten, check_numbers, formed_after,
-                                known_gemeenten, sha256_of)
+from blp.data.canonical import (CanonicalData, InputFile, check_flags, check_known_gemeenten, check_numbers,
+                                formed_after, known_gemeenten, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.errors import DataError, interrupted
 from blp.paths import EMBEDDED_DATA_DIR
@@ -89,7 +90,7 @@ def _read(path: Path) -> pd.DataFrame:
         raise DataError(f"{path} is een map, geen CSV-bestand.", "geef het bestand zelf op.")
     fh = _Watched(gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb"))
     try:
-        return pd.read_csv(fh, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True, encoding="utf-8")
+        df = pd.read_csv(fh, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True, encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -102,6 +103,24 @@ def _read(path: Path) -> pd.DataFrame:
                         "het bestand is beschadigd of niet wat de naam zegt; zet het terug.") from None
     finally:
         fh.close()
+    if len(df.columns) and df[df.columns[-1]].isna().any():  # an empty last cell, or a row cut short?
+        _check_row_lengths(path, len(df.columns))
+    return df
+
+
+def _check_row_lengths(path: Path, width: int) -> None:
+    """Refuse a row with fewer fields than the header (pandas fills them with 'no value' without a word): a file
+    cut off halfway a row, or a row that lost its separators. Blank lines are skipped, as pandas does."""
+    with (gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz"
+          else open(path, encoding="utf-8", newline="")) as fh:
+        rows = csv.reader(fh)
+        header = next(rows, [])
+        for row in rows:
+            if row and len(row) < width:
+                raise DataError(f"{path.name}, rij {rows.line_num}: {len(row)} velden waar de kopregel er {width} "
+                                f"heeft (kolom '{header[len(row)]}' en verder ontbreken).",
+                                "het bestand is afgekapt of de rij mist scheidingstekens; herstel de rij (een lege "
+                                "cel schrijf je als niets tussen twee komma's).")
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
@@ -155,6 +174,21 @@ def _code_check(frames: dict[str, pd.DataFrame]):
     return check
 
 
+def _suppressed_note(jobs: pd.DataFrame) -> list[str]:
+    """The note on the cells CBS suppressed in jobs_corop.csv; a cell marked suppressed that has a number
+    contradicts itself (which of the two is wrong, the kit cannot tell)."""
+    suppressed = check_flags(jobs, "suppressed", "jobs_corop.csv")
+    with_value = suppressed & pd.to_numeric(jobs["jobs"], errors="coerce").notna()
+    if with_value.any():
+        i = int(with_value.to_numpy().nonzero()[0][0])
+        raise DataError(f"jobs_corop.csv, rij {i + 2}: kolom 'suppressed' zegt dat het CBS deze cel onderdrukt, maar "
+                        f"kolom 'jobs' heeft een waarde ({pd.to_numeric(jobs['jobs'], errors='coerce').iloc[i]:g}).",
+                        "laat 'jobs' leeg als de cel onderdrukt is, of zet 'suppressed' op False als het getal "
+                        "gepubliceerd is.")
+    n = int(suppressed.sum())
+    return [f"jobs_corop.csv: {n} cellen door het CBS onderdrukt (leeg gelaten, niet ingevuld)."] if n else []
+
+
 def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
                  boundary_weights: Path | None = None) -> CanonicalData:
     """Read a snapshot-schema directory (plus optional own activity files and boundary weights) into
@@ -199,12 +233,12 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         activities.append(df)
         inputs.append(info)
 
+    if "derived" in frames["value_added"].columns:
+        check_flags(frames["value_added"], "derived", "value_added.csv")
     jobs = frames["regional_jobs"]
     notes = []
-    if "suppressed" in jobs.columns:
-        n_suppressed = int(jobs["suppressed"].astype(str).str.lower().eq("true").sum())
-        if n_suppressed:
-            notes.append(f"jobs_corop.csv: {n_suppressed} cellen door het CBS onderdrukt (leeg gelaten, niet ingevuld).")
+    if {"suppressed", "jobs"} <= set(jobs.columns):  # without 'jobs' the canonical check names the column
+        notes += _suppressed_note(jobs)
 
     shapes = Shapes()
     shapes_path = find_shapes(data_dir)
