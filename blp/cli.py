@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from blp.errors import OS_FIXES, BlpError, count_interrupts, interrupted, os_problem as _os_problem
+from blp.errors import OS_FIXES, BlpError, count_interrupts, interrupted, os_problem as _os_problem, stop_listening
 
 
 def _output_file(path: str | None, inputs=()) -> Path | None:
@@ -478,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
         if not interrupted():
             return _error()
         _debug()  # whatever a Ctrl-C cut short (a read, an import, a second Ctrl-C in the clean-up)
+    return _stopped()
+
+
+def _stopped() -> int:
+    """Say once that the command was interrupted; further interrupts only count from here."""
+    stop_listening()
     print(INTERRUPTED, file=sys.stderr)
     return 130
 
@@ -517,7 +523,10 @@ def run_and_exit() -> None:
     import os
 
     count_interrupts()
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # a second Ctrl-C in the instant before main stopped listening
+        code = _stopped()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -40,10 +40,13 @@ class RunError(BlpError):
 
 _INTERRUPTS = [0]
 _HELD = [0, False]  # how many interrupts_held() blocks are open; an interrupt arrived while held
+_STOPPING = [False]  # the command is already stopping for an interrupt (stop_listening)
 
 
 def _interrupt(signum, frame) -> None:
     _INTERRUPTS[0] += 1
+    if _STOPPING[0]:
+        return
     if _HELD[0]:
         _HELD[1] = True
         return
@@ -65,6 +68,12 @@ def interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
+def stop_listening() -> None:
+    """From here on a Ctrl-C (or SIGTERM) is only counted: the command is stopping and says so once (a second
+    Ctrl-C while it printed that line ended it with a traceback)."""
+    _STOPPING[0] = True
+
+
 def count_interrupts() -> None:
     """Make Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt, as Python's default does for SIGINT, and count
     them: an error that follows an interrupt (a C library's read or import cut short) is the interrupt, not a
@@ -72,6 +81,7 @@ def count_interrupts() -> None:
     import signal
     import sys
 
+    _STOPPING[0] = False
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     if not getattr(sys.unraisablehook, "blp_quiet_interrupts", False):

@@ -288,3 +288,31 @@ def test_a_pool_whose_worker_died_before_any_job_is_renewed_and_never_crashes_th
     always = Pool([True, True, True])
     results = run_parallel(jobs, always, progress)
     assert [(r.status, r.error) for r in results] == [("failed", WORKER_DIED)] * 2 and always.renewed == 2
+
+
+def test_a_second_ctrl_c_while_the_first_is_reported_is_counted_not_a_traceback(monkeypatch, capsys):
+    """Ctrl-C twice: the second landed while `blp` printed its one line about the first, and the command ended in a
+    KeyboardInterrupt traceback with exit code -2 (seen in the suite under load). From that line on an interrupt is
+    only counted."""
+    import io
+    import sys
+
+    from blp import cli, errors
+
+    monkeypatch.setattr(errors, "_INTERRUPTS", [0])
+    monkeypatch.setattr(errors, "_STOPPING", [False])
+
+    def interrupted_command(args):
+        errors._interrupt(2, None)  # the first Ctrl-C, as the handler raises it
+
+    class SecondCtrlC(io.StringIO):  # the terminal sends the second Ctrl-C while the line is being written
+        def write(self, text):
+            errors._interrupt(2, None)
+            return super().write(text)
+
+    stderr = SecondCtrlC()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setitem(cli.COMMANDS, "gemeenten", interrupted_command)
+    assert cli.main(["gemeenten"]) == 130
+    assert stderr.getvalue().strip() == cli.INTERRUPTED
+    assert errors._INTERRUPTS[0] >= 2 and errors.interrupted()
