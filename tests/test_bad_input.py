@@ -2,6 +2,7 @@
 (and where it can, the row and column) with exit code 2, and nothing is written; never in a number."""
 
 import gzip
+import io
 import shutil
 from pathlib import Path
 
@@ -123,7 +124,8 @@ CASES = {
                      ["indicators.csv", "van GM0917 in 2020 is bijna 0 (1e-09) inwoners per km²", "tussen 1 en 25.000"]),
     "density_negative": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population_density_per_km2",
                                              "year": "2020"}, "value", "-1171"),
-                         ["indicators.csv", "van GM0917 in 2020 is −1.171 inwoners per km²"]),
+                         ["indicators.csv, rij ", "kolom 'value': population_density_per_km2 van GM0917 in 2020 is −1.171, "
+                          "maar een waarde in 'per_km2' ligt op 0 of hoger"]),
     "population_empty": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "population", "year": "2020"},
                               "value", ""),
                          ["indicators.csv", "geen inwonertal (population)", "2020", "GM0917",
@@ -133,8 +135,10 @@ CASES = {
                                "jobs", "410000"),
                           ["jobs_gemeente.csv (2019)", "COROP-gebied CR39", "623.300", "266.000",
                            "Heerlen (GM0917) met 410.000 banen", "controleer de kolom jobs van jaar 2019"]),
-    "corop_value_added_tenfold": (_set("value_added", {"region_code": "CR38", "industry_code": "G-I"}, "value_meur",
-                                       "17160"),
+    "corop_value_added_tenfold": (lambda folder: _write(folder, "value_added", _read(folder, "value_added").assign(
+        value_meur=lambda d: d["value_meur"].where(
+            ~((d["region_code"] == "CR38") & d["industry_code"].isin(["G-I", "TOTAL"])),  # its TOTAL moves along
+            (d["value_meur"].astype(float) + 15444).astype(int).astype(str)))),
                                   ["value_added.csv (2018, G-I)", "provincie Limburg (PV31) hebben samen 23.781 miljoen",
                                    "de provincie zelf 8.337 miljoen", "verbeter de afwijkende"]),
     "establishments_fraction": (_set("establishments", {"gemeente_code": "GM0917", "year": "2018"}, "establishments",
@@ -143,12 +147,12 @@ CASES = {
                             ["regions.csv", "kolom 'gemeente_name': leeg"]),
     "woz_negative": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "mean_woz_value_eur", "year": "2020"},
                           "value", "-190000"),
-                     ["indicators.csv", "mean_woz_value_eur", "GM0917 in 2020 is −190.000 euro"]),
+                     ["indicators.csv, rij ", "mean_woz_value_eur van GM0917 in 2020 is −190.000"]),
     "woz_thousandfold": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "mean_woz_value_eur",
                                              "year": "2020"}, "value", "190000000"),
                          ["indicators.csv", "190.000.000 euro, buiten 10.000 tot 10.000.000 euro"]),
     "dwellings_negative": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "dwellings", "year": "2020"},
-                                "value", "-5"), ["indicators.csv", "woningen (dwellings) van GM0917 in 2020 is −5"]),
+                                "value", "-5"), ["indicators.csv, rij ", "dwellings van GM0917 in 2020 is −5"]),
     # a mistyped gemeente code dropped its row from the allocation without a word (a breaker's finding)
     "jobs_unknown_gemeente": (_set("jobs_gemeente", {"gemeente_code": "GM0917", "year": "2019", "industry_code": "TOTAL"},
                                    "gemeente_code", "GM9917"),
@@ -185,6 +189,24 @@ CASES = {
                                       "suppressed", "True"),
                                  ["jobs_corop.csv, rij ", "kolom 'suppressed' zegt dat het CBS deze cel onderdrukt, "
                                   "maar kolom 'jobs' heeft een waarde (", "laat 'jobs' leeg"]),
+    # figures a breaker found turned into a number: a percentage of 250, a negative income, a COROP region in two
+    # provinces, sectors that do not add up to their total, regions that do not add up to Nederland
+    "indicator_pct_above_100": (_set("indicators", {"gemeente_code": "GM0917", "indicator": "young_adults_good_health_pct"},
+                                     "value", "250"),
+                                ["indicators.csv, rij ", "young_adults_good_health_pct van GM0917 in 2024 is 250, maar "
+                                 "een waarde in 'pct' ligt tussen 0 en 100"]),
+    "corop_in_two_provinces": (_set("regions", {"gemeente_code": "GM0917", "year": "2024"}, "provincie_code", "PV30"),
+                               ["regions.csv (2024): COROP-gebied CR39 ligt in meer dan één provincie: Heerlen (GM0917) "
+                                "in PV30, 15 andere gemeenten in PV31"]),
+    "sectors_not_their_total": (_set("value_added", {"region_code": "CR39", "industry_code": "B-E"}, "value_meur",
+                                     "43320"),
+                                ["value_added.csv (2018, CR39): de bedrijfstakken tellen op tot ", "de rij TOTAL zegt "
+                                 "21.490 miljoen"]),
+    "regions_not_nederland": (lambda folder: _write(folder, "value_added", _read(folder, "value_added").pipe(
+        lambda d: d[d["region_level"] != "provincie"]).assign(value_meur=lambda d: d["value_meur"].where(
+            ~((d["region_code"] == "CR39") & d["industry_code"].isin(["B-E", "TOTAL"])),
+            (d["value_meur"].astype(float) + 1000).astype(int).astype(str)))),
+        ["value_added.csv (2018, B-E): de COROP-gebieden en extra-regio hebben samen ", "Nederland zelf 103.759 miljoen"]),
     "corop_all_suppressed": (lambda folder: _write(folder, "jobs_corop", _read(folder, "jobs_corop").assign(
         jobs=lambda d: d["jobs"].where(~((d["corop_code"] == "CR04") & (d["year"] == "2019")), ""))),
         ["jobs_corop.csv", "CR04", "onderdrukt"]),
@@ -227,15 +249,63 @@ def test_a_damaged_gz_is_a_message(tmp_path, snapshot_dir):
 
 @pytest.mark.parametrize("rows, message", [
     ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,90000,LISA\n",
-     "geen banen (jobs) voor 341 gemeente(n)"),
+     "own.csv (2019) mist 354 gemeente(n) die de data voor dat jaar wel hebben, zoals GM0003"),
     ("year,gemeente_code,industry_code,jobs,source\n2019.5,GM0088,TOTAL,90,LISA\n", "geen heel jaartal"),
     ("year,gemeente_code,industry_code,jobs,source\n2019,GM0088,TOTAL,inf,LISA\n", "geen eindig getal"),
+    # a breaker's findings: a traceback, a number, or a message that blamed another file
+    ("year,gemeente_code,industry_code,jobs\n,GM0088,TOTAL,900\n", "own.csv, rij 2, kolom 'year': geen heel jaartal "
+     "(een lege cel)"),
+    ("year,gemeente_code,industry_code,jobs\ntwintig,GM0088,TOTAL,900\n", "own.csv, rij 2, kolom 'year': geen heel "
+     "jaartal (waarde 'twintig')"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0088,TOTAL,900\n2019,GM0917,TOTAL,52.600\n",
+     "own.csv, rij 3, kolom 'jobs': lijkt een getal met een punt als scheidingsteken voor duizendtallen (waarde '52.600')"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0088,TOTAL,1e300\n", "own.csv, rij 2, kolom 'jobs': een miljard of "
+     "meer"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0088,TOTAL,\n", "own.csv, rij 2, kolom 'jobs': leeg"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0088,TOTAL,900\n2019,GM0088,TOTAL,900\n",
+     "own.csv, rij 3: een tweede rij voor GM0088, TOTAL, 2019"),
+    ("year;gemeente_code;industry_code;jobs\n2019;GM0088;TOTAL;900\n", "de kolommen zijn gescheiden door puntkomma's"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0881,TOTAL,900\n", "own.csv, rij 2, kolom 'gemeente_code': een "
+     "gemeentecode die in 2019 niet meer bestond (volgens de herindelingsgewichten na 2018 opgegaan in GM1954)"),
+    ("year,gemeente_code,industry_code,jobs\n" + "".join(f"2019,{g},{s},10\n" for g in ("GM0088", "GM0917")
+                                                          for s in ("F", "J", "K") if (g, s) != ("GM0917", "J")),
+     "own.csv: GM0917 (2019) heeft geen rij voor sector(en) J, die het bestand voor andere gemeenten wel heeft"),
+    ("year,gemeente_code,industry_code,jobs\n2019,GM0088,F,100\n2019,GM0088,J,100\n2019,GM0088,K,100\n"
+     "2019,GM0088,TOTAL,500\n", "own.csv: de sectoren van GM0088 (2019) tellen op tot 300, de rij TOTAL zegt 500"),
 ])
 def test_an_own_activity_file_that_does_not_fit_is_refused(tmp_path, rows, message):
     path = tmp_path / "own.csv"
     path.write_text(rows)
     code, _, err = run_cli("table", "--activity", str(path))
     assert code == 2 and message in err, err
+
+
+def test_an_own_file_that_is_no_csv_or_not_there_says_so(tmp_path):
+    xlsx = tmp_path / "lisa.csv"
+    xlsx.write_bytes(b"PK\x03\x04" + bytes(200))  # a workbook saved under a .csv name
+    code, _, err = run_cli("table", "--activity", str(xlsx))
+    assert code == 2 and "lisa.csv is een Excel-bestand" in err and "CSV UTF-8" in err, err
+    code, _, err = run_cli("table", "--activity", str(tmp_path / "missing.csv"))
+    assert code == 2 and "Het activiteitenbestand" in err and "missing.csv bestaat niet" in err, err
+    assert "BLP_DATA_DIR" not in err
+
+
+def test_own_weights_that_move_part_of_a_gemeente_into_an_unlisted_one_are_accepted(plain_snapshot, tmp_path):
+    """'Gemeenten not listed are unchanged': a part of Onderbanken (GM0881, 2018) moved into Heerlen, which the weights
+    do not list, was refused as if Heerlen had been formed later (a breaker's finding)."""
+    weights = pd.read_csv(plain_snapshot / "boundary_changes.csv", dtype=str, keep_default_na=False)
+    onderbanken = (weights["from_code"] == "GM0881") & (weights["from_year"] == "2018")
+    weights.loc[onderbanken, "share_of_from"] = "0.9"
+    part = weights[onderbanken].assign(to_code="GM0917", share_of_from="0.1")
+    path = tmp_path / "weights.csv"
+    pd.concat([weights, part]).to_csv(path, index=False)
+    code, out, err = run_cli("table", "--key", "establishments", "--boundary-weights", str(path))
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out)).set_index("gemeente_code")
+    _, plain, _ = run_cli("table", "--key", "establishments")  # establishments of 2018: moved with the weights
+    before = pd.read_csv(io.StringIO(plain)).set_index("gemeente_code")
+    assert table.loc["GM0917", "blp_meur"] > before.loc["GM0917", "blp_meur"]
+    assert table.loc["GM1954", "blp_meur"] < before.loc["GM1954", "blp_meur"]
 
 
 def test_jobs_not_assignable_to_a_gemeente_are_left_out_not_an_error(plain_snapshot, tmp_path):

@@ -50,7 +50,10 @@ def test_own_jobs_file_becomes_a_key_with_a10_groups(tmp_path, snapshot_dir, dat
     jobs = est.rename(columns={"value": "jobs"})[["year", "gemeente_code", "industry_code", "jobs"]].copy()
     extra = pd.DataFrame({"year": 2018, "gemeente_code": jobs["gemeente_code"].unique(), "industry_code": "A", "jobs": 1.0})
     extra_oq = extra.assign(industry_code="O-Q", jobs=2.0)
-    jobs = pd.concat([jobs, extra, extra_oq]).assign(source="test file")
+    jobs = pd.concat([jobs, extra, extra_oq])
+    sectors = jobs[jobs["industry_code"] != "TOTAL"]  # TOTAL made the sum of the sectors, as in a real file
+    total = sectors.groupby(["year", "gemeente_code"], as_index=False)["jobs"].sum().assign(industry_code="TOTAL")
+    jobs = pd.concat([sectors, total]).assign(source="test file")
     path = tmp_path / "lisa_jobs.csv"
     jobs.to_csv(path, index=False)
     d = load_data("snapshot", snapshot_dir, [path])
@@ -84,9 +87,28 @@ def test_an_empty_last_cell_is_no_short_row_but_a_missing_one_is(tmp_path, snaps
     """An empty `source` written as a trailing comma is a cell without a value; a row without that comma is a
     row cut short (the check on row lengths runs only when the last column has empty cells)."""
     path = tmp_path / "own_jobs.csv"
-    path.write_text('year,gemeente_code,industry_code,jobs,source\n2019,GM0917,TOTAL,40000,\n'
-                    '2019,GM0935,TOTAL,"60000",LISA\n\n')
-    load_data("snapshot", snapshot_dir, [path])  # loads (a key from two gemeenten is refused later, by the key)
-    path.write_text('year,gemeente_code,industry_code,jobs,source\n2019,GM0917,TOTAL,40000,\n2019,GM0935,TOTAL,60000\n')
+    # 2018: a year the data have no jobs of, so the file need not hold every gemeente to load
+    path.write_text('year,gemeente_code,industry_code,jobs,source\n2018,GM0917,TOTAL,40000,\n'
+                    '2018,GM0935,TOTAL,"60000",LISA\n\n')
+    assert load_data("snapshot", snapshot_dir, [path]).own_activity == {"jobs": {2018: "own_jobs.csv"}}
+    path.write_text('year,gemeente_code,industry_code,jobs,source\n2018,GM0917,TOTAL,40000,\n2018,GM0935,TOTAL,60000\n')
     with pytest.raises(DataError, match=r"own_jobs.csv, rij 3: 4 velden waar de kopregel er 5 heeft \(kolom 'source'"):
         load_data("snapshot", snapshot_dir, [path])
+
+
+def test_an_own_jobs_file_sets_the_key_year_unless_one_is_asked(tmp_path, snapshot_dir, data):
+    """An own jobs file of 2021 was read and then not used: the key stayed at 2019 (a breaker's finding). The docs
+    promise the file's year; an explicit key_year still wins."""
+    jobs = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == 2021)]
+    own = jobs.rename(columns={"value": "jobs"})[["year", "gemeente_code", "industry_code", "jobs"]]
+    own.loc[(own["gemeente_code"] == "GM0917") & (own["industry_code"] == "TOTAL"), "jobs"] *= 1.3
+    path = tmp_path / "lisa_2021.csv"
+    own.to_csv(path, index=False)
+    d = load_data("snapshot", snapshot_dir, [path])
+    assert d.own_activity == {"jobs": {2021: "lisa_2021.csv"}}
+    assert resolve_choices(d, load_params()).key_year == 2021
+    assert resolve_choices(d, load_params(overrides={"key_year": 2019})).key_year == 2019
+    plain = compute_blp(data, resolve_choices(data, load_params(overrides={"key_year": 2021}))).national
+    mine = compute_blp(d, resolve_choices(d, load_params())).national
+    heerlen = (mine.set_index("gemeente_code")["blp_meur"] / plain.set_index("gemeente_code")["blp_meur"])["GM0917"]
+    assert 1.1 < heerlen < 1.3  # its share of the region's jobs rose (by less than 30 %: the region's total rose too)

@@ -95,7 +95,9 @@ def resolve_choices(data: CanonicalData, params: Params) -> Choices:
                         "verdeelsleutel.",
                         "gebruik key: establishments, of voeg een eigen bestand toe met --activity BESTAND "
                         "(docs/data-schema.md).")
-    key_year = _pick(f"{MEASURE_NL[params.key]} per gemeente", params.key_year, key_years, va_year, boundary_year, data)
+    own = data.own_activity.get(params.key) if params.key_year is None else None  # an own file sets the key year
+    key_year = _pick(f"{MEASURE_NL[params.key]} per gemeente" + (" van het eigen bestand (--activity)" if own else ""),
+                     params.key_year, sorted(own) if own else key_years, va_year, boundary_year, data)
     pop_year = _pick("inwonertallen", params.population_year, data.indicator_years("population"), va_year,
                      boundary_year, data)
     return Choices(va_year, params.key, key_year, boundary_year, pop_year, composition_year(data, va_year),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-TOTAL = "TOTAL"
+from blp.data.canonical import TOTAL
 
 
 @dataclass(frozen=True)

@@ -220,11 +220,12 @@ def _margin_error(corop: str, year: int, units: pd.MultiIndex, row_targets: np.n
     names = dict(zip(data.regions["gemeente_code"], data.regions["gemeente_name"]))
     largest = int(np.argmax(row_targets))
     code = units[largest][1]
+    source = data.activity_file("jobs", year)
     raise DataError(
-        f"jobs_gemeente.csv ({year}): de gemeenten van COROP-gebied {corop} hebben samen {num(row_targets.sum())} "
+        f"{source} ({year}): de gemeenten van COROP-gebied {corop} hebben samen {num(row_targets.sum())} "
         f"banen van werknemers, het COROP-gebied zelf {num(corop_total)} (jobs_corop.csv): dat kan niet allebei "
         f"kloppen. De grootste is {names.get(code, code)} ({code}) met {num(row_targets[largest])} banen.",
-        f"controleer de kolom jobs van jaar {year} in jobs_gemeente.csv voor de gemeenten van {corop} (en het totaal "
+        f"controleer de kolom jobs van jaar {year} in {source} voor de gemeenten van {corop} (en het totaal "
         "van dat gebied in jobs_corop.csv).")
 
 

@@ -39,6 +39,7 @@ COLUMNS: dict[str, list[str]] = {
 OPTIONAL = {"value_added_series"}
 
 UNASSIGNABLE_GEMEENTE = "GM0000"
+TOTAL = "TOTAL"  # the industry code of all activities together
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
 MEASURES = {"establishments", "jobs"}
 MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "inwoners"}  # measure -> Dutch word
@@ -78,6 +79,8 @@ class CanonicalData:
     notes: list[str] = field(default_factory=list)
     value_added_series: pd.DataFrame | None = None
     shapes: Shapes = field(default_factory=Shapes)   # gemeente shapes for maps; empty when the data have none
+    # measure -> year -> the user's own file (--activity) its figures come from: the key year defaults to those years
+    own_activity: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, columns in COLUMNS.items():
@@ -87,6 +90,11 @@ class CanonicalData:
         _check_codes(self)
 
     # Convenience views -------------------------------------------------
+    def activity_file(self, measure: str, year: int) -> str:
+        """The file the activity of ``measure`` in ``year`` was read from, for messages."""
+        return self.own_activity.get(measure, {}).get(year) or \
+            {"jobs": "jobs_gemeente.csv", "establishments": "establishments.csv"}[measure]
+
     def boundary_years(self) -> list[int]:
         return sorted(int(y) for y in self.regions["year"].unique())
 
@@ -132,6 +140,7 @@ TABLE_FILES = {"regions": "regions.csv", "value_added": "value_added.csv", "acti
                "value_added_series": "value_added_series.csv"}
 
 
+MAX_COUNT = 1e9  # jobs, establishments, million euro: the Netherlands has ~10 million jobs and ~1 million million euro
 DUTCH_THOUSANDS = r"[1-9]\d{0,2}(\.\d{3})+"  # 3.811 or 12.345.678: a Dutch thousands separator, not a decimal
 
 
@@ -151,6 +160,11 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
         raise _bad_cell(label, frame, pd.Series(np.isinf(values)), col, "geen eindig getal",
                         "vul de waarde zelf in.")
     if col in COUNT_COLUMNS:
+        huge = values.abs() >= MAX_COUNT
+        if huge.any():
+            raise _bad_cell(label, frame, huge, col, "een miljard of meer: geen aantal banen of vestigingen en geen "
+                            "bedrag in miljoenen euro dat in Nederland kan bestaan",
+                            "verbeter de rij (een verkeerde eenheid, of een verschoven kolom?).")
         dutch = text.str.fullmatch(DUTCH_THOUSANDS)
         if dutch.any():
             raise _bad_cell(label, frame, dutch, col, "lijkt een getal met een punt als scheidingsteken voor "
@@ -162,6 +176,16 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
     if col in WHOLE_COLUMNS and (values.notna() & (values != values.round())).any():
         raise _bad_cell(label, frame, values.notna() & (values != values.round()), col, "geen heel getal",
                         "vestigingen tel je in hele getallen; verbeter de rij.")
+
+
+def check_years(df: pd.DataFrame, col: str, label: str) -> pd.Series:
+    """A year column of one input as whole numbers; an empty or non-whole year is an error naming the row."""
+    years = pd.to_numeric(df[col], errors="coerce").reset_index(drop=True)
+    bad = years.isna() | (years != years.round())
+    if bad.any():
+        raise _bad_cell(label, df.reset_index(drop=True), bad, col, "geen heel jaartal",
+                        "schrijf het jaar in vier cijfers, bijvoorbeeld 2019.")
+    return pd.Series(years.astype("int64").to_numpy(), index=df.index)
 
 
 # Spellings of a yes/no cell ('provisional', 'suppressed', 'derived'): what CBS, pandas and spreadsheets write
@@ -183,8 +207,9 @@ def check_flags(df: pd.DataFrame, col: str, label: str) -> pd.Series:
 def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
     """An error naming the input, the row (as in the file: header = row 1) and the column of the first bad cell."""
     i = int(mask.to_numpy().nonzero()[0][0])
-    return DataError(f"{TABLE_FILES.get(name, name)}, rij {i + 2}, kolom '{col}': {what} "
-                     f"(waarde {str(df[col].iloc[i])[:40]!r}).", fix)
+    value = df[col].iloc[i]
+    shown = "een lege cel" if pd.isna(value) or not str(value).strip() else f"waarde {str(value)[:40]!r}"
+    return DataError(f"{TABLE_FILES.get(name, name)}, rij {i + 2}, kolom '{col}': {what} ({shown}).", fix)
 
 
 def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
@@ -199,12 +224,7 @@ def _conform(df: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
     df = df[columns].reset_index(drop=True).copy()
     for col in columns:
         if col in ("year", "from_year", "to_year"):
-            years = pd.to_numeric(df[col], errors="coerce")
-            bad = years.isna() | (years != years.round())
-            if bad.any():
-                raise _bad_cell(name, df, bad, col, "geen heel jaartal",
-                                "schrijf het jaar in vier cijfers, bijvoorbeeld 2019.")
-            df[col] = years.astype("int64")
+            df[col] = check_years(df, col, name)
         elif col in ("value_meur", "value", "jobs", "share_of_from"):
             check_numbers(df, col, TABLE_FILES.get(name, name), non_negative=col in NON_NEGATIVE)
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -255,7 +275,10 @@ def _check_codes(data: CanonicalData) -> None:
                             "haal de dubbele rijen weg.")
     _check_names(data)
     _check_regions_and_weights(data)
+    _check_sector_sums(data.value_added)  # a region against itself first: the most local mistake
     _check_corop_sums(data)
+    _check_national_sums(data)
+    _check_indicator_ranges(data.indicators)
 
 
 def known_gemeenten(regions: pd.DataFrame, boundary_changes: pd.DataFrame) -> set[str]:
@@ -264,18 +287,43 @@ def known_gemeenten(regions: pd.DataFrame, boundary_changes: pd.DataFrame) -> se
             | set(boundary_changes["to_code"].astype(str)) | {UNASSIGNABLE_GEMEENTE})
 
 
+WHOLE_SHARE = 0.999  # a share of a gemeente's addresses that is all of it (rounding aside)
+
+
 def formed_after(boundary_changes: pd.DataFrame) -> dict[int, frozenset[str]]:
     """Per year: the gemeente codes the boundary changes form later out of others (Het Hogeland, GM1966, for 2018):
-    figures of that year under such a code would count beside those of the gemeenten it was formed from."""
+    figures of that year under such a code would count beside those of the gemeenten it was formed from. Such a
+    code is a target only, and takes in at least one whole gemeente (every new gemeente since 2016 did); a target
+    that only takes a part of another is an existing gemeente left unlisted ("not listed: unchanged")."""
     out = {}
     for (year, _), changes in boundary_changes.groupby(["from_year", "to_year"]):
-        new = frozenset(changes["to_code"].astype(str)) - frozenset(changes["from_code"].astype(str))
+        whole = changes.loc[pd.to_numeric(changes["share_of_from"], errors="coerce") >= WHOLE_SHARE, "to_code"]
+        new = frozenset(whole.astype(str)) - frozenset(changes["from_code"].astype(str))
         out[int(year)] = out.get(int(year), frozenset()) | new
     return out
 
 
+def dissolved_after(boundary_changes: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[int, str]]:
+    """Gemeente codes the boundary changes dissolve: code -> (the last year it existed, the gemeente that took most
+    of it). Such a code is listed in the weights up to a year and maps wholly to others (Onderbanken, GM0881: listed
+    up to 2018, into Beekdaelen, GM1954); figures under it for a later year belong to a gemeente that no longer
+    existed."""
+    listed = regions.assign(year=pd.to_numeric(regions["year"], errors="coerce")).groupby(
+        regions["gemeente_code"].astype(str))["year"].max()  # the last region list each gemeente is in
+    out = {}
+    rows = boundary_changes.assign(share=pd.to_numeric(boundary_changes["share_of_from"], errors="coerce"))
+    for code, changes in rows.groupby(rows["from_code"].astype(str)):
+        last = int(changes["from_year"].max())
+        if listed.get(code, -np.inf) > last or (changes["to_code"].astype(str) == code).any():
+            continue  # still in a later region list, or a gemeente that keeps (part of) itself
+        latest = changes[changes["from_year"] == last]
+        out[code] = (last, str(latest.loc[latest["share"].idxmax(), "to_code"]))
+    return out
+
+
 def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
-                          too_new: dict[int, frozenset[str]] | None = None) -> None:
+                          too_new: dict[int, frozenset[str]] | None = None,
+                          gone: dict[str, tuple[int, str]] | None = None) -> None:
     """Refuse a file (``label``) with a gemeente code that no region list or boundary change knows, naming the row as
     in the file: a mistyped code would otherwise drop its figures from the allocation without a word, and the
     gemeente it belongs to would get a BLP from the rest. (For a user's files; CBS's own tables carry codes of
@@ -288,6 +336,18 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                         f"({int(unknown.sum())} rij(en) met zo'n code)",
                         "verbeter de code (een tikfout?), of voeg de gemeente toe aan regions.csv en, als ze is "
                         "opgeheven of samengevoegd, aan boundary_changes.csv.")
+    if gone and "year" in df:
+        years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
+        last = codes.map(lambda c: gone.get(c, (np.inf, ""))[0])
+        after = years > last
+        if after.any():
+            i = int(after.to_numpy().nonzero()[0][0])
+            year, into = gone[codes[i]]
+            raise _bad_cell(label, pd.DataFrame({"gemeente_code": codes}), after, "gemeente_code",
+                            f"een gemeentecode die in {int(years[i])} niet meer bestond (volgens de "
+                            f"herindelingsgewichten na {year} opgegaan in {into})",
+                            f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar ({into}), of "
+                            "laat de rij weg.")
     if too_new and "year" in df:
         years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
         pairs = [(year, code) for year, new in too_new.items() for code in new]
@@ -296,8 +356,12 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
             i = int(later.to_numpy().nonzero()[0][0])
             raise _bad_cell(label, pd.DataFrame({"gemeente_code": codes}), later, "gemeente_code",
                             f"een gemeentecode die in {int(years[i])} nog niet bestond (later gevormd uit andere "
-                            "gemeenten; de cijfers zouden naast die van haar voorgangers meetellen)",
-                            f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar, of laat de rij weg.")
+                            "gemeenten; de cijfers zouden naast die van haar voorgangers meetellen). Dat zeggen de "
+                            "herindelingsgewichten: daar krijgt ze hele gemeenten en staat ze zelf niet als oude "
+                            "gemeente (from_code)",
+                            f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar, of laat de rij weg; "
+                            "bestond de gemeente toen wel, zet haar dan in de herindelingsgewichten ook als oude "
+                            "gemeente, met haar eigen aandeel.")
 
 
 # Rounding lets a province's published value added differ a little from the sum of its COROP regions (the snapshot
@@ -313,8 +377,6 @@ def _check_corop_sums(data: CanonicalData) -> None:
     if corop.empty or prov.empty:
         return
     pairs = data.regions[["corop_code", "provincie_code"]].drop_duplicates()
-    if pairs["corop_code"].duplicated().any():  # a COROP region in two provinces: no sum to check
-        return
     members = pairs.groupby("provincie_code")["corop_code"].nunique()
     c = corop.merge(pairs, left_on="region_code", right_on="corop_code")
     sums = c.groupby(["year", "provincie_code", "industry_code"]).agg(total=("value_meur", "sum"),
@@ -334,6 +396,75 @@ def _check_corop_sums(data: CanonicalData) -> None:
                         f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
                         f"vergelijk de rijen van {code} en haar COROP-gebieden voor {group} in {year} met de bron "
                         "(CBS, regionale rekeningen) en verbeter de afwijkende.")
+
+
+# What an indicator's unit allows: a percentage lies in 0..100, counts, amounts, areas and densities are not negative,
+# the urbanity class is 1 to 5. A value outside is a typo or a shifted column, and report 3 would rank it.
+UNIT_RANGES = {"pct": (0.0, 100.0), "count": (0.0, np.inf), "eur": (0.0, np.inf), "ha": (0.0, np.inf),
+               "per_km2": (0.0, np.inf), "class_1_5": (1.0, 5.0)}
+
+
+def _check_indicator_ranges(indicators: pd.DataFrame) -> None:
+    """Refuse an indicator value its unit does not allow, naming the row."""
+    low = indicators["unit"].map(lambda u: UNIT_RANGES.get(u, (-np.inf, np.inf))[0])
+    high = indicators["unit"].map(lambda u: UNIT_RANGES.get(u, (-np.inf, np.inf))[1])
+    bad = ((indicators["value"] < low) | (indicators["value"] > high)).reset_index(drop=True)
+    if bad.any():
+        r = indicators.iloc[int(bad.to_numpy().nonzero()[0][0])]
+        lo, hi = UNIT_RANGES[r.unit]
+        allowed = f"tussen {num(lo)} en {num(hi)}" if np.isfinite(hi) else f"op {num(lo)} of hoger"
+        raise _bad_cell("indicators", indicators, bad, "value",
+                        f"{r.indicator} van {r.gemeente_code} in {r.year} is {num(r.value)}, maar een waarde in "
+                        f"'{r.unit}' ligt {allowed}",
+                        "verbeter de waarde (een tikfout, of een verschoven kolom?) of haal de rij weg.")
+
+
+def _sum_tolerance(published: pd.Series, parts: int) -> pd.Series:
+    """How far a sum of ``parts`` rounded figures may lie from a published total: each part rounded to the million."""
+    return np.maximum(max(SUM_TOLERANCE_MEUR, 0.5 * parts), SUM_TOLERANCE_SHARE * published.abs())
+
+
+def _check_sector_sums(va: pd.DataFrame) -> None:
+    """A region's sectors add up to its own TOTAL (every region has every sector and TOTAL: checked before)."""
+    total = va[va["industry_code"] == TOTAL].set_index(["year", "region_code"])["value_meur"]
+    parts = va[va["industry_code"] != TOTAL]
+    summed = parts.groupby(["year", "region_code"])["value_meur"].sum().reindex(total.index)
+    n = parts.groupby(["year", "region_code"]).size().reindex(total.index)
+    off = (summed - total).abs() > _sum_tolerance(total, int(n.max()) if len(n) else 0)
+    if off.any():
+        year, region = off[off].index[0]
+        raise DataError(f"value_added.csv ({year}, {region}): de bedrijfstakken tellen op tot "
+                        f"{num(summed[(year, region)])} miljoen euro, de rij {TOTAL} zegt {num(total[(year, region)])} "
+                        "miljoen: een van die rijen klopt niet.",
+                        f"vergelijk de rijen van {region} in {year} met de bron (CBS, regionale rekeningen) en verbeter "
+                        "de afwijkende.")
+
+
+def _check_national_sums(data: CanonicalData) -> None:
+    """The provinces (or, without province rows, the COROP regions) and the extra-regio add up to Nederland, per
+    year and group, where the data hold all of them."""
+    va = data.value_added
+    land = va[va["region_level"] == "land"].set_index(["year", "industry_code"])["value_meur"]
+    if land.empty:
+        return
+    extra = va[va["region_level"] == "extra"].groupby(["year", "industry_code"])["value_meur"].sum()
+    for level, column, label in (("provincie", "provincie_code", "provincies"), ("corop", "corop_code", "COROP-gebieden")):
+        rows = va[va["region_level"] == level]
+        if rows.empty:
+            continue
+        complete = data.regions.groupby("year")[column].nunique().max()
+        sums = rows.groupby(["year", "industry_code"]).agg(total=("value_meur", "sum"), n=("region_code", "nunique"))
+        both = sums[sums["n"] >= complete].join(land.rename("published"), how="inner")
+        both["total"] += extra.reindex(both.index, fill_value=0.0)
+        off = (both["total"] - both["published"]).abs() > _sum_tolerance(both["published"], int(complete) + 1)
+        if off.any():
+            (year, group), row = next(iter(both[off].iterrows()))
+            raise DataError(f"value_added.csv ({year}, {group}): de {label} en extra-regio hebben samen "
+                            f"{num(row['total'])} miljoen euro toegevoegde waarde, Nederland zelf "
+                            f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
+                            f"vergelijk de rijen van {group} in {year} met de bron (CBS, regionale rekeningen) en "
+                            "verbeter de afwijkende.")
+        return  # the provinces checked against Nederland, their COROP regions against them (_check_corop_sums)
 
 
 def _check_names(data: CanonicalData) -> None:
@@ -361,6 +492,17 @@ def _check_regions_and_weights(data: CanonicalData) -> None:
             r = rows[rows["value_meur"].isna()].iloc[0]
             raise DataError(f"value_added.csv: geen waarde voor {r.region_code}, {r.industry_code}, {year}.",
                             "vul de gepubliceerde waarde in; de verdeling heeft elk gebied en elke bedrijfstak nodig.")
+    provinces = data.regions.groupby(["year", "corop_code"])["provincie_code"]
+    split = provinces.transform("nunique") > 1
+    if split.any():  # COROP regions lie within one province (NUTS 3 within NUTS 2)
+        r = data.regions[split].iloc[0]
+        rest = data.regions[(data.regions["year"] == r.year) & (data.regions["corop_code"] == r.corop_code)]
+        counts = rest["provincie_code"].value_counts()
+        odd = rest[rest["provincie_code"] != counts.index[0]].iloc[0]
+        raise DataError(f"regions.csv ({r.year}): COROP-gebied {r.corop_code} ligt in meer dan één provincie: "
+                        f"{odd.gemeente_name} ({odd.gemeente_code}) in {odd.provincie_code}, {counts.iloc[0]} andere "
+                        f"gemeenten in {counts.index[0]}; een COROP-gebied ligt altijd binnen één provincie.",
+                        "verbeter de provincie (of het COROP-gebied) van die gemeente.")
     corops = set(data.value_added.loc[data.value_added["region_level"] == "corop", "region_code"])
     if corops:
         odd = data.regions[~data.regions["corop_code"].isin(corops)]

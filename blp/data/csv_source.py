@@ -7,11 +7,14 @@ import gzip
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from blp.data.canonical import (CanonicalData, InputFile, check_flags, check_known_gemeenten, check_numbers,
+from blp.data.canonical import (COUNT_COLUMNS, MEASURE_NL, TOTAL, UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile,
+                                check_flags, check_known_gemeenten, check_numbers, check_years, dissolved_after,
                                 formed_after, known_gemeenten, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
+from blp.dutch import num
 from blp.errors import DataError, interrupted
 from blp.paths import EMBEDDED_DATA_DIR
 
@@ -88,9 +91,17 @@ def _read(path: Path) -> pd.DataFrame:
         )
     if path.is_dir():
         raise DataError(f"{path} is een map, geen CSV-bestand.", "geef het bestand zelf op.")
+    if path.suffix != ".gz":
+        with open(path, "rb") as raw:
+            if raw.read(4) == b"PK\x03\x04":  # the start of a zip file: an Excel workbook (.xlsx), not text
+                raise DataError(f"{path} is een Excel-bestand (of een ander zip-bestand), geen CSV-bestand.",
+                                "sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)' en geef dat bestand op.")
     fh = _Watched(gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb"))
     try:
-        df = pd.read_csv(fh, dtype={c: str for c in CODE_COLUMNS}, keep_default_na=True, encoding="utf-8")
+        # counts and amounts as text: read as numbers, '52.600' (a Dutch thousands separator) would be 52.6 before
+        # check_numbers could see it
+        df = pd.read_csv(fh, dtype={c: str for c in [*CODE_COLUMNS, *COUNT_COLUMNS]}, keep_default_na=True,
+                         encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -103,6 +114,11 @@ def _read(path: Path) -> pd.DataFrame:
                         "het bestand is beschadigd of niet wat de naam zegt; zet het terug.") from None
     finally:
         fh.close()
+    if len(df.columns) == 1 and any(sep in df.columns[0] for sep in ";\t"):
+        sep = "puntkomma's" if ";" in df.columns[0] else "tabs"
+        raise DataError(f"{path}: de kolommen zijn gescheiden door {sep}; de kit leest CSV met komma's.",
+                        "sla het bestand op met komma's als scheidingsteken en punten voor decimalen (in Excel: "
+                        "'CSV UTF-8 (door komma's gescheiden)').")
     if len(df.columns) and df[df.columns[-1]].isna().any():  # an empty last cell, or a row cut short?
         _check_row_lengths(path, len(df.columns))
     return df
@@ -135,6 +151,10 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
     This is also the "bring your own data" path, e.g. a gemeente's LISA jobs file.
     """
     path = Path(path)
+    if not path.exists():
+        raise DataError(f"Het activiteitenbestand {path} bestaat niet.",
+                        "geef bij --activity het pad van een CSV-bestand (docs/data-schema.md, 'Bring your own "
+                        "activity').")
     df = _read(path)
     measures = [m for m in ("establishments", "jobs") if m in df.columns]
     if len(measures) != 1:
@@ -147,15 +167,73 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
         if col not in df.columns:
             raise DataError(f"In {path} ontbreekt de kolom '{col}'.",
                             "docs/data-schema.md beschrijft de kolommen van een activiteitenbestand.")
+    twice = df.duplicated(["year", "gemeente_code", "industry_code"]).reset_index(drop=True)
+    if twice.any():
+        i = int(twice.to_numpy().nonzero()[0][0])
+        row = df.iloc[i]
+        raise DataError(f"{path.name}, rij {i + 2}: een tweede rij voor {row['gemeente_code']}, {row['industry_code']}, "
+                        f"{row['year']}.", "haal de dubbele rij weg (of tel ze op als ze samen het getal vormen).")
+    df = df.assign(year=check_years(df, "year", path.name))
     check_numbers(df, measure, path.name)
-    if df[measure].isna().any():
-        raise DataError(f"{path}: kolom '{measure}' heeft lege of negatieve waarden.",
+    empty = df[measure].isna().reset_index(drop=True)
+    if empty.any():
+        raise DataError(f"{path.name}, rij {int(empty.to_numpy().nonzero()[0][0]) + 2}, kolom '{measure}': leeg.",
                         "een verdeelsleutel bestaat uit getallen van 0 of meer; laat rijen weg waarvan je de "
                         "waarde niet weet.")
+    _check_sectors(df, measure, path.name)
     out = df.assign(measure=measure, value=df[measure])
     info = InputFile(table=f"activity ({measure})", path=str(path), sha256=sha256_of(path),
                      rows=len(df), source=_source_of(df, path.name))
     return out, info
+
+
+# A file with this many sectors per gemeente is a sector breakdown (not TOTAL with a few published sectors):
+# each of its gemeenten must have a row for each of its sectors, and their sum must be its TOTAL where it has one.
+SECTOR_FILE = 3
+# The sum of a gemeente's sectors against its TOTAL: CBS rounds each cell to a hundred jobs (five establishments),
+# so they differ by up to half a rounding unit per sector; a tenth more than that is a different count.
+TOTAL_TOLERANCE = 0.10
+
+
+def _check_sectors(df: pd.DataFrame, measure: str, name: str) -> None:
+    """A sector breakdown: no sector missing for a gemeente (it would count as 0), and its sum close to TOTAL."""
+    values = pd.to_numeric(df[measure])
+    sectors = sorted(set(df["industry_code"]) - {TOTAL})
+    if len(sectors) < SECTOR_FILE:
+        return
+    parts = df[df["industry_code"] != TOTAL].assign(v=values)
+    counts = parts.groupby(["year", "gemeente_code"])["industry_code"].nunique()
+    short = counts[counts < len(sectors)]
+    if len(short):
+        year, code = short.index[0]
+        have = set(parts.loc[(parts["year"] == year) & (parts["gemeente_code"] == code), "industry_code"])
+        raise DataError(f"{name}: {code} ({year}) heeft geen rij voor sector(en) {', '.join(sorted(set(sectors) - have))}, "
+                        f"die het bestand voor andere gemeenten wel heeft; een ontbrekende rij zou als 0 tellen.",
+                        "voeg de rij toe, met 0 als de gemeente in die sector echt geen "
+                        f"{MEASURE_NL[measure]} heeft.")
+    totals = df[df["industry_code"] == TOTAL].assign(v=values).set_index(["year", "gemeente_code"])["v"]
+    summed = parts.groupby(["year", "gemeente_code"])["v"].sum().reindex(totals.index)
+    allowed = np.maximum(TOTAL_TOLERANCE * totals, (100 if measure == "jobs" else 5) / 2 * len(sectors))
+    off = (summed - totals).abs() > allowed
+    if off.any():
+        year, code = off[off].index[0]
+        raise DataError(f"{name}: de sectoren van {code} ({year}) tellen op tot {num(summed[(year, code)])}, de rij "
+                        f"{TOTAL} zegt {num(totals[(year, code)])}: dat kan niet allebei kloppen.",
+                        f"verbeter de sectoren of de rij {TOTAL} van die gemeente (of laat de rij {TOTAL} weg).")
+
+
+def _check_coverage(own: pd.DataFrame, name: str, activities: list[pd.DataFrame], measure: str) -> None:
+    """An own file replaces all figures of its measure and year: refuse one that lacks gemeenten the replaced
+    figures have (they would get no share, and their value added would go to their neighbours)."""
+    for year, rows in own.groupby("year"):
+        before = set().union(*(a.loc[(a["measure"] == measure) & (a["year"].astype(int) == year), "gemeente_code"]
+                               for a in activities)) - {UNASSIGNABLE_GEMEENTE}
+        missing = sorted(before - set(rows["gemeente_code"]))
+        if missing:
+            raise DataError(f"{name} ({year}) mist {len(missing)} gemeente(n) die de data voor dat jaar wel hebben, "
+                            f"zoals {', '.join(missing[:5])}: een eigen bestand vervangt alle {MEASURE_NL[measure]} "
+                            f"({measure}) van zijn jaar, dus die gemeenten zouden geen aandeel krijgen.",
+                            "neem alle gemeenten van dat jaar op in het bestand (met 0 waar er echt geen zijn).")
 
 
 def _code_check(frames: dict[str, pd.DataFrame]):
@@ -165,12 +243,14 @@ def _code_check(frames: dict[str, pd.DataFrame]):
     if "gemeente_code" not in regions or not {"from_code", "to_code"} <= set(changes.columns):
         return lambda df, label: None
     known = known_gemeenten(regions, changes)
-    later = (formed_after(changes.assign(from_year=pd.to_numeric(changes["from_year"], errors="coerce"))
-                          .dropna(subset=["from_year"])) if "from_year" in changes and "to_year" in changes else {})
+    later, gone = {}, {}
+    if {"from_year", "to_year", "share_of_from"} <= set(changes.columns):
+        dated = changes.assign(from_year=pd.to_numeric(changes["from_year"], errors="coerce")).dropna(subset=["from_year"])
+        later, gone = formed_after(dated), dissolved_after(dated, regions)
 
     def check(df: pd.DataFrame, label: str) -> None:
         if "gemeente_code" in df:
-            check_known_gemeenten(df, label, known, later)
+            check_known_gemeenten(df, label, known, later, gone)
     return check
 
 
@@ -224,11 +304,14 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         jobs = frames.pop("jobs_gemeente").dropna(subset=["jobs"])
         activities.append(jobs.assign(measure="jobs", value=jobs["jobs"]))
     check_codes(frames["indicators"], "indicators.csv")
+    own: dict[str, dict[int, str]] = {}
     for extra in extra_activity or []:
         df, info = read_activity_file(extra)
         check_codes(df, Path(extra).name)
         # An own file replaces what the snapshot has of the same measure and year.
-        own_measure, own_years = ("jobs" if "jobs" in df.columns else "establishments"), set(df["year"].astype(int))
+        own_measure, own_years = df["measure"].iloc[0], set(df["year"].astype(int))
+        own.setdefault(own_measure, {}).update({year: Path(extra).name for year in sorted(own_years)})
+        _check_coverage(df, Path(extra).name, activities, own_measure)
         activities = [a[~((a["measure"] == own_measure) & a["year"].astype(int).isin(own_years))] for a in activities]
         activities.append(df)
         inputs.append(info)
@@ -261,4 +344,5 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         inputs=inputs,
         notes=notes,
         shapes=shapes,
+        own_activity=own,
     )
