@@ -72,6 +72,28 @@ def _cut_row(name, line):
     return f
 
 
+def _extra_field(name, line=None):
+    """One more value on line ``line`` (or on every row but the header): pandas shifted or dropped columns."""
+    def f(folder):
+        lines = (folder / f"{name}.csv").read_text().split("\n")
+        for i in ([line - 1] if line else range(1, len(lines))):
+            if lines[i]:
+                lines[i] += ",extra"
+        (folder / f"{name}.csv").write_text("\n".join(lines))
+    return f
+
+
+def _swap_headers(name, a, b):
+    def f(folder):
+        text = (folder / f"{name}.csv").read_text()
+        head, rest = text.split("\n", 1)
+        cols = head.split(",")
+        i, j = cols.index(a), cols.index(b)
+        cols[i], cols[j] = cols[j], cols[i]
+        (folder / f"{name}.csv").write_text(",".join(cols) + "\n" + rest)
+    return f
+
+
 def _empty(name):
     return lambda folder: (folder / f"{name}.csv").write_text("")
 
@@ -177,6 +199,13 @@ CASES = {
                                                  "kolom 'source' en verder ontbreken", "het bestand is afgekapt"]),
     "row_cut_short_value": (_cut_row("establishments", 7),
                             ["establishments.csv, rij 7: 4 velden", "kolom 'source' en verder ontbreken"]),
+    "row_with_an_extra_value": (_extra_field("value_added", 9),
+                                ["value_added.csv, rij 9: 8 velden waar de kopregel er 7 heeft"]),
+    "every_row_an_extra_value": (_extra_field("regions"), ["regions.csv, rij 2: 8 velden waar de kopregel er 7 heeft",
+                                                          "meer waarden dan er kolommen zijn"]),
+    "headers_swapped": (_swap_headers("value_added", "year", "value_meur"),
+                        ["value_added.csv, rij 2, kolom 'year': geen jaartal tussen 1900 en 2100 (waarde '13855')",
+                         "verschoven of verwisseld"]),
     # a yes/no cell that is neither: 'yes' was read as 'no' ('provisional' labels a year as provisional)
     "provisional_odd": (_set("value_added_series", {"region_code": "CR04", "year": "2020"}, "provisional", "yes"),
                         ["value_added_series.csv, rij ", "kolom 'provisional': geen ja/nee-waarde (waarde 'yes')",

@@ -178,6 +178,9 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
                         "vestigingen tel je in hele getallen; verbeter de rij.")
 
 
+YEARS = (1900, 2100)  # the years any figure of the kit can be about; outside: a shifted or swapped column
+
+
 def check_years(df: pd.DataFrame, col: str, label: str) -> pd.Series:
     """A year column of one input as whole numbers; an empty or non-whole year is an error naming the row."""
     years = pd.to_numeric(df[col], errors="coerce").reset_index(drop=True)
@@ -185,6 +188,10 @@ def check_years(df: pd.DataFrame, col: str, label: str) -> pd.Series:
     if bad.any():
         raise _bad_cell(label, df.reset_index(drop=True), bad, col, "geen heel jaartal",
                         "schrijf het jaar in vier cijfers, bijvoorbeeld 2019.")
+    odd = (years < YEARS[0]) | (years > YEARS[1])
+    if odd.any():
+        raise _bad_cell(label, df.reset_index(drop=True), odd, col, f"geen jaartal tussen {YEARS[0]} en {YEARS[1]}",
+                        "kijk of de kolommen verschoven of verwisseld zijn; schrijf het jaar in vier cijfers.")
     return pd.Series(years.astype("int64").to_numpy(), index=df.index)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
+import warnings
 
 from pathlib import Path
 
@@ -100,13 +102,23 @@ def _read(path: Path) -> pd.DataFrame:
     try:
         # counts and amounts as text: read as numbers, '52.600' (a Dutch thousands separator) would be 52.6 before
         # check_numbers could see it
-        df = pd.read_csv(fh, dtype={c: str for c in [*CODE_COLUMNS, *COUNT_COLUMNS]}, keep_default_na=True,
-                         encoding="utf-8")
+        # index_col=False: rows with more fields than the header would otherwise shift every column by one
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            df = pd.read_csv(fh, dtype={c: str for c in [*CODE_COLUMNS, *COUNT_COLUMNS]}, keep_default_na=True,
+                             encoding="utf-8", index_col=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is leeg.", "zet het bestand terug (docs/data-schema.md noemt de kolommen).") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         if fh.interrupted or interrupted():  # Ctrl-C while pandas' C parser was reading: not a bad file
             raise KeyboardInterrupt from None
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if fields:
+            width, line, seen = fields.groups()
+            raise DataError(f"{path.name}, rij {line}: {seen} velden waar de kopregel er {width} heeft (de rij heeft "
+                            "meer waarden dan er kolommen zijn).",
+                            "geef elke waarde een kolomnaam in de kopregel, of haal de overtollige waarden weg (een "
+                            "komma in een tekst zet je tussen aanhalingstekens).") from None
         raise DataError(f"{path} is niet te lezen als CSV: {exc}",
                         "controleer het scheidingsteken en de codering (UTF-8).") from None
     except (EOFError, OSError) as exc:  # a truncated or mislabelled .gz, an unreadable file
@@ -119,14 +131,16 @@ def _read(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: de kolommen zijn gescheiden door {sep}; de kit leest CSV met komma's.",
                         "sla het bestand op met komma's als scheidingsteken en punten voor decimalen (in Excel: "
                         "'CSV UTF-8 (door komma's gescheiden)').")
-    if len(df.columns) and df[df.columns[-1]].isna().any():  # an empty last cell, or a row cut short?
+    longer = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)  # pandas dropped fields
+    if longer or (len(df.columns) and df[df.columns[-1]].isna().any()):  # or an empty last cell: a row cut short?
         _check_row_lengths(path, len(df.columns))
     return df
 
 
 def _check_row_lengths(path: Path, width: int) -> None:
-    """Refuse a row with fewer fields than the header (pandas fills them with 'no value' without a word): a file
-    cut off halfway a row, or a row that lost its separators. Blank lines are skipped, as pandas does."""
+    """Refuse a row with fewer fields than the header (pandas fills them with 'no value' without a word: a file
+    cut off halfway a row, or a row that lost its separators) or with more values (pandas drops them). Blank lines,
+    and empty fields after the last column (a trailing comma), pass, as pandas reads them."""
     with (gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz"
           else open(path, encoding="utf-8", newline="")) as fh:
         rows = csv.reader(fh)
@@ -137,6 +151,11 @@ def _check_row_lengths(path: Path, width: int) -> None:
                                 f"heeft (kolom '{header[len(row)]}' en verder ontbreken).",
                                 "het bestand is afgekapt of de rij mist scheidingstekens; herstel de rij (een lege "
                                 "cel schrijf je als niets tussen twee komma's).")
+            if any(cell.strip() for cell in row[width:]):
+                raise DataError(f"{path.name}, rij {rows.line_num}: {len(row)} velden waar de kopregel er {width} "
+                                f"heeft (de rij heeft meer waarden dan er kolommen zijn).",
+                                "geef elke waarde een kolomnaam in de kopregel, of haal de overtollige waarden "
+                                "weg (een komma in een tekst zet je tussen aanhalingstekens).")
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
