@@ -57,6 +57,17 @@ def test_pct(value, kwargs, text):
     assert pct(value, **kwargs) == text
 
 
+@pytest.mark.parametrize("value, upper, text", [
+    (0.105, True, "11%"), (0.105, False, "10%"), (0.10, True, "10%"), (0.10, False, "10%"), (0.2861, True, "29%"),
+    (0.0749, False, "7%"), (float("nan"), True, "niet beschikbaar"),
+])
+def test_pct_bound_stays_a_true_bound(value, upper, text):
+    """'in 9 van de 10 minder dan 10%' for Amsterdam's 10,5 % (a reader's finding): a bound rounds outward."""
+    from blp.rapport.fmt import pct_bound
+
+    assert pct_bound(value, upper) == text
+
+
 def test_eur():
     assert eur(47600.4) == "€\u00a047.600" and eur(float("nan")) == "niet beschikbaar"
 

@@ -139,6 +139,15 @@ def industry_codes(data: CanonicalData, year: int) -> list[str]:
     return region_table(data, year)["industry_code"].unique().tolist()
 
 
+def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
+    """Value added (million euro, current prices) of ``region`` per year in the vintage of ``volume_growth``: the
+    nominal growth its real growth is to be compared with (the revised figures grow differently)."""
+    s = data.value_added_series
+    s = s[(s["measure"] == SERIES_MEASURE) & (s["vintage"] == VOLUME_VINTAGE) & (s["region_code"] == region)
+          & (s["industry_code"] == TOTAL)]
+    return s.set_index("year")["value"].sort_index()
+
+
 def volume_growth(data: CanonicalData, region: str) -> pd.Series:
     """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage."""
     s = data.value_added_series

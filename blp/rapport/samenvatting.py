@@ -12,7 +12,7 @@ import pandas as pd
 from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
-from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.fmt import eur, meur, num, pct, pct_bound
 from blp.rapport.narrative import indirect_jobs, large_density_effect
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
@@ -43,8 +43,11 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
+    old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} per jaar was"
+           if pd.notna(row["corop_old"]) else "")
     real = (f" Na aftrek van prijsstijgingen was de groei in het COROP-gebied {esc(pct(row['corop_real'], signed=True))} "
-            "per jaar; voor de gemeente zelf is die niet te meten." if pd.notna(row["corop_real"]) else "")
+            f"per jaar (in de CBS-cijfers van vóór de revisie van 2024{old}); voor de gemeente zelf is die niet te "
+            "meten." if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
             f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
@@ -63,7 +66,10 @@ def blp_card(view: GemeenteView) -> Card:
             lines.append(f"<strong>{esc(meur(float(own.loc[last, 'blp_meur'])))}</strong> in {last} (sectoren deels "
                          "geschat" + ("; met zo weinig banen kan de afronding van de banen door het CBS dit getal van "
                                       "jaar tot jaar sterk verschuiven" if view.few_jobs else "") + ").")
-    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; dat jaar: "
+    pop_year = view.choices.population_year
+    per = ("dat jaar" if pop_year == h["choice_va_year"] else
+           f"gedeeld door de inwoners van {pop_year} (de gegevens hebben geen inwonertal van {h['choice_va_year']})")
+    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; {per}: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
     effect = large_density_effect(view.density_effect)
@@ -86,12 +92,12 @@ def band_card(view: GemeenteView) -> Card:
     elif band.extrapolated:
         lines = ["<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; "
                  "volgens die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de "
-                 f"gevallen al meer dan {esc(pct(band.median_pct / 100, 0))}, bij deze gemeente waarschijnlijk meer. Lees het "
-                 "BLP als orde van grootte."]
+                 f"gevallen al meer dan {esc(pct_bound(band.median_pct / 100, upper=False))}, bij deze gemeente "
+                 "waarschijnlijk meer. Lees het BLP als orde van grootte."]
     else:
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
-                 f"<strong>{esc(pct(band.median_pct / 100, 0))}</strong> naast de werkelijke waarde, in 9 van de 10 "
-                 f"minder dan {esc(pct(band.p90_pct / 100, 0))}."]
+                 f"<strong>{esc(pct_bound(band.median_pct / 100))}</strong> naast de werkelijke waarde, in 9 van de 10 "
+                 f"minder dan {esc(pct_bound(band.p90_pct / 100))}."]
     effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Zonder de weging naar banendichtheid zou dit BLP {esc(pct(abs(effect['difference_pct']) / 100, 0))} "

@@ -298,11 +298,12 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
     df = pd.DataFrame({"Sector": [labels.get(g, g) for g in m.national.index],
                        "band": [f"{num(a, 2)} – {num(b, 2)}" for a, b in zip(low.gemeente, high.gemeente)],
                        "gem": m.gemeente.to_numpy(), "corop": m.corop.to_numpy(), "nl": m.national.to_numpy()})
-    table(df, {"Sector": "Sector", "band": f"{view.name}: bandbreedte", "gem": f"{view.name} (gebruikt)",
-               "corop": "COROP-gebied", "nl": "Nederland"}, {"gem": 2, "corop": 2, "nl": 2})
+    table(df, {"Sector": "Sector", "band": f"{view.name}: bandbreedte", "gem": f"{view.name} (middenwaarde)",
+               "corop": "COROP-gebied (middenwaarde)", "nl": "Nederland"}, {"gem": 2, "corop": 2, "nl": 2})
     md("Lees: 1 euro extra toegevoegde waarde in een sector levert binnen de gemeente in totaal zoveel euro op "
-       "(inclusief de eerste euro); in het COROP-gebied en in heel Nederland meer, omdat daar meer toeleveranciers "
-       "zitten. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
+       "(inclusief de eerste euro); bij dezelfde instelling in het COROP-gebied minstens zoveel en in heel Nederland "
+       "het meest, omdat daar meer toeleveranciers zitten. De bovenkant van de bandbreedte van de gemeente kan boven "
+       "de middenwaarde van het COROP-gebied liggen: dat is een andere instelling, geen tegenspraak. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
        "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
        f"bewust weg: met zo weinig sectoren ({len(pol.multipliers.national)}) geeft zij voor de meeste gemeenten "
        "onwaarschijnlijk hoge waarden.")

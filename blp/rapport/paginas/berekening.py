@@ -7,7 +7,7 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
-from blp.berekening.value_added import volume_growth
+from blp.berekening.value_added import nominal_before_revision, volume_growth
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -385,14 +385,16 @@ def newest_total(view: GemeenteView) -> dict | None:
 
 
 def growth_frame(view: GemeenteView) -> pd.DataFrame:
-    """Average annual growth of the BLP (nominal) of the gemeente, its COROP and NL over several periods,
-    and the COROP's real growth (volume) where the data have it."""
+    """Average annual growth of the BLP (nominal) of the gemeente, its COROP and NL over several periods, and
+    the COROP's real growth (volume) where the data have it, beside its nominal growth in the same (older) vintage:
+    the revised nominal figures grow differently, so real against revised nominal would imply a wrong inflation."""
     s = view.national.series
     own = s.of(view.gemeente)["blp_meur"]
     corop_code = view.region_row()["corop_code"]
     corop = s.regions[s.regions["corop_code"] == corop_code].set_index("year")["corop_meur"]
     nl = s.regions.drop_duplicates("year").set_index("year")["nl_meur"]
     volume = volume_growth(view.data, corop_code)
+    old = nominal_before_revision(view.data, corop_code)
     last = int(own.index.max())
     rows = []
     for first in sorted({int(own.index.min()), 2010, view.choices.va_year} - {last}):
@@ -406,7 +408,7 @@ def growth_frame(view: GemeenteView) -> pd.DataFrame:
         vol = volume[(volume.index > first) & (volume.index <= last)]
         real = float(((1 + vol / 100).prod()) ** (1 / n) - 1) if len(vol) == n else float("nan")
         rows.append({"period": f"{first}–{last}", "gemeente": cagr(own), "corop": cagr(corop), "nl": cagr(nl),
-                     "corop_real": real})
+                     "corop_old": cagr(old) if {first, last} <= set(old.index) else float("nan"), "corop_real": real})
     return pd.DataFrame(rows)
 
 
@@ -442,13 +444,20 @@ def trend(view: GemeenteView) -> None:
     show_chart(view, trend_figure, alt=f"Lijndiagram van het BLP van {view.name} per jaar, {first} tot {last}; open "
                f"rondjes zijn jaren met geschatte sectoren. {trend_title(view)}.")
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
-    table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)",
+    table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)†",
                                "corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)",
-                               "nl": "Nederland (nominaal, per jaar)", "corop_real": "COROP, reëel (volume, per jaar)*"},
-          {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_real": pct_signed})
-    md("\\* De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
+                               "nl": "Nederland (nominaal, per jaar)",
+                               "corop_old": "COROP, oudere cijfers: nominaal (per jaar)*",
+                               "corop_real": "COROP, oudere cijfers: reëel (volume, per jaar)*"},
+          {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_old": pct_signed,
+           "corop_real": pct_signed})
+    md(f"† Vóór {held[0]} is dit de groei van het COROP-gebied en zijn sectoren (het aandeel van de gemeente is daar "
+       f"vastgehouden); alleen vanaf {held[0]} volgt het aandeel de banen van de gemeente zelf.\n\n"
+       "\\* De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
        "regionale rekeningen van vóór de CBS-revisie van 2024 (tabel 84432NED); voor de gemeente zelf is geen "
-       "reële groei te meten.")
+       "reële groei te meten. Vergelijk haar met de nominale groei uit dezelfde oudere cijfers ernaast, niet met de "
+       "kolommen ervoor: na de revisie groeit de toegevoegde waarde anders, en het verschil tussen die twee zou een "
+       "verkeerde prijsstijging suggereren.")
 
 
 def reconciliation(view: GemeenteView) -> None:
