@@ -619,3 +619,30 @@ def test_the_averaged_sectors_are_named_with_their_reason_in_reports_1_and_2_and
             "(2018; niet gewogen). De sleutel in stap 3 is daar dat gemiddelde aandeel maal de gewogen banen van het "
             "hele gebied: een rekengetal, geen aantal banen.") in texts["appendix"]
     assert "In stap 3 is de sleutel van elke sector behalve L, F en R-U daarom: banen × factor." in texts["appendix"]
+
+
+def test_an_indicator_the_source_does_not_publish_for_a_small_gemeente_is_not_called_absent(national, shown):
+    """Vaals (GM0981, about 9.800 inhabitants) has no figures from the Gezondheidsmonitor Jongvolwassenen, which the
+    data hold for 323 gemeenten: the report said they 'zitten niet in de gebruikte gegevens' and sent the reader to
+    fetch them (a reader's finding)."""
+    vaals = GemeenteView(national, "GM0981", load_params("GM0981"))
+    pos = brede_welvaart.positions(vaals)
+    brede_welvaart.missing(vaals, pos)
+    text = shown()
+    assert "Niet gepubliceerd voor Vaals." in text and "niet gepubliceerd voor Vaals" in text
+    unpublished, rest = text.split("Niet in de gegevens.")
+    assert "Jongvolwassenen met een goede ervaren gezondheid" in unpublished and " 323 " in unpublished
+    assert "Jongvolwassenen" not in rest and "CO2-uitstoot per inwoner" in rest
+
+
+def test_the_front_page_says_when_it_names_some_of_many_and_where_the_blp_itself_stands(national):
+    """Amsterdam's front page named 3 of its 11 worst indicators as if they were all, left out the BLP per inhabitant
+    that report 3 counts, and Vaals's read 'Het best scoort Vaals op: geen.' (a reader's findings)."""
+    vaals = welvaart_card(GemeenteView(national, "GM0981", load_params("GM0981"))).lines
+    amsterdam = welvaart_card(GemeenteView(national, "GM0363", load_params("GM0363"))).lines
+    assert vaals[0] == "Vaals scoort bij geen enkele indicator boven het midden van alle gemeenten."
+    assert vaals[-1] == ("Het BLP per inwoner zelf (zie ‘Het BLP’) hoort bij de slechtste 25% van alle gemeenten; "
+                         "rapport 3 telt het mee.")
+    assert amsterdam[1].startswith("Het zwakst scoort Amsterdam op, onder meer (3 van de 11): ")
+    assert amsterdam[1].count("(slechtste 25%)") == 3
+    assert amsterdam[-1].startswith("Het BLP per inwoner zelf (zie ‘Het BLP’) hoort bij de beste 25%")

@@ -130,23 +130,30 @@ def welvaart_card(view: GemeenteView) -> Card:
     # the best: in the top 25 % (else the upper half); the weakest: in the bottom 25 % (else the lower half);
     # never the same indicator in both
     best = judged[judged["band"] == TOP]
-    best = (best if len(best) else judged[judged["score"] > 50]).sort_values("score", ascending=False).head(3)
+    best = (best if len(best) else judged[judged["score"] > 50]).sort_values("score", ascending=False)
     worst = judged[(judged["band"] == BOTTOM) & ~judged["id"].isin(best["id"])]
     worst = (worst if len(worst) else judged[(judged["score"] < 50) & ~judged["id"].isin(best["id"])])
-    worst = worst.sort_values("score").head(3)
+    worst = worst.sort_values("score")
 
     def items(df: pd.DataFrame) -> str:
-        return "; ".join(f"{esc(in_sentence(r.label_nl))} ({esc(r.band)})" for r in df.itertuples()) or "geen"
+        shown = "; ".join(f"{esc(in_sentence(r.label_nl))} ({esc(r.band)})" for r in df.head(3).itertuples())
+        return f"op: {shown}" if len(df) <= 3 else f"op, onder meer (3 van de {len(df)}): {shown}"
 
     # counted as report 3 counts them: the figures that would have had a judgement
     cautioned = int((pos["band"].isin([TOP, BOTTOM, MIDDLE]) & (pos["caution"] != "")).sum())
     if len(judged):
-        best_line = f"Het best scoort {esc(view.name)} op: {items(best)}."
-        blp = pos[pos["id"] == "blp_per_inhabitant"]
-        if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:  # rapport 3 counts it among the best 25 %
-            best_line = f"Alleen bij het BLP per inwoner zelf hoort {esc(view.name)} bij de {esc(TOP)}."
+        blp = pos.loc[pos["id"] == "blp_per_inhabitant", "band"]
+        blp = blp.iloc[0] if len(blp) and blp.iloc[0] in (TOP, BOTTOM) else None  # rapport 3 counts it among them
+        best_line = (f"Het best scoort {esc(view.name)} {items(best)}." if len(best) else
+                     f"Alleen bij het BLP per inwoner zelf hoort {esc(view.name)} bij de {esc(TOP)}." if blp == TOP else
+                     f"{esc(view.name)} scoort bij geen enkele indicator boven het midden van alle gemeenten.")
+        worst_line = (f"Het zwakst scoort {esc(view.name)} {items(worst)}." if len(worst) else
+                      f"{esc(view.name)} scoort bij geen enkele indicator onder het midden van alle gemeenten.")
         # 'Relatief het zwakst: jongvolwassenen met een goede gezondheid' read as if good health were the weakness
-        lines = [best_line, f"Het zwakst scoort {esc(view.name)} op: {items(worst)}."]
+        lines = [best_line, worst_line]
+        if blp and (len(best) or blp == BOTTOM):
+            lines.append(f"Het BLP per inwoner zelf (zie ‘Het BLP’) hoort bij de {esc(blp)} van alle gemeenten; "
+                         "rapport 3 telt het mee.")
     elif cautioned:
         lines = [f"De cijfers van {esc(view.name)} rusten voor {cautioned} indicatoren op te weinig waarnemingen "
                  "(een kleine gemeente) om sterk en zwak te benoemen; rapport 3 toont ze met een kanttekening."]

@@ -290,11 +290,24 @@ def trend_details(view: GemeenteView) -> None:
 
 
 def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
+    """The indicators without a figure for the gemeente: those the source does not publish for it (it has them for
+    other gemeenten), and those the data do not hold at all."""
     df = pos[pos["band"] == MISSING].assign(Thema=lambda d: d["theme"].map(THEME_NL),
                                             Dimensie=lambda d: d["dimension"].map(DIMENSION_NL))
-    df["Waarde"] = MISSING
-    table(df, {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema", "Waarde": "Waarde",
-               "source": "Waar te halen"})
+    unpublished, absent = df[df["n"] > 0], df[df["n"] == 0]
+    if len(unpublished):
+        md(f"**Niet gepubliceerd voor {view.name}.** Deze indicatoren zitten wel in de gegevens, voor andere "
+           f"gemeenten (het aantal staat erbij), maar de bron geeft geen cijfer voor {view.name}. Bij een steekproef, "
+           "zoals de Gezondheidsmonitor, laat de bron kleine gemeenten vaak weg omdat te weinig mensen zijn "
+           "ondervraagd.")
+        table(unpublished.assign(Waarde=f"niet gepubliceerd voor {view.name}"),
+              {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema", "n": "Gemeenten met een cijfer",
+               "Waarde": "Waarde", "source": "Bron"}, {"n": 0})
+    if len(absent):
+        md("**Niet in de gegevens.** Deze indicatoren horen bij brede welvaart, maar zitten niet in de gebruikte "
+           "gegevens; de laatste kolom zegt waar ze te halen zijn.")
+        table(absent.assign(Waarde=MISSING), {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema",
+                                              "Waarde": "Waarde", "source": "Waar te halen"})
 
 
 def figures(view: GemeenteView):
