@@ -11,7 +11,7 @@ from blp.params import load_params
 from blp.rapport import display, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import EURO, eur, meur
-from blp.rapport.paginas import beleid, brede_welvaart, methode
+from blp.rapport.paginas import beleid, berekening, brede_welvaart, methode
 from blp.rapport.samenvatting import welvaart_card
 from helpers import shown_text
 
@@ -646,3 +646,29 @@ def test_the_front_page_says_when_it_names_some_of_many_and_where_the_blp_itself
     assert amsterdam[1].startswith("Het zwakst scoort Amsterdam op, onder meer (3 van de 11): ")
     assert amsterdam[1].count("(slechtste 25%)") == 3
     assert amsterdam[-1].startswith("Het BLP per inwoner zelf (zie ‘Het BLP’) hoort bij de beste 25%")
+
+
+def test_the_method_appendix_names_the_jobs_of_the_part_of_a_gemeente_in_its_corop(national, shown):
+    """Amsterdam's appendix said 'ongeveer 655.000 in 2019' where report 1 shows 664.070 with Weesp, and the
+    sentence read '(ongeveer 1.900 in 2019; COROP-gebied Zuid-Limburg)' (a reader's findings). CBS: Amsterdam 654.900
+    and Weesp 9.100 jobs in 2019; Weesp lay in Het Gooi en Vechtstreek."""
+    methode.activity(GemeenteView(national, "GM0363", load_params("GM0363")))
+    assert ("Van Amsterdam publiceert het CBS het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
+            "deel dat in 2020 bij COROP-gebied Groot-Amsterdam hoorde; de overige 9.100 tellen bij een ander "
+            "COROP-gebied) en hoogstens de banen in de landbouw; van COROP-gebied Groot-Amsterdam ook de banen per "
+            "sector.") in shown()
+
+
+def test_the_method_appendix_of_a_gemeente_in_one_corop_gives_its_jobs_plainly(national, shown):
+    methode.activity(GemeenteView(national, "GM0981", load_params("GM0981")))
+    assert ("Van Vaals publiceert het CBS het totaal aantal banen van werknemers (ongeveer 1.900 in 2019) en hoogstens "
+            "de banen in de landbouw; van COROP-gebied Zuid-Limburg ook de banen per sector.") in shown()
+
+
+def test_blp_per_job_says_it_divides_everyones_value_added_by_employee_jobs(views, shown):
+    """Value added includes the self-employed and imputed rents; the divisor is employee jobs (a reader's finding)."""
+    frame = berekening.key_figures_frame(views["GM0917"]).set_index("Kerncijfer")["Waarde"]
+    assert frame["BLP per baan van een werknemer"] == "€\u00a082.773"
+    berekening.key_figures(views["GM0917"])
+    assert ("*BLP per baan* deelt de toegevoegde waarde van iedereen die er werkt (ook zelfstandigen, en de "
+            "toegerekende huur van koopwoningen) door de banen van werknemers alleen") in shown()

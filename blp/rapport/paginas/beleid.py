@@ -444,7 +444,7 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
        "vestigingen aan draaien. Landbouw (A): daar werken vooral zelfstandigen, die niet als werknemer tellen, zodat "
        "de toegevoegde waarde per werknemersbaan veel te hoog uitvalt. De knoppen tonen waar een extra baan gemiddeld "
        "het meeste toevoegt, niet wat haalbaar of wenselijk is"
-       + (f"; bij een gemeente van ongeveer {num(round(pol.facts.jobs, -2))} banen is "
+       + (f"; bij een gemeente van ongeveer {num(round(pol.facts.jobs, -2))} banen ({pol.facts.jobs_year}) is "
           f"+{view.params.beleid.lever_jobs} banen in één sector al een grote stap." if pol.facts.jobs == pol.facts.jobs
           and pol.facts.jobs < 100 * view.params.beleid.lever_jobs else ".")  # the step is 1 % of all jobs or more
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))

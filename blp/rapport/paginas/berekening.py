@@ -238,7 +238,7 @@ def _density_effect_text(view: GemeenteView, summary: pd.DataFrame) -> str:
 
 def key_figures_frame(view: GemeenteView) -> pd.DataFrame:
     h = view.headline
-    unit = {"establishments": "vestiging", "jobs": "baan"}.get(h["key_measure"], h["key_measure"])
+    unit = {"establishments": "vestiging", "jobs": "baan van een werknemer"}.get(h["key_measure"], h["key_measure"])
     rows = [("BLP", meur(h["blp_meur"])),
             ("BLP per inwoner", eur(h["blp_per_inhabitant_eur"])),
             (f"BLP per {unit}", eur(h["blp_per_key_unit_eur"])),
@@ -253,7 +253,11 @@ def key_figures(view: GemeenteView) -> None:
     table(key_figures_frame(view))
     md("*Wat het BLP is:* de bruto toegevoegde waarde tegen basisprijzen van alle bedrijvigheid in de gemeente. Het "
        "bruto binnenlands product (bbp) van Nederland is hoger: dat telt ook de belastingen op producten min de "
-       "subsidies erop mee (zoals btw en accijns), die niet aan een gemeente zijn toe te rekenen.")
+       "subsidies erop mee (zoals btw en accijns), die niet aan een gemeente zijn toe te rekenen."
+       + (" *BLP per baan* deelt de toegevoegde waarde van iedereen die er werkt (ook zelfstandigen, en de "
+          "toegerekende huur van koopwoningen) door de banen van werknemers alleen: waar veel zelfstandigen werken "
+          "(landbouw, bouw, zakelijke diensten), ligt het hoger dan wat één baan werkelijk oplevert."
+          if view.headline["key_measure"] == "jobs" else ""))
 
 
 def structure_title(view: GemeenteView) -> str:

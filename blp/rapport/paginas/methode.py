@@ -70,10 +70,15 @@ def activity(view: GemeenteView) -> None:
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
     m = fit.matrix
-    total = m.loc[(m["gemeente_code"] == view.gemeente) & (m["corop_code"] == _corop(view)), "jobs"].sum()
+    parts = m[m["gemeente_code"] == view.gemeente].groupby("corop_code")["jobs"].sum()
+    total = parts.get(_corop(view), 0.0)
+    corop_name = view.region_row()["corop_name"]
+    # a gemeente whose parts lay in two COROP regions in the value-added year (Amsterdam and Weesp, 2018)
+    part = (f" in het deel dat in {view.choices.composition_year} bij COROP-gebied {corop_name} hoorde; de overige "
+            f"{num(round(parts.sum() - total, -2))} tellen bij een ander COROP-gebied" if len(parts) > 1 else "")
     md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} publiceert het CBS het totaal aantal banen "
-       f"(ongeveer {num(round(total, -2))} in {fit.year}; COROP-gebied {view.region_row()['corop_name']}) en hoogstens de banen in "
-       f"de landbouw; het COROP-gebied heeft ook banen per sector. De tabel gemeente × "
+       f"van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}) en hoogstens de banen in de landbouw; "
+       f"van COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
        f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
        f"aantal banen per vestiging; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
