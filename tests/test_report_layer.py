@@ -310,3 +310,17 @@ def test_the_front_page_states_the_error_band_of_a_large_and_of_a_small_gemeente
         "<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; volgens "
         "die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de gevallen al meer "
         "dan 12%, bij deze gemeente waarschijnlijk meer. Lees het BLP als orde van grootte."]
+
+
+@pytest.mark.parametrize("name, main, text", [
+    ("jobs_2019", True, "banen per sector 2019 (hoofdsleutel)"),
+    ("jobs_2019_uncorrected", False, "banen per sector 2019, zonder weging naar dichtheid"),
+    ("jobs_2019_not_averaged", False, "banen per sector 2019, zonder middeling met vestigingen"),
+    ("jobs_2019_total", False, "banen 2019, in totaal, zonder sectoren"), ("population_2020", False, "inwoners 2020"),
+    ("establishments_2018", False, "vestigingen per sector 2018"),
+])
+def test_the_sensitivity_chart_names_each_key_by_what_sets_it_apart(name, main, text):
+    """The chart's labels were the keys' full descriptions, wrapped into each other (a reader's finding)."""
+    from blp.rapport.charts import short_key_label
+
+    assert short_key_label(name, main) == text

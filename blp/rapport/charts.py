@@ -70,11 +70,28 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
     return fig
 
 
+# The chart names each key by what sets it apart; the table under it gives the full description
+KEY_WORDS = {"jobs": "banen", "establishments": "vestigingen", "population": "inwoners"}
+VARIANT_WORDS = {"uncorrected": "zonder weging naar dichtheid", "not_averaged": "zonder middeling met vestigingen",
+                 "total": "in totaal, zonder sectoren"}
+
+
+def short_key_label(name: str, main: bool = False) -> str:
+    """'jobs_2019_uncorrected' -> 'banen 2019, zonder weging naar dichtheid'; the main key says so."""
+    measure, year, *rest = name.split("_", 2)
+    variant = [v for v in VARIANT_WORDS if rest and v in rest[0]]
+    words = KEY_WORDS.get(measure, measure) + (" per sector" if measure != "population" and "total" not in variant
+                                               else "")
+    label = f"{words} {year}" + "".join(f", {VARIANT_WORDS[v]}" for v in variant)
+    return f"{label} (hoofdsleutel)" if main else label
+
+
 def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     """BLP under each allocation key, main key highlighted, with the range shaded."""
     df = sens.iloc[::-1]
-    labels = ["\n".join(textwrap.wrap(label, 34)) for label in df["label_nl"]]
-    fig, ax = new_figure(figsize=(8, 0.6 * len(df) + 1.5))
+    labels = ["\n".join(textwrap.wrap(short_key_label(name, main=i == len(df) - 1), 30))
+              for i, name in enumerate(df["key"])]
+    fig, ax = new_figure(figsize=(8, 0.45 * len(df) + 0.2 * sum(lab.count("\n") for lab in labels) + 1.5))
     colors = [GEMEENTE_COLOR if i == len(df) - 1 else PEER_COLOR for i in range(len(df))]
     ax.axvspan(df["blp_meur"].min(), df["blp_meur"].max(), color="#f0f0f0", zorder=0,
                label="van de laagste tot de hoogste uitkomst")
@@ -87,9 +104,9 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     ax.set_xlim(0, df["blp_meur"].max() * 1.18)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(lambda v, _: num(v))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, fontsize=9)
     _style(ax)
-    fit_margins(fig, labels, right=0.9, bottom_in=1.15)
+    fit_margins(fig, labels, right=0.9, bottom_in=0.95)
     return fig
 
 
