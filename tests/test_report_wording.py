@@ -672,3 +672,18 @@ def test_blp_per_job_says_it_divides_everyones_value_added_by_employee_jobs(view
     berekening.key_figures(views["GM0917"])
     assert ("*BLP per baan* deelt de toegevoegde waarde van iedereen die er werkt (ook zelfstandigen, en de "
             "toegerekende huur van koopwoningen) door de banen van werknemers alleen") in shown()
+
+
+def test_the_zero_scenario_sets_its_ten_year_window_beside_all_measured_years(views):
+    """Amsterdam's 0-scenario carried +3,6 % a year (2013-2022) forward without saying the window is a choice (a
+    reader's finding). Zuid-Limburg: +1,7 % over 2013-2022, +1,8 % over every measured year, straight from the
+    volume changes."""
+    from blp.berekening.value_added import volume_growth
+
+    heerlen = views["GM0917"]
+    text = beleid.baseline_text(heerlen, beleid.policy_view(heerlen))
+    volume = volume_growth(heerlen.data, "CR39") / 100
+    every = (1 + volume).prod() ** (1 / len(volume)) - 1
+    assert (volume.index.min(), volume.index.max(), round(every * 100, 1)) == (1996, 2022, 1.8)
+    assert "daarna het gemiddelde van 2013–2022: +1,7% per jaar" in text
+    assert "Tien jaar is een keuze: over alle gemeten jaren (1996–2022) groeide het gebied reëel +1,8% per jaar." in text

@@ -44,6 +44,8 @@ class Baseline:
     trend_years: tuple[int, int] | None = None   # the years the trend was measured over
     measured_until: int | None = None            # corop_real: the last year of measured growth
     fell_back: bool = False  # corop_real was asked but the data have no COROP volume growth
+    # corop_real: the average growth over every measured year and those years, beside the ten-year trend it continues
+    long_run: tuple[float, int, int] | None = None
 
 
 def _key_trend(data: CanonicalData, result: BlpResult, gemeente: str) -> tuple[float, tuple[int, int]] | None:
@@ -78,8 +80,10 @@ def baseline(beleid: BeleidParams, data: CanonicalData, result: BlpResult, gemee
             trend = float(np.prod(1 + recent.to_numpy()) ** (1 / len(recent)) - 1)
             growth = pd.Series([float(volume.get(y, trend)) if y <= volume.index.max() else trend for y in years],
                                index=years)
+            every = float(np.prod(1 + volume.to_numpy()) ** (1 / len(volume)) - 1)
             return Baseline(growth, trend, "corop_real", (int(recent.index.min()), int(recent.index.max())),
-                            int(volume.index.max()))
+                            int(volume.index.max()),
+                            long_run=(every, int(volume.index.min()), int(volume.index.max())))
     if b.method in ("corop_real", "key_trend"):
         found = _key_trend(data, result, gemeente)
         if found is None and b.method == "key_trend":

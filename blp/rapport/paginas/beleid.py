@@ -157,6 +157,12 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
         measured = (f"tot en met {b.measured_until} de gemeten groei van elk jaar, daarna het gemiddelde van "
                     f"{first}–{last}: {signed(b.trend)} per jaar" if b.measured_until > va_year else
                     f"het gemiddelde van {first}–{last}: {signed(b.trend)} per jaar")
+        window = ""
+        if b.long_run is not None and b.long_run[1] < first:
+            every, since, until = b.long_run
+            window = (f" Tien jaar is een keuze: over alle gemeten jaren ({since}–{until}) groeide het gebied reëel "
+                      f"{signed(every)} per jaar. Rapport 2 toont de groei over andere perioden; een andere groei is in "
+                      "te stellen (`beleid.baseline` in de parameters).")
         shrink = ""
         if b.trend < 0:
             shrink = " De regio kromp in die jaren: zonder ingreep daalt het BLP dus."
@@ -175,7 +181,7 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
         return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
                 "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
-                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + nominal + shrink)
+                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink)
     if b.method == "key_trend":
         first, last = b.trend_years
         what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
