@@ -515,9 +515,12 @@ def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are
     assert "Per vestiging (euro, afgerond op duizendtallen) Opmerking" in text
     a, oq = (eur(round(pol.per_establishment[g], -3)) for g in ("A", "O-Q"))
     assert a == oq and a.endswith(".000")
-    assert f"Landbouw, bosbouw en visserij {eur(pol.per_job.loc['A', 'va_per_job_eur'])}" in text
-    assert f"{a} vestigingen samen geteld met openbaar bestuur, onderwijs en zorg" in text
-    assert f"{oq} vestigingen samen geteld met landbouw, bosbouw en visserij" in text
+    # per job to the hundred (it is a ratio of two rounded totals; a reader found '€ 130.482' false precision)
+    assert "Per baan (euro, afgerond op honderdtallen)" in text
+    assert f"Landbouw, bosbouw en visserij {eur(round(pol.per_job.loc['A', 'va_per_job_eur'], -2))}" in text
+    assert f"{a} per vestiging: één waarde voor beide samen met openbaar bestuur, onderwijs en zorg, niet die van een " \
+           "boerenbedrijf" in text
+    assert f"{oq} per vestiging: één waarde voor beide samen met landbouw, bosbouw en visserij" in text
 
 
 def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_it(national, views):
@@ -686,4 +689,7 @@ def test_the_zero_scenario_sets_its_ten_year_window_beside_all_measured_years(vi
     every = (1 + volume).prod() ** (1 / len(volume)) - 1
     assert (volume.index.min(), volume.index.max(), round(every * 100, 1)) == (1996, 2022, 1.8)
     assert "daarna het gemiddelde van 2013–2022: +1,7% per jaar" in text
-    assert "Tien jaar is een keuze: over alle gemeten jaren (1996–2022) groeide het gebied reëel +1,8% per jaar." in text
+    assert ("Tien jaar is een keuze: over alle gemeten jaren (1996–2022) groeide het gebied reëel +1,8% per jaar; "
+            "rapport 2 toont de groei over andere perioden.") in text
+    assert text.endswith("Een ander 0-scenario (de trend van de banen in de gemeente, of een vaste groei per jaar) is in "
+                         "te stellen.")

@@ -91,16 +91,18 @@ def title(view: GemeenteView) -> None:
 def per_unit(view: GemeenteView, pol: PolicyView) -> None:
     labels = view.data.industry_labels()
     df = pd.DataFrame({"Sector": [labels.get(g, g) for g in pol.per_job.index],
-                       "per_job": pol.per_job["va_per_job_eur"].to_numpy(),
+                       # a ratio of two rounded totals: shown to the hundred, as the per-establishment figures
+                       "per_job": pol.per_job["va_per_job_eur"].round(-2).to_numpy(),
                        "bron": pol.per_job["source"].map({"COROP": f"COROP {view.region_row()['corop_name']}",
                                                           "Nederland": "Nederland (COROP-cel onderdrukt)"}).to_numpy(),
                        # estimated to the euro, shown to the thousand: '€ 3.488.692' claimed a precision it lacks
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).round(-3).to_numpy()})
     pooled = {"A", "O-Q"} <= set(pol.per_job.index)
     if pooled:  # one establishments count for both: say so in the row, not only in the text above
-        df["samen"] = [f"vestigingen samen geteld met {in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
-                       f"vestigingen samen geteld met {in_sentence(labels.get('A', 'A'))}" if g == "O-Q" else ""
-                       for g in pol.per_job.index]
+        df["samen"] = [f"per vestiging: één waarde voor beide samen met {in_sentence(labels.get('O-Q', 'O-Q'))}, "
+                       "niet die van een boerenbedrijf" if g == "A" else
+                       f"per vestiging: één waarde voor beide samen met {in_sentence(labels.get('A', 'A'))}"
+                       if g == "O-Q" else "" for g in pol.per_job.index]
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
        f"Bedragen in prijzen van {view.choices.va_year}."
@@ -110,7 +112,7 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
        + narrative.density_per_job_note(view.name, view.density_weight)
        + _high_per_job_text(pol.per_job["va_per_job_eur"])
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
-    table(df, {"Sector": "Sector", "per_job": "Per baan (euro)", "bron": "Bron per baan",
+    table(df, {"Sector": "Sector", "per_job": "Per baan (euro, afgerond op honderdtallen)", "bron": "Bron per baan",
                "per_est": "Per vestiging (euro, afgerond op duizendtallen)",
                **({"samen": "Opmerking"} if pooled else {})},
           {"per_job": eur, "per_est": eur})
@@ -161,16 +163,14 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
         if b.long_run is not None and b.long_run[1] < first:
             every, since, until = b.long_run
             window = (f" Tien jaar is een keuze: over alle gemeten jaren ({since}–{until}) groeide het gebied reëel "
-                      f"{signed(every)} per jaar. Rapport 2 toont de groei over andere perioden; een andere groei is in "
-                      "te stellen (`beleid.baseline` in de parameters).")
+                      f"{signed(every)} per jaar; rapport 2 toont de groei over andere perioden.")
         shrink = ""
         if b.trend < 0:
             shrink = " De regio kromp in die jaren: zonder ingreep daalt het BLP dus."
             if view.region_row()["provincie_name"] == "Groningen":
                 shrink += (" In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest "
                            "van de economie. Die afbouw is voorbij: dit 0-scenario trekt de krimp toch door en is voor "
-                           "de rest van de economie dus waarschijnlijk te somber. Een ander 0-scenario (de trend van de "
-                           "banen in de gemeente, of een vaste groei per jaar) is in te stellen.")
+                           "de rest van de economie dus waarschijnlijk te somber.")
         nominal = ""
         if view.national.series is not None:
             own = view.national.series.of(view.gemeente)["blp_meur"]
@@ -181,7 +181,9 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
         return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
                 "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
-                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink)
+                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink
+                + " Een ander 0-scenario (de trend van de banen in de gemeente, of een vaste groei per jaar) is in te "
+                "stellen.")
     if b.method == "key_trend":
         first, last = b.trend_years
         what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
