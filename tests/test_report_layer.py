@@ -189,8 +189,8 @@ def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(h
     n = heerlen.result.national.set_index("gemeente_code")
     group = n.loc[["GM0917"] + heerlen.peers[0]].sort_values("blp_per_inhabitant_eur", ascending=False)
     assert names == list(group["gemeente_name"])  # highest BLP per inhabitant first, as the chart
-    assert names[:2] == ["Venlo", "Heerlen"]  # the title's 'plaats 2 van 11'
-    assert "plaats 2 van 11" in berekening.peers_title(heerlen)
+    assert names[:4] == ["Nieuwegein", "Venlo", "Roermond", "Heerlen"]  # the title's 'plaats 4 van 11'
+    assert "plaats 4 van 11" in berekening.peers_title(heerlen)
 
 
 def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):

@@ -395,9 +395,10 @@ def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_mo
     assert blp_card(hogeland).lines[2] == ("Dat is met de weging naar banendichtheid; zonder die weging was het BLP van "
                                            "2018 €\u00a01,1 miljard; zie ‘Hoe zeker is dit getal?’.")
     assert position_card(hogeland).lines == [
-        "BLP per inwoner: <strong>nummer 10 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
-        "gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken; nummer 309 van 342 in "
-        "Nederland.", "Zonder de weging naar banendichtheid: nummer 277 van 342 in Nederland."]
+        "BLP per inwoner: <strong>nummer 8 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
+        "gemeenten die qua inwonertal, stedelijkheid en banen per inwoner het meest op deze gemeente lijken (uit heel "
+        "Nederland, niet naar ligging gekozen); nummer 309 van 342 in Nederland.",
+        "Zonder de weging naar banendichtheid: nummer 277 van 342 in Nederland."]
     assert len(position_card(heerlen).lines) == 1 and not any("weging" in line for line in blp_card(heerlen).lines)
 
 
@@ -693,3 +694,15 @@ def test_the_zero_scenario_sets_its_ten_year_window_beside_all_measured_years(vi
             "rapport 2 toont de groei over andere perioden.") in text
     assert text.endswith("Een ander 0-scenario (de trend van de banen in de gemeente, of een vaste groei per jaar) is in "
                          "te stellen.")
+
+
+def test_similar_gemeenten_are_similar_in_jobs_per_inhabitant_too(national):
+    """Vaals (177 employee jobs per 1.000 inhabitants) was compared with Ouder-Amstel, Laren and Eemnes, chosen on size
+    and urbanity alone (a reader's finding): the jobs ratio of report 3 now counts as well."""
+    vaals = GemeenteView(national, "GM0981", load_params("GM0981"))
+    peers, description = vaals.peers
+    ratio = national.indicators.latest["jobs_per_1000_inhabitants"]
+    assert "GM0437" not in peers  # Ouder-Amstel: 1.163 jobs per 1.000 inhabitants
+    assert {"GM0965", "GM0986"} <= set(peers)  # Simpelveld and Voerendaal, Zuid-Limburg
+    assert (ratio.reindex(peers) / ratio["GM0981"]).between(0.7, 1.5).all()
+    assert description.startswith("de 10 gemeenten die qua inwonertal, stedelijkheid en banen per inwoner")

@@ -1,4 +1,4 @@
-"""Peer groups: similar gemeenten by size and urbanity, or the same COROP, province or a list."""
+"""Peer groups: similar gemeenten by size, urbanity and jobs per inhabitant, or the same COROP, province or a list."""
 
 from __future__ import annotations
 
@@ -15,26 +15,37 @@ def urbanity(data: CanonicalData, boundary_year: int) -> pd.Series:
     return data.latest_complete("urbanity_class", set(data.regions_of(boundary_year)["gemeente_code"]))[0]
 
 
-def similar_gemeenten(national: pd.DataFrame, urban: pd.Series, gemeente: str, size: int) -> list[str]:
-    """The ``size`` gemeenten nearest in log population and urbanity class (standardised distance)."""
+def similar_gemeenten(national: pd.DataFrame, urban: pd.Series, gemeente: str, size: int,
+                      jobs_ratio: pd.Series | None = None) -> list[str]:
+    """The ``size`` gemeenten nearest in log population, urbanity class and, where given, log employee jobs per
+    inhabitant (standardised distance). The jobs ratio tells a job centre from a commuter town of the same size:
+    without it Vaals (177 jobs per 1.000 inhabitants, at the German border) was compared with the wealthy commuter
+    towns of het Gooi, and its BLP per inhabitant with Ouder-Amstel's, home to the Johan Cruijff ArenA."""
     df = national.set_index("gemeente_code")[["population"]].assign(urbanity=urban)
-    df = df.dropna()
-    logpop = np.log(df["population"])
-    z_pop = (logpop - logpop.mean()) / logpop.std()
-    z_urb = (df["urbanity"] - df["urbanity"].mean()) / df["urbanity"].std()
-    dist = np.hypot(z_pop - z_pop.loc[gemeente], z_urb - z_urb.loc[gemeente]).drop(gemeente)
+    columns = [np.log(df["population"]), df["urbanity"]]
+    if jobs_ratio is not None and not jobs_ratio.empty:
+        columns.append(np.log(jobs_ratio.reindex(df.index).where(lambda s: s > 0)))
+    z = pd.concat(columns, axis=1).dropna()
+    z = (z - z.mean()) / z.std()
+    dist = np.sqrt(((z - z.loc[gemeente]) ** 2).sum(axis=1)).drop(gemeente)
     return dist.sort_values(kind="mergesort").index[:size].tolist()
 
 
-def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: PeerParams) -> tuple[list[str], str]:
+def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: PeerParams,
+               jobs_ratio: pd.Series | None = None) -> tuple[list[str], str]:
     """Peer codes and a Dutch description of how they were chosen."""
     n = national.set_index("gemeente_code")
     if params.method == "similar":
+        by_jobs = jobs_ratio is not None and pd.notna(jobs_ratio.get(gemeente, np.nan))
+        ratio = jobs_ratio if by_jobs else None
         if urban.empty:
-            peers = similar_gemeenten(national, pd.Series(3.0, index=n.index), gemeente, params.size)
-            return peers, f"de {params.size} gemeenten met het meest vergelijkbare inwonertal (stedelijkheid ontbreekt)"
-        return (similar_gemeenten(national, urban, gemeente, params.size),
-                f"de {params.size} gemeenten die qua inwonertal en stedelijkheid het meest op deze gemeente lijken")
+            peers = similar_gemeenten(national, pd.Series(3.0, index=n.index), gemeente, params.size, ratio)
+            return peers, (f"de {params.size} gemeenten met het meest vergelijkbare inwonertal"
+                           + (" en aantal banen per inwoner" if by_jobs else "") + " (stedelijkheid ontbreekt)")
+        return (similar_gemeenten(national, urban, gemeente, params.size, ratio),
+                f"de {params.size} gemeenten die qua inwonertal, stedelijkheid"
+                + (" en banen per inwoner" if by_jobs else "") + " het meest op deze gemeente lijken (uit heel "
+                "Nederland, niet naar ligging gekozen)")
     if params.method in ("corop", "provincie"):
         col = f"{params.method}_code"
         peers = n.index[(n[col] == n.loc[gemeente, col]) & (n.index != gemeente)].tolist()

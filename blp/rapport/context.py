@@ -31,6 +31,8 @@ from blp.welvaart.expected import ExpectedSummary, expected_summary
 from blp.welvaart.registry import check_params_focus, load_registry
 from blp.welvaart.values import IndicatorPanel, build_panel
 
+JOBS_RATIO = "jobs_per_1000_inhabitants"  # the registry's employee jobs per 1.000 inhabitants, for the peer group
+
 
 @dataclass
 class NationalContext:
@@ -188,7 +190,8 @@ class GemeenteView:
 
     @cached_property
     def peers(self) -> tuple[list[str], str]:
-        return peer_group(self.result.national, self.national.urbanity, self.gemeente, self.params.peers)
+        ratio = self.national.indicators.latest.get(JOBS_RATIO)  # as report 3 shows it: newest year, same boundaries
+        return peer_group(self.result.national, self.national.urbanity, self.gemeente, self.params.peers, ratio)
 
     @cached_property
     def jobs(self) -> float | None:
