@@ -706,3 +706,19 @@ def test_similar_gemeenten_are_similar_in_jobs_per_inhabitant_too(national):
     assert {"GM0965", "GM0986"} <= set(peers)  # Simpelveld and Voerendaal, Zuid-Limburg
     assert (ratio.reindex(peers) / ratio["GM0981"]).between(0.7, 1.5).all()
     assert description.startswith("de 10 gemeenten die qua inwonertal, stedelijkheid en banen per inwoner")
+
+
+def test_the_two_ratios_of_expected_against_estimated_point_the_same_way_in_words(views, shown):
+    """'verhouding schatting/verwacht 0,92' and then 'verhoudingswaarde 109' read as opposite verdicts (a reader's
+    finding): the second now says it is the inverse and what it means."""
+    from blp.welvaart.expected import expected_vs_measured
+
+    heerlen = views["GM0917"]
+    r = expected_vs_measured(heerlen.national.expected, "GM0917")
+    brede_welvaart.expected(heerlen)
+    text = shown()
+    word = "hoger" if r["ratio"] > 1 else "lager"
+    side = "onder" if r["verhoudingswaarde"] < 100 else "boven"
+    assert (side == "onder") == (word == "hoger")
+    assert (f"het omgekeerde van de verhouding hierboven, en komt hier uit op {round(r['verhoudingswaarde'])}; {side} "
+            f"100, dus ook volgens die maat {word} dan verwacht.") in text

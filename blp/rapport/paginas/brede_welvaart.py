@@ -252,9 +252,9 @@ def expected(view: GemeenteView) -> None:
           "via de dichtheid een deel van die weging. " if view.result.key.density is not None else
           "gemeenten in één COROP-gebied krijgen dezelfde opbrengst per baan per sector, dus het model ‘ziet’ ook in "
           "welke regio een gemeente ligt en welke sectoren er zitten. ")
-       + "Uitgedrukt "
-       f"als de verhoudingswaarde van eerdere BGP-studies (100 × verwacht / schatting; onder 100 betekent hoger dan "
-       f"verwacht): {num(r['verhoudingswaarde'], 0)}.\n\n"
+       + "Wie de *verhoudingswaarde* van eerdere BGP-studies kent: die is 100 × verwacht / schatting, het omgekeerde "
+       f"van de verhouding hierboven, en komt hier uit op {num(r['verhoudingswaarde'], 0)}; "
+       f"{'onder' if r['verhoudingswaarde'] < 100 else 'boven'} 100, dus ook volgens die maat {word} dan verwacht.\n\n"
        "**Let op:** dit is een beschrijving, geen verklaring. Het model zegt hoe de gemeente afwijkt van gemeenten die "
        "erop lijken, niet waardoor.")
 
@@ -272,7 +272,11 @@ def expected_details(view: GemeenteView) -> None:
        f"COROP-gebied, {model.clusters} groepen). De laatste kolom is de kans op een effect van minstens "
        f"deze omvang als het kenmerk er in werkelijkheid niet toe doet: boven 0,05 kan het effect ook toeval zijn. "
        f"R² (het deel van de verschillen dat het model verklaart) {num(model.r2, 2)}, gecorrigeerd voor het aantal "
-       f"kenmerken {num(model.r2_adj, 2)}.")
+       f"kenmerken {num(model.r2_adj, 2)}. *Lees een effect zo:* is het kenmerk één eenheid hoger, dan is het "
+       "verwachte BLP per inwoner ongeveer e^effect keer zo hoog; bij een klein effect is effect × 100 ongeveer het "
+       "verschil in procenten (0,05: ongeveer 5% hoger). Een sectoraandeel (van de verdeelsleutel) loopt van 0 tot 1: "
+       "één eenheid is de hele sleutel in die sector in plaats van in de referentiesector, één procentpunt dus een "
+       "honderdste van het effect.")
     table(model.coefficients, {"label_nl": "Kenmerk", "coefficient": "Effect (log)",
                                "std_error": "Onzekerheid (geclusterd per COROP)", "p_value": "Kans bij toeval"},
           {"coefficient": 2, "std_error": 2, "p_value": lambda p: "< 0,01" if p < 0.005 else num(p, 2)})

@@ -112,8 +112,8 @@ def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in groups],
         "Verdeeld naar": [key.key_of(g, corop_code) for g in groups],
-        "Gemeente": own.reindex(groups).fillna(0).to_numpy(),
-        "COROP": corop.reindex(groups).fillna(0).to_numpy(),
+        "Sleutel gemeente": own.reindex(groups).fillna(0).to_numpy(),
+        "Sleutel COROP-gebied": corop.reindex(groups).fillna(0).to_numpy(),
         "Aandeel gemeente": (own.reindex(groups).fillna(0) / corop.reindex(groups)).to_numpy(),
         "Toegevoegde waarde COROP (mln euro)": corop_va.reindex(groups).to_numpy(),
     })
@@ -145,8 +145,9 @@ def gemeente_inputs(view: GemeenteView) -> None:
        f"{view.region_row()['corop_name']} en voor het hele COROP-gebied. "
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
-       f"waarnaar; bij woningwaarde staan de bedragen in euro." + _weighted_jobs_note(view))
-    table(gemeente_activity_frame(view), formats={"Gemeente": 0, "COROP": 0,
+       f"waarnaar, en dus in welke eenheid de twee sleutelkolommen staan (banen, vestigingen, of bij woningwaarde "
+       f"euro's); tel ze daarom niet over de sectoren op." + _weighted_jobs_note(view))
+    table(gemeente_activity_frame(view), formats={"Sleutel gemeente": 0, "Sleutel COROP-gebied": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1 if v >= 0.01 else 2)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
     pop = view.data.indicators[(view.data.indicators["indicator"] == "population")
