@@ -722,3 +722,16 @@ def test_the_two_ratios_of_expected_against_estimated_point_the_same_way_in_word
     assert (side == "onder") == (word == "hoger")
     assert (f"het omgekeerde van de verhouding hierboven, en komt hier uit op {round(r['verhoudingswaarde'])}; {side} "
             f"100, dus ook volgens die maat {word} dan verwacht.") in text
+
+
+def test_a_gemeente_that_is_most_of_its_region_says_flq_keeps_the_supply_chain_at_home(national, views):
+    """Amsterdam (69 % of Groot-Amsterdam's value added): 85 % of the effect in Amsterdam and little for Haarlemmermeer
+    or Amstelveen is the rule of thumb's doing (a reader's finding); Heerlen (20 %) gets no such sentence."""
+    amsterdam = GemeenteView(national, "GM0363", load_params("GM0363"))
+    texts = {}
+    for code, view in (("GM0363", amsterdam), ("GM0917", views["GM0917"])):
+        pol = beleid.policy_view(view)
+        texts[code] = beleid._elsewhere(view, pol, pol.scenarios[0].path.iloc[-1])
+    assert ("Amsterdam levert 69% van de toegevoegde waarde van haar COROP-gebied; de vuistregel (FLQ) rekent dan "
+            "bijna alle toelevering binnen het gebied aan de gemeente zelf toe.") in texts["GM0363"]
+    assert "vuistregel (FLQ)" not in texts["GM0917"]

@@ -388,6 +388,9 @@ def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
             "    - *Sociaal kapitaal*: niet beschikbaar (CBS, Sociale samenhang en welzijn).\n")
 
 
+DOMINANT_SHARE = 0.5  # a gemeente with this share of its COROP's value added is most of the region's supply chain
+
+
 def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     split = _where_effects_land(view, end)
     f = pol.facts
@@ -402,9 +405,14 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
                       if more else
                       "er werken minder mensen dan het inwonertal doet verwachten, dus nieuwe banen kunnen ook "
                       "inwoners die nu elders werken dichter bij huis aan het werk helpen (minder pendel)."))
+    share = view.headline["share_of_corop"]
+    dominant = (f" {view.name} levert {pct(share, 0)} van de toegevoegde waarde van haar COROP-gebied; de vuistregel "
+                "(FLQ) rekent dan bijna alle toelevering binnen het gebied aan de gemeente zelf toe. In werkelijkheid "
+                "leveren ook de buurgemeenten: het deel voor de rest van het COROP-gebied is eerder te laag dan te "
+                "hoog." if share >= DOMINANT_SHARE else "")
     return (f"- **Elders** (in {int(end['year'])}, per jaar): *wat het elders oplevert* — van het totale effect in "
             f"Nederland ({meur(end['nl_meur'])}) landt {meur(split['rest van het COROP-gebied'])} in de rest van het "
-            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers. "
+            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers.{dominant} "
             f"{meur(split['buitenland (invoer)'])} aan grondstoffen en diensten komt uit het buitenland (invoer in de "
             f"hele Nederlandse keten). *Pendel en verdringing* — {commute.strip() or 'pendel: niet beschikbaar.'} "
             "Banen die elders verdwijnen doordat bedrijven verhuizen of personeel overnemen (verdringing) zitten niet "
