@@ -73,7 +73,7 @@ def test_default_focus_indicators_are_called_the_kits_choice_not_the_gemeentes(v
                               "**standaardkeuze**, voor elke gemeente dezelfde.")
     methode.welvaart(hogeland)
     assert ("de eerste focusindicator met cijfers (een standaardkeuze: de gemeente koos nog geen eigen). *Mediaan "
-            "gestandaardiseerd huishoudinkomen* (2024): Het Hogeland €\u00a034.500; dat is percentiel 12") in shown()
+            "gestandaardiseerd huishoudinkomen* (2024, voorlopig): Het Hogeland €\u00a034.500; dat is percentiel 12") in shown()
 
 
 def test_the_front_page_does_not_say_none_is_best_where_report_3_counts_the_blp(views):
@@ -735,3 +735,21 @@ def test_a_gemeente_that_is_most_of_its_region_says_flq_keeps_the_supply_chain_a
     assert ("Amsterdam levert 69% van de toegevoegde waarde van haar COROP-gebied; de vuistregel (FLQ) rekent dan "
             "bijna alle toelevering binnen het gebied aan de gemeente zelf toe.") in texts["GM0363"]
     assert "vuistregel (FLQ)" not in texts["GM0917"]
+
+
+def test_provisional_indicator_figures_are_marked_where_report_3_shows_them(views, shown):
+    """CBS marks income 2024 ('2024*') and registered crime 2024-2025 as provisional; the word appeared nowhere in the
+    reports (a reader's finding). The source column says it, row by row."""
+    data = views["GM0917"].data
+    assert ("household_income_median_standardised_eur", 2024) in data.provisional_indicators
+    assert ("crimes_assault", 2025) in data.provisional_indicators and ("crimes_assault", 2023) not in \
+        data.provisional_indicators
+    assert ("population", 2025) not in data.provisional_indicators
+    pos = brede_welvaart.positions(views["GM0917"])
+    marked = set(pos.loc[pos["provisional"], "id"])
+    assert {"household_income_median_standardised_eur", "crimes_assault"} <= marked
+    assert "dwellings" not in marked and "young_adults_good_health_pct" not in marked
+    brede_welvaart.all_indicators(views["GM0917"], pos)
+    text = shown()
+    assert "Mediaan gestandaardiseerd huishoudinkomen Materiële welvaart 2024* " in text
+    assert "\\* Voorlopig cijfer: de bron kan het nog herzien." in text

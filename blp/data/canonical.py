@@ -81,6 +81,8 @@ class CanonicalData:
     shapes: Shapes = field(default_factory=Shapes)   # gemeente shapes for maps; empty when the data have none
     # measure -> year -> the user's own file (--activity) its figures come from: the key year defaults to those years
     own_activity: dict[str, dict[int, str]] = field(default_factory=dict)
+    # (indicator, year) pairs the source marks provisional (CBS: '2024*', 'voorlopig'): the reports say so
+    provisional_indicators: set[tuple[str, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for name, columns in COLUMNS.items():
@@ -179,6 +181,18 @@ def check_numbers(df: pd.DataFrame, col: str, label: str, non_negative: bool = T
 
 
 YEARS = (1900, 2100)  # the years any figure of the kit can be about; outside: a shifted or swapped column
+
+
+PROVISIONAL_MARK = r"provisional|voorlopig|\b\d{4}\*"  # how a source column says its figures are provisional
+
+
+def provisional_rows(df: pd.DataFrame) -> set[tuple[str, int]]:
+    """The (indicator, year) pairs whose ``source`` says provisional (a tidy file has no other place for it)."""
+    if "source" not in df.columns or not {"indicator", "year"} <= set(df.columns):
+        return set()
+    marked = df[df["source"].astype(str).str.contains(PROVISIONAL_MARK, case=False, regex=True)]
+    years = pd.to_numeric(marked["year"], errors="coerce")
+    return {(str(i), int(y)) for i, y in zip(marked["indicator"], years) if pd.notna(y)}
 
 
 def check_years(df: pd.DataFrame, col: str, label: str) -> pd.Series:

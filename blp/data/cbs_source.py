@@ -376,9 +376,10 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
             if name == "jobs":
                 cr = df[df["region"].str.fullmatch(r"CR\d\d")]
                 regional_jobs.append(cr.rename(columns={"region": "corop_code", "value": "jobs"}))
-    pop = []
+    pop, provisional = [], set()
     specs = cat["population"].get("indicators") or {"population": {"measure": cat["population"]["measure"], "unit": "count"}}
     for tid in cat["population"]["ids"]:
+        provisional |= {(indicator, year) for indicator in specs for year in provisional_years(tables[tid])}
         for indicator, spec in specs.items():
             df = _measure(tables[tid], spec, industry=False)
             df = df[df["region"].str.startswith("GM")].dropna(subset=["value"])
@@ -408,6 +409,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         source="cbs:" + ", ".join(sorted(tables)),
         inputs=inputs,
         notes=notes,
+        provisional_indicators=provisional,
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from blp.data.canonical import (COUNT_COLUMNS, MEASURE_NL, TOTAL, UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile,
                                 check_flags, check_known_gemeenten, check_numbers, check_years, dissolved_after,
-                                formed_after, known_gemeenten, sha256_of)
+                                formed_after, known_gemeenten, provisional_rows, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.dutch import num
 from blp.errors import DataError, interrupted
@@ -364,4 +364,5 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         notes=notes,
         shapes=shapes,
         own_activity=own,
+        provisional_indicators=provisional_rows(frames["indicators"]),
     )

@@ -99,7 +99,7 @@ def score_indicator(panel: IndicatorPanel, indicator: Indicator, gemeente: str, 
     """One row of the position table for ``gemeente``."""
     base = {"id": indicator.id, "label_nl": indicator.label_nl, "unit": indicator.unit,
             "dimension": indicator.dimension, "theme": indicator.theme, "direction": indicator.direction,
-            "source": indicator.source}
+            "source": indicator.source, "provisional": indicator.id in panel.provisional}
     values = panel.values[indicator.id]
     if values.empty:
         return {**base, "year": np.nan, "value": np.nan, "nl_value": np.nan, "nl_kind": "", "peer_median": np.nan,

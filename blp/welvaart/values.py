@@ -126,6 +126,16 @@ class IndicatorPanel:
     counts: dict[str, pd.DataFrame] = field(default_factory=dict)   # events indicators: counts and population
     population: pd.Series = field(default_factory=pd.Series)         # inhabitants per gemeente, newest year
     jobs: pd.Series = field(default_factory=pd.Series)               # employee jobs per gemeente, newest year
+    provisional: set[str] = field(default_factory=set)                # indicators whose newest year is provisional
+
+
+def inputs_of(indicator: Indicator) -> list[str]:
+    """The data indicators a registry indicator is computed from (the population a rate divides by aside)."""
+    if indicator.kind == "per_1000":
+        return [indicator.numerator or indicator.id]
+    if indicator.kind == "population_share":
+        return list(indicator.parts or [])
+    return [indicator.id] if indicator.kind == "indicator" else []
 
 
 def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indicator]) -> IndicatorPanel:
@@ -146,4 +156,6 @@ def build_panel(data: CanonicalData, result: BlpResult, registry: dict[str, Indi
     jobs = _jobs(data, result, by_id)
     newest_jobs = (jobs[jobs["year"] == jobs["year"].max()].set_index("gemeente_code")["value"] if len(jobs)
                    else pd.Series(dtype=float))
-    return IndicatorPanel(registry, values, latest, national, event_counts, newest, newest_jobs)
+    provisional = {ind.id for ind in registry.values() if ind.id in latest and any(
+        (name, int(values[ind.id]["year"].max())) in data.provisional_indicators for name in inputs_of(ind))}
+    return IndicatorPanel(registry, values, latest, national, event_counts, newest, newest_jobs, provisional)

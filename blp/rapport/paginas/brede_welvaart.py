@@ -91,7 +91,7 @@ def focus(view: GemeenteView, pos: pd.DataFrame) -> None:
 def _position_rows(df: pd.DataFrame) -> None:
     df = df.assign(
         Indicator=df["label_nl"], Thema=df["theme"].map(THEME_NL),
-        Jaar=df["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        Jaar=["" if pd.isna(y) else f"{int(y)}*" if p else str(int(y)) for y, p in zip(df["year"], df["provisional"])],
         Gemeente=[with_unit(v, u) for v, u in zip(df["value"], df["unit"])],
         Nederland=[with_unit(v, u) + (" (mediaan)" if k == "mediaan gemeenten" else "") if not pd.isna(v) else MISSING
                    for v, u, k in zip(df["nl_value"], df["unit"], df["nl_kind"])],
@@ -110,6 +110,8 @@ def _position_rows(df: pd.DataFrame) -> None:
     if (df["caution"] != "").any():
         names["caution"] = "Let op"
     table(df, names)
+    if df["provisional"].any():
+        md("\\* Voorlopig cijfer: de bron kan het nog herzien.")
 
 
 def dashboard_title(view: GemeenteView, pos: pd.DataFrame) -> str:

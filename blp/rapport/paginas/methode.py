@@ -239,7 +239,7 @@ def welvaart(view: GemeenteView) -> None:
         which = "de eerste focusindicator met cijfers die de gemeente koos"
     r = row.iloc[0]
     md(f"**Stap 7. Brede welvaart: één indicator gescoord** (`blp.welvaart.scoring.score_indicator`), {which}. "
-       f"*{r['label_nl']}* ({int(r['year'])}): {view.name} "
+       f"*{r['label_nl']}* ({int(r['year'])}{', voorlopig' if r['provisional'] else ''}): {view.name} "
        f"{with_unit(r['value'], r['unit'])}; dat is percentiel {num(r['percentile'], 0)} van "
        f"alle gemeenten ({'hoger is beter' if r['direction'] == 'higher' else 'lager is beter' if r['direction'] == 'lower' else 'geen richting'}). "
        f"Een gemeente bij de beste of slechtste 25% krijgt een oordeel (bij ‘lager is beter’ is de laagste waarde de "
