@@ -247,7 +247,7 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
 
     from openpyxl import load_workbook
 
-    files = sorted((heerlen_run / "downloads").glob("*.csv"))
+    files = sorted(f for f in (heerlen_run / "downloads").glob("*.csv") if f.name != "00_inhoud.csv")
     for nb, _ in runner.NOTEBOOKS:
         assert any(f.name.startswith(nb) for f in files), nb
     structure = next(f for f in files if "sectorstructuur" in f.name)
@@ -273,7 +273,18 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     assert "02_blp_berekening_08_verantwoording_sector_verdeeld_naar.csv" in names
     assert "02_blp_berekening_05_ontwikkeling_door_de_tijd.csv" in names  # a heading with one table: as it was
     book = load_workbook(heerlen_run / "tabellen.xlsx")
-    assert len(book.sheetnames) == len(files)
+    assert len(book.sheetnames) == len(files) + 1 and book.sheetnames[0] == "Inhoud"
+    # the first sheet gives each sheet's full title (sheet names are cut at 31 characters: a reader's finding)
+    listed = {r[0].value: r[1].value for r in book["Inhoud"].iter_rows(min_row=3)}
+    assert listed["03 De cijfers voor deze"] == "De cijfers voor deze gemeente (Sector, Banen gemeente)"
+    # the front page names each CSV by its report and table, not by its file name; the contents file says the same
+    from blp.rapport.downloads import read_contents
+
+    contents = read_contents(heerlen_run / "downloads")
+    assert sorted(contents) == [f.name for f in files]
+    link = front.find("a", href="downloads/01_dataverzameling_03_de_cijfers_voor_deze_gemeente_sector_banen_gemeente.csv")
+    assert link.get_text() == ("Rapport 1 (Dataverzameling): De cijfers voor deze gemeente (Sector, Banen gemeente) (CSV "
+                               "voor Nederlandse Excel)")
     assert "02 De cijfers voor deze" in book.sheetnames  # cut at a whole word, not 'gemeent'
     assert all(len(n) <= 31 and not n.endswith(" ") for n in book.sheetnames)
     assert book["03 De cijfers voor deze"]["A1"].value.endswith(

@@ -105,18 +105,37 @@ def safe_text(text: str) -> str:
     return text
 
 
+CONTENTS = "00_inhoud.csv"  # which file holds which table: for the reader of the folder, and the front page's links
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows([[_cell(c) for c in row] for row in rows])
+
+
 def write_csvs(downloads: list[Download], folder: Path) -> list[str]:
-    """One CSV per table (UTF-8 with a byte-order mark, so Excel reads the accents); returns the file names."""
+    """One CSV per table (UTF-8 with a byte-order mark, so Excel reads the accents) and ``CONTENTS``, the list of
+    files with their report and table; returns the tables' file names."""
     folder.mkdir(parents=True, exist_ok=True)
     names, per_report = [], {}
     for d in downloads:
         per_report[d.report] = per_report.get(d.report, 0) + 1
         name = d.file_name(per_report[d.report])
-        with open(folder / name, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            writer.writerows([[_cell(c) for c in row] for row in d.rows])
+        _write_csv(folder / name, d.rows)
         names.append(name)
+    _write_csv(folder / CONTENTS, [["Bestand", "Rapport", "Tabel"]]
+               + [[name, d.report, d.title] for name, d in zip(names, downloads)])
     return names
+
+
+def read_contents(folder: Path) -> dict[str, tuple[str, str]]:
+    """``CONTENTS`` read back: file name -> (report, table title)."""
+    path = folder / CONTENTS
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[1:]
+    return {r[0]: (r[1], r[2].lstrip("'")) for r in rows if len(r) == 3}
 
 
 def safe_texts(df):
@@ -148,13 +167,17 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    contents = book.active
+    contents.title = "Inhoud"  # the sheet names are cut at 31 characters: their full titles, here
+    contents.append([title])
+    contents.append(["Blad", "Tabel"])
     for i, d in enumerate(downloads, 1):
         section = re.sub(r"[\[\]:*?/\\]", " ", d.section.split(":")[0]).strip()
         name = f"{i:02d} {section}"
         if len(name) > 31:  # Excel allows 31 characters: cut at a whole word; the number keeps names apart
             name = name[:32].rsplit(" ", 1)[0]
         sheet = book.create_sheet(name)
+        contents.append([sheet.title, d.title])
         sheet.append([f"{title}: {d.title}"])
         for r, row in enumerate(d.rows):
             sheet.append([dutch_value(c) if r else c for c in row])
@@ -167,4 +190,8 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in list(column)[1:]) if sheet.max_row > 1 else 10
             sheet.column_dimensions[column[0].column_letter].width = min(45, max(8, width + 2))
+    for cell in contents["B"]:
+        cell.data_type = "s"
+    contents.column_dimensions["A"].width = 32
+    contents.column_dimensions["B"].width = 90
     book.save(path)

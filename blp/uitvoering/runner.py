@@ -27,6 +27,7 @@ from blp.errors import BlpError, RunError, interrupts_held
 from blp.params import load_params, params_source
 from blp.paths import NOTEBOOKS_DIR
 from blp.rapport.context import GemeenteView, NationalContext, run_boundary_year
+from blp.rapport.downloads import CONTENTS, read_contents
 from blp.rapport.samenvatting import cards, front_page
 from blp.schema import to_dict
 from blp.uitvoering.context_cache import CACHE_DIR, keep_overview, kept_or_drawn_overview, national_context
@@ -100,9 +101,12 @@ def run_job(job: Job, release_kernel: bool = False) -> JobResult:
             if ahead is not None:
                 ahead.close()
         reports = [(f"{i}. {title}", f"{nb}.html") for i, (nb, title) in enumerate(NOTEBOOKS, 1)]
-        csvs = sorted(p.name for p in (partial / DOWNLOADS_DIR).glob("*.csv"))
-        extras = [("Alle tabellen van de rapporten in één Excel-bestand", WORKBOOK)]
-        extras += [(f"tabel als CSV voor Nederlandse Excel: {name}", f"{DOWNLOADS_DIR}/{name}") for name in csvs]
+        contents = read_contents(partial / DOWNLOADS_DIR)
+        report_titles = {nb: f"Rapport {i} ({title})" for i, (nb, title) in enumerate(NOTEBOOKS, 1)}
+        extras = [("Alle tabellen van de rapporten in één Excel-bestand", WORKBOOK),
+                  ("Welk CSV-bestand welke tabel is (inhoud, CSV)", f"{DOWNLOADS_DIR}/{CONTENTS}")]
+        extras += [(f"{report_titles.get(report, report)}: {table} (CSV voor Nederlandse Excel)",
+                    f"{DOWNLOADS_DIR}/{name}") for name, (report, table) in contents.items()]
         extras += [(f"{APPENDIX[1]} (met de code, voor wie wil narekenen)", f"{APPENDIX[0]}.html"),
                   ("manifest.json (parameters, versies, bronnen met controlegetallen)", "manifest.json")]
         extras += [(f"gegevenstabel (Engelse kolomnamen, volle precisie, voor hergebruik): {t}", f"tables/{t}")
