@@ -36,7 +36,16 @@ MUTATIONS = [
  ("blp/beleid/scenarios.py", "(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)",
      "(lq.reindex(levers.index) > 1) & (levers > 0)"),
  ("blp/dutch.py", "if len(label) < 2 or label[1].isupper() or label[1].isdigit():", "if len(label) < 2:"),
- ("blp/rapport/samenvatting.py", 'if not len(best) and len(blp) and blp["band"].iloc[0] == TOP:', "if False:"),
+ ("blp/rapport/samenvatting.py", '" if blp == TOP else', '" if False else'),
+ # found by a breaker and a reader of 2026-11-30, late (tests/test_bad_input.py, tests/test_report_*.py, test_beleid.py)
+ ("blp/rapport/fmt.py", "whole = math.ceil(round(x * 100, 6)) if upper else math.floor(round(x * 100, 6))",
+  "whole = round(x * 100)"),
+ ("blp/beleid/policy.py", "a_g = np.minimum(regionalise(a_n, region / 1e6, nation, delta), a_c)",
+  "a_g = regionalise(a_n, region / 1e6, nation, delta)"),
+ ("blp/berekening/peers.py", "columns.append(np.log(jobs_ratio.reindex(df.index).where(lambda s: s > 0)))", "pass"),
+ ("blp/data/canonical.py", "    _check_sector_sums(data.value_added)  # a region against itself first", "    # "),
+ ("blp/data/csv_source.py", "dtype={c: str for c in [*CODE_COLUMNS, *COUNT_COLUMNS]}", "dtype={c: str for c in CODE_COLUMNS}"),
+ ("blp/rapport/paginas/berekening.py", '"corop_old": cagr(old) if', '"corop_old": cagr(corop) if'),
  # the job-density weighting (2026-11-30): the back-test must not see the province it tests, the weight stays
  # within the measured range, the warning says which way, impossible densities are refused
  ("blp/berekening/productivity.py", 'fitted = _fit(cells[cells["provincie_code"] != province] if province else cells, keep)',
