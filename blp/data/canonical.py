@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,7 +191,9 @@ def provisional_rows(df: pd.DataFrame) -> set[tuple[str, int]]:
     """The (indicator, year) pairs whose ``source`` says provisional (a tidy file has no other place for it)."""
     if "source" not in df.columns or not {"indicator", "year"} <= set(df.columns):
         return set()
-    marked = df[df["source"].astype(str).str.contains(PROVISIONAL_MARK, case=False, regex=True)]
+    sources = df["source"].astype(str)
+    said = [t for t in sources.unique() if re.search(PROVISIONAL_MARK, t, re.IGNORECASE)]  # few distinct sources
+    marked = df.loc[sources.isin(said), ["indicator", "year"]].drop_duplicates()
     years = pd.to_numeric(marked["year"], errors="coerce")
     return {(str(i), int(y)) for i, y in zip(marked["indicator"], years) if pd.notna(y)}
 
@@ -217,12 +220,14 @@ FLAG_VALUES = {"true": True, "1": True, "1.0": True, "*": True,
 def check_flags(df: pd.DataFrame, col: str, label: str) -> pd.Series:
     """A yes/no column of one input file as booleans; a cell that is neither (say 'yes' or 'ja', which could
     mean either to whoever wrote it) is an error naming the file, row and column."""
-    text = df[col].astype(str).str.strip().str.lower().reset_index(drop=True)
-    bad = ~text.isin(list(FLAG_VALUES))
+    cells = df[col].astype(object).where(df[col].notna(), "")  # a column of a few distinct values: map those
+    meaning = {v: FLAG_VALUES.get(str(v).strip().lower()) for v in pd.unique(cells)}
+    flags = cells.map(meaning).reset_index(drop=True)
+    bad = flags.isna()
     if bad.any():
         raise _bad_cell(label, pd.DataFrame({col: df[col].reset_index(drop=True)}), bad, col, "geen ja/nee-waarde",
                         "schrijf True of False (of laat de cel leeg voor False).")
-    return pd.Series(text.map(FLAG_VALUES).astype(bool).to_numpy(), index=df.index)
+    return pd.Series(flags.astype(bool).to_numpy(), index=df.index)
 
 
 def _bad_cell(name: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str, fix: str) -> DataError:
@@ -331,15 +336,16 @@ def dissolved_after(boundary_changes: pd.DataFrame, regions: pd.DataFrame) -> di
     existed."""
     listed = regions.assign(year=pd.to_numeric(regions["year"], errors="coerce")).groupby(
         regions["gemeente_code"].astype(str))["year"].max()  # the last region list each gemeente is in
-    out = {}
-    rows = boundary_changes.assign(share=pd.to_numeric(boundary_changes["share_of_from"], errors="coerce"))
-    for code, changes in rows.groupby(rows["from_code"].astype(str)):
-        last = int(changes["from_year"].max())
-        if listed.get(code, -np.inf) > last or (changes["to_code"].astype(str) == code).any():
-            continue  # still in a later region list, or a gemeente that keeps (part of) itself
-        latest = changes[changes["from_year"] == last]
-        out[code] = (last, str(latest.loc[latest["share"].idxmax(), "to_code"]))
-    return out
+    rows = pd.DataFrame({"code": boundary_changes["from_code"].astype(str),
+                         "to": boundary_changes["to_code"].astype(str),
+                         "year": pd.to_numeric(boundary_changes["from_year"], errors="coerce"),
+                         "share": pd.to_numeric(boundary_changes["share_of_from"], errors="coerce")})
+    keeps = set(rows.loc[rows["code"] == rows["to"], "code"])  # a gemeente that keeps (part of) itself
+    rows = rows[~rows["code"].isin(keeps)]
+    last = rows.groupby("code")["year"].transform("max")
+    latest = rows[rows["year"] == last].sort_values("share", ascending=False, kind="mergesort").drop_duplicates("code")
+    latest = latest[~(latest["code"].map(listed).fillna(-np.inf) > latest["year"])]  # not in a later region list
+    return {c: (int(y), t) for c, y, t in zip(latest["code"], latest["year"], latest["to"])}
 
 
 def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
@@ -359,7 +365,7 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                         "opgeheven of samengevoegd, aan boundary_changes.csv.")
     if gone and "year" in df:
         years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
-        last = codes.map(lambda c: gone.get(c, (np.inf, ""))[0])
+        last = codes.map({c: y for c, (y, _) in gone.items()}).fillna(np.inf)
         after = years > last
         if after.any():
             i = int(after.to_numpy().nonzero()[0][0])
@@ -427,8 +433,8 @@ UNIT_RANGES = {"pct": (0.0, 100.0), "count": (0.0, np.inf), "eur": (0.0, np.inf)
 
 def _check_indicator_ranges(indicators: pd.DataFrame) -> None:
     """Refuse an indicator value its unit does not allow, naming the row."""
-    low = indicators["unit"].map(lambda u: UNIT_RANGES.get(u, (-np.inf, np.inf))[0])
-    high = indicators["unit"].map(lambda u: UNIT_RANGES.get(u, (-np.inf, np.inf))[1])
+    low = indicators["unit"].map({u: r[0] for u, r in UNIT_RANGES.items()}).fillna(-np.inf)
+    high = indicators["unit"].map({u: r[1] for u, r in UNIT_RANGES.items()}).fillna(np.inf)
     bad = ((indicators["value"] < low) | (indicators["value"] > high)).reset_index(drop=True)
     if bad.any():
         r = indicators.iloc[int(bad.to_numpy().nonzero()[0][0])]
