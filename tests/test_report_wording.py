@@ -409,9 +409,10 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
 
     assert blp_card(views["GM1966"]).lines[-1] == (
         "Groei 2018–2022: +9,5% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
-        "in Nederland. Na aftrek van prijsstijgingen was de groei in het COROP-gebied −0,6% per jaar (in de "
-        "CBS-cijfers van vóór de revisie van 2024, waarin de nominale groei +7,8% per jaar was); voor de gemeente "
-        "zelf is die niet te meten.")
+        "in Nederland. Na aftrek van prijsstijgingen groeide het COROP-gebied −0,6% per jaar, volgens de CBS-cijfers "
+        "van vóór de revisie van 2024; in die oudere cijfers was de nominale groei +7,8% per jaar, niet +8,0%: "
+        "vergelijk de reële groei daarmee (rapport 2 legt het uit). Voor de gemeente zelf is de reële groei niet te "
+        "meten.")
     # the real growth comes with the nominal growth of its own vintage (a reader set +1,4 % real beside the revised
     # +3,2 % nominal and read a wrong inflation): +7,8 % straight from the pre-revision figures of Oost-Groningen
     s, corop = views["GM1966"].data.value_added_series, views["GM1966"].region_row()["corop_code"]
@@ -542,8 +543,8 @@ def test_a_groningen_zero_scenario_says_it_carries_the_end_of_gas_extraction_for
     text = beleid.baseline_text(hogeland, beleid.policy_view(hogeland))
     assert text.endswith("In Groningen komt die krimp vooral door de afbouw van de gaswinning, niet door de rest van "
                          "de economie. Die afbouw is voorbij: dit 0-scenario trekt de krimp toch door en is voor de rest "
-                         "van de economie dus waarschijnlijk te somber. Een ander 0-scenario (de trend van de banen in de "
-                         "gemeente, of een vaste groei per jaar) is in te stellen.")
+                         "van de economie dus waarschijnlijk te somber. Wie het rapport maakt, kan een ander 0-scenario "
+                         "instellen (de trend van de banen in de gemeente, of een vaste groei per jaar).")
     assert "gaswinning" not in beleid.baseline_text(views["GM0917"], beleid.policy_view(views["GM0917"]))
 
 
@@ -564,7 +565,7 @@ def test_what_the_second_reading_found_reads_as_the_reader_expects(national, vie
     assert policy_card(views["GM0917"]).lines[-1] == ("De 5.300 banen van nu en hun verdubbeling zijn de aannames van "
                                                       "dit voorbeeld, geen meting.")
     hogeland = views["GM1966"].sensitivity  # without the key that does not average F and R-U, the main key is lowest
-    assert ("De hoofdsleutel geeft hier de laagste uitkomst van alle sleutels; hij is gekozen op de toets tegen "
+    assert ("De hoofdsleutel geeft hier de laagste uitkomst van deze varianten; hij is gekozen op de toets tegen "
             "gepubliceerde cijfers (‘Hoe zeker is dit getal?’), niet om zijn uitkomst.") in narrative.sensitivity_text(
         hogeland[hogeland["key"] != "jobs_2019_not_averaged"], "Het Hogeland")
     assert "laagste" not in narrative.sensitivity_text(hogeland, "Het Hogeland")
@@ -644,7 +645,7 @@ def test_the_front_page_says_when_it_names_some_of_many_and_where_the_blp_itself
     that report 3 counts, and Vaals's read 'Het best scoort Vaals op: geen.' (a reader's findings)."""
     vaals = welvaart_card(GemeenteView(national, "GM0981", load_params("GM0981"))).lines
     amsterdam = welvaart_card(GemeenteView(national, "GM0363", load_params("GM0363"))).lines
-    assert vaals[0] == "Vaals scoort bij geen enkele indicator boven het midden van alle gemeenten."
+    assert vaals[0] == "Vaals scoort bij geen enkele indicator met een oordeel boven het midden van alle gemeenten."
     assert vaals[-1] == ("Het BLP per inwoner zelf (zie ‘Het BLP’) hoort bij de slechtste 25% van alle gemeenten; "
                          "rapport 3 telt het mee.")
     assert amsterdam[1].startswith("Het zwakst scoort Amsterdam op, onder meer (3 van de 11): ")
@@ -689,11 +690,11 @@ def test_the_zero_scenario_sets_its_ten_year_window_beside_all_measured_years(vi
     volume = volume_growth(heerlen.data, "CR39") / 100
     every = (1 + volume).prod() ** (1 / len(volume)) - 1
     assert (volume.index.min(), volume.index.max(), round(every * 100, 1)) == (1996, 2022, 1.8)
-    assert "daarna het gemiddelde van 2013–2022: +1,7% per jaar" in text
-    assert ("Tien jaar is een keuze: over alle gemeten jaren (1996–2022) groeide het gebied reëel +1,8% per jaar; "
+    assert "daarna het gemiddelde van 2012–2022: +1,7% per jaar" in text  # ten yearly changes, from the 2012 level
+    assert ("Tien jaar is een keuze: over alle gemeten jaren (1995–2022) groeide het gebied reëel +1,8% per jaar; "
             "rapport 2 toont de groei over andere perioden.") in text
-    assert text.endswith("Een ander 0-scenario (de trend van de banen in de gemeente, of een vaste groei per jaar) is in "
-                         "te stellen.")
+    assert text.endswith("Wie het rapport maakt, kan een ander 0-scenario instellen (de trend van de banen in de "
+                         "gemeente, of een vaste groei per jaar).")
 
 
 def test_similar_gemeenten_are_similar_in_jobs_per_inhabitant_too(national):
@@ -753,3 +754,17 @@ def test_provisional_indicator_figures_are_marked_where_report_3_shows_them(view
     text = shown()
     assert "Mediaan gestandaardiseerd huishoudinkomen Materiële welvaart 2024* " in text
     assert "\\* Voorlopig cijfer: de bron kan het nog herzien." in text
+
+
+def test_the_sensitivity_range_holds_the_main_keys_variants_and_sets_the_worse_keys_apart(national):
+    """Vaals 'tussen € 129 miljoen en € 364 miljoen ... 168,0%': the top came from inhabitants, a key the back-test
+    scores worse (a reader's finding). The range is now that of the jobs key's variants."""
+    vaals = GemeenteView(national, "GM0981", load_params("GM0981"))
+    sens = vaals.sensitivity
+    jobs = sens[sens["key"].str.startswith("jobs_")]["blp_meur"]
+    assert (round(jobs.min()), round(jobs.max())) == (129, 171)
+    text = narrative.sensitivity_text(sens, "Vaals")
+    assert ("ligt het BLP van Vaals tussen **€\u00a0129 miljoen** en **€\u00a0171 miljoen** (hoofdsleutel: "
+            "€\u00a0140 miljoen); het verschil tussen de uitersten is 30% van de hoofduitkomst.") in text
+    assert ("Ter vergelijking, met sleutels die in de toets slechter scoren: naar inwoners (2020) €\u00a0364 miljoen; "
+            "naar vestigingen (2018) €\u00a0316 miljoen.") in text

@@ -57,6 +57,6 @@ def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: 
                           "gemeentegrenzen.", "gebruik codes uit `blp gemeenten`.")
     chosen = [c for c in params.gemeenten if c != gemeente]
     names = n.reindex(chosen)["gemeente_name"].tolist()
-    shown = (", ".join(names[:5]) + f" en {len(names) - 5} andere" if len(names) > 6 else
+    shown = (", ".join(names[:8]) + f" en {len(names) - 8} andere" if len(names) > 10 else
              " en ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names))
     return chosen, f"de {len(chosen)} gemeenten die voor deze gemeente als vergelijking zijn gekozen ({shown})"

@@ -200,15 +200,29 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
 
+KEY_OF = {"jobs": "banen", "establishments": "vestigingen", "population": "inwoners"}
+
+
 def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
-    lo, hi = sens["blp_meur"].min(), sens["blp_meur"].max()
+    """The spread among the variants of the main key's own measure (years, weighting, averaging, no sectors), and
+    apart from it what the other measures give: those did worse in the test, so they are a comparison, not part of
+    a range of equally good choices (a reader took Vaals's € 129 to 364 miljoen, the top from inhabitants, for one)."""
+    measure = sens["key"].iloc[0].split("_")[0]
+    own = sens[sens["key"].str.startswith(measure + "_")]
+    other = sens[~sens["key"].str.startswith(measure + "_")]
+    lo, hi = own["blp_meur"].min(), own["blp_meur"].max()
     main = sens["blp_meur"].iloc[0]
     spread = (hi - lo) / main
     extreme = ("laagste" if main <= lo else "hoogste" if main >= hi else "")
+    compared = "; ".join(f"naar {KEY_OF.get(k.split('_')[0], k)} ({k.split('_')[1]}) {meur(v)}"
+                         for k, v in zip(other["key"], other["blp_meur"]))
     return (
-        f"Met andere verdeelsleutels ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
-        f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread)} van de hoofduitkomst. "
-        + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van alle sleutels; hij is gekozen op de toets tegen "
+        f"Met de andere varianten van de sleutel naar {KEY_OF.get(measure, measure)} (andere jaren, zonder weging of "
+        f"middeling, zonder sectoren) ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
+        f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread, 0 if spread >= 0.1 else 1)} "
+        "van de hoofduitkomst. "
+        + (f"Ter vergelijking, met sleutels die in de toets slechter scoren: {compared}. " if compared else "")
+        + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van deze varianten; hij is gekozen op de toets tegen "
            "gepubliceerde cijfers (‘Hoe zeker is dit getal?’), niet om zijn uitkomst. " if extreme else "")
         + "Dit zegt hoeveel de *keuze* van de sleutel uitmaakt, niet hoe dicht het BLP bij de werkelijkheid ligt: "
         "ook sleutels die op elkaar lijken kunnen er samen naast zitten. "

@@ -43,11 +43,12 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
-    old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} per jaar was"
+    old = (f"; in die oudere cijfers was de nominale groei {esc(pct(row['corop_old'], signed=True))} per jaar, niet "
+           f"{esc(pct(row['corop'], signed=True))}: vergelijk de reële groei daarmee (rapport 2 legt het uit)"
            if pd.notna(row["corop_old"]) else "")
-    real = (f" Na aftrek van prijsstijgingen was de groei in het COROP-gebied {esc(pct(row['corop_real'], signed=True))} "
-            f"per jaar (in de CBS-cijfers van vóór de revisie van 2024{old}); voor de gemeente zelf is die niet te "
-            "meten." if pd.notna(row["corop_real"]) else "")
+    real = (f" Na aftrek van prijsstijgingen groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))} per "
+            f"jaar, volgens de CBS-cijfers van vóór de revisie van 2024{old}. Voor de gemeente zelf is de reële groei "
+            "niet te meten." if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
             f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
@@ -146,9 +147,11 @@ def welvaart_card(view: GemeenteView) -> Card:
         blp = blp.iloc[0] if len(blp) and blp.iloc[0] in (TOP, BOTTOM) else None  # rapport 3 counts it among them
         best_line = (f"Het best scoort {esc(view.name)} {items(best)}." if len(best) else
                      f"Alleen bij het BLP per inwoner zelf hoort {esc(view.name)} bij de {esc(TOP)}." if blp == TOP else
-                     f"{esc(view.name)} scoort bij geen enkele indicator boven het midden van alle gemeenten.")
+                     f"{esc(view.name)} scoort bij geen enkele indicator met een oordeel boven het midden van alle "
+                     "gemeenten.")
         worst_line = (f"Het zwakst scoort {esc(view.name)} {items(worst)}." if len(worst) else
-                      f"{esc(view.name)} scoort bij geen enkele indicator onder het midden van alle gemeenten.")
+                      f"{esc(view.name)} scoort bij geen enkele indicator met een oordeel onder het midden van alle "
+                      "gemeenten.")
         # 'Relatief het zwakst: jongvolwassenen met een goede gezondheid' read as if good health were the weakness
         lines = [best_line, worst_line]
         if blp and (len(best) or blp == BOTTOM):
@@ -169,8 +172,9 @@ def policy_card(view: GemeenteView) -> Card:
     s = pol.scenarios[0]
     end = s.path.iloc[-1]
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
-             f"extra BLP in de gemeente (direct en via toeleveranciers; bandbreedte {esc(meur(end['local_low_meur']))} "
-             f"tot {esc(meur(end['local_high_meur']))}), {esc(num(end['extra_jobs_direct']))} banen direct en "
+             f"extra BLP in de gemeente (in prijzen van {view.choices.va_year}; direct en via toeleveranciers; "
+             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}), "
+             f"{esc(num(end['extra_jobs_direct']))} banen direct en "
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:
         lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")

@@ -155,14 +155,14 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
     va_year = view.choices.va_year
     signed = lambda v: pct(v, signed=True)  # noqa: E731
     if b.method == "corop_real":
-        first, last = b.trend_years
+        first, last = b.trend_years  # the years of the yearly changes: the period runs from the year before
         measured = (f"tot en met {b.measured_until} de gemeten groei van elk jaar, daarna het gemiddelde van "
-                    f"{first}–{last}: {signed(b.trend)} per jaar" if b.measured_until > va_year else
-                    f"het gemiddelde van {first}–{last}: {signed(b.trend)} per jaar")
+                    f"{first - 1}–{last}: {signed(b.trend)} per jaar" if b.measured_until > va_year else
+                    f"het gemiddelde van {first - 1}–{last}: {signed(b.trend)} per jaar")
         window = ""
-        if b.long_run is not None and b.long_run[1] < first:
+        if b.long_run is not None and b.long_run[1] < first:  # periods from the level before the first change
             every, since, until = b.long_run
-            window = (f" Tien jaar is een keuze: over alle gemeten jaren ({since}–{until}) groeide het gebied reëel "
+            window = (f" Tien jaar is een keuze: over alle gemeten jaren ({since - 1}–{until}) groeide het gebied reëel "
                       f"{signed(every)} per jaar; rapport 2 toont de groei over andere perioden.")
         shrink = ""
         if b.trend < 0:
@@ -182,8 +182,8 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
                 "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
                 f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink
-                + " Een ander 0-scenario (de trend van de banen in de gemeente, of een vaste groei per jaar) is in te "
-                "stellen.")
+                + " Wie het rapport maakt, kan een ander 0-scenario instellen (de trend van de banen in de gemeente, "
+                "of een vaste groei per jaar).")
     if b.method == "key_trend":
         first, last = b.trend_years
         what = "banen" if view.result.key.measure == "jobs" else "vestigingen"
@@ -311,7 +311,9 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
     md("Lees: 1 euro extra toegevoegde waarde in een sector levert binnen de gemeente in totaal zoveel euro op "
        "(inclusief de eerste euro); bij dezelfde instelling in het COROP-gebied minstens zoveel en in heel Nederland "
        "het meest, omdat daar meer toeleveranciers zitten. De bovenkant van de bandbreedte van de gemeente kan boven "
-       "de middenwaarde van het COROP-gebied liggen: dat is een andere instelling, geen tegenspraak. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
+       "de middenwaarde van het COROP-gebied liggen: die bovenkant rekent met de meeste lokale inkoop die de "
+       "vuistregel toelaat, de middenwaarden van gemeente en gebied met dezelfde, gebruikte instelling (zie de "
+       "verantwoording). Het is dus geen tegenspraak. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
        "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
        f"bewust weg: met zo weinig sectoren ({len(pol.multipliers.national)}) geeft zij voor de meeste gemeenten "
        "onwaarschijnlijk hoge waarden.")

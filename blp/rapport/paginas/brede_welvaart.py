@@ -47,10 +47,11 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
                  f"{'tellen' if len(careful) > 1 else 'telt'} hier niet mee. ")
     text += f"De vergelijkingsgroep bestaat uit {peer_desc}. "
     if missing:
-        text += (f"{missing} indicatoren ontbreken in de gegevens: ze staan onderaan met de bron waar ze te halen "
-                 "zijn, en worden nergens ingevuld." if missing > 1 else
-                 "1 indicator ontbreekt in de gegevens: hij staat onderaan met de bron waar hij te halen is, en wordt "
-                 "nergens ingevuld.")
+        absent, unpublished = _missing_kinds(pos)
+        parts = ([f"{absent} {'zit' if absent == 1 else 'zitten'} niet in de gegevens"] if absent else []) + (
+            [f"van {unpublished} publiceert de bron geen cijfer voor {view.name}"] if unpublished else [])
+        text += (f"Van {missing} indicator{'en' if missing > 1 else ''} is er geen cijfer: " + " en ".join(parts)
+                 + ". Ze staan onderaan, met hun bron, en worden nergens ingevuld of geschat.")
     md(text)
     md("*Zo lees je de tabellen:* de *positie* vergelijkt de gemeente met alle gemeenten, waarbij elke gemeente één "
        "keer telt; het cijfer voor *Nederland* telt elke inwoner (of is de middelste gemeente, als er ‘mediaan’ "
@@ -295,6 +296,13 @@ def trend_details(view: GemeenteView) -> None:
        "mee in de samenvatting bovenaan.")
 
 
+def _missing_kinds(pos: pd.DataFrame) -> tuple[int, int]:
+    """How many indicators without a figure are not in the data at all, and how many the source has for other
+    gemeenten but not for this one."""
+    gone = pos[pos["band"] == MISSING]
+    return int((gone["n"] == 0).sum()), int((gone["n"] > 0).sum())
+
+
 def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
     """The indicators without a figure for the gemeente: those the source does not publish for it (it has them for
     other gemeenten), and those the data do not hold at all."""
@@ -307,12 +315,13 @@ def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
            "zoals de Gezondheidsmonitor, laat de bron kleine gemeenten vaak weg omdat te weinig mensen zijn "
            "ondervraagd.")
         table(unpublished.assign(Waarde=f"niet gepubliceerd voor {view.name}"),
-              {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema", "n": "Gemeenten met een cijfer",
+              {"label_nl": "Indicator zonder cijfer voor de gemeente", "Dimensie": "Dimensie", "Thema": "Thema", "n": "Gemeenten met een cijfer",
                "Waarde": "Waarde", "source": "Bron"}, {"n": 0})
     if len(absent):
         md("**Niet in de gegevens.** Deze indicatoren horen bij brede welvaart, maar zitten niet in de gebruikte "
            "gegevens; de laatste kolom zegt waar ze te halen zijn.")
-        table(absent.assign(Waarde=MISSING), {"label_nl": "Indicator", "Dimensie": "Dimensie", "Thema": "Thema",
+        table(absent.assign(Waarde=MISSING), {"label_nl": "Indicator niet in de gegevens", "Dimensie": "Dimensie",
+                                              "Thema": "Thema",
                                               "Waarde": "Waarde", "source": "Waar te halen"})
 
 
