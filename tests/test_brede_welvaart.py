@@ -126,6 +126,14 @@ def test_percentages_change_only_beyond_a_margin():
     assert trend(vals, "GM1", pct_ind)["trend"] == NO_CLEAR_CHANGE  # 1,5 procentpunt: within the margin
     vals["value"] = [50.0, 52.5]
     assert trend(vals, "GM1", pct_ind)["trend"] == "verbeterd"
+    # without a direction a clear change says which way, and no more (WOZ +8 % read 'geen oordeel': a reader's finding)
+    neutral = Indicator("woz", "woz", "euro", "later", "economisch_kapitaal", "neutral", "indicator", "test")
+    euros = pd.DataFrame({"year": [2020, 2024], "gemeente_code": ["GM1", "GM1"], "value": [200_000.0, 216_000.0]})
+    assert trend(euros, "GM1", neutral)["trend"] == "gestegen"
+    euros["value"] = [200_000.0, 184_000.0]
+    assert trend(euros, "GM1", neutral)["trend"] == "gedaald"
+    euros["value"] = [200_000.0, 201_000.0]
+    assert trend(euros, "GM1", neutral)["trend"] == NO_CLEAR_CHANGE
 
 
 def test_few_events_and_small_surveys_carry_a_caution_and_leave_the_summary(data, result, registry, national):

@@ -70,10 +70,12 @@ def trend(values: pd.DataFrame, gemeente: str, indicator: Indicator, counts: pd.
         clear = abs(change) > MARGIN_POINTS
     else:
         clear = not np.isnan(relative) and abs(relative) > MARGIN_RELATIVE
-    if indicator.direction == "neutral" or (np.isnan(relative) and indicator.basis != "events"):
+    if np.isnan(relative) and indicator.basis != "events":
         verdict = NO_JUDGEMENT
     elif not clear:
         verdict = NO_CLEAR_CHANGE
+    elif indicator.direction == "neutral":  # a change without a better or worse: say which way, no judgement
+        verdict = "gestegen" if change > 0 else "gedaald"
     else:
         better = (change > 0) == (indicator.direction == "higher")
         verdict = "verbeterd" if better else "verslechterd"
