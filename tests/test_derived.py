@@ -55,9 +55,14 @@ def test_a_chosen_list_of_peers_is_described_by_its_names(national):
     assert peers == ["GM0599", "GM0518", "GM0344", "GM0014", "GM0855", "GM0772"]
     assert desc == ("de 6 gemeenten die voor deze gemeente als vergelijking zijn gekozen (Rotterdam, 's-Gravenhage, "
                     "Utrecht, Groningen, Tilburg en Eindhoven)")
-    longer = PeerParams(method="list", gemeenten=chosen.gemeenten + ["GM0034"])
+    longer = PeerParams(method="list", gemeenten=chosen.gemeenten + ["GM0034"])  # Amsterdam's own list: all named
     assert peer_group(national.result.national, national.urbanity, "GM0363", longer)[1].endswith(
-        "(Rotterdam, 's-Gravenhage, Utrecht, Groningen, Tilburg en 2 andere)")
+        "(Rotterdam, 's-Gravenhage, Utrecht, Groningen, Tilburg, Eindhoven en Almere)")
+    longest = PeerParams(method="list", gemeenten=longer.gemeenten + ["GM0363", "GM0200", "GM0268", "GM0202",
+                                                                      "GM0153"])
+    assert peer_group(national.result.national, national.urbanity, "GM0363", longest)[1].startswith(
+        "de 11 gemeenten die voor deze gemeente als vergelijking zijn gekozen (Rotterdam, 's-Gravenhage, Utrecht, "
+        "Groningen, Tilburg, Eindhoven, Almere, Apeldoorn en 3 andere)")
 
 
 def test_sensitivity_has_main_key_first_and_alternatives(national):
