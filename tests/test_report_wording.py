@@ -659,9 +659,9 @@ def test_the_method_appendix_names_the_jobs_of_the_part_of_a_gemeente_in_its_cor
     and Weesp 9.100 jobs in 2019; Weesp lay in Het Gooi en Vechtstreek."""
     methode.activity(GemeenteView(national, "GM0363", load_params("GM0363")))
     assert ("Van Amsterdam publiceert het CBS het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
-            "deel dat in 2020 bij COROP-gebied Groot-Amsterdam hoorde; de overige 9.100 tellen bij een ander "
-            "COROP-gebied) en hoogstens de banen in de landbouw; van COROP-gebied Groot-Amsterdam ook de banen per "
-            "sector.") in shown()
+            "deel dat bij COROP-gebied Groot-Amsterdam hoort; de overige 9.100 tellen bij Het Gooi en Vechtstreek, waar "
+            "dat deel bij de toegevoegde waarde van 2018 hoorde) en hoogstens de banen in de landbouw; van "
+            "COROP-gebied Groot-Amsterdam ook de banen per sector.") in shown()
 
 
 def test_the_method_appendix_of_a_gemeente_in_one_corop_gives_its_jobs_plainly(national, shown):
@@ -768,3 +768,14 @@ def test_the_sensitivity_range_holds_the_main_keys_variants_and_sets_the_worse_k
             "€\u00a0140 miljoen); het verschil tussen de uitersten is 30% van de hoofduitkomst.") in text
     assert ("Ter vergelijking, met sleutels die in de toets slechter scoren: naar inwoners (2020) €\u00a0364 miljoen; "
             "naar vestigingen (2018) €\u00a0316 miljoen.") in text
+
+
+def test_direct_and_indirect_jobs_together_are_rounded_as_the_estimate_they_are(national):
+    """Amsterdam: '39.373 extra banen' beside 'naar schatting 11.600 indirect' (a reader's finding): the sum of
+    27.750 direct and 11.623 estimated indirect jobs reads 39.400."""
+    amsterdam = GemeenteView(national, "GM0363", load_params("GM0363"))
+    pol = beleid.policy_view(amsterdam)
+    end = pol.scenarios[0].path.iloc[-1]
+    assert round(end["extra_jobs_direct"] + end["extra_jobs_indirect"]) == 39373
+    assert "de naar schatting 39.400 extra banen (direct en indirect) vragen evenveel werkenden" in \
+        beleid._later(amsterdam, pol, end)

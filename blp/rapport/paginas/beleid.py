@@ -14,7 +14,7 @@ from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipl
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
-from blp.dutch import MINUS, in_sentence
+from blp.dutch import MINUS, in_sentence, round_estimate
 from blp.rapport import beleid_charts as charts
 from blp.rapport import narrative
 from blp.rapport.charts import titled
@@ -370,7 +370,8 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
 def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     f = pol.facts
     jobs = end["extra_jobs_direct"] + end["extra_jobs_indirect"]
-    human = (f"de {num(jobs)} extra banen vragen evenveel werkenden: {pct(jobs / f.working_age)} van de "
+    human = (f"de naar schatting {num(round_estimate(jobs))} extra banen (direct en indirect) vragen "
+             f"evenveel werkenden: {pct(jobs / f.working_age)} van de "
              f"{num(f.working_age)} inwoners van 15 tot 65 jaar ({f.age_year}). Wat dat vraagt aan opleiding en "
              "scholing is niet te zeggen: het opleidingsniveau per gemeente zit niet in deze gegevens (CBS, "
              "Onderwijsniveau bevolking)" if f.working_age == f.working_age else

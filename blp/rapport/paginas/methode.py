@@ -74,8 +74,11 @@ def activity(view: GemeenteView) -> None:
     total = parts.get(_corop(view), 0.0)
     corop_name = view.region_row()["corop_name"]
     # a gemeente whose parts lay in two COROP regions in the value-added year (Amsterdam and Weesp, 2018)
-    part = (f" in het deel dat in {view.choices.composition_year} bij COROP-gebied {corop_name} hoorde; de overige "
-            f"{num(round(parts.sum() - total, -2))} tellen bij een ander COROP-gebied" if len(parts) > 1 else "")
+    names = dict(zip(view.data.regions["corop_code"], view.data.regions["corop_name"]))
+    others = " en ".join(names.get(c, c) for c in parts.index if c != _corop(view))
+    part = (f" in het deel dat bij COROP-gebied {corop_name} hoort; de overige {num(round(parts.sum() - total, -2))} "
+            f"tellen bij {others}, waar dat deel bij de toegevoegde waarde van {view.choices.va_year} hoorde"
+            if len(parts) > 1 else "")
     md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} publiceert het CBS het totaal aantal banen "
        f"van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}) en hoogstens de banen in de landbouw; "
        f"van COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
