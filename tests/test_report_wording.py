@@ -409,10 +409,9 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
 
     assert blp_card(views["GM1966"]).lines[-1] == (
         "Groei 2018–2022: +9,5% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
-        "in Nederland. Na aftrek van prijsstijgingen groeide het COROP-gebied −0,6% per jaar, volgens de CBS-cijfers "
-        "van vóór de revisie van 2024; in die oudere cijfers was de nominale groei +7,8% per jaar, niet +8,0%: "
-        "vergelijk de reële groei daarmee (rapport 2 legt het uit). Voor de gemeente zelf is de reële groei niet te "
-        "meten.")
+        "in Nederland. Na aftrek van prijsstijgingen groeide het COROP-gebied −0,6% per jaar (oudere CBS-cijfers, van "
+        "vóór de revisie van 2024, waarin de nominale groei +7,8% was in plaats van +8,0%; rapport 2 legt het verschil "
+        "uit). Voor de gemeente zelf is de reële groei niet te meten.")
     # the real growth comes with the nominal growth of its own vintage (a reader set +1,4 % real beside the revised
     # +3,2 % nominal and read a wrong inflation): +7,8 % straight from the pre-revision figures of Oost-Groningen
     s, corop = views["GM1966"].data.value_added_series, views["GM1966"].region_row()["corop_code"]
@@ -779,3 +778,12 @@ def test_direct_and_indirect_jobs_together_are_rounded_as_the_estimate_they_are(
     assert round(end["extra_jobs_direct"] + end["extra_jobs_indirect"]) == 39373
     assert "de naar schatting 39.400 extra banen (direct en indirect) vragen evenveel werkenden" in \
         beleid._later(amsterdam, pol, end)
+
+
+def test_the_blp_card_says_which_inhabitants_it_divides_by(views):
+    """BLP 2018 per inhabitant of 2020 read 'dat jaar: € 49.995 per inwoner' (a reader's finding)."""
+    from blp.rapport.samenvatting import blp_card
+
+    assert blp_card(views["GM0917"]).lines[1] == (
+        "€\u00a04,4 miljard in 2018, het laatste jaar met alle sectoren: <strong>€\u00a049.995 per inwoner</strong> "
+        "(inwoners van 2020), tegen €\u00a040.287 in Nederland.")

@@ -43,11 +43,10 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
-    old = (f"; in die oudere cijfers was de nominale groei {esc(pct(row['corop_old'], signed=True))} per jaar, niet "
-           f"{esc(pct(row['corop'], signed=True))}: vergelijk de reële groei daarmee (rapport 2 legt het uit)"
-           if pd.notna(row["corop_old"]) else "")
+    old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} was in plaats van "
+           f"{esc(pct(row['corop'], signed=True))}; rapport 2 legt het verschil uit" if pd.notna(row["corop_old"]) else "")
     real = (f" Na aftrek van prijsstijgingen groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))} per "
-            f"jaar, volgens de CBS-cijfers van vóór de revisie van 2024{old}. Voor de gemeente zelf is de reële groei "
+            f"jaar (oudere CBS-cijfers, van vóór de revisie van 2024{old}). Voor de gemeente zelf is de reële groei "
             "niet te meten." if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
@@ -68,10 +67,9 @@ def blp_card(view: GemeenteView) -> Card:
                          "geschat" + ("; met zo weinig banen kan de afronding van de banen door het CBS dit getal van "
                                       "jaar tot jaar sterk verschuiven" if view.few_jobs else "") + ").")
     pop_year = view.choices.population_year
-    per = ("dat jaar" if pop_year == h["choice_va_year"] else
-           f"gedeeld door de inwoners van {pop_year} (de gegevens hebben geen inwonertal van {h['choice_va_year']})")
-    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren; {per}: "
-                 f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>, tegen "
+    per = "" if pop_year == h["choice_va_year"] else f" (inwoners van {pop_year})"  # the data may lack that year's
+    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren: "
+                 f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>{per}, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
     effect = large_density_effect(view.density_effect)
     if effect is not None:
