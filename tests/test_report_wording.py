@@ -787,3 +787,11 @@ def test_the_blp_card_says_which_inhabitants_it_divides_by(views):
     assert blp_card(views["GM0917"]).lines[1] == (
         "€\u00a04,4 miljard in 2018, het laatste jaar met alle sectoren: <strong>€\u00a049.995 per inwoner</strong> "
         "(inwoners van 2020), tegen €\u00a040.287 in Nederland.")
+
+
+def test_the_appendix_shows_a_key_in_euros_whole_and_a_key_of_jobs_with_its_decimal(national, shown):
+    """'975.408.000,0' for Vaals's housing value (a reader's finding); a few weighted jobs keep their decimal."""
+    methode.shares(GemeenteView(national, "GM0981", load_params("GM0981")))
+    text = shown()
+    assert "975.408.000 " in text and "975.408.000,0" not in text
+    assert "Landbouw, bosbouw en visserij 2,5 " in text

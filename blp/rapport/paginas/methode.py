@@ -176,7 +176,9 @@ def shares(view: GemeenteView) -> None:
        "dat de gemeenten samen precies de toegevoegde waarde van het gebied krijgen: wie de grootste rest achter de "
        "komma heeft, krijgt de overblijvende euro (grootste-restmethode).")
     df = shares_frame(view)
-    table(df.drop(columns="group"), formats={"Sleutel gemeente": 1, "Sleutel COROP": 0, "Aandeel": lambda v: pct(v, 2),
+    # a key of a few jobs shows its decimal; a key in euros (housing value) is whole
+    table(df.drop(columns="group"), formats={"Sleutel gemeente": lambda v: num(v, 0 if abs(v) >= 100_000 else 1),
+                                             "Sleutel COROP": 0, "Aandeel": lambda v: pct(v, 2),
                                              "Toegevoegde waarde COROP (euro)": 0,
                                              "Aandeel × toegevoegde waarde (euro)": 2, "Toegerekend (hele euro's)": 0})
 
