@@ -274,3 +274,10 @@ def test_the_chance_text_names_the_sectors_clearly_better_and_clearly_worse(heer
     assert (" Duidelijk beter is de hoofdsleutel alleen in financiële dienstverlening en in verhuur en handel van "
             "onroerend goed, duidelijk slechter in informatie en communicatie.") in text
     assert "in 5 van de 8 vergeleken sectoren niet van toeval te onderscheiden" in text
+
+
+@pytest.mark.parametrize("jobs, text", [(2.5, "minder dan 10"), (0.0, "0"), (4.9, "minder dan 10"), (5.0, "10"),
+                                        (1234.0, "1.230")])
+def test_an_estimated_handful_of_jobs_is_not_shown_as_none(jobs, text):
+    """Vaals's agriculture, 2,5 estimated jobs, showed as 0 while it received € 0,5 miljoen (a reader's finding)."""
+    assert dataverzameling._estimated_jobs(jobs) == text

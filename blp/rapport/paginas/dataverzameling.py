@@ -162,6 +162,12 @@ def gemeente_inputs(view: GemeenteView) -> None:
               if (pop.loc[pop["year"] == view.choices.population_year, "value"] != used).any() else "."))
 
 
+def _estimated_jobs(v: float) -> str:
+    """An estimated number of jobs to the ten; a few jobs read 'minder dan 10', not 0 beside a share of the key
+    (Vaals's agriculture: 2,5 estimated jobs showed as 0 while it received € 0,5 miljoen, a reader's finding)."""
+    return "minder dan 10" if 0 < v < 5 else num((v + 5) // 10 * 10)  # half up: 5 -> 10
+
+
 def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     """The gemeente's estimated jobs per group: published cells and fitted ones apart."""
     fit = view.result.key.fit
@@ -171,7 +177,7 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
-        "Banen gemeente": per["jobs"].round(-1).to_numpy(),
+        "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
         "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else "geschat"
                      for k, s in zip(per["known"], per["some"])],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
@@ -202,7 +208,7 @@ def key_estimate(view: GemeenteView) -> None:
        + (" (heel de gemeente, ook het deel dat in de cijfers nog bij een ander COROP-gebied hoorde)"
           if fit.matrix.loc[fit.matrix["gemeente_code"] == view.gemeente, "corop_code"].nunique() > 1 else "")
        + ", afgerond op tientallen:")
-    table(key_estimate_frame(view), formats={"Banen gemeente": 0, "Banen COROP": 0})
+    table(key_estimate_frame(view), formats={"Banen gemeente": _estimated_jobs, "Banen COROP": 0})
     if view.result.key.blended:
         md(f"Bij {narrative.blended_groups(view.result.key.blended, view.data.industry_labels())} wordt niet alleen "
            "naar deze geschatte banen verdeeld: het aandeel van de gemeente is het gemiddelde van haar aandeel in deze "
