@@ -139,18 +139,20 @@ def industry_codes(data: CanonicalData, year: int) -> list[str]:
     return region_table(data, year)["industry_code"].unique().tolist()
 
 
+def _pre_revision(data: CanonicalData, measure: str, region: str) -> pd.Series:
+    """``measure`` of ``region``'s total per year, in the vintage before CBS's 2024 revision."""
+    s = data.value_added_series
+    s = s[(s["measure"] == measure) & (s["vintage"] == VOLUME_VINTAGE) & (s["region_code"] == region)
+          & (s["industry_code"] == TOTAL)]
+    return s.set_index("year")["value"].sort_index()
+
+
 def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
     """Value added (million euro, current prices) of ``region`` per year in the vintage of ``volume_growth``: the
     nominal growth its real growth is to be compared with (the revised figures grow differently)."""
-    s = data.value_added_series
-    s = s[(s["measure"] == SERIES_MEASURE) & (s["vintage"] == VOLUME_VINTAGE) & (s["region_code"] == region)
-          & (s["industry_code"] == TOTAL)]
-    return s.set_index("year")["value"].sort_index()
+    return _pre_revision(data, SERIES_MEASURE, region)
 
 
 def volume_growth(data: CanonicalData, region: str) -> pd.Series:
     """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage."""
-    s = data.value_added_series
-    s = s[(s["measure"] == VOLUME_MEASURE) & (s["vintage"] == VOLUME_VINTAGE) & (s["region_code"] == region)
-          & (s["industry_code"] == TOTAL)]
-    return s.set_index("year")["value"].sort_index()
+    return _pre_revision(data, VOLUME_MEASURE, region)

@@ -363,8 +363,8 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                         f"({int(unknown.sum())} rij(en) met zo'n code)",
                         "verbeter de code (een tikfout?), of voeg de gemeente toe aan regions.csv en, als ze is "
                         "opgeheven of samengevoegd, aan boundary_changes.csv.")
-    if gone and "year" in df:
-        years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
+    years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True) if "year" in df else None
+    if gone and years is not None:
         last = codes.map({c: y for c, (y, _) in gone.items()}).fillna(np.inf)
         after = years > last
         if after.any():
@@ -375,8 +375,7 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                             f"herindelingsgewichten na {year} opgegaan in {into})",
                             f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar ({into}), of "
                             "laat de rij weg.")
-    if too_new and "year" in df:
-        years = pd.to_numeric(df["year"], errors="coerce").reset_index(drop=True)
+    if too_new and years is not None:
         pairs = [(year, code) for year, new in too_new.items() for code in new]
         later = pd.Series(pd.MultiIndex.from_arrays([years, codes]).isin(pairs))
         if later.any():
@@ -475,23 +474,24 @@ def _check_national_sums(data: CanonicalData) -> None:
     if land.empty:
         return
     extra = va[va["region_level"] == "extra"].groupby(["year", "industry_code"])["value_meur"].sum()
-    for level, column, label in (("provincie", "provincie_code", "provincies"), ("corop", "corop_code", "COROP-gebieden")):
-        rows = va[va["region_level"] == level]
-        if rows.empty:
-            continue
-        complete = data.regions.groupby("year")[column].nunique().max()
-        sums = rows.groupby(["year", "industry_code"]).agg(total=("value_meur", "sum"), n=("region_code", "nunique"))
-        both = sums[sums["n"] >= complete].join(land.rename("published"), how="inner")
-        both["total"] += extra.reindex(both.index, fill_value=0.0)
-        off = (both["total"] - both["published"]).abs() > _sum_tolerance(both["published"], int(complete) + 1)
-        if off.any():
-            (year, group), row = next(iter(both[off].iterrows()))
-            raise DataError(f"value_added.csv ({year}, {group}): de {label} en extra-regio hebben samen "
-                            f"{num(row['total'])} miljoen euro toegevoegde waarde, Nederland zelf "
-                            f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
-                            f"vergelijk de rijen van {group} in {year} met de bron (CBS, regionale rekeningen) en "
-                            "verbeter de afwijkende.")
-        return  # the provinces checked against Nederland, their COROP regions against them (_check_corop_sums)
+    # the provinces against Nederland (their COROP regions are checked against them: _check_corop_sums)
+    level, column, label = (("provincie", "provincie_code", "provincies") if (va["region_level"] == "provincie").any()
+                            else ("corop", "corop_code", "COROP-gebieden"))
+    rows = va[va["region_level"] == level]
+    if rows.empty:
+        return
+    complete = data.regions.groupby("year")[column].nunique().max()
+    sums = rows.groupby(["year", "industry_code"]).agg(total=("value_meur", "sum"), n=("region_code", "nunique"))
+    both = sums[sums["n"] >= complete].join(land.rename("published"), how="inner")
+    both["total"] += extra.reindex(both.index, fill_value=0.0)
+    off = (both["total"] - both["published"]).abs() > _sum_tolerance(both["published"], int(complete) + 1)
+    if off.any():
+        (year, group), row = next(iter(both[off].iterrows()))
+        raise DataError(f"value_added.csv ({year}, {group}): de {label} en extra-regio hebben samen "
+                        f"{num(row['total'])} miljoen euro toegevoegde waarde, Nederland zelf "
+                        f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
+                        f"vergelijk de rijen van {group} in {year} met de bron (CBS, regionale rekeningen) en "
+                        "verbeter de afwijkende.")
 
 
 def _check_names(data: CanonicalData) -> None:

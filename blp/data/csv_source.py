@@ -115,10 +115,7 @@ def _read(path: Path) -> pd.DataFrame:
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if fields:
             width, line, seen = fields.groups()
-            raise DataError(f"{path.name}, rij {line}: {seen} velden waar de kopregel er {width} heeft (de rij heeft "
-                            "meer waarden dan er kolommen zijn).",
-                            "geef elke waarde een kolomnaam in de kopregel, of haal de overtollige waarden weg (een "
-                            "komma in een tekst zet je tussen aanhalingstekens).") from None
+            raise _longer_row(path, line, seen, width) from None
         raise DataError(f"{path} is niet te lezen als CSV: {exc}",
                         "controleer het scheidingsteken en de codering (UTF-8).") from None
     except (EOFError, OSError) as exc:  # a truncated or mislabelled .gz, an unreadable file
@@ -152,10 +149,14 @@ def _check_row_lengths(path: Path, width: int) -> None:
                                 "het bestand is afgekapt of de rij mist scheidingstekens; herstel de rij (een lege "
                                 "cel schrijf je als niets tussen twee komma's).")
             if any(cell.strip() for cell in row[width:]):
-                raise DataError(f"{path.name}, rij {rows.line_num}: {len(row)} velden waar de kopregel er {width} "
-                                f"heeft (de rij heeft meer waarden dan er kolommen zijn).",
-                                "geef elke waarde een kolomnaam in de kopregel, of haal de overtollige waarden "
-                                "weg (een komma in een tekst zet je tussen aanhalingstekens).")
+                raise _longer_row(path, rows.line_num, len(row), width)
+
+
+def _longer_row(path: Path, line, seen, width) -> DataError:
+    return DataError(f"{path.name}, rij {line}: {seen} velden waar de kopregel er {width} heeft (de rij heeft meer "
+                     "waarden dan er kolommen zijn).",
+                     "geef elke waarde een kolomnaam in de kopregel, of haal de overtollige waarden weg (een komma in "
+                     "een tekst zet je tussen aanhalingstekens).")
 
 
 def _source_of(df: pd.DataFrame, default: str) -> str:
@@ -277,11 +278,12 @@ def _suppressed_note(jobs: pd.DataFrame) -> list[str]:
     """The note on the cells CBS suppressed in jobs_corop.csv; a cell marked suppressed that has a number
     contradicts itself (which of the two is wrong, the kit cannot tell)."""
     suppressed = check_flags(jobs, "suppressed", "jobs_corop.csv")
-    with_value = suppressed & pd.to_numeric(jobs["jobs"], errors="coerce").notna()
+    values = pd.to_numeric(jobs["jobs"], errors="coerce")
+    with_value = suppressed & values.notna()
     if with_value.any():
         i = int(with_value.to_numpy().nonzero()[0][0])
         raise DataError(f"jobs_corop.csv, rij {i + 2}: kolom 'suppressed' zegt dat het CBS deze cel onderdrukt, maar "
-                        f"kolom 'jobs' heeft een waarde ({pd.to_numeric(jobs['jobs'], errors='coerce').iloc[i]:g}).",
+                        f"kolom 'jobs' heeft een waarde ({values.iloc[i]:g}).",
                         "laat 'jobs' leeg als de cel onderdrukt is, of zet 'suppressed' op False als het getal "
                         "gepubliceerd is.")
     n = int(suppressed.sum())

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from blp.data.canonical import MEASURE_NL
 from blp.rapport.fmt import num
 
 GEMEENTE_COLOR, REGION_COLOR, NL_COLOR, PEER_COLOR = "#c0392b", "#2c7fb8", "#7f7f7f", "#a6bddb"
@@ -71,7 +72,6 @@ def peers_chart(national: pd.DataFrame, gemeente: str, peers: list[str], nl_valu
 
 
 # The chart names each key by what sets it apart; the table under it gives the full description
-KEY_WORDS = {"jobs": "banen", "establishments": "vestigingen", "population": "inwoners"}
 VARIANT_WORDS = {"uncorrected": "zonder weging naar dichtheid", "not_averaged": "zonder middeling met vestigingen",
                  "total": "in totaal, zonder sectoren"}
 
@@ -80,7 +80,7 @@ def short_key_label(name: str, main: bool = False) -> str:
     """'jobs_2019_uncorrected' -> 'banen 2019, zonder weging naar dichtheid'; the main key says so."""
     measure, year, *rest = name.split("_", 2)
     variant = [v for v in VARIANT_WORDS if rest and v in rest[0]]
-    words = KEY_WORDS.get(measure, measure) + (" per sector" if measure != "population" and "total" not in variant
+    words = MEASURE_NL.get(measure, measure) + (" per sector" if measure != "population" and "total" not in variant
                                                else "")
     label = f"{words} {year}" + "".join(f", {VARIANT_WORDS[v]}" for v in variant)
     return f"{label} (hoofdsleutel)" if main else label

@@ -200,9 +200,6 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
 
-KEY_OF = {"jobs": "banen", "establishments": "vestigingen", "population": "inwoners"}
-
-
 def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     """The spread among the variants of the main key's own measure (years, weighting, averaging, no sectors), and
     apart from it what the other measures give: those did worse in the test, so they are a comparison, not part of
@@ -214,10 +211,10 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     main = sens["blp_meur"].iloc[0]
     spread = (hi - lo) / main
     extreme = ("laagste" if main <= lo else "hoogste" if main >= hi else "")
-    compared = "; ".join(f"naar {KEY_OF.get(k.split('_')[0], k)} ({k.split('_')[1]}) {meur(v)}"
+    compared = "; ".join(f"naar {MEASURE_NL.get(k.split('_')[0], k)} ({k.split('_')[1]}) {meur(v)}"
                          for k, v in zip(other["key"], other["blp_meur"]))
     return (
-        f"Met de andere varianten van de sleutel naar {KEY_OF.get(measure, measure)} (andere jaren, zonder weging of "
+        f"Met de andere varianten van de sleutel naar {MEASURE_NL.get(measure, measure)} (andere jaren, zonder weging of "
         f"middeling, zonder sectoren) ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
         f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread, 0 if spread >= 0.1 else 1)} "
         "van de hoofduitkomst. "

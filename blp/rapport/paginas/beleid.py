@@ -313,7 +313,8 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
        "het meest, omdat daar meer toeleveranciers zitten. De bovenkant van de bandbreedte van de gemeente kan boven "
        "de middenwaarde van het COROP-gebied liggen: die bovenkant rekent met de meeste lokale inkoop die de "
        "vuistregel toelaat, de middenwaarden van gemeente en gebied met dezelfde, gebruikte instelling (zie de "
-       "verantwoording). Het is dus geen tegenspraak. Alleen de keten van toeleveranciers telt mee, niet de bestedingen van de nieuwe werknemers: dat "
+       "verantwoording). Het is dus geen tegenspraak. Alleen de keten van toeleveranciers telt mee, niet de "
+       "bestedingen van de nieuwe werknemers: dat "
        "houdt de getallen aan de voorzichtige kant. Een eenvoudiger maat, de ‘economische-basismultiplier’, laten we "
        f"bewust weg: met zo weinig sectoren ({len(pol.multipliers.national)}) geeft zij voor de meeste gemeenten "
        "onwaarschijnlijk hoge waarden.")

@@ -315,14 +315,13 @@ def missing(view: GemeenteView, pos: pd.DataFrame) -> None:
            "zoals de Gezondheidsmonitor, laat de bron kleine gemeenten vaak weg omdat te weinig mensen zijn "
            "ondervraagd.")
         table(unpublished.assign(Waarde=f"niet gepubliceerd voor {view.name}"),
-              {"label_nl": "Indicator zonder cijfer voor de gemeente", "Dimensie": "Dimensie", "Thema": "Thema", "n": "Gemeenten met een cijfer",
-               "Waarde": "Waarde", "source": "Bron"}, {"n": 0})
+              {"label_nl": "Indicator zonder cijfer voor de gemeente", "Dimensie": "Dimensie", "Thema": "Thema",
+               "n": "Gemeenten met een cijfer", "Waarde": "Waarde", "source": "Bron"}, {"n": 0})
     if len(absent):
         md("**Niet in de gegevens.** Deze indicatoren horen bij brede welvaart, maar zitten niet in de gebruikte "
            "gegevens; de laatste kolom zegt waar ze te halen zijn.")
         table(absent.assign(Waarde=MISSING), {"label_nl": "Indicator niet in de gegevens", "Dimensie": "Dimensie",
-                                              "Thema": "Thema",
-                                              "Waarde": "Waarde", "source": "Waar te halen"})
+                                              "Thema": "Thema", "Waarde": "Waarde", "source": "Waar te halen"})
 
 
 def figures(view: GemeenteView):
