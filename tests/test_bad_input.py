@@ -337,6 +337,22 @@ def test_own_weights_that_move_part_of_a_gemeente_into_an_unlisted_one_are_accep
     assert table.loc["GM1954", "blp_meur"] < before.loc["GM1954", "blp_meur"]
 
 
+def test_own_weights_with_a_mistyped_old_gemeente_name_that_row(plain_snapshot, tmp_path):
+    """A mistyped from_code in own weights (GM9999 for Ten Boer, GM0009, in 2018) was blamed on Ten Boer's
+    establishments as 'no longer existing in 2018' (a breaker's finding); it names the weights row."""
+    weights = pd.read_csv(plain_snapshot / "boundary_changes.csv", dtype=str, keep_default_na=False)
+    ten_boer = (weights["from_code"] == "GM0009") & (weights["from_year"] == "2018")
+    assert ten_boer.sum() == 1
+    weights.loc[ten_boer, "from_code"] = "GM9999"
+    path = tmp_path / "weights.csv"
+    weights.to_csv(path, index=False)
+    code, out, err = run_cli("table", "--boundary-weights", str(path))
+    row = int(ten_boer.to_numpy().nonzero()[0][0]) + 2
+    assert code == 2 and out == "", err
+    assert f"weights.csv, rij {row}, kolom 'from_code'" in err and "'GM9999'" in err, err
+    assert "establishments.csv, rij" not in err and "tikfout" in err, err
+
+
 def test_jobs_not_assignable_to_a_gemeente_are_left_out_not_an_error(plain_snapshot, tmp_path):
     """GM0000 (CBS: not assignable to a gemeente) is legitimate in jobs as in establishments (it stopped the jobs key
     with a message about boundary weights: a breaker's finding)."""

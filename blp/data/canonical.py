@@ -374,7 +374,8 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                             f"een gemeentecode die in {int(years[i])} niet meer bestond (volgens de "
                             f"herindelingsgewichten na {year} opgegaan in {into})",
                             f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar ({into}), of "
-                            "laat de rij weg.")
+                            f"laat de rij weg; bestond de gemeente in {int(years[i])} nog, zet haar dan in de "
+                            f"herindelingsgewichten van {int(years[i])} (from_year).")
     if too_new and years is not None:
         pairs = [(year, code) for year, new in too_new.items() for code in new]
         later = pd.Series(pd.MultiIndex.from_arrays([years, codes]).isin(pairs))
@@ -388,6 +389,28 @@ def check_known_gemeenten(df: pd.DataFrame, label: str, known: set[str],
                             f"geef de cijfers van {int(years[i])} onder de gemeentecodes van dat jaar, of laat de rij weg; "
                             "bestond de gemeente toen wel, zet haar dan in de herindelingsgewichten ook als oude "
                             "gemeente, met haar eigen aandeel.")
+
+
+def check_weight_codes(changes: pd.DataFrame, activity: pd.DataFrame, label: str,
+                       activity_label: str = "establishments.csv") -> None:
+    """Refuse boundary weights (file ``label``) whose old gemeente is not a gemeente of its year: where the activity
+    data (``activity``: year, gemeente_code; CBS's cover every gemeente) have that year, every from_code of it is
+    among their codes. A mistyped code would otherwise leave the real gemeente unlisted, and its figures would
+    be blamed on the gemeente it points to."""
+    if not {"from_year", "from_code"} <= set(changes.columns) or not {"year", "gemeente_code"} <= set(activity.columns):
+        return
+    years = pd.to_numeric(changes["from_year"], errors="coerce").reset_index(drop=True)
+    codes = changes["from_code"].fillna("").astype(str).reset_index(drop=True)
+    present = activity.assign(year=pd.to_numeric(activity["year"], errors="coerce"))
+    have = set(zip(present["year"], present["gemeente_code"].astype(str)))
+    covered = years.isin(set(present["year"].dropna()))
+    unknown = covered & ~pd.Series([(y, c) in have for y, c in zip(years, codes)])
+    if unknown.any():
+        i = int(unknown.to_numpy().nonzero()[0][0])
+        raise _bad_cell(label, pd.DataFrame({"from_code": codes}), unknown, "from_code",
+                        f"een oude gemeente van {int(years[i])} die in de vestigingen van {int(years[i])} "
+                        f"({activity_label}) niet voorkomt",
+                        "verbeter de from_code (een tikfout?): het is de code die de gemeente in from_year had.")
 
 
 # Rounding lets a province's published value added differ a little from the sum of its COROP regions (the snapshot

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.data.canonical import CanonicalData, InputFile, sha256_of
-from blp.data.csv_source import licence_of, locate
+from blp.data.canonical import CanonicalData, InputFile, check_weight_codes, sha256_of
+from blp.data.csv_source import licence_of, locate, read_csv_strict
 from blp.data.cbs_cache import DownloadError, cached, default_cache_dir, download, provisional_in
 from blp.errors import DataError
 
@@ -376,6 +376,10 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
             if name == "jobs":
                 cr = df[df["region"].str.fullmatch(r"CR\d\d")]
                 regional_jobs.append(cr.rename(columns={"region": "corop_code", "value": "jobs"}))
+    weights = next((i.path for i in inputs if i.table == "boundary_changes"), "herindelingsgewichten")
+    everything = pd.concat(activity, ignore_index=True)
+    check_weight_codes(boundary_changes, everything[everything["measure"] == "establishments"], Path(weights).name,
+                       "CBS " + ", ".join(cat["establishments"]["ids"]))
     pop, provisional = [], set()
     specs = cat["population"].get("indicators") or {"population": {"measure": cat["population"]["measure"], "unit": "count"}}
     for tid in cat["population"]["ids"]:
@@ -446,7 +450,7 @@ def load_cbs(cache_dir: Path | None = None, data_dir: Path | None = None, max_ag
     weights = Path(boundary_weights) if boundary_weights else (locate(Path(data_dir), "boundary_changes.csv")
                                                                if data_dir else None)
     if weights is not None and weights.exists():
-        changes = pd.read_csv(weights, dtype={"from_code": str, "to_code": str})
+        changes = read_csv_strict(weights)
         licence = "eigen bestand" if boundary_weights else licence_of(changes, "")
         inputs.append(InputFile(table="boundary_changes", path=str(weights), sha256=sha256_of(weights),
                                 rows=len(changes), source="herindelingsgewichten (adressen)", licence=licence))

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from blp.data.canonical import (COUNT_COLUMNS, MEASURE_NL, TOTAL, UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile,
-                                check_flags, check_known_gemeenten, check_numbers, check_years, dissolved_after,
-                                formed_after, known_gemeenten, provisional_rows, sha256_of)
+                                check_flags, check_known_gemeenten, check_numbers, check_weight_codes, check_years,
+                                dissolved_after, formed_after, known_gemeenten, provisional_rows, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
 from blp.dutch import num
 from blp.errors import DataError, interrupted
@@ -84,7 +84,9 @@ class _Watched:
         return getattr(self._fh, name)
 
 
-def _read(path: Path) -> pd.DataFrame:
+def read_csv_strict(path: Path) -> pd.DataFrame:
+    """A CSV file (or .csv.gz) as text columns where codes and counts are, refusing what is not a CSV file of the
+    schema: a missing or empty file, an Excel workbook, semicolons, rows longer than the header, bad encoding."""
     if not path.exists():
         raise DataError(
             f"Invoerbestand {path.name} ontbreekt in {path.parent}.",
@@ -175,7 +177,7 @@ def read_activity_file(path: str | Path) -> tuple[pd.DataFrame, InputFile]:
         raise DataError(f"Het activiteitenbestand {path} bestaat niet.",
                         "geef bij --activity het pad van een CSV-bestand (docs/data-schema.md, 'Bring your own "
                         "activity').")
-    df = _read(path)
+    df = read_csv_strict(path)
     measures = [m for m in ("establishments", "jobs") if m in df.columns]
     if len(measures) != 1:
         raise DataError(
@@ -303,7 +305,7 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
             continue
         if table == "boundary_changes" and boundary_weights is not None:
             path = Path(boundary_weights)
-        df = _read(path)
+        df = read_csv_strict(path)
         frames[table] = df
         source = _source_of(df, path.name)
         if data_dir == EMBEDDED_DATA_DIR and source == path.name:  # the lists without a source column (README.md)
@@ -315,8 +317,10 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
                                 licence=licence))
 
     check_codes = _code_check(frames)
+    weights_label = Path(boundary_weights).name if boundary_weights is not None else FILES["boundary_changes"]
     est = frames.pop("establishments")
     check_numbers(est, "establishments", "establishments.csv")
+    check_weight_codes(frames["boundary_changes"], est, weights_label)
     check_codes(est, "establishments.csv")
     activities = [est.assign(measure="establishments", value=est["establishments"])]
     if "jobs_gemeente" in frames:
