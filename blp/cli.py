@@ -203,6 +203,8 @@ def cmd_data(args) -> int:
     if args.data_command == "fetch":
         from tqdm import tqdm
 
+        for t in args.tables or []:
+            cbs_cache.check_table_id(t)  # all of them before the first download
         for t in args.tables or table_ids():
             if args.if_missing and cbs_cache.cached(t, cache):
                 print(f"{t}: in de cache, overgeslagen")

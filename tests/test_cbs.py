@@ -545,3 +545,18 @@ def test_fetch_prints_no_log_lines_and_nader_voorlopig_is_provisional(server, tm
     assert "Download" not in capfd.readouterr().err
     assert cbs_cache.provisional_in([{"Key": "2023JJ00", "Title": "2023", "Status": "Nader voorlopig"},
                                      {"Key": "2022JJ00", "Title": "2022", "Status": "Definitief"}]) == [2023]
+
+
+@pytest.mark.parametrize("table", ["../victim", "../../victim", "/tmp/x", "81575NED/.."])
+def test_fetch_refuses_what_is_no_table_code_and_touches_nothing(table, server, tmp_path, capsys):
+    """`blp data fetch ../victim` replaced a folder next to the cache with the table's files (a breaker's finding)."""
+    from blp.cli import main
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    assert main(["data", "fetch", "81575NED", table]) == 2
+    err = capsys.readouterr().err
+    assert "is geen CBS-tabelcode" in err and "84721NED" in err, err
+    assert (victim / "keep.txt").read_text() == "mine" and sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+    assert not (tmp_path / "cache" / "81575NED").exists()  # checked before the first download

@@ -177,6 +177,7 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
     DataProperties are fetched first for it."""
     import cbsodata
 
+    check_table_id(table_id)
     retries = RETRIES if retries is None else max(1, retries)
     backoff_s = BACKOFF_S if backoff_s is None else backoff_s
     timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
@@ -281,6 +282,14 @@ def export_zip(cache_dir: Path, table_ids: list[str], target: Path) -> dict:
 
 TABLE_ID = re.compile(r"[0-9A-Za-z]{5,16}")
 FILE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]{0,99}")
+
+
+def check_table_id(table_id: str) -> None:
+    """Refuse what is not a CBS table code (84721NED): the code names a folder of the cache, so '../x' would
+    write, and replace, a folder outside it."""
+    if not isinstance(table_id, str) or not TABLE_ID.fullmatch(table_id):
+        raise DataError(f"{str(table_id)[:40]!r} is geen CBS-tabelcode.",
+                        "een tabelcode bestaat uit letters en cijfers, bijvoorbeeld 84721NED (zie `blp data status`).")
 
 
 def _checked_manifest(source: Path, raw: bytes) -> dict[str, dict]:
