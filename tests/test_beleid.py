@@ -214,6 +214,47 @@ def test_own_io_table_csv_gives_the_same_multipliers(teaching, tmp_path):
     assert np.allclose(own.other_inputs, teaching.other_inputs)
 
 
+def _own_io_csv(teaching, path, change=None) -> str:
+    df = teaching.flows.copy()
+    for row, series in (("imports", teaching.imported_inputs), ("value_added", teaching.value_added),
+                        ("output", teaching.output)):
+        df.loc[row] = series
+    df = df.astype(object)
+    if change:
+        change(df)
+    df.to_csv(path)
+    return str(path)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda df: df.iloc.__setitem__((slice(0, 6), slice(0, 6)), df.iloc[:6, :6].astype(float) * 10),
+     "meer dan of evenveel als haar productie"),
+    (lambda df: df.iloc.__setitem__((0, 1), -5.0), "een levering tussen bedrijfstakken is negatief"),
+    (lambda df: df.iloc.__setitem__((1, 2), ""), "een lege cel"),
+    (lambda df: df.iloc.__setitem__((2, 0), "abc"), "'abc' is geen getal"),
+    (lambda df: df.loc.__setitem__(("output", df.columns[0]), 0.0), "heeft een productie (output) van 0"),
+    (lambda df: df.loc.__setitem__(("imports", df.columns[3]), -1.0), "ingevoerd verbruik (imports) is negatief"),
+])
+def test_an_own_io_table_that_cannot_be_an_economy_is_refused(teaching, tmp_path, change, message):
+    """Flows of 150 % of output gave multipliers of -2,00, negative flows reversed bands, and an empty table
+    multipliers of 1,11, all with exit 0 (a breaker's finding); text cells gave a traceback."""
+    from blp.beleid.io_table import read_io_csv
+
+    path = _own_io_csv(teaching, tmp_path / "eigen_io.csv", change)
+    with pytest.raises(DataError) as err:
+        read_io_csv(path)
+    assert "eigen_io.csv" in str(err.value) and message in str(err.value), str(err.value)
+
+
+def test_a_file_that_is_no_io_table_is_refused_with_its_name(tmp_path):
+    from blp.beleid.io_table import read_io_csv
+
+    path = tmp_path / "passwd"
+    path.write_text("root:x:0:0:root:/root:/bin/bash\nbin:x:1:1::/:\n\"a,b\n")
+    with pytest.raises(DataError, match="passwd"):
+        read_io_csv(path)
+
+
 # --- issue 16: scenarios for every gemeente, a 0-scenario that is not flat, goals set by the scenario ----
 
 def test_goal_the_scenario_sets_by_construction_is_input_not_met(data, result):

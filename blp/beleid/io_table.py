@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from blp.dutch import num
 from blp.errors import DataError
 
 
@@ -106,8 +107,13 @@ def _jsonstat_matrix(path: Path, row_dim: str, col_dim: str) -> pd.DataFrame:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise DataError(f"JSON-stat-bestand {path} is niet te lezen: {exc}") from None
-    dims = doc["id"]
-    sizes = dict(zip(dims, doc["size"]))
+    try:
+        dims, sizes = list(doc["id"]), dict(zip(doc["id"], doc["size"]))
+        doc["dimension"], doc["value"]
+    except (KeyError, TypeError):
+        raise DataError(f"{path} is geen JSON-stat 2.0-bestand (de velden id, size, dimension en value ontbreken).",
+                        "download het opnieuw van Eurostat (JSON-stat 2.0), of laat beleid.io.path leeg voor de "
+                        "tabel die in de kit is ingebouwd.") from None
     if {row_dim, col_dim} - set(dims) or any(sizes[d] != 1 for d in dims if d not in (row_dim, col_dim)):
         raise DataError(f"{path} is geen JSON-stat-tabel {row_dim} x {col_dim}.")
 
@@ -190,22 +196,69 @@ def read_eurostat_sut(supply_path: str | Path, use_path: str | Path) -> tuple[IO
 
 def read_io_csv(path: str | Path) -> IOTable:
     """A user's own industry-by-industry table (docs/io-table-format.md): rows and columns are industries,
-    plus rows ``imports``, ``other``, ``value_added``, ``output``; million euro; comma-separated."""
-    df = pd.read_csv(path, index_col=0)
+    plus rows ``imports``, ``other``, ``value_added``, ``output``; million euro; comma-separated. Every cell
+    must be a number; what cannot be a table of an economy (negative flows, inputs above output) is refused."""
+    name = Path(path).name
+    fix = "zie docs/io-table-format.md voor de opmaak."
+    try:
+        df = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        raise DataError(f"{name} is geen leesbare input-outputtabel (CSV): {str(exc).splitlines()[0][:120]}",
+                        fix) from None
+    df.index = df.index.astype(str).str.strip()
+    df.columns = [str(c).strip() for c in df.columns]
     needed = {"value_added", "output"}
     if needed - set(df.index):
-        raise DataError(f"{path}: de rijen {sorted(needed - set(df.index))} ontbreken.", "zie docs/io-table-format.md.")
-    inds = [c for c in df.columns]
+        raise DataError(f"{name}: de rijen {', '.join(sorted(needed - set(df.index)))} ontbreken.", fix)
+    inds = list(df.columns)
+    for what, labels in (("kolom", inds), ("rij", list(df.index))):
+        twice = sorted({x for x in labels if labels.count(x) > 1})
+        if twice:
+            raise DataError(f"{name}: {what} {twice[0]!r} staat er meer dan eens in.", "haal de dubbele weg.")
     missing_rows = [i for i in inds if i not in df.index]
     if missing_rows:
-        raise DataError(f"{path}: bedrijfstakken {missing_rows[:5]} hebben een kolom maar geen rij.",
-                        "zie docs/io-table-format.md.")
-    flows = df.loc[inds, inds].astype(float)
-    get = lambda r: df.loc[r, inds].astype(float) if r in df.index else pd.Series(0.0, index=inds)  # noqa: E731
+        raise DataError(f"{name}: bedrijfstakken {missing_rows[:5]} hebben een kolom maar geen rij.", fix)
+    numbers = df.apply(lambda col: pd.to_numeric(col.str.strip(), errors="coerce"))
+    bad = numbers.isna() | ~np.isfinite(numbers.fillna(0.0))
+    if bad.to_numpy().any():
+        r, c = np.argwhere(bad.to_numpy())[0]
+        cell = df.iat[r, c]
+        raise DataError(f"{name}, rij {df.index[r]!r}, kolom {df.columns[c]!r}: "
+                        + ("een lege cel" if not cell.strip() else f"{cell[:40]!r} is geen getal") + ".",
+                        "elke cel is een bedrag in miljoen euro, met een punt als decimaalteken (0 als er niets is).")
+    flows = numbers.loc[inds, inds]
+    get = lambda r: numbers.loc[r, inds] if r in numbers.index else pd.Series(0.0, index=inds)  # noqa: E731
     output, va = get("output"), get("value_added")
     imports = get("imports")
-    other = get("other") if "other" in df.index else output - flows.sum(axis=0) - imports - va
-    return IOTable(flows, output, va, imports, other, f"Eigen tabel {Path(path).name}")
+    other = get("other") if "other" in numbers.index else output - flows.sum(axis=0) - imports - va
+    table = IOTable(flows, output, va, imports, other, f"Eigen tabel {name}")
+    check_io_table(table, name)
+    return table
+
+
+def check_io_table(table: IOTable, name: str) -> None:
+    """Refuse a table that cannot describe an economy: negative flows or imports, an industry without output,
+    or one whose inputs bought from industries (domestic and imported) reach its output; its multipliers would
+    be negative or infinite."""
+    for label, frame in (("een levering tussen bedrijfstakken", table.flows),
+                         ("een ingevoerd verbruik (imports)", table.imported_inputs.to_frame("imports").T)):
+        neg = frame < 0
+        if neg.to_numpy().any():
+            r, c = np.argwhere(neg.to_numpy())[0]
+            raise DataError(f"{name}: {label} is negatief (rij {frame.index[r]!r}, kolom {frame.columns[c]!r}: "
+                            f"{num(frame.iat[r, c], 1)}).", "leveringen en invoer zijn bedragen van 0 of meer.")
+    no_output = table.output[table.output <= 0]
+    if len(no_output):
+        raise DataError(f"{name}: bedrijfstak {no_output.index[0]!r} heeft een productie (output) van "
+                        f"{num(no_output.iloc[0], 1)}.", "een bedrijfstak in de tabel heeft een productie groter dan 0.")
+    inputs = table.flows.sum(axis=0) + table.imported_inputs
+    over = inputs[inputs >= table.output]
+    if len(over):
+        i = over.index[0]
+        raise DataError(f"{name}: bedrijfstak {i!r} koopt voor {num(inputs[i], 1)} mln euro in bij bedrijfstakken "
+                        f"(binnenland en invoer), meer dan of evenveel als haar productie ({num(table.output[i], 1)}).",
+                        "controleer of de kolommen de kopers zijn en de rijen de leveranciers, en of alles in "
+                        "dezelfde eenheid staat (miljoen euro).")
 
 
 def write_io_csv(table: IOTable, path: str | Path) -> None:

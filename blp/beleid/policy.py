@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from blp.beleid.io_table import IOTable, leontief_inverse, read_eurostat_sut, read_io_csv, va_multipliers
+from blp.beleid.io_table import (IOTable, check_io_table, leontief_inverse, read_eurostat_sut, read_io_csv,
+                                va_multipliers)
 from blp.beleid.multipliers import regionalise
 from blp.berekening.calculation import BlpResult
 from blp.berekening.jobs_key import HOUSING_GROUP
@@ -57,6 +58,7 @@ def load_national_io(data: CanonicalData, io: IOParams, group_sections: dict[str
         folder = Path(io.path) if io.path else default_io_dir(data)
         if folder is not None and (folder / SUPPLY_FILE).exists() and (folder / USE_FILE).exists():
             table, _ = read_eurostat_sut(folder / SUPPLY_FILE, folder / USE_FILE)
+            check_io_table(table, f"{SUPPLY_FILE} en {USE_FILE}")
             files = [folder / SUPPLY_FILE, folder / USE_FILE]
             source = "Eurostat naio_10_cp15 / naio_10_cp16, NL 2022"
         elif io.path:

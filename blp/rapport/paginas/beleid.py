@@ -288,6 +288,14 @@ def goals(view: GemeenteView, pol: PolicyView) -> None:
     md(text)
 
 
+def _io_source(view: GemeenteView) -> str:
+    """Where the national input-output table comes from, in a few words: 'Eurostat, 2022' or the user's file."""
+    sources = [i.source for i in view.national.io.inputs]
+    if sources and sources[0].startswith("eigen tabel"):
+        return f"hier de {literal(sources[0])}"
+    return "Eurostat, 2022"
+
+
 def multipliers(view: GemeenteView, pol: PolicyView) -> None:
     if pol.multipliers is None:
         md(f"**Niet beschikbaar:** {view.national.io.note}")
@@ -297,7 +305,7 @@ def multipliers(view: GemeenteView, pol: PolicyView) -> None:
     lo, hi = max(DELTA_BAND), min(DELTA_BAND)
     md("Een nieuwe baan levert meer op dan haar eigen toegevoegde waarde: het bedrijf koopt bij toeleveranciers, die "
        "weer inkopen. Hoeveel daarvan in de gemeente blijft, volgt uit een **input-outputtabel**: wie levert aan wie. "
-       "Die tabel bestaat alleen voor heel Nederland (Eurostat, 2022). Voor de gemeente is ze verkleind met een "
+       f"Die tabel bestaat alleen voor heel Nederland ({_io_source(view)}). Voor de gemeente is ze verkleind met een "
        "vuistregel: hoe kleiner de gemeente en hoe zwakker een leverende sector er vertegenwoordigd is, hoe meer er "
        "van buiten wordt ingekocht. Hoe sterk die vuistregel inkoop naar buiten duwt, staat niet vast. Daarom staat "
        "per sector een **bandbreedte**, van weinig tot veel lokale inkoop, met de gebruikte middenwaarde erbij "
