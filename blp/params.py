@@ -42,6 +42,15 @@ class PeerParams:
                 f"{source}: '{path}.method' is 'list', maar '{path}.gemeenten' is leeg.",
                 f"zet de codes van de vergelijkingsgemeenten onder '{path}.gemeenten'.",
             )
+        if self.method != "list" and self.gemeenten:
+            raise ParamsError(
+                f"{source}: '{path}.gemeenten' noemt gemeenten, maar '{path}.method' is {self.method!r}: die lijst "
+                "wordt alleen gebruikt met method 'list'.",
+                f"zet '{path}.method' op list om met deze gemeenten te vergelijken, of haal de lijst weg.")
+        twice = sorted({c for c in self.gemeenten if self.gemeenten.count(c) > 1})
+        if twice:
+            raise ParamsError(f"{source}: '{path}.gemeenten' noemt {twice[0]} meer dan eens; de mediaan van de groep "
+                              "zou die gemeente dan zwaarder laten tellen.", "noem elke gemeente één keer.")
 
 
 @dataclass

@@ -99,6 +99,26 @@ def test_a_peer_list_naming_a_merged_gemeente_or_a_name_is_refused_before_any_no
         assert not (tmp_path / "out" / "GM0917").exists()
 
 
+@pytest.mark.parametrize("peers, message", [
+    ("method: list\n  gemeenten: [GM0882, GM0882, GM0928]", "'peers.gemeenten' noemt GM0882 meer dan eens"),
+    ("method: list\n  gemeenten: [GM0917]", "peers.gemeenten noemt alleen GM0917 zelf"),
+    ("method: similar\n  size: 100000", "peers.size is 100000, maar er zijn in 2024 maar 341 andere gemeenten"),
+    ("method: corop\n  gemeenten: [GM9999]", "wordt alleen gebruikt met method 'list'"),
+])
+def test_a_peer_group_that_cannot_be_formed_is_refused_before_any_notebook(tmp_path, snapshot_dir, peers, message):
+    """A breaker's findings, each exit 0 with a wrong comparison: Landgraaf three times weighed thrice in the peer
+    median; Heerlen as its own only peer gave 'de 0 gemeenten' and a median 'niet beschikbaar'; size 100000 was
+    printed as the group's size; a list under method corop was ignored without a word."""
+    from helpers import run_cli
+
+    params = tmp_path / "p.yaml"
+    params.write_text(f"peers:\n  {peers}\n")
+    code, _, err = run_cli("run", "GM0917", "--params", str(params), "--data", str(snapshot_dir), "--out",
+                           str(tmp_path / "out"), "--no-progress")
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
 def test_figures_of_a_year_under_a_code_formed_later_are_refused_also_from_cbs(data):
     """Het Hogeland (GM1966) was formed in 2019: 2018 figures under its code would count beside those of Bedum and
     the others it was formed from. The allocation refuses them whatever the source (the CSV path names the row)."""

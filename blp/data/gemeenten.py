@@ -73,6 +73,23 @@ def resolve_gemeente(data: CanonicalData, code_or_name: str, boundary_year: int)
     raise GemeenteError(f"{text!r} is geen gemeente van {boundary_year}.", hint)
 
 
+def check_peers(peers, gemeente: str, data: CanonicalData, boundary_year: int, source: str) -> None:
+    """A params file's peer group (``peers``: PeerParams) can be formed for ``gemeente`` within the run's
+    boundaries, checked before any notebook runs: a group size below the number of other gemeenten, and for a
+    list, existing gemeenten besides the gemeente itself."""
+    others = len(data.regions_of(boundary_year)) - 1
+    if peers.method == "similar" and peers.size > others:
+        raise GemeenteError(f"{source}: peers.size is {peers.size}, maar er zijn in {boundary_year} maar {others} andere "
+                            "gemeenten om mee te vergelijken.",
+                            f"kies een kleinere groep (standaard 10; hoogstens {others}).")
+    if peers.method != "list":
+        return
+    check_peer_codes(peers.gemeenten, data, boundary_year, source)
+    if not [c for c in peers.gemeenten if c != gemeente]:
+        raise GemeenteError(f"{source}: peers.gemeenten noemt alleen {gemeente} zelf; dan is er niets om mee te "
+                            "vergelijken.", "zet er andere gemeenten onder, of gebruik method: similar.")
+
+
 def check_peer_codes(codes: list[str], data: CanonicalData, boundary_year: int, source: str) -> None:
     """The gemeenten a params file names as peers exist within the run's boundaries, checked before any notebook
     runs (a merged one was found only inside the first notebook: a failed run with exit code 1)."""

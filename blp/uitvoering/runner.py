@@ -22,7 +22,7 @@ from blp.atomic import (private_temp_folder, remove_orphaned_temp_folders, remov
                         remove_stale_partials)
 from blp.beleid.scenarios import check_scenario_groups
 from blp.data import load_data
-from blp.data.gemeenten import check_peer_codes, resolve_gemeente
+from blp.data.gemeenten import check_peers, resolve_gemeente
 from blp.errors import BlpError, RunError, interrupts_held
 from blp.params import load_params, params_source
 from blp.paths import NOTEBOOKS_DIR
@@ -173,8 +173,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
     params_by_code = {c: load_params(c, params_file=req.params_file) for c in codes}
     for code, params in params_by_code.items():
         check_params_focus(params, code, req.params_file)
-        if params.peers.method == "list":
-            check_peer_codes(params.peers.gemeenten, data, boundary_year, params_source(code, req.params_file))
+        check_peers(params.peers, code, data, boundary_year, params_source(code, req.params_file))
     for code in codes:  # a gemeente's runs go into a folder of its code: a file there is found now, not after its run
         place = Path(req.outputs_dir) / code
         if place.exists() and not place.is_dir():
