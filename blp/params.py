@@ -131,6 +131,10 @@ class Goal:
     def validate(self, source: str, path: str) -> None:
         if not math.isfinite(self.target):
             raise ParamsError(f"{source}: '{path}.target' moet een getal zijn, maar is {self.target}.")
+        if self.target <= 0:
+            raise ParamsError(f"{source}: '{path}.target' moet groter dan 0 zijn, maar is "
+                              f"{_number_in_message(self.target, 0)}.",
+                              "een doel is een BLP (mln euro), een BLP per inwoner (euro) of een aantal extra banen.")
 
 
 @dataclass

@@ -153,6 +153,44 @@ def test_unknown_scenario_group_is_an_error(data, result):
         direct_change_path(s, result, per_job, per_job, 2024, 2)
 
 
+@pytest.mark.parametrize("yaml_text, message", [
+    ("beleid:\n  scenarios:\n  - name: vastgoed\n    changes:\n    - {label: x, groups: {L: 1}, start: 1000, end: 2000, "
+     "years: 10}\n", "noemt 'L' (onroerend goed)"),
+    ("beleid:\n  start_year: 2005\n", "'beleid.start_year' 2005 ligt voor 2018"),
+    ("beleid:\n  start_year: 2100\n", "'beleid.start_year' 2100 ligt meer dan 50 jaar na 2018"),
+    ("beleid:\n  goals:\n  - {label: oud, indicator: blp_meur, target: 5, year: 1990}\n",
+     "'beleid.goals[0].year' 1990 ligt niet na 2018"),
+    ("beleid:\n  goals:\n  - {label: min, indicator: blp_meur, target: -5, year: 2030}\n",
+     "'beleid.goals[0].target' moet groter dan 0 zijn, maar is −5"),
+])
+def test_scenarios_and_goals_that_cannot_be_computed_are_refused_before_any_notebook(tmp_path, snapshot_dir,
+                                                                                     yaml_text, message):
+    """A breaker's findings: jobs in L gave '€ 671 miljoen per jaar extra BLP' on the front page (rent credited to
+    jobs); start_year 2005 ended report 4 in an English traceback; a goal of -5 in 1900 was 'al gehaald'."""
+    from helpers import run_cli
+
+    params = tmp_path / "p.yaml"
+    params.write_text(yaml_text)
+    code, _, err = run_cli("run", "GM0917", "--params", str(params), "--data", str(snapshot_dir), "--out",
+                           str(tmp_path / "out"), "--no-progress")
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "out" / "GM0917").exists() or not any((tmp_path / "out" / "GM0917").iterdir())
+
+
+def test_the_example_scenario_leaves_out_groups_that_are_no_lever(data, result):
+    """Bergen (L.)'s example added 40 farm jobs at € 100.100 each, which the levers on the same page leave out
+    (a reader's finding): the example takes no group of NOT_LEVERS, for any gemeente."""
+    from blp.beleid.policy import NOT_LEVERS
+
+    labels = data.industry_labels()
+    seen = set()
+    for code in result.national["gemeente_code"]:
+        groups = {g for c in example_scenario(result, code, labels).changes for g in c.groups}
+        seen |= groups
+        assert not groups & set(NOT_LEVERS), code
+    assert len(seen) >= 5  # the example still varies with the gemeente
+
+
 def test_goal_check_and_levers(data, result, national):
     path = pd.DataFrame({"year": [2024, 2036], "scenario_meur": [100.0, 130.0], "extra_jobs_direct": [0, 900],
                          "extra_jobs_indirect": [0, 150.0]})

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from blp.beleid.multipliers import slq
-from blp.beleid.policy import GemeenteMultipliers
+from blp.beleid.policy import NOT_LEVERS, GemeenteMultipliers
 from blp.berekening.calculation import BlpResult, convertible_years
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
@@ -20,7 +20,7 @@ from blp.berekening.value_added import volume_growth
 from blp.dutch import in_sentence
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError, ParamsError
-from blp.params import ActivityChange, BeleidParams, Goal, Scenario
+from blp.params import MAX_YEARS, ActivityChange, BeleidParams, Goal, Scenario
 
 TREND_YEARS = 10          # the 0-scenario continues the average growth of the last ten measured years
 EXAMPLE_GROWTH = 0.10     # the example intervention: 10 % more jobs ...
@@ -127,10 +127,11 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     (location quotient of its key activity at least ``STRONG_LQ``, at least ``EXAMPLE_MIN`` jobs), at most the three
     largest by that activity, phased in over ten years; in its three largest sectors where it has no base sector.
     Scaled to the gemeente, so it reads the same for Amsterdam and Schiermonnikoog. Not L: its key is housing
-    value, and the imputed rent of owner-occupied dwellings does not grow with jobs. Not public services
+    value, and the imputed rent of owner-occupied dwellings does not grow with jobs; not A, whose value added per
+    employee job counts the self-employed farmers' too (``NOT_LEVERS``, as the levers). Not public services
     (``PUBLIC_GROUPS``). The description says in Dutch which sectors these are."""
     key = result.key.activity
-    groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
+    groups = [g for g in result.concordance.groups if g not in NOT_LEVERS]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
@@ -175,17 +176,39 @@ def _group_of(code: str, result: BlpResult) -> str:
                     f"gebruik een van {', '.join(conc.groups)} (of een A10-code die daarbinnen valt).")
 
 
-def check_scenario_groups(scenarios: list[Scenario], result: BlpResult, source: str) -> None:
-    """Every group a scenario names is an industry group (or an A10 code in one) of this run: checked before
-    any report runs, so a typing error is a params error naming its file and field."""
+def check_scenarios(beleid: BeleidParams, result: BlpResult, source: str) -> None:
+    """A params file's scenarios can be computed for this run, checked before any report runs, so a mistake is a
+    params error naming its file and field: every group is an industry group (or an A10 code in one); no jobs in
+    real estate (L: its value added is mostly the imputed rent of owner-occupied homes, so its value added per
+    job would credit a job with rent); a start year not before the year of the BLP the scenarios start from."""
     conc = result.concordance
-    for i, scenario in enumerate(scenarios):
+    for i, scenario in enumerate(beleid.scenarios):
         for j, change in enumerate(scenario.changes):
+            field = f"'beleid.scenarios[{i}].changes[{j}].groups'"
             for code in change.groups:
                 if code not in conc.groups and code not in conc.va_to_group:
-                    raise ParamsError(f"{source}: 'beleid.scenarios[{i}].changes[{j}].groups' noemt {code!r}, geen "
-                                      "sectorgroep van deze berekening.",
+                    raise ParamsError(f"{source}: {field} noemt {code!r}, geen sectorgroep van deze berekening.",
                                       f"gebruik een van {', '.join(conc.groups)} (of een A10-code daarbinnen).")
+                if _group_of(code, result) == HOUSING_GROUP and change.unit == "jobs":
+                    raise ParamsError(f"{source}: {field} noemt {code!r} (onroerend goed): de toegevoegde waarde van die "
+                                      "sector is vooral de huurwaarde van koopwoningen, die geen baan oplevert; een "
+                                      "extra baan zou hier honderdduizenden euro's huur meekrijgen.",
+                                      "reken extra banen in vastgoed (makelaars, beheer) mee bij de zakelijke "
+                                      "dienstverlening (M-N), of laat ze weg.")
+    va_year = result.choices.va_year
+    if beleid.start_year is not None and not va_year <= beleid.start_year <= va_year + MAX_YEARS:
+        raise ParamsError(f"{source}: 'beleid.start_year' {beleid.start_year} ligt "
+                          + (f"voor {va_year}, het jaar van het BLP waarvan het 0-scenario en de scenario's uitgaan."
+                             if beleid.start_year < va_year else
+                             f"meer dan {MAX_YEARS} jaar na {va_year}, het jaar van het BLP waarvan het 0-scenario en "
+                             "de scenario's uitgaan."),
+                          f"kies een jaar van {va_year} tot {va_year + MAX_YEARS}, of laat start_year weg (dan het "
+                          "laatste jaar van de sleutel).")
+    for i, goal in enumerate(beleid.goals):
+        if goal.year <= va_year:
+            raise ParamsError(f"{source}: 'beleid.goals[{i}].year' {goal.year} ligt niet na {va_year}, het jaar van "
+                              "het BLP waarvan de scenario's uitgaan: daar valt niets meer te halen.",
+                              f"kies een jaar na {va_year}.")
 
 
 def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,

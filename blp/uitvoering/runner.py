@@ -20,7 +20,7 @@ from pathlib import Path
 
 from blp.atomic import (private_temp_folder, remove_orphaned_temp_folders, remove_private_temp_folder,
                         remove_stale_partials)
-from blp.beleid.scenarios import check_scenario_groups
+from blp.beleid.scenarios import check_scenarios
 from blp.data import load_data
 from blp.data.gemeenten import check_peers, resolve_gemeente
 from blp.errors import BlpError, RunError, interrupts_held
@@ -196,7 +196,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
             match = (ctx, path)
             contexts.append(match)
         ctx, path = match
-        check_scenario_groups(params.beleid.scenarios, ctx.result, params_source(code, req.params_file))
+        check_scenarios(params.beleid, ctx.result, params_source(code, req.params_file))
         fp = fingerprint(params, ctx, code_digest, data.source)
         if req.resume:
             existing = complete_run_with(Path(req.outputs_dir) / code, fp)

@@ -237,7 +237,8 @@ def scenarios(view: GemeenteView, pol: PolicyView) -> None:
            f"hier een **voorbeeld** dat uit de eigen sectorstructuur volgt: {pct(EXAMPLE_GROWTH, 0)} meer {unit} in "
            f"{'elk van ' if len(changes) > 1 else ''}{pol.scenarios[0].scenario.description} ({listed}), geleidelijk "
            f"over {EXAMPLE_YEARS} jaar vanaf {pol.start_year}. Openbaar bestuur, onderwijs en zorg kiest het voorbeeld "
-           "nooit: die banen volgen vooral overheidsbudgetten, niet het economisch beleid van de gemeente. "
+           "nooit: die banen volgen vooral overheidsbudgetten, niet het economisch beleid van de gemeente. Landbouw en "
+           "onroerend goed evenmin, om dezelfde reden als bij de knoppen hieronder. "
            "*Dit is geen voorstel en geen verwachting: vervang het door de plannen van de gemeente.*")
     else:
         for s in pol.scenarios:
