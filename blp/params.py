@@ -271,10 +271,19 @@ def is_gemeente_code(code: str) -> bool:
     return len(code) == 6 and code.startswith("GM") and code[2:].isdigit()
 
 
+MAX_PARAMS_BYTES = 100_000_000  # a params file is a few kB; reading /dev/zero whole would exhaust memory
+
+
 def read_yaml(path: Path) -> dict:
     """Read a YAML mapping, with a clear error for syntax problems or a non-mapping."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_PARAMS_BYTES + 1)
+        if len(raw) > MAX_PARAMS_BYTES:
+            raise ParamsError(f"Params-bestand {path} is groter dan {MAX_PARAMS_BYTES // 1_000_000} MB; dat is geen "
+                              "params-bestand.", "geef het YAML-bestand met de parameters op, bijvoorbeeld "
+                              "params/GM0917.yaml.")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ParamsError(f"Params-bestand {path} bestaat niet.", "controleer het pad.") from None
     except IsADirectoryError:
@@ -286,7 +295,10 @@ def read_yaml(path: Path) -> dict:
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path} is geen geldige YAML: {exc}", "verbeter de opmaak op de genoemde regel.") from None
+        tab = "\t" in text and "cannot start any token" in str(exc)
+        raise ParamsError(f"{path} is geen geldige YAML: {exc}",
+                          "YAML springt in met spaties, niet met tabs: vervang de tabs door spaties." if tab else
+                          "verbeter de opmaak op de genoemde regel.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

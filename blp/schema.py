@@ -176,11 +176,14 @@ def from_dict(cls: type, data: dict, source: str, path: str = "") -> Any:
     """Build dataclass ``cls`` from ``data``: unknown keys and wrong types are errors."""
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(fields))
+    unknown = sorted((k for k in data if k not in fields), key=str)
     if unknown:
         where = f"onder '{path}'" if path else "op het hoogste niveau"
+        key = unknown[0]
+        # YAML reads yes/no/on/off as true/false and 1 as a number: name the key as it was probably typed
+        shown = ("yes/true/on" if key else "no/false/off") if isinstance(key, bool) else key
         raise ParamsError(
-            f"{source}: onbekend veld '{_join(path, unknown[0])}' {where}.",
+            f"{source}: onbekend veld '{_join(path, str(shown))}' {where}.",
             f"haal het weg of gebruik een van: {', '.join(sorted(fields))}.",
         )
     kwargs = {}

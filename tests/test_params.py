@@ -59,6 +59,30 @@ def test_malformed_yaml_is_a_clear_error(params_dir):
         load_params("GM0917", params_dir=params_dir)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("1: a\nfoo: b\n", "onbekend veld '1' op het hoogste niveau"),  # was a TypeError sorting 1 with 'foo'
+    ("beleid:\n  2: a\n  foo: b\n", "onbekend veld 'beleid.2' onder 'beleid'"),
+    ("yes: 1\n", "onbekend veld 'yes/true/on'"),  # was 'True'
+    ("peers:\n\tmethod: list\n", "vervang de tabs door spaties"),
+])
+def test_odd_keys_and_tabs_give_a_message_not_a_traceback(params_dir, text, message):
+    (params_dir / "GM0917.yaml").write_text(text)
+    with pytest.raises(ParamsError) as info:
+        load_params("GM0917", params_dir=params_dir)
+    assert message in str(info.value), str(info.value)
+
+
+def test_a_params_file_that_is_no_params_file_is_not_read_whole(tmp_path, monkeypatch):
+    """`--params /dev/zero` read until memory ran out (a breaker's finding)."""
+    import blp.params
+
+    monkeypatch.setattr(blp.params, "MAX_PARAMS_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * 2000 + "\n")
+    with pytest.raises(ParamsError, match="groter dan"):
+        load_params("GM0917", params_file=big)
+
+
 @pytest.mark.parametrize("text, where", [
     ("beleid:\n  scenarios: []\npeers:\n  size: 5\nbeleid:\n  lever_jobs: 200\n",
      "het veld 'beleid' staat twee keer in hetzelfde blok (regel 1 en regel 5)"),
