@@ -29,6 +29,14 @@ def _output_file(path: str | None, inputs=()) -> Path | None:
     return out
 
 
+def _path(text: str) -> str:
+    """A file or folder name from the command line; an empty one ('--out ""', say from an unset shell variable)
+    is an error, not 'not given' (the run went into the project's outputs folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("een lege naam; geef een bestand of map op, of laat de optie weg")
+    return text
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -104,14 +112,14 @@ class DutchArgumentParser(argparse.ArgumentParser):
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="MAP", help="map met data in het snapshot-schema (standaard: $BLP_DATA_DIR, "
+    p.add_argument("--data", metavar="MAP", type=_path, help="map met data in het snapshot-schema (standaard: $BLP_DATA_DIR, "
                                                  "anders de dataset die in de kit is ingebouwd)")
     p.add_argument("--source", default="snapshot", choices=["snapshot", "cbs"],
                    help="snapshot: map met CSV-bestanden (--data); cbs: actuele cijfers van CBS StatLine via de "
                         "cache (blp data ...)")
-    p.add_argument("--activity", metavar="BESTAND", action="append", default=[],
+    p.add_argument("--activity", metavar="BESTAND", type=_path, action="append", default=[],
                    help="eigen activiteitenbestand (banen of vestigingen per gemeente); mag meer dan eens")
-    p.add_argument("--boundary-weights", metavar="BESTAND",
+    p.add_argument("--boundary-weights", metavar="BESTAND", type=_path,
                    help="eigen herindelingsgewichten (CSV: from_year, from_code, to_year, to_code, "
                         "share_of_from) in plaats van die van de dataset (die vallen onder CC BY-NC-SA 4.0: "
                         "niet-commercieel)")
@@ -128,9 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--provincie", action="append", default=[], metavar="PVxx",
                      help="alle gemeenten van een provincie")
     _data_options(run)
-    run.add_argument("--params", metavar="BESTAND",
+    run.add_argument("--params", metavar="BESTAND", type=_path,
                      help="params-bestand (standaard: params/<code>.yaml boven op params/default.yaml)")
-    run.add_argument("--out", metavar="MAP", help="uitvoermap (standaard: outputs/ in het project)")
+    run.add_argument("--out", metavar="MAP", type=_path, help="uitvoermap (standaard: outputs/ in het project)")
     run.add_argument("--workers", type=_positive_int, metavar="N",
                      help="aantal parallelle werkprocessen (standaard: het aantal processorkernen)")
     run.add_argument("--resume", action="store_true",
@@ -144,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tab = sub.add_parser("table", help="landelijke BLP-tabel (alle gemeenten) als CSV")
     _data_options(tab)
-    tab.add_argument("--out", metavar="BESTAND", help="schrijf naar BESTAND in plaats van naar het scherm (stdout)")
+    tab.add_argument("--out", metavar="BESTAND", type=_path, help="schrijf naar BESTAND in plaats van naar het scherm (stdout)")
     tab.add_argument("--va-year", type=int, metavar="JAAR",
                      help="jaar van de toegevoegde waarde (standaard: het nieuwste met alle sectoren gepubliceerd; "
                           "is van een jaar alleen het totaal gepubliceerd, dan wordt dat verdeeld naar de sectoren "
@@ -163,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="toets de verdeling één niveau hoger (NL -> provincies, provincies -> "
                                           "COROP) aan de gepubliceerde toegevoegde waarde, voor elke verdeelsleutel")
     _data_options(val)
-    val.add_argument("--out", metavar="BESTAND", help="schrijf ook de afwijking per gebied (CSV) naar BESTAND")
+    val.add_argument("--out", metavar="BESTAND", type=_path, help="schrijf ook de afwijking per gebied (CSV) naar BESTAND")
     val.add_argument("--no-density", action="store_true",
                      help="toets de sleutels banen alleen zonder weging naar banendichtheid")
     val.add_argument("--va-year", type=int, metavar="JAAR",
@@ -186,12 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
                                    "tabel voor het laatst wijzigde")
     exp = dsub.add_parser("export", help="schrijf tabellen uit de cache met een manifest met controlegetallen "
                                          "naar een zip (auditsnapshot)")
-    exp.add_argument("file", metavar="BESTAND.zip")
+    exp.add_argument("file", metavar="BESTAND.zip", type=_path)
     exp.add_argument("tables", nargs="*", metavar="TABEL")
     imp = dsub.add_parser("import", help="controleer een auditsnapshot (zip) en laad die in de cache")
-    imp.add_argument("file", metavar="BESTAND.zip")
+    imp.add_argument("file", metavar="BESTAND.zip", type=_path)
     for p in (fetch, dsub.choices["status"], exp, imp):
-        p.add_argument("--cache", metavar="MAP", help="cachemap (standaard: $BLP_CACHE_DIR of ~/.cache/blp/cbs)")
+        p.add_argument("--cache", metavar="MAP", type=_path, help="cachemap (standaard: $BLP_CACHE_DIR of ~/.cache/blp/cbs)")
     return parser
 
 
@@ -283,7 +291,7 @@ def cmd_gemeenten(args) -> int:
     from blp.data.gemeenten import gemeente_list
 
     data = load_data(args.source, args.data, args.activity, args.boundary_weights)
-    year = args.boundary_year or data.boundary_years()[-1]
+    year = args.boundary_year if args.boundary_year is not None else data.boundary_years()[-1]
     if year not in data.boundary_years():
         raise BlpError(f"Geen gemeentegrenzen voor {year}.", f"kies een van {data.boundary_years()}.")
     gemeente_list(data, year).to_csv(sys.stdout, index=False, lineterminator="\n")

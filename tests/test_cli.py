@@ -151,9 +151,26 @@ def test_out_never_overwrites_an_input_file_and_an_empty_out_is_refused(tmp_path
     for command in ("validate", "table"):
         code, out, err = run_cli(command, "--data", str(data), "--out", str(data / "value_added.csv.gz"))
         assert code == 2 and "value_added.csv.gz is een invoerbestand van deze berekening" in err and not out
-        code, out, err = run_cli(command, "--out", "")
-        assert code == 2 and "--out is leeg." in err and not out
     assert (data / "value_added.csv.gz").read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [("run", "GM0917", "--out", ""), ("run", "GM0917", "--params", ""),
+                                  ("gemeenten", "--data", ""), ("table", "--activity", " "),
+                                  ("data", "import", ""), ("validate", "--out", ""), ("table", "--out", "")])
+def test_an_empty_file_or_folder_name_is_refused_not_taken_as_not_given(args, capsys):
+    """`blp run GM0917 --out ""` wrote a run into the project's outputs folder, and `--params ""` used the
+    gemeente's own file (a breaker's finding); `table --out ""` was refused, `validate --out ""` too."""
+    from blp.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(list(args))
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and f"{args[-2] if args[-2].startswith('--') else 'BESTAND.zip'}: een lege naam" in err, err
+
+
+def test_boundary_year_0_is_refused_not_the_newest(tmp_path):
+    code, out, err = run_cli("gemeenten", "--boundary-year", "0")
+    assert code == 2 and "Geen gemeentegrenzen voor 0" in err and not out
 
 
 def test_jobs_of_2023_are_usable_on_2024_boundaries(snapshot_dir):
