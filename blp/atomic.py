@@ -24,6 +24,8 @@ def replace_when_done(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         try:
+            if target.exists():
+                shutil.copymode(target, tmp)  # who may read the file stays as it was
             tmp.replace(target)
         except OSError as exc:  # name the file the user knows (a folder in its place, ...), not the hidden one
             raise OSError(exc.errno, exc.strerror, str(target)) from None

@@ -24,6 +24,12 @@ def _output_file(path: str | None, inputs=()) -> Path | None:
     if out.is_dir():
         raise BlpError(f"{out} is een map; de uitvoer is een bestand.",
                        f"geef een bestandsnaam, bijvoorbeeld {out / 'blp.csv'}.")
+    if out.exists() and not out.is_file():
+        raise BlpError(f"{out} is geen gewoon bestand (een apparaat, een pijp of een koppeling daarnaar); --out "
+                       "vervangt het bestand in één keer.",
+                       "geef een gewone bestandsnaam, of laat --out weg om de uitvoer op het scherm te krijgen.")
+    if out.is_symlink():
+        out = out.resolve()  # the file the link points to gets the new version; the link stays a link
     if not out.parent.is_dir():
         raise BlpError(f"De map {out.parent} bestaat niet.", "maak de map eerst aan, of schrijf naar een andere map.")
     return out

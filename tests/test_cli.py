@@ -226,3 +226,25 @@ def test_gemeenten_after_options_count_as_gemeenten_and_unknown_options_stay_err
         with pytest.raises(SystemExit) as exc:
             main(args)
         assert exc.value.code == 2 and f"onbekende argumenten: {unknown}" in capsys.readouterr().err
+
+
+def test_out_follows_a_link_keeps_the_mode_and_refuses_a_pipe(tmp_path):
+    """`--out link.csv` replaced the link with a file and left its target old, a file of mode 600 came back 644,
+    and a named pipe (or /dev/stdout) was replaced by a file (a breaker's findings)."""
+    import os
+    import stat
+
+    target = tmp_path / "target.csv"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target.name)
+    code, _, err = run_cli("table", "--out", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and target.read_text().startswith("gemeente_code,")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    code, out, err = run_cli("table", "--out", str(fifo))
+    assert code == 2 and "is geen gewoon bestand" in err and not out
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
