@@ -67,6 +67,13 @@ def test_batch_isolates_a_failure_and_resume_redoes_only_it(tmp_path, snapshot_d
     assert len(complete) == 1 and (complete[0] / "index.html").exists()
     assert not list(out.rglob(".*.partial"))
 
+    # a run damaged afterwards (a page deleted) is no run to skip to: it is made again beside it (a breaker's finding)
+    (done["GM0917"][0] / "02_blp_berekening.html").unlink()
+    code, stdout, stderr = run_cli(*args, "--resume")
+    assert code == 0 and "Samenvatting: 1 klaar, 0 mislukt, 2 overgeslagen." in stderr, stderr
+    assert "GM0917 Heerlen: rapport klaar" in stdout and "GM0014 Groningen: overgeslagen" in stdout
+    assert len(list((out / "GM0917").iterdir())) == 2 and not (done["GM0917"][0] / "02_blp_berekening.html").exists()
+
 
 def test_a_batch_in_which_a_worker_dies_finishes_with_that_job_failed(tmp_path, snapshot_dir, monkeypatch):
     """A worker that exits mid-job (here: on purpose, for GM0363) fails only that job; the other worker runs the

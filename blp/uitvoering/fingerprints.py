@@ -41,8 +41,19 @@ def complete_run_with(folder: Path, fp: str) -> Path | None:
 
     for run in reversed(complete_runs(folder)):
         try:
-            if json.loads((run / "manifest.json").read_text()).get("fingerprint") == fp and (run / "index.html").exists():
+            manifest = json.loads((run / "manifest.json").read_text())
+            if manifest.get("fingerprint") == fp and (run / "index.html").exists() and _outputs_intact(run, manifest):
                 return run
-        except (OSError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError, TypeError, KeyError):
             continue
     return None
+
+
+def _outputs_intact(run: Path, manifest: dict) -> bool:
+    """Every output the manifest lists is there with its checksum: a run with a page deleted or a table edited
+    afterwards is no complete run to skip to (it is made again beside it)."""
+    from blp.data.canonical import sha256_of
+
+    outputs = manifest["outputs"]
+    return bool(outputs) and all((run / o["path"]).is_file() and sha256_of(run / o["path"]) == o["sha256"]
+                                 for o in outputs)
