@@ -452,6 +452,7 @@ def cmd_validate(args) -> int:
           "  geen: elke provincie in deze gegevens is één COROP-gebied, dus er is op dit niveau niets te toetsen.")
     default = bt.default_variant
     _print_group_difference(bt.group_difference(default))
+    _print_agriculture_test(data, key_year, choices)
     labels = bt.labels()
     if weight != ESTABLISHMENTS_WEIGHT:
         given = f"gewicht {_weight_nl(weight)} voor de vestigingen (--average-weight), niet {_weight_nl(ESTABLISHMENTS_WEIGHT)}"
@@ -470,6 +471,27 @@ def cmd_validate(args) -> int:
                 tmp, index=False, lineterminator="\n")
         print(f"{len(bt.errors)} rijen (variant, level, region, group) geschreven naar {args.out}.", file=sys.stderr)
     return 0
+
+
+def _print_agriculture_test(data, year: int, choices) -> None:
+    """The seed of agriculture's fit, tested on the gemeenten whose A jobs CBS publishes (hidden, estimated again)."""
+    import numpy as np
+
+    from blp.berekening.jobs_key import agriculture_backtest, misplaced_pct
+    from blp.dutch import num
+
+    t = agriculture_backtest(data, year, choices.boundary_year, choices.composition_year)
+    some = t[t["published"] > 0]  # the median is of relative errors: of gemeenten with published jobs above 0
+    if len(some) < 5:
+        return
+    print(f"\nLandbouw (A) per gemeente, waar het CBS de banen publiceert (n = {len(t)}, {year}): die banen verborgen "
+          "en opnieuw geschat, met als startpunt het landoppervlak (zoals blp run) of de vestigingen (landbouw samen "
+          "met openbaar bestuur, onderwijs en zorg).")
+    print(f"  {'startpunt':<16} {'mediaan':>7} {'verkeerd geplaatst':>19}   (mediaan: van de {len(some)} met meer dan "
+          "0 banen)")
+    for col, name in (("by_area", "landoppervlak"), ("by_establishments", "vestigingen")):
+        median = float(np.median((some[col] / some["published"] - 1).abs() * 100))
+        print(f"  {name:<16} {num(median, 1):>6}% {num(misplaced_pct(t['published'], t[col]), 1):>18}%")
 
 
 COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "validate": cmd_validate, "data": cmd_data}

@@ -145,6 +145,11 @@ def test_blp_validate_prints_and_writes_the_backtest(snapshot_dir, tmp_path):
     assert "  F           9,5%        9,5%       0,0      −1,1 tot +1,0\n" in euros
     assert "  Waar het interval 0 bevat (B-E, F, G-I), is het verschil met 38 gebieden niet van toeval te " \
         "onderscheiden.\n" in euros
+    # agriculture's seed, tested where CBS publishes the farm jobs per gemeente: land area misplaces fewer
+    farms = stdout[stdout.index("Landbouw (A) per gemeente"):]
+    assert "(n = 65, 2019)" in farms
+    assert "  landoppervlak      48,0%               42,7%\n" in farms
+    assert "  vestigingen        54,1%               66,2%\n" in farms
     # the key list says which key `blp run` uses, in the report's words
     assert ("jobs = banen per sector, geschat zoals voor gemeenten, gewogen naar banendichtheid; bij bouw en "
             "cultuur/overige diensten gemiddeld met vestigingen (standaard); ") in stdout
@@ -355,3 +360,18 @@ def test_a_group_without_a_single_establishment_in_the_country_is_refused(snapsh
         assert ("De vestigingen (establishments) van 2018 tellen in bedrijfstak F in heel Nederland geen enkele "
                 "vestiging, terwijl er in 2019 banen van werknemers zijn") in stderr
         assert "controleer de vestigingen van 2018 in die bedrijfstak (establishments.csv, kolom establishments)." in stderr
+
+
+def test_agriculture_is_seeded_by_land_area_so_cities_no_longer_take_their_regions_farms(data, result):
+    """With establishments (A counted with public services, education and care) as the seed, Zwolle got half of
+    Noord-Overijssel's farm jobs and Groningen 77 % (a reader's finding); seeded by land area they get what their
+    land gives, and the published A jobs, hidden, are estimated better (the validate test above)."""
+    from blp.berekening.jobs_key import agriculture_backtest, misplaced_pct
+
+    t = agriculture_backtest(data, 2019, result.choices.boundary_year, result.choices.composition_year)
+    assert misplaced_pct(t["published"], t["by_area"]) < misplaced_pct(t["published"], t["by_establishments"]) - 20
+    key = result.key.activity
+    a = key[key["group"] == "A"].set_index("gemeente_code")
+    share = a["value"] / a.groupby("corop_code")["value"].transform("sum")
+    assert share["GM0193"] < 0.2 and share["GM0014"] < 0.3  # were 0.50 and 0.77
+    assert "met het landoppervlak van de gemeente als startpunt" in result.key.group_keys["A"]

@@ -90,21 +90,21 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
         "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,4 miljard**. "
-        "Dat is **€\u00a049.995 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
-        "€\u00a082.773 per baan.\n\nHeerlen levert 20,3% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
-        "Van de 342 gemeenten staat Heerlen op plaats 29 naar omvang van het BLP en op plaats 28 naar BLP per "
+        "Dat is **€\u00a049.962 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
+        "€\u00a082.720 per baan.\n\nHeerlen levert 20,2% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
+        "Van de 342 gemeenten staat Heerlen op plaats 29 naar omvang van het BLP en op plaats 27 naar BLP per "
         "inwoner.")
     n = national.result.national.set_index("gemeente_code")
     assert int((n["blp_meur"] > n.loc["GM0917", "blp_meur"]).sum()) + 1 == 29
-    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 28
+    assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 27
     va = national.result.va
     corop_va = va.loc[va["corop_code"] == "CR39", "value_meur"].sum()
-    assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "20,3%"
+    assert pct(n.loc["GM0917", "blp_meur"] / corop_va) == "20,2%"
 
 
 def test_headline_ranks_by_size_and_per_inhabitant_are_not_swapped(national):
-    """Heerlen ranks 28th on both since the density weighting: Haarlemmermeer (5th by size, 2nd per inhabitant)
-    keeps a golden sentence in which swapping the two ranks shows."""
+    """Heerlen ranked 28th on both after the density weighting (now 29th and 27th): Haarlemmermeer (5th by size, 2nd
+    per inhabitant) keeps a golden sentence in which swapping the two ranks shows."""
     view = GemeenteView(national, "GM0394", load_params("GM0394"))
     assert narrative.headline_text(view.headline, view.ranks).endswith(
         "Van de 342 gemeenten staat Haarlemmermeer op plaats 5 naar omvang van het BLP en op plaats 2 naar BLP per "
@@ -189,8 +189,8 @@ def test_peer_table_holds_the_gemeente_and_its_peers_in_the_order_of_the_chart(h
     n = heerlen.result.national.set_index("gemeente_code")
     group = n.loc[["GM0917"] + heerlen.peers[0]].sort_values("blp_per_inhabitant_eur", ascending=False)
     assert names == list(group["gemeente_name"])  # highest BLP per inhabitant first, as the chart
-    assert names[:4] == ["Nieuwegein", "Venlo", "Roermond", "Heerlen"]  # the title's 'plaats 4 van 11'
-    assert "plaats 4 van 11" in berekening.peers_title(heerlen)
+    assert names[:3] == ["Nieuwegein", "Venlo", "Heerlen"]  # the title's 'plaats 3 van 11'
+    assert "plaats 3 van 11" in berekening.peers_title(heerlen)
 
 
 def test_sensitivity_difference_has_the_sign_of_the_variant(heerlen):

@@ -130,7 +130,7 @@ def test_front_page_answers_how_are_we_doing(heerlen_run, national):
     assert f"<strong>{eur(h['blp_per_inhabitant_eur'])} per inwoner</strong>" in html
     band = view.error_band
     assert f"<strong>{pct(band.median_pct / 100, 0)}</strong> naast" in html and pct(band.p90_pct / 100, 0) in html
-    assert "nummer 4 van 11</strong> in de vergelijkingsgroep" in html  # after Nieuwegein, Venlo and Roermond
+    assert "nummer 3 van 11</strong> in de vergelijkingsgroep" in html  # after Nieuwegein and Venlo
     assert "Het zwakst scoort Heerlen op, onder meer (3 van de 12): jongvolwassenen met een goede ervaren gezondheid (slechtste 25%)" in html
     assert "Scenario ‘Medtech en logistiek verdubbelen’: in 2036" in html and "5.300 banen direct" in html
     for href in ("02_blp_berekening.html", "03_brede_welvaart.html", "04_beleidsvertaling.html"):

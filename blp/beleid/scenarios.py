@@ -131,13 +131,13 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     employee job counts the self-employed farmers' too (``NOT_LEVERS``, as the levers). Not public services
     (``PUBLIC_GROUPS``). The description says in Dutch which sectors these are."""
     key = result.key.activity
-    groups = [g for g in result.concordance.groups if g not in NOT_LEVERS]
+    groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
     nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
     lq = slq(own, nation).fillna(0)
     # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job. Public services are
     # no lever of economic policy (their jobs follow public budgets): not chosen, and the description says so.
-    levers = own.drop([g for g in PUBLIC_GROUPS if g in own.index])
+    levers = own.drop([g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index])
     strong_public = [g for g in PUBLIC_GROUPS if g in own.index and lq[g] >= STRONG_LQ and own[g] >= EXAMPLE_MIN]
     strong = list(levers[(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)]
                   .sort_values(ascending=False).index)
