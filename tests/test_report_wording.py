@@ -508,7 +508,8 @@ def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, n
 
 def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are_pooled(views, shown):
     """Agriculture and government/care share one establishments count: each row says so (a reader took Heerlen's
-    equal figures for a bug), and values per establishment are shown to the thousand, not to the euro."""
+    equal figures for a bug); the shared value stands in the O-Q row only; values per establishment are shown to
+    the thousand, not to the euro."""
     heerlen = views["GM0917"]
     pol = beleid.policy_view(heerlen)
     beleid.per_unit(heerlen, pol)
@@ -519,9 +520,12 @@ def test_the_value_per_establishment_is_rounded_and_the_pooled_rows_say_they_are
     # per job to the hundred (it is a ratio of two rounded totals; a reader found '€ 130.482' false precision)
     assert "Per baan (euro, afgerond op honderdtallen)" in text
     assert f"Landbouw, bosbouw en visserij {eur(round(pol.per_job.loc['A', 'va_per_job_eur'], -2))}" in text
-    assert f"{a} per vestiging: één waarde voor beide samen met openbaar bestuur, onderwijs en zorg, niet die van een " \
-           "boerenbedrijf" in text
+    # the pooled value only in the O-Q row; for a farm it says nothing (a reader's finding: '€ 822.000 ... niet die
+    # van een boerenbedrijf' disowned its own number)
+    assert "niet beschikbaar per vestiging: niet bekend, het CBS telt de vestigingen van de landbouw alleen samen " \
+           "met openbaar bestuur, onderwijs en zorg" in text
     assert f"{oq} per vestiging: één waarde voor beide samen met landbouw, bosbouw en visserij" in text
+    assert "bij de landbouw staat geen waarde per vestiging" in text
 
 
 def test_a_small_gemeentes_newest_blp_on_the_front_page_says_the_rounding_moves_it(national, views):
@@ -795,3 +799,43 @@ def test_the_appendix_shows_a_key_in_euros_whole_and_a_key_of_jobs_with_its_deci
     text = shown()
     assert "975.408.000 " in text and "975.408.000,0" not in text
     assert "Landbouw, bosbouw en visserij 8,9 " in text
+
+
+def test_the_welvaart_card_says_when_no_indicator_reaches_the_best_or_worst_quarter(views, national):
+    """'Het best scoort Eindhoven op: ... (middengroep)' read as a contradiction (a reader's finding)."""
+    from blp.rapport.samenvatting import welvaart_card
+
+    eindhoven = GemeenteView(national, "GM0772", load_params("GM0772"))
+    lines = welvaart_card(eindhoven).lines
+    assert lines[0] == ("Bij geen indicator (buiten het BLP) hoort Eindhoven bij de beste 25%; relatief het best scoort "
+                        "de gemeente op: groei van het aantal banen van werknemers (per jaar) (middengroep).")
+    assert lines[1].startswith("Het zwakst scoort Eindhoven op, onder meer (3 van de 7): mishandelingen")
+    bergen = welvaart_card(GemeenteView(national, "GM0893", load_params("GM0893"))).lines
+    assert bergen[1].startswith("Bij geen indicator (buiten het BLP) hoort Bergen (L.) bij de slechtste 25%; relatief "
+                                "het zwakst scoort de gemeente op: ")
+
+
+def test_empty_homes_are_rounded_as_an_estimate_and_said_to_include_second_homes(national):
+    """Schiermonnikoog: '615 woningen, waarvan 23,0% leeg staat (ongeveer 100)': 23 % of 615 is about 140, and on
+    a Wadden island 'leeg' is mostly holiday homes (a reader's finding)."""
+    schier = GemeenteView(national, "GM0088", load_params("GM0088"))
+    pol = beleid.policy_view(schier)
+    text = beleid._later(schier, pol, pol.scenarios[0].path.iloc[-1])
+    assert ("de gemeente telt 615 woningen (2025), waarvan 23,0% leeg staat (ongeveer 140; leeg wil zeggen dat er "
+            "niemand ingeschreven staat, dus ook tweede woningen en vakantiewoningen tellen mee") in text
+
+
+@pytest.mark.parametrize("locs, decimals, shown", [
+    ([0, 0.25, 0.5, 0.75, 1.0], 2, ["0,00", "0,25", "0,50", "0,75", "1,00"]),
+    ([0, 0.5, 1.0, 1.5], 1, ["0,0", "0,5", "1,0", "1,5"]),
+    ([0, 500, 1000, 1500], 0, ["0", "500", "1.000", "1.500"]),
+    ([-2, 0, 2], 0, ["−2", "0", "2"]),
+])
+def test_tick_labels_have_the_decimals_that_tell_the_ticks_apart(locs, decimals, shown):
+    """Schiermonnikoog's scenario chart read '0 0 0 1 1 1 1 2' on ticks of a quarter million (a reader's finding)."""
+    from blp.rapport.charts import DutchTicks, tick_decimals
+
+    assert tick_decimals(locs) == decimals
+    ticks = DutchTicks()
+    ticks.set_locs(locs)
+    assert [ticks(v) for v in locs] == shown

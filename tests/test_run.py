@@ -129,7 +129,9 @@ def test_front_page_answers_how_are_we_doing(heerlen_run, national):
     assert f"<strong>{meur(float(own.loc[2022, 'blp_meur']))}</strong> in 2022" in html
     assert f"<strong>{eur(h['blp_per_inhabitant_eur'])} per inwoner</strong>" in html
     band = view.error_band
-    assert f"<strong>{pct(band.median_pct / 100, 0)}</strong> naast" in html and pct(band.p90_pct / 100, 0) in html
+    # the margin as report 2 gives it, to the decimal ('minder dan 5%' beside report 2's '4,5%' read as two margins)
+    assert f"<strong>{pct(band.median_pct / 100, 1)}</strong> naast" in html
+    assert f"in 9 van de 10 minder dan {pct(band.p90_pct / 100, 1)}." in html
     assert "nummer 3 van 11</strong> in de vergelijkingsgroep" in html  # after Nieuwegein and Venlo
     assert "Het zwakst scoort Heerlen op, onder meer (3 van de 12): jongvolwassenen met een goede ervaren gezondheid (slechtste 25%)" in html
     assert "Scenario ‘Medtech en logistiek verdubbelen’: in 2036" in html and "5.300 banen direct" in html

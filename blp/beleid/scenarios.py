@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from blp.beleid.multipliers import slq
 from blp.beleid.policy import NOT_LEVERS, GemeenteMultipliers
 from blp.berekening.calculation import BlpResult, convertible_years
+from blp.berekening.derived import sector_structure
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
 from blp.berekening.value_added import volume_growth
@@ -133,8 +133,9 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     key = result.key.activity
     groups = [g for g in result.concordance.groups if g != HOUSING_GROUP]
     own = key[key["gemeente_code"] == gemeente].groupby("group")["value"].sum().reindex(groups).fillna(0)
-    nation = key.groupby("group")["value"].sum().reindex(groups).fillna(0)
-    lq = slq(own, nation).fillna(0)
+    # the location quotients report 2 gives ('relatief sterk in ...'): the example must not call a sector strong,
+    # or none, where report 2 says otherwise (Zwolle's care, 1,10 there, below 1,1 here without L's jobs)
+    lq = sector_structure(result, gemeente).set_index("group")["activity_lq"].reindex(groups).fillna(0)
     # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job. Public services are
     # no lever of economic policy (their jobs follow public budgets): not chosen, and the description says so.
     levers = own.drop([g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index])
@@ -153,14 +154,15 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     if not strong:
         largest = "de grootste sector" if n == 1 else f"de {n} grootste sectoren"
         name = f"{growth} {largest}"
-        what = (f"{largest} van de gemeente (in geen enkele sector heeft zij naar verhouding minstens "
-                f"{pct_more} meer {unit_nl} dan Nederland)")
+        public = in_sentence(labels.get(strong_public[0], strong_public[0])) if strong_public else ""
+        what = (f"{largest} van de gemeente ({f'buiten {public} ' if public else ''}heeft zij in geen enkele sector "
+                f"naar verhouding minstens {pct_more} meer {unit_nl} dan Nederland)")
     else:
         name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
         which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
         what = f"{which} waarin de gemeente naar verhouding minstens {pct_more} meer {unit_nl} heeft dan Nederland"
-    if strong_public:
-        what += f", {in_sentence(labels.get(strong_public[0], strong_public[0]))} niet meegeteld"
+        if strong_public:
+            what += f", {in_sentence(labels.get(strong_public[0], strong_public[0]))} niet meegeteld"
     return Scenario(name=name, changes=changes, description=what)
 
 

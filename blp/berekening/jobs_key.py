@@ -244,8 +244,8 @@ def _agriculture_seed(data: CanonicalData, year: int, boundary_year: int, compos
     the areas. Establishments cannot seed A: CBS counts them for agriculture together with public services,
     education and care (A+O-Q), so a city full of schools and care homes got a third to three quarters of its
     region's farm jobs (Zwolle half, Groningen 77 %: a reader's finding). Measured on the gemeenten whose A jobs
-    CBS publishes, hidden and estimated again (``agriculture_backtest``, printed by `blp validate`), land area misplaces far fewer of
-    them. Where a unit has no land area, the establishments seed stays (``fallback``), for every unit."""
+    CBS publishes, hidden and estimated again (``agriculture_backtest``, printed by `blp validate`), land area
+    misplaces far fewer of them. Where a unit has no land area, the establishments seed stays (``fallback``), for every unit."""
     try:
         area = land_area(data, year, boundary_year, composition)
     except LandAreaError:  # a bad density figure: refused by the weighting; switched off, the seed does without

@@ -7,7 +7,8 @@ import textwrap
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from blp.rapport.charts import GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, fit_margins, new_figure
+from blp.rapport.charts import (GEMEENTE_COLOR, NL_COLOR, PEER_COLOR, REGION_COLOR, DutchTicks, fit_margins,
+                               new_figure)
 from blp.rapport.fmt import num
 
 
@@ -37,7 +38,7 @@ def scenario_paths(paths: dict[str, pd.DataFrame], gemeente_name: str, goals: li
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}")  # years
     ax.set_ylabel(f"BLP {gemeente_name} (mln euro, prijzen van {int(first['year'].iloc[0])})")
-    ax.yaxis.set_major_formatter(lambda v, _: num(v))
+    ax.yaxis.set_major_formatter(DutchTicks())
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fit_margins(fig, ["100.000"], left_min=0.12, right=0.7)
@@ -68,12 +69,12 @@ def lm3_chart(result, label: str):
         ax1.text(i, v, num(v), ha="center", va="bottom", fontsize=8)
     ax1.set_title(f"LM3 = {num(result.lm3, 2)}", fontsize=10)
     ax1.set_ylabel("euro")
-    ax1.yaxis.set_major_formatter(lambda v, _: num(v))
+    ax1.yaxis.set_major_formatter(DutchTicks())
     df = result.spending.iloc[::-1]
     ax2.barh(df["category"], df["local"], color=REGION_COLOR, label="blijft in de gemeente")
     ax2.barh(df["category"], df["leaked"], left=df["local"], color="#fdae6b", label="lekt weg")
     ax2.set_xlabel("euro")
-    ax2.xaxis.set_major_formatter(lambda v, _: num(v))
+    ax2.xaxis.set_major_formatter(DutchTicks())
     ax2.legend(frameon=False, fontsize=8, loc="lower right")
     for ax in (ax1, ax2):
         ax.spines[["top", "right"]].set_visible(False)
@@ -94,7 +95,7 @@ def where_effects_land(by_group_total: dict[str, float]):
         left += value
     ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     ax.set_xlabel("mln euro toegevoegde waarde per jaar in het eindjaar")
-    ax.xaxis.set_major_formatter(lambda v, _: num(v))
+    ax.xaxis.set_major_formatter(DutchTicks())
     ax.spines[["top", "right", "left"]].set_visible(False)
     fig.subplots_adjust(left=0.03, right=0.97, bottom=0.3, top=0.72)
     return fig

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 from matplotlib.ticker import MaxNLocator
 
 from blp.data.canonical import MEASURE_NL
@@ -30,6 +31,27 @@ def fit_margins(fig, ylabels=(), left_min: float = 0.08, right: float = 0.97, fo
     left = max(left_min, min(0.5, (widest * fontsize * 0.6 / 72 + 0.25) / width_in))
     fig.subplots_adjust(left=left, right=right, bottom=min(0.4, bottom_in / height_in),
                         top=max(0.6, 1 - top_in / height_in))
+
+
+class DutchTicks(Formatter):
+    """Tick labels in Dutch (1.234,5) with as many decimals as the ticks need to differ: '0 0 0 1 1' for ticks of
+    a quarter million on a small gemeente's chart read as a broken axis (a reader's finding)."""
+
+    ticks: list[float] = []
+
+    def set_locs(self, locs):
+        self.ticks = [float(v) for v in locs]
+
+    def __call__(self, x, pos=None):
+        return num(x, tick_decimals(self.ticks or [x]))
+
+
+def tick_decimals(locs: list[float], most: int = 3) -> int:
+    """The fewest decimals (up to ``most``) at which every tick shows its own value."""
+    for decimals in range(most + 1):
+        if all(abs(v * 10 ** decimals - round(v * 10 ** decimals)) < 1e-6 * 10 ** decimals for v in locs):
+            return decimals
+    return most
 
 
 def _style(ax) -> None:
@@ -103,7 +125,7 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     # room right of the longest bar for its number, and few enough ticks that '60.000' and '70.000' do not touch
     ax.set_xlim(0, df["blp_meur"].max() * 1.18)
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(lambda v, _: num(v))
+    ax.xaxis.set_major_formatter(DutchTicks())
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, fontsize=9)
     _style(ax)
     fit_margins(fig, labels, right=0.9, bottom_in=0.95)
@@ -130,7 +152,7 @@ def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
     ax.set_ylim(0, values.max() * 1.1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}")  # years: no thousands separator
     ax.set_ylabel("mln euro (lopende prijzen)")
-    ax.yaxis.set_major_formatter(lambda v, _: num(v))
+    ax.yaxis.set_major_formatter(DutchTicks())
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     _style(ax)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.12)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from blp.dutch import MINUS, not_a_number, num
 
 
@@ -32,15 +30,6 @@ def pct(x: float, decimals: int = 1, signed: bool = False) -> str:
     if signed:
         text = ("+" if shown > 0 else MINUS if shown < 0 else "±") + text
     return text
-
-
-def pct_bound(x: float, upper: bool = True) -> str:
-    """A fraction as a whole percentage that stays a true bound: 'less than' rounds up (0.105 -> '11%', not the
-    '10%' that plain rounding gives), 'more than' rounds down."""
-    if (words := not_a_number(x)) is not None:
-        return words
-    whole = math.ceil(round(x * 100, 6)) if upper else math.floor(round(x * 100, 6))
-    return num(whole, 0) + "%"
 
 
 def with_unit(x: float, unit: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
-from blp.rapport.fmt import eur, meur, num, pct, pct_bound
+from blp.rapport.fmt import eur, meur, num, pct
 from blp.rapport.narrative import indirect_jobs, large_density_effect
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
@@ -91,12 +91,13 @@ def band_card(view: GemeenteView) -> Card:
     elif band.extrapolated:
         lines = ["<strong>Zeer onzeker.</strong> De gemeente is kleiner dan elk gebied waarop de methode getoetst is; "
                  "volgens die toets is bij een gebied zo klein als het kleinste getoetste de fout in de helft van de "
-                 f"gevallen al meer dan {esc(pct_bound(band.median_pct / 100, upper=False))}, bij deze gemeente "
+                 f"gevallen al meer dan {esc(pct(band.median_pct / 100, 1))}, bij deze gemeente "
                  "waarschijnlijk meer. Lees het BLP als orde van grootte."]
     else:
+        # the figures of report 2, to the decimal: 'minder dan 5%' here beside '4,5%' there read as two margins
         lines = [f"Bij gebieden van deze omvang zit de methode in de helft van de gevallen minder dan "
-                 f"<strong>{esc(pct_bound(band.median_pct / 100))}</strong> naast de werkelijke waarde, in 9 van de 10 "
-                 f"minder dan {esc(pct_bound(band.p90_pct / 100))}."]
+                 f"<strong>{esc(pct(band.median_pct / 100, 1))}</strong> naast de werkelijke waarde, in 9 van de 10 "
+                 f"minder dan {esc(pct(band.p90_pct / 100, 1))}."]
     effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Zonder de weging naar banendichtheid zou dit BLP {esc(pct(abs(effect['difference_pct']) / 100, 0))} "
@@ -129,9 +130,11 @@ def welvaart_card(view: GemeenteView) -> Card:
     # the best: in the top 25 % (else the upper half); the weakest: in the bottom 25 % (else the lower half);
     # never the same indicator in both
     best = judged[judged["band"] == TOP]
-    best = (best if len(best) else judged[judged["score"] > 50]).sort_values("score", ascending=False)
+    best_top = bool(len(best))
+    best = (best if best_top else judged[judged["score"] > 50]).sort_values("score", ascending=False)
     worst = judged[(judged["band"] == BOTTOM) & ~judged["id"].isin(best["id"])]
-    worst = (worst if len(worst) else judged[(judged["score"] < 50) & ~judged["id"].isin(best["id"])])
+    worst_bottom = bool(len(worst))
+    worst = (worst if worst_bottom else judged[(judged["score"] < 50) & ~judged["id"].isin(best["id"])])
     worst = worst.sort_values("score")
 
     def items(df: pd.DataFrame) -> str:
@@ -143,11 +146,16 @@ def welvaart_card(view: GemeenteView) -> Card:
     if len(judged):
         blp = pos.loc[pos["id"] == "blp_per_inhabitant", "band"]
         blp = blp.iloc[0] if len(blp) and blp.iloc[0] in (TOP, BOTTOM) else None  # rapport 3 counts it among them
-        best_line = (f"Het best scoort {esc(view.name)} {items(best)}." if len(best) else
+        # 'Het best scoort X op: ... (middengroep)' read as a contradiction: say that none reaches the top 25 %
+        best_line = (f"Het best scoort {esc(view.name)} {items(best)}." if best_top else
+                     f"Bij geen indicator (buiten het BLP) hoort {esc(view.name)} bij de {esc(TOP)}; relatief het "
+                     f"best scoort de gemeente {items(best)}." if len(best) else
                      f"Alleen bij het BLP per inwoner zelf hoort {esc(view.name)} bij de {esc(TOP)}." if blp == TOP else
                      f"{esc(view.name)} scoort bij geen enkele indicator met een oordeel boven het midden van alle "
                      "gemeenten.")
-        worst_line = (f"Het zwakst scoort {esc(view.name)} {items(worst)}." if len(worst) else
+        worst_line = (f"Het zwakst scoort {esc(view.name)} {items(worst)}." if worst_bottom else
+                      f"Bij geen indicator (buiten het BLP) hoort {esc(view.name)} bij de {esc(BOTTOM)}; relatief het "
+                      f"zwakst scoort de gemeente {items(worst)}." if len(worst) else
                       f"{esc(view.name)} scoort bij geen enkele indicator met een oordeel onder het midden van alle "
                       "gemeenten.")
         # 'Relatief het zwakst: jongvolwassenen met een goede gezondheid' read as if good health were the weakness

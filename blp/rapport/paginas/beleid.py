@@ -99,16 +99,19 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).round(-3).to_numpy()})
     pooled = {"A", "O-Q"} <= set(pol.per_job.index)
     if pooled:  # one establishments count for both: say so in the row, not only in the text above
-        df["samen"] = [f"per vestiging: één waarde voor beide samen met {in_sentence(labels.get('O-Q', 'O-Q'))}, "
-                       "niet die van een boerenbedrijf" if g == "A" else
+        # a farm's value per establishment is not known: the pooled figure is shown in the O-Q row only
+        df.loc[df["Sector"] == labels.get("A", "A"), "per_est"] = float("nan")
+        df["samen"] = [f"per vestiging: niet bekend, het CBS telt de vestigingen van de landbouw alleen samen met "
+                       f"{in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
                        f"per vestiging: één waarde voor beide samen met {in_sentence(labels.get('A', 'A'))}"
                        if g == "O-Q" else "" for g in pol.per_job.index]
     md(f"Toegevoegde waarde per **baan** komt uit de COROP-cijfers ({view.choices.va_year}: toegevoegde waarde / banen "
        f"van werknemers {pol.per_job.attrs['jobs_year']}); per **vestiging** uit de BLP-berekening van {view.name}. "
        f"Bedragen in prijzen van {view.choices.va_year}."
        + (" Vestigingen telt het CBS in deze gegevens voor de landbouw en voor openbaar bestuur, onderwijs en zorg "
-          "samen; beide krijgen daarom dezelfde waarde per vestiging (hun BLP samen gedeeld door hun vestigingen "
-          "samen)." if pooled else "")
+          "samen. Hun BLP samen gedeeld door hun vestigingen samen staat bij openbaar bestuur, onderwijs en zorg; "
+          "voor een boerenbedrijf zegt dat getal niets, dus bij de landbouw staat geen waarde per vestiging."
+          if pooled else "")
        + narrative.density_per_job_note(view.name, view.density_weight)
        + _high_per_job_text(pol.per_job["va_per_job_eur"])
        + _exceptional_per_job_text(pol.per_job, view.data.industry_labels(), view.region_row()["corop_name"]))
@@ -387,7 +390,9 @@ def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
              "Onderwijsniveau bevolking)" if f.working_age == f.working_age else
              "niet beschikbaar (leeftijdsopbouw ontbreekt in de gegevens)")
     housing = (f"de gemeente telt {num(f.dwellings)} woningen ({f.housing_year}), waarvan {pct(f.vacant_pct / 100)} "
-               f"leeg staat (ongeveer {num(round(f.dwellings * f.vacant_pct / 100, -2))}). Wie van buiten komt werken en hier "
+               f"leeg staat (ongeveer {num(round_estimate(f.dwellings * f.vacant_pct / 100))}; leeg wil zeggen dat er "
+               "niemand ingeschreven staat, dus ook tweede woningen en vakantiewoningen tellen mee, en die zijn niet "
+               "vanzelf ruimte voor nieuwkomers). Wie van buiten komt werken en hier "
                "wil wonen, vraagt woningen; hoeveel hangt af van waar de nieuwe werknemers gaan wonen, en dat is niet "
                "bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
     return (f"- **Later** (wat de ingreep doet met de voorraden waar de welvaart van later op rust):\n"
@@ -462,11 +467,12 @@ def lever_table(view: GemeenteView, pol: PolicyView) -> None:
     b = view.params.beleid
     show_chart(view, levers_figure, pol, alt=f"Staafdiagram per sector van het extra BLP bij "
                f"{view.params.beleid.lever_jobs} extra banen, direct en via toeleveranciers. {levers_title(view, pol)}.")
-    table(pol.levers, {"label_nl": "Sector", "jobs_direct_meur": f"+{b.lever_jobs} banen: direct",
-                       "jobs_local_meur": f"+{b.lever_jobs} banen: met multiplier (gemeente)",
-                       "jobs_nl_meur": f"+{b.lever_jobs} banen: met multiplier (NL)",
-                       "est_direct_meur": f"+{b.lever_establishments} vestigingen: direct",
-                       "est_local_meur": f"+{b.lever_establishments} vestigingen: met multiplier"},
+    # no '+' in front: a spreadsheet reads a cell starting with '+' as a formula, so the download would show "'+100"
+    table(pol.levers, {"label_nl": "Sector", "jobs_direct_meur": f"{b.lever_jobs} banen erbij: direct",
+                       "jobs_local_meur": f"{b.lever_jobs} banen erbij: met multiplier (gemeente)",
+                       "jobs_nl_meur": f"{b.lever_jobs} banen erbij: met multiplier (NL)",
+                       "est_direct_meur": f"{b.lever_establishments} vestigingen erbij: direct",
+                       "est_local_meur": f"{b.lever_establishments} vestigingen erbij: met multiplier"},
           {c: 1 for c in ["jobs_direct_meur", "jobs_local_meur", "jobs_nl_meur", "est_direct_meur", "est_local_meur"]})
     md("Bedragen in mln euro per jaar. Twee sectoren staan er niet in. Onroerend goed (L): de toegevoegde waarde van "
        "die sector is vooral de toegerekende huur van koopwoningen, en daar kan een gemeente niet met banen of "
