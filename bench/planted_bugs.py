@@ -90,6 +90,8 @@ def main() -> int:
                    capture_output=True)
     for test in TESTS:  # the tests as they are in the checkout, also when not committed yet
         shutil.copy(ROOT / test, root / test)
+    if (ROOT.parent / "shared").is_dir():  # the reference folder beside the project, as tests/conftest.py finds it:
+        (work / "shared").symlink_to(ROOT.parent / "shared")  # without it the tests that read it would be skipped
     try:
         return _plant_all(root)
     finally:

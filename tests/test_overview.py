@@ -71,6 +71,19 @@ def test_the_overview_summary_gives_the_national_and_the_middle_level_and_how_un
         "vestigingen (2018). Samen € 701,3 miljard: € 40.287 per inwoner van "
         "Nederland als geheel; de middelste gemeente heeft € 28.100 per inwoner. Elk BLP is een schatting: getoetst op "
         "COROP-gebieden zit de methode bij een gebied met 15.800 banen (het kleinste getoetste) in de helft van de "
-        "gevallen al meer dan 12% "
+        "gevallen al meer dan 12,1% "
         "naast, bij grotere gebieden minder. 208 van de 342 gemeenten hebben minder banen; hun BLP is zeer onzeker. "
         "Het rapport van een gemeente geeft haar eigen foutmarge. Er is nog geen volledig rapport.")
+
+
+def test_the_dutch_table_gives_whole_numbers_whole_and_the_blps_year(national, tmp_path):
+    """blp_gemeenten_nl.csv read 'Inwoners 892495,0' and 'BLP (mln euro)' without its year (a reader's finding)."""
+    from blp.rapport.overview import dutch_table, overview_table, render
+
+    table = dutch_table(overview_table(national, tmp_path), 2018)
+    assert list(table.columns) == ["Code", "Gemeente", "COROP-gebied", "Provincie", "Inwoners", "BLP 2018 (mln euro)",
+                                   "BLP 2018 per inwoner (euro)"]
+    text = table.to_csv(index=False, sep=";", decimal=",")
+    assert "GM0363;Amsterdam;Groot-Amsterdam;Noord-Holland;892495;75837,3;84972\n" in text
+    page = render(national, overview_table(national, tmp_path), {"histogram": "<svg></svg>", "maps": []})
+    assert "<th>BLP 2018 (mln euro)</th>" in page and "nog geen rapport" not in page

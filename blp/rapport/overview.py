@@ -181,7 +181,7 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
             {"text": num(r.blp_per_inhabitant_eur, 0), "sort": f"{r.blp_per_inhabitant_eur:.2f}", "number": True},
             ({"text": pct(g, signed=True), "sort": f"{g:.6f}", "number": True} if g is not None else
              {"text": "–", "sort": "", "number": True}),
-            ({"text": "rapport", "sort": 1, "href": r.report} if r.report else {"text": "nog geen rapport", "sort": 0}),
+            ({"text": "rapport", "sort": 1, "href": r.report} if r.report else {"text": "–", "sort": 0}),
         ]})
     total = table["blp_meur"].sum()
     per_inh = total * 1e6 / table["population"].sum()
@@ -204,7 +204,7 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
               f"{source_text(national.data.source)}; regionale rekeningen {c.va_year}, grenzen {c.boundary_year}")
     return render_page("overview.html.j2", summary=summary, histogram=Markup(figures["histogram"]),
                        maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
-                       growth_note=growth_note, rows=rows, reports=reports, small_count=len(small),
+                       growth_note=growth_note, rows=rows, reports=reports, small_count=len(small), va_year=c.va_year,
                        small_jobs=num(SMALL_JOBS), footer=footer,
                        middle=[eur(round(q, -3)) for q in table["blp_per_inhabitant_eur"].quantile([0.25, 0.75])])
 
@@ -223,18 +223,20 @@ def uncertainty_note(national: NationalContext) -> str:
     below = int((n["jobs"] < smallest).sum())
     return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
             f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "
-            f"{pct(at_smallest.median_pct / 100, 0)} naast, bij grotere gebieden minder. {below} van de {len(n)} "
+            f"{pct(at_smallest.median_pct / 100, 1)} naast, bij grotere gebieden minder. {below} van de {len(n)} "
             f"gemeenten hebben minder banen; hun BLP is zeer onzeker. Het rapport van een gemeente geeft haar eigen "
             f"foutmarge. ")
 
 
-def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The overview table with Dutch headings and the rounding of the page."""
+def dutch_table(table: pd.DataFrame, va_year: int) -> pd.DataFrame:
+    """The overview table with Dutch headings (the BLP's year in them) and the rounding of the page; whole numbers
+    without a decimal ('892495,0' inhabitants read as a measurement to the tenth: a reader's finding)."""
+    blp = f"BLP {va_year} (mln euro)"
     out = pd.DataFrame({"Code": table["gemeente_code"], "Gemeente": table["gemeente_name"],
                         "COROP-gebied": table["corop_name"], "Provincie": table["provincie_name"],
-                        "Inwoners": table["population"].round(0), "BLP (mln euro)": table["blp_meur"].round(1),
-                        "BLP per inwoner (euro)": table["blp_per_inhabitant_eur"].round(0)})
-    return safe_texts(out).sort_values("BLP (mln euro)", ascending=False)
+                        "Inwoners": table["population"].round(0).astype("Int64"), blp: table["blp_meur"].round(1),
+                        f"BLP {va_year} per inwoner (euro)": table["blp_per_inhabitant_eur"].round(0).astype("Int64")})
+    return safe_texts(out).sort_values(blp, ascending=False)
 
 
 OVERVIEW_FILES = ("index.html", "blp_gemeenten.csv", "blp_gemeenten_nl.csv")  # what write_overview writes
@@ -252,5 +254,5 @@ def write_overview(outputs_dir: Path, national: NationalContext, figures: dict |
     with replace_when_done(outputs_dir / OVERVIEW_FILES[1]) as tmp:
         safe_texts(table.drop(columns=["report"])).to_csv(tmp, index=False, lineterminator="\n")
     with replace_when_done(outputs_dir / OVERVIEW_FILES[2]) as tmp:  # for Dutch Excel
-        dutch_table(table).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
+        dutch_table(table, national.choices.va_year).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
     return target
