@@ -120,7 +120,8 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     text = _text(shown)
     assert "De verdeling van de banen over de sectoren binnen een gemeente is geschat." in text
     fit = heerlen.result.key.fit
-    assert f"in ten hoogste {fit.iterations} rondes" in text and "(eis: 0,1%)" in text
+    assert f"in alle COROP-gebieden in ten hoogste {fit.iterations} rondes" in text and "(eis: 0,1%)" in text
+    assert f"voor de landbouw het landoppervlak van de gemeente ({fit.area_year}) maal" in text
     frame = dataverzameling.key_estimate_frame(heerlen)
     assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
 

@@ -84,9 +84,12 @@ def activity(view: GemeenteView) -> None:
        f"van COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
        f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
-       f"aantal banen per vestiging; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
+       f"aantal banen per vestiging"
+       + (f" (voor de landbouw het landoppervlak ({fit.area_year}) maal het landelijke aantal landbouwbanen per km²: "
+          "vestigingen telt het CBS daar alleen samen met openbaar bestuur, onderwijs en zorg)" if fit.area_year else "")
+       + f"; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
        f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. In dit COROP-gebied: {row['units']} "
-       f"gemeenten, {row['iterations']} rondes, grootste afwijking op de randtotalen (de totalen per gemeente en per "
+       f"gemeenten, {row['iterations']} rondes (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%.")
     table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
