@@ -257,8 +257,9 @@ class Params:
         for name in ("va_year", "key_year", "boundary_year", "population_year"):
             year = getattr(self, name)
             if year is not None and not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-                raise ParamsError(f"{source}: veld '{name}' {year} ligt buiten {YEAR_RANGE[0]}-{YEAR_RANGE[1]}.",
-                                  "laat het veld leeg om het jaar uit de data te laten kiezen.")
+                field_name = f"--{name.replace('_', '-')}" if source == COMMAND_LINE else f"veld '{name}'"
+                raise ParamsError(f"{source}: {field_name} {year} ligt buiten {YEAR_RANGE[0]}-{YEAR_RANGE[1]}.",
+                                  "laat het weg om het jaar uit de data te laten kiezen.")
         if self.gemeente is not None and not is_gemeente_code(self.gemeente):
             raise ParamsError(
                 f"{source}: veld 'gemeente' moet een code zijn zoals GM0917, maar is {self.gemeente!r}.",
@@ -271,6 +272,7 @@ def is_gemeente_code(code: str) -> bool:
     return len(code) == 6 and code.startswith("GM") and code[2:].isdigit()
 
 
+COMMAND_LINE = "opties op de opdrachtregel"  # the layer of --va-year and the like, named as typed
 MAX_PARAMS_BYTES = 100_000_000  # a params file is a few kB; reading /dev/zero whole would exhaust memory
 
 
@@ -335,7 +337,7 @@ def _layers(gemeente: str | None, params_file: str | Path | None, params_dir: Pa
     if own is not None:
         layers.append((str(own), read_yaml(own)))
     if overrides:
-        layers.append(("opties op de opdrachtregel", {k: v for k, v in overrides.items() if v is not None}))
+        layers.append((COMMAND_LINE, {k: v for k, v in overrides.items() if v is not None}))
     return layers
 
 

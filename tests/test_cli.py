@@ -248,3 +248,12 @@ def test_out_follows_a_link_keeps_the_mode_and_refuses_a_pipe(tmp_path):
     code, out, err = run_cli("table", "--out", str(fifo))
     assert code == 2 and "is geen gewoon bestand" in err and not out
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_year_options_are_named_as_typed_and_validate_names_the_usable_years():
+    """'blp table --va-year 1800' blamed "veld 'va_year'", and 'blp validate --va-year 2022' gave no fix (a breaker's
+    findings)."""
+    code, _, err = run_cli("table", "--va-year", "1800")
+    assert code == 2 and "--va-year 1800 ligt buiten 1900-2100" in err and "veld" not in err, err
+    code, _, err = run_cli("validate", "--va-year", "2022")
+    assert code == 2 and "per provincie en COROP-gebied" in err and "COROP-gebieden: 2018 (--va-year)" in err, err

@@ -216,8 +216,12 @@ def run_backtest(data: CanonicalData, va_year: int, key_year: int, composition: 
     establishments' weight where the jobs variants average F and R-U with them (to test that choice)."""
     va = data.value_added[data.value_added["year"] == va_year]
     if not {"land", "provincie", "corop"} <= set(va["region_level"]):
+        levels = data.value_added.groupby("year")["region_level"].agg(set)
+        usable = [int(y) for y, have in levels.items() if {"land", "provincie", "corop"} <= have]
         raise DataError(f"Geen regionale toegevoegde waarde voor {va_year} per provincie en COROP-gebied om de "
-                        "verdeling aan te toetsen.")
+                        "verdeling aan te toetsen.",
+                        "kies een jaar met toegevoegde waarde per sector voor Nederland, de provincies en de "
+                        f"COROP-gebieden: {', '.join(map(str, usable)) or 'geen'} (--va-year).")
     groups = jobs_groups(data, key_year)
     sections = data.industry_sections()
     rj = data.regional_jobs[(data.regional_jobs["year"] == key_year) & data.regional_jobs["corop_code"].str.fullmatch(r"CR\d\d")
