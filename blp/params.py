@@ -186,11 +186,16 @@ class LM3Params:
     round2_local_share: float = 0.0
 
     def validate(self, source: str, path: str) -> None:
-        shares = [c.share for c in self.spending] + [c.local_share for c in self.spending] + [self.round2_local_share]
-        if any(not 0 <= v <= 1 for v in shares):
-            raise ParamsError(f"{source}: de aandelen onder '{path}' moeten tussen 0 en 1 liggen.")
+        shares = [(f"{path}.spending[{i}].{name}", getattr(c, name)) for i, c in enumerate(self.spending)
+                  for name in ("share", "local_share")] + [(f"{path}.round2_local_share", self.round2_local_share)]
+        for where, v in shares:
+            if not 0 <= v <= 1:
+                raise ParamsError(f"{source}: '{where}' is {_number_in_message(v, 0, 1)}; een aandeel ligt tussen 0 "
+                                  "en 1.", "schrijf een aandeel als deel van 1: 0.4 voor 40%.")
         if self.spending and sum(c.share for c in self.spending) > 1 + 1e-6:
-            raise ParamsError(f"{source}: de aandelen onder '{path}.spending' zijn samen meer dan 1.")
+            raise ParamsError(f"{source}: de aandelen 'share' onder '{path}.spending' zijn samen "
+                              f"{_number_in_message(sum(c.share for c in self.spending))}, meer dan 1.",
+                              "de categorieën verdelen één euro: samen zijn hun aandelen hoogstens 1.")
         if self.spending and not (math.isfinite(self.round1_eur) and 0 < self.round1_eur <= MAX_LM3_EUR):
             raise ParamsError(f"{source}: '{path}.round1_eur' moet een bedrag groter dan 0 en hoogstens "
                               f"{num(MAX_LM3_EUR)} euro zijn, maar is {_number_in_message(self.round1_eur, 0, MAX_LM3_EUR)}.",

@@ -196,3 +196,17 @@ def test_whole_numbers_written_with_an_exponent_or_a_point_fill_whole_number_fie
     (tmp_path / "default.yaml").write_text("va_year: 2018.5\n")
     with pytest.raises(ParamsError, match="moet een geheel getal"):
         load_params(params_dir=tmp_path)
+
+
+@pytest.mark.parametrize("spending, message", [
+    ("[{category: a, share: 1.5, local_share: 0.5}]", "'beleid.lm3.spending[0].share' is 1,50; een aandeel ligt tussen"),
+    ("[{category: a, share: 0.7, local_share: 0.5}, {category: b, share: 0.6, local_share: 0.2}]",
+     "de aandelen 'share' onder 'beleid.lm3.spending' zijn samen 1,30, meer dan 1"),
+])
+def test_lm3_shares_name_their_field(params_dir, spending, message):
+    """'de aandelen onder beleid.lm3 moeten tussen 0 en 1 liggen' named no row, no field and no fix (a breaker)."""
+    (params_dir / "GM0917.yaml").write_text(f"beleid:\n  lm3:\n    label: x\n    source: y\n    round1_eur: 1000\n"
+                                            f"    spending: {spending}\n")
+    with pytest.raises(ParamsError) as info:
+        load_params("GM0917", params_dir=params_dir)
+    assert message in str(info.value) and info.value.fix, str(info.value)
