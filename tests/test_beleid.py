@@ -383,16 +383,20 @@ def test_example_scenario_is_derived_from_the_gemeentes_own_base_sectors(result,
     assert all(end <= 0.1 * 1.25 * key[(key["gemeente_code"] == "GM0096") & (key["group"] == g)]["value"].sum()
                for g, end in vlieland.items())  # no sector of 25 jobs gets +10 (40 %) any more
     zwolle = example_scenario(result, "GM0193", labels)  # report 2: 'relatief sterk in openbaar bestuur, ... (1,11)'
-    assert zwolle.description == ("de 3 grootste sectoren van de gemeente (buiten openbaar bestuur, onderwijs en zorg "
-                                  "heeft zij in geen enkele sector naar verhouding minstens 10% meer banen dan "
-                                  "Nederland)")
+    assert zwolle.description == ("de 3 grootste sectoren van de gemeente buiten openbaar bestuur, onderwijs en zorg, "
+                                  "omdat zij daarbuiten in geen enkele sector naar verhouding minstens 10% meer banen "
+                                  "heeft dan Nederland")
+    schier = example_scenario(result, "GM0088", labels)  # agriculture is strong there too, and no lever
+    assert schier.description.endswith(", openbaar bestuur, onderwijs en zorg en landbouw, bosbouw en visserij niet "
+                                       "meegeteld")
     amsterdam = [next(iter(c.groups)) for c in example_scenario(result, "GM0363", labels).changes]
     assert amsterdam == ["M-N", "J", "K"]
-    hogeland = example_scenario(result, "GM1966", labels)  # only care (O-Q) and construction (F) are above NL
-    assert [next(iter(c.groups)) for c in hogeland.changes] == ["F"]  # care is public: no lever
+    hogeland = example_scenario(result, "GM1966", labels)  # care (O-Q), farming (A) and construction (F) above NL
+    assert [next(iter(c.groups)) for c in hogeland.changes] == ["F"]  # care and farming: no lever
     assert hogeland.name == "Voorbeeld: 10% meer banen in 1 sterke sector"
     assert hogeland.description == ("de enige sector waarin de gemeente naar verhouding minstens 10% meer banen heeft "
-                                    "dan Nederland, openbaar bestuur, onderwijs en zorg niet meegeteld")
+                                    "dan Nederland, openbaar bestuur, onderwijs en zorg en landbouw, bosbouw en "
+                                    "visserij niet meegeteld")
     assert example_scenario(result, "GM0363", labels).description == (
         "de 3 grootste sectoren waarin de gemeente naar verhouding minstens 10% meer banen heeft dan Nederland")
 

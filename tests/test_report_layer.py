@@ -148,7 +148,8 @@ def test_sector_sentence_names_the_specialisations_from_own_jobs(heerlen, nation
     amsterdam = GemeenteView(national, "GM0363", load_params("GM0363"))
     assert "Let wel" not in narrative.structure_text(amsterdam.structure, national.data.industry_labels(), "Amsterdam",
                                                      "jobs", estimated=True)
-    assert ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt daarin "
+    assert ("Die verdeling over de sectoren is geschat uit de vestigingen per sector (de landbouw uit het "
+            "landoppervlak, dat ook natuur telt, zoals duinen en kwelders op de Waddeneilanden): een grote werkgever telt daarin "
             "als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch complex, een "
             "pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in de financiële "
             "dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen banen per sector "

@@ -45,7 +45,8 @@ def test_the_example_scenario_calls_only_sectors_above_the_national_share_strong
     pol = beleid.policy_view(hogeland)
     beleid.scenarios(hogeland, pol)
     assert ("10% meer banen in de enige sector waarin de gemeente naar verhouding minstens 10% meer banen heeft dan "
-            "Nederland, openbaar bestuur, onderwijs en zorg niet meegeteld (bouwnijverheid +54), geleidelijk over 10 "
+            "Nederland, openbaar bestuur, onderwijs en zorg en landbouw, bosbouw en visserij niet meegeteld (bouwnijverheid "
+            "+54), geleidelijk over 10 "
             "jaar vanaf 2023. Openbaar bestuur, onderwijs en zorg kiest het voorbeeld nooit: die banen volgen vooral "
             "overheidsbudgetten, niet het economisch beleid van de gemeente.") in shown()
     assert pol.scenarios[0].name == "Voorbeeld: 10% meer banen in 1 sterke sector"
@@ -409,7 +410,7 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
 
     assert blp_card(views["GM1966"]).lines[-1] == (
         "Groei 2018–2022: +9,6% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
-        "in Nederland. Na aftrek van prijsstijgingen groeide het COROP-gebied −0,6% per jaar (oudere CBS-cijfers, van "
+        "in Nederland. Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar (oudere CBS-cijfers, van "
         "vóór de revisie van 2024, waarin de nominale groei +7,8% was in plaats van +8,0%; rapport 2 legt het verschil "
         "uit). Voor de gemeente zelf is de reële groei niet te meten.")
     # the real growth comes with the nominal growth of its own vintage (a reader set +1,4 % real beside the revised
@@ -663,14 +664,16 @@ def test_the_method_appendix_names_the_jobs_of_the_part_of_a_gemeente_in_its_cor
     methode.activity(GemeenteView(national, "GM0363", load_params("GM0363")))
     assert ("Van Amsterdam publiceert het CBS het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
             "deel dat bij COROP-gebied Groot-Amsterdam hoort; de overige 9.100 tellen bij Het Gooi en Vechtstreek, waar "
-            "dat deel bij de toegevoegde waarde van 2018 hoorde) en hoogstens de banen in de landbouw; van "
+            "dat deel bij de toegevoegde waarde van 2018 hoorde), en voor een deel van de gemeenten ook de banen in de "
+            "landbouw; van "
             "COROP-gebied Groot-Amsterdam ook de banen per sector.") in shown()
 
 
 def test_the_method_appendix_of_a_gemeente_in_one_corop_gives_its_jobs_plainly(national, shown):
     methode.activity(GemeenteView(national, "GM0981", load_params("GM0981")))
-    assert ("Van Vaals publiceert het CBS het totaal aantal banen van werknemers (ongeveer 1.900 in 2019) en hoogstens "
-            "de banen in de landbouw; van COROP-gebied Zuid-Limburg ook de banen per sector.") in shown()
+    assert ("Van Vaals publiceert het CBS het totaal aantal banen van werknemers (ongeveer 1.900 in 2019), en voor een "
+            "deel van de gemeenten ook de banen in de landbouw; van COROP-gebied Zuid-Limburg ook de banen per "
+            "sector.") in shown()
 
 
 def test_blp_per_job_says_it_divides_everyones_value_added_by_employee_jobs(views, shown):
@@ -821,7 +824,7 @@ def test_empty_homes_are_rounded_as_an_estimate_and_said_to_include_second_homes
     schier = GemeenteView(national, "GM0088", load_params("GM0088"))
     pol = beleid.policy_view(schier)
     text = beleid._later(schier, pol, pol.scenarios[0].path.iloc[-1])
-    assert ("de gemeente telt 615 woningen (2025), waarvan 23,0% leeg staat (ongeveer 140; leeg wil zeggen dat er "
+    assert ("de gemeente telt 615 woningen (2025), waarvan 23% leegstaat (ongeveer 140; leeg wil zeggen dat er "
             "niemand ingeschreven staat, dus ook tweede woningen en vakantiewoningen tellen mee") in text
 
 
@@ -839,3 +842,13 @@ def test_tick_labels_have_the_decimals_that_tell_the_ticks_apart(locs, decimals,
     ticks = DutchTicks()
     ticks.set_locs(locs)
     assert [ticks(v) for v in locs] == shown
+
+
+def test_a_corop_whose_real_value_added_fell_shrank_it_did_not_grow_negatively(national):
+    """Groningen's front page: 'groeide het COROP-gebied −0,6% per jaar' (a reader's finding)."""
+    from blp.rapport.samenvatting import _growth
+
+    text = _growth(GemeenteView(national, "GM0014", load_params("GM0014")))
+    assert "Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar" in text and "groeide" not in text
+    assert "Na aftrek van prijsstijgingen groeide het COROP-gebied +" in _growth(GemeenteView(national, "GM0917",
+                                                                                            load_params("GM0917")))

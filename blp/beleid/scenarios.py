@@ -17,7 +17,7 @@ from blp.berekening.derived import sector_structure
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, listing
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError, ParamsError
 from blp.params import MAX_YEARS, ActivityChange, BeleidParams, Goal, Scenario
@@ -139,7 +139,9 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     # a sector of fewer than ten jobs is no base sector; 10 % of it would be less than one job. Public services are
     # no lever of economic policy (their jobs follow public budgets): not chosen, and the description says so.
     levers = own.drop([g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index])
-    strong_public = [g for g in PUBLIC_GROUPS if g in own.index and lq[g] >= STRONG_LQ and own[g] >= EXAMPLE_MIN]
+    # strong groups the example does not take (public services; agriculture), named so the count reads true
+    strong_public = [g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index and lq[g] >= STRONG_LQ
+                     and own[g] >= EXAMPLE_MIN]
     strong = list(levers[(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)]
                   .sort_values(ascending=False).index)
     chosen = strong[:EXAMPLE_SECTORS] or [g for g in levers.sort_values(ascending=False).index
@@ -154,15 +156,16 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     if not strong:
         largest = "de grootste sector" if n == 1 else f"de {n} grootste sectoren"
         name = f"{growth} {largest}"
-        public = in_sentence(labels.get(strong_public[0], strong_public[0])) if strong_public else ""
-        what = (f"{largest} van de gemeente ({f'buiten {public} ' if public else ''}heeft zij in geen enkele sector "
-                f"naar verhouding minstens {pct_more} meer {unit_nl} dan Nederland)")
+        public = listing([in_sentence(labels.get(g, g)) for g in strong_public])
+        what = (f"{largest} van de gemeente{f' buiten {public}' if public else ''}, omdat zij "
+                f"{'daarbuiten ' if public else ''}in geen enkele sector naar verhouding minstens {pct_more} meer "
+                f"{unit_nl} heeft dan Nederland")
     else:
         name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
         which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
         what = f"{which} waarin de gemeente naar verhouding minstens {pct_more} meer {unit_nl} heeft dan Nederland"
         if strong_public:
-            what += f", {in_sentence(labels.get(strong_public[0], strong_public[0]))} niet meegeteld"
+            what += f", {listing([in_sentence(labels.get(g, g)) for g in strong_public])} niet meegeteld"
     return Scenario(name=name, changes=changes, description=what)
 
 

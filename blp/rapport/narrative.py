@@ -278,7 +278,9 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
                  "af van dat in het COROP-gebied. De geschatte verdeling volgt hier dus grotendeels die van de regio, "
                  "en de specialisaties zeggen vooral iets over de regio. ")
     if estimated and (strong or weak):
-        text += ("Die verdeling over de sectoren is geschat uit de vestigingen per sector: een grote werkgever telt "
+        text += ("Die verdeling over de sectoren is geschat uit de vestigingen per sector (de landbouw uit het "
+                 "landoppervlak, dat ook natuur telt, zoals duinen en kwelders op de Waddeneilanden): een grote "
+                 "werkgever telt "
                  "daarin als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch "
                  "complex, een pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in "
                  "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen "

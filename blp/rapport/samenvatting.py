@@ -45,7 +45,9 @@ def _growth(view: GemeenteView) -> str | None:
             row = frame.loc[r.Index]
     old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} was in plaats van "
            f"{esc(pct(row['corop'], signed=True))}; rapport 2 legt het verschil uit" if pd.notna(row["corop_old"]) else "")
-    real = (f" Na aftrek van prijsstijgingen groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))} per "
+    grew = (f"groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))}" if row["corop_real"] >= 0 else
+            f"kromp het COROP-gebied {esc(pct(-row['corop_real']))}") if pd.notna(row["corop_real"]) else ""
+    real = (f" Na aftrek van prijsstijgingen {grew} per "
             f"jaar (oudere CBS-cijfers, van vóór de revisie van 2024{old}). Voor de gemeente zelf is de reële groei "
             "niet te meten." if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "

@@ -80,7 +80,8 @@ def activity(view: GemeenteView) -> None:
             f"tellen bij {others}, waar dat deel bij de toegevoegde waarde van {view.choices.va_year} hoorde"
             if len(parts) > 1 else "")
     md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} publiceert het CBS het totaal aantal banen "
-       f"van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}) en hoogstens de banen in de landbouw; "
+       f"van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}), en voor een deel van de gemeenten ook "
+       f"de banen in de landbouw; "
        f"van COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
        f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
