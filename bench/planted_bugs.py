@@ -75,8 +75,8 @@ MUTATIONS = [
  ("blp/data/gemeenten.py", "if not [c for c in peers.gemeenten if c != gemeente]:", "if not peers.gemeenten:"),
  ("blp/rapport/samenvatting.py", '{items(best)}." if best_top else', '{items(best)}." if len(best) else'),
  ("blp/rapport/charts.py", "for decimals in range(most + 1):", "for decimals in range(1):"),
- ("blp/rapport/paginas/beleid.py", "{num(round_estimate(f.dwellings * f.vacant_pct / 100))}",
-  "{num(round(f.dwellings * f.vacant_pct / 100, -2))}"),
+ ("blp/rapport/paginas/beleid.py", "{num(round_estimate(f.dwellings * vacant / 100))}",
+  "{num(round(f.dwellings * vacant / 100, -2))}"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py",

@@ -389,12 +389,14 @@ def _later(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
              "scholing is niet te zeggen: het opleidingsniveau per gemeente zit niet in deze gegevens (CBS, "
              "Onderwijsniveau bevolking)" if f.working_age == f.working_age else
              "niet beschikbaar (leeftijdsopbouw ontbreekt in de gegevens)")
-    housing = (f"de gemeente telt {num(f.dwellings)} woningen ({f.housing_year}), waarvan {pct(f.vacant_pct / 100, 0 if f.vacant_pct == round(f.vacant_pct) else 1)} "
-               f"leegstaat (ongeveer {num(round_estimate(f.dwellings * f.vacant_pct / 100))}; leeg wil zeggen dat er "
-               "niemand ingeschreven staat, dus ook tweede woningen en vakantiewoningen tellen mee, en die zijn niet "
-               "vanzelf ruimte voor nieuwkomers). Wie van buiten komt werken en hier "
-               "wil wonen, vraagt woningen; hoeveel hangt af van waar de nieuwe werknemers gaan wonen, en dat is niet "
-               "bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
+    vacant = f.vacant_pct
+    empty = ((f", waarvan {pct(vacant / 100, 0 if vacant == round(vacant) else 1)} leegstaat (ongeveer "
+              f"{num(round_estimate(f.dwellings * vacant / 100))}; leeg wil zeggen dat er niemand ingeschreven staat, "
+              "dus ook tweede woningen en vakantiewoningen tellen mee, en die zijn niet vanzelf ruimte voor "
+              "nieuwkomers)") if vacant == vacant else " (hoeveel er leegstaan, zit niet in deze gegevens)")
+    housing = (f"de gemeente telt {num(f.dwellings)} woningen ({f.housing_year}){empty}. Wie van buiten komt werken en "
+               "hier wil wonen, vraagt woningen; hoeveel hangt af van waar de nieuwe werknemers gaan wonen, en dat is "
+               "niet bekend" if f.dwellings == f.dwellings else "niet beschikbaar (woningvoorraad ontbreekt in de gegevens)")
     return (f"- **Later** (wat de ingreep doet met de voorraden waar de welvaart van later op rust):\n"
             f"    - *Economisch kapitaal*: zolang de banen blijven, blijft ook de extra toegevoegde waarde van "
             f"{meur(end['local_meur'])} per jaar. Cijfers over de investeringen die ervoor nodig zijn, ontbreken (de "
