@@ -340,3 +340,12 @@ def test_the_appendix_opens_with_its_title_and_shows_the_code_of_each_step_only(
     first_code = soup.find(class_="jp-InputArea")
     assert first_heading.get_text(strip=True).startswith("De methode stap voor stap: Heerlen (GM0917)")
     assert first_code is not None and first_heading.sourceline < first_code.sourceline
+
+
+def test_the_reports_speak_dutch_to_the_reader(heerlen_run):
+    """'Gegevensbron van deze run', 'bij deze run' (a reader's finding): the reports say 'berekening'."""
+    for page in ("00_methode.html", "01_dataverzameling.html", "02_blp_berekening.html", "03_brede_welvaart.html",
+                 "04_beleidsvertaling.html", "index.html"):
+        html = (heerlen_run / page).read_text()
+        assert "deze run" not in html, page
+    assert "Gegevensbron van deze berekening: " in (heerlen_run / "01_dataverzameling.html").read_text()

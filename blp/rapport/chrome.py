@@ -42,7 +42,7 @@ class PageChrome:
         links = "".join(
             f'<a href="{esc(href)}"' + (' aria-current="page"' if href == current else "") + f">{esc(label)}</a>"
             for label, href in self.pages)
-        return f'<nav class="blp-nav" aria-label="Rapporten van deze run"><strong>{esc(self.title)}</strong>{links}</nav>'
+        return f'<nav class="blp-nav" aria-label="Rapporten van deze berekening"><strong>{esc(self.title)}</strong>{links}</nav>'
 
     def footer_text(self) -> str:
         return (f"Gemaakt op {self.run_date} met blp {__version__} · gegevens: {self.source}; {self.vintage} · "

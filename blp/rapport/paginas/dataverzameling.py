@@ -71,7 +71,7 @@ def inputs_frame(view: GemeenteView) -> pd.DataFrame:
 
 def title(view: GemeenteView) -> None:
     md(f"# Dataverzameling: {view.name} ({view.gemeente})\n\n"
-       f"Gegevensbron van deze run: {source_text(view.data.source)}.")
+       f"Gegevensbron van deze berekening: {source_text(view.data.source)}.")
 
 
 def inputs(view: GemeenteView) -> None:
@@ -84,7 +84,7 @@ def inputs(view: GemeenteView) -> None:
            "*grenswijzigen* (VNG) en mogen **niet commercieel** worden gebruikt (bijvoorbeeld niet in een betaalde "
            "BLP-pilot); wat ermee is berekend, valt onder dezelfde licentie. Voor commercieel gebruik: eigen "
            "gewichten uit CBS-gegevens.")
-    md("De volledige controlegetallen (sha256) staan in `manifest.json` bij deze run; met dezelfde bestanden "
+    md("De volledige controlegetallen (sha256) staan in `manifest.json` bij deze berekening; met dezelfde bestanden "
        "en dezelfde programmaversie komen er exact dezelfde cijfers uit.")
 
 
