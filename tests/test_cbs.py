@@ -560,3 +560,19 @@ def test_fetch_refuses_what_is_no_table_code_and_touches_nothing(table, server, 
     assert "is geen CBS-tabelcode" in err and "84721NED" in err, err
     assert (victim / "keep.txt").read_text() == "mine" and sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
     assert not (tmp_path / "cache" / "81575NED").exists()  # checked before the first download
+
+
+def test_fetch_refuses_a_table_without_its_columns_and_keeps_nothing(server, tmp_path, capsys):
+    """A server that sent a table without DataProperties: `blp data fetch` said it was fetched ('0 rijen') and
+    `--source cbs` refused it later (a breaker's finding)."""
+    import copy
+
+    from blp.cli import main
+
+    broken = copy.deepcopy(server.fixtures["81575NED"])
+    broken["DataProperties"] = []
+    server.fixtures["99999NED"] = broken
+    assert main(["data", "fetch", "99999NED"]) == 2
+    err = capsys.readouterr().err
+    assert "CBS-tabel 99999NED" in err and "zonder beschrijving van haar kolommen (DataProperties)" in err, err
+    assert not (tmp_path / "cache" / "99999NED").exists()

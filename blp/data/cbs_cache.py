@@ -230,6 +230,13 @@ def download(table_id: str, cache_dir: Path, url: str | None = None, retries: in
                             f"{type(exc).__name__}: {exc}",
                             "controleer de netwerkverbinding en probeer `blp data fetch` later opnieuw.") from None
         info = json.loads((partial / "TableInfos.json").read_text(encoding="utf-8"))
+        props = partial / "DataProperties.json"
+        if not props.exists() or not json.loads(props.read_text(encoding="utf-8")):
+            # a table without its columns' description cannot be read later: not a table to keep in the cache
+            raise DownloadError(f"CBS-tabel {table_id} van {url} kwam binnen zonder beschrijving van haar kolommen "
+                                "(DataProperties); zo is ze niet te gebruiken.",
+                                "controleer de tabelcode; probeer `blp data fetch` later opnieuw, en meld het aan "
+                                "het CBS als het blijft.")
         files = {p.name: sha256_of(p) for p in sorted(partial.glob("*.json"))}
         manifest = {"table_id": table_id, "modified": (info[0] if info else {}).get("Modified"),
                     "title": (info[0] if info else {}).get("Title"), "source_url": url,
