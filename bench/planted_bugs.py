@@ -58,8 +58,8 @@ MUTATIONS = [
  ("blp/berekening/jobs_key.py", "skip=set(published[published].index))", "skip=set())"),
  ("blp/berekening/jobs_key.py", "    missing = sorted(set(units[\"gemeente_code\"]) - have)", "    missing = []"),
  # the back-test in euros and the averaging weight of blp validate (2026-11-30, late)
- ("blp/berekening/backtest.py", "share = {k: 50 * off[k].sum() / published.sum() for k in off}",
-  "share = {k: 100 * off[k].sum() / published.sum() for k in off}"),
+ ("blp/berekening/backtest.py", "return float(50 * np.sum(off) / np.sum(published))",
+  "return float(100 * np.sum(off) / np.sum(published))"),
  ("blp/rapport/paginas/berekening.py", 'if r["misplaced_p95_pp"] < 0 else', 'if r["misplaced_p05_pp"] < 0 else'),
  ("blp/berekening/backtest.py", 'euros = cells.dropna(subset=["a_off", "b_off"])', 'euros = cells.dropna()'),
  ("blp/rapport/paginas/berekening.py", 'average_best &= "het gemiddelde" in best', "average_best &= True"),

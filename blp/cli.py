@@ -475,23 +475,20 @@ def cmd_validate(args) -> int:
 
 def _print_agriculture_test(data, year: int, choices) -> None:
     """The seed of agriculture's fit, tested on the gemeenten whose A jobs CBS publishes (hidden, estimated again)."""
-    import numpy as np
-
-    from blp.berekening.jobs_key import agriculture_backtest, misplaced_pct
+    from blp.berekening.backtest import agriculture_backtest, agriculture_errors
     from blp.dutch import num
 
-    t = agriculture_backtest(data, year, choices.boundary_year, choices.composition_year)
-    some = t[t["published"] > 0]  # the median is of relative errors: of gemeenten with published jobs above 0
-    if len(some) < 5:
+    errors = agriculture_errors(agriculture_backtest(data, year, choices.boundary_year, choices.composition_year))
+    if errors["n_median"].iloc[0] < 5:
         return
-    print(f"\nLandbouw (A) per gemeente, waar het CBS de banen publiceert (n = {len(t)}, {year}): die banen verborgen "
-          "en opnieuw geschat, met als startpunt het landoppervlak (zoals blp run) of de vestigingen (landbouw samen "
-          "met openbaar bestuur, onderwijs en zorg).")
-    print(f"  {'startpunt':<16} {'mediaan':>7} {'verkeerd geplaatst':>19}   (mediaan: van de {len(some)} met meer dan "
-          "0 banen)")
-    for col, name in (("by_area", "landoppervlak"), ("by_establishments", "vestigingen")):
-        median = float(np.median((some[col] / some["published"] - 1).abs() * 100))
-        print(f"  {name:<16} {num(median, 1):>6}% {num(misplaced_pct(t['published'], t[col]), 1):>18}%")
+    print(f"\nLandbouw (A) per gemeente, waar het CBS de banen publiceert (n = {errors['n'].iloc[0]}, {year}): die "
+          "banen verborgen en opnieuw geschat, met als startpunt het landoppervlak (zoals blp run) of de vestigingen "
+          "(landbouw samen met openbaar bestuur, onderwijs en zorg).")
+    print(f"  {'startpunt':<16} {'mediaan':>7} {'verkeerd geplaatst':>19}   (mediaan: van de "
+          f"{errors['n_median'].iloc[0]} met meer dan 0 banen)")
+    for seed, name in (("by_area", "landoppervlak"), ("by_establishments", "vestigingen")):
+        print(f"  {name:<16} {num(errors.loc[seed, 'median_abs_pct'], 1):>6}% "
+              f"{num(errors.loc[seed, 'misplaced_pct'], 1):>18}%")
 
 
 COMMANDS = {"run": cmd_run, "gemeenten": cmd_gemeenten, "table": cmd_table, "validate": cmd_validate, "data": cmd_data}

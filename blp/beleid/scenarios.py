@@ -140,7 +140,7 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     # no lever of economic policy (their jobs follow public budgets): not chosen, and the description says so.
     levers = own.drop([g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index])
     # strong groups the example does not take (public services; agriculture), named so the count reads true
-    strong_public = [g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index and lq[g] >= STRONG_LQ
+    strong_left_out = [g for g in (*PUBLIC_GROUPS, *NOT_LEVERS) if g in own.index and lq[g] >= STRONG_LQ
                      and own[g] >= EXAMPLE_MIN]
     strong = list(levers[(lq.reindex(levers.index) >= STRONG_LQ) & (levers >= EXAMPLE_MIN)]
                   .sort_values(ascending=False).index)
@@ -156,7 +156,7 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
     if not strong:
         largest = "de grootste sector" if n == 1 else f"de {n} grootste sectoren"
         name = f"{growth} {largest}"
-        public = listing([in_sentence(labels.get(g, g)) for g in strong_public])
+        public = listing([in_sentence(labels.get(g, g)) for g in strong_left_out])
         what = (f"{largest} van de gemeente{f' buiten {public}' if public else ''}, omdat zij "
                 f"{'daarbuiten ' if public else ''}in geen enkele sector naar verhouding minstens {pct_more} meer "
                 f"{unit_nl} heeft dan Nederland")
@@ -164,8 +164,8 @@ def example_scenario(result: BlpResult, gemeente: str, labels: dict[str, str]) -
         name = f"{growth} {'1 sterke sector' if n == 1 else f'{n} sterke sectoren'}"
         which = f"de {n} grootste sectoren" if len(strong) > n else "de enige sector" if n == 1 else f"de {n} sectoren"
         what = f"{which} waarin de gemeente naar verhouding minstens {pct_more} meer {unit_nl} heeft dan Nederland"
-        if strong_public:
-            what += f", {listing([in_sentence(labels.get(g, g)) for g in strong_public])} niet meegeteld"
+        if strong_left_out:
+            what += f", {listing([in_sentence(labels.get(g, g)) for g in strong_left_out])} niet meegeteld"
     return Scenario(name=name, changes=changes, description=what)
 
 

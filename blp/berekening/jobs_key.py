@@ -16,7 +16,7 @@ share of the group's establishments (``blend_with_establishments``), where the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -122,11 +122,13 @@ def _establishments_wide(data: CanonicalData, year: int, boundary_year: int, com
     return wide.reindex(columns=codes)
 
 
-def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int) -> JobsFit:
+def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int,
+                  agriculture_by_area: bool = True) -> JobsFit:
     """Employee jobs per allocation unit x A10 group in ``year``, fitted to the published margins (once per data
-    set: the weighted and the unweighted key share the fit)."""
-    return memo(data, "estimate_jobs", year, boundary_year, composition,
-                compute=lambda: _estimate_jobs(data, year, boundary_year, composition))
+    set: the weighted and the unweighted key share the fit). ``agriculture_by_area=False``: agriculture seeded by
+    establishments as the other groups, for the back-test of that choice (``blp.berekening.backtest``)."""
+    return memo(data, "estimate_jobs", year, boundary_year, composition, agriculture_by_area,
+                compute=lambda: _estimate_jobs(data, year, boundary_year, composition, agriculture_by_area))
 
 
 def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int,
@@ -215,36 +217,14 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
     return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix, area_year)
 
 
-def agriculture_backtest(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
-    """The agriculture seed tested where the answer is published: the A jobs CBS publishes per gemeente are hidden,
-    the matrix is fitted again with each seed, and the estimates are set beside the published jobs. Per gemeente
-    with published A jobs: gemeente_code, published, by_area, by_establishments."""
-    rows = data.activity
-    published = rows[(rows["measure"] == "jobs") & (rows["industry_code"] == AGRICULTURE)
-                     & (pd.to_numeric(rows["year"]) == year)]
-    hidden = lambda: replace(data, activity=rows.drop(published.index))  # noqa: E731 - a new memo each
-    est = {name: _estimate_jobs(hidden(), year, boundary_year, composition, agriculture_by_area=by_area).matrix
-           for name, by_area in (("by_area", True), ("by_establishments", False))}
-    answer, _ = to_units(published[["gemeente_code", "value"]].assign(value=lambda d: d["value"].astype(float)),
-                         ["value"], year, boundary_year, composition, data)
-    out = answer.groupby("gemeente_code")["value"].sum().rename("published").to_frame()
-    for name, m in est.items():
-        out[name] = m[m["group"] == AGRICULTURE].groupby("gemeente_code")["jobs"].sum()
-    return out.reset_index()
-
-
-def misplaced_pct(published: pd.Series, estimate: pd.Series) -> float:
-    """Half the sum of absolute differences over the sum published, in %: the share put in the wrong place."""
-    return float(50 * (estimate - published).abs().sum() / published.sum())
-
-
 def _agriculture_seed(data: CanonicalData, year: int, boundary_year: int, composition: int, units: pd.MultiIndex,
                       nl_jobs: float, fallback: np.ndarray) -> tuple[np.ndarray, int | None]:
     """The fit's seed for agriculture (A): each unit's land area times the national A jobs per km², and the year of
     the areas. Establishments cannot seed A: CBS counts them for agriculture together with public services,
     education and care (A+O-Q), so a city full of schools and care homes got a third to three quarters of its
     region's farm jobs (Zwolle half, Groningen 77 %: a reader's finding). Measured on the gemeenten whose A jobs
-    CBS publishes, hidden and estimated again (``agriculture_backtest``, printed by `blp validate`), land area
+    CBS publishes, hidden and estimated again (``blp.berekening.backtest.agriculture_backtest``, printed by `blp
+    validate`), land area
     misplaces far fewer of them. Where a unit has no land area, the establishments seed stays (``fallback``), for every unit."""
     try:
         area = land_area(data, year, boundary_year, composition)
@@ -344,8 +324,8 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         activity = cells.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
         activity = activity.rename(columns={"jobs": "value"})
         group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
-        if "A" in group_keys:
-            group_keys["A"] = (f"banen in de landbouw ({year}); waar het CBS ze per gemeente niet publiceert geschat"
+        if AGRICULTURE in group_keys:
+            group_keys[AGRICULTURE] = (f"banen in de landbouw ({year}); waar het CBS ze per gemeente niet publiceert geschat"
                                + (", met het landoppervlak van de gemeente als startpunt" if fit.area_year else ""))
         rows = activity_rows(data, "jobs", year)
         unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL),

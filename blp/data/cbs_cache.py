@@ -291,10 +291,15 @@ TABLE_ID = re.compile(r"[0-9A-Za-z]{5,16}")
 FILE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]{0,99}")
 
 
+def is_table_id(table_id) -> bool:
+    """A CBS table code (84721NED): letters and digits only, so it names a folder inside the cache."""
+    return isinstance(table_id, str) and TABLE_ID.fullmatch(table_id) is not None
+
+
 def check_table_id(table_id: str) -> None:
     """Refuse what is not a CBS table code (84721NED): the code names a folder of the cache, so '../x' would
     write, and replace, a folder outside it."""
-    if not isinstance(table_id, str) or not TABLE_ID.fullmatch(table_id):
+    if not is_table_id(table_id):
         raise DataError(f"{str(table_id)[:40]!r} is geen CBS-tabelcode.",
                         "een tabelcode bestaat uit letters en cijfers, bijvoorbeeld 84721NED (zie `blp data status`).")
 
@@ -314,7 +319,7 @@ def _checked_manifest(source: Path, raw: bytes) -> dict[str, dict]:
     if not isinstance(tables, dict) or not tables:
         raise bad("heeft geen lijst 'tables' (tabel: gegevens)")
     for tid, entry in tables.items():
-        if not isinstance(tid, str) or not TABLE_ID.fullmatch(tid):
+        if not is_table_id(tid):
             raise bad(f"noemt een tabel {str(tid)[:40]!r}, maar dat is geen CBS-tabelcode")
         files = entry.get("files") if isinstance(entry, dict) else None
         if not isinstance(files, dict) or not files:

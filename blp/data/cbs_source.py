@@ -367,18 +367,19 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         measure="va_basic_prices", vintage=cat.get("value_added_series", {}).get("vintage", ""),
         provisional=lambda d: d["year"].isin(provisional))
     # activity per gemeente: establishments and jobs; jobs per COROP
-    activity, regional_jobs = [], []
+    activity_parts, regional_jobs = [], []
     for name, measure in (("establishments", "establishments"), ("jobs", "jobs")):
         for tid in cat[name]["ids"]:
             df = _measure(tables[tid], cat[name], industry=True, keep_unknown=name == "jobs")
             gm = df[df["region"].str.startswith("GM")]
-            activity.append(gm.rename(columns={"region": "gemeente_code"}).assign(measure=measure).dropna(subset=["value"]))
+            activity_parts.append(gm.rename(columns={"region": "gemeente_code"}).assign(measure=measure)
+                                  .dropna(subset=["value"]))
             if name == "jobs":
                 cr = df[df["region"].str.fullmatch(r"CR\d\d")]
                 regional_jobs.append(cr.rename(columns={"region": "corop_code", "value": "jobs"}))
+    activity = pd.concat(activity_parts, ignore_index=True)
     weights = next((i.path for i in inputs if i.table == "boundary_changes"), "herindelingsgewichten")
-    everything = pd.concat(activity, ignore_index=True)
-    check_weight_codes(boundary_changes, everything[everything["measure"] == "establishments"], Path(weights).name,
+    check_weight_codes(boundary_changes, activity[activity["measure"] == "establishments"], Path(weights).name,
                        "CBS " + ", ".join(cat["establishments"]["ids"]))
     pop, provisional = [], set()
     specs = cat["population"].get("indicators") or {"population": {"measure": cat["population"]["measure"], "unit": "count"}}
@@ -388,7 +389,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
             df = _measure(tables[tid], spec, industry=False)
             df = df[df["region"].str.startswith("GM")].dropna(subset=["value"])
             pop.append(df.rename(columns={"region": "gemeente_code"}).assign(indicator=indicator, unit=spec["unit"]))
-    codes = sorted(set(value_added["industry_code"]) | set(pd.concat(activity)["industry_code"]))
+    codes = sorted(set(value_added["industry_code"]) | set(activity["industry_code"]))
     labels = {}
     for t in tables.values():
         dim, mapping = _industry_map(t)
@@ -404,7 +405,7 @@ def build_canonical(tables: dict[str, CbsTable], boundary_changes: pd.DataFrame,
         regions=pd.concat(regions, ignore_index=True),
         value_added=value_added,
         value_added_series=value_added_series,
-        activity=pd.concat(activity, ignore_index=True),
+        activity=activity,
         regional_jobs=pd.concat(regional_jobs, ignore_index=True) if regional_jobs else
         pd.DataFrame(columns=["year", "corop_code", "industry_code", "jobs"]),
         indicators=pd.concat(pop, ignore_index=True),

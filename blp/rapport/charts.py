@@ -7,8 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from blp.data.canonical import MEASURE_NL
 from blp.rapport.fmt import num
@@ -37,7 +36,8 @@ class DutchTicks(Formatter):
     """Tick labels in Dutch (1.234,5) with as many decimals as the ticks need to differ: '0 0 0 1 1' for ticks of
     a quarter million on a small gemeente's chart read as a broken axis (a reader's finding)."""
 
-    ticks: list[float] = []
+    def __init__(self):
+        self.ticks: list[float] = []
 
     def set_locs(self, locs):
         self.ticks = [float(v) for v in locs]

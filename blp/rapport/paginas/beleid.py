@@ -100,7 +100,7 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
     pooled = {"A", "O-Q"} <= set(pol.per_job.index)
     if pooled:  # one establishments count for both: say so in the row, not only in the text above
         # a farm's value per establishment is not known: the pooled figure is shown in the O-Q row only
-        df.loc[df["Sector"] == labels.get("A", "A"), "per_est"] = float("nan")
+        df.loc[pol.per_job.index == "A", "per_est"] = float("nan")
         df["samen"] = [f"per vestiging: niet bekend, het CBS telt de vestigingen van de landbouw alleen samen met "
                        f"{in_sentence(labels.get('O-Q', 'O-Q'))}" if g == "A" else
                        f"per vestiging: één waarde voor beide samen met {in_sentence(labels.get('A', 'A'))}"
