@@ -120,6 +120,40 @@ def test_ras_meets_both_margins_and_keeps_known_cells():
     assert np.allclose(fit.matrix.sum(axis=0), cols, rtol=1e-3)
 
 
+def test_bounded_ras_keeps_a_cell_under_its_bound_and_still_meets_both_margins():
+    """A cell published as 0 of figures rounded to hundreds is "fewer than 50": fitted, but never above 50."""
+    seed = np.array([[10.0, 1.0], [1.0, 10.0], [5.0, 5.0]])
+    rows, cols = np.array([100.0, 100.0, 100.0]), np.array([150.0, 150.0])
+    upper = np.full(seed.shape, np.nan)
+    upper[0, 0] = 50.0
+    free = ras.fit(seed, rows, cols)
+    assert free.matrix[0, 0] > 60  # unbounded, the seed puts far more there
+    fit = ras.fit_bounded(seed, rows, cols, None, upper)
+    assert fit.converged and fit.matrix[0, 0] == pytest.approx(50.0)
+    assert np.allclose(fit.matrix.sum(axis=1), rows, rtol=1e-3) and np.allclose(fit.matrix.sum(axis=0), cols, rtol=1e-3)
+    upper[0, 0] = 500.0  # a bound the fit does not reach changes nothing
+    assert np.array_equal(ras.fit_bounded(seed, rows, cols, None, upper).matrix, free.matrix)
+
+
+def test_farm_jobs_published_as_0_are_fewer_than_50_not_none(data, result):
+    """CBS rounds jobs to hundreds: its 0 means fewer than 50. Those 15 gemeenten got no farm value added at all; now
+    each cell is fitted up to 50 jobs, and the region's farm jobs still add up."""
+    fit = result.key.fit
+    zeros = fit.below_rounding
+    assert len(zeros) == 15 and set(zeros["group"]) == {"A"} and (zeros["below"] == 50).all()
+    assert ((zeros["jobs"] > 0) & (zeros["jobs"] <= 50 + 1e-9)).all() and not zeros["known"].any()
+    assert set(zeros.loc[zeros["jobs"] < 49.99, "gemeente_code"]) == {"GM0147", "GM0377", "GM0376", "GM0888", "GM0899"}
+    blp_a = result.national.set_index("gemeente_code")["blp_meur_A"]
+    assert blp_a["GM1891"] == pytest.approx(8.76, abs=0.01)  # Dantumadiel: € 0 before
+    published = data.activity[(data.activity["measure"] == "jobs") & (data.activity["industry_code"] == "A")
+                              & (data.activity["year"] == fit.year) & (data.activity["value"] > 0)]
+    cells = fit.matrix[(fit.matrix["group"] == "A") & fit.matrix["known"]].set_index("gemeente_code")["jobs"]
+    assert cells.reindex(published["gemeente_code"]).notna().sum() >= 45  # published counts above 0 kept as they are
+    kept = published.set_index("gemeente_code")["value"].reindex(cells.index).dropna()
+    assert np.array_equal(cells[kept.index].to_numpy(), kept.to_numpy(dtype=float))
+    assert fit.converged
+
+
 def test_jobs_fit_converges_to_a_tenth_of_a_percent_on_the_snapshot(result):
     fit = result.key.fit
     assert fit.converged and fit.max_margin_error <= 1e-3

@@ -112,3 +112,24 @@ def test_an_own_jobs_file_sets_the_key_year_unless_one_is_asked(tmp_path, snapsh
     mine = compute_blp(d, resolve_choices(d, load_params())).national
     heerlen = (mine.set_index("gemeente_code")["blp_meur"] / plain.set_index("gemeente_code")["blp_meur"])["GM0917"]
     assert 1.1 < heerlen < 1.3  # its share of the region's jobs rose (by less than 30 %: the region's total rose too)
+
+
+def test_a_zero_of_an_own_jobs_file_is_a_zero_but_cbs_rounded_zero_is_fewer_than_50(tmp_path, snapshot_dir, data):
+    """CBS's jobs are rounded to hundreds, so its 0 is fitted up to 50; an own file (LISA counts every job) is exact."""
+    from blp.berekening.jobs_key import estimate_jobs
+
+    jobs = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == 2021)]
+    path = tmp_path / "lisa_2021.csv"
+    jobs.rename(columns={"value": "jobs"})[["year", "gemeente_code", "industry_code", "jobs"]].to_csv(path, index=False)
+    own = load_data("snapshot", snapshot_dir, [path])
+    assert data.rounding("jobs", 2021) == 100 and own.rounding("jobs", 2021) is None
+    zeros = set(jobs.loc[(jobs["industry_code"] == "A") & (jobs["value"] == 0), "gemeente_code"])
+    assert zeros
+
+    def farm_jobs(d):
+        m = estimate_jobs(d, 2021, 2024, 2020).matrix
+        return m[(m["group"] == "A") & m["gemeente_code"].isin(zeros)].set_index("gemeente_code")["jobs"]
+
+    assert (farm_jobs(own) == 0).all()
+    cbs = farm_jobs(data)
+    assert ((cbs > 0) & (cbs <= 50 + 1e-9)).all()

@@ -53,7 +53,7 @@ def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heer
     assert any(isinstance(x, dict) and "image/svg+xml" in x for x in shown)
     growth = berekening.growth_frame(heerlen).set_index("period")
     assert list(growth.index) == ["1995–2022", "2010–2022", "2018–2022"]
-    assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4908.453665 / 4351.008737) ** 0.25 - 1, abs=1e-6)
+    assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4907.836481 / 4350.291857) ** 0.25 - 1, abs=1e-6)
     assert 0 < growth.loc["1995–2022", "corop_real"] < growth.loc["1995–2022", "corop"]
     assert "is die van het **COROP-gebied** als geheel" in text and "84432NED" in text
 
@@ -124,6 +124,17 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     assert f"voor de landbouw het landoppervlak van de gemeente ({fit.area_year}) maal" in text
     frame = dataverzameling.key_estimate_frame(heerlen)
     assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
+    assert ("Een aantal banen dat het CBS als 0 publiceert, betekent minder dan 50: het CBS rondt af op honderdtallen. "
+            "Zo'n cel (landbouw, bosbouw en visserij, in 15 gemeenten) telt daarom niet als 0 maar wordt mee geschat, "
+            "tot ten hoogste 50 banen.") in text
+
+
+def test_a_farm_jobs_figure_published_as_0_is_shown_as_estimated_below_50(national):
+    """Brunssum's farm jobs: CBS publishes 0 (fewer than 50); the table said 'gepubliceerd (CBS)' beside a 0."""
+    frame = dataverzameling.key_estimate_frame(GemeenteView(national, "GM0899", load_params("GM0899")))
+    farm = frame.set_index("Sector").loc["Landbouw, bosbouw en visserij"]
+    assert farm["Herkomst"] == "geschat (CBS: 0, dus minder dan 50)" and 0 < farm["Banen gemeente"] < 50
+    assert set(frame.loc[frame["Sector"] != "Landbouw, bosbouw en visserij", "Herkomst"]) == {"geschat"}
 
 
 def test_a_run_without_the_density_weighting_says_why(data, shown):

@@ -79,8 +79,8 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
         "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,4 miljard**. "
-        "Dat is **€\u00a049.962 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
-        "€\u00a082.720 per baan.\n\nHeerlen levert 20,2% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
+        "Dat is **€\u00a049.954 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
+        "€\u00a082.706 per baan.\n\nHeerlen levert 20,2% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
         "Van de 342 gemeenten staat Heerlen op plaats 29 naar omvang van het BLP en op plaats 27 naar BLP per "
         "inwoner.")
     n = national.result.national.set_index("gemeente_code")

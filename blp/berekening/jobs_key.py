@@ -64,6 +64,11 @@ class JobsFit:
     def converged(self) -> bool:
         return self.max_margin_error <= ras.TOLERANCE
 
+    @property
+    def below_rounding(self) -> pd.DataFrame:
+        """The cells published as 0 in rounded figures ("fewer than half the rounding unit"): fitted, up to that."""
+        return self.matrix[self.matrix["below"].notna()]
+
 
 def jobs_groups(data: CanonicalData, year: int) -> list[str]:
     """The A10 groups of the COROP jobs table of ``year``."""
@@ -143,8 +148,11 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         raise DataError(f"Geen totaal aantal banen van werknemers per gemeente voor {year}.",
                         "de verdeelsleutel banen heeft die nodig.")
     known_rows = rows[rows["industry_code"].isin(groups)]
-    known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value"]], ["value"], year, boundary_year,
-                        composition, data)
+    # a published 0 of rounded figures says "fewer than half the rounding unit": such a cell is fitted, up to that
+    rounding = data.rounding("jobs", year)
+    known_rows = known_rows.assign(bound=np.where(known_rows["value"] == 0, (rounding or 0) / 2, 0.0))
+    known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value", "bound"]], ["value", "bound"], year,
+                        boundary_year, composition, data)
 
     seed_year = nearest(data.activity_years("establishments"), year)
     est_wide = memo(data, "establishments_wide", seed_year, boundary_year, composition,
@@ -158,15 +166,20 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
 
     tot = totals.set_index(["corop_code", "gemeente_code"])["value"].sort_index()
     units = tot.index
-    kn = known.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values="value", aggfunc="sum")
+    kn = known.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values=["value", "bound"],
+                           aggfunc="sum")
     seed_all = est_wide.reindex(units).reindex(columns=[seed_of[g] for g in groups]).fillna(0).to_numpy() \
         * np.array([ratio[g] for g in groups])
     area_year = None
     if AGRICULTURE in groups and agriculture_by_area:
         seed_all[:, groups.index(AGRICULTURE)], area_year = _agriculture_seed(
             data, year, boundary_year, composition, units, float(nl_jobs[AGRICULTURE]), seed_all[:, groups.index(AGRICULTURE)])
-    known_all = kn.reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
+    known_all = kn["value"].reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
         np.full((len(units), len(groups)), np.nan)
+    bound_all = kn["bound"].reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
+        np.full((len(units), len(groups)), np.nan)
+    upper_all = np.where((known_all == 0) & (bound_all > 0), bound_all, np.nan)
+    known_all = np.where(np.isnan(upper_all), known_all, np.nan)
     totals_all = tot.to_numpy(dtype="float64")
     corops = units.get_level_values("corop_code").to_numpy()
     missing = sorted(set(corops) - set(columns.index))
@@ -201,7 +214,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
             _margin_error(corop, year, units[a:b], row_targets, float(corop_total.loc[corop]), data)
         if col_targets.sum() > 0:
             col_targets = col_targets * row_targets.sum() / col_targets.sum()
-        result = ras.fit(seed, row_targets, col_targets, known_m)
+        result = ras.fit_bounded(seed, row_targets, col_targets, known_m, upper_all[a:b])
         fitted[a:b] = result.matrix
         per_corop.append({"corop_code": corop, "units": b - a, "iterations": result.iterations,
                           "max_row_error": result.max_row_error, "max_col_error": result.max_col_error,
@@ -213,6 +226,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         "group": np.tile(np.array(groups, dtype=object), n_units),
         "jobs": fitted.reshape(-1),
         "known": ~np.isnan(known_all).reshape(-1),
+        "below": upper_all.reshape(-1),  # published as 0 of rounded figures: fitted, but at most this many
     })
     return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix, area_year)
 

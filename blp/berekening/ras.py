@@ -76,3 +76,18 @@ def fit(seed: np.ndarray, row_targets: np.ndarray, col_targets: np.ndarray, know
             break
     out = np.where(fixed, fixed_values, m)
     return RasFit(out, iterations, row_err, col_err, bool(row_err <= tol and col_err <= tol))
+
+
+def fit_bounded(seed: np.ndarray, row_targets: np.ndarray, col_targets: np.ndarray, known: np.ndarray | None,
+                upper: np.ndarray, tol: float = TOLERANCE, max_iter: int = MAX_ITERATIONS) -> RasFit:
+    """``fit``, with free cells that may not exceed ``upper`` (NaN: no bound), such as a figure published as 0
+    that only says "fewer than half the rounding unit". A cell the fit puts above its bound is fixed at the bound
+    and the rest fitted again, until no cell is above its bound (each round fixes at least one cell)."""
+    known = np.full(np.shape(seed), np.nan) if known is None else np.array(known, dtype="float64")
+    upper = np.asarray(upper, dtype="float64")
+    while True:
+        result = fit(seed, row_targets, col_targets, known, tol, max_iter)
+        over = np.isnan(known) & ~np.isnan(upper) & (result.matrix > upper)
+        if not over.any():
+            return result
+        known[over] = upper[over]

@@ -47,6 +47,9 @@ MEASURE_NL = {"establishments": "vestigingen", "jobs": "banen", "population": "i
 # CBS rounds employee jobs per gemeente to hundreds: below this many jobs the rounding moves a gemeente's figures
 # visibly (its share of the region, its growth, jobs per inhabitant), which the reports say where they show them
 ROUNDED_JOBS = 10_000
+# CBS publishes employee jobs in thousands with one decimal, so each figure is rounded to 100 jobs and one published as
+# 0 means fewer than 50. A user's own file (LISA) counts every job: its figures are taken as exact.
+JOBS_ROUNDING = 100
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ class CanonicalData:
         """The file the activity of ``measure`` in ``year`` was read from, for messages."""
         return self.own_activity.get(measure, {}).get(year) or \
             {"jobs": "jobs_gemeente.csv", "establishments": "establishments.csv"}[measure]
+
+    def rounding(self, measure: str, year: int) -> int | None:
+        """The unit the figures of ``measure`` in ``year`` are rounded to (CBS's jobs: 100); None where they are
+        taken as exact (a user's own file, and establishments, whose rounding the calculation does not use)."""
+        return JOBS_ROUNDING if measure == "jobs" and not self.own_activity.get(measure, {}).get(year) else None
 
     def boundary_years(self) -> list[int]:
         return sorted(int(y) for y in self.regions["year"].unique())

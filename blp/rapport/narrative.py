@@ -124,6 +124,19 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
 
 
+def published_zeros(fit, labels: dict[str, str]) -> str:
+    """What the jobs fit did with figures CBS publishes as 0 (rounded to hundreds: fewer than 50), or ''."""
+    cells = fit.below_rounding
+    if cells.empty:
+        return ""
+    bound = num(cells["below"].max())
+    groups = listing([in_sentence(labels.get(g, g)) for g in dict.fromkeys(cells["group"])])
+    n = cells["gemeente_code"].nunique()
+    return (f"Een aantal banen dat het CBS als 0 publiceert, betekent minder dan {bound}: het CBS rondt af op "
+            f"honderdtallen. Zo'n cel ({groups}, in {n} {'gemeente' if n == 1 else 'gemeenten'}) telt daarom niet als "
+            f"0 maar wordt mee geschat, tot ten hoogste {bound} banen.")
+
+
 def blended_groups(groups, labels: dict[str, str]) -> str:
     """The groups whose share averages jobs and establishments, in a sentence: 'bouwnijverheid (F) en cultuur,
     recreatie, overige diensten (R-U)'."""

@@ -173,13 +173,15 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     fit = view.result.key.fit
     m = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
     labels = view.data.industry_labels()
-    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"), some=("known", "any"))
+    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"), some=("known", "any"),
+                                 below=("below", "sum"))
     corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
         "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
-        "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else "geschat"
-                     for k, s in zip(per["known"], per["some"])],
+        "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else
+                     f"geschat (CBS: 0, dus minder dan {num(b)})" if b > 0 else "geschat"
+                     for k, s, b in zip(per["known"], per["some"], per["below"])],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
     })
 
@@ -202,7 +204,8 @@ def key_estimate(view: GemeenteView) -> None:
           "zorg)" if fit.area_year else "")
        + "; dat wordt afwisselend "
        f"geschaald tot elke gemeente haar eigen totaal aantal banen ({fit.year}) heeft en elke sector het "
-       f"totaal van het COROP-gebied. Gepubliceerde cellen blijven zoals ze zijn.\n\n"
+       f"totaal van het COROP-gebied. Gepubliceerde cellen blijven zoals ze zijn. "
+       + narrative.published_zeros(fit, view.data.industry_labels()) + "\n\n"
        f"De aanpassing kwam in alle COROP-gebieden in ten hoogste {fit.iterations} rondes tot een grootste afwijking van de totalen per "
        f"gemeente en per sector van "
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"

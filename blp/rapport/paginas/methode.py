@@ -92,7 +92,8 @@ def activity(view: GemeenteView) -> None:
        f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. In dit COROP-gebied: {row['units']} "
        f"gemeenten, {row['iterations']} rondes (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
-       f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%.")
+       f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%. "
+       + narrative.published_zeros(fit, _labels(view)))
     table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
