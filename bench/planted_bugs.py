@@ -77,10 +77,16 @@ MUTATIONS = [
  ("blp/rapport/charts.py", "for decimals in range(most + 1):", "for decimals in range(1):"),
  ("blp/rapport/paginas/beleid.py", "{num(round_estimate(f.dwellings * vacant / 100))}",
   "{num(round(f.dwellings * vacant / 100, -2))}"),
+ ("blp/berekening/ras.py", "over = np.isnan(known) & ~np.isnan(upper) & (result.matrix > upper)",
+  "over = np.zeros_like(upper, dtype=bool)"),
+ ("blp/berekening/jobs_key.py", 'known_rows.assign(bound=np.where(known_rows["value"] == 0, (rounding or 0) / 2, 0.0))',
+  'known_rows.assign(bound=0.0)'),
+ ("blp/data/canonical.py", 'if measure == "jobs" and not self.own_activity.get(measure, {}).get(year) else None',
+  'if measure == "jobs" else None'),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py",
-         "tests/test_boundaries_and_gemeenten.py"]
+         "tests/test_boundaries_and_gemeenten.py", "tests/test_data_sources.py"]
 
 
 def main() -> int:
