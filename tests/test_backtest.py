@@ -152,6 +152,21 @@ def test_farm_jobs_published_as_0_are_fewer_than_50_not_none(data, result):
     kept = published.set_index("gemeente_code")["value"].reindex(cells.index).dropna()
     assert np.array_equal(cells[kept.index].to_numpy(), kept.to_numpy(dtype=float))
     assert fit.converged
+    assert ("banen in de landbouw (2019); geschat waar ze per gemeente niet in de gegevens staan of als 0 (dus 0 tot "
+            "50), met het landoppervlak") in result.key.group_keys["A"]
+
+
+def test_only_the_embedded_extract_is_named_as_why_jobs_per_sector_are_missing(data):
+    """The reports said CBS publishes jobs per gemeente only in total; it is the embedded extract that holds no more."""
+    import dataclasses
+
+    from blp.rapport.narrative import jobs_in_data
+
+    assert "Dat ligt aan de ingebouwde gegevens" in jobs_in_data(data, 2019)
+    own = jobs_in_data(dataclasses.replace(data, source="snapshot:/tmp/mijn_gegevens"), 2019)
+    assert own == ("In de gegevens van deze berekening staan de banen van werknemers per gemeente alleen in totaal en, "
+                   "voor 67 van de 355 gemeenten, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied "
+                   "in.")
 
 
 def test_jobs_fit_converges_to_a_tenth_of_a_percent_on_the_snapshot(result):

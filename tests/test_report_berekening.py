@@ -124,16 +124,22 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     assert f"voor de landbouw het landoppervlak van de gemeente ({fit.area_year}) maal" in text
     frame = dataverzameling.key_estimate_frame(heerlen)
     assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
-    assert ("Een aantal banen dat het CBS als 0 publiceert, betekent minder dan 50: het CBS rondt af op honderdtallen. "
-            "Zo'n cel (landbouw, bosbouw en visserij, in 15 gemeenten) telt daarom niet als 0 maar wordt mee geschat, "
-            "tot ten hoogste 50 banen.") in text
+    assert ("In de gegevens van deze berekening staan de banen van werknemers per gemeente alleen in totaal en, voor 67 "
+            "van de 355 gemeenten, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied in. Dat ligt "
+            "aan de ingebouwde gegevens: die bevatten een uittreksel van CBS-tabel 83582NED met alleen het totaal en, "
+            "voor een deel van de gemeenten, de landbouw. Het CBS publiceert de banen per gemeente ook per sector") in text
+    assert ("Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente 0 banen "
+            "in een sector, dan zijn het er 0 tot 50: het CBS rondt af op honderdtallen. Zo'n 0 wordt daarom niet "
+            "overgenomen maar meegeschat, met 50 als bovengrens. In 2019 geldt dat voor landbouw, bosbouw en visserij in "
+            "15 gemeenten in heel Nederland.") in text
+    assert "Het CBS publiceert banen van werknemers per gemeente alleen in totaal" not in text  # it publishes more
 
 
 def test_a_farm_jobs_figure_published_as_0_is_shown_as_estimated_below_50(national):
-    """Brunssum's farm jobs: CBS publishes 0 (fewer than 50); the table said 'gepubliceerd (CBS)' beside a 0."""
+    """Brunssum's farm jobs: CBS publishes 0 (0 to 50 jobs, rounded to hundreds): estimated, not 'gepubliceerd'."""
     frame = dataverzameling.key_estimate_frame(GemeenteView(national, "GM0899", load_params("GM0899")))
     farm = frame.set_index("Sector").loc["Landbouw, bosbouw en visserij"]
-    assert farm["Herkomst"] == "geschat (CBS: 0, dus minder dan 50)" and 0 < farm["Banen gemeente"] < 50
+    assert farm["Herkomst"] == "geschat; CBS: 0, dus 0 tot 50" and 0 < farm["Banen gemeente"] < 50
     assert set(frame.loc[frame["Sector"] != "Landbouw, bosbouw en visserij", "Herkomst"]) == {"geschat"}
 
 

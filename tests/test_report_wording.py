@@ -662,20 +662,36 @@ def test_the_method_appendix_names_the_jobs_of_the_part_of_a_gemeente_in_its_cor
     sentence read '(ongeveer 1.900 in 2019; COROP-gebied Zuid-Limburg)' (a reader's findings). CBS: Amsterdam 654.900
     and Weesp 9.100 jobs in 2019; Weesp lay in Het Gooi en Vechtstreek."""
     methode.activity(GemeenteView(national, "GM0363", load_params("GM0363")))
-    assert ("Van Amsterdam publiceert het CBS het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
+    assert ("Van Amsterdam staat in de gegevens het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
             "deel dat bij COROP-gebied Groot-Amsterdam hoort; de overige 9.100 tellen bij Het Gooi en Vechtstreek, waar "
-            "dat deel bij de toegevoegde waarde van 2018 hoorde), en voor een deel van de gemeenten ook de banen in de "
-            "landbouw; van "
+            "dat deel bij de toegevoegde waarde van 2018 hoorde), maar niet de banen in de landbouw; van "
             "COROP-gebied Groot-Amsterdam ook de banen per sector.") in shown()
 
 
 def test_the_method_appendix_of_a_gemeente_in_one_corop_gives_its_jobs_plainly(national, shown):
     methode.activity(GemeenteView(national, "GM0981", load_params("GM0981")))
-    assert ("Van Vaals publiceert het CBS het totaal aantal banen van werknemers (ongeveer 1.900 in 2019), en voor een "
-            "deel van de gemeenten ook de banen in de landbouw; van COROP-gebied Zuid-Limburg ook de banen per "
-            "sector.") in shown()
-    assert "grootste afwijking op de randtotalen (de totalen per gemeente en per sector) 0,01%. Een aantal banen dat " \
-        "het CBS als 0 publiceert, betekent minder dan 50" in shown()
+    assert ("Van Vaals staat in de gegevens het totaal aantal banen van werknemers (ongeveer 1.900 in 2019), maar niet "
+            "de banen in de landbouw; van COROP-gebied Zuid-Limburg ook de banen per sector.") in shown()
+    assert "grootste afwijking op de randtotalen (de totalen per gemeente en per sector) 0,01%. Gepubliceerde aantallen " \
+        "blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente 0 banen in een sector, dan zijn het " \
+        "er 0 tot 50" in shown()
+    assert "in 15 gemeenten in heel Nederland." in shown()  # Vaals is not one of them
+
+
+@pytest.mark.parametrize("code, farms, named", [
+    ("GM0200", ", en ook de banen in de landbouw (200); van COROP-gebied Veluwe", ""),
+    ("GM0899", ", en de banen in de landbouw als 0 (dat is 0 tot 50, zie hieronder); van COROP-gebied Zuid-Limburg",
+     ", waaronder Brunssum (geschat op 11)."),
+    ("GM1891", ", en de banen in de landbouw als 0 (dat is 0 tot 50, zie hieronder); van COROP-gebied Noord-Friesland",
+     ", waaronder Dantumadiel (geschat op 50, de bovengrens)."),
+])
+def test_the_method_appendix_says_whether_the_data_hold_the_gemeentes_farm_jobs(national, shown, code, farms, named):
+    """Agriculture is in the data for 67 gemeenten; the appendix said only 'voor een deel van de gemeenten', not whether
+    this one is among them, nor that its 0 was estimated (a reader's finding)."""
+    methode.activity(GemeenteView(national, code, load_params(code)))
+    text = shown()
+    assert farms in text and "`blp.berekening.ras.fit_bounded`" in text
+    assert named in text if named else "waaronder" not in text
 
 
 def test_blp_per_job_says_it_divides_everyones_value_added_by_employee_jobs(views, shown):

@@ -1,11 +1,11 @@
-"""The default key: employee jobs per gemeente x A10 group, estimated where CBS does not publish it.
+"""The default key: employee jobs per gemeente x A10 group, estimated where the data do not hold it.
 
-CBS publishes employee jobs per gemeente in total (and for agriculture, A, in some gemeenten) and per
-COROP region x A10 group, but not per gemeente x group. The matrix is estimated per COROP region by
-biproportional fitting (``blp.berekening.ras``): rows are each allocation unit's total jobs, columns
-the COROP's jobs per group, the seed is the unit's establishments per group times the national jobs
-per establishment of that group. Published cells (A where known, or all cells from a full jobs file)
-are kept and only the rest is fitted. Suppressed COROP cells are filled from the COROP total minus its
+CBS publishes employee jobs per gemeente and per COROP region x A10 group, but the embedded snapshot holds them
+per gemeente only in total (and for agriculture, A, in some gemeenten), and the live table leaves cells out. The
+matrix is estimated per COROP region by biproportional fitting (``blp.berekening.ras``): rows are each allocation
+unit's total jobs, columns the COROP's jobs per group, the seed is the unit's establishments per group times the
+national jobs per establishment of that group. Published cells (A where known, or all cells from a full jobs file)
+are kept and only the rest is fitted; a 0 of CBS's figures, rounded to hundreds, is fitted up to 50. Suppressed COROP cells are filled from the COROP total minus its
 published cells, spread by the seed.
 
 Real estate (L) is mostly the imputed rent of owner-occupied dwellings, which has no jobs: L is
@@ -339,8 +339,11 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         activity = activity.rename(columns={"jobs": "value"})
         group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
         if AGRICULTURE in group_keys:
-            group_keys[AGRICULTURE] = (f"banen in de landbouw ({year}); waar het CBS ze per gemeente niet publiceert geschat"
-                               + (", met het landoppervlak van de gemeente als startpunt" if fit.area_year else ""))
+            zeros = fit.below_rounding
+            zero = zeros[zeros["group"] == AGRICULTURE]["below"]
+            group_keys[AGRICULTURE] = (f"banen in de landbouw ({year}); geschat waar ze per gemeente niet in de gegevens "
+                                       "staan" + (f" of als 0 (dus 0 tot {num(zero.max())})" if len(zero) else "")
+                                       + (", met het landoppervlak van de gemeente als startpunt" if fit.area_year else ""))
         rows = activity_rows(data, "jobs", year)
         unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL),
                                       "value"].sum())

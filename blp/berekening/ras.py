@@ -6,7 +6,7 @@ so that known + fitted cells add up to the targets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,9 +85,11 @@ def fit_bounded(seed: np.ndarray, row_targets: np.ndarray, col_targets: np.ndarr
     and the rest fitted again, until no cell is above its bound (each round fixes at least one cell)."""
     known = np.full(np.shape(seed), np.nan) if known is None else np.array(known, dtype="float64")
     upper = np.asarray(upper, dtype="float64")
+    rounds = 0  # the iterations of every pass, so a report's count of rounds is the whole work
     while True:
         result = fit(seed, row_targets, col_targets, known, tol, max_iter)
+        rounds += result.iterations
         over = np.isnan(known) & ~np.isnan(upper) & (result.matrix > upper)
         if not over.any():
-            return result
+            return replace(result, iterations=rounds)
         known[over] = upper[over]

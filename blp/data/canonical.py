@@ -40,6 +40,7 @@ COLUMNS: dict[str, list[str]] = {
 OPTIONAL = {"value_added_series"}
 
 UNASSIGNABLE_GEMEENTE = "GM0000"
+EMBEDDED_SOURCE = "snapshot:ingebouwd"  # ``CanonicalData.source`` of the snapshot shipped inside the package
 TOTAL = "TOTAL"  # the industry code of all activities together
 REGION_LEVELS = {"land", "provincie", "corop", "extra"}
 MEASURES = {"establishments", "jobs"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from blp.data.canonical import (COUNT_COLUMNS, MEASURE_NL, TOTAL, UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile,
+from blp.data.canonical import (COUNT_COLUMNS, EMBEDDED_SOURCE, MEASURE_NL, TOTAL, UNASSIGNABLE_GEMEENTE, CanonicalData, InputFile,
                                 check_flags, check_known_gemeenten, check_numbers, check_weight_codes, check_years,
                                 dissolved_after, formed_after, known_gemeenten, provisional_rows, sha256_of)
 from blp.data.shapes import Shapes, find_shapes, read_shapes
@@ -365,7 +365,7 @@ def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
         boundary_changes=frames["boundary_changes"],
         industries=frames["industries"],
         value_added_series=frames.get("value_added_series"),
-        source="snapshot:ingebouwd" if data_dir == EMBEDDED_DATA_DIR else f"snapshot:{data_dir}",
+        source=EMBEDDED_SOURCE if data_dir == EMBEDDED_DATA_DIR else f"snapshot:{data_dir}",
         inputs=inputs,
         notes=notes,
         shapes=shapes,

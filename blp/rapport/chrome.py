@@ -7,6 +7,7 @@ import html
 from dataclasses import dataclass, field
 
 from blp import __version__
+from blp.data.canonical import EMBEDDED_SOURCE
 
 # The pages of a run, in the bar's order: (label, file name). The overview of all gemeenten lies two
 # folders up (outputs/index.html).
@@ -19,7 +20,7 @@ ALL_GEMEENTEN = ("Alle gemeenten", "../../index.html")
 
 def source_text(source: str) -> str:
     """The data source of a run in words, without local paths."""
-    if source == "snapshot:ingebouwd":
+    if source == EMBEDDED_SOURCE:
         return "de ingebouwde gegevens (CBS en Eurostat)"
     if source.startswith("snapshot:"):
         return f"de gegevensmap ‘{source.split(':', 1)[1].rstrip('/').rsplit('/', 1)[-1]}’"

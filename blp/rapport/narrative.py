@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
-from blp.data.canonical import ROUNDED_JOBS
+from blp.data.canonical import EMBEDDED_SOURCE, ROUNDED_JOBS, TOTAL, UNASSIGNABLE_GEMEENTE
 from blp.dutch import in_sentence, listing, round_estimate
 from blp.rapport.fmt import eur, meur, num, pct
 
@@ -124,17 +124,51 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
 
 
-def published_zeros(fit, labels: dict[str, str]) -> str:
-    """What the jobs fit did with figures CBS publishes as 0 (rounded to hundreds: fewer than 50), or ''."""
+def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: str) -> str:
+    """What the jobs fit did with published figures: kept, except a 0 of CBS's rounded figures (0 to 50 jobs),
+    which is fitted up to its bound; names the gemeente if it is one of them."""
     cells = fit.below_rounding
     if cells.empty:
-        return ""
+        return "Gepubliceerde aantallen blijven zoals ze zijn."
     bound = num(cells["below"].max())
     groups = listing([in_sentence(labels.get(g, g)) for g in dict.fromkeys(cells["group"])])
     n = cells["gemeente_code"].nunique()
-    return (f"Een aantal banen dat het CBS als 0 publiceert, betekent minder dan {bound}: het CBS rondt af op "
-            f"honderdtallen. Zo'n cel ({groups}, in {n} {'gemeente' if n == 1 else 'gemeenten'}) telt daarom niet als "
-            f"0 maar wordt mee geschat, tot ten hoogste {bound} banen.")
+    own = cells[cells["gemeente_code"] == gemeente]
+    mine = ""
+    if not own.empty:
+        jobs = float(own["jobs"].sum())
+        at_bound = jobs >= float(own["below"].sum()) - 1e-6
+        mine = (f", waaronder {gemeente_name} (geschat op {num(round(jobs))}"
+                + (", de bovengrens)" if at_bound else ")"))
+    return (f"Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente "
+            f"0 banen in een sector, dan zijn het er 0 tot {bound}: het CBS rondt af op honderdtallen. Zo'n 0 wordt "
+            f"daarom niet overgenomen maar meegeschat, met {bound} als bovengrens. In {fit.year} geldt dat voor "
+            f"{groups} in {n} {'gemeente' if n == 1 else 'gemeenten'} in heel Nederland{mine}.")
+
+
+def jobs_in_data(data, year: int) -> str:
+    """What the data of a run hold of employee jobs per gemeente in ``year``, and, for the embedded snapshot,
+    that this is the extract's limit and not CBS's (CBS publishes them per section too)."""
+    rows = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == year)
+                         & (data.activity["gemeente_code"] != UNASSIGNABLE_GEMEENTE)]
+    n = rows["gemeente_code"].nunique()
+    groups = set(rows["industry_code"]) - {TOTAL}
+    farms = rows.loc[rows["industry_code"] == "A", "gemeente_code"].nunique()
+    if not groups:
+        held = "alleen in totaal"
+    elif groups == {"A"}:
+        held = ("alleen in totaal en in de landbouw" if farms == n else
+                f"alleen in totaal en, voor {num(farms)} van de {num(n)} gemeenten, in de landbouw")
+    else:
+        held = "in totaal en voor een deel van de gemeenten en sectoren ook per sector"
+    text = (f"In de gegevens van deze berekening staan de banen van werknemers per gemeente {held}; volledig per "
+            "sector staan ze er alleen per COROP-gebied in.")
+    if data.source == EMBEDDED_SOURCE and groups <= {"A"}:
+        text += (" Dat ligt aan de ingebouwde gegevens: die bevatten een uittreksel van CBS-tabel 83582NED met alleen "
+                 "het totaal en, voor een deel van de gemeenten, de landbouw. Het CBS publiceert de banen per gemeente "
+                 "ook per sector; met de actuele CBS-gegevens gebruikt de kit die en schat ze alleen waar het CBS "
+                 "een cel weglaat.")
+    return text
 
 
 def blended_groups(groups, labels: dict[str, str]) -> str:
@@ -176,7 +210,8 @@ LIMITS_TEXT = """\
 
 {first}
 - *De verdeling van banen over sectoren binnen een gemeente is geschat* uit het totaal aantal banen
-  van de gemeente, de banen per sector in het COROP-gebied en de vestigingen per sector. Een
+  van de gemeente, de banen per sector in het COROP-gebied en de vestigingen per sector (bij de landbouw
+  het landoppervlak en de landbouwbanen van de gemeente, voor zover die in de gegevens staan). Een
   banenbestand per sector (bijvoorbeeld uit het LISA-register) maakt die schatting overbodig.
 - *Woon-werkverkeer.* Het BLP meet wat er in de gemeente wordt *gemaakt*, niet wat haar inwoners
   verdienen. Gemeenten met veel inkomende pendel hebben een hoog BLP per inwoner; woongemeenten een laag.

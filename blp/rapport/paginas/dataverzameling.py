@@ -180,7 +180,7 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
         "Sector": [labels.get(g, g) for g in per.index],
         "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
         "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else
-                     f"geschat (CBS: 0, dus minder dan {num(b)})" if b > 0 else "geschat"
+                     f"geschat; CBS: 0, dus 0 tot {num(b)}" if b > 0 else "geschat"
                      for k, s, b in zip(per["known"], per["some"], per["below"])],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
     })
@@ -194,9 +194,8 @@ def key_estimate(view: GemeenteView) -> None:
             md("De banen per sector komen rechtstreeks uit de bron; er is niets geschat.")
         return
     n_filled = int((fit.per_corop["filled"] != "").sum())
-    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** Het CBS publiceert "
-       f"banen van werknemers per gemeente alleen in totaal (en voor de landbouw in een deel van de gemeenten), "
-       f"en per sector alleen per COROP-gebied. De tabel per gemeente × sector is daarom per COROP-gebied "
+    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** "
+       f"{narrative.jobs_in_data(view.data, fit.year)} De tabel per gemeente × sector is daarom per COROP-gebied "
        f"geschat met *biproportionele aanpassing* (RAS): het startpunt is het aantal vestigingen per sector "
        f"({fit.seed_year}) maal het landelijke aantal banen per vestiging in die sector"
        + (f" (voor de landbouw het landoppervlak van de gemeente ({fit.area_year}) maal het landelijke aantal "
@@ -204,8 +203,8 @@ def key_estimate(view: GemeenteView) -> None:
           "zorg)" if fit.area_year else "")
        + "; dat wordt afwisselend "
        f"geschaald tot elke gemeente haar eigen totaal aantal banen ({fit.year}) heeft en elke sector het "
-       f"totaal van het COROP-gebied. Gepubliceerde cellen blijven zoals ze zijn. "
-       + narrative.published_zeros(fit, view.data.industry_labels()) + "\n\n"
+       f"totaal van het COROP-gebied. "
+       + narrative.published_cells(fit, view.data.industry_labels(), view.gemeente, view.name) + "\n\n"
        f"De aanpassing kwam in alle COROP-gebieden in ten hoogste {fit.iterations} rondes tot een grootste afwijking van de totalen per "
        f"gemeente en per sector van "
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"

@@ -61,6 +61,20 @@ def activity_frame(view: GemeenteView) -> pd.DataFrame:
                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": corop.to_numpy()})
 
 
+def _farm_jobs_clause(view: GemeenteView) -> str:
+    """Whether the data hold the gemeente's own farm jobs: ', en ook de banen in de landbouw (300)', a published 0
+    (0 to 50), or ', maar niet de banen in de landbouw'."""
+    m = view.result.key.fit.matrix
+    farm = m[(m["gemeente_code"] == view.gemeente) & (m["group"] == "A")]
+    if farm.empty:
+        return ""
+    if farm["known"].all():
+        return f", en ook de banen in de landbouw ({num(farm['jobs'].sum())})"
+    if farm["below"].notna().all():
+        return f", en de banen in de landbouw als 0 (dat is 0 tot {num(farm['below'].sum())}, zie hieronder)"
+    return ", maar niet de banen in de landbouw"
+
+
 def activity(view: GemeenteView) -> None:
     """Step 2: the key, and for the jobs key how it was fitted (blp.berekening.jobs_key, blp.berekening.ras)."""
     key, fit = view.result.key, view.result.key.fit
@@ -79,12 +93,11 @@ def activity(view: GemeenteView) -> None:
     part = (f" in het deel dat bij COROP-gebied {corop_name} hoort; de overige {num(round(parts.sum() - total, -2))} "
             f"tellen bij {others}, waar dat deel bij de toegevoegde waarde van {view.choices.va_year} hoorde"
             if len(parts) > 1 else "")
-    md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} publiceert het CBS het totaal aantal banen "
-       f"van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}), en voor een deel van de gemeenten ook "
-       f"de banen in de landbouw; "
-       f"van COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
+    md(f"**Stap 2. De verdeelsleutel: banen per sector.** Van {view.name} staat in de gegevens het totaal aantal "
+       f"banen van werknemers (ongeveer {num(round(total, -2))} in {fit.year}{part}){_farm_jobs_clause(view)}; van "
+       f"COROP-gebied {corop_name} ook de banen per sector. De tabel gemeente × "
        f"sector wordt daarom geschat met biproportionele aanpassing (`blp.berekening.jobs_key.estimate_jobs`, "
-       f"`blp.berekening.ras.fit`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
+       f"`blp.berekening.ras.fit_bounded`): startpunt zijn de vestigingen per sector ({fit.seed_year}) maal het landelijke "
        f"aantal banen per vestiging"
        + (f" (voor de landbouw het landoppervlak ({fit.area_year}) maal het landelijke aantal landbouwbanen per km²: "
           "vestigingen telt het CBS daar alleen samen met openbaar bestuur, onderwijs en zorg)" if fit.area_year else "")
@@ -93,7 +106,7 @@ def activity(view: GemeenteView) -> None:
        f"gemeenten, {row['iterations']} rondes (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%. "
-       + narrative.published_zeros(fit, _labels(view)))
+       + narrative.published_cells(fit, _labels(view), view.gemeente, view.name))
     table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
