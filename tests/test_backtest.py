@@ -1,11 +1,14 @@
 """The back-test one level up: real published value added, keys built as for gemeenten."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from blp.berekening import ras
 from blp.berekening.backtest import error_band, run_backtest
+from blp.errors import DataError
 from blp.rapport import narrative
 from helpers import run_cli
 
@@ -156,10 +159,65 @@ def test_farm_jobs_published_as_0_are_fewer_than_50_not_none(data, result):
             "50), met het landoppervlak") in result.key.group_keys["A"]
 
 
+def _farm_jobs_of_2019(data, values: dict[str, float]):
+    """``data`` with these gemeenten's 2019 farm jobs set as published (the rest as they are)."""
+    act = data.activity
+    mine = (act["measure"] == "jobs") & (act["year"] == 2019) & (act["industry_code"] == "A")
+    rows = pd.DataFrame({"year": 2019, "gemeente_code": list(values), "industry_code": "A", "measure": "jobs",
+                         "value": list(values.values())})
+    kept = act[~(mine & act["gemeente_code"].isin(values))]
+    return dataclasses.replace(data, activity=pd.concat([kept, rows[list(act.columns)]], ignore_index=True))
+
+
+def test_a_gemeente_formed_from_several_is_published_only_if_all_its_parts_are(result):
+    """Land van Cuijk's farm jobs were fixed at 700, Boxmeer's and Cuijk's, as if Grave, Mill en Sint Hubert and Sint
+    Anthonis had none (a breaker's finding): now at least 700, fitted."""
+    m = result.key.fit.matrix
+    cuijk = m[(m["gemeente_code"] == "GM1982") & (m["group"] == "A")].iloc[0]
+    assert not cuijk["known"] and cuijk["at_least"] == 700 and cuijk["jobs"] > 1000
+    assert set(m.loc[m["at_least"].notna(), "gemeente_code"]) == {"GM1979", "GM0439", "GM1992", "GM0757", "GM1982"}
+    assert (m.loc[m["at_least"].notna(), "jobs"] >= m.loc[m["at_least"].notna(), "at_least"] - 1e-9).all()
+
+
+def test_a_merged_gemeente_of_zeros_is_bounded_by_their_sum_and_the_text_by_cbs_rounding(data, national):
+    """Brielle, Hellevoetsluis and Westvoorne each published as 0: Voorne aan Zee has 0 to 150 farm jobs, but a CBS 0
+    still means 0 to 50 (the sentence said 150, a breaker's finding); Amsterdam's 0 with Weesp's part not published is
+    only partly a 0."""
+    from blp.berekening.jobs_key import estimate_jobs
+    from blp.params import load_params
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.narrative import published_cells
+    from blp.rapport.paginas.dataverzameling import key_estimate_frame
+
+    changed = _farm_jobs_of_2019(data, {"GM0501": 0, "GM0530": 0, "GM0614": 0, "GM0363": 0})
+    fit = estimate_jobs(changed, 2019, 2024, 2020)
+    voorne = fit.matrix[(fit.matrix["gemeente_code"] == "GM1992") & (fit.matrix["group"] == "A")].iloc[0]
+    assert voorne["below"] == 150 and 0 < voorne["jobs"] <= 150 + 1e-9
+    text = published_cells(fit, changed.industry_labels(), "GM1992", "Voorne aan Zee")
+    assert "dan zijn het er 0 tot 50: het CBS rondt af op honderdtallen" in text
+    assert "150" not in text.split("waaronder")[0] and "waaronder Voorne aan Zee (geschat op 150, de bovengrens)." in text
+    assert "waaronder" not in published_cells(fit, changed.industry_labels(), "GM0363", "Amsterdam")
+    view = GemeenteView(national, "GM0363", load_params("GM0363"))
+    view.national = dataclasses.replace(national, result=dataclasses.replace(
+        national.result, key=dataclasses.replace(national.result.key, fit=fit)))
+    farm = key_estimate_frame(view).set_index("Sector").loc["Landbouw, bosbouw en visserij", "Herkomst"]
+    assert farm == "geschat; deels CBS: 0"
+
+
+def test_zeros_that_cannot_hold_their_regions_farm_jobs_are_refused(data):
+    """Every gemeente of Noord-Friesland published as 0 (at most 550 farm jobs) beside 1.700 in the region: the rest
+    went silently to other sectors, reported as converged (a breaker's finding)."""
+    from blp.berekening.jobs_key import estimate_jobs
+
+    codes = data.regions.loc[(data.regions["year"] == 2020) & (data.regions["corop_code"] == "CR04"), "gemeente_code"]
+    with pytest.raises(DataError, match=r"jobs_gemeente.csv \(2019\): de gemeenten van COROP-gebied CR04 hebben samen "
+                                        r"ten hoogste 550 banen in bedrijfstak A \(elke 0 betekent minder dan 50\), "
+                                        r"maar jobs_corop.csv geeft het gebied er 1\.700"):
+        estimate_jobs(_farm_jobs_of_2019(data, dict.fromkeys(codes, 0)), 2019, 2024, 2020)
+
+
 def test_only_the_embedded_extract_is_named_as_why_jobs_per_sector_are_missing(data):
     """The reports said CBS publishes jobs per gemeente only in total; it is the embedded extract that holds no more."""
-    import dataclasses
-
     from blp.rapport.narrative import jobs_in_data
 
     assert "Dat ligt aan de ingebouwde gegevens" in jobs_in_data(data, 2019)

@@ -84,6 +84,6 @@ def test_the_dutch_table_gives_whole_numbers_whole_and_the_blps_year(national, t
     assert list(table.columns) == ["Code", "Gemeente", "COROP-gebied", "Provincie", "Inwoners", "BLP 2018 (mln euro)",
                                    "BLP 2018 per inwoner (euro)"]
     text = table.to_csv(index=False, sep=";", decimal=",")
-    assert "GM0363;Amsterdam;Groot-Amsterdam;Noord-Holland;892495;75837,4;84972\n" in text
+    assert "GM0363;Amsterdam;Groot-Amsterdam;Noord-Holland;892495;75837,2;84972\n" in text
     page = render(national, overview_table(national, tmp_path), {"histogram": "<svg></svg>", "maps": []})
     assert "<th>BLP 2018 (mln euro)</th>" in page and "nog geen rapport" not in page

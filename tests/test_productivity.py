@@ -117,11 +117,25 @@ def test_with_published_jobs_per_group_nothing_is_averaged(data, result):
         ["gemeente_code", "industry_code"], as_index=False)["value"].sum().assign(year=2023, measure="jobs")
     act = data.activity
     fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-    published = CanonicalData(**{**fields, "activity": pd.concat(
-        [act, detail[detail["industry_code"] != "A"][list(act.columns)]], ignore_index=True)})
+    own = {"own_activity": {"jobs": {2023: "lisa_2023.csv"}}}  # exact figures: a 0 is a 0
+    act = act[~((act["measure"] == "jobs") & (act["year"] == 2023) & (act["industry_code"] == "A"))]
+    published = CanonicalData(**{**fields, **own, "activity": pd.concat([act, detail[list(act.columns)]],
+                                                                         ignore_index=True)})
     key = jobs_key(published, 2023, 2024, result.concordance, 2020, corrected=False)
     assert key.fit is None and key.blended == ()
     assert "vestigingen" not in key.key_of("F")
+    # the same as CBS's figures, rounded to hundreds: only the cells published as 0 (0 to 50 jobs) are fitted, up to 50;
+    # nothing is averaged and no split is called estimated (a breaker's finding: one 0 made a region average F)
+    rounded = detail.assign(value=(detail["value"] / 100).round() * 100)
+    cbs = CanonicalData(**{**fields, "activity": pd.concat([act, rounded[list(act.columns)]], ignore_index=True)})
+    key = jobs_key(cbs, 2023, 2024, result.concordance, 2020, corrected=False)
+    zeros = key.fit.below_rounding
+    assert not key.fit.estimated and key.blended == () and len(zeros) > 10 and (zeros["jobs"] <= 50 + 1e-9).all()
+    assert key.label_nl.startswith("banen per sector (2023), een 0 geschat (dus 0 tot 50)")
+    cells = key.fit.matrix[key.fit.matrix["known"]].merge(rounded, on=["gemeente_code"], suffixes=("", "_cbs"))
+    cells = cells[cells["group"] == cells["industry_code"]]
+    assert np.array_equal(cells.groupby(["gemeente_code", "group"])["jobs"].first().to_numpy(),
+                          cells.groupby(["gemeente_code", "group"])["value"].sum().to_numpy())
     # only F and R-U published (for every gemeente), the rest estimated: where a COROP's F cells are all published
     # (Twente), F is not averaged; the part of a gemeente that lay in another COROP is still estimated (Weesp)
     some = CanonicalData(**{**fields, "activity": pd.concat(

@@ -664,8 +664,8 @@ def test_the_method_appendix_names_the_jobs_of_the_part_of_a_gemeente_in_its_cor
     methode.activity(GemeenteView(national, "GM0363", load_params("GM0363")))
     assert ("Van Amsterdam staat in de gegevens het totaal aantal banen van werknemers (ongeveer 655.000 in 2019 in het "
             "deel dat bij COROP-gebied Groot-Amsterdam hoort; de overige 9.100 tellen bij Het Gooi en Vechtstreek, waar "
-            "dat deel bij de toegevoegde waarde van 2018 hoorde), maar niet de banen in de landbouw; van "
-            "COROP-gebied Groot-Amsterdam ook de banen per sector.") in shown()
+            "dat deel bij de toegevoegde waarde van 2018 hoorde), en de banen in de landbouw van een deel van de "
+            "gemeente (de rest is geschat); van COROP-gebied Groot-Amsterdam ook de banen per sector.") in shown()
 
 
 def test_the_method_appendix_of_a_gemeente_in_one_corop_gives_its_jobs_plainly(national, shown):

@@ -51,6 +51,7 @@ class JobsFit:
     per_corop: pd.DataFrame   # corop_code, units, iterations, max_row_error, max_col_error, margin_gap_pct, filled
     matrix: pd.DataFrame      # gemeente_code, corop_code, group, jobs, known
     area_year: int | None = None  # the land areas A's seed came from (None: A seeded by establishments)
+    zero_bound: float | None = None  # a published 0 means fewer than this many jobs (None: the figures are exact)
 
     @property
     def iterations(self) -> int:
@@ -63,6 +64,11 @@ class JobsFit:
     @property
     def converged(self) -> bool:
         return self.max_margin_error <= ras.TOLERANCE
+
+    @property
+    def estimated(self) -> bool:
+        """Whether the fit estimated a split the data do not give (not only a published 0 of rounded figures)."""
+        return bool((~self.matrix["known"] & self.matrix["below"].isna()).any())
 
     @property
     def below_rounding(self) -> pd.DataFrame:
@@ -147,12 +153,9 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
     if totals.empty:
         raise DataError(f"Geen totaal aantal banen van werknemers per gemeente voor {year}.",
                         "de verdeelsleutel banen heeft die nodig.")
-    known_rows = rows[rows["industry_code"].isin(groups)]
-    # a published 0 of rounded figures says "fewer than half the rounding unit": such a cell is fitted, up to that
     rounding = data.rounding("jobs", year)
-    known_rows = known_rows.assign(bound=np.where(known_rows["value"] == 0, (rounding or 0) / 2, 0.0))
-    known, _ = to_units(known_rows[["gemeente_code", "industry_code", "value", "bound"]], ["value", "bound"], year,
-                        boundary_year, composition, data)
+    zero_bound = rounding / 2 if rounding else None
+    cells = _published_cells(data, rows, groups, year, boundary_year, composition, zero_bound)
 
     seed_year = nearest(data.activity_years("establishments"), year)
     est_wide = memo(data, "establishments_wide", seed_year, boundary_year, composition,
@@ -166,20 +169,16 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
 
     tot = totals.set_index(["corop_code", "gemeente_code"])["value"].sort_index()
     units = tot.index
-    kn = known.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code", values=["value", "bound"],
-                           aggfunc="sum")
     seed_all = est_wide.reindex(units).reindex(columns=[seed_of[g] for g in groups]).fillna(0).to_numpy() \
         * np.array([ratio[g] for g in groups])
     area_year = None
     if AGRICULTURE in groups and agriculture_by_area:
         seed_all[:, groups.index(AGRICULTURE)], area_year = _agriculture_seed(
             data, year, boundary_year, composition, units, float(nl_jobs[AGRICULTURE]), seed_all[:, groups.index(AGRICULTURE)])
-    known_all = kn["value"].reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
-        np.full((len(units), len(groups)), np.nan)
-    bound_all = kn["bound"].reindex(index=units, columns=groups).to_numpy(dtype="float64") if len(kn) else \
-        np.full((len(units), len(groups)), np.nan)
-    upper_all = np.where((known_all == 0) & (bound_all > 0), bound_all, np.nan)
-    known_all = np.where(np.isnan(upper_all), known_all, np.nan)
+    known_all, upper_all, lower_all = (np.full((len(units), len(groups)), np.nan) for _ in range(3))
+    if cells is not None:
+        known_all, upper_all, lower_all = (cells[c].reindex(index=units, columns=groups).to_numpy(dtype="float64")
+                                           for c in ("known", "upper", "lower"))
     totals_all = tot.to_numpy(dtype="float64")
     corops = units.get_level_values("corop_code").to_numpy()
     missing = sorted(set(corops) - set(columns.index))
@@ -212,9 +211,10 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         gap = (col_targets.sum() / row_targets.sum() - 1) * 100 if row_targets.sum() > 0 else 0.0
         if abs(gap) > MAX_MARGIN_GAP_PCT and pd.notna(corop_total.loc[corop]):
             _margin_error(corop, year, units[a:b], row_targets, float(corop_total.loc[corop]), data)
+        _check_zero_bounds(corop, year, groups, published, known_m, upper_all[a:b], zero_bound, data)
         if col_targets.sum() > 0:
             col_targets = col_targets * row_targets.sum() / col_targets.sum()
-        result = ras.fit_bounded(seed, row_targets, col_targets, known_m, upper_all[a:b])
+        result = ras.fit_bounded(seed, row_targets, col_targets, known_m, upper_all[a:b], lower_all[a:b])
         fitted[a:b] = result.matrix
         per_corop.append({"corop_code": corop, "units": b - a, "iterations": result.iterations,
                           "max_row_error": result.max_row_error, "max_col_error": result.max_col_error,
@@ -227,8 +227,56 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         "jobs": fitted.reshape(-1),
         "known": ~np.isnan(known_all).reshape(-1),
         "below": upper_all.reshape(-1),  # published as 0 of rounded figures: fitted, but at most this many
+        "at_least": lower_all.reshape(-1),  # only some parts of the unit published: fitted, at least their sum
     })
-    return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix, area_year)
+    return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix, area_year, zero_bound)
+
+
+def _published_cells(data: CanonicalData, rows: pd.DataFrame, groups: list[str], year: int, boundary_year: int,
+                     composition: int, zero_bound: float | None) -> pd.DataFrame | None:
+    """The published jobs per allocation unit x group, wide, under three headings: ``known`` where every part of the
+    unit is published (a unit can join several gemeenten of ``year``), ``upper`` where every part is published as 0
+    in rounded figures (0 to ``zero_bound`` jobs each: fitted, up to their sum), and ``lower`` where only some parts
+    are published (fitted, at least their sum: Land van Cuijk's farm jobs are not those of Boxmeer and Cuijk alone,
+    a breaker's finding). None without published groups."""
+    published = rows[rows["industry_code"].isin(groups)]
+    if published.empty:
+        return None
+    codes = pd.unique(pd.concat([rows.loc[rows["industry_code"] == TOTAL, "gemeente_code"], published["gemeente_code"]]))
+    grid = pd.MultiIndex.from_product([codes, list(dict.fromkeys(published["industry_code"]))],
+                                      names=["gemeente_code", "industry_code"]).to_frame(index=False)
+    grid = grid.merge(published[["gemeente_code", "industry_code", "value"]].astype({"value": "float64"}), how="left")
+    grid = grid.assign(present=grid["value"].notna().astype("float64"), part=1.0,
+                       bound=np.where(grid["value"] == 0, zero_bound or 0.0, 0.0), value=grid["value"].fillna(0.0))
+    units, _ = to_units(grid, ["value", "bound", "present", "part"], year, boundary_year, composition, data)
+    wide = units.pivot_table(index=["corop_code", "gemeente_code"], columns="industry_code",
+                             values=["value", "bound", "present", "part"], aggfunc="sum")
+    whole = (wide["present"] - wide["part"]).abs() < 1e-9
+    some = (wide["present"] > 1e-9) & ~whole
+    zero = whole & (wide["value"] == 0) & (wide["bound"] > 0)
+    return pd.concat({"known": wide["value"].where(whole & ~zero), "upper": wide["bound"].where(zero),
+                      "lower": wide["value"].where(some & (wide["value"] > 0))}, axis=1)
+
+
+def _check_zero_bounds(corop: str, year: int, groups: list[str], published: np.ndarray, known: np.ndarray,
+                       upper: np.ndarray, zero_bound: float | None, data: CanonicalData) -> None:
+    """Refuse a group whose gemeenten are all published, with zeros among them, while together they cannot reach the
+    COROP's own figure: every 0 means fewer than ``zero_bound`` jobs, so the rest of the region's jobs would have to
+    go to other groups (all of a region's farm jobs published as 0 beside 1.700 farm jobs in the region)."""
+    for j, group in enumerate(groups):
+        col_known, col_upper = known[:, j], upper[:, j]
+        if np.isnan(published[j]) or np.isnan(col_upper).all() or (np.isnan(col_known) & np.isnan(col_upper)).any():
+            continue
+        most = np.nansum(col_known) + np.nansum(col_upper)
+        slack = (zero_bound or 0.0) * (int((~np.isnan(col_known)).sum()) + 1)  # each published figure is rounded too
+        if published[j] > most + slack:
+            source = data.activity_file("jobs", year)
+            raise DataError(
+                f"{source} ({year}): de gemeenten van COROP-gebied {corop} hebben samen ten hoogste {num(most)} banen in "
+                f"bedrijfstak {group} (elke 0 betekent minder dan {num(zero_bound)}), maar jobs_corop.csv geeft het "
+                f"gebied er {num(published[j])}: dat kan niet allebei kloppen.",
+                f"controleer de banen in bedrijfstak {group} van {year} in {source} voor de gemeenten van {corop} (en "
+                "die van het gebied in jobs_corop.csv).")
 
 
 def _agriculture_seed(data: CanonicalData, year: int, boundary_year: int, composition: int, units: pd.MultiIndex,
@@ -326,7 +374,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
              corrected: bool = True, averaged: bool = True) -> Key:
     """The jobs key: fitted (or published) jobs per group, A by its own jobs, L by housing value; with
     ``corrected``, each unit's jobs weighted by its job density (``blp.berekening.productivity``)."""
-    if has_industry_detail(data, "jobs", year, concordance):
+    if split_published(data, year, concordance):
         base = activity_key(data, "jobs", year, boundary_year, concordance, composition=composition)
         activity, fit, cells = base.activity, None, None
         what = f"banen in de sector ({year})"
@@ -337,12 +385,14 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         cells = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c)))
         activity = cells.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
         activity = activity.rename(columns={"jobs": "value"})
-        group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
+        group_keys = {g: f"banen in de sector ({year}), " + ("geschat per gemeente" if fit.estimated else
+                                                               f"een 0 geschat (dus 0 tot {num(fit.zero_bound)})")
+                      for g in concordance.groups}
         if AGRICULTURE in group_keys:
             zeros = fit.below_rounding
-            zero = zeros[zeros["group"] == AGRICULTURE]["below"]
             group_keys[AGRICULTURE] = (f"banen in de landbouw ({year}); geschat waar ze per gemeente niet in de gegevens "
-                                       "staan" + (f" of als 0 (dus 0 tot {num(zero.max())})" if len(zero) else "")
+                                       "staan" + (f" of als 0 (dus 0 tot {num(fit.zero_bound)})"
+                                                  if (zeros["group"] == AGRICULTURE).any() else "")
                                        + (", met het landoppervlak van de gemeente als startpunt" if fit.area_year else ""))
         rows = activity_rows(data, "jobs", year)
         unassignable = float(rows.loc[(rows["gemeente_code"] == UNASSIGNABLE_GEMEENTE) & (rows["industry_code"] == TOTAL),
@@ -366,7 +416,9 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     if fit is not None and averaged:  # only an estimated split: published jobs per gemeente x group are used as such
         est = establishments_of_groups(data, fit.seed_year, boundary_year, composition, table)
         # a COROP x group whose jobs CBS publishes for every gemeente is no estimate: it is not averaged
-        published = cells.groupby(["corop_code", "group"])["known"].all()
+        # (a 0 of rounded figures counts as published here: only that cell is estimated, not the group's split)
+        published = cells.assign(published=cells["known"] | cells["below"].notna()).groupby(
+            ["corop_code", "group"])["published"].all()
         table, blended = blend_with_establishments(table, est[est["group"].isin(concordance.groups)], "corop_code",
                                                    "gemeente_code", skip=set(published[published].index))
         for g in blended:
@@ -385,7 +437,8 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     notes = {(corop, group): "in dit COROP-gebied heeft de sector geen banen: verdeeld naar alle banen"
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
-    label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
+    label = (f"banen per sector ({year})" + ("" if fit is None else ", sectorverdeling geschat" if fit.estimated else
+                                             f", een 0 geschat (dus 0 tot {num(fit.zero_bound)})")
              + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid")
              + (f"; bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen ({fit.seed_year})"
                 if blended else "")
@@ -395,6 +448,19 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     return Key(name, label, "jobs", year, True, table.reset_index(drop=True), conversion, unassignable,
                activity=activity, group_keys=group_keys, fit=fit, cell_notes=notes, density=correction,
                density_units=density_units, blended=blended)
+
+
+def split_published(data: CanonicalData, year: int, concordance: Concordance) -> bool:
+    """Whether the data give every gemeente's jobs of ``year`` in every group as they are, so nothing is fitted: no
+    cell left out (CBS suppresses some in the live table) and no 0 of rounded figures (0 to 50 jobs)."""
+    if not has_industry_detail(data, "jobs", year, concordance):
+        return False
+    rows = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == year)
+                         & (data.activity["gemeente_code"] != UNASSIGNABLE_GEMEENTE)]
+    detail = rows[rows["industry_code"] != TOTAL]
+    per_gemeente = detail.groupby("gemeente_code")["industry_code"].nunique()
+    complete = (per_gemeente.reindex(rows["gemeente_code"].unique()) == detail["industry_code"].nunique()).all()
+    return bool(complete) and not (data.rounding("jobs", year) and (detail["value"] == 0).any())
 
 
 def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str, unit: str,

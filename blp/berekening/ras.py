@@ -79,17 +79,23 @@ def fit(seed: np.ndarray, row_targets: np.ndarray, col_targets: np.ndarray, know
 
 
 def fit_bounded(seed: np.ndarray, row_targets: np.ndarray, col_targets: np.ndarray, known: np.ndarray | None,
-                upper: np.ndarray, tol: float = TOLERANCE, max_iter: int = MAX_ITERATIONS) -> RasFit:
-    """``fit``, with free cells that may not exceed ``upper`` (NaN: no bound), such as a figure published as 0
-    that only says "fewer than half the rounding unit". A cell the fit puts above its bound is fixed at the bound
-    and the rest fitted again, until no cell is above its bound (each round fixes at least one cell)."""
+                upper: np.ndarray, lower: np.ndarray | None = None, tol: float = TOLERANCE,
+                max_iter: int = MAX_ITERATIONS) -> RasFit:
+    """``fit``, with free cells that may not exceed ``upper`` or fall below ``lower`` (NaN: no bound), such as a
+    figure published as 0 that only says "fewer than half the rounding unit". A cell the fit puts beyond a bound is
+    fixed at that bound and the rest fitted again, until no cell is beyond its bounds (each pass fixes at least one
+    cell)."""
     known = np.full(np.shape(seed), np.nan) if known is None else np.array(known, dtype="float64")
     upper = np.asarray(upper, dtype="float64")
+    lower = np.full(np.shape(seed), np.nan) if lower is None else np.asarray(lower, dtype="float64")
     rounds = 0  # the iterations of every pass, so a report's count of rounds is the whole work
     while True:
         result = fit(seed, row_targets, col_targets, known, tol, max_iter)
         rounds += result.iterations
-        over = np.isnan(known) & ~np.isnan(upper) & (result.matrix > upper)
-        if not over.any():
+        free = np.isnan(known)
+        over = free & ~np.isnan(upper) & (result.matrix > upper)
+        under = free & ~np.isnan(lower) & (result.matrix < lower)
+        if not (over.any() or under.any()):
             return replace(result, iterations=rounds)
         known[over] = upper[over]
+        known[under] = lower[under]

@@ -130,16 +130,19 @@ def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: s
     cells = fit.below_rounding
     if cells.empty:
         return "Gepubliceerde aantallen blijven zoals ze zijn."
-    bound = num(cells["below"].max())
+    bound = num(fit.zero_bound)
     groups = listing([in_sentence(labels.get(g, g)) for g in dict.fromkeys(cells["group"])])
     n = cells["gemeente_code"].nunique()
-    own = cells[cells["gemeente_code"] == gemeente]
-    mine = ""
-    if not own.empty:
-        jobs = float(own["jobs"].sum())
-        at_bound = jobs >= float(own["below"].sum()) - 1e-6
-        mine = (f", waaronder {gemeente_name} (geschat op {num(round(jobs))}"
-                + (", de bovengrens)" if at_bound else ")"))
+    own = fit.matrix[(fit.matrix["gemeente_code"] == gemeente) & fit.matrix["group"].isin(set(cells["group"]))]
+    estimates = []
+    for group, part in own.groupby("group", sort=False):
+        if part["below"].isna().any():  # only part of the gemeente published as 0 (its other part lay elsewhere)
+            continue
+        jobs = float(part["jobs"].sum())
+        estimates.append(("" if cells["group"].nunique() == 1 else f"{in_sentence(labels.get(group, group))}: ")
+                         + f"geschat op {num(round(jobs))}"
+                         + (", de bovengrens" if jobs >= float(part["below"].sum()) - 1e-6 else ""))
+    mine = f", waaronder {gemeente_name} ({'; '.join(estimates)})" if estimates else ""
     return (f"Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente "
             f"0 banen in een sector, dan zijn het er 0 tot {bound}: het CBS rondt af op honderdtallen. Zo'n 0 wordt "
             f"daarom niet overgenomen maar meegeschat, met {bound} als bovengrens. In {fit.year} geldt dat voor "
@@ -166,8 +169,8 @@ def jobs_in_data(data, year: int) -> str:
     if data.source == EMBEDDED_SOURCE and groups <= {"A"}:
         text += (" Dat ligt aan de ingebouwde gegevens: die bevatten een uittreksel van CBS-tabel 83582NED met alleen "
                  "het totaal en, voor een deel van de gemeenten, de landbouw. Het CBS publiceert de banen per gemeente "
-                 "ook per sector; met de actuele CBS-gegevens gebruikt de kit die en schat ze alleen waar het CBS "
-                 "een cel weglaat.")
+                 "ook per sector; een berekening met de actuele CBS-gegevens gebruikt die en schat alleen waar het "
+                 "CBS een cel weglaat.")
     return text
 
 

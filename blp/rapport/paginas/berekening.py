@@ -278,7 +278,7 @@ def _split_estimated(view: GemeenteView) -> bool:
     if fit is None:
         return False
     own = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
-    return bool(len(own)) and not bool(own["known"].all())
+    return bool(len(own)) and not bool((own["known"] | own["below"].notna()).all())  # a 0 of CBS: published
 
 
 def structure(view: GemeenteView) -> None:

@@ -173,15 +173,17 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     fit = view.result.key.fit
     m = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
     labels = view.data.industry_labels()
-    per = m.groupby("group").agg(jobs=("jobs", "sum"), known=("known", "all"), some=("known", "any"),
-                                 below=("below", "sum"))
+    per = m.assign(zero=m["below"].notna(), part=m["at_least"].notna()).groupby("group").agg(
+        jobs=("jobs", "sum"), known=("known", "all"), some=("known", "any"), zeros=("zero", "all"),
+        some_zero=("zero", "any"), part=("part", "any"), below=("below", "sum"))
     corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
+    given = "gepubliceerd (CBS)" if view.data.rounding("jobs", fit.year) else "gegeven (eigen bestand)"
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
         "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
-        "Herkomst": ["gepubliceerd (CBS)" if k else "deels gepubliceerd" if s else
-                     f"geschat; CBS: 0, dus 0 tot {num(b)}" if b > 0 else "geschat"
-                     for k, s, b in zip(per["known"], per["some"], per["below"])],
+        "Herkomst": [given if r.known else f"geschat; CBS: 0, dus 0 tot {num(r.below)}" if r.zeros else
+                     "geschat; deels CBS: 0" if r.some_zero else "deels gepubliceerd" if r.some or r.part else "geschat"
+                     for r in per.itertuples()],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
     })
 
@@ -192,6 +194,14 @@ def key_estimate(view: GemeenteView) -> None:
     if fit is None:
         if view.result.key.measure == "jobs":
             md("De banen per sector komen rechtstreeks uit de bron; er is niets geschat.")
+        return
+    if not fit.estimated:
+        md("**De banen per gemeente en sector komen uit de bron; alleen een 0 is geschat.** "
+           + narrative.published_cells(fit, view.data.industry_labels(), view.gemeente, view.name)
+           + f" Die schatting gebeurt per COROP-gebied met biproportionele aanpassing (RAS), met de vestigingen per "
+           f"sector ({fit.seed_year}) als startpunt, zodat de sectoren het totaal van het COROP-gebied halen. Banen "
+           f"van {view.name}, afgerond op tientallen:")
+        table(key_estimate_frame(view), formats={"Banen gemeente": _estimated_jobs, "Banen COROP": 0})
         return
     n_filled = int((fit.per_corop["filled"] != "").sum())
     md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** "
@@ -295,7 +305,7 @@ def missing(view: GemeenteView) -> None:
     if not view.data.activity_years("jobs"):
         lines.append("**Banen per gemeente** ontbreken in deze gegevens: de verdeling gebruikt daarom vestigingen. "
                      "Een eigen banenbestand (bijvoorbeeld van LISA) geeft een betere sleutel.")
-    elif view.result.key.fit is not None:
+    elif view.result.key.fit is not None and view.result.key.fit.estimated:
         lines.append("**Banen per gemeente × sector** publiceert het CBS niet in deze gegevens: ze zijn geschat "
                      "(zie hierboven). Een banenbestand per sector (bijv. LISA) maakt die schatting overbodig.")
     va_years = view.data.value_added_years()

@@ -63,7 +63,7 @@ def activity_frame(view: GemeenteView) -> pd.DataFrame:
 
 def _farm_jobs_clause(view: GemeenteView) -> str:
     """Whether the data hold the gemeente's own farm jobs: ', en ook de banen in de landbouw (300)', a published 0
-    (0 to 50), or ', maar niet de banen in de landbouw'."""
+    (0 to 50), those of a part of it (a gemeente formed from several, not all published), or none."""
     m = view.result.key.fit.matrix
     farm = m[(m["gemeente_code"] == view.gemeente) & (m["group"] == "A")]
     if farm.empty:
@@ -72,14 +72,18 @@ def _farm_jobs_clause(view: GemeenteView) -> str:
         return f", en ook de banen in de landbouw ({num(farm['jobs'].sum())})"
     if farm["below"].notna().all():
         return f", en de banen in de landbouw als 0 (dat is 0 tot {num(farm['below'].sum())}, zie hieronder)"
+    if (farm["known"] | farm["below"].notna() | farm["at_least"].notna()).any():
+        return ", en de banen in de landbouw van een deel van de gemeente (de rest is geschat)"
     return ", maar niet de banen in de landbouw"
 
 
 def activity(view: GemeenteView) -> None:
     """Step 2: the key, and for the jobs key how it was fitted (blp.berekening.jobs_key, blp.berekening.ras)."""
     key, fit = view.result.key, view.result.key.fit
-    if fit is None:
-        md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat.")
+    if fit is None or not fit.estimated:
+        md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; "
+           + ("er is niets geschat." if fit is None else "alleen een 0 is geschat (`blp.berekening.ras.fit_bounded`). "
+              + narrative.published_cells(fit, _labels(view), view.gemeente, view.name)))
         density_step(view)
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
