@@ -223,7 +223,7 @@ def test_only_the_embedded_extract_is_named_as_why_jobs_per_sector_are_missing(d
     assert "Dat ligt aan de ingebouwde gegevens" in jobs_in_data(data, 2019)
     own = jobs_in_data(dataclasses.replace(data, source="snapshot:/tmp/mijn_gegevens"), 2019)
     assert own == ("In de gegevens van deze berekening staan de banen van werknemers per gemeente alleen in totaal en, "
-                   "voor 67 van de 355 gemeenten, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied "
+                   "voor 67 van de 355 gemeenten van 2019, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied "
                    "in.")
 
 

@@ -125,7 +125,7 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     frame = dataverzameling.key_estimate_frame(heerlen)
     assert frame["Banen gemeente"].sum() == pytest.approx(52_600, rel=1e-3)
     assert ("In de gegevens van deze berekening staan de banen van werknemers per gemeente alleen in totaal en, voor 67 "
-            "van de 355 gemeenten, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied in. Dat ligt "
+            "van de 355 gemeenten van 2019, in de landbouw; volledig per sector staan ze er alleen per COROP-gebied in. Dat ligt "
             "aan de ingebouwde gegevens: die bevatten een uittreksel van CBS-tabel 83582NED met alleen het totaal en, "
             "voor een deel van de gemeenten, de landbouw. Het CBS publiceert de banen per gemeente ook per sector") in text
     assert ("Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente 0 banen "
@@ -299,3 +299,24 @@ def test_the_chance_text_names_the_sectors_clearly_better_and_clearly_worse(heer
 def test_an_estimated_handful_of_jobs_is_not_shown_as_none(jobs, text):
     """Vaals's agriculture, 2,5 estimated jobs, showed as 0 while it received € 0,5 miljoen (a reader's finding)."""
     assert dataverzameling._estimated_jobs(jobs) == text
+
+
+@pytest.mark.parametrize("code, shown_text", [
+    ("GM0394", "**Extra onzeker in Haarlemmermeer:** de gemeente heeft 2,1 keer zoveel banen (178.800) als haar "
+               "vestigingen bij het landelijke aantal banen per vestiging doen verwachten (84.300)."),
+    ("GM0034", None),  # Almere: about as many jobs as its establishments suggest
+])
+def test_a_gemeente_with_far_more_jobs_than_its_establishments_suggest_is_told_its_split_is_uncertain(
+        national, shown, code, shown_text):
+    """Haarlemmermeer's surplus of jobs (Schiphol) was spread over every sector, finance 4 times the national jobs per
+    establishment, without a word (a reader's finding)."""
+    fit = national.result.key.fit
+    jobs, expected = fit.against_seed(code)
+    m = fit.matrix[fit.matrix["gemeente_code"] == code]
+    assert jobs == pytest.approx(m["jobs"].sum()) and expected == pytest.approx(m["seed"].sum())
+    berekening.structure(GemeenteView(national, code, load_params(code)))
+    text = _text(shown)
+    if shown_text is None:
+        assert "Extra onzeker" not in text and jobs / expected < 1.5
+    else:
+        assert shown_text in text and "Ook het totale BLP verschuift daardoor" in text

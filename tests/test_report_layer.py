@@ -74,16 +74,46 @@ def heerlen(national):
     return GemeenteView(national, "GM0917", load_params("GM0917"))
 
 
+@pytest.mark.parametrize("code, conclusion", [
+    ("GM0034", "Dat het BLP per inwoner lager is dan in Nederland, komt vooral door het aantal banen per inwoner (naar "
+               "verhouding weinig banen: inwoners die elders werken, of niet werken), niet door wat een baan toevoegt."),
+    ("GM0088", "Dat het BLP per inwoner lager is dan in Nederland, komt vooral door de toegevoegde waarde per baan, niet "
+               "door het aantal banen per inwoner."),
+    ("GM0363", "Dat het BLP per inwoner hoger is dan in Nederland, komt zowel door het aantal banen per inwoner als door "
+               "de toegevoegde waarde per baan."),
+    ("GM0200", ""),  # Apeldoorn: € 42.701 per inwoner, within 10 % of NL: nothing to explain
+])
+def test_blp_per_inhabitant_is_split_into_per_job_and_jobs_per_inhabitant(national, code, conclusion):
+    """Almere's low BLP per inhabitant is its few jobs per inhabitant, not what a job adds (a reader's finding)."""
+    from blp.rapport.samenvatting import blp_card
+
+    view = GemeenteView(national, code, load_params(code))
+    h = view.headline
+    assert narrative.parts_conclusion(h) == conclusion
+    card = blp_card(view).lines
+    assert any(line.startswith("Per baan €\u00a0") and line.endswith(conclusion or "491).") for line in card)
+
+
 def test_headline_sentence_of_heerlen(heerlen, national):
     """Golden text on the embedded data; ranks and the COROP share computed here independently."""
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
         "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,4 miljard**. "
         "Dat is **€\u00a049.954 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
-        "€\u00a082.706 per baan.\n\nHeerlen levert 20,2% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
+        "€\u00a082.706 per baan (COROP-gebied: €\u00a080.820; Nederland: €\u00a082.079). Het BLP per inwoner is het BLP "
+        "per baan maal het aantal banen per inwoner: Heerlen heeft 604 banen van werknemers per 1.000 inwoners "
+        "(Nederland: 491). Dat het BLP per inwoner hoger is dan in Nederland, komt vooral door het aantal banen per "
+        "inwoner (naar verhouding veel banen, ook voor mensen die van buiten komen werken), niet door wat een baan "
+        "toevoegt.\n\nHeerlen levert 20,2% van de toegevoegde waarde van Zuid-Limburg (€\u00a021,5 miljard). "
         "Van de 342 gemeenten staat Heerlen op plaats 29 naar omvang van het BLP en op plaats 27 naar BLP per "
         "inwoner.")
     n = national.result.national.set_index("gemeente_code")
+    # per job and jobs per inhabitant, computed here from the national table
+    assert n["blp_meur"].sum() * 1e6 / n["jobs"].sum() == pytest.approx(82_079, abs=0.5)
+    assert n.loc["GM0917", "jobs"] / n.loc["GM0917", "population"] * 1000 == pytest.approx(604, abs=0.5)
+    assert n["jobs"].sum() / n["population"].sum() * 1000 == pytest.approx(491, abs=0.5)
+    zl = n[n["corop_code"] == "CR39"]
+    assert zl["blp_meur"].sum() * 1e6 / zl["jobs"].sum() == pytest.approx(80_820, abs=0.5)
     assert int((n["blp_meur"] > n.loc["GM0917", "blp_meur"]).sum()) + 1 == 29
     assert int((n["blp_per_inhabitant_eur"] > n.loc["GM0917", "blp_per_inhabitant_eur"]).sum()) + 1 == 27
     va = national.result.va

@@ -98,5 +98,11 @@ def headline(result: BlpResult, gemeente: str) -> dict:
         "corop_blp_meur": float(corop_va),
         "corop_per_inhabitant_eur": float(corop["blp_meur"].sum() * 1e6 / corop["population"].sum()),
         "nl_per_inhabitant_eur": float(n["blp_meur"].sum() * 1e6 / nl_pop),
+        # per unit of the key (employee job, establishment) in the COROP and NL, and units per inhabitant: BLP per
+        # inhabitant = BLP per unit x units per inhabitant
+        "corop_per_key_unit_eur": float(corop["blp_meur"].sum() * 1e6 / corop[measure].sum()),
+        "nl_per_key_unit_eur": float(n["blp_meur"].sum() * 1e6 / n[measure].sum()),
+        "key_per_1000_inhabitants": float(row[measure] / row["population"] * 1000),
+        "nl_key_per_1000_inhabitants": float(n[measure].sum() / nl_pop * 1000),
         **{f"choice_{k}": v for k, v in result.choices.as_dict().items()},
     }

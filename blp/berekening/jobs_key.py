@@ -70,6 +70,13 @@ class JobsFit:
         """Whether the fit estimated a split the data do not give (not only a published 0 of rounded figures)."""
         return bool((~self.matrix["known"] & self.matrix["below"].isna()).any())
 
+    def against_seed(self, gemeente: str) -> tuple[float, float]:
+        """A gemeente's jobs and the jobs its establishments suggest (national jobs per establishment of each group;
+        agriculture by land area): where the first is much larger, the fit spreads the surplus over every group in
+        proportion, while in fact a few large employers hold it (Schiphol in Haarlemmermeer: 2,1 times)."""
+        own = self.matrix[self.matrix["gemeente_code"] == gemeente]
+        return float(own["jobs"].sum()), float(own["seed"].sum())
+
     @property
     def below_rounding(self) -> pd.DataFrame:
         """The cells published as 0 in rounded figures ("fewer than half the rounding unit"): fitted, up to that."""
@@ -228,6 +235,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         "known": ~np.isnan(known_all).reshape(-1),
         "below": upper_all.reshape(-1),  # published as 0 of rounded figures: fitted, but at most this many
         "at_least": lower_all.reshape(-1),  # only some parts of the unit published: fitted, at least their sum
+        "seed": seed_all.reshape(-1),  # the jobs the establishments (or land area) suggest, before the fit
     })
     return JobsFit(year, seed_year, pd.DataFrame(per_corop), matrix, area_year, zero_bound)
 

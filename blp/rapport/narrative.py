@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
 from blp.data.canonical import EMBEDDED_SOURCE, ROUNDED_JOBS, TOTAL, UNASSIGNABLE_GEMEENTE
@@ -18,7 +20,9 @@ def headline_text(h: dict, ranks) -> str:
         f"Het **Bruto Lokaal Product (BLP)** van **{h['gemeente_name']}** bedroeg in {h['choice_va_year']} "
         f"naar schatting **{meur(h['blp_meur'])}**. Dat is **{eur(h['blp_per_inhabitant_eur'])} per inwoner** "
         f"(COROP-gebied {h['corop_name']}: {eur(h['corop_per_inhabitant_eur'])}; Nederland: "
-        f"{eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit}.\n\n"
+        f"{eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit} (COROP-gebied: "
+        f"{eur(h['corop_per_key_unit_eur'])}; Nederland: {eur(h['nl_per_key_unit_eur'])}). "
+        + per_inhabitant_parts(h) + "\n\n"
         f"{h['gemeente_name']} levert {pct(h['share_of_corop'])} van de toegevoegde waarde van "
         f"{h['corop_name']} ({meur(h['corop_blp_meur'])})"
         + (f"; daarnaast {meur(h['blp_meur'] - h['share_of_corop'] * h['corop_blp_meur'])} voor het deel van de "
@@ -28,6 +32,43 @@ def headline_text(h: dict, ranks) -> str:
         f"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats "
         f"{nl_rank['blp_per_inhabitant_eur']} naar BLP per inwoner."
     )
+
+
+# what a scenario's band covers: only the share of the supply chain that stays local (FLQ's delta), not the BLP's own
+# error band or displacement (a reader's finding: it read as far more precise than it is)
+BAND_COVERS = "alleen naar hoeveel van de toelevering in de gemeente blijft"
+PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
+
+
+def per_inhabitant_parts(h: dict) -> str:
+    """BLP per inhabitant = BLP per job x jobs per inhabitant, with which of the two sets the gemeente apart from NL
+    (``parts_conclusion``). Only for the jobs key."""
+    if h["key_measure"] != "jobs":
+        return ""
+    return (f"Het BLP per inwoner is het BLP per baan maal het aantal banen per inwoner: {h['gemeente_name']} heeft "
+            f"{num(h['key_per_1000_inhabitants'])} banen van werknemers per 1.000 inwoners (Nederland: "
+            f"{num(h['nl_key_per_1000_inhabitants'])}). " + parts_conclusion(h)).strip()
+
+
+def parts_conclusion(h: dict) -> str:
+    """Which factor of BLP per inhabitant sets the gemeente apart from NL: its jobs per inhabitant or its BLP per job
+    (a reader's finding: Almere's low BLP per inhabitant is its few jobs per inhabitant, not what a job adds). '' with
+    another key, or within 10 % of NL per inhabitant."""
+    if h["key_measure"] != "jobs":
+        return ""
+    by_jobs = math.log(h["key_per_1000_inhabitants"] / h["nl_key_per_1000_inhabitants"])
+    by_value = math.log(h["blp_per_key_unit_eur"] / h["nl_per_key_unit_eur"])
+    if abs(by_jobs + by_value) < math.log(1.1):
+        return ""
+    lead = f"Dat het BLP per inwoner {'lager' if by_jobs + by_value < 0 else 'hoger'} is dan in Nederland, komt "
+    if abs(by_jobs) > PARTS_CLEAR * abs(by_value):
+        return lead + ("vooral door het aantal banen per inwoner ("
+                       + ("naar verhouding weinig banen: inwoners die elders werken, of niet werken"
+                          if by_jobs < 0 else "naar verhouding veel banen, ook voor mensen die van buiten komen werken")
+                       + "), niet door wat een baan toevoegt.")
+    if abs(by_value) > PARTS_CLEAR * abs(by_jobs):
+        return lead + "vooral door de toegevoegde waarde per baan, niet door het aantal banen per inwoner."
+    return lead + "zowel door het aantal banen per inwoner als door de toegevoegde waarde per baan."
 
 
 SMALL_JOBS = ROUNDED_JOBS  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
@@ -161,7 +202,7 @@ def jobs_in_data(data, year: int) -> str:
         held = "alleen in totaal"
     elif groups == {"A"}:
         held = ("alleen in totaal en in de landbouw" if farms == n else
-                f"alleen in totaal en, voor {num(farms)} van de {num(n)} gemeenten, in de landbouw")
+                f"alleen in totaal en, voor {num(farms)} van de {num(n)} gemeenten van {year}, in de landbouw")
     else:
         held = "in totaal en voor een deel van de gemeenten en sectoren ook per sector"
     text = (f"In de gegevens van deze berekening staan de banen van werknemers per gemeente {held}; volledig per "
@@ -300,6 +341,23 @@ def _mirrors_region(structure) -> float | None:
     if len(ratio) < 3 or ratio.min() <= 0 or ratio.max() / ratio.min() >= MIRROR_SPREAD:
         return None
     return float(max(1 - ratio.min(), ratio.max() - 1))
+
+
+SURPLUS_NOTED = 1.5  # a gemeente with this many times the jobs its establishments suggest: its split is said to be uncertain
+
+
+def surplus_text(gemeente_name: str, jobs: float, expected: float) -> str:
+    """Where a gemeente has far more jobs than its establishments suggest, the fit spreads the surplus over every
+    sector in proportion, while a few large employers hold it (Haarlemmermeer, Schiphol: a reader's finding); ''."""
+    if expected <= 0 or jobs / expected < SURPLUS_NOTED:
+        return ""
+    return (f"**Extra onzeker in {gemeente_name}:** de gemeente heeft {num(jobs / expected, 1)} keer zoveel banen "
+            f"({num(round(jobs, -2))}) als haar vestigingen bij het landelijke aantal banen per vestiging doen verwachten "
+            f"({num(round(expected, -2))}). De schatting verdeelt dat overschot naar verhouding over alle sectoren, "
+            "terwijl het in werkelijkheid meestal bij enkele grote werkgevers in één of twee sectoren zit (een "
+            "luchthaven, een ziekenhuis, een hoofdkantoor). De sectoren van die werkgevers komen daardoor te laag uit "
+            "en de andere te hoog. Ook het totale BLP verschuift daardoor, want een baan voegt in de ene sector meer "
+            "toe dan in de andere.")
 
 
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",

@@ -13,7 +13,7 @@ from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import indirect_jobs, large_density_effect
+from blp.rapport.narrative import BAND_COVERS, indirect_jobs, large_density_effect, parts_conclusion
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -77,6 +77,11 @@ def blp_card(view: GemeenteView) -> Card:
     if effect is not None:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
                      f"{esc(meur(effect['unweighted_meur']))}; zie ‘Hoe zeker is dit getal?’.")
+    if h["key_measure"] == "jobs":
+        lines.append(f"Per baan {esc(eur(h['blp_per_key_unit_eur']))} (Nederland {esc(eur(h['nl_per_key_unit_eur']))}), "
+                     f"met {esc(num(h['key_per_1000_inhabitants']))} banen per 1.000 inwoners (Nederland "
+                     f"{esc(num(h['nl_key_per_1000_inhabitants']))})." + (f" {esc(parts_conclusion(h))}"
+                                                                        if parts_conclusion(h) else ""))
     growth = _growth(view)
     if growth:
         lines.append(growth)
@@ -181,7 +186,7 @@ def policy_card(view: GemeenteView) -> Card:
     end = s.path.iloc[-1]
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (in prijzen van {view.choices.va_year}; direct en via toeleveranciers; "
-             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}), "
+             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}, {BAND_COVERS}), "
              f"{esc(num(end['extra_jobs_direct']))} banen direct en "
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:

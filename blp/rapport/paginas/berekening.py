@@ -288,6 +288,9 @@ def structure(view: GemeenteView) -> None:
     key, estimated = view.result.key, _split_estimated(view)
     md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None, estimated,
                                 key.blended))
+    surplus = narrative.surplus_text(view.name, *key.fit.against_seed(view.gemeente)) if estimated else ""
+    if surplus:
+        md(surplus)
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
