@@ -138,6 +138,18 @@ def test_bounded_ras_keeps_a_cell_under_its_bound_and_still_meets_both_margins()
     assert np.array_equal(ras.fit_bounded(seed, rows, cols, None, upper).matrix, free.matrix)
 
 
+def test_bounded_ras_keeps_a_cell_at_least_its_lower_bound():
+    """A gemeente formed from several, of which only some publish: at least what those publish."""
+    seed = np.array([[1.0, 10.0], [10.0, 1.0], [5.0, 5.0]])
+    rows, cols = np.array([100.0, 100.0, 100.0]), np.array([150.0, 150.0])
+    lower = np.full(seed.shape, np.nan)
+    lower[0, 0] = 40.0
+    assert ras.fit(seed, rows, cols).matrix[0, 0] < 30  # unbounded, the seed puts less there
+    fit = ras.fit_bounded(seed, rows, cols, None, np.full(seed.shape, np.nan), lower)
+    assert fit.converged and fit.matrix[0, 0] == pytest.approx(40.0)
+    assert np.allclose(fit.matrix.sum(axis=1), rows, rtol=1e-3) and np.allclose(fit.matrix.sum(axis=0), cols, rtol=1e-3)
+
+
 def test_farm_jobs_published_as_0_are_fewer_than_50_not_none(data, result):
     """CBS rounds jobs to hundreds: its 0 means fewer than 50. Those 15 gemeenten got no farm value added at all; now
     each cell is fitted up to 50 jobs, and the region's farm jobs still add up."""

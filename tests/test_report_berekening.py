@@ -1,6 +1,7 @@
 """Report 01/02 text on the method: golden sentences for Heerlen, so a wrong word or number fails."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -320,3 +321,17 @@ def test_a_gemeente_with_far_more_jobs_than_its_establishments_suggest_is_told_i
         assert "Extra onzeker" not in text and jobs / expected < 1.5
     else:
         assert shown_text in text and "Ook het totale BLP verschuift daardoor" in text
+
+
+def test_the_series_behind_the_trend_chart_is_a_table_too(heerlen, shown):
+    """The BLP per year was only a chart: not to be checked or downloaded (a reader's finding)."""
+    frame = berekening.series_frame(heerlen).set_index("year")
+    assert len(frame) == 28 and frame.index[0] == "1995" and frame.index[-1] == "2022"
+    assert frame.loc["1995", "key_year"] == "2019 (vastgehouden)" and frame.loc["2021", "key_year"] == "2021"
+    assert frame.loc["2018", "blp_meur"] == pytest.approx(4350.29, abs=0.01) and frame.loc["2018", "estimated"] == 0
+    assert frame.loc["2022", "blp_meur"] == pytest.approx(4907.84, abs=0.01) and 0.5 < frame.loc["2022", "estimated"] < 1
+    berekening.series_table(heerlen)
+    text = _text(shown)
+    assert "2018 4.350,3 0% 2019" in text and "1995 " in text and "2.018" not in text
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_blp_berekening.ipynb"
+    assert "page.series_table(view)" in notebook.read_text(encoding="utf-8")

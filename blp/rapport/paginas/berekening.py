@@ -467,6 +467,31 @@ def trend(view: GemeenteView) -> None:
        "verkeerde prijsstijging suggereren.")
 
 
+def series_frame(view: GemeenteView) -> pd.DataFrame:
+    """The gemeente's BLP per year, as the trend chart draws it: how much of it rests on an estimated sector split, and
+    the jobs year its share of the region follows (held before the first)."""
+    own = view.national.series.of(view.gemeente)
+    first_key = int(own["key_year"].min())
+    return pd.DataFrame({
+        "year": [f"{y}{' (voorlopig)' if p else ''}" for y, p in zip(own.index, own["provisional"])],
+        "blp_meur": own["blp_meur"].to_numpy(),
+        "estimated": own["estimated_share"].to_numpy(),
+        "key_year": [f"{k} (vastgehouden)" if y < first_key else str(k) for y, k in zip(own.index, own["key_year"])],
+    })
+
+
+def series_table(view: GemeenteView) -> None:
+    """The numbers behind the trend chart, for an auditor and the downloads (a reader's finding: only a chart)."""
+    if view.national.series is None:
+        return
+    md(f"**Het BLP van {view.name} per jaar**, de getallen achter de grafiek onder ‘Ontwikkeling door de tijd’ "
+       "(lopende prijzen):")
+    table(series_frame(view), {"year": "Jaar", "blp_meur": "BLP (mln euro)",
+                               "estimated": "Deel uit een geschatte sectorverdeling",
+                               "key_year": "Aandeel in het COROP-gebied volgt de banen van"},
+          {"blp_meur": 1, "estimated": lambda v: pct(v, 0)})
+
+
 def reconciliation(view: GemeenteView) -> None:
     """The COROP's value added against what its gemeenten (or parts of gemeenten) received, to the euro."""
     row = view.region_row()
