@@ -94,6 +94,12 @@ def test_blp_per_inhabitant_is_split_into_per_job_and_jobs_per_inhabitant(nation
     assert any(line.startswith("Per baan €\u00a0") and line.endswith(conclusion or "491).") for line in card)
 
 
+@pytest.mark.parametrize("change", [{"key_per_1000_inhabitants": 0.0}, {"blp_per_key_unit_eur": float("nan")},
+                                    {"nl_per_key_unit_eur": float("inf")}, {"key_measure": "establishments"}])
+def test_the_per_inhabitant_split_says_nothing_without_jobs_to_split_by(heerlen, change):
+    assert narrative.parts_conclusion({**heerlen.headline, **change}) == ""
+
+
 def test_headline_sentence_of_heerlen(heerlen, national):
     """Golden text on the embedded data; ranks and the COROP share computed here independently."""
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)

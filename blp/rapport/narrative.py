@@ -54,8 +54,10 @@ def parts_conclusion(h: dict) -> str:
     """Which factor of BLP per inhabitant sets the gemeente apart from NL: its jobs per inhabitant or its BLP per job
     (a reader's finding: Almere's low BLP per inhabitant is its few jobs per inhabitant, not what a job adds). '' with
     another key, or within 10 % of NL per inhabitant."""
-    if h["key_measure"] != "jobs":
-        return ""
+    values = [h["key_per_1000_inhabitants"], h["nl_key_per_1000_inhabitants"], h["blp_per_key_unit_eur"],
+              h["nl_per_key_unit_eur"]]
+    if h["key_measure"] != "jobs" or not all(math.isfinite(v) and v > 0 for v in values):
+        return ""  # no jobs (or no value added) to split by: nothing to say
     by_jobs = math.log(h["key_per_1000_inhabitants"] / h["nl_key_per_1000_inhabitants"])
     by_value = math.log(h["blp_per_key_unit_eur"] / h["nl_per_key_unit_eur"])
     if abs(by_jobs + by_value) < math.log(1.1):
