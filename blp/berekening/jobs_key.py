@@ -5,8 +5,8 @@ per gemeente only in total (and for agriculture, A, in some gemeenten), and the 
 matrix is estimated per COROP region by biproportional fitting (``blp.berekening.ras``): rows are each allocation
 unit's total jobs, columns the COROP's jobs per group, the seed is the unit's establishments per group times the
 national jobs per establishment of that group. Published cells (A where known, or all cells from a full jobs file)
-are kept and only the rest is fitted; a 0 of CBS's figures, rounded to hundreds, is fitted up to 50. Suppressed COROP cells are filled from the COROP total minus its
-published cells, spread by the seed.
+are kept and only the rest is fitted; a 0 of CBS's figures, rounded to hundreds, is fitted up to 50. Suppressed COROP
+cells are filled from the COROP total minus its published cells, spread by the seed.
 
 Real estate (L) is mostly the imputed rent of owner-occupied dwellings, which has no jobs: L is
 allocated by the value of the housing stock (dwellings x mean WOZ value) instead. In construction (F) and
@@ -49,7 +49,7 @@ class JobsFit:
     year: int
     seed_year: int
     per_corop: pd.DataFrame   # corop_code, units, iterations, max_row_error, max_col_error, margin_gap_pct, filled
-    matrix: pd.DataFrame      # gemeente_code, corop_code, group, jobs, known
+    matrix: pd.DataFrame      # gemeente_code, corop_code, group, jobs, known, below, at_least, seed
     area_year: int | None = None  # the land areas A's seed came from (None: A seeded by establishments)
     zero_bound: float | None = None  # a published 0 means fewer than this many jobs (None: the figures are exact)
 

@@ -345,7 +345,7 @@ def _mirrors_region(structure) -> float | None:
     return float(max(1 - ratio.min(), ratio.max() - 1))
 
 
-SURPLUS_NOTED = 1.5  # a gemeente with this many times the jobs its establishments suggest: its split is said to be uncertain
+SURPLUS_NOTED = 1.5  # this many times the jobs its establishments suggest: a gemeente is told its split is uncertain
 
 
 def surplus_text(gemeente_name: str, jobs: float, expected: float) -> str:
