@@ -207,13 +207,40 @@ def test_a_merged_gemeente_of_zeros_is_bounded_by_their_sum_and_the_text_by_cbs_
     assert voorne["below"] == 150 and 0 < voorne["jobs"] <= 150 + 1e-9
     text = published_cells(fit, changed.industry_labels(), "GM1992", "Voorne aan Zee")
     assert "dan zijn het er 0 tot 50: het CBS rondt af op honderdtallen" in text
-    assert "150" not in text.split("waaronder")[0] and "waaronder Voorne aan Zee (geschat op 150, de bovengrens)." in text
+    assert "150" not in text.split("waaronder")[0]
+    assert ("waaronder Voorne aan Zee (geschat op 150, de bovengrens; de grenzen zijn hier 0 en 150, omdat de gemeente in "
+            "2019 uit meer dan één gemeente of delen daarvan bestond).") in text
     assert "waaronder" not in published_cells(fit, changed.industry_labels(), "GM0363", "Amsterdam")
     view = GemeenteView(national, "GM0363", load_params("GM0363"))
     view.national = dataclasses.replace(national, result=dataclasses.replace(
         national.result, key=dataclasses.replace(national.result.key, fit=fit)))
     farm = key_estimate_frame(view).set_index("Sector").loc["Landbouw, bosbouw en visserij", "Herkomst"]
     assert farm == "geschat; deels CBS: 0"
+
+
+def test_a_0_beside_a_published_part_keeps_its_room(data, national):
+    """Eemsdelta of Appingedam (0), Delfzijl (100) and Loppersum (0) was fixed at 100 farm jobs, the zeros' room of 0
+    to 50 each dropped (a breaker's finding): now 100 to 200, fitted."""
+    from blp.berekening.jobs_key import estimate_jobs
+
+    changed = _farm_jobs_of_2019(data, {"GM0003": 0, "GM0010": 100, "GM0024": 0})
+    cell = estimate_jobs(changed, 2019, 2024, 2020).matrix.query("gemeente_code == 'GM1979' and group == 'A'").iloc[0]
+    assert not cell["known"] and cell["at_least"] == 100 and cell["below"] == 200 and 100 <= cell["jobs"] <= 200 + 1e-9
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"GM0197": 90_000}, r"jobs_gemeente.csv \(2019\): gemeente GM0197 heeft in de sectoren samen 90\.000 banen van "
+                         r"werknemers, meer dan haar totaal \(TOTAL: 9\.400\)"),
+    ({"GM0756": 3_000, "GM1702": 2_000}, r"de gemeenten van COROP-gebied CR35 hebben samen al \d\.\d{3} banen in "
+                                         r"bedrijfstak A, maar jobs_corop.csv geeft het gebied er"),
+])
+def test_published_jobs_that_cannot_fit_their_gemeente_or_region_are_refused(data, values, message):
+    """Aalten's A at 90.000 beside a total of 9.400 gave every other sector 0; gemeenten above their region's figure
+    were accepted (a breaker's findings)."""
+    from blp.berekening.jobs_key import estimate_jobs
+
+    with pytest.raises(DataError, match=message):
+        estimate_jobs(_farm_jobs_of_2019(data, values), 2019, 2024, 2020)
 
 
 def test_zeros_that_cannot_hold_their_regions_farm_jobs_are_refused(data):

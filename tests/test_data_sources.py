@@ -123,6 +123,10 @@ def test_a_zero_of_an_own_jobs_file_is_a_zero_but_cbs_rounded_zero_is_fewer_than
     jobs.rename(columns={"value": "jobs"})[["year", "gemeente_code", "industry_code", "jobs"]].to_csv(path, index=False)
     own = load_data("snapshot", snapshot_dir, [path])
     assert data.rounding("jobs", 2021) == 100 and own.rounding("jobs", 2021) is None
+    from blp.rapport.narrative import jobs_in_data
+
+    said = jobs_in_data(own, 2021)  # not the embedded extract's limit (a breaker's finding)
+    assert said.startswith("In het eigen banenbestand (lisa_2021.csv) staan de banen") and "ingebouwde" not in said
     zeros = set(jobs.loc[(jobs["industry_code"] == "A") & (jobs["value"] == 0), "gemeente_code"])
     assert zeros
 

@@ -332,6 +332,7 @@ def test_the_series_behind_the_trend_chart_is_a_table_too(heerlen, shown):
     assert frame.loc["2022", "blp_meur"] == pytest.approx(4907.84, abs=0.01) and 0.5 < frame.loc["2022", "estimated"] < 1
     berekening.series_table(heerlen)
     text = _text(shown)
-    assert "2018 4.350,3 0% 2019" in text and "1995 " in text and "2.018" not in text
+    assert "2018 4.350,3 0% 2019 (vastgehouden)" in text and "2019 4.485,0" in text and "2.018" not in text
+    assert "Aandeel in het COROP-gebied volgt de banen van" in text
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_blp_berekening.ipynb"
     assert "page.series_table(view)" in notebook.read_text(encoding="utf-8")

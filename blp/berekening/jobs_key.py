@@ -65,11 +65,6 @@ class JobsFit:
     def converged(self) -> bool:
         return self.max_margin_error <= ras.TOLERANCE
 
-    @property
-    def estimated(self) -> bool:
-        """Whether the fit estimated a split the data do not give (not only a published 0 of rounded figures)."""
-        return bool((~self.matrix["known"] & self.matrix["below"].isna()).any())
-
     def against_seed(self, gemeente: str) -> tuple[float, float]:
         """A gemeente's jobs and the jobs its establishments suggest (national jobs per establishment of each group;
         agriculture by land area): where the first is much larger, the fit spreads the surplus over every group in
@@ -218,7 +213,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
         gap = (col_targets.sum() / row_targets.sum() - 1) * 100 if row_targets.sum() > 0 else 0.0
         if abs(gap) > MAX_MARGIN_GAP_PCT and pd.notna(corop_total.loc[corop]):
             _margin_error(corop, year, units[a:b], row_targets, float(corop_total.loc[corop]), data)
-        _check_zero_bounds(corop, year, groups, published, known_m, upper_all[a:b], zero_bound, data)
+        _check_against_region(corop, year, groups, published, known_m, upper_all[a:b], lower_all[a:b], zero_bound, data)
         if col_targets.sum() > 0:
             col_targets = col_targets * row_targets.sum() / col_targets.sum()
         result = ras.fit_bounded(seed, row_targets, col_targets, known_m, upper_all[a:b], lower_all[a:b])
@@ -250,6 +245,7 @@ def _published_cells(data: CanonicalData, rows: pd.DataFrame, groups: list[str],
     published = rows[rows["industry_code"].isin(groups)]
     if published.empty:
         return None
+    _check_against_totals(data, rows, published, year, zero_bound)
     codes = pd.unique(pd.concat([rows.loc[rows["industry_code"] == TOTAL, "gemeente_code"], published["gemeente_code"]]))
     grid = pd.MultiIndex.from_product([codes, list(dict.fromkeys(published["industry_code"]))],
                                       names=["gemeente_code", "industry_code"]).to_frame(index=False)
@@ -261,27 +257,48 @@ def _published_cells(data: CanonicalData, rows: pd.DataFrame, groups: list[str],
                              values=["value", "bound", "present", "part"], aggfunc="sum")
     whole = (wide["present"] - wide["part"]).abs() < 1e-9
     some = (wide["present"] > 1e-9) & ~whole
-    zero = whole & (wide["value"] == 0) & (wide["bound"] > 0)
-    return pd.concat({"known": wide["value"].where(whole & ~zero), "upper": wide["bound"].where(zero),
-                      "lower": wide["value"].where(some & (wide["value"] > 0))}, axis=1)
+    zeros = whole & (wide["bound"] > 0)  # every part published, some of them as 0 (each 0 to ``zero_bound``)
+    return pd.concat({"known": wide["value"].where(whole & ~zeros), "upper": (wide["value"] + wide["bound"]).where(zeros),
+                      "lower": wide["value"].where((some | zeros) & (wide["value"] > 0))}, axis=1)
 
 
-def _check_zero_bounds(corop: str, year: int, groups: list[str], published: np.ndarray, known: np.ndarray,
-                       upper: np.ndarray, zero_bound: float | None, data: CanonicalData) -> None:
-    """Refuse a group whose gemeenten are all published, with zeros among them, while together they cannot reach the
-    COROP's own figure: every 0 means fewer than ``zero_bound`` jobs, so the rest of the region's jobs would have to
-    go to other groups (all of a region's farm jobs published as 0 beside 1.700 farm jobs in the region)."""
+def _check_against_totals(data: CanonicalData, rows: pd.DataFrame, published: pd.DataFrame, year: int,
+                          zero_bound: float | None) -> None:
+    """Refuse a gemeente whose published groups hold more jobs than its own total (A 90.000 beside a total of 9.400
+    gave every other sector 0 with exit code 0: a breaker's finding); each rounded figure may be off by half a unit."""
+    totals = rows[rows["industry_code"] == TOTAL].set_index("gemeente_code")["value"].astype("float64")
+    parts = published.astype({"value": "float64"}).groupby("gemeente_code")["value"].agg(["sum", "count"])
+    slack = (zero_bound or 0.0) * (parts["count"] + 1)
+    over = parts.index[parts["sum"] > totals.reindex(parts.index) + slack]
+    if len(over):
+        code = over[0]
+        source = data.activity_file("jobs", year)
+        raise DataError(f"{source} ({year}): gemeente {code} heeft in de sectoren samen {num(parts.loc[code, 'sum'])} "
+                        f"banen van werknemers, meer dan haar totaal (TOTAL: {num(totals[code])}).",
+                        f"controleer de kolom jobs van {code} in {year} in {source}.")
+
+
+def _check_against_region(corop: str, year: int, groups: list[str], published: np.ndarray, known: np.ndarray,
+                          upper: np.ndarray, lower: np.ndarray, zero_bound: float | None, data: CanonicalData) -> None:
+    """Refuse a group whose published gemeenten cannot belong to the COROP's own figure: more jobs than the region
+    (a breaker's finding), or, all of them published with zeros among them, fewer than it could hold (every 0 means
+    fewer than ``zero_bound``: all of a region's farm jobs published as 0 beside 1.700 farm jobs in the region)."""
     for j, group in enumerate(groups):
-        col_known, col_upper = known[:, j], upper[:, j]
-        if np.isnan(published[j]) or np.isnan(col_upper).all() or (np.isnan(col_known) & np.isnan(col_upper)).any():
+        if np.isnan(published[j]):
             continue
-        most = np.nansum(col_known) + np.nansum(col_upper)
-        slack = (zero_bound or 0.0) * (int((~np.isnan(col_known)).sum()) + 1)  # each published figure is rounded too
-        if published[j] > most + slack:
+        col_known, col_upper, col_lower = known[:, j], upper[:, j], lower[:, j]
+        least = np.nansum(col_known) + np.nansum(col_lower)
+        free = np.isnan(col_known) & np.isnan(col_upper)
+        most = np.inf if free.any() else np.nansum(col_known) + np.nansum(col_upper)
+        # each published figure is rounded too
+        slack = (zero_bound or 0.0) * (int((~np.isnan(col_known) | ~np.isnan(col_lower)).sum()) + 1)
+        if least > published[j] + slack or published[j] > most + slack:
             source = data.activity_file("jobs", year)
+            said = (f"samen al {num(least)} banen in bedrijfstak {group}" if least > published[j] + slack else
+                    f"samen ten hoogste {num(most)} banen in bedrijfstak {group} (elke 0 betekent minder dan "
+                    f"{num(zero_bound)})")
             raise DataError(
-                f"{source} ({year}): de gemeenten van COROP-gebied {corop} hebben samen ten hoogste {num(most)} banen in "
-                f"bedrijfstak {group} (elke 0 betekent minder dan {num(zero_bound)}), maar jobs_corop.csv geeft het "
+                f"{source} ({year}): de gemeenten van COROP-gebied {corop} hebben {said}, maar jobs_corop.csv geeft het "
                 f"gebied er {num(published[j])}: dat kan niet allebei kloppen.",
                 f"controleer de banen in bedrijfstak {group} van {year} in {source} voor de gemeenten van {corop} (en "
                 "die van het gebied in jobs_corop.csv).")
@@ -393,9 +410,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
         cells = fit.matrix.assign(group=fit.matrix["group"].map(lambda c: concordance.va_to_group.get(c, c)))
         activity = cells.groupby(["gemeente_code", "corop_code", "group"], as_index=False)["jobs"].sum()
         activity = activity.rename(columns={"jobs": "value"})
-        group_keys = {g: f"banen in de sector ({year}), " + ("geschat per gemeente" if fit.estimated else
-                                                               f"een 0 geschat (dus 0 tot {num(fit.zero_bound)})")
-                      for g in concordance.groups}
+        group_keys = {g: f"banen in de sector ({year}), geschat per gemeente" for g in concordance.groups}
         if AGRICULTURE in group_keys:
             zeros = fit.below_rounding
             group_keys[AGRICULTURE] = (f"banen in de landbouw ({year}); geschat waar ze per gemeente niet in de gegevens "
@@ -445,8 +460,7 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
     notes = {(corop, group): "in dit COROP-gebied heeft de sector geen banen: verdeeld naar alle banen"
              for corop, group in fallback}
     table = table[["gemeente_code", "corop_code", "group", "key"]].sort_values(["corop_code", "group", "gemeente_code"])
-    label = (f"banen per sector ({year})" + ("" if fit is None else ", sectorverdeling geschat" if fit.estimated else
-                                             f", een 0 geschat (dus 0 tot {num(fit.zero_bound)})")
+    label = (f"banen per sector ({year})" + (", sectorverdeling geschat" if fit is not None else "")
              + (", gewogen naar banendichtheid" if correction is not None else ", niet gewogen naar banendichtheid")
              + (f"; bij {' en '.join(SHORT_NL.get(g, g) for g in blended)} gemiddeld met vestigingen ({fit.seed_year})"
                 if blended else "")
@@ -459,8 +473,10 @@ def jobs_key(data: CanonicalData, year: int, boundary_year: int, concordance: Co
 
 
 def split_published(data: CanonicalData, year: int, concordance: Concordance) -> bool:
-    """Whether the data give every gemeente's jobs of ``year`` in every group as they are, so nothing is fitted: no
-    cell left out (CBS suppresses some in the live table) and no 0 of rounded figures (0 to 50 jobs)."""
+    """Whether the data give every gemeente's jobs of ``year`` in every group, so nothing is fitted (the live table
+    leaves cells out: then those are fitted, and a 0 of CBS's rounded figures with them, up to 50). In a complete
+    breakdown a 0 stays 0: fitting only the zeros cannot meet totals that differ from the sum of their rounded
+    sectors (a breaker's finding), and report 1 says what such a 0 means."""
     if not has_industry_detail(data, "jobs", year, concordance):
         return False
     rows = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == year)
@@ -468,7 +484,7 @@ def split_published(data: CanonicalData, year: int, concordance: Concordance) ->
     detail = rows[rows["industry_code"] != TOTAL]
     per_gemeente = detail.groupby("gemeente_code")["industry_code"].nunique()
     complete = (per_gemeente.reindex(rows["gemeente_code"].unique()) == detail["industry_code"].nunique()).all()
-    return bool(complete) and not (data.rounding("jobs", year) and (detail["value"] == 0).any())
+    return bool(complete)
 
 
 def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str, unit: str,

@@ -56,7 +56,7 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     wide = rows.pivot_table(index="gemeente_code", columns="industry_code", values="value", aggfunc="sum")
     checks = []
     detail = [col for col in wide.columns if col != TOTAL]
-    if TOTAL in wide.columns and (result.key.fit is None or not result.key.fit.estimated) and len(detail) > 1:
+    if TOTAL in wide.columns and result.key.fit is None and len(detail) > 1:
         dev = (wide[detail].sum(axis=1) - wide[TOTAL]).abs().max()
         checks.append(Check(f"Sleutel ({MEASURE_NL.get(c.key, c.key)} {c.key_year}): sectoren tellen op tot het totaal",
                             OK if dev == 0 else WARN, f"grootste afwijking {num(dev)}"))
@@ -72,9 +72,9 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     if fit is not None:
         checks.append(Check(f"Banen per gemeente × sector {fit.year}: schatting (RAS) sluit aan op de randtotalen",
                             OK if fit.converged else FAIL,
-                            f"in ten hoogste {fit.iterations} rondes; grootste afwijking {num(fit.max_margin_error * 100, 2)}% "
-                            "(eis 0,1%); " + ("de verdeling over sectoren binnen een gemeente is geschat" if fit.estimated
-                                              else f"alleen een 0 (dus 0 tot {num(fit.zero_bound)}) is geschat")))
+                            f"in ten hoogste {num(fit.iterations)} rondes; grootste afwijking "
+                            f"{num(fit.max_margin_error * 100, 2)}% (eis 0,1%); de verdeling over sectoren binnen een "
+                            "gemeente is geschat"))
     # Sudden jumps between years point to reclassification (e.g. K in 2024); establishments are the key
     # or the seed of the jobs estimate.
     labels = data.industry_labels()

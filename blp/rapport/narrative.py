@@ -36,7 +36,7 @@ def headline_text(h: dict, ranks) -> str:
 
 # what a scenario's band covers: only the share of the supply chain that stays local (FLQ's delta), not the BLP's own
 # error band or displacement (a reader's finding: it read as far more precise than it is)
-BAND_COVERS = "alleen naar hoeveel van de toelevering in de gemeente blijft"
+BAND_COVERS = "die hangt alleen af van hoeveel van de toelevering in de gemeente blijft"
 PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
 
 
@@ -53,23 +53,30 @@ def per_inhabitant_parts(h: dict) -> str:
 def parts_conclusion(h: dict) -> str:
     """Which factor of BLP per inhabitant sets the gemeente apart from NL: its jobs per inhabitant or its BLP per job
     (a reader's finding: Almere's low BLP per inhabitant is its few jobs per inhabitant, not what a job adds). '' with
-    another key, or within 10 % of NL per inhabitant."""
+    another key, without jobs, or within 10 % of NL per inhabitant."""
     values = [h["key_per_1000_inhabitants"], h["nl_key_per_1000_inhabitants"], h["blp_per_key_unit_eur"],
               h["nl_per_key_unit_eur"]]
     if h["key_measure"] != "jobs" or not all(math.isfinite(v) and v > 0 for v in values):
         return ""  # no jobs (or no value added) to split by: nothing to say
     by_jobs = math.log(h["key_per_1000_inhabitants"] / h["nl_key_per_1000_inhabitants"])
     by_value = math.log(h["blp_per_key_unit_eur"] / h["nl_per_key_unit_eur"])
-    if abs(by_jobs + by_value) < math.log(1.1):
+    total = by_jobs + by_value
+    if abs(math.exp(total) - 1) < 0.1:
         return ""
-    lead = f"Dat het BLP per inwoner {'lager' if by_jobs + by_value < 0 else 'hoger'} is dan in Nederland, komt "
-    if abs(by_jobs) > PARTS_CLEAR * abs(by_value):
-        return lead + ("vooral door het aantal banen per inwoner ("
-                       + ("naar verhouding weinig banen: inwoners die elders werken, of niet werken"
-                          if by_jobs < 0 else "naar verhouding veel banen, ook voor mensen die van buiten komen werken")
-                       + "), niet door wat een baan toevoegt.")
-    if abs(by_value) > PARTS_CLEAR * abs(by_jobs):
-        return lead + "vooral door de toegevoegde waarde per baan, niet door het aantal banen per inwoner."
+    jobs = ("het aantal banen per inwoner ("
+            + ("naar verhouding weinig banen: inwoners die elders werken, of niet werken" if by_jobs < 0 else
+               "naar verhouding veel banen, ook voor mensen die van buiten komen werken") + ")")
+    value = "de toegevoegde waarde per baan"
+    lead = f"Dat het BLP per inwoner {'lager' if total < 0 else 'hoger'} is dan in Nederland, komt "
+    opposing = by_jobs * by_value < 0  # the two pull apart: the one that points the way of the total sets it apart
+    by_main_jobs = by_jobs * total > 0 if opposing else abs(by_jobs) >= abs(by_value)
+    main, minor = (by_jobs, by_value) if by_main_jobs else (by_value, by_jobs)
+    if opposing and math.exp(abs(minor)) - 1 >= 0.1:  # Eemsdelta: much value per job despite few jobs
+        other = "het aantal banen per inwoner" if by_main_jobs is False else value
+        return lead + f"door {jobs if by_main_jobs else value}; {other} werkt de andere kant op."
+    if opposing or abs(main) > PARTS_CLEAR * abs(minor):
+        return lead + (f"vooral door {jobs}, niet door wat een baan toevoegt." if by_main_jobs else
+                       f"vooral door {value}, niet door het aantal banen per inwoner.")
     return lead + "zowel door het aantal banen per inwoner als door de toegevoegde waarde per baan."
 
 
@@ -172,7 +179,8 @@ def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: s
     which is fitted up to its bound; names the gemeente if it is one of them."""
     cells = fit.below_rounding
     if cells.empty:
-        return "Gepubliceerde aantallen blijven zoals ze zijn."
+        return ("Gepubliceerde aantallen blijven zoals ze zijn." if fit.zero_bound else
+                "Gegeven aantallen (uit het eigen bestand) blijven zoals ze zijn.")
     bound = num(fit.zero_bound)
     groups = listing([in_sentence(labels.get(g, g)) for g in dict.fromkeys(cells["group"])])
     n = cells["gemeente_code"].nunique()
@@ -181,15 +189,28 @@ def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: s
     for group, part in own.groupby("group", sort=False):
         if part["below"].isna().any():  # only part of the gemeente published as 0 (its other part lay elsewhere)
             continue
-        jobs = float(part["jobs"].sum())
+        jobs, most, least = float(part["jobs"].sum()), float(part["below"].sum()), float(part["at_least"].sum())
+        # a gemeente formed from several (or parts) of that year: its bounds are their sums, not 0 to 50
+        merged = abs(most - fit.zero_bound) > 1e-6 or least > 0
         estimates.append(("" if cells["group"].nunique() == 1 else f"{in_sentence(labels.get(group, group))}: ")
-                         + f"geschat op {num(round(jobs))}"
-                         + (", de bovengrens" if jobs >= float(part["below"].sum()) - 1e-6 else ""))
+                         + f"geschat op {num(round(jobs))}" + (", de bovengrens" if jobs >= most - 1e-6 else "")
+                         + (f"; de grenzen zijn hier {num(round(least))} en {num(round(most))}, omdat de gemeente in "
+                            f"{fit.year} uit meer dan één gemeente of delen daarvan bestond" if merged else ""))
     mine = f", waaronder {gemeente_name} ({'; '.join(estimates)})" if estimates else ""
     return (f"Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente "
             f"0 banen in een sector, dan zijn het er 0 tot {bound}: het CBS rondt af op honderdtallen. Zo'n 0 wordt "
             f"daarom niet overgenomen maar meegeschat, met {bound} als bovengrens. In {fit.year} geldt dat voor "
             f"{groups} in {n} {'gemeente' if n == 1 else 'gemeenten'} in heel Nederland{mine}.")
+
+
+def zeros_as_published(data, year: int) -> str:
+    """For a complete breakdown of CBS's rounded jobs, what a 0 in it means and that it counts as 0; else ''."""
+    rows = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == year)
+                         & (data.activity["industry_code"] != TOTAL)]
+    if not data.rounding("jobs", year) or not (rows["value"] == 0).any():
+        return ""
+    return (f"Een 0 in die cijfers betekent 0 tot {num(data.rounding('jobs', year) / 2)} banen (het CBS rondt af op "
+            "honderdtallen); de berekening telt die als 0.")
 
 
 def jobs_in_data(data, year: int) -> str:
@@ -207,9 +228,11 @@ def jobs_in_data(data, year: int) -> str:
                 f"alleen in totaal en, voor {num(farms)} van de {num(n)} gemeenten van {year}, in de landbouw")
     else:
         held = "in totaal en voor een deel van de gemeenten en sectoren ook per sector"
-    text = (f"In de gegevens van deze berekening staan de banen van werknemers per gemeente {held}; volledig per "
-            "sector staan ze er alleen per COROP-gebied in.")
-    if data.source == EMBEDDED_SOURCE and groups <= {"A"}:
+    own = data.own_activity.get("jobs", {}).get(year)
+    where = f"In het eigen banenbestand ({own})" if own else "In de gegevens van deze berekening"
+    text = (f"{where} staan de banen van werknemers per gemeente {held}; volledig per sector staan ze er alleen per "
+            "COROP-gebied in.")
+    if data.source == EMBEDDED_SOURCE and groups <= {"A"} and not own:
         text += (" Dat ligt aan de ingebouwde gegevens: die bevatten een uittreksel van CBS-tabel 83582NED met alleen "
                  "het totaal en, voor een deel van de gemeenten, de landbouw. Het CBS publiceert de banen per gemeente "
                  "ook per sector; een berekening met de actuele CBS-gegevens gebruikt die en schat alleen waar het "

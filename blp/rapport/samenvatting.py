@@ -186,7 +186,7 @@ def policy_card(view: GemeenteView) -> Card:
     end = s.path.iloc[-1]
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (in prijzen van {view.choices.va_year}; direct en via toeleveranciers; "
-             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}, {BAND_COVERS}), "
+             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}; {BAND_COVERS}), "
              f"{esc(num(end['extra_jobs_direct']))} banen direct en "
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:

@@ -371,7 +371,7 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     per_inh = end["local_meur"] * 1e6 / pol.base["population"]
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
-            f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}, "
+            f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}; "
             f"{narrative.BAND_COVERS}), "
             f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Omgerekend "
             f"is dat {eur(per_inh)} extra BLP per inwoner (bij het inwonertal van {view.choices.population_year}). "

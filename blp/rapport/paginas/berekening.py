@@ -440,12 +440,13 @@ def trend(view: GemeenteView) -> None:
     own = s.of(view.gemeente)
     first, last = int(own.index.min()), int(own.index.max())
     held = sorted({int(k) for k in own["key_year"]})
+    word = MEASURE_NL.get(view.result.key.measure, view.result.key.measure)
     md(f"Het BLP van {view.name} van {first} tot {last}, in lopende prijzen (zonder correctie voor inflatie). "
        f"De gegevens van deze berekening bevatten per COROP-gebied voor elk jaar het totaal, de landbouw en de "
        f"nijverheid (CBS, regionale rekeningen na de revisie van 2024); alle sectoren alleen voor "
        f"{view.choices.va_year}. In de andere jaren is de rest van het totaal over de sectoren verdeeld zoals in "
        f"{view.choices.va_year} (open rondjes: geschat). Het aandeel van de gemeente in "
-       f"haar COROP-gebied volgt de banen van het dichtstbijzijnde jaar met banencijfers ({', '.join(map(str, held))}); "
+       f"haar COROP-gebied volgt de {word} van het dichtstbijzijnde jaar met cijfers daarvan ({', '.join(map(str, held))}); "
        f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
        "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
     show_chart(view, trend_figure, alt=f"Lijndiagram van het BLP van {view.name} per jaar, {first} tot {last}; open "
@@ -471,12 +472,12 @@ def series_frame(view: GemeenteView) -> pd.DataFrame:
     """The gemeente's BLP per year, as the trend chart draws it: how much of it rests on an estimated sector split, and
     the jobs year its share of the region follows (held before the first)."""
     own = view.national.series.of(view.gemeente)
-    first_key = int(own["key_year"].min())
     return pd.DataFrame({
         "year": [f"{y}{' (voorlopig)' if p else ''}" for y, p in zip(own.index, own["provisional"])],
         "blp_meur": own["blp_meur"].to_numpy(),
         "estimated": own["estimated_share"].to_numpy(),
-        "key_year": [f"{k} (vastgehouden)" if y < first_key else str(k) for y, k in zip(own.index, own["key_year"])],
+        # a year whose share follows another year's key: held at that year's
+        "key_year": [f"{k} (vastgehouden)" if y != k else str(k) for y, k in zip(own.index, own["key_year"])],
     })
 
 
@@ -486,9 +487,10 @@ def series_table(view: GemeenteView) -> None:
         return
     md(f"**Het BLP van {view.name} per jaar**, de getallen achter de grafiek onder ‘Ontwikkeling door de tijd’ "
        "(lopende prijzen):")
+    word = MEASURE_NL.get(view.result.key.measure, view.result.key.measure)
     table(series_frame(view), {"year": "Jaar", "blp_meur": "BLP (mln euro)",
-                               "estimated": "Deel uit een geschatte sectorverdeling",
-                               "key_year": "Aandeel in het COROP-gebied volgt de banen van"},
+                               "estimated": "Deel uit sectoren die het CBS dat jaar niet per COROP-gebied geeft",
+                               "key_year": f"Aandeel in het COROP-gebied volgt de {word} van"},
           {"blp_meur": 1, "estimated": lambda v: pct(v, 0)})
 
 

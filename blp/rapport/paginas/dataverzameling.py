@@ -168,6 +168,14 @@ def _estimated_jobs(v: float) -> str:
     return "minder dan 10" if 0 < v < 5 else num((v + 5) // 10 * 10)  # half up: 5 -> 10
 
 
+def _zero_origin(bound: float, zero_bound: float) -> str:
+    """The origin of a cell CBS publishes as 0: '0 tot 50', or, for a gemeente formed from parts that were each 0
+    (whose bound is their sum, and which the table shows to the ten), without the bound."""
+    if abs(bound - zero_bound) < 1e-6:
+        return f"geschat; CBS: 0, dus 0 tot {num(bound)}"
+    return "geschat; CBS: 0 in elk deel van de gemeente"
+
+
 def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     """The gemeente's estimated jobs per group: published cells and fitted ones apart."""
     fit = view.result.key.fit
@@ -181,8 +189,8 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
         "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
-        "Herkomst": [given if r.known else f"geschat; CBS: 0, dus 0 tot {num(r.below)}" if r.zeros else
-                     "geschat; deels CBS: 0" if r.some_zero else "deels gepubliceerd" if r.some or r.part else "geschat"
+        "Herkomst": [given if r.known else _zero_origin(r.below, fit.zero_bound) if r.zeros and not r.part else
+                     "deels gepubliceerd" if r.some or r.part else "geschat; deels CBS: 0" if r.some_zero else "geschat"
                      for r in per.itertuples()],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
     })
@@ -193,15 +201,8 @@ def key_estimate(view: GemeenteView) -> None:
     fit = view.result.key.fit
     if fit is None:
         if view.result.key.measure == "jobs":
-            md("De banen per sector komen rechtstreeks uit de bron; er is niets geschat.")
-        return
-    if not fit.estimated:
-        md("**De banen per gemeente en sector komen uit de bron; alleen een 0 is geschat.** "
-           + narrative.published_cells(fit, view.data.industry_labels(), view.gemeente, view.name)
-           + f" Die schatting gebeurt per COROP-gebied met biproportionele aanpassing (RAS), met de vestigingen per "
-           f"sector ({fit.seed_year}) als startpunt, zodat de sectoren het totaal van het COROP-gebied halen. Banen "
-           f"van {view.name}, afgerond op tientallen:")
-        table(key_estimate_frame(view), formats={"Banen gemeente": _estimated_jobs, "Banen COROP": 0})
+            md("De banen per sector komen rechtstreeks uit de bron; er is niets geschat. "
+               + narrative.zeros_as_published(view.data, view.result.key.year))
         return
     n_filled = int((fit.per_corop["filled"] != "").sum())
     md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** "
@@ -305,7 +306,7 @@ def missing(view: GemeenteView) -> None:
     if not view.data.activity_years("jobs"):
         lines.append("**Banen per gemeente** ontbreken in deze gegevens: de verdeling gebruikt daarom vestigingen. "
                      "Een eigen banenbestand (bijvoorbeeld van LISA) geeft een betere sleutel.")
-    elif view.result.key.fit is not None and view.result.key.fit.estimated:
+    elif view.result.key.fit is not None:
         lines.append("**Banen per gemeente × sector** publiceert het CBS niet in deze gegevens: ze zijn geschat "
                      "(zie hierboven). Een banenbestand per sector (bijv. LISA) maakt die schatting overbodig.")
     va_years = view.data.value_added_years()

@@ -70,7 +70,7 @@ def _farm_jobs_clause(view: GemeenteView) -> str:
         return ""
     if farm["known"].all():
         return f", en ook de banen in de landbouw ({num(farm['jobs'].sum())})"
-    if farm["below"].notna().all():
+    if farm["below"].notna().all() and farm["at_least"].isna().all():
         return f", en de banen in de landbouw als 0 (dat is 0 tot {num(farm['below'].sum())}, zie hieronder)"
     if (farm["known"] | farm["below"].notna() | farm["at_least"].notna()).any():
         return ", en de banen in de landbouw van een deel van de gemeente (de rest is geschat)"
@@ -80,10 +80,9 @@ def _farm_jobs_clause(view: GemeenteView) -> str:
 def activity(view: GemeenteView) -> None:
     """Step 2: the key, and for the jobs key how it was fitted (blp.berekening.jobs_key, blp.berekening.ras)."""
     key, fit = view.result.key, view.result.key.fit
-    if fit is None or not fit.estimated:
-        md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; "
-           + ("er is niets geschat." if fit is None else "alleen een 0 is geschat (`blp.berekening.ras.fit_bounded`). "
-              + narrative.published_cells(fit, _labels(view), view.gemeente, view.name)))
+    if fit is None:
+        md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat. "
+           + narrative.zeros_as_published(view.data, key.year))
         density_step(view)
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
