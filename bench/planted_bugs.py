@@ -83,7 +83,11 @@ MUTATIONS = [
   'if measure == "jobs" else None'),
  ("blp/berekening/ras.py", "under = free & ~np.isnan(lower) & (result.matrix < lower)", "under = free & False"),
  ("blp/berekening/jobs_key.py", "whole = (wide[\"present\"] - wide[\"part\"]).abs() < 1e-9", "whole = wide[\"present\"] > 0"),
- ("blp/berekening/jobs_key.py", "        if published[j] > most + slack:", "        if False:"),
+ ("blp/berekening/jobs_key.py", "if least > published[j] + slack or published[j] > most + slack:",
+  "if least > published[j] + slack:"),
+ ("blp/berekening/jobs_key.py", "over = parts.index[parts[\"sum\"] > totals.reindex(parts.index) + slack]",
+  "over = parts.index[:0]"),
+ ("blp/rapport/narrative.py", "if opposing and math.exp(abs(minor)) - 1 >= 0.1:", "if False:"),
  ("blp/rapport/narrative.py", "if by_jobs < 0 else \"naar verhouding veel banen", "if by_jobs > 0 else \"naar verhouding veel banen"),
  ("blp/rapport/narrative.py", "if expected <= 0 or jobs / expected < SURPLUS_NOTED:", "if expected <= 0 or jobs / expected < 3:"),
 ]
