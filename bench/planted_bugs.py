@@ -88,7 +88,7 @@ MUTATIONS = [
  ("blp/berekening/jobs_key.py", "over = parts.index[parts[\"sum\"] > totals.reindex(parts.index) + slack]",
   "over = parts.index[:0]"),
  ("blp/rapport/narrative.py", "if opposing and math.exp(abs(minor)) - 1 >= 0.1:", "if False:"),
- ("blp/rapport/narrative.py", "if by_jobs < 0 else \"naar verhouding veel banen", "if by_jobs > 0 else \"naar verhouding veel banen"),
+ ("blp/rapport/narrative.py", "werken, of niet werken\" if by_jobs < 0 else", "werken, of niet werken\" if by_jobs > 0 else"),
  ("blp/rapport/narrative.py", "if expected <= 0 or jobs / expected < SURPLUS_NOTED:", "if expected <= 0 or jobs / expected < 3:"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
