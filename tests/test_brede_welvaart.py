@@ -74,6 +74,16 @@ def test_crime_rate_is_per_1000_inhabitants_of_the_same_year(data, result, regis
     assert sorted(vals.index.get_level_values("year").unique()) == [2023, 2024, 2025]
 
 
+def test_jobs_growth_is_the_mean_yearly_growth_from_the_first_jobs_year_and_says_so(data, result, registry):
+    """Shown under its last year (2023), it read as that year's growth (a reader's finding)."""
+    vals = indicator_values(data, result, registry["jobs_growth_pct"]).set_index(["year", "gemeente_code"])
+    jobs = data.activity[(data.activity["measure"] == "jobs") & (data.activity["industry_code"] == "TOTAL")
+                         & (data.activity["gemeente_code"] == "GM0917")].set_index("year")["value"]
+    assert vals.loc[(2023, "GM0917"), "value"] == pytest.approx(((jobs[2023] / jobs[2019]) ** (1 / 4) - 1) * 100)
+    assert registry["jobs_growth_pct"].label_nl == "Banengroei van werknemers (gemiddeld per jaar sinds het eerste jaar " \
+        "met cijfers)"
+
+
 def test_unavailable_indicators_are_missing_never_filled(data, result, registry):
     table = position_table(build_panel(data, result, registry), "GM0917", [], []).set_index("id")
     missing = [i for i, ind in registry.items() if ind.kind == "unavailable"]
