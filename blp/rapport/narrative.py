@@ -72,8 +72,8 @@ def parts_conclusion(h: dict) -> str:
     by_main_jobs = by_jobs * total > 0 if opposing else abs(by_jobs) >= abs(by_value)
     main, minor = (by_jobs, by_value) if by_main_jobs else (by_value, by_jobs)
     if opposing and math.exp(abs(minor)) - 1 >= 0.1:  # Eemsdelta: much value per job despite few jobs
-        other = "het aantal banen per inwoner" if by_main_jobs is False else value
-        return lead + f"door {jobs if by_main_jobs else value}; {other} werkt de andere kant op."
+        main_text, other = (jobs, value) if by_main_jobs else (value, "het aantal banen per inwoner")
+        return lead + f"door {main_text}; {other} werkt de andere kant op."
     if opposing or abs(main) > PARTS_CLEAR * abs(minor):
         return lead + (f"vooral door {jobs}, niet door wat een baan toevoegt." if by_main_jobs else
                        f"vooral door {value}, niet door het aantal banen per inwoner.")
