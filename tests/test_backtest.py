@@ -205,12 +205,12 @@ def test_a_merged_gemeente_of_zeros_is_bounded_by_their_sum_and_the_text_by_cbs_
     fit = estimate_jobs(changed, 2019, 2024, 2020)
     voorne = fit.matrix[(fit.matrix["gemeente_code"] == "GM1992") & (fit.matrix["group"] == "A")].iloc[0]
     assert voorne["below"] == 150 and 0 < voorne["jobs"] <= 150 + 1e-9
-    text = published_cells(fit, changed.industry_labels(), "GM1992", "Voorne aan Zee")
+    text = published_cells(fit, changed.industry_labels(), "GM1992", "Voorne aan Zee", 2024)
     assert "dan zijn het er 0 tot 50: het CBS rondt af op honderdtallen" in text
     assert "150" not in text.split("waaronder")[0]
     assert ("waaronder Voorne aan Zee (geschat op 150, de bovengrens; de grenzen zijn hier 0 en 150, omdat de gemeente in "
             "2019 uit meer dan één gemeente of delen daarvan bestond).") in text
-    assert "waaronder" not in published_cells(fit, changed.industry_labels(), "GM0363", "Amsterdam")
+    assert "waaronder" not in published_cells(fit, changed.industry_labels(), "GM0363", "Amsterdam", 2024)
     view = GemeenteView(national, "GM0363", load_params("GM0363"))
     view.national = dataclasses.replace(national, result=dataclasses.replace(
         national.result, key=dataclasses.replace(national.result.key, fit=fit)))

@@ -132,7 +132,9 @@ def test_data_report_says_the_sector_split_is_estimated_with_the_fit(heerlen, sh
     assert ("Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente 0 banen "
             "in een sector, dan zijn het er 0 tot 50: het CBS rondt af op honderdtallen. Zo'n 0 wordt daarom niet "
             "overgenomen maar meegeschat, met 50 als bovengrens. In 2019 geldt dat voor landbouw, bosbouw en visserij in "
-            "15 gemeenten in heel Nederland.") in text
+            "15 gemeenten in heel Nederland (in de grenzen van 2024).") in text
+    assert ("Van een gemeente die in 2019 nog uit meer gemeenten bestond (in de grenzen van 2024) waarvan niet elk deel "
+            "gepubliceerd is, telt het gepubliceerde deel als ondergrens") in text  # Land van Cuijk (a reader's finding)
     assert "Het CBS publiceert banen van werknemers per gemeente alleen in totaal" not in text  # it publishes more
 
 
@@ -320,7 +322,7 @@ def test_a_gemeente_with_far_more_jobs_than_its_establishments_suggest_is_told_i
     if shown_text is None:
         assert "Extra onzeker" not in text and jobs / expected < 1.5
     else:
-        assert shown_text in text and "Ook het totale BLP verschuift daardoor" in text
+        assert shown_text in text and "in welke richting is met deze gegevens niet te zeggen" in text
 
 
 def test_the_series_behind_the_trend_chart_is_a_table_too(heerlen, shown):

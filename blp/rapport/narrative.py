@@ -36,7 +36,8 @@ def headline_text(h: dict, ranks) -> str:
 
 # what a scenario's band covers: only the share of the supply chain that stays local (FLQ's delta), not the BLP's own
 # error band or displacement (a reader's finding: it read as far more precise than it is)
-BAND_COVERS = "die hangt alleen af van hoeveel van de toelevering in de gemeente blijft"
+BAND_COVERS = ("die dekt alleen hoeveel van de toelevering in de gemeente blijft; de foutmarge van het BLP zelf (rapport "
+               "2) komt daar nog bij")
 PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
 
 
@@ -46,8 +47,13 @@ def per_inhabitant_parts(h: dict) -> str:
     if h["key_measure"] != "jobs":
         return ""
     return (f"Het BLP per inwoner is het BLP per baan maal het aantal banen per inwoner: {h['gemeente_name']} heeft "
-            f"{num(h['key_per_1000_inhabitants'])} banen van werknemers per 1.000 inwoners (Nederland: "
+            f"{num(h['key_per_1000_inhabitants'])} banen van werknemers per 1.000 inwoners ({split_years(h)}; Nederland: "
             f"{num(h['nl_key_per_1000_inhabitants'])}). " + parts_conclusion(h)).strip()
+
+
+def split_years(h: dict) -> str:
+    """'banen 2019, inwoners 2020': the years behind jobs per inhabitant (reports 3 and 4 show the newest year's)."""
+    return f"banen {h['choice_key_year']}, inwoners {h['choice_population_year']}"
 
 
 def parts_conclusion(h: dict) -> str:
@@ -71,13 +77,18 @@ def parts_conclusion(h: dict) -> str:
     opposing = by_jobs * by_value < 0  # the two pull apart: the one that points the way of the total sets it apart
     by_main_jobs = by_jobs * total > 0 if opposing else abs(by_jobs) >= abs(by_value)
     main, minor = (by_jobs, by_value) if by_main_jobs else (by_value, by_jobs)
+    # the value per job within a COROP region is the region's per sector (weighted by job density), not measured for
+    # the gemeente: where it carries the conclusion, say so (a reader's finding)
+    assumed = (" De toegevoegde waarde per baan is daarbij niet voor de gemeente zelf gemeten: het is die van het "
+               "COROP-gebied per sector" + (", hoger of lager naar de banendichtheid van de gemeente"
+                                            if h.get("choice_density_correction") else "") + ".")
     if opposing and math.exp(abs(minor)) - 1 >= 0.1:  # Eemsdelta: much value per job despite few jobs
         main_text, other = (jobs, value) if by_main_jobs else (value, "het aantal banen per inwoner")
-        return lead + f"door {main_text}; {other} werkt de andere kant op."
+        return lead + f"door {main_text}; {other} werkt de andere kant op." + assumed
     if opposing or abs(main) > PARTS_CLEAR * abs(minor):
-        return lead + (f"vooral door {jobs}, niet door wat een baan toevoegt." if by_main_jobs else
-                       f"vooral door {value}, niet door het aantal banen per inwoner.")
-    return lead + "zowel door het aantal banen per inwoner als door de toegevoegde waarde per baan."
+        return (lead + f"vooral door {jobs}, niet door wat een baan toevoegt." if by_main_jobs else
+                lead + f"vooral door {value}, niet door het aantal banen per inwoner." + assumed)
+    return lead + "zowel door het aantal banen per inwoner als door de toegevoegde waarde per baan." + assumed
 
 
 SMALL_JOBS = ROUNDED_JOBS  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
@@ -174,7 +185,7 @@ def density_notice(gemeente_name: str, effect: dict | None) -> str:
             + " De gevoeligheidsanalyse verderop toont beide uitkomsten.")
 
 
-def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: str) -> str:
+def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: str, boundary_year: int) -> str:
     """What the jobs fit did with published figures: kept, except a 0 of CBS's rounded figures (0 to 50 jobs),
     which is fitted up to its bound; names the gemeente if it is one of them."""
     cells = fit.below_rounding
@@ -200,7 +211,17 @@ def published_cells(fit, labels: dict[str, str], gemeente: str, gemeente_name: s
     return (f"Gepubliceerde aantallen blijven zoals ze zijn, behalve een 0. Publiceert het CBS voor een gemeente "
             f"0 banen in een sector, dan zijn het er 0 tot {bound}: het CBS rondt af op honderdtallen. Zo'n 0 wordt "
             f"daarom niet overgenomen maar meegeschat, met {bound} als bovengrens. In {fit.year} geldt dat voor "
-            f"{groups} in {n} {'gemeente' if n == 1 else 'gemeenten'} in heel Nederland{mine}.")
+            f"{groups} in {n} {'gemeente' if n == 1 else 'gemeenten'} in heel Nederland (in de grenzen van "
+            f"{boundary_year}){mine}." + partly_published(fit, boundary_year))
+
+
+def partly_published(fit, boundary_year: int) -> str:
+    """What the fit does with a gemeente of ``boundary_year`` of which the data publish only some parts; or ''."""
+    if fit.matrix["at_least"].isna().all():
+        return ""
+    return (f" Van een gemeente die in {fit.year} nog uit meer gemeenten bestond (in de grenzen van {boundary_year}) "
+            "waarvan niet elk deel gepubliceerd is, telt het gepubliceerde deel als ondergrens; de rest wordt geschat "
+            "(‘deels gepubliceerd’ in de tabel).")
 
 
 def zeros_as_published(data, year: int) -> str:
@@ -380,9 +401,9 @@ def surplus_text(gemeente_name: str, jobs: float, expected: float) -> str:
             f"({num(round(jobs, -2))}) als haar vestigingen bij het landelijke aantal banen per vestiging doen verwachten "
             f"({num(round(expected, -2))}). De schatting verdeelt dat overschot naar verhouding over alle sectoren, "
             "terwijl het in werkelijkheid meestal bij enkele grote werkgevers in één of twee sectoren zit (een "
-            "luchthaven, een ziekenhuis, een hoofdkantoor). De sectoren van die werkgevers komen daardoor te laag uit "
-            "en de andere te hoog. Ook het totale BLP verschuift daardoor, want een baan voegt in de ene sector meer "
-            "toe dan in de andere.")
+            "luchthaven, een ziekenhuis, een hoofdkantoor). De sectoren van die werkgevers komen daardoor waarschijnlijk "
+            "te laag uit en de andere te hoog. Ook het totale BLP kan daardoor verschuiven, want een baan voegt in de ene "
+            "sector meer toe dan in de andere; in welke richting is met deze gegevens niet te zeggen.")
 
 
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",

@@ -13,7 +13,7 @@ from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import BAND_COVERS, indirect_jobs, large_density_effect, parts_conclusion
+from blp.rapport.narrative import BAND_COVERS, indirect_jobs, large_density_effect, parts_conclusion, split_years
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -79,8 +79,8 @@ def blp_card(view: GemeenteView) -> Card:
                      f"{esc(meur(effect['unweighted_meur']))}; zie ‘Hoe zeker is dit getal?’.")
     if h["key_measure"] == "jobs":
         lines.append(f"Per baan {esc(eur(h['blp_per_key_unit_eur']))} (Nederland {esc(eur(h['nl_per_key_unit_eur']))}), "
-                     f"met {esc(num(h['key_per_1000_inhabitants']))} banen per 1.000 inwoners (Nederland "
-                     f"{esc(num(h['nl_key_per_1000_inhabitants']))})." + (f" {esc(parts_conclusion(h))}"
+                     f"met {esc(num(h['key_per_1000_inhabitants']))} banen van werknemers per 1.000 inwoners "
+                     f"({esc(split_years(h))}; Nederland {esc(num(h['nl_key_per_1000_inhabitants']))})." + (f" {esc(parts_conclusion(h))}"
                                                                         if parts_conclusion(h) else ""))
     growth = _growth(view)
     if growth:

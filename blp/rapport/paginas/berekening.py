@@ -489,7 +489,7 @@ def series_table(view: GemeenteView) -> None:
        "(lopende prijzen):")
     word = MEASURE_NL.get(view.result.key.measure, view.result.key.measure)
     table(series_frame(view), {"year": "Jaar", "blp_meur": "BLP (mln euro)",
-                               "estimated": "Deel uit sectoren die het CBS dat jaar niet per COROP-gebied geeft",
+                               "estimated": "Deel uit sectoren die voor dat jaar niet in deze gegevens staan",
                                "key_year": f"Aandeel in het COROP-gebied volgt de {word} van"},
           {"blp_meur": 1, "estimated": lambda v: pct(v, 0)})
 

@@ -215,7 +215,8 @@ def key_estimate(view: GemeenteView) -> None:
        + "; dat wordt afwisselend "
        f"geschaald tot elke gemeente haar eigen totaal aantal banen ({fit.year}) heeft en elke sector het "
        f"totaal van het COROP-gebied. "
-       + narrative.published_cells(fit, view.data.industry_labels(), view.gemeente, view.name) + "\n\n"
+       + narrative.published_cells(fit, view.data.industry_labels(), view.gemeente, view.name,
+                                   view.choices.boundary_year) + "\n\n"
        f"De aanpassing kwam in alle COROP-gebieden in ten hoogste {fit.iterations} rondes tot een grootste afwijking van de totalen per "
        f"gemeente en per sector van "
        f"{num(fit.max_margin_error * 100, 2)}% (eis: 0,1%)"

@@ -109,7 +109,7 @@ def activity(view: GemeenteView) -> None:
        f"gemeenten, {row['iterations']} rondes (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%. "
-       + narrative.published_cells(fit, _labels(view), view.gemeente, view.name))
+       + narrative.published_cells(fit, _labels(view), view.gemeente, view.name, view.choices.boundary_year))
     table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
