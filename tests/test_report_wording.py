@@ -878,3 +878,14 @@ def test_a_corop_whose_real_value_added_fell_shrank_it_did_not_grow_negatively(n
     assert "Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar" in text and "groeide" not in text
     assert "Na aftrek van prijsstijgingen groeide het COROP-gebied +" in _growth(GemeenteView(national, "GM0917",
                                                                                             load_params("GM0917")))
+
+
+def test_the_appendix_of_an_establishments_key_says_nothing_about_zeros_of_jobs(data, shown):
+    """The sentence on a CBS 0 of jobs (0 to 50) was added to any published key's step 2, also to establishments of a
+    year whose jobs hold zeros (found reading the change)."""
+    from blp.rapport.context import compute_national
+
+    params = load_params(overrides={"key": "establishments", "key_year": 2022})
+    methode.activity(GemeenteView(compute_national(data, params), "GM0917", params))
+    text = shown()
+    assert "er is niets geschat." in text and "0 tot 50" not in text

@@ -479,8 +479,8 @@ def split_published(data: CanonicalData, year: int, concordance: Concordance) ->
     sectors (a breaker's finding), and report 1 says what such a 0 means."""
     if not has_industry_detail(data, "jobs", year, concordance):
         return False
-    rows = data.activity[(data.activity["measure"] == "jobs") & (data.activity["year"] == year)
-                         & (data.activity["gemeente_code"] != UNASSIGNABLE_GEMEENTE)]
+    rows = activity_rows(data, "jobs", year)
+    rows = rows[rows["gemeente_code"] != UNASSIGNABLE_GEMEENTE]
     detail = rows[rows["industry_code"] != TOTAL]
     per_gemeente = detail.groupby("gemeente_code")["industry_code"].nunique()
     complete = (per_gemeente.reindex(rows["gemeente_code"].unique()) == detail["industry_code"].nunique()).all()

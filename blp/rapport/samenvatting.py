@@ -78,10 +78,11 @@ def blp_card(view: GemeenteView) -> Card:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
                      f"{esc(meur(effect['unweighted_meur']))}; zie ‘Hoe zeker is dit getal?’.")
     if h["key_measure"] == "jobs":
+        conclusion = parts_conclusion(h)
         lines.append(f"Per baan {esc(eur(h['blp_per_key_unit_eur']))} (Nederland {esc(eur(h['nl_per_key_unit_eur']))}), "
                      f"met {esc(num(h['key_per_1000_inhabitants']))} banen van werknemers per 1.000 inwoners "
-                     f"({esc(split_years(h))}; Nederland {esc(num(h['nl_key_per_1000_inhabitants']))})." + (f" {esc(parts_conclusion(h))}"
-                                                                        if parts_conclusion(h) else ""))
+                     f"({esc(split_years(h))}; Nederland {esc(num(h['nl_key_per_1000_inhabitants']))})."
+                     + (f" {esc(conclusion)}" if conclusion else ""))
     growth = _growth(view)
     if growth:
         lines.append(growth)

@@ -82,7 +82,7 @@ def activity(view: GemeenteView) -> None:
     key, fit = view.result.key, view.result.key.fit
     if fit is None:
         md(f"**Stap 2. De verdeelsleutel: {key.label_nl}**, zoals gepubliceerd; er is niets geschat. "
-           + narrative.zeros_as_published(view.data, key.year))
+           + (narrative.zeros_as_published(view.data, key.year) if key.measure == "jobs" else ""))
         density_step(view)
         return
     row = fit.per_corop.set_index("corop_code").loc[_corop(view)]
