@@ -91,3 +91,27 @@ def test_quality_checks_flag_known_snapshot_issues(national):
     assert "68 lege cellen" in suppressed.detail and "in 2019, het jaar van de sleutel: 0" in suppressed.detail
     fit = checks["Banen per gemeente × sector 2019: schatting (RAS) sluit aan op de randtotalen"]
     assert fit.status == OK and "geschat" in fit.detail
+
+
+def test_only_eemsdelta_is_a_whole_corop_region_and_its_blp_is_the_published_value_added(result):
+    """Eemsdelta (Appingedam, Delfzijl and Loppersum) is the COROP region Delfzijl en omgeving, also in the
+    composition of the value added: its BLP is that region's published value added, nothing allocated."""
+    whole = {g: derived.whole_regions(result, g) for g in result.national["gemeente_code"]}
+    assert {g: c for g, c in whole.items() if c} == {"GM1979": ["CR02"]}
+    h = derived.headline(result, "GM1979")
+    published = result.va.loc[result.va["corop_code"] == "CR02", "value_meur"].sum()
+    assert h["whole_region"] and h["blp_meur"] == pytest.approx(published, abs=1e-9)
+    assert not derived.headline(result, "GM0917")["whole_region"]
+
+
+def test_a_gemeente_with_a_neighbour_that_received_nothing_is_not_a_whole_region():
+    """All of a region's value added going to one gemeente does not make it the region: another gemeente there
+    (with no activity) means the key decided, and the reports must not say nothing was allocated."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    rows = [("GM1", "CR1", "A", 1.0), ("GM2", "CR1", "A", 0.0), ("GM3", "CR2", "A", 1.0), ("GM4", "CR3", "A", 0.6),
+            ("GM4", "CR4", "A", 1.0), ("GM5", "CR3", "A", 0.4)]
+    shares = pd.DataFrame(rows, columns=["gemeente_code", "corop_code", "group", "share"])
+    result = SimpleNamespace(allocation=SimpleNamespace(shares=shares))
+    assert [derived.whole_regions(result, g) for g in ("GM1", "GM2", "GM3", "GM4", "GM9")] == [[], [], ["CR2"], [], []]

@@ -338,3 +338,53 @@ def test_the_series_behind_the_trend_chart_is_a_table_too(heerlen, shown):
     assert "Aandeel in het COROP-gebied volgt de banen van" in text
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_blp_berekening.ipynb"
     assert "page.series_table(view)" in notebook.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def eemsdelta(national):
+    return GemeenteView(national, "GM1979", load_params("GM1979"))
+
+
+def test_a_whole_corop_region_is_reported_as_published_without_an_allocation_band(eemsdelta, heerlen, shown):
+    """Eemsdelta is the whole of Delfzijl en omgeving, yet its reports called its BLP an estimate with a band of
+    € 1,5 to 4,1 miljard, and its value per job 'not measured for the gemeente' (a reader's finding)."""
+    berekening.headline(eemsdelta)
+    text = _text(shown)
+    assert ("bedroeg in 2018 **€ 2,2 miljard**: de gepubliceerde toegevoegde waarde van het COROP-gebied Delfzijl en "
+            "omgeving, dat uit alleen deze gemeente bestaat. Dat is **€ 48.019 per inwoner** (Nederland: € 40.287)") in text
+    assert "**Foutmarge van de verdeling: geen.** Eemsdelta is precies het COROP-gebied Delfzijl en omgeving" in text
+    for wrong in ("naar schatting", "Foutmarge (geschat", "niet voor de gemeente zelf gemeten", "levert 100"):
+        assert wrong not in text
+    shown.clear()
+    berekening.structure(eemsdelta)
+    text = _text(shown)
+    assert "Omdat Eemsdelta het hele COROP-gebied is, zijn haar banen per sector die van het gebied" in text
+    assert "Let wel" not in text and "Specialisatie (LQ banen)" in text and "LQ banen, geschat" not in text
+    shown.clear()
+    berekening.sensitivity(eemsdelta)
+    text = _text(shown)
+    assert "Voor Eemsdelta maakt de verdeelsleutel niet uit" in text and "laagste uitkomst" not in text
+    assert not [x for x in shown if isinstance(x, dict) and "image/svg+xml" in x]  # no chart of equal bars
+    charts = lambda view: [key for key, _ in berekening.figures(view)]  # noqa: E731
+    assert "berekening.sensitivity_figure" not in charts(eemsdelta)
+    assert "berekening.sensitivity_figure" in charts(heerlen)
+    assert berekening.location_title(eemsdelta) == "Eemsdelta is het hele COROP-gebied Delfzijl en omgeving"
+    assert berekening.location_title(heerlen).endswith("Zuid-Limburg, met 15 andere gemeenten")
+    shown.clear()
+    berekening.uncertainty(eemsdelta)
+    text = _text(shown)
+    assert text.startswith("Voor Eemsdelta is deze vraag eenvoudig") and "Bij de omvang van Eemsdelta" not in text
+
+
+def test_a_whole_region_s_other_reports_say_nothing_was_allocated(eemsdelta, shown):
+    from blp.rapport import narrative, samenvatting
+    from blp.rapport.paginas import methode
+
+    card = " ".join(samenvatting.band_card(eemsdelta).lines)
+    assert card.startswith("<strong>Geen foutmarge van de verdeling.</strong> Eemsdelta is precies het COROP-gebied")
+    assert "foutmarge" not in narrative.band_covers(True) and "foutmarge" in narrative.band_covers(False)
+    methode.band(eemsdelta)
+    assert "er is niets verdeeld, dus de verdeling heeft geen foutmarge" in _text(shown)
+    frame = dataverzameling.key_estimate_frame(eemsdelta).set_index("Herkomst")
+    assert set(frame.index) <= {"gepubliceerd (CBS)", "als het COROP-gebied"}
+    assert (frame["Banen gemeente"] - frame["Banen COROP"]).abs().max() < 100  # the region's, to its own total

@@ -89,7 +89,8 @@ ASSUMED = (" De toegevoegde waarde per baan is daarbij niet voor de gemeente zel
     ("GM0200", ""),  # Apeldoorn: € 42.701 per inwoner, within 10 % of NL: nothing to explain
     ("GM0757", ""),  # Boxtel: 9,4 % below NL, within 10 % too (the rule was lopsided: a breaker's finding)
     ("GM1979", "Dat het BLP per inwoner hoger is dan in Nederland, komt door de toegevoegde waarde per baan; het aantal "
-               "banen per inwoner werkt de andere kant op." + ASSUMED),  # Eemsdelta had "zowel ... als" (a breaker's finding)
+               "banen per inwoner werkt de andere kant op."),  # Eemsdelta had "zowel ... als" (a breaker's finding);
+    # no 'not measured for the gemeente': Eemsdelta is its whole COROP region, its value per job is the region's own
 ])
 def test_blp_per_inhabitant_is_split_into_per_job_and_jobs_per_inhabitant(national, code, conclusion):
     """Almere's low BLP per inhabitant is its few jobs per inhabitant, not what a job adds (a reader's finding)."""

@@ -68,6 +68,20 @@ def ranks(result: BlpResult, gemeente: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def whole_regions(result: BlpResult, gemeente: str) -> list[str]:
+    """The COROP regions (of the value added's composition) that are this gemeente and nothing else: every
+    sector's value added of each goes wholly to it, and no other gemeente shares in them (Eemsdelta is
+    Delfzijl en omgeving). Its BLP is then the published value added itself, with nothing allocated. [] when
+    any part of its BLP comes from a region it shares."""
+    shares = result.allocation.shares
+    own = shares[shares["gemeente_code"] == gemeente]
+    if own.empty or not ((own["share"] - 1).abs() < 1e-9).all():
+        return []
+    codes = sorted(own["corop_code"].unique())
+    members = shares.loc[shares["corop_code"].isin(codes), "gemeente_code"]  # also one that received nothing
+    return codes if set(members) == {gemeente} else []
+
+
 def headline(result: BlpResult, gemeente: str) -> dict:
     """The key figures of one gemeente, with its COROP's and NL's totals for context."""
     n = result.national
@@ -95,6 +109,8 @@ def headline(result: BlpResult, gemeente: str) -> dict:
         # the COROP's own value added and the part of it the gemeente receives (a part of a merged gemeente
         # that the value added counts in another COROP is not in either)
         "share_of_corop": float(own_part / corop_va) if corop_va else float("nan"),
+        # the gemeente is its COROP region(s): its BLP is the published value added, nothing was allocated
+        "whole_region": bool(whole_regions(result, gemeente)),
         "corop_blp_meur": float(corop_va),
         "corop_per_inhabitant_eur": float(corop["blp_meur"].sum() * 1e6 / corop["population"].sum()),
         "nl_per_inhabitant_eur": float(n["blp_meur"].sum() * 1e6 / nl_pop),

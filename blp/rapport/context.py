@@ -180,6 +180,11 @@ class GemeenteView:
     def name(self) -> str:
         return self.headline["gemeente_name"]
 
+    @property
+    def whole_region(self) -> bool:
+        """The gemeente is its COROP region: its BLP is published value added, with nothing allocated."""
+        return self.headline["whole_region"]
+
     @cached_property
     def structure(self) -> pd.DataFrame:
         return derived.sector_structure(self.result, self.gemeente)

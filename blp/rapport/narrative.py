@@ -16,19 +16,24 @@ def headline_text(h: dict, ranks) -> str:
     nl_rank = ranks.iloc[0]
     unit = MEASURE_NL.get(h["key_measure"], h["key_measure"])
     per_unit = {"vestigingen": "vestiging", "banen": "baan"}.get(unit, unit)
+    whole = h.get("whole_region", False)
     return (
         f"Het **Bruto Lokaal Product (BLP)** van **{h['gemeente_name']}** bedroeg in {h['choice_va_year']} "
-        f"naar schatting **{meur(h['blp_meur'])}**. Dat is **{eur(h['blp_per_inhabitant_eur'])} per inwoner** "
-        f"(COROP-gebied {h['corop_name']}: {eur(h['corop_per_inhabitant_eur'])}; Nederland: "
-        f"{eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit} (COROP-gebied: "
-        f"{eur(h['corop_per_key_unit_eur'])}; Nederland: {eur(h['nl_per_key_unit_eur'])}). "
+        + (f"**{meur(h['blp_meur'])}**: de gepubliceerde toegevoegde waarde van het COROP-gebied {h['corop_name']}, dat "
+           "uit alleen deze gemeente bestaat. Dat is" if whole else
+           f"naar schatting **{meur(h['blp_meur'])}**. Dat is") + f" **{eur(h['blp_per_inhabitant_eur'])} per inwoner** ("
+        + ("" if whole else f"COROP-gebied {h['corop_name']}: {eur(h['corop_per_inhabitant_eur'])}; ")
+        + f"Nederland: {eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit} ("
+        + ("" if whole else f"COROP-gebied: {eur(h['corop_per_key_unit_eur'])}; ")
+        + f"Nederland: {eur(h['nl_per_key_unit_eur'])}). "
         + per_inhabitant_parts(h) + "\n\n"
-        f"{h['gemeente_name']} levert {pct(h['share_of_corop'])} van de toegevoegde waarde van "
-        f"{h['corop_name']} ({meur(h['corop_blp_meur'])})"
+        + ("" if whole else
+           f"{h['gemeente_name']} levert {pct(h['share_of_corop'])} van de toegevoegde waarde van "
+           f"{h['corop_name']} ({meur(h['corop_blp_meur'])})")
         + (f"; daarnaast {meur(h['blp_meur'] - h['share_of_corop'] * h['corop_blp_meur'])} voor het deel van de "
            f"gemeente dat in de cijfers van {h['choice_va_year']} nog bij een ander COROP-gebied hoorde"
            if h["blp_meur"] - h["share_of_corop"] * h["corop_blp_meur"] > 0.05 else "")
-        + f". Van de {nl_rank['n']} gemeenten staat "
+        + ("" if whole else ". ") + f"Van de {nl_rank['n']} gemeenten staat "
         f"{h['gemeente_name']} op plaats {nl_rank['blp_meur']} naar omvang van het BLP en op plaats "
         f"{nl_rank['blp_per_inhabitant_eur']} naar BLP per inwoner."
     )
@@ -38,6 +43,21 @@ def headline_text(h: dict, ranks) -> str:
 # error band or displacement (a reader's finding: it read as far more precise than it is)
 BAND_COVERS = ("die dekt alleen hoeveel van de toelevering in de gemeente blijft; de foutmarge van het BLP zelf (rapport "
                "2) komt daar nog bij")
+
+
+def band_covers(whole_region: bool) -> str:
+    """``BAND_COVERS``; a gemeente that is its whole COROP region has no error band of its own to add."""
+    return BAND_COVERS.split(";")[0] if whole_region else BAND_COVERS
+
+
+def whole_region_text(h: dict) -> str:
+    """In place of the error band, for a gemeente that is its whole COROP region (Eemsdelta): nothing was allocated,
+    so the allocation has no error to measure; what stays uncertain is the published figure itself."""
+    return (f"**Foutmarge van de verdeling: geen.** {h['gemeente_name']} is precies het COROP-gebied "
+            f"{h['corop_name']}, ook in de gemeentelijke indeling waarin de toegevoegde waarde van "
+            f"{h['choice_va_year']} is gepubliceerd. Het BLP is daarom de gepubliceerde toegevoegde waarde van dat "
+            "gebied, ook per sector: er is niets verdeeld, en elke verdeelsleutel geeft hetzelfde. Onzeker blijft "
+            "alleen wat bij elk gepubliceerd cijfer onzeker is: regionale rekeningen worden bij een revisie bijgesteld.")
 PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
 
 
@@ -79,7 +99,8 @@ def parts_conclusion(h: dict) -> str:
     main, minor = (by_jobs, by_value) if by_main_jobs else (by_value, by_jobs)
     # the value per job within a COROP region is the region's per sector (weighted by job density), not measured for
     # the gemeente: where it carries the conclusion, say so (a reader's finding)
-    assumed = (" De toegevoegde waarde per baan is daarbij niet voor de gemeente zelf gemeten: het is die van het "
+    assumed = ("" if h.get("whole_region") else  # the gemeente is its region: its value per job is measured
+               " De toegevoegde waarde per baan is daarbij niet voor de gemeente zelf gemeten: het is die van het "
                "COROP-gebied per sector" + (", hoger of lager naar de banendichtheid van de gemeente"
                                             if h.get("choice_density_correction") else "") + ".")
     if opposing and math.exp(abs(minor)) - 1 >= 0.1:  # Eemsdelta: much value per job despite few jobs
@@ -407,11 +428,13 @@ def surplus_text(gemeente_name: str, jobs: float, expected: float) -> str:
 
 
 def structure_text(structure, labels: dict[str, str], gemeente_name: str, measure: str = "jobs",
-                   density: bool = False, estimated: bool = False, blended: tuple[str, ...] = ()) -> str:
+                   density: bool = False, estimated: bool = False, blended: tuple[str, ...] = (),
+                   whole_region: bool = False) -> str:
     """Which sectors the gemeente specialises in, judged by its own activity (its share of jobs against
     NL's), not by its allocated value added, which follows the COROP's productivity; ``estimated``: its jobs per
     sector were estimated from establishments, and what that misses is said; ``blended``: the groups whose key also
-    counts establishments (their value added per job is not the region's)."""
+    counts establishments (their value added per job is not the region's); ``whole_region``: the gemeente is its
+    COROP region, so its value added per sector is the region's published one and nothing here is allocated."""
     unit = MEASURE_NL.get(measure, measure)
     top = structure.dropna(subset=["activity_lq"]).sort_values("activity_lq", ascending=False)
     strong = [f"{in_sentence(labels.get(r.group, r.group))} ({num(r.activity_lq, 2)})"
@@ -440,6 +463,10 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
                  "complex, een pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in "
                  "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen "
                  "banen per sector kent (LISA), ziet het preciezer. ")
+    if whole_region:
+        return text + (f"Omdat {gemeente_name} het hele COROP-gebied is, zijn haar banen per sector die van het gebied "
+                       "en is haar toegevoegde waarde per sector de gepubliceerde van het gebied: hier is niets "
+                       "verdeeld, en de specialisaties zijn die van de gemeente zelf.")
     if density:
         text += ("De toegevoegde waarde per baan in een sector is in deze berekening die van het COROP-gebied, alleen "
                  "hoger of lager naar de banendichtheid van de gemeente: of de gemeente in een sector om een andere "

@@ -13,7 +13,7 @@ from blp.dutch import in_sentence
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
-from blp.rapport.narrative import BAND_COVERS, indirect_jobs, large_density_effect, parts_conclusion, split_years
+from blp.rapport.narrative import band_covers, indirect_jobs, large_density_effect, parts_conclusion, split_years
 from blp.rapport.pages import render_page
 from blp.welvaart.scoring import BOTTOM, MIDDLE, MISSING, NO_JUDGEMENT, TOP
 
@@ -91,7 +91,11 @@ def blp_card(view: GemeenteView) -> Card:
 
 def band_card(view: GemeenteView) -> Card:
     band = view.error_band
-    if band is None and view.national.backtest is None:
+    if view.whole_region:
+        lines = [f"<strong>Geen foutmarge van de verdeling.</strong> {esc(view.name)} is precies het COROP-gebied "
+                 f"{esc(view.headline['corop_name'])}: het BLP is de gepubliceerde toegevoegde waarde van dat gebied, "
+                 "er is niets verdeeld."]
+    elif band is None and view.national.backtest is None:
         lines = ["De foutmarge is met deze gegevens niet te meten (er is geen toets tegen gepubliceerde cijfers)."]
     elif band is None:
         lines = ["De foutmarge is met deze gegevens niet te geven (rapport 2 zegt waarom). Lees het BLP als een "
@@ -187,7 +191,7 @@ def policy_card(view: GemeenteView) -> Card:
     end = s.path.iloc[-1]
     lines = [f"Scenario ‘{esc(s.name)}’: in {int(end['year'])} <strong>{esc(meur(end['local_meur']))} per jaar</strong> "
              f"extra BLP in de gemeente (in prijzen van {view.choices.va_year}; direct en via toeleveranciers; "
-             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}; {BAND_COVERS}), "
+             f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}; {band_covers(view.whole_region)}), "
              f"{esc(num(end['extra_jobs_direct']))} banen direct en "
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
     if pol.example:

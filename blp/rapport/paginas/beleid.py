@@ -372,7 +372,7 @@ def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}; "
-            f"{narrative.BAND_COVERS}), "
+            f"{narrative.band_covers(view.whole_region)}), "
             f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Omgerekend "
             f"is dat {eur(per_inh)} extra BLP per inwoner (bij het inwonertal van {view.choices.population_year}). "
             f"Er zijn {num(end['extra_jobs_direct'])} banen "
@@ -513,7 +513,9 @@ def money_flows(view: GemeenteView, pol: PolicyView) -> None:
 
 
 def uncertainty(view: GemeenteView, pol: PolicyView) -> None:
-    md("**Hoe zeker zijn deze getallen?** Alle effecten rusten op het BLP (met de foutmarge uit rapport 2), op de "
+    md("**Hoe zeker zijn deze getallen?** Alle effecten rusten op het BLP ("
+       + ("de gepubliceerde toegevoegde waarde van het COROP-gebied, dat de gemeente helemaal beslaat"
+          if view.whole_region else "met de foutmarge uit rapport 2") + "), op de "
        "gemiddelde productiviteit per sector in het COROP-gebied, en op een landelijke input-outputtabel die met een "
        "vuistregel naar de gemeente is vertaald (de bandbreedte hierboven). Nieuwe banen in een sector zijn niet per "
        "se even productief als het gemiddelde; verdringing en capaciteitsgrenzen (arbeidsmarkt, ruimte, woningen) "

@@ -26,7 +26,9 @@ def headline(view: GemeenteView) -> None:
     if newest is not None:
         md(narrative.newest_text(newest, h, view.jobs))
     md(narrative.headline_text(h, view.ranks))
-    if view.error_band is not None:
+    if view.whole_region:
+        md(narrative.whole_region_text(h))
+    elif view.error_band is not None:
         md(narrative.error_band_text(h, view.error_band, view.name, largest_error(view)))
     else:
         md("**Foutmarge:** met deze gegevens niet te meten (zie ‘Hoe zeker is dit getal?’). Lees het BLP als een "
@@ -72,7 +74,13 @@ def uncertainty(view: GemeenteView) -> None:
            "een schatting zonder bekende foutmarge.")
         return
     bt, band = view.national.backtest, view.error_band
-    md(f"Niemand publiceert het BLP van een gemeente, dus de uitkomst is niet direct te controleren. Wel publiceert "
+    if view.whole_region:
+        md(f"Voor {view.name} is deze vraag eenvoudig: de gemeente is het hele COROP-gebied "
+           f"{view.headline['corop_name']}, dus haar BLP is de gepubliceerde toegevoegde waarde van dat gebied en er "
+           "is niets verdeeld. De toets hieronder, die laat zien hoe ver een verdeling over de gemeenten van een "
+           "gebied kan afwijken, geldt voor andere gemeenten; hij staat hier ter vergelijking.")
+    md(f"{'Meestal publiceert niemand' if view.whole_region else 'Niemand publiceert'} het BLP van een gemeente, "
+       "dus de uitkomst is niet direct te controleren. Wel publiceert "
        f"het CBS de toegevoegde waarde per provincie en per COROP-gebied. Daarom is dezelfde methode één niveau "
        f"hoger uitgevoerd: de toegevoegde waarde van {bt.va_year} van elke provincie is over haar COROP-gebieden "
        f"verdeeld (en die van Nederland over de provincies), met sleutels die op dat niveau precies zo zijn gemaakt "
@@ -82,6 +90,8 @@ def uncertainty(view: GemeenteView) -> None:
     pct1 = lambda v: pct(v / 100)  # noqa: E731
     table(backtest_frame(view), formats={"Gebieden": 0, "Mediane fout": pct1, "90% binnen": pct1,
                                          "Grootste fout": pct1})
+    if view.whole_region:
+        return
     if band is None:
         tested = bt.errors.loc[bt.errors["level"] == "provincie_corop", "region_code"].nunique()
         why = (f"met deze gegevens zijn maar {tested} COROP-gebieden te toetsen (een provincie met één COROP-gebied "
@@ -275,7 +285,7 @@ def structure_figure(view: GemeenteView):
 def _split_estimated(view: GemeenteView) -> bool:
     """Whether this gemeente's jobs per sector were estimated (by the fit), not published."""
     fit = view.result.key.fit
-    if fit is None:
+    if fit is None or view.whole_region:  # a whole region's split is the region's own
         return False
     own = fit.matrix[fit.matrix["gemeente_code"] == view.gemeente]
     return bool(len(own)) and not bool((own["known"] | own["below"].notna()).all())  # a 0 of CBS: published
@@ -287,7 +297,7 @@ def structure(view: GemeenteView) -> None:
                f"in het COROP-gebied en in Nederland. {structure_title(view)}.")
     key, estimated = view.result.key, _split_estimated(view)
     md(narrative.structure_text(view.structure, labels, view.name, key.measure, key.density is not None, estimated,
-                                key.blended))
+                                key.blended, view.whole_region))
     surplus = narrative.surplus_text(view.name, *key.fit.against_seed(view.gemeente)) if estimated else ""
     if surplus:
         md(surplus)
@@ -316,7 +326,10 @@ def peers_figure(view: GemeenteView):
 def location_title(view: GemeenteView) -> str:
     row = view.region_row()
     members = view.result.national[view.result.national["corop_code"] == row["corop_code"]]
-    return f"{view.name} ligt in het COROP-gebied {row['corop_name']}, met {len(members) - 1} andere gemeenten"
+    if len(members) == 1:
+        return f"{view.name} is het hele COROP-gebied {row['corop_name']}"
+    return (f"{view.name} ligt in het COROP-gebied {row['corop_name']}, met {len(members) - 1} andere "
+            f"gemeente{'n' if len(members) > 2 else ''}")
 
 
 def has_map(view: GemeenteView) -> bool:
@@ -370,9 +383,14 @@ def sensitivity(view: GemeenteView) -> None:
            "of de gekozen variant past niet bij deze sleutel (de variant zonder weging naar banendichtheid bestaat "
            "alleen bij de sleutel banen).")
         return
-    show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
-               f"verdeelsleutel. {sensitivity_title(view)}.")
-    md(narrative.sensitivity_text(sens, view.name, view.error_band is not None))
+    if view.whole_region:
+        md(f"Voor {view.name} maakt de verdeelsleutel niet uit: de gemeente is het hele COROP-gebied, dus elke sleutel "
+           f"geeft haar de hele toegevoegde waarde van het gebied ({meur(view.headline['blp_meur'])}). De tabel laat "
+           "het zien; bij andere gemeenten verschillen de uitkomsten wel.")
+    else:
+        show_chart(view, sensitivity_figure, alt=f"Staafdiagram van het BLP van {view.name} met elke andere "
+                   f"verdeelsleutel. {sensitivity_title(view)}.")
+        md(narrative.sensitivity_text(sens, view.name, view.error_band is not None))
     table(sens, {"label_nl": "Verdeelsleutel", "blp_meur": "BLP (mln euro)", "difference_pct": "Verschil met hoofdsleutel"},
           {"blp_meur": 1, "difference_pct": lambda v: pct(v / 100, signed=True)})
 
@@ -658,5 +676,5 @@ def figures(view: GemeenteView):
     yield planned(view, peers_figure)
     if view.national.series is not None:
         yield planned(view, trend_figure)
-    if len(view.sensitivity) > 1:
+    if len(view.sensitivity) > 1 and not view.whole_region:
         yield planned(view, sensitivity_figure)

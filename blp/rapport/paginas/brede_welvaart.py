@@ -245,8 +245,11 @@ def expected(view: GemeenteView) -> None:
               "Dat verschil is groter dan het model bij vergelijkbare gemeenten gewoonlijk ziet.")
     md(f"Gemeenten met het inwonertal, de dichtheid, de stedelijkheid en de sectormix van {view.name} hebben volgens "
        f"het model een BLP per inwoner van ongeveer **{eur(round(r['expected'], -2))}** ({int((1 - r['alpha']) * 100)}%-"
-       f"voorspellingsinterval {eur(round(r['expected_low'], -2))} tot {eur(round(r['expected_high'], -2))}). De **BLP-schatting** van "
-       f"rapport 2 (zelf een verdeling van regionale cijfers, geen meting) is **{eur(r['measured'])}**: "
+       f"voorspellingsinterval {eur(round(r['expected_low'], -2))} tot {eur(round(r['expected_high'], -2))}). "
+       + ("Het **BLP** van rapport 2 (hier de gepubliceerde toegevoegde waarde van het COROP-gebied, dat de gemeente "
+          "helemaal beslaat) is " if view.whole_region else
+          "De **BLP-schatting** van rapport 2 (zelf een verdeling van regionale cijfers, geen meting) is ")
+       + f"**{eur(r['measured'])}**: "
        f"{pct(abs(r['ratio'] - 1))} {word} dan verwacht (verhouding schatting/verwacht {num(r['ratio'], 2)}). {inside}\n\n"
        f"*Hoe goed past het model?* Het verklaart {pct(r['r2'], 0)} van de verschillen in BLP per inwoner tussen de "
        f"{r['n']} gemeenten (R²): {_fit_words(r['r2'])} Een deel van die samenhang komt door de methode zelf: "

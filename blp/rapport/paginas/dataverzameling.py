@@ -186,10 +186,11 @@ def key_estimate_frame(view: GemeenteView) -> pd.DataFrame:
         some_zero=("zero", "any"), part=("part", "any"), below=("below", "sum"))
     corop = fit.matrix[fit.matrix["corop_code"] == view.region_row()["corop_code"]].groupby("group")["jobs"].sum()
     given = "gepubliceerd (CBS)" if view.data.rounding("jobs", fit.year) else "gegeven (eigen bestand)"
+    whole = view.whole_region  # its fitted jobs are its region's, scaled to its own total
     return pd.DataFrame({
         "Sector": [labels.get(g, g) for g in per.index],
         "Banen gemeente": per["jobs"].to_numpy(),  # shown to the ten (``_estimated_jobs``)
-        "Herkomst": [given if r.known else _zero_origin(r.below, fit.zero_bound) if r.zeros and not r.part else
+        "Herkomst": [given if r.known else "als het COROP-gebied" if whole else _zero_origin(r.below, fit.zero_bound) if r.zeros and not r.part else
                      "deels gepubliceerd" if r.some or r.part else "geschat; deels CBS: 0" if r.some_zero else "geschat"
                      for r in per.itertuples()],
         "Banen COROP": corop.reindex(per.index).round(-1).to_numpy(),
@@ -205,7 +206,11 @@ def key_estimate(view: GemeenteView) -> None:
                + narrative.zeros_as_published(view.data, view.result.key.year))
         return
     n_filled = int((fit.per_corop["filled"] != "").sum())
-    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** "
+    whole = (f"Voor {view.name} komt die schatting uit op de banen per sector van het COROP-gebied "
+             f"{view.headline['corop_name']}, want de gemeente is dat hele gebied: alleen geschaald naar het eigen "
+             "totaal van de gemeente, dat door de afronding iets van dat van het gebied kan verschillen. "
+             if view.whole_region else "")
+    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** {whole}"
        f"{narrative.jobs_in_data(view.data, fit.year)} De tabel per gemeente × sector is daarom per COROP-gebied "
        f"geschat met *biproportionele aanpassing* (RAS): het startpunt is het aantal vestigingen per sector "
        f"({fit.seed_year}) maal het landelijke aantal banen per vestiging in die sector"

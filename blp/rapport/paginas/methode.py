@@ -235,6 +235,11 @@ def total(view: GemeenteView) -> None:
 def band(view: GemeenteView) -> None:
     """Step 6: the error band from the back-test (blp.berekening.backtest)."""
     b = view.error_band
+    if view.whole_region:
+        md(f"**Stap 6. Hoe zeker?** {view.name} is het hele COROP-gebied {view.region_row()['corop_name']}: er is niets "
+           "verdeeld, dus de verdeling heeft geen foutmarge (`blp.berekening.derived.whole_regions`). Het BLP is de "
+           "gepubliceerde toegevoegde waarde van het gebied.")
+        return
     if b is None:
         md("**Stap 6. De foutmarge** is met deze gegevens niet te meten.")
         return
