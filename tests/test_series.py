@@ -62,3 +62,43 @@ def test_table_for_2022_and_the_series_from_the_command_line(snapshot_dir, tmp_p
     assert s.loc[(s["year"] == 2022) & (s["gemeente_code"] == "GM0917"), "blp_meur"].iloc[0] == pytest.approx(4907.84, abs=0.01)
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--va-year", "1990")
     assert code == 2 and "1995, 1996" in err
+
+
+
+def test_series_years_before_the_full_detail_year_are_linked_to_its_division(data, series):
+    """CBS's series has Leerdam and Zederik in Zuidoost-Zuid-Holland up to 2018 (Utrecht since 2019), the full detail
+    of 2018 has them in Utrecht: Dordrecht's BLP fell 3,1 % from 2017 to 2018 and rose 6,2 % after, a break of
+    division, not of the economy. Years before 2018 are scaled by the 2018 ratio; later years stay as published."""
+    from blp.berekening.value_added import _series, division_links
+
+    links = division_links(data).set_index(["region_code", "industry_code"])["factor"]
+    raw = _series(data).set_index(["year", "region_code", "industry_code"])["value"]
+    full = data.value_added.set_index(["region_code", "industry_code"])["value_meur"]
+    assert links[("CR30", "TOTAL")] == pytest.approx(full[("CR30", "TOTAL")] / raw[(2018, "CR30", "TOTAL")])
+    assert links[("CR30", "TOTAL")] == pytest.approx(1 / 1.073, abs=0.001)  # the series is 7,3 % higher in 2018
+    assert links[("CR17", "TOTAL")] == pytest.approx(1.0154, abs=0.0001) and links[("NL01", "TOTAL")] == 1.0
+    # regions on the same division in both agree to the rounding of a million
+    agree = links.xs("TOTAL", level=1).drop(["CR17", "CR21", "CR23", "CR30", "CR34", "CR35", "PV26", "PV28"])
+    assert ((agree - 1).abs() < 0.001).all()
+    table = region_table(data, 2017).set_index(["region_code", "industry_code"])["value_meur"]
+    assert table[("CR30", "TOTAL")] == pytest.approx(raw[(2017, "CR30", "TOTAL")] * links[("CR30", "TOTAL")])
+    assert region_table(data, 2019).set_index(["region_code", "industry_code"]).loc[("CR30", "TOTAL"), "value_meur"] \
+        == raw[(2019, "CR30", "TOTAL")]  # after the break: as published
+    dordrecht = series.of("GM0505")["blp_meur"]
+    assert dordrecht[2018] / dordrecht[2017] - 1 == pytest.approx(0.039, abs=0.001)  # was -3,1 %
+
+
+def test_the_trend_says_where_older_years_were_linked(national):
+    from blp.params import load_params
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.paginas import berekening
+
+    text = berekening.division_link(GemeenteView(national, "GM0505", load_params("GM0505")))
+    assert text.startswith("**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt Zuidoost-Zuid-Holland tot "
+                           "en met 2018 een oudere COROP-indeling")
+    assert "In 2018 is het totaal van Zuidoost-Zuid-Holland in de reeks 7,3% hoger" in text
+    assert "De jaren 1995 tot en met 2017 zijn daarom met die verhouding omgerekend" in text
+    assert "1,5% lager" in berekening.division_link(GemeenteView(national, "GM1961", load_params("GM1961")))
+    assert berekening.division_link(GemeenteView(national, "GM0917", load_params("GM0917"))) == ""
+    # Groot-Amsterdam differs by 0,3 % (Haarlemmerliede): within what is worth a note
+    assert berekening.division_link(GemeenteView(national, "GM0394", load_params("GM0394"))) == ""

@@ -4,6 +4,13 @@ Full A10 detail per COROP region exists for few years (the snapshot: 2018). The 
 (CBS 85925NED) give every COROP's total, A and B-E for 1995-2022. For such a year the other groups are the
 region's total minus A and B-E, split by the region's structure in the nearest year with full detail;
 those groups are marked as estimated.
+
+The series and the full-detail year need not share a COROP division: CBS publishes each year of its series on
+that year's division, so in 2018 its Zuidoost-Zuid-Holland still holds Leerdam and Zederik (Utrecht since 2019),
+while the full detail of 2018 (Eurostat) has them in Utrecht. Series years before the first full-detail year are
+therefore linked to it: scaled, per region and published code, by full-detail value / series value in that year
+(``division_links``), the usual way to join a series across a break. Later years already follow the newer
+division (Zuidoost-Zuid-Holland drops 6 % against NL in 2019) and are used as published.
 """
 
 from __future__ import annotations
@@ -51,11 +58,40 @@ def nearest_full_year(data: CanonicalData, year: int) -> int:
     return nearest(years, year)
 
 
+def division_links(data: CanonicalData) -> pd.DataFrame:
+    """Per region and code the series publishes (TOTAL, A, B-E): the factor that links its years before the first
+    full-detail year to that year's division (full-detail value / series value in that year; 1 where they agree).
+    Columns region_code, industry_code, link_year, factor; empty without a year in both."""
+    full = full_detail_years(data)
+    series = _series(data)
+    columns = ["region_code", "industry_code", "link_year", "factor"]
+    if not full or series.empty:
+        return pd.DataFrame(columns=columns)
+    year = full[0]
+    both = (series[series["year"] == year][["region_code", "industry_code", "value"]]
+            .merge(data.value_added[data.value_added["year"] == year][["region_code", "industry_code", "value_meur"]],
+                   on=["region_code", "industry_code"]))
+    both = both[(both["value"] > 0) & (both["value_meur"] > 0)]  # a factor needs two positive values
+    return both.assign(link_year=year, factor=both["value_meur"] / both["value"])[columns].reset_index(drop=True)
+
+
+def linked_series(data: CanonicalData) -> pd.DataFrame:
+    """The series' value added, its years before the first full-detail year linked to that year's division."""
+    series = _series(data)
+    links = division_links(data)
+    if links.empty:
+        return series
+    factor = series[["region_code", "industry_code"]].merge(links, how="left", on=["region_code", "industry_code"])
+    before = (series["year"] < int(links["link_year"].iloc[0])).to_numpy() & factor["factor"].notna().to_numpy()
+    return series.assign(value=series["value"].where(~before, series["value"] * factor["factor"].to_numpy()))
+
+
 def all_years_table(data: CanonicalData) -> pd.DataFrame:
-    """Value added of every year (``year`` column added), as ``region_table`` gives it for one year."""
+    """Value added of every year (``year`` column added), as ``region_table`` gives it for one year; series years
+    before the first full-detail year linked to its division (``division_links``)."""
     full = full_detail_years(data)
     parts = [data.value_added.assign(estimated=False)[["year"] + COLUMNS]]
-    series = _series(data)
+    series = linked_series(data)
     series = series[~series["year"].isin(full)]
     if len(series) and full:
         parts.append(_split(data, series.rename(columns={"value": "value_meur"})))
@@ -103,7 +139,7 @@ def region_table(data: CanonicalData, year: int, table: pd.DataFrame | None = No
         if year in full_detail_years(data):
             table = data.value_added[data.value_added["year"] == year].assign(estimated=False)
         else:
-            s = _series(data)
+            s = linked_series(data)
             table = _split(data, s[s["year"] == year].rename(columns={"value": "value_meur"}))
     rows = table[table["year"] == year]
     if rows.empty:

@@ -128,6 +128,25 @@ def newest_text(newest: dict, h: dict, jobs: float | None = None) -> str:
     return text
 
 
+LINK_NOTED = 0.005  # a region whose series is linked by more than this (0,5 %) is told so in its trend
+
+
+def division_link_text(corop_name: str, factor: float, link_year: int, first_year: int) -> str:
+    """Where the series' years before ``link_year`` were linked to the newer COROP division (``factor``: full-detail
+    value / series value in ``link_year``, ``blp.berekening.value_added.division_links``), say so; '' where the two
+    agree within ``LINK_NOTED``."""
+    if abs(factor - 1) < LINK_NOTED:
+        return ""
+    return (f"**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt {corop_name} tot en met {link_year} "
+            "een oudere COROP-indeling; daarna is de grens van het gebied verschoven (gemeenten gingen naar een ander "
+            f"COROP-gebied of kwamen erbij). In {link_year} is het totaal van {corop_name} in de reeks "
+            f"{pct(abs(1 / factor - 1))} {'hoger' if factor < 1 else 'lager'} dan in de cijfers per sector van "
+            f"{link_year} waarop deze berekening rust, die de nieuwere indeling al volgen. De jaren {first_year} tot en met {link_year - 1} zijn daarom met die verhouding omgerekend naar de "
+            f"nieuwere indeling; zonder die omrekening zou {link_year} een sprong van die omvang tonen die niets met de "
+            f"economie te maken heeft. Dat is een benadering: het verschoven deel is in elk jaar even groot verondersteld "
+            f"als in {link_year}.")
+
+
 def choices_text(h: dict, key_label: str, population_year: int) -> str:
     """Which years and key were used, stated plainly."""
     return (

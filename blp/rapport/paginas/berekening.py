@@ -7,7 +7,8 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
-from blp.berekening.value_added import nominal_before_revision, volume_growth
+from blp.berekening.concordance import TOTAL
+from blp.berekening.value_added import division_links, nominal_before_revision, volume_growth
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -467,6 +468,9 @@ def trend(view: GemeenteView) -> None:
        f"haar COROP-gebied volgt de {word} van het dichtstbijzijnde jaar met cijfers daarvan ({', '.join(map(str, held))}); "
        f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
        "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
+    link = division_link(view)
+    if link:
+        md(link)
     show_chart(view, trend_figure, alt=f"Lijndiagram van het BLP van {view.name} per jaar, {first} tot {last}; open "
                f"rondjes zijn jaren met geschatte sectoren. {trend_title(view)}.")
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
@@ -484,6 +488,18 @@ def trend(view: GemeenteView) -> None:
        "reële groei te meten. Vergelijk haar met de nominale groei uit dezelfde oudere cijfers ernaast, niet met de "
        "kolommen ervoor: na de revisie groeit de toegevoegde waarde anders, en het verschil tussen die twee zou een "
        "verkeerde prijsstijging suggereren.")
+
+
+def division_link(view: GemeenteView) -> str:
+    """The trend's note on the years before the full-detail year, linked to its COROP division, for the
+    gemeente's region (``narrative.division_link_text``); '' where nothing notable was linked."""
+    links = division_links(view.data)
+    own = links[(links["region_code"] == view.region_row()["corop_code"]) & (links["industry_code"] == TOTAL)]
+    first = int(view.national.series.of(view.gemeente).index.min())
+    if own.empty or first >= int(own["link_year"].iloc[0]):
+        return ""
+    return narrative.division_link_text(view.region_row()["corop_name"], float(own["factor"].iloc[0]),
+                                        int(own["link_year"].iloc[0]), first)
 
 
 def series_frame(view: GemeenteView) -> pd.DataFrame:
