@@ -334,8 +334,10 @@ def cmd_table(args) -> int:
         series = compute_series(data, params).table
         names = result.national.set_index("gemeente_code")["gemeente_name"]
         table = series.assign(gemeente_name=series["gemeente_code"].map(names))[
-            ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share", "provisional"]]
-        table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4))
+            ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share", "linked_share",
+             "provisional"]]
+        table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4),
+                             linked_share=table["linked_share"].round(4))
         what = (f"{table['year'].nunique()} jaren x {table['gemeente_code'].nunique()} gemeenten (verdeelsleutel "
                 f"{result.key.label_nl.replace(f'({c.key_year})', '')}, per jaar het dichtstbijzijnde sleuteljaar; "
                 f"gemeentegrenzen {c.boundary_year})")

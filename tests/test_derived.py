@@ -113,5 +113,16 @@ def test_a_gemeente_with_a_neighbour_that_received_nothing_is_not_a_whole_region
     rows = [("GM1", "CR1", "A", 1.0), ("GM2", "CR1", "A", 0.0), ("GM3", "CR2", "A", 1.0), ("GM4", "CR3", "A", 0.6),
             ("GM4", "CR4", "A", 1.0), ("GM5", "CR3", "A", 0.4)]
     shares = pd.DataFrame(rows, columns=["gemeente_code", "corop_code", "group", "share"])
-    result = SimpleNamespace(allocation=SimpleNamespace(shares=shares))
+    national = shares[["gemeente_code", "corop_code"]].drop_duplicates("gemeente_code")
+    nothing_left = pd.DataFrame(columns=["corop_code", "group", "value_eur"])
+    result = SimpleNamespace(allocation=SimpleNamespace(shares=shares, unallocated=nothing_left), national=national)
     assert [derived.whole_regions(result, g) for g in ("GM1", "GM2", "GM3", "GM4", "GM9")] == [[], [], ["CR2"], [], []]
+    assert derived.whole_region_gemeenten(result) == ["GM3"]
+    # value added of the region left unallocated (no key for a sector): the BLP is not the published figure
+    left = pd.DataFrame([("CR2", "K", 4.2e7)], columns=["corop_code", "group", "value_eur"])
+    assert derived.whole_regions(SimpleNamespace(allocation=SimpleNamespace(shares=shares, unallocated=left),
+                                                 national=national), "GM3") == []
+    # in the report's boundaries another gemeente lies in the region (moved there since the value added's year)
+    moved = pd.concat([national, pd.DataFrame([("GM8", "CR2")], columns=["gemeente_code", "corop_code"])])
+    assert derived.whole_regions(SimpleNamespace(allocation=SimpleNamespace(shares=shares, unallocated=nothing_left),
+                                                 national=moved), "GM3") == []

@@ -380,6 +380,14 @@ def test_a_whole_region_s_other_reports_say_nothing_was_allocated(eemsdelta, sho
     from blp.rapport import narrative, samenvatting
     from blp.rapport.paginas import methode
 
+    blp_card = " ".join(samenvatting.blp_card(eemsdelta).lines)
+    assert "Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen reële groei." in blp_card
+    assert "rapport 2 zegt waarom die twee niet te vergelijken zijn" in blp_card
+    # with a value-added year without full detail (va_year 2022: a breaker's finding) the sectors are not published
+    h = dict(eemsdelta.headline, corop_sectors_estimated=True)
+    assert ("de gepubliceerde toegevoegde waarde van dat gebied, in totaal; de verdeling over de sectoren is in dat jaar "
+            "wel geschat") in narrative.whole_region_text(h)
+    assert "ook per sector" in narrative.whole_region_text(eemsdelta.headline)
     card = " ".join(samenvatting.band_card(eemsdelta).lines)
     assert card.startswith("<strong>Geen foutmarge van de verdeling.</strong> Eemsdelta is precies het COROP-gebied")
     assert "foutmarge" not in narrative.band_covers(True) and "foutmarge" in narrative.band_covers(False)
@@ -388,3 +396,34 @@ def test_a_whole_region_s_other_reports_say_nothing_was_allocated(eemsdelta, sho
     frame = dataverzameling.key_estimate_frame(eemsdelta).set_index("Herkomst")
     assert set(frame.index) <= {"gepubliceerd (CBS)", "als het COROP-gebied"}
     assert (frame["Banen gemeente"] - frame["Banen COROP"]).abs().max() < 100  # the region's, to its own total
+
+
+def test_a_whole_region_s_trend_policy_and_margin_read_as_its_own(eemsdelta, heerlen, shown):
+    """From a reader of Eemsdelta: its trend said the share was 'held' and its growth 'not measured for the gemeente',
+    report 4 sent supply to 'the rest of the COROP region' (there is none), the back-test's worst region (its own,
+    43 %) read as its margin, and informatie en communicatie said 'COROP-cel onderdrukt' where CBS publishes 0."""
+    from blp.rapport.paginas import beleid
+
+    berekening.trend(eemsdelta)
+    text = _text(shown)
+    assert "Omdat Eemsdelta het hele COROP-gebied is, is het BLP van elk jaar het gepubliceerde totaal" in text
+    assert "omdat Eemsdelta het hele gebied is, is dat ook haar eigen reële groei" in text
+    assert "vastgehouden" not in text and "niet gemeten voor de gemeente zelf" not in text and "†" not in text
+    shown.clear()
+    berekening.trend(heerlen)
+    assert "vóór 2019 is het aandeel vastgehouden op dat van 2019" in _text(shown) and "†" in _text(shown)
+    shown.clear()
+    berekening.uncertainty(eemsdelta)
+    assert ("In die toets is Delfzijl en omgeving zelf het gebied waar de verdeling het verst naast zat (43,1%)"
+            in _text(shown))
+    pol = beleid.policy_view(eemsdelta)
+    end = pol.scenarios[0].path.iloc[-1]
+    elsewhere = beleid._elsewhere(eemsdelta, pol, end)
+    assert "elders in Nederland, bij toeleveranciers (Eemsdelta is het hele COROP-gebied" in elsewhere
+    assert "rest van het COROP-gebied" not in elsewhere and "rest van het COROP-gebied" not in beleid._where_effects_land(
+        eemsdelta, end)
+    assert "Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen groei." in beleid.baseline_text(eemsdelta, pol)
+    shown.clear()
+    beleid.per_unit(eemsdelta, pol)
+    text = _text(shown)
+    assert "Nederland (geen banen in het COROP-gebied)" in text and "onderdrukt" not in text

@@ -58,7 +58,9 @@ def test_table_for_2022_and_the_series_from_the_command_line(snapshot_dir, tmp_p
     assert code == 0 and "28 jaren x 342 gemeenten" in err
     s = pd.read_csv(path)
     assert list(s.columns) == ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share",
-                               "provisional"]
+                               "linked_share", "provisional"]
+    dordrecht = s[s["gemeente_code"] == "GM0505"].set_index("year")["linked_share"]
+    assert dordrecht[2017] == 1 and dordrecht[2018] == 0  # an auditor sees which years were linked
     assert s.loc[(s["year"] == 2022) & (s["gemeente_code"] == "GM0917"), "blp_meur"].iloc[0] == pytest.approx(4907.84, abs=0.01)
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--va-year", "1990")
     assert code == 2 and "1995, 1996" in err
@@ -94,11 +96,73 @@ def test_the_trend_says_where_older_years_were_linked(national):
     from blp.rapport.paginas import berekening
 
     text = berekening.division_link(GemeenteView(national, "GM0505", load_params("GM0505")))
-    assert text.startswith("**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt Zuidoost-Zuid-Holland tot "
-                           "en met 2018 een oudere COROP-indeling")
-    assert "In 2018 is het totaal van Zuidoost-Zuid-Holland in de reeks 7,3% hoger" in text
+    assert text.startswith("**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt Zuidoost-Zuid-Holland in "
+                           "2018 een oudere COROP-indeling dan in de cijfers per sector van dat jaar")
+    assert "is het totaal van het gebied in de reeks 7,3% hoger" in text
     assert "De jaren 1995 tot en met 2017 zijn daarom met die verhouding omgerekend" in text
     assert "1,5% lager" in berekening.division_link(GemeenteView(national, "GM1961", load_params("GM1961")))
     assert berekening.division_link(GemeenteView(national, "GM0917", load_params("GM0917"))) == ""
-    # Groot-Amsterdam differs by 0,3 % (Haarlemmerliede): within what is worth a note
-    assert berekening.division_link(GemeenteView(national, "GM0394", load_params("GM0394"))) == ""
+    # Groot-Amsterdam differs by 0,3 % (Haarlemmerliede), beyond the rounding of a million: linked and said
+    assert "0,3% lager" in berekening.division_link(GemeenteView(national, "GM0394", load_params("GM0394")))
+
+
+def test_the_older_vintage_is_linked_too_and_its_growth_across_the_break_corrected(data):
+    """The pre-revision figures (84432NED) break the same way: Zuidoost-Zuid-Holland's real growth of 2019 read
+    -4,0 % and its nominal -1,6 % while NL grew (a reader's finding); its years up to 2018 are linked like the
+    revised series, and the volume change of 2019 divided by the factor."""
+    from blp.berekening.value_added import (_pre_revision, division_links, nominal_before_revision,
+                                            volume_growth)
+
+    factor = division_links(data).set_index(["region_code", "industry_code"]).loc[("CR30", "TOTAL"), "factor"]
+    raw = _pre_revision(data, "va_basic_prices", "CR30")
+    old = nominal_before_revision(data, "CR30")
+    assert old[2018] == pytest.approx(raw[2018] * factor) and old[2019] == raw[2019] and old[1995] == raw[1995] * factor
+    assert raw[2019] / raw[2018] - 1 == pytest.approx(-0.016, abs=0.001) and old[2019] / old[2018] - 1 > 0.05
+    raw_volume, volume = _pre_revision(data, "va_volume_change", "CR30"), volume_growth(data, "CR30")
+    assert raw_volume[2019] == pytest.approx(-4.0) and volume[2019] == pytest.approx((0.96 / factor - 1) * 100)
+    assert volume.drop(2019).equals(raw_volume.drop(2019))
+    assert volume_growth(data, "CR39").equals(_pre_revision(data, "va_volume_change", "CR39"))  # Zuid-Limburg: as is
+
+
+def test_linked_years_are_marked_in_the_series_table(series):
+    dordrecht = series.of("GM0505")["linked_share"]
+    assert (dordrecht.loc[:2017] == 1).all() and (dordrecht.loc[2018:] == 0).all()
+    assert (series.of("GM0917")["linked_share"] == 0).all()  # Zuid-Limburg: nothing moved
+
+
+@pytest.mark.parametrize("region, code, value, message", [
+    ("CR30", "TOTAL", 1478.3, "is 1.478,3 mln euro, in value_added.csv 13.779,0: een verschil van +12.300,7, meer dan een "
+                               "verschuiving van COROP-grenzen"),  # a tenth
+    ("CR30", "TOTAL", 29566.0, "een verschil van −15.787,0, meer dan een verschuiving van COROP-grenzen"),  # twice
+    ("CR30", "A", 1010.0, "een verschil van −936,0, meer dan een verschuiving"),  # A ten times: within the moved total
+    ("CR39", "A", 3520.0, "een verschil van −3.419,0, meer dan een verschuiving"),  # a digit more where nothing moved
+    ("CR39", "A", 151.0, "meer dan het verschil in het totaal van dat gebied"),  # within range, but nothing moved
+    ("CR30", "TOTAL", 0.0, "de toegevoegde waarde van CR30, TOTAL, 2018 is 0,0, tegen 13.779,0"),
+    ("CR30", "TOTAL", None, "de toegevoegde waarde van CR30, TOTAL, 2018 ontbreekt"),
+    ("NL01", "TOTAL", 713557.0, "een andere indeling van de COROP-gebieden verandert het landelijke totaal niet"),
+])
+def test_a_difference_no_change_of_division_explains_is_refused(snapshot_dir, tmp_path, region, code, value, message):
+    """A typo in the series' 2018 row was carried into 23 years and called a boundary change (a breaker's finding)."""
+    import shutil
+
+    from blp.data import load_data
+    from blp.errors import DataError
+    from blp.params import load_params
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(snapshot_dir, data_dir)
+    path = next(data_dir.glob("value_added_series.csv*"))
+    frame = pd.read_csv(path)
+    row = ((frame["year"] == 2018) & (frame["region_code"] == region) & (frame["industry_code"] == code)
+           & (frame["measure"] == "va_basic_prices") & (frame["vintage"] == "revised 2024"))
+    assert row.sum() == 1
+    if value is None:
+        frame = frame[~row]
+    else:
+        frame.loc[row, "value"] = value
+    path.unlink()
+    frame.to_csv(data_dir / "value_added_series.csv", index=False)
+    with pytest.raises(DataError) as err:
+        compute_series(load_data("snapshot", data_dir), load_params())
+    assert message in str(err.value) and "value_added_series.csv" in str(err.value)
+    assert "controleer de rij van 2018 in value_added_series.csv (kolom value)" in err.value.fix

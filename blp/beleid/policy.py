@@ -107,7 +107,9 @@ def va_per_job(data: CanonicalData, result: BlpResult, corop: str) -> pd.DataFra
     corop_va = va.xs(corop, level="corop_code")
     nl = both.groupby(level="group").sum()
     out = pd.DataFrame({"corop": corop_va * 1e6 / corop_jobs.where(corop_jobs > 0), "nl": nl["va"] * 1e6 / nl["jobs"]})
-    out["source"] = np.where(out.index.isin(suppressed) | out["corop"].isna(), "Nederland", "COROP")
+    # NL's figure where CBS suppressed the region's cell, or publishes no jobs there (a 0: fewer than 50)
+    out["source"] = np.where(out.index.isin(suppressed), "Nederland",
+                             np.where(out["corop"].isna(), "Nederland, geen banen", "COROP"))
     out["va_per_job_eur"] = out["corop"].where(out["source"] == "COROP", out["nl"])
     out.attrs["jobs_year"] = int(jy)
     return out.reindex(list(result.concordance.groups))

@@ -71,15 +71,28 @@ def ranks(result: BlpResult, gemeente: str) -> pd.DataFrame:
 def whole_regions(result: BlpResult, gemeente: str) -> list[str]:
     """The COROP regions (of the value added's composition) that are this gemeente and nothing else: every
     sector's value added of each goes wholly to it, and no other gemeente shares in them (Eemsdelta is
-    Delfzijl en omgeving). Its BLP is then the published value added itself, with nothing allocated. [] when
-    any part of its BLP comes from a region it shares."""
+    Delfzijl en omgeving), also in the report's boundaries, and none of their value added was left unallocated. Its
+    BLP is then the published value added itself, with nothing allocated. [] when any part of its BLP comes from a
+    region it shares."""
     shares = result.allocation.shares
     own = shares[shares["gemeente_code"] == gemeente]
     if own.empty or not ((own["share"] - 1).abs() < 1e-9).all():
         return []
     codes = sorted(own["corop_code"].unique())
-    members = shares.loc[shares["corop_code"].isin(codes), "gemeente_code"]  # also one that received nothing
-    return codes if set(members) == {gemeente} else []
+    members = set(shares.loc[shares["corop_code"].isin(codes), "gemeente_code"])  # also one that received nothing
+    members |= set(result.national.loc[result.national["corop_code"].isin(codes), "gemeente_code"])
+    left = result.allocation.unallocated
+    if members != {gemeente} or (left["corop_code"].isin(codes) & (left["value_eur"] != 0)).any():
+        return []
+    return codes
+
+
+def whole_region_gemeenten(result: BlpResult) -> list[str]:
+    """Every gemeente that is its whole COROP region (``whole_regions``)."""
+    shares = result.allocation.shares
+    per_region = shares.groupby("corop_code")["gemeente_code"].nunique()
+    alone = shares.loc[shares["corop_code"].isin(per_region[per_region == 1].index), "gemeente_code"].unique()
+    return sorted(g for g in alone if whole_regions(result, g))
 
 
 def headline(result: BlpResult, gemeente: str) -> dict:
@@ -111,6 +124,8 @@ def headline(result: BlpResult, gemeente: str) -> dict:
         "share_of_corop": float(own_part / corop_va) if corop_va else float("nan"),
         # the gemeente is its COROP region(s): its BLP is the published value added, nothing was allocated
         "whole_region": bool(whole_regions(result, gemeente)),
+        # its region's value added of this year has sectors split from a published total (a year without full detail)
+        "corop_sectors_estimated": bool(result.va.loc[result.va["corop_code"] == row["corop_code"], "estimated"].any()),
         "corop_blp_meur": float(corop_va),
         "corop_per_inhabitant_eur": float(corop["blp_meur"].sum() * 1e6 / corop["population"].sum()),
         "nl_per_inhabitant_eur": float(n["blp_meur"].sum() * 1e6 / nl_pop),

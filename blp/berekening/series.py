@@ -15,7 +15,9 @@ from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.calculation import KeyCache, concordance_for, convertible_years, resolve_choices
 from blp.berekening.keys import composition_year, nearest
 from blp.berekening.concordance import TOTAL
-from blp.berekening.value_added import all_years_table, provisional_years, va_years
+from blp.berekening.value_added import all_years_table, division_links, provisional_years, va_years
+
+LINKED = 0.001  # a region's series linked by more than this (0,1 %) counts as linked: beyond the rounding of a million
 from blp.data.canonical import CanonicalData
 from blp.params import Params
 
@@ -24,7 +26,7 @@ from blp.params import Params
 class BlpSeries:
     """Per year and gemeente: BLP (million euro, current prices), and what was estimated."""
 
-    table: pd.DataFrame   # year, gemeente_code, blp_meur, key_year, estimated_share, provisional
+    table: pd.DataFrame   # year, gemeente_code, blp_meur, key_year, estimated_share, linked_share, provisional
     regions: pd.DataFrame  # year, corop_code, corop_meur (allocated value added per COROP), nl_meur
 
     def of(self, gemeente: str) -> pd.DataFrame:
@@ -51,6 +53,9 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
     va_all = (corop.rename(columns={"region_code": "corop_code"})
               .groupby(["year", "corop_code", "group"], as_index=False)
               .agg(value_meur=("value_meur", "sum"), estimated=("estimated", "any")))
+    links = division_links(data)
+    moved = set(links.loc[(links["industry_code"] == TOTAL) & ((links["factor"] - 1).abs() > LINKED), "region_code"])
+    link_year = int(links["link_year"].iloc[0]) if len(links) else None
     rows, regions = [], []
     for (key_year, composition), group_years in by_key.items():
         key = keys.get(base.key, key_year, base.boundary_year, concordance, composition, base.density_correction).table
@@ -64,6 +69,10 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
         per = shares.groupby(["year", "gemeente_code"]).agg(blp_eur=("blp_eur", "sum"))
         est = shares[shares["estimated"]].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["estimated_share"] = (est.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
+        region = shares["corop_code"].str.split("|").str[1]
+        is_linked = region.isin(moved) & (shares["year"] < link_year) if link_year else region.isna()
+        linked = shares[is_linked].groupby(["year", "gemeente_code"])["blp_eur"].sum()
+        per["linked_share"] = (linked.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
         per["blp_meur"] = per["blp_eur"] / EUR_PER_MEUR
         rows.append(per.drop(columns="blp_eur").reset_index().assign(key_year=key_year))
         regions.append(va.groupby(["year", "corop_code"])["value_meur"].sum().rename("corop_meur").reset_index())
@@ -75,6 +84,6 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
         - total[total["region_level"] == "extra"].groupby("year")["value_meur"].sum().reindex(
             total["year"].unique()).fillna(0)
     regions_out["nl_meur"] = regions_out["year"].map(nl)
-    cols = ["year", "gemeente_code", "blp_meur", "key_year", "estimated_share", "provisional"]
+    cols = ["year", "gemeente_code", "blp_meur", "key_year", "estimated_share", "linked_share", "provisional"]
     return BlpSeries(table_out[cols].sort_values(["year", "gemeente_code"]).reset_index(drop=True),
                      regions_out.sort_values(["year", "corop_code"]).reset_index(drop=True))

@@ -20,6 +20,7 @@ import pandas as pd
 from blp.berekening.concordance import TOTAL, Concordance
 from blp.berekening.keys import nearest
 from blp.data.canonical import CanonicalData
+from blp.dutch import num
 from blp.errors import DataError
 
 SERIES_MEASURE, SERIES_VINTAGE = "va_basic_prices", "revised 2024"
@@ -58,21 +59,71 @@ def nearest_full_year(data: CanonicalData, year: int) -> int:
     return nearest(years, year)
 
 
+LINK_RANGE = (0.8, 1.25)  # a region's total moved by a change of COROP division: CBS's largest is 7 % (2018-2019)
+LINK_RANGE_SECTOR = (0.5, 2.0)  # a sector's: Zuidoost-Zuid-Holland's agriculture lost 27 % with Leerdam and Zederik
+LINK_ROUNDING = 2.0  # million euro: both sources round each figure to a million
+
+
 def division_links(data: CanonicalData) -> pd.DataFrame:
     """Per region and code the series publishes (TOTAL, A, B-E): the factor that links its years before the first
     full-detail year to that year's division (full-detail value / series value in that year; 1 where they agree).
-    Columns region_code, industry_code, link_year, factor; empty without a year in both."""
+    Columns region_code, industry_code, link_year, factor; empty without a year in both. A difference no change of
+    division explains (NL's total, a region's beyond ``LINK_RANGE``, a sector's beyond its region's total, a value
+    missing or not above 0) is refused: it is a mistake in one of the files, and linking would carry it into every
+    earlier year (``_check_links``)."""
     full = full_detail_years(data)
     series = _series(data)
     columns = ["region_code", "industry_code", "link_year", "factor"]
     if not full or series.empty:
         return pd.DataFrame(columns=columns)
     year = full[0]
-    both = (series[series["year"] == year][["region_code", "industry_code", "value"]]
+    earlier = series.loc[series["year"] < year, ["region_code", "industry_code"]].drop_duplicates()
+    if earlier.empty or year not in set(series["year"]):
+        return pd.DataFrame(columns=columns)  # nothing to link, or no year to link at (the series ends before it)
+    both = (earlier.merge(series[series["year"] == year][["region_code", "industry_code", "value"]], how="left",
+                          on=["region_code", "industry_code"])
             .merge(data.value_added[data.value_added["year"] == year][["region_code", "industry_code", "value_meur"]],
                    on=["region_code", "industry_code"]))
-    both = both[(both["value"] > 0) & (both["value_meur"] > 0)]  # a factor needs two positive values
-    return both.assign(link_year=year, factor=both["value_meur"] / both["value"])[columns].reset_index(drop=True)
+    _check_links(both, year)
+    # a difference within the rounding of the two sources is no change of division
+    factor = (both["value_meur"] / both["value"]).where((both["value_meur"] - both["value"]).abs() > LINK_ROUNDING, 1.0)
+    return both.assign(link_year=year, factor=factor)[columns].reset_index(drop=True)
+
+
+def _check_links(both: pd.DataFrame, year: int) -> None:
+    """Refuse what a change of COROP division cannot explain (``division_links``)."""
+    fix = (f"controleer de rij van {year} in value_added_series.csv (kolom value) en in value_added.csv (kolom "
+           "value_meur): de jaren vóór {year} worden op dat jaar aangesloten, dus een fout daar komt in elk eerder jaar "
+           "terecht.").replace("{year}", str(year))
+    for r in both.itertuples():
+        where = f"{r.region_code}, {r.industry_code}, {year}"
+        if pd.isna(r.value) or (r.value <= 0 < r.value_meur) or (r.value_meur <= 0 < r.value):
+            shown = "ontbreekt" if pd.isna(r.value) else f"is {num(r.value, 1)}"
+            raise DataError(f"value_added_series.csv: de toegevoegde waarde van {where} {shown}, tegen "
+                            f"{num(r.value_meur, 1)} mln euro in value_added.csv; zo zijn de eerdere jaren van de reeks "
+                            f"niet op {year} aan te sluiten.", fix)
+    wide = both.set_index(["region_code", "industry_code"])
+    gap = wide["value_meur"] - wide["value"]
+    for (region, code), r in wide.iterrows():
+        if abs(gap[(region, code)]) <= LINK_ROUNDING or r.value <= 0:
+            continue
+        low, high = LINK_RANGE if code == TOTAL else LINK_RANGE_SECTOR
+        if not low <= r.value_meur / r.value <= high:
+            what = "meer dan een verschuiving van COROP-grenzen kan verklaren (bij het CBS hooguit 7% van het totaal)"
+        elif code != TOTAL and (region, TOTAL) in gap.index \
+                and abs(gap[(region, code)]) > abs(gap[(region, TOTAL)]) + LINK_ROUNDING:
+            what = "meer dan het verschil in het totaal van dat gebied, dus niet door een verschuiving van grenzen"
+        else:
+            continue
+        raise DataError(f"value_added_series.csv: de toegevoegde waarde van {region}, {code}, {year} is "
+                        f"{num(r.value, 1)} mln euro, in value_added.csv {num(r.value_meur, 1)}: een verschil van "
+                        f"{'+' if gap[(region, code)] > 0 else '−'}{num(abs(gap[(region, code)]), 1)}, {what}.", fix)
+    land = both[(both["region_code"].str.startswith("NL")) & (both["industry_code"] == TOTAL)]
+    for r in land.itertuples():  # a change of division moves value added between regions, never out of the country
+        if abs(r.value_meur - r.value) > max(LINK_ROUNDING, 0.001 * abs(r.value_meur)):
+            raise DataError(f"value_added_series.csv: de toegevoegde waarde van Nederland ({r.region_code}) in {year} is "
+                            f"{num(r.value, 1)} mln euro, in value_added.csv {num(r.value_meur, 1)}: een andere indeling van de "
+                            f"COROP-gebieden verandert het landelijke totaal niet.", fix)
 
 
 def linked_series(data: CanonicalData) -> pd.DataFrame:
@@ -183,12 +234,34 @@ def _pre_revision(data: CanonicalData, measure: str, region: str) -> pd.Series:
     return s.set_index("year")["value"].sort_index()
 
 
+def _division_factor(data: CanonicalData, region: str) -> tuple[int, float] | None:
+    """The link year and ``region``'s total's factor (``division_links``), or None where there is none."""
+    links = division_links(data)
+    own = links[(links["region_code"] == region) & (links["industry_code"] == TOTAL)]
+    if own.empty or float(own["factor"].iloc[0]) == 1.0:
+        return None
+    return int(own["link_year"].iloc[0]), float(own["factor"].iloc[0])
+
+
 def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
     """Value added (million euro, current prices) of ``region`` per year in the vintage of ``volume_growth``: the
-    nominal growth its real growth is to be compared with (the revised figures grow differently)."""
-    return _pre_revision(data, SERIES_MEASURE, region)
+    nominal growth its real growth is to be compared with (the revised figures grow differently). Its years up to
+    and including the link year follow the older COROP division too; they are linked like the revised series."""
+    values = _pre_revision(data, SERIES_MEASURE, region)
+    link = _division_factor(data, region)
+    if link is None:
+        return values
+    year, factor = link
+    return values.where(values.index > year, values * factor)
 
 
 def volume_growth(data: CanonicalData, region: str) -> pd.Series:
-    """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage."""
-    return _pre_revision(data, VOLUME_MEASURE, region)
+    """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage. The year after
+    the link year compares a year on the newer COROP division with one on the older: it is corrected by the link
+    factor (the moved part taken to have had the region's price change)."""
+    growth = _pre_revision(data, VOLUME_MEASURE, region)
+    link = _division_factor(data, region)
+    if link is None or link[0] + 1 not in growth.index:
+        return growth
+    year, factor = link
+    return growth.where(growth.index != year + 1, ((1 + growth / 100) / factor - 1) * 100)

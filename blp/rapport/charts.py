@@ -132,11 +132,13 @@ def sensitivity_chart(sens: pd.DataFrame, gemeente_name: str):
     return fig
 
 
-def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int):
-    """The gemeente's BLP per year (nominal), years with an estimated sector split drawn open, the axis from 0."""
+def trend_chart(series: pd.DataFrame, gemeente_name: str, full_year: int, whole_region: bool = False):
+    """The gemeente's BLP per year (nominal), years with an estimated sector split drawn open, the axis from 0;
+    ``whole_region``: the gemeente is its COROP region, so no share was held (it is 1 in every year)."""
     fig, ax = new_figure(figsize=(8, 3.6))
     years, values = series.index.to_numpy(), series["blp_meur"].to_numpy()
-    held = years < series["key_year"].min()  # before the first key year the share is held at that year's
+    # before the first key year the share is held at that year's
+    held = years < (years.min() if whole_region else series["key_year"].min())
     if held.any():
         cut = int(held.sum())
         ax.plot(years[:cut + 1], values[:cut + 1], color=GEMEENTE_COLOR, linewidth=1.4, linestyle="--", zorder=1,

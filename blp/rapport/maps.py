@@ -149,9 +149,11 @@ def locator(shapes: Shapes, gemeente: str, corop_members: list[str], peers: list
     for code, (x, y) in _label_places(zoom, shapes, members, names, gemeente, zoom_in):
         zoom.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=LABEL_PT,
                       fontweight="bold" if code == gemeente else "normal", color="#222222")
-    nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name),
-                       Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}"),
-                       Patch(color=PEERS_ON_MAP, label="vergelijkingsgemeenten")],
+    alone = set(corop_members) <= {gemeente}  # the gemeente is its whole region: nothing on the map is the region's
+    nl.legend(handles=[Patch(color=GEMEENTE_COLOR, label=gemeente_name + (f" (= COROP-gebied {corop_name})" if alone
+                                                                          else ""))]
+              + ([] if alone else [Patch(color=REGION_COLOR, label=f"COROP-gebied {corop_name}")])
+              + [Patch(color=PEERS_ON_MAP, label="vergelijkingsgemeenten")],
               loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=True, framealpha=0.9, edgecolor="none", fontsize=9)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.98, wspace=0.05)
     return fig

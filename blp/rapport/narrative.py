@@ -6,6 +6,7 @@ import math
 
 from blp.beleid.scenarios import STRONG_LQ
 from blp.berekening.keys import MEASURE_NL
+from blp.berekening.series import LINKED
 from blp.data.canonical import EMBEDDED_SOURCE, ROUNDED_JOBS, TOTAL, UNASSIGNABLE_GEMEENTE
 from blp.dutch import in_sentence, listing, round_estimate
 from blp.rapport.fmt import eur, meur, num, pct
@@ -53,11 +54,14 @@ def band_covers(whole_region: bool) -> str:
 def whole_region_text(h: dict) -> str:
     """In place of the error band, for a gemeente that is its whole COROP region (Eemsdelta): nothing was allocated,
     so the allocation has no error to measure; what stays uncertain is the published figure itself."""
+    sectors = (", in totaal; de verdeling over de sectoren is in dat jaar wel geschat (uit het gepubliceerde totaal)"
+               if h.get("corop_sectors_estimated") else ", ook per sector")
     return (f"**Foutmarge van de verdeling: geen.** {h['gemeente_name']} is precies het COROP-gebied "
             f"{h['corop_name']}, ook in de gemeentelijke indeling waarin de toegevoegde waarde van "
             f"{h['choice_va_year']} is gepubliceerd. Het BLP is daarom de gepubliceerde toegevoegde waarde van dat "
-            "gebied, ook per sector: er is niets verdeeld, en elke verdeelsleutel geeft hetzelfde. Onzeker blijft "
-            "alleen wat bij elk gepubliceerd cijfer onzeker is: regionale rekeningen worden bij een revisie bijgesteld.")
+            f"gebied{sectors}: er is niets over gemeenten verdeeld, en elke verdeelsleutel geeft hetzelfde. Onzeker "
+            "blijft alleen wat bij elk gepubliceerd cijfer onzeker is: regionale rekeningen worden bij een revisie "
+            "bijgesteld.")
 PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
 
 
@@ -115,12 +119,15 @@ def parts_conclusion(h: dict) -> str:
 SMALL_JOBS = ROUNDED_JOBS  # below this many jobs, CBS's rounding of jobs to hundreds moves a gemeente's share visibly
 
 
-def newest_text(newest: dict, h: dict, jobs: float | None = None) -> str:
-    """The newest year with a published total, first, with the full-detail year beside it."""
+def newest_text(newest: dict, h: dict, jobs: float | None = None, full_detail: bool = True) -> str:
+    """The newest year with a published total, first, with the report's own year beside it (``full_detail``: that year
+    has figures for every sector)."""
     text = (f"**BLP {newest['year']}{' (voorlopig)' if newest['provisional'] else ''}: {meur(newest['blp_meur'])}** "
             f"(het nieuwste jaar met de toegevoegde waarde per COROP-gebied in deze gegevens; de sectoren behalve "
-            f"landbouw en nijverheid zijn daarin geschat). Hieronder volgt {h['choice_va_year']}, het nieuwste jaar "
-            f"met cijfers voor alle sectoren; daarop rust de rest van dit rapport.")
+            f"landbouw en nijverheid zijn daarin geschat). Hieronder volgt {h['choice_va_year']}, "
+            + ("het nieuwste jaar met cijfers voor alle sectoren" if full_detail else
+               "het gekozen jaar (ook daarin zijn de sectoren behalve landbouw en nijverheid geschat)")
+            + "; daarop rust de rest van dit rapport.")
     if jobs is not None and jobs < SMALL_JOBS:
         text += (f" Let op: het CBS rondt banen per gemeente af op honderdtallen. Bij een gemeente met ongeveer "
                  f"{num(round(jobs, -2))} banen kan het verschil tussen jaren daardoor voor een groot deel afronding "
@@ -128,23 +135,20 @@ def newest_text(newest: dict, h: dict, jobs: float | None = None) -> str:
     return text
 
 
-LINK_NOTED = 0.005  # a region whose series is linked by more than this (0,5 %) is told so in its trend
-
-
 def division_link_text(corop_name: str, factor: float, link_year: int, first_year: int) -> str:
     """Where the series' years before ``link_year`` were linked to the newer COROP division (``factor``: full-detail
     value / series value in ``link_year``, ``blp.berekening.value_added.division_links``), say so; '' where the two
-    agree within ``LINK_NOTED``."""
-    if abs(factor - 1) < LINK_NOTED:
+    agree within ``LINKED`` (the rounding of a million)."""
+    if abs(factor - 1) <= LINKED:
         return ""
-    return (f"**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt {corop_name} tot en met {link_year} "
-            "een oudere COROP-indeling; daarna is de grens van het gebied verschoven (gemeenten gingen naar een ander "
-            f"COROP-gebied of kwamen erbij). In {link_year} is het totaal van {corop_name} in de reeks "
-            f"{pct(abs(1 / factor - 1))} {'hoger' if factor < 1 else 'lager'} dan in de cijfers per sector van "
-            f"{link_year} waarop deze berekening rust, die de nieuwere indeling al volgen. De jaren {first_year} tot en met {link_year - 1} zijn daarom met die verhouding omgerekend naar de "
-            f"nieuwere indeling; zonder die omrekening zou {link_year} een sprong van die omvang tonen die niets met de "
-            f"economie te maken heeft. Dat is een benadering: het verschoven deel is in elk jaar even groot verondersteld "
-            f"als in {link_year}.")
+    return (f"**Let op, oudere jaren omgerekend:** in de reeks van het CBS volgt {corop_name} in {link_year} een oudere "
+            "COROP-indeling dan in de cijfers per sector van dat jaar waarop deze berekening rust: gemeenten die er nu "
+            "bij horen, hoorden er toen niet bij, of andersom. Daardoor is het totaal van het gebied in de reeks "
+            f"{pct(abs(1 / factor - 1))} {'hoger' if factor < 1 else 'lager'}. De jaren {first_year} tot en met "
+            f"{link_year - 1} zijn daarom met die verhouding omgerekend naar de nieuwere indeling (in de oudere CBS-cijfers "
+            f"van vóór de revisie, de kolommen met *, ook {link_year} zelf en de reële groei van {link_year + 1}); zonder die omrekening zou {link_year} een sprong van "
+            "die omvang tonen die niets met de economie te maken heeft. Dat is een benadering: het verschoven deel is "
+            f"in elk jaar even groot verondersteld als in {link_year}.")
 
 
 def choices_text(h: dict, key_label: str, population_year: int) -> str:

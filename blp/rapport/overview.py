@@ -15,6 +15,8 @@ import pandas as pd
 
 from blp.atomic import replace_when_done
 from blp.berekening.backtest import error_band, variant_of
+from blp.berekening.derived import whole_region_gemeenten
+from blp.dutch import listing
 from blp.rapport.context import NationalContext
 from blp.rapport.figures import DRAWING, figure_svg
 from blp import __version__
@@ -220,8 +222,13 @@ def uncertainty_note(national: NationalContext) -> str:
         return ("Elk BLP is een schatting; hoe ver het ernaast kan zitten, is met deze gegevens niet te meten (te "
                 "weinig gebieden om de methode op te toetsen). ")
     smallest = at_smallest.smallest_jobs
-    below = int((n["jobs"] < smallest).sum())
-    return (f"Elk BLP is een schatting: getoetst op COROP-gebieden zit de methode bij een gebied met "
+    wholes = whole_region_gemeenten(national.result)
+    below = int(((n["jobs"] < smallest) & ~n["gemeente_code"].isin(wholes)).sum())  # a whole region's is published
+    whole = n.set_index("gemeente_code").loc[wholes, "gemeente_name"].tolist()
+    published = (f" (behalve {listing(whole)}: "
+                 + ("die gemeente is" if len(whole) == 1 else "elk van die gemeenten is")
+                 + " een heel COROP-gebied, met een gepubliceerde toegevoegde waarde)" if whole else "")
+    return (f"Elk BLP is een schatting{published}: getoetst op COROP-gebieden zit de methode bij een gebied met "
             f"{num(smallest)} banen (het kleinste getoetste) in de helft van de gevallen al meer dan "
             f"{pct(at_smallest.median_pct / 100, 1)} naast, bij grotere gebieden minder. {below} van de {len(n)} "
             f"gemeenten hebben minder banen; hun BLP is zeer onzeker. Het rapport van een gemeente geeft haar eigen "

@@ -44,12 +44,14 @@ def _growth(view: GemeenteView) -> str | None:
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
     old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} was in plaats van "
-           f"{esc(pct(row['corop'], signed=True))}; rapport 2 legt het verschil uit" if pd.notna(row["corop_old"]) else "")
+           f"{esc(pct(row['corop'], signed=True))}; rapport 2 zegt waarom die twee niet te vergelijken zijn"
+           if pd.notna(row["corop_old"]) else "")
     grew = (f"groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))}" if row["corop_real"] >= 0 else
             f"kromp het COROP-gebied {esc(pct(-row['corop_real']))}") if pd.notna(row["corop_real"]) else ""
     real = (f" Na aftrek van prijsstijgingen {grew} per "
-            f"jaar (oudere CBS-cijfers, van vóór de revisie van 2024{old}). Voor de gemeente zelf is de reële groei "
-            "niet te meten." if pd.notna(row["corop_real"]) else "")
+            f"jaar (oudere CBS-cijfers, van vóór de revisie van 2024{old}). "
+            + ("Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen reële groei." if view.whole_region else
+               "Voor de gemeente zelf is de reële groei niet te meten.") if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
             f"{esc(pct(row['nl'], signed=True))} in Nederland." + real

@@ -94,7 +94,9 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                        # a ratio of two rounded totals: shown to the hundred, as the per-establishment figures
                        "per_job": pol.per_job["va_per_job_eur"].round(-2).to_numpy(),
                        "bron": pol.per_job["source"].map({"COROP": f"COROP {view.region_row()['corop_name']}",
-                                                          "Nederland": "Nederland (COROP-cel onderdrukt)"}).to_numpy(),
+                                                          "Nederland": "Nederland (COROP-cel onderdrukt)",
+                                                          "Nederland, geen banen": "Nederland (geen banen in het "
+                                                                                   "COROP-gebied)"}).to_numpy(),
                        # estimated to the euro, shown to the thousand: '€ 3.488.692' claimed a precision it lacks
                        "per_est": pol.per_establishment.reindex(pol.per_job.index).round(-3).to_numpy()})
     pooled = {"A", "O-Q"} <= set(pol.per_job.index)
@@ -183,8 +185,10 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
                            f"{last}: dat bedrag is in lopende prijzen en bevat ook de prijsstijging sinds {va_year}.")
         return ("Het **0-scenario** (wat er gebeurt zonder ingreep) laat het BLP groeien met de **reële groei van het "
                 f"COROP-gebied** {view.region_row()['corop_name']}: {measured} (CBS, regionale rekeningen vóór de "
-                "revisie van 2024). Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. "
-                f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink
+                "revisie van 2024). "
+                + ("Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen groei. " if view.whole_region else
+                   "Dat is de groei van de regio als geheel, niet gemeten voor de gemeente zelf. ")
+                + f"Alle bedragen in prijzen van {va_year}, zonder inflatie." + window + nominal + shrink
                 + " Wie het rapport maakt, kan een ander 0-scenario instellen (de trend van de banen in de gemeente, "
                 "of een vaste groei per jaar).")
     if b.method == "key_trend":
@@ -350,7 +354,9 @@ def multipliers_details(view: GemeenteView, pol: PolicyView) -> None:
 
 
 def _where_effects_land(view: GemeenteView, end: pd.Series) -> dict[str, float]:
-    return {view.name: end["local_meur"], "rest van het COROP-gebied": end["corop_meur"] - end["local_meur"],
+    """Where a scenario's effect lands; a gemeente that is its whole COROP region has no rest of it."""
+    rest = {} if view.whole_region else {"rest van het COROP-gebied": end["corop_meur"] - end["local_meur"]}
+    return {view.name: end["local_meur"], **rest,
             "rest van Nederland": end["nl_meur"] - end["corop_meur"], "buitenland (invoer)": end["abroad_meur"]}
 
 
@@ -430,10 +436,13 @@ def _elsewhere(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     dominant = (f" {view.name} levert {pct(share, 0)} van de toegevoegde waarde van haar COROP-gebied; de vuistregel "
                 "(FLQ) rekent dan bijna alle toelevering binnen het gebied aan de gemeente zelf toe. In werkelijkheid "
                 "leveren ook de buurgemeenten: het deel voor de rest van het COROP-gebied is eerder te laag dan te "
-                "hoog." if share >= DOMINANT_SHARE else "")
+                "hoog." if share >= DOMINANT_SHARE and not view.whole_region else "")
+    where = (f"landt {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers ({view.name} is het "
+             "hele COROP-gebied, dus ook de buurgemeenten tellen hier mee)." if view.whole_region else
+             f"landt {meur(split['rest van het COROP-gebied'])} in de rest van het COROP-gebied en "
+             f"{meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers.")
     return (f"- **Elders** (in {int(end['year'])}, per jaar): *wat het elders oplevert* — van het totale effect in "
-            f"Nederland ({meur(end['nl_meur'])}) landt {meur(split['rest van het COROP-gebied'])} in de rest van het "
-            f"COROP-gebied en {meur(split['rest van Nederland'])} elders in Nederland, bij toeleveranciers.{dominant} "
+            f"Nederland ({meur(end['nl_meur'])}) {where}{dominant} "
             f"{meur(split['buitenland (invoer)'])} aan grondstoffen en diensten komt uit het buitenland (invoer in de "
             f"hele Nederlandse keten). *Pendel en verdringing* — {commute.strip() or 'pendel: niet beschikbaar.'} "
             "Banen die elders verdwijnen doordat bedrijven verhuizen of personeel overnemen (verdringing) zitten niet "

@@ -8,7 +8,7 @@ from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
 from blp.berekening.concordance import TOTAL
-from blp.berekening.value_added import division_links, nominal_before_revision, volume_growth
+from blp.berekening.value_added import division_links, full_detail_years, nominal_before_revision, volume_growth
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -25,7 +25,7 @@ def headline(view: GemeenteView) -> None:
     h = view.headline
     newest = newest_total(view)
     if newest is not None:
-        md(narrative.newest_text(newest, h, view.jobs))
+        md(narrative.newest_text(newest, h, view.jobs, view.choices.va_year in full_detail_years(view.data)))
     md(narrative.headline_text(h, view.ranks))
     if view.whole_region:
         md(narrative.whole_region_text(h))
@@ -69,17 +69,21 @@ def backtest_frame(view: GemeenteView) -> pd.DataFrame:
 
 def uncertainty(view: GemeenteView) -> None:
     """How far the BLP can be off: measured one level up, where the answer is published."""
-    if view.national.backtest is None:
-        md("**Foutmarge:** niet te meten met deze gegevens (er is geen gepubliceerde toegevoegde waarde per "
-           "provincie en COROP-gebied, of geen banen per COROP-gebied zonder onderdrukte cellen). Lees het BLP als "
-           "een schatting zonder bekende foutmarge.")
-        return
     bt, band = view.national.backtest, view.error_band
     if view.whole_region:
         md(f"Voor {view.name} is deze vraag eenvoudig: de gemeente is het hele COROP-gebied "
            f"{view.headline['corop_name']}, dus haar BLP is de gepubliceerde toegevoegde waarde van dat gebied en er "
-           "is niets verdeeld. De toets hieronder, die laat zien hoe ver een verdeling over de gemeenten van een "
-           "gebied kan afwijken, geldt voor andere gemeenten; hij staat hier ter vergelijking.")
+           "is niets over gemeenten verdeeld."
+           + (" De toets hieronder, die laat zien hoe ver een verdeling over de gemeenten van een gebied kan afwijken, "
+              "geldt voor andere gemeenten; hij staat hier ter vergelijking." if bt is not None else "")
+           + _own_region_worst(view))
+        if bt is None:
+            return
+    if bt is None:
+        md("**Foutmarge:** niet te meten met deze gegevens (er is geen gepubliceerde toegevoegde waarde per "
+           "provincie en COROP-gebied, of geen banen per COROP-gebied zonder onderdrukte cellen). Lees het BLP als "
+           "een schatting zonder bekende foutmarge.")
+        return
     md(f"{'Meestal publiceert niemand' if view.whole_region else 'Niemand publiceert'} het BLP van een gemeente, "
        "dus de uitkomst is niet direct te controleren. Wel publiceert "
        f"het CBS de toegevoegde waarde per provincie en per COROP-gebied. Daarom is dezelfde methode één niveau "
@@ -111,6 +115,21 @@ def uncertainty(view: GemeenteView) -> None:
               if band.extrapolated else
               f"Bij de omvang van {view.name} geeft dat de foutmarge bovenaan dit rapport: mediaan "
               f"{pct(band.median_pct / 100)}, 9 van de 10 gevallen binnen {pct(band.p90_pct / 100)}."))
+
+
+def _own_region_worst(view: GemeenteView) -> str:
+    """For a gemeente that is its whole region: where the back-test's worst region is that very region, say what that
+    means for it (a reader took the 43 % of Delfzijl en omgeving for Eemsdelta's own margin); else ''."""
+    bt = view.national.backtest
+    if bt is None:
+        return ""
+    s = bt.summary().set_index(["variant", "level"])
+    key = (variant_of(view.result.key), "provincie_corop")
+    if key not in s.index or s.loc[key, "worst_region"] != view.headline["corop_code"]:
+        return ""
+    return (f" In die toets is {view.headline['corop_name']} zelf het gebied waar de verdeling het verst naast zat "
+            f"({pct(s.loc[key, 'max_abs_pct'] / 100)}): zo ver zou het BLP afwijken als het uit de provincie werd "
+            f"verdeeld. Voor {view.name} wordt het gepubliceerde cijfer gebruikt, dus die afwijking geldt hier niet.")
 
 
 def _key_errors_text(view: GemeenteView, s: pd.DataFrame) -> str:
@@ -446,7 +465,8 @@ def trend_title(view: GemeenteView) -> str:
 
 
 def trend_figure(view: GemeenteView):
-    fig = charts.trend_chart(view.national.series.of(view.gemeente), view.name, view.choices.va_year)
+    fig = charts.trend_chart(view.national.series.of(view.gemeente), view.name, view.choices.va_year,
+                             view.whole_region)
     return charts.titled(fig, trend_title(view))
 
 
@@ -460,32 +480,40 @@ def trend(view: GemeenteView) -> None:
     first, last = int(own.index.min()), int(own.index.max())
     held = sorted({int(k) for k in own["key_year"]})
     word = MEASURE_NL.get(view.result.key.measure, view.result.key.measure)
+    full_years = full_detail_years(view.data)
     md(f"Het BLP van {view.name} van {first} tot {last}, in lopende prijzen (zonder correctie voor inflatie). "
        f"De gegevens van deze berekening bevatten per COROP-gebied voor elk jaar het totaal, de landbouw en de "
        f"nijverheid (CBS, regionale rekeningen na de revisie van 2024); alle sectoren alleen voor "
-       f"{view.choices.va_year}. In de andere jaren is de rest van het totaal over de sectoren verdeeld zoals in "
-       f"{view.choices.va_year} (open rondjes: geschat). Het aandeel van de gemeente in "
-       f"haar COROP-gebied volgt de {word} van het dichtstbijzijnde jaar met cijfers daarvan ({', '.join(map(str, held))}); "
-       f"vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus de groei in die jaren is die van het "
-       "COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf.")
+       f"{listing([str(y) for y in full_years])}. In de andere jaren is de rest van het totaal over de sectoren verdeeld "
+       f"zoals in {'het dichtstbijzijnde van die jaren' if len(full_years) > 1 else full_years[0]} (open rondjes: "
+       "geschat). "
+       + (f"Omdat {view.name} het hele COROP-gebied is, is het BLP van elk jaar het gepubliceerde totaal van dat "
+          "gebied; alleen de verdeling over de sectoren is in de andere jaren geschat." if view.whole_region else
+          f"Het aandeel van de gemeente in haar COROP-gebied volgt de {word} van het dichtstbijzijnde jaar met cijfers "
+          f"daarvan ({', '.join(map(str, held))}); vóór {held[0]} is het aandeel vastgehouden op dat van {held[0]}, dus "
+          "de groei in die jaren is die van het COROP-gebied en zijn sectoren, niet gemeten voor de gemeente zelf."))
     link = division_link(view)
     if link:
         md(link)
     show_chart(view, trend_figure, alt=f"Lijndiagram van het BLP van {view.name} per jaar, {first} tot {last}; open "
                f"rondjes zijn jaren met geschatte sectoren. {trend_title(view)}.")
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
-    table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar)†",
+    dagger = "" if view.whole_region else "†"
+    table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar){dagger}",
                                "corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)",
                                "nl": "Nederland (nominaal, per jaar)",
                                "corop_old": "COROP, oudere cijfers: nominaal (per jaar)*",
                                "corop_real": "COROP, oudere cijfers: reëel (volume, per jaar)*"},
           {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_old": pct_signed,
            "corop_real": pct_signed})
-    md(f"† Vóór {held[0]} is dit de groei van het COROP-gebied en zijn sectoren (het aandeel van de gemeente is daar "
-       f"vastgehouden); alleen vanaf {held[0]} volgt het aandeel de banen van de gemeente zelf.\n\n"
-       "\\* De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
-       "regionale rekeningen van vóór de CBS-revisie van 2024 (tabel 84432NED); voor de gemeente zelf is geen "
-       "reële groei te meten. Vergelijk haar met de nominale groei uit dezelfde oudere cijfers ernaast, niet met de "
+    md(("" if view.whole_region else
+         f"† Vóór {held[0]} is dit de groei van het COROP-gebied en zijn sectoren (het aandeel van de gemeente is daar "
+         f"vastgehouden); alleen vanaf {held[0]} volgt het aandeel de banen van de gemeente zelf.\n\n")
+       + "\\* De reële groei (volume, dus zonder prijsstijging) is die van het **COROP-gebied** als geheel, uit de "
+       "regionale rekeningen van vóór de CBS-revisie van 2024 (tabel 84432NED); "
+       + (f"omdat {view.name} het hele gebied is, is dat ook haar eigen reële groei. " if view.whole_region else
+          "voor de gemeente zelf is geen reële groei te meten. ")
+       + "Vergelijk haar met de nominale groei uit dezelfde oudere cijfers ernaast, niet met de "
        "kolommen ervoor: na de revisie groeit de toegevoegde waarde anders, en het verschil tussen die twee zou een "
        "verkeerde prijsstijging suggereren.")
 
@@ -506,13 +534,16 @@ def series_frame(view: GemeenteView) -> pd.DataFrame:
     """The gemeente's BLP per year, as the trend chart draws it: how much of it rests on an estimated sector split, and
     the jobs year its share of the region follows (held before the first)."""
     own = view.national.series.of(view.gemeente)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "year": [f"{y}{' (voorlopig)' if p else ''}" for y, p in zip(own.index, own["provisional"])],
         "blp_meur": own["blp_meur"].to_numpy(),
         "estimated": own["estimated_share"].to_numpy(),
         # a year whose share follows another year's key: held at that year's
         "key_year": [f"{k} (vastgehouden)" if y != k else str(k) for y, k in zip(own.index, own["key_year"])],
     })
+    if (own["linked_share"] > 0).any():  # years linked to the newer COROP division (``division_link``)
+        frame["linked"] = own["linked_share"].to_numpy()
+    return frame
 
 
 def series_table(view: GemeenteView) -> None:
@@ -522,10 +553,12 @@ def series_table(view: GemeenteView) -> None:
     md(f"**Het BLP van {view.name} per jaar**, de getallen achter de grafiek onder ‘Ontwikkeling door de tijd’ "
        "(lopende prijzen):")
     word = MEASURE_NL.get(view.result.key.measure, view.result.key.measure)
-    table(series_frame(view), {"year": "Jaar", "blp_meur": "BLP (mln euro)",
-                               "estimated": "Deel uit sectoren die voor dat jaar niet in deze gegevens staan",
-                               "key_year": f"Aandeel in het COROP-gebied volgt de {word} van"},
-          {"blp_meur": 1, "estimated": lambda v: pct(v, 0)})
+    frame = series_frame(view)
+    table(frame, {"year": "Jaar", "blp_meur": "BLP (mln euro)",
+                  "estimated": "Deel uit sectoren die voor dat jaar niet in deze gegevens staan",
+                  "key_year": f"Aandeel in het COROP-gebied volgt de {word} van",
+                  **({"linked": "Deel omgerekend naar de nieuwere COROP-indeling"} if "linked" in frame else {})},
+          {"blp_meur": 1, "estimated": lambda v: pct(v, 0), "linked": lambda v: pct(v, 0)})
 
 
 def reconciliation(view: GemeenteView) -> None:
@@ -542,8 +575,10 @@ def reconciliation(view: GemeenteView) -> None:
     diff = int(recon.loc[recon["corop_code"] == corop, "difference_eur"].abs().max())
     outside = view.result.national[(view.result.national["corop_code"] == corop)
                                    & ~view.result.national["gemeente_code"].isin(parts.index)]
-    md(f"**Controle op de aansluiting.** Wat de {len(members)} gemeenten van {row['corop_name']} uit dit gebied "
-       f"krijgen, telt op tot {meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is "
+    md("**Controle op de aansluiting.** Wat "
+       + (f"{view.name} als enige gemeente van {row['corop_name']} uit dit gebied krijgt" if len(members) == 1 else
+          f"de {len(members)} gemeenten van {row['corop_name']} uit dit gebied krijgen")
+       + f", telt op tot {meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is "
        f"{meur(va_total)}. Grootste verschil per sector: {diff} euro."
        + (" Een gemeente die voor een deel in een ander COROP-gebied lag (in de indeling van de toegevoegde waarde), "
           "krijgt dat deel uit dat andere gebied; het staat hier niet bij." if len(outside) or

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.concordance import TOTAL
 from blp.berekening.quality import WARN, checks_table
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import region_mean_factor
+from blp.berekening.value_added import totals
 from blp.rapport import narrative
 from blp.rapport.chrome import source_text
 from blp.rapport.context import GemeenteView
@@ -94,7 +94,8 @@ def region(view: GemeenteView) -> None:
     members = n[n["corop_code"] == row["corop_code"]].sort_values("gemeente_name")
     md(f"{view.name} ligt in COROP-gebied **{row['corop_name']}** ({row['corop_code']}) in de provincie "
        f"**{row['provincie_name']}**, op de gemeentegrenzen van {view.choices.boundary_year}. "
-       f"Het COROP-gebied telt {len(members)} gemeenten: {', '.join(members['gemeente_name'])}.")
+       + (f"{view.name} is de enige gemeente van het COROP-gebied." if len(members) == 1 else
+          f"Het COROP-gebied telt {len(members)} gemeenten: {', '.join(members['gemeente_name'])}."))
 
 
 def gemeente_activity_frame(view: GemeenteView) -> pd.DataFrame:
@@ -332,8 +333,7 @@ def missing(view: GemeenteView) -> None:
 
 
 def value_added_summary(view: GemeenteView) -> None:
-    va = view.data.value_added[view.data.value_added["year"] == view.choices.va_year]
-    total = va[(va["region_level"] == "land") & (va["industry_code"] == TOTAL)]["value_meur"].sum()
+    total, _ = totals(view.data, view.choices.va_year)  # also a year of the series (a breaker's finding: € 0,0)
     md(f"De toegevoegde waarde van Nederland in {view.choices.va_year} was {meur(total)}. Daarvan is "
        f"{meur(view.result.extra_regio_meur)} extra-regio (niet aan een regio toe te rekenen); de rest wordt "
        f"via de 40 COROP-gebieden over de gemeenten verdeeld.")

@@ -106,7 +106,7 @@ def activity(view: GemeenteView) -> None:
           "vestigingen telt het CBS daar alleen samen met openbaar bestuur, onderwijs en zorg)" if fit.area_year else "")
        + f"; dan worden de rijen geschaald tot elke gemeente haar eigen totaal heeft en de "
        f"kolommen tot elke sector het totaal van het COROP-gebied, om en om. In dit COROP-gebied: {row['units']} "
-       f"gemeenten, {row['iterations']} rondes (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
+       f"gemeente{'n' if row['units'] != 1 else ''}, {row['iterations']} ronde{'s' if row['iterations'] != 1 else ''} (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%. "
        + narrative.published_cells(fit, _labels(view), view.gemeente, view.name, view.choices.boundary_year))
