@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.berekening.keys import nearest
+from blp.berekening.keys import memo, nearest
 from blp.data.canonical import CanonicalData
 from blp.dutch import num
 from blp.errors import DataError
@@ -70,7 +70,11 @@ def division_links(data: CanonicalData) -> pd.DataFrame:
     Columns region_code, industry_code, link_year, factor; empty without a year in both. A difference no change of
     division explains (NL's total, a region's beyond ``LINK_RANGE``, a sector's beyond its region's total, a value
     missing or not above 0) is refused: it is a mistake in one of the files, and linking would carry it into every
-    earlier year (``_check_links``)."""
+    earlier year (``_check_links``). Computed once per data set (the reports ask for it per region)."""
+    return memo(data, "division_links", compute=lambda: _division_links(data))
+
+
+def _division_links(data: CanonicalData) -> pd.DataFrame:
     full = full_detail_years(data)
     series = _series(data)
     columns = ["region_code", "industry_code", "link_year", "factor"]
