@@ -427,3 +427,15 @@ def test_a_whole_region_s_trend_policy_and_margin_read_as_its_own(eemsdelta, hee
     beleid.per_unit(eemsdelta, pol)
     text = _text(shown)
     assert "Nederland (geen banen in het COROP-gebied)" in text and "onderdrukt" not in text
+
+
+def test_the_front_page_repeats_report_4s_warning_on_an_exceptional_value_per_job(eemsdelta, heerlen):
+    """Eemsdelta's example scenario: most of its € 194 miljoen comes from 350 jobs in nijverheid at Groningen's gas
+    productivity; report 4 warned, the front page did not (a reader's finding)."""
+    from blp.rapport.samenvatting import policy_card
+
+    lines = policy_card(eemsdelta).lines
+    assert lines[1] == ("<strong>Let op:</strong> in nijverheid (geen bouw) en energie is de toegevoegde waarde per baan "
+                        "in het COROP-gebied veel hoger dan landelijk, door een bijzondere activiteit met weinig banen; "
+                        "een extra baan levert daar waarschijnlijk veel minder op dan hier staat (rapport 4).")
+    assert not any("Let op" in line for line in policy_card(heerlen).lines)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from blp.dutch import in_sentence
+from blp.dutch import in_sentence, listing
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
 from blp.rapport.fmt import eur, meur, num, pct
@@ -186,7 +186,7 @@ def welvaart_card(view: GemeenteView) -> Card:
 
 
 def policy_card(view: GemeenteView) -> Card:
-    from blp.rapport.paginas.beleid import policy_view
+    from blp.rapport.paginas.beleid import exceptional_per_job, policy_view
 
     pol = policy_view(view)
     s = pol.scenarios[0]
@@ -196,6 +196,14 @@ def policy_card(view: GemeenteView) -> Card:
              f"bandbreedte {esc(meur(end['local_low_meur']))} tot {esc(meur(end['local_high_meur']))}; {band_covers(view.whole_region)}), "
              f"{esc(num(end['extra_jobs_direct']))} banen direct en "
              f"{esc(indirect_jobs(end['extra_jobs_indirect']))}."]
+    groups = {g for change in s.scenario.changes for g in change.groups}
+    high = [g for g in exceptional_per_job(pol.per_job).index if g in groups]
+    if high:  # Eemsdelta's example: most of its effect is nijverheid at Groningen's gas productivity (a reader's finding)
+        labels = view.data.industry_labels()
+        lines.append(f"<strong>Let op:</strong> in {esc(listing([in_sentence(labels.get(g, g)) for g in high]))} is de "
+                     "toegevoegde waarde per baan in het COROP-gebied veel hoger dan landelijk, door een bijzondere "
+                     "activiteit met weinig banen; een extra baan levert daar waarschijnlijk veel minder op dan hier "
+                     "staat (rapport 4).")
     if pol.example:
         lines.append("Een voorbeeld uit de eigen sectorstructuur, geen plan: vervang het door de plannen van de gemeente.")
     elif s.scenario.description:  # the gemeente's own scenario says what it rests on (an example's assumptions)

@@ -126,12 +126,18 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
 EXCEPTIONAL_PER_JOB = 1.75  # a COROP's value added per job in a sector this many times NL's: one exceptional activity
 
 
+def exceptional_per_job(per_job: pd.DataFrame) -> pd.Series:
+    """Per sector whose value added per job in the COROP is over ``EXCEPTIONAL_PER_JOB`` times NL's: that ratio.
+    Real estate and agriculture are left out (``_high_per_job_text``)."""
+    ratio = per_job["corop"] / per_job["nl"]
+    return ratio[(ratio > EXCEPTIONAL_PER_JOB) & (per_job["source"] == "COROP") & ~ratio.index.isin(["L", "A"])]
+
+
 def _exceptional_per_job_text(per_job: pd.DataFrame, labels: dict[str, str], corop_name: str) -> str:
     """A warning where the COROP's value added per job in a sector is far above the national figure (Groningen's
     gas in B-E: 2 to 3 times): an extra job there does not add that much. Real estate and agriculture are left to
     ``_high_per_job_text``."""
-    ratio = per_job["corop"] / per_job["nl"]
-    high = ratio[(ratio > EXCEPTIONAL_PER_JOB) & (per_job["source"] == "COROP") & ~ratio.index.isin(["L", "A"])]
+    high = exceptional_per_job(per_job)
     return "".join(
         f" **Let op:** in {in_sentence(labels.get(g, g))} is de toegevoegde waarde per baan in {corop_name} "
         f"{num(r, 1)} keer het landelijke cijfer ({eur(per_job.loc[g, 'corop'])} tegen {eur(per_job.loc[g, 'nl'])}). "
