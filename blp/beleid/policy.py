@@ -207,3 +207,14 @@ def levers(result: BlpResult, per_job: pd.Series, per_est: pd.Series, mult: Geme
     df["jobs_nl_meur"] = df["jobs_direct_meur"] * df["multiplier_nl"].fillna(1)
     df["est_local_meur"] = df["est_direct_meur"] * df["multiplier_local"].fillna(1)
     return df.sort_values("jobs_local_meur", ascending=False).reset_index(drop=True)
+
+
+EXCEPTIONAL_PER_JOB = 1.75  # a COROP's value added per job in a sector this many times NL's: one exceptional activity
+
+
+def exceptional_per_job(per_job: pd.DataFrame) -> pd.Series:
+    """Per sector whose value added per job in the COROP (``va_per_job``) is over ``EXCEPTIONAL_PER_JOB`` times NL's
+    (Groningen's gas in B-E: 2 to 3 times): that ratio. Real estate and agriculture, high for reasons of their own
+    (imputed rent, the self-employed), are left out."""
+    ratio = per_job["corop"] / per_job["nl"]
+    return ratio[(ratio > EXCEPTIONAL_PER_JOB) & (per_job["source"] == "COROP") & ~ratio.index.isin(["L", "A"])]

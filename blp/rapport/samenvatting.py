@@ -186,7 +186,8 @@ def welvaart_card(view: GemeenteView) -> Card:
 
 
 def policy_card(view: GemeenteView) -> Card:
-    from blp.rapport.paginas.beleid import exceptional_per_job, policy_view
+    from blp.beleid.policy import exceptional_per_job
+    from blp.rapport.paginas.beleid import policy_view
 
     pol = policy_view(view)
     s = pol.scenarios[0]

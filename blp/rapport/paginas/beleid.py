@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from blp.beleid.lm3 import LM3Result, lm3
-from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipliers, levers, multiplier_band,
-                               va_per_establishment, va_per_job)
+from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipliers, exceptional_per_job, levers,
+                               multiplier_band, va_per_establishment, va_per_job)
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
@@ -121,16 +121,6 @@ def per_unit(view: GemeenteView, pol: PolicyView) -> None:
                "per_est": "Per vestiging (euro, afgerond op duizendtallen)",
                **({"samen": "Opmerking"} if pooled else {})},
           {"per_job": eur, "per_est": eur})
-
-
-EXCEPTIONAL_PER_JOB = 1.75  # a COROP's value added per job in a sector this many times NL's: one exceptional activity
-
-
-def exceptional_per_job(per_job: pd.DataFrame) -> pd.Series:
-    """Per sector whose value added per job in the COROP is over ``EXCEPTIONAL_PER_JOB`` times NL's: that ratio.
-    Real estate and agriculture are left out (``_high_per_job_text``)."""
-    ratio = per_job["corop"] / per_job["nl"]
-    return ratio[(ratio > EXCEPTIONAL_PER_JOB) & (per_job["source"] == "COROP") & ~ratio.index.isin(["L", "A"])]
 
 
 def _exceptional_per_job_text(per_job: pd.DataFrame, labels: dict[str, str], corop_name: str) -> str:
