@@ -109,7 +109,8 @@ MUTATIONS = [
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py",
-         "tests/test_boundaries_and_gemeenten.py", "tests/test_data_sources.py"]
+         "tests/test_boundaries_and_gemeenten.py", "tests/test_data_sources.py", "tests/test_derived.py",
+         "tests/test_series.py"]
 
 
 def main() -> int:
