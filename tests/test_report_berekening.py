@@ -383,6 +383,13 @@ def test_a_whole_region_s_other_reports_say_nothing_was_allocated(eemsdelta, sho
     blp_card = " ".join(samenvatting.blp_card(eemsdelta).lines)
     assert "Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen reële groei." in blp_card
     assert "rapport 2 zegt waarom die twee niet te vergelijken zijn" in blp_card
+    assert "in het COROP-gebied en" not in blp_card  # not its growth beside its own (+4,8 % against +4,8 %)
+    assert "in het COROP-gebied en" in " ".join(samenvatting.blp_card(GemeenteView(
+        eemsdelta.national, "GM0917", load_params("GM0917"))).lines)
+    dataverzameling.key_estimate(eemsdelta)
+    assert _text(shown).startswith("**Voor elke gemeente wordt de verdeling van de banen over de sectoren geschat.** "
+                                   "Voor Eemsdelta komt die schatting uit op de banen per sector van het COROP-gebied")
+    shown.clear()
     # with a value-added year without full detail (va_year 2022: a breaker's finding) the sectors are not published
     h = dict(eemsdelta.headline, corop_sectors_estimated=True)
     assert ("de gepubliceerde toegevoegde waarde van dat gebied, in totaal; de verdeling over de sectoren is in dat jaar "

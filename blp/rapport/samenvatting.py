@@ -53,8 +53,9 @@ def _growth(view: GemeenteView) -> str | None:
             + ("Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen reële groei." if view.whole_region else
                "Voor de gemeente zelf is de reële groei niet te meten.") if pd.notna(row["corop_real"]) else "")
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
-            f"prijsstijgingen), tegen {esc(pct(row['corop'], signed=True))} in het COROP-gebied en "
-            f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
+            "prijsstijgingen), tegen "
+            + ("" if view.whole_region else f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en ")
+            + f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
             + (f" Met zo weinig banen kan de groei van de gemeente zelf ({esc(pct(row['gemeente'], signed=True))}) "
                "voor een groot deel afronding van de banen door het CBS zijn (rapport 2)." if view.few_jobs else ""))
 

@@ -211,8 +211,9 @@ def key_estimate(view: GemeenteView) -> None:
              f"{view.headline['corop_name']}, want de gemeente is dat hele gebied: alleen geschaald naar het eigen "
              "totaal van de gemeente, dat door de afronding iets van dat van het gebied kan verschillen. "
              if view.whole_region else "")
-    md(f"**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** {whole}"
-       f"{narrative.jobs_in_data(view.data, fit.year)} De tabel per gemeente × sector is daarom per COROP-gebied "
+    md(("**Voor elke gemeente wordt de verdeling van de banen over de sectoren geschat.** " if whole else
+        "**De verdeling van de banen over de sectoren binnen een gemeente is geschat.** ") + whole
+       + f"{narrative.jobs_in_data(view.data, fit.year)} De tabel per gemeente × sector is daarom per COROP-gebied "
        f"geschat met *biproportionele aanpassing* (RAS): het startpunt is het aantal vestigingen per sector "
        f"({fit.seed_year}) maal het landelijke aantal banen per vestiging in die sector"
        + (f" (voor de landbouw het landoppervlak van de gemeente ({fit.area_year}) maal het landelijke aantal "
