@@ -416,6 +416,17 @@ def test_a_whole_region_s_trend_policy_and_margin_read_as_its_own(eemsdelta, hee
     assert "Omdat Eemsdelta het hele COROP-gebied is, is het BLP van elk jaar het gepubliceerde totaal" in text
     assert "omdat Eemsdelta het hele gebied is, is dat ook haar eigen reële groei" in text
     assert "vastgehouden" not in text and "niet gemeten voor de gemeente zelf" not in text and "†" not in text
+    assert "COROP Delfzijl en omgeving (nominaal, per jaar)" not in text  # not its growth beside its own
+    shown.clear()
+    berekening.position(eemsdelta)
+    text = _text(shown)
+    assert "provincie Groningen" in text and "COROP Delfzijl en omgeving" not in text  # no 'first of one'
+    shown.clear()
+    berekening.structure(eemsdelta)
+    assert "Aandeel COROP" not in _text(shown)
+    shown.clear()
+    berekening.structure(heerlen)
+    assert "Aandeel COROP" in _text(shown)
     shown.clear()
     berekening.trend(heerlen)
     assert "vóór 2019 is het aandeel vastgehouden op dat van 2019" in _text(shown) and "†" in _text(shown)

@@ -323,7 +323,7 @@ def structure(view: GemeenteView) -> None:
         md(surplus)
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
-               "share_corop": "Aandeel COROP", "share_nl": "Aandeel NL",
+               **({} if view.whole_region else {"share_corop": "Aandeel COROP"}), "share_nl": "Aandeel NL",
                "activity_lq": f"Specialisatie (LQ {MEASURE_NL.get(key.measure, key.measure)}"
                               f"{', geschat' if estimated else ''})"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
@@ -373,6 +373,7 @@ def position(view: GemeenteView) -> None:
                    f"vergelijkingsgemeenten, en een uitvergroting van het COROP-gebied. {location_title(view)}.")
     else:
         md(f"Een kaart ontbreekt: de gegevens van deze berekening bevatten geen grenzen van {view.name}.")
+    r = r[r["n"] > 1]  # a region of one gemeente (Eemsdelta) ranks it first of one: no comparison
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
               "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
     peers, desc = view.peers
@@ -499,9 +500,9 @@ def trend(view: GemeenteView) -> None:
                f"rondjes zijn jaren met geschatte sectoren. {trend_title(view)}.")
     pct_signed = lambda v: pct(v, signed=True)  # noqa: E731
     dagger = "" if view.whole_region else "†"
+    own_region = {} if view.whole_region else {"corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)"}
     table(growth_frame(view), {"period": "Periode", "gemeente": f"{view.name} (nominaal, per jaar){dagger}",
-                               "corop": f"COROP {view.region_row()['corop_name']} (nominaal, per jaar)",
-                               "nl": "Nederland (nominaal, per jaar)",
+                               **own_region, "nl": "Nederland (nominaal, per jaar)",
                                "corop_old": "COROP, oudere cijfers: nominaal (per jaar)*",
                                "corop_real": "COROP, oudere cijfers: reëel (volume, per jaar)*"},
           {"gemeente": pct_signed, "corop": pct_signed, "nl": pct_signed, "corop_old": pct_signed,
