@@ -16,10 +16,10 @@ from blp.berekening.calculation import KeyCache, concordance_for, convertible_ye
 from blp.berekening.keys import composition_year, nearest
 from blp.berekening.concordance import TOTAL
 from blp.berekening.value_added import all_years_table, division_links, provisional_years, va_years
-
-LINKED = 0.001  # a region's series linked by more than this (0,1 %) counts as linked: beyond the rounding of a million
 from blp.data.canonical import CanonicalData
 from blp.params import Params
+
+LINKED = 0.001  # a region's series linked by more than this (0,1 %) counts as linked: beyond the rounding of a million
 
 
 @dataclass
@@ -55,7 +55,7 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
               .agg(value_meur=("value_meur", "sum"), estimated=("estimated", "any")))
     links = division_links(data)
     moved = set(links.loc[(links["industry_code"] == TOTAL) & ((links["factor"] - 1).abs() > LINKED), "region_code"])
-    link_year = int(links["link_year"].iloc[0]) if len(links) else None
+    link_year = int(links["link_year"].iloc[0]) if len(links) else 0  # without links nothing has moved
     rows, regions = [], []
     for (key_year, composition), group_years in by_key.items():
         key = keys.get(base.key, key_year, base.boundary_year, concordance, composition, base.density_correction).table
@@ -70,8 +70,7 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
         est = shares[shares["estimated"]].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["estimated_share"] = (est.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
         region = shares["corop_code"].str.split("|").str[1]
-        is_linked = region.isin(moved) & (shares["year"] < link_year) if link_year else region.isna()
-        linked = shares[is_linked].groupby(["year", "gemeente_code"])["blp_eur"].sum()
+        linked = shares[region.isin(moved) & (shares["year"] < link_year)].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["linked_share"] = (linked.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
         per["blp_meur"] = per["blp_eur"] / EUR_PER_MEUR
         rows.append(per.drop(columns="blp_eur").reset_index().assign(key_year=key_year))

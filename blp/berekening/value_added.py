@@ -97,8 +97,8 @@ def _division_links(data: CanonicalData) -> pd.DataFrame:
 def _check_links(both: pd.DataFrame, year: int) -> None:
     """Refuse what a change of COROP division cannot explain (``division_links``)."""
     fix = (f"controleer de rij van {year} in value_added_series.csv (kolom value) en in value_added.csv (kolom "
-           "value_meur): de jaren vóór {year} worden op dat jaar aangesloten, dus een fout daar komt in elk eerder jaar "
-           "terecht.").replace("{year}", str(year))
+           f"value_meur): de jaren vóór {year} worden op dat jaar aangesloten, dus een fout daar komt in elk eerder jaar "
+           "terecht.")
     for r in both.itertuples():
         where = f"{r.region_code}, {r.industry_code}, {year}"
         if pd.isna(r.value) or (r.value <= 0 < r.value_meur) or (r.value_meur <= 0 < r.value):
@@ -238,7 +238,7 @@ def _pre_revision(data: CanonicalData, measure: str, region: str) -> pd.Series:
     return s.set_index("year")["value"].sort_index()
 
 
-def _division_factor(data: CanonicalData, region: str) -> tuple[int, float] | None:
+def division_factor(data: CanonicalData, region: str) -> tuple[int, float] | None:
     """The link year and ``region``'s total's factor (``division_links``), or None where there is none."""
     links = division_links(data)
     own = links[(links["region_code"] == region) & (links["industry_code"] == TOTAL)]
@@ -252,7 +252,7 @@ def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
     nominal growth its real growth is to be compared with (the revised figures grow differently). Its years up to
     and including the link year follow the older COROP division too; they are linked like the revised series."""
     values = _pre_revision(data, SERIES_MEASURE, region)
-    link = _division_factor(data, region)
+    link = division_factor(data, region)
     if link is None:
         return values
     year, factor = link
@@ -264,7 +264,7 @@ def volume_growth(data: CanonicalData, region: str) -> pd.Series:
     the link year compares a year on the newer COROP division with one on the older: it is corrected by the link
     factor (the moved part taken to have had the region's price change)."""
     growth = _pre_revision(data, VOLUME_MEASURE, region)
-    link = _division_factor(data, region)
+    link = division_factor(data, region)
     if link is None or link[0] + 1 not in growth.index:
         return growth
     year, factor = link

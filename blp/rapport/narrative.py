@@ -42,13 +42,13 @@ def headline_text(h: dict, ranks) -> str:
 
 # what a scenario's band covers: only the share of the supply chain that stays local (FLQ's delta), not the BLP's own
 # error band or displacement (a reader's finding: it read as far more precise than it is)
-BAND_COVERS = ("die dekt alleen hoeveel van de toelevering in de gemeente blijft; de foutmarge van het BLP zelf (rapport "
-               "2) komt daar nog bij")
+LOCAL_SHARE_ONLY = "die dekt alleen hoeveel van de toelevering in de gemeente blijft"
+BAND_COVERS = LOCAL_SHARE_ONLY + "; de foutmarge van het BLP zelf (rapport 2) komt daar nog bij"
 
 
 def band_covers(whole_region: bool) -> str:
     """``BAND_COVERS``; a gemeente that is its whole COROP region has no error band of its own to add."""
-    return BAND_COVERS.split(";")[0] if whole_region else BAND_COVERS
+    return LOCAL_SHARE_ONLY if whole_region else BAND_COVERS
 
 
 def whole_region_text(h: dict) -> str:
@@ -62,6 +62,8 @@ def whole_region_text(h: dict) -> str:
             f"gebied{sectors}: er is niets over gemeenten verdeeld, en elke verdeelsleutel geeft hetzelfde. Onzeker "
             "blijft alleen wat bij elk gepubliceerd cijfer onzeker is: regionale rekeningen worden bij een revisie "
             "bijgesteld.")
+
+
 PARTS_CLEAR = 1.5  # one factor of BLP per inhabitant against NL's moves it this many times as much as the other
 
 

@@ -7,8 +7,7 @@ import pandas as pd
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
-from blp.berekening.concordance import TOTAL
-from blp.berekening.value_added import division_links, full_detail_years, nominal_before_revision, volume_growth
+from blp.berekening.value_added import division_factor, full_detail_years, nominal_before_revision, volume_growth
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -77,9 +76,9 @@ def uncertainty(view: GemeenteView) -> None:
            + (" De toets hieronder, die laat zien hoe ver een verdeling over de gemeenten van een gebied kan afwijken, "
               "geldt voor andere gemeenten; hij staat hier ter vergelijking." if bt is not None else "")
            + _own_region_worst(view))
-        if bt is None:
-            return
     if bt is None:
+        if view.whole_region:
+            return
         md("**Foutmarge:** niet te meten met deze gegevens (er is geen gepubliceerde toegevoegde waarde per "
            "provincie en COROP-gebied, of geen banen per COROP-gebied zonder onderdrukte cellen). Lees het BLP als "
            "een schatting zonder bekende foutmarge.")
@@ -522,13 +521,11 @@ def trend(view: GemeenteView) -> None:
 def division_link(view: GemeenteView) -> str:
     """The trend's note on the years before the full-detail year, linked to its COROP division, for the
     gemeente's region (``narrative.division_link_text``); '' where nothing notable was linked."""
-    links = division_links(view.data)
-    own = links[(links["region_code"] == view.region_row()["corop_code"]) & (links["industry_code"] == TOTAL)]
+    link = division_factor(view.data, view.region_row()["corop_code"])
     first = int(view.national.series.of(view.gemeente).index.min())
-    if own.empty or first >= int(own["link_year"].iloc[0]):
+    if link is None or first >= link[0]:
         return ""
-    return narrative.division_link_text(view.region_row()["corop_name"], float(own["factor"].iloc[0]),
-                                        int(own["link_year"].iloc[0]), first)
+    return narrative.division_link_text(view.region_row()["corop_name"], link[1], link[0], first)
 
 
 def series_frame(view: GemeenteView) -> pd.DataFrame:
