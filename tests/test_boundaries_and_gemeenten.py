@@ -1,9 +1,14 @@
 """Boundary conversion onto the report year, and gemeente look-up with advice."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
-from blp.berekening.boundaries import convert_to_boundaries
+from blp.berekening.boundaries import convert_to_boundaries, no_weights_error
+from blp.berekening.calculation import compute_blp, resolve_choices
+from blp.berekening.jobs_key import _seed_year
+from blp.params import load_params
 from blp.data.gemeenten import gemeente_list, resolve_gemeente
 from blp.errors import DataError, GemeenteError
 
@@ -129,3 +134,37 @@ def test_figures_of_a_year_under_a_code_formed_later_are_refused_also_from_cbs(d
                                         r"GM1966 \(later gevormd uit andere gemeenten\)"):
         to_units(df, ["value"], 2018, 2024, 2020, data)
     assert to_units(df, ["value"], 2019, 2024, 2020, data)[0]["value"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("key", ["jobs", "establishments"])
+def test_boundaries_of_2020_are_refused_with_a_fix_the_data_can_use(data, key):
+    """The embedded weights go to 2024 only, so no figures of the key fit the boundaries of 2020. The fix named
+    'de gemeentegrenzen van 2018' (no boundary year of the data) or 'uit de jaren van de data (2018, 2022, 2024)'
+    (the establishments' years); it now names 2024 and the own-weights option."""
+    params = load_params(overrides={"boundary_year": 2020, "key": key})
+    with pytest.raises(DataError) as exc:
+        compute_blp(data, resolve_choices(data, params))
+    err = exc.value
+    assert "gemeentegrenzen van 2020" in err.problem
+    assert "2024" in err.fix and "--boundary-weights" in err.fix
+    assert not any(str(y) in err.fix for y in (2018, 2019, 2022))
+
+
+def test_a_conversion_without_weights_suggests_only_usable_years(data):
+    err = no_weights_error({"GM0457"}, 2019, 2020, data.boundary_changes, data.boundary_years())
+    assert "GM0457" in err.problem and "van 2019" in err.problem and "gemeentegrenzen van 2020" in err.problem
+    assert err.fix == ("kies gemeentegrenzen waarnaar de gewichten van 2019 wel gaan (2024); of geef eigen "
+                       "herindelingsgewichten van 2019 naar 2020 (--boundary-weights BESTAND).")
+    own = no_weights_error({"GM9999"}, 2020, 2024, data.boundary_changes, data.boundary_years())
+    assert own.fix.startswith("kies cijfers van een jaar met herindelingsgewichten naar 2024 "
+                              "(2016, 2017, 2018, 2019, 2020, 2021, 2022)")
+    assert "; of kies de gemeentegrenzen van 2020" in own.fix
+
+
+def test_the_fit_starts_from_the_nearest_establishments_year_that_fits_the_boundaries(data):
+    """Without the weights of 2018 the establishments of 2018 cannot be put on 2024's gemeenten: the fit of
+    2019's jobs starts from those of 2022 instead of stopping at 2018's."""
+    changes = data.boundary_changes
+    without_2018 = dataclasses.replace(data, boundary_changes=changes[changes["from_year"] != 2018])
+    assert _seed_year(data, 2019, 2024) == 2018
+    assert _seed_year(without_2018, 2019, 2024) == 2022

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from blp.beleid.policy import NOT_LEVERS, GemeenteMultipliers
-from blp.berekening.calculation import BlpResult, convertible_years
+from blp.berekening.calculation import BlpResult
 from blp.berekening.derived import sector_structure
 from blp.berekening.jobs_key import HOUSING_GROUP
-from blp.berekening.keys import activity_total
+from blp.berekening.keys import activity_total, convertible_years
 from blp.berekening.value_added import volume_growth
 from blp.dutch import in_sentence, listing
 from blp.data.canonical import CanonicalData

@@ -27,6 +27,27 @@ class BoundaryConversion:
         return int(self.remapped["from_code"].nunique()) if len(self.remapped) else 0
 
 
+def no_weights_error(unknown: set[str], from_year: int, to_year: int, changes: pd.DataFrame,
+                     boundary_years: list[int] | None = None) -> DataError:
+    """The error for gemeente codes of ``from_year`` that no weights bring onto the boundaries of ``to_year``;
+    its fix names only years the data can use."""
+    years = lambda ys: ", ".join(map(str, sorted(set(ys))))  # noqa: E731
+    from_years = changes.loc[changes["to_year"] == to_year, "from_year"]
+    to_years = changes.loc[changes["from_year"] == from_year, "to_year"]
+    options = []
+    if len(from_years):
+        options.append(f"kies cijfers van een jaar met herindelingsgewichten naar {to_year} ({years(from_years)})")
+    if len(to_years):
+        options.append(f"kies gemeentegrenzen waarnaar de gewichten van {from_year} wel gaan ({years(to_years)})")
+    if boundary_years is None or from_year in boundary_years:
+        options.append(f"kies de gemeentegrenzen van {from_year}")
+    options.append(f"geef eigen herindelingsgewichten van {from_year} naar {to_year} (--boundary-weights BESTAND)")
+    return DataError(
+        f"Geen herindelingsgewichten zetten gemeentecode(s) {sorted(unknown)[:5]} van {from_year} om naar de "
+        f"gemeentegrenzen van {to_year}.",
+        "; of ".join(options) + ".")
+
+
 def convert_to_boundaries(
     df: pd.DataFrame,
     value_cols: list[str],
@@ -35,8 +56,10 @@ def convert_to_boundaries(
     changes: pd.DataFrame,
     target_codes: set[str],
     code_col: str = "gemeente_code",
+    boundary_years: list[int] | None = None,
 ) -> tuple[pd.DataFrame, BoundaryConversion]:
-    """Re-express ``df`` (codes of ``from_year``) on ``to_year`` gemeenten, summing values."""
+    """Re-express ``df`` (codes of ``from_year``) on ``to_year`` gemeenten, summing values. ``boundary_years``:
+    the data's boundary years, for the fix of a conversion without weights."""
     report = BoundaryConversion(from_year, to_year)
     if from_year == to_year:
         unknown = set(df[code_col].unique()) - target_codes
@@ -48,13 +71,7 @@ def convert_to_boundaries(
     unlisted = set(df[code_col].unique()) - listed
     unknown = unlisted - target_codes
     if unknown:
-        available = sorted(set(changes.loc[changes["to_year"] == to_year, "from_year"]))
-        raise DataError(
-            f"Geen herindelingsgewichten zetten gemeentecode(s) {sorted(unknown)[:5]} van {from_year} "
-            f"om naar de gemeentegrenzen van {to_year}.",
-            f"kies cijfers van een jaar met gewichten naar {to_year} ({', '.join(map(str, available)) or 'geen'}) "
-            f"of de gemeentegrenzen van {from_year}.",
-        )
+        raise no_weights_error(unknown, from_year, to_year, changes, boundary_years)
     moving = df[df[code_col].isin(listed)]
     staying = df[~df[code_col].isin(listed)]
     w = weights[["from_code", "to_code", "share_of_from"]].rename(columns={"from_code": code_col})

@@ -10,7 +10,7 @@ import pandas as pd
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
-from blp.berekening.keys import Key, activity_key, composition_year, memo, nearest, population_series
+from blp.berekening.keys import Key, activity_key, composition_year, convertible, memo, nearest, population_series
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import MEASURE_NL, CanonicalData
 from blp.errors import DataError
@@ -33,27 +33,6 @@ class Choices:
         return dict(self.__dict__)
 
 
-def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
-    """Figures of ``year`` can be put on the boundaries of ``boundary_year``: the same year, weights from that year,
-    or every gemeente of that year's figures is a gemeente of the boundary year already (no merger in between,
-    as 2023 and 2024)."""
-    return memo(data, "convertible", year, boundary_year, compute=lambda: _convertible(data, year, boundary_year))
-
-
-def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
-    if year == boundary_year or bool(
-            ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any()):
-        return True
-    codes = set(data.activity.loc[data.activity["year"] == year, "gemeente_code"]) - {"GM0000"}
-    codes |= set(data.indicators.loc[data.indicators["year"] == year, "gemeente_code"])
-    return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"])
-
-
-def convertible_years(data: CanonicalData, measure: str, boundary_year: int) -> list[int]:
-    """The years of ``measure`` in the data that can be put on the boundaries of ``boundary_year``."""
-    return [y for y in data.activity_years(measure) if convertible(data, y, boundary_year)]
-
-
 def _pick(kind: str, asked: int | None, available: list[int], default_target: int, boundary_year: int,
           data: CanonicalData) -> int:
     usable = [y for y in available if convertible(data, y, boundary_year)]
@@ -68,9 +47,12 @@ def _pick(kind: str, asked: int | None, available: list[int], default_target: in
                             "gemeentegrenzen.")
         return asked
     if not usable:
-        raise DataError(f"Geen van de {kind} is om te zetten naar de gemeentegrenzen van {boundary_year}.",
-                        f"kies een ander jaar voor de gemeentegrenzen uit de jaren van de data "
-                        f"({', '.join(map(str, available))}).")
+        fitting = [b for b in data.boundary_years() if any(convertible(data, y, b) for y in available)]
+        raise DataError(f"Geen van de {kind} ({', '.join(map(str, available))}) is om te zetten naar de "
+                        f"gemeentegrenzen van {boundary_year}.",
+                        f"kies de gemeentegrenzen van {' of '.join(map(str, fitting))}, of geef eigen "
+                        f"herindelingsgewichten naar {boundary_year} (--boundary-weights BESTAND)." if fitting else
+                        f"geef herindelingsgewichten naar {boundary_year} (--boundary-weights BESTAND).")
     return nearest(usable, default_target)
 
 

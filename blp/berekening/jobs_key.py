@@ -23,7 +23,8 @@ import pandas as pd
 
 from blp.berekening import ras
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.berekening.keys import Key, activity_key, activity_rows, has_industry_detail, memo, nearest, to_units
+from blp.berekening.keys import (Key, activity_key, activity_rows, convertible_years, has_industry_detail, memo, nearest,
+                                 to_units)
 from blp.berekening.productivity import LandAreaError, density_correction, land_area, unit_factors
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.dutch import num
@@ -144,6 +145,21 @@ def estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositio
                 compute=lambda: _estimate_jobs(data, year, boundary_year, composition, agriculture_by_area))
 
 
+def _seed_year(data: CanonicalData, year: int, boundary_year: int) -> int:
+    """The establishments year the fit starts from: the nearest to ``year`` that can be put on the boundaries."""
+    usable = convertible_years(data, "establishments", boundary_year)
+    if not usable:
+        years = data.activity_years("establishments")
+        fitting = [b for b in data.boundary_years() if convertible_years(data, "establishments", b)]
+        raise DataError(
+            f"De verdeelsleutel banen schat de banen per sector met de vestigingen als startpunt, maar geen jaar van "
+            f"de vestigingen ({', '.join(map(str, years)) or 'geen'}) is om te zetten naar de gemeentegrenzen van "
+            f"{boundary_year}.",
+            (f"kies de gemeentegrenzen van {' of '.join(map(str, fitting))} (--boundary-year, boundary_year), of "
+             if fitting else "") + f"geef eigen herindelingsgewichten naar {boundary_year} (--boundary-weights BESTAND).")
+    return nearest(usable, year)
+
+
 def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, composition: int,
                    agriculture_by_area: bool = True) -> JobsFit:
     groups = jobs_groups(data, year)
@@ -159,7 +175,7 @@ def _estimate_jobs(data: CanonicalData, year: int, boundary_year: int, compositi
     zero_bound = rounding / 2 if rounding else None
     cells = _published_cells(data, rows, groups, year, boundary_year, composition, zero_bound)
 
-    seed_year = nearest(data.activity_years("establishments"), year)
+    seed_year = _seed_year(data, year, boundary_year)
     est_wide = memo(data, "establishments_wide", seed_year, boundary_year, composition,
                     compute=lambda: _establishments_wide(data, seed_year, boundary_year, composition))
     est_codes = list(est_wide.columns)

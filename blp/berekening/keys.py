@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries
+from blp.berekening.boundaries import BoundaryConversion, convert_to_boundaries, no_weights_error
 from blp.berekening.concordance import TOTAL, Concordance
 from blp.data.canonical import MEASURE_NL, UNASSIGNABLE_GEMEENTE, CanonicalData, formed_after  # noqa: F401 (MEASURE_NL: re-used)
 from blp.errors import DataError
@@ -66,6 +66,27 @@ def nearest(years: list[int], target: int) -> int:
     if not years:
         raise DataError(f"Geen jaar beschikbaar in de buurt van {target}.")
     return min(years, key=lambda y: (abs(y - target), -y))
+
+
+def convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
+    """Figures of ``year`` can be put on the boundaries of ``boundary_year``: the same year, weights from that year,
+    or every gemeente of that year's figures is a gemeente of the boundary year already (no merger in between,
+    as 2023 and 2024)."""
+    return memo(data, "convertible", year, boundary_year, compute=lambda: _convertible(data, year, boundary_year))
+
+
+def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
+    if year == boundary_year or bool(
+            ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any()):
+        return True
+    codes = set(data.activity.loc[data.activity["year"] == year, "gemeente_code"]) - {"GM0000"}
+    codes |= set(data.indicators.loc[data.indicators["year"] == year, "gemeente_code"])
+    return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"])
+
+
+def convertible_years(data: CanonicalData, measure: str, boundary_year: int) -> list[int]:
+    """The years of ``measure`` in the data that can be put on the boundaries of ``boundary_year``."""
+    return [y for y in data.activity_years(measure) if convertible(data, y, boundary_year)]
 
 
 def composition_year(data: CanonicalData, va_year: int) -> int:
@@ -138,13 +159,7 @@ def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: 
             f"(later gevormd uit andere gemeenten); ze zouden naast die van hun voorgangers meetellen.",
             f"geef de cijfers van {year} onder de gemeentecodes van {year} (de gemeenten van toen), of laat die rijen weg.")
     if unknown:
-        available = sorted(set(data.boundary_changes.loc[data.boundary_changes["to_year"] == boundary_year, "from_year"]))
-        raise DataError(
-            f"Geen herindelingsgewichten zetten gemeentecode(s) {sorted(unknown)[:5]} van {year} "
-            f"om naar de gemeentegrenzen van {boundary_year}.",
-            f"kies cijfers van een jaar met gewichten naar {boundary_year} "
-            f"({', '.join(map(str, available)) or 'geen'}) of de gemeentegrenzen van {year}.",
-        )
+        raise no_weights_error(unknown, year, boundary_year, data.boundary_changes, data.boundary_years())
     out = df.merge(m.rename(columns={"from_code": "gemeente_code"}), on="gemeente_code")
     conversion = BoundaryConversion(year, boundary_year)
     if year != boundary_year:
@@ -223,7 +238,7 @@ def activity_total(data: CanonicalData, measure: str, year: int, boundary_year: 
         total = rows.groupby("gemeente_code", as_index=False)["value"].sum()
     targets = set(data.regions_of(boundary_year)["gemeente_code"])
     per, _ = convert_to_boundaries(total[["gemeente_code", "value"]], ["value"], year, boundary_year,
-                                   data.boundary_changes, targets)
+                                   data.boundary_changes, targets, boundary_years=data.boundary_years())
     return per.set_index("gemeente_code")["value"]
 
 
@@ -236,7 +251,7 @@ def population_series(data: CanonicalData, year: int, boundary_year: int) -> tup
                         f"{data.indicator_years('population') or 'geen'}.")
     targets = set(data.regions_of(boundary_year)["gemeente_code"])
     per, conversion = convert_to_boundaries(rows[["gemeente_code", "value"]], ["value"], year, boundary_year,
-                                            data.boundary_changes, targets)
+                                            data.boundary_changes, targets, boundary_years=data.boundary_years())
     series = per.set_index("gemeente_code")["value"]
     missing = sorted(g for g in targets if not series.get(g, 0) > 0)
     if missing:

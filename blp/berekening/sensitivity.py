@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
-from blp.berekening.calculation import BlpResult, KeyCache, build_key, concordance_for, convertible, regional_value_added
-from blp.berekening.keys import Key, activity_key, nearest, population_key
+from blp.berekening.calculation import BlpResult, KeyCache, build_key, concordance_for, regional_value_added
+from blp.berekening.keys import Key, activity_key, convertible, nearest, population_key
 from blp.data.canonical import CanonicalData
 
 

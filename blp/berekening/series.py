@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from blp.berekening.allocation import EUR_PER_MEUR, allocate
-from blp.berekening.calculation import KeyCache, concordance_for, convertible_years, resolve_choices
-from blp.berekening.keys import composition_year, nearest
+from blp.berekening.calculation import KeyCache, concordance_for, resolve_choices
+from blp.berekening.keys import composition_year, convertible_years, nearest
 from blp.berekening.concordance import TOTAL
 from blp.berekening.value_added import all_years_table, division_links, provisional_years, va_years
 from blp.data.canonical import CanonicalData

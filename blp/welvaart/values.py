@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from blp.berekening.calculation import BlpResult, convertible_years
-from blp.berekening.keys import activity_total
+from blp.berekening.calculation import BlpResult
+from blp.berekening.keys import activity_total, convertible_years
 from blp.data.canonical import CanonicalData
 from blp.welvaart.registry import Indicator
 
