@@ -457,3 +457,31 @@ def test_the_front_page_repeats_report_4s_warning_on_an_exceptional_value_per_jo
                         "in het COROP-gebied veel hoger dan landelijk, door een bijzondere activiteit met weinig banen; "
                         "een extra baan levert daar waarschijnlijk veel minder op dan hier staat (rapport 4).")
     assert not any("Let op" in line for line in policy_card(heerlen).lines)
+
+
+def test_a_whole_region_s_key_and_appendix_say_the_key_changes_nothing(eemsdelta, heerlen, shown):
+    """From a reader of Eemsdelta: 'Gebruikte gegevens' named the key 'sectorverdeling geschat' without a word that
+    it makes no difference here, and the appendix headed the region's own jobs 'Banen gemeente (geschat)'."""
+    from blp.rapport.paginas import methode
+
+    berekening.headline(eemsdelta)
+    assert ("sectorverdeling geschat, gewogen naar banendichtheid; bij bouw en cultuur/overige diensten gemiddeld met "
+            "vestigingen (2018) (voor Eemsdelta, dat het hele COROP-gebied beslaat, maakt de sleutel niets uit), "
+            "gemeentegrenzen van 2024") in _text(shown)
+    shown.clear()
+    berekening.headline(heerlen)
+    assert "maakt de sleutel niets uit" not in _text(shown)
+    assert list(methode.activity_frame(eemsdelta).columns)[1] == "Banen gemeente (= COROP-gebied)"
+    assert list(methode.activity_frame(heerlen).columns)[1] == "Banen gemeente (geschat)"
+    shown.clear()
+    methode.activity(eemsdelta)
+    assert ("Eemsdelta beslaat het hele COROP-gebied, dus wat de schatting ook doet, de gemeente krijgt precies de "
+            "banen per sector van het gebied.") in _text(shown)
+    shown.clear()
+    dataverzameling.gemeente_inputs(eemsdelta)
+    assert "Eemsdelta beslaat het hele COROP-gebied: elk aandeel is 100%, welke sleutel ook." in _text(shown)
+    shown.clear()
+    dataverzameling.gemeente_inputs(heerlen)
+    assert "elk aandeel is 100%" not in _text(shown)
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "03_brede_welvaart.ipynb"
+    assert "## Verwacht versus berekend BLP" in notebook.read_text(encoding="utf-8")

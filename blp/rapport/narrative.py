@@ -153,11 +153,14 @@ def division_link_text(corop_name: str, factor: float, link_year: int, first_yea
             f"in elk jaar even groot verondersteld als in {link_year}.")
 
 
-def choices_text(h: dict, key_label: str, population_year: int) -> str:
-    """Which years and key were used, stated plainly."""
+def choices_text(h: dict, key_label: str, population_year: int, whole_region_of: str | None = None) -> str:
+    """Which years and key were used, stated plainly; ``whole_region_of``: the name of a gemeente that is its whole
+    COROP region, for which the key changes nothing."""
+    key_note = (f" (voor {whole_region_of}, dat het hele COROP-gebied beslaat, maakt de sleutel niets uit)"
+                if whole_region_of else "")
     return (
         f"*Gebruikte gegevens:* regionale toegevoegde waarde {h['choice_va_year']} (COROP × sector), "
-        f"verdeelsleutel {key_label}, gemeentegrenzen van {h['choice_boundary_year']}, "
+        f"verdeelsleutel {key_label}{key_note}, gemeentegrenzen van {h['choice_boundary_year']}, "
         f"inwoners {population_year}."
     )
 

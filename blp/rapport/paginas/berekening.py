@@ -36,7 +36,8 @@ def headline(view: GemeenteView) -> None:
     notice = narrative.density_notice(view.name, view.density_effect)
     if notice:
         md(notice)
-    md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year))
+    md(narrative.choices_text(h, view.result.key.label_nl, view.choices.population_year,
+                              view.name if view.whole_region else None))
 
 
 def largest_error(view: GemeenteView) -> float | None:

@@ -266,7 +266,7 @@ def expected(view: GemeenteView) -> None:
 
 
 def expected_details(view: GemeenteView) -> None:
-    """Verantwoording: the regression behind 'verwacht versus geschat'."""
+    """Verantwoording: the regression behind 'verwacht versus berekend'."""
     model = view.national.expected
     md("**Verwacht BLP per inwoner.** Kleinste-kwadratenregressie van het BLP per inwoner (log) over alle "
        f"{model.n} gemeenten op inwonertal, bevolkingsdichtheid, stedelijkheidsklasse en de sectormix van de "

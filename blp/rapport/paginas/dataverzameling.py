@@ -147,7 +147,9 @@ def gemeente_inputs(view: GemeenteView) -> None:
        f"Het aandeel van de gemeente in de activiteit van het gebied bepaalt welk deel van de toegevoegde "
        f"waarde van het gebied aan de gemeente wordt toegerekend. De kolom ‘Verdeeld naar’ zegt per sector "
        f"waarnaar, en dus in welke eenheid de twee sleutelkolommen staan (banen, vestigingen, of bij woningwaarde "
-       f"euro's); tel ze daarom niet over de sectoren op." + _weighted_jobs_note(view))
+       f"euro's); tel ze daarom niet over de sectoren op." + _weighted_jobs_note(view)
+       + (f" {view.name} beslaat het hele COROP-gebied: elk aandeel is 100%, welke sleutel ook." if view.whole_region
+          else ""))
     table(gemeente_activity_frame(view), formats={"Sleutel gemeente": 0, "Sleutel COROP-gebied": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1 if v >= 0.01 else 2)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})

@@ -57,8 +57,13 @@ def activity_frame(view: GemeenteView) -> pd.DataFrame:
     own = m[m["gemeente_code"] == view.gemeente].groupby("group")["jobs"].sum()
     corop = m.groupby("group")["jobs"].sum()
     return pd.DataFrame({"Sector": [_labels(view).get(g, g) for g in corop.index],
-                         "Banen gemeente (geschat)": own.reindex(corop.index).fillna(0).to_numpy(),
+                         _own_jobs_column(view): own.reindex(corop.index).fillna(0).to_numpy(),
                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": corop.to_numpy()})
+
+
+def _own_jobs_column(view: GemeenteView) -> str:
+    """The gemeente's jobs per sector are estimated, unless it is its whole COROP region: then they are the region's."""
+    return "Banen gemeente (= COROP-gebied)" if view.whole_region else "Banen gemeente (geschat)"
 
 
 def _farm_jobs_clause(view: GemeenteView) -> str:
@@ -109,8 +114,10 @@ def activity(view: GemeenteView) -> None:
        f"gemeente{'n' if row['units'] != 1 else ''}, {row['iterations']} ronde{'s' if row['iterations'] != 1 else ''} (rapport 1 geeft het hoogste aantal over alle COROP-gebieden), grootste afwijking op de randtotalen (de totalen per gemeente en per "
        f"sector) "
        f"{num(max(row['max_row_error'], row['max_col_error']) * 100, 2)}%. "
-       + narrative.published_cells(fit, _labels(view), view.gemeente, view.name, view.choices.boundary_year))
-    table(activity_frame(view), formats={"Banen gemeente (geschat)": 0,
+       + narrative.published_cells(fit, _labels(view), view.gemeente, view.name, view.choices.boundary_year)
+       + (f" {view.name} beslaat het hele COROP-gebied, dus wat de schatting ook doet, de gemeente krijgt precies "
+          "de banen per sector van het gebied." if view.whole_region else ""))
+    table(activity_frame(view), formats={_own_jobs_column(view): 0,
                                          "Banen COROP (randtotaal, geschaald naar de gemeenten)": 0})
     md(f"De vastgoedsector (L) wordt niet naar deze banen verdeeld maar naar {key.group_keys.get('L', 'banen')}; de "
        "banen van L hierboven tellen alleen mee in de randtotalen.")
