@@ -10,7 +10,7 @@ import pandas as pd
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
-from blp.berekening.keys import Key, activity_key, composition_year, convertible, memo, nearest, population_series
+from blp.berekening.keys import Key, activity_key, composition_year, convertible, nearest, population_series
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import MEASURE_NL, CanonicalData
 from blp.errors import DataError
