@@ -511,8 +511,9 @@ def blend_with_establishments(key: pd.DataFrame, est: pd.DataFrame, region: str,
     establishments (the latter with ``weight``), times the region's key (the region's total per group is unchanged). A region without key or
     without establishments in a group, or whose (region, group) is in ``skip``, keeps its key. Returns the key and
     the groups blended somewhere. The same function serves gemeenten and the back-test one level up."""
-    groups = tuple(g for g in BLENDED_GROUPS if g in set(est["group"]) and g in set(key["group"])
-                   and not {(r, g) for r in key[region].unique()} <= set(skip))
+    present = set(est["group"].unique()) & set(key["group"].unique())
+    regions = key[region].unique()
+    groups = tuple(g for g in BLENDED_GROUPS if g in present and not {(r, g) for r in regions} <= set(skip))
     if not groups:
         return key, ()
     part = key[key["group"].isin(groups)].merge(est.loc[est["group"].isin(groups), [region, unit, "group", "est"]],
@@ -538,7 +539,7 @@ def establishments_of_groups(data: CanonicalData, year: int, boundary_year: int,
                 compute=lambda: _establishments_wide(data, year, boundary_year, composition))
     counted = wide.sum(axis=1)
     have = set(counted[counted > 0].index.get_level_values("gemeente_code"))
-    missing = sorted(set(units["gemeente_code"]) - have)
+    missing = sorted(set(units["gemeente_code"].unique()) - have)
     if missing:
         raise DataError(
             f"De vestigingen (establishments) van {year} ontbreken voor {len(missing)} gemeente(n), zoals "

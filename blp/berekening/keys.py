@@ -9,6 +9,7 @@ figures) has one unit in each, and each part takes its share of its own COROP's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -79,9 +80,9 @@ def _convertible(data: CanonicalData, year: int, boundary_year: int) -> bool:
     if year == boundary_year or bool(
             ((data.boundary_changes["from_year"] == year) & (data.boundary_changes["to_year"] == boundary_year)).any()):
         return True
-    codes = set(data.activity.loc[data.activity["year"] == year, "gemeente_code"]) - {"GM0000"}
-    codes |= set(data.indicators.loc[data.indicators["year"] == year, "gemeente_code"])
-    return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"])
+    codes = set(data.activity.loc[data.activity["year"] == year, "gemeente_code"].unique()) - {"GM0000"}
+    codes |= set(data.indicators.loc[data.indicators["year"] == year, "gemeente_code"].unique())
+    return bool(codes) and codes <= set(data.regions_of(boundary_year)["gemeente_code"].unique())
 
 
 def convertible_years(data: CanonicalData, measure: str, boundary_year: int) -> list[int]:
@@ -119,14 +120,23 @@ def corop_provinces(data: CanonicalData, composition: int) -> pd.Series:
     return data.regions_of(composition).drop_duplicates("corop_code").set_index("corop_code")["provincie_code"]
 
 
-def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
-    """Every gemeente code of ``year`` -> (report-year gemeente, share of the code, COROP of the composition
-    year); ``attrs["codes"]`` holds the from-codes as a set."""
+class _UnitMap(NamedTuple):
+    """Every gemeente code of a year -> (report-year gemeente, share of the code, COROP of the composition year), with
+    the from-codes as a set and the codes formed after that year. Kept beside the frame, not in its ``attrs``, which
+    pandas deep-copies on every operation on the frame and on what is merged from it."""
+
+    frame: pd.DataFrame
+    codes: frozenset
+    formed_later: frozenset
+
+
+def _unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> _UnitMap:
+    """The unit map of ``year`` onto the allocation units of ``boundary_year`` in ``composition``'s COROP regions."""
     return memo(data, "unit_map", year, boundary_year, composition,
                 compute=lambda: _build_unit_map(data, year, boundary_year, composition))
 
 
-def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> pd.DataFrame:
+def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composition: int) -> _UnitMap:
     comp = data.regions_of(composition).set_index("gemeente_code")["corop_code"]
     report = data.regions_of(boundary_year).set_index("gemeente_code")["corop_code"]
     changes = data.boundary_changes
@@ -141,18 +151,17 @@ def _build_unit_map(data: CanonicalData, year: int, boundary_year: int, composit
     m = pd.concat([moved, same], ignore_index=True)
     m["corop_code"] = m["from_code"].map(comp).fillna(m["to_code"].map(comp)).fillna(m["to_code"].map(report))
     m["moved"] = m["from_code"].isin(set(moved["from_code"]))
-    m.attrs["codes"] = frozenset(m["from_code"])
-    m.attrs["formed_later"] = formed_later
-    return m
+    return _UnitMap(m, frozenset(m["from_code"]), frozenset(formed_later))
 
 
 def to_units(df: pd.DataFrame, value_cols: list[str], year: int, boundary_year: int, composition: int,
              data: CanonicalData) -> tuple[pd.DataFrame, BoundaryConversion]:
     """Bring ``df`` (gemeente codes of ``year``) onto allocation units: report-year gemeenten, each
     part in the COROP region it belongs to in the ``composition`` year (weights: ``boundary_changes``)."""
-    m = _unit_map(data, year, boundary_year, composition)
-    unknown = set(df["gemeente_code"].unique()) - m.attrs["codes"]
-    too_new = sorted(unknown & m.attrs["formed_later"])
+    unit_map = _unit_map(data, year, boundary_year, composition)
+    m = unit_map.frame
+    unknown = set(df["gemeente_code"].unique()) - unit_map.codes
+    too_new = sorted(unknown & unit_map.formed_later)
     if too_new:
         raise DataError(
             f"Cijfers van {year} staan onder gemeentecode(s) die toen nog niet bestonden: {', '.join(too_new[:5])} "

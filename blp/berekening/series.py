@@ -64,13 +64,12 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
         stacked_key = pd.concat([key.assign(year=y) for y in group_years], ignore_index=True)
         stacked_key["corop_code"] = stacked_key["year"].astype(str) + "|" + stacked_key["corop_code"]
         alloc = allocate(va.assign(corop_code=cell), stacked_key.drop(columns="year"))
-        shares = alloc.shares.merge(va.assign(corop_code=cell)[["corop_code", "group", "estimated", "year"]],
-                                    on=["corop_code", "group"])
+        shares = alloc.shares.merge(va.assign(corop_code=cell, region=va["corop_code"])[
+            ["corop_code", "group", "estimated", "year", "region"]], on=["corop_code", "group"])
         per = shares.groupby(["year", "gemeente_code"]).agg(blp_eur=("blp_eur", "sum"))
         est = shares[shares["estimated"]].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["estimated_share"] = (est.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
-        region = shares["corop_code"].str.split("|").str[1]
-        linked = shares[region.isin(moved) & (shares["year"] < link_year)].groupby(["year", "gemeente_code"])["blp_eur"].sum()
+        linked = shares[shares["region"].isin(moved) & (shares["year"] < link_year)].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["linked_share"] = (linked.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
         per["blp_meur"] = per["blp_eur"] / EUR_PER_MEUR
         rows.append(per.drop(columns="blp_eur").reset_index().assign(key_year=key_year))
