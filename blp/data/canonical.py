@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -313,6 +314,7 @@ def _check_codes(data: CanonicalData) -> None:
     _check_sector_sums(data.value_added)  # a region against itself first: the most local mistake
     _check_corop_sums(data)
     _check_national_sums(data)
+    _check_series(data)
     _check_indicator_ranges(data.indicators)
 
 
@@ -427,10 +429,11 @@ def check_weight_codes(changes: pd.DataFrame, activity: pd.DataFrame, label: str
 SUM_TOLERANCE_MEUR, SUM_TOLERANCE_SHARE = 3.0, 0.005
 
 
-def _check_corop_sums(data: CanonicalData) -> None:
+def _check_corop_sums(data: CanonicalData, va: pd.DataFrame | None = None, source: str = "value_added.csv") -> None:
     """The value added of a province's COROP regions adds up to the province's own, per year and group, where the
-    data hold both and every COROP region of the province."""
-    va = data.value_added
+    data hold both and every COROP region of the province (``va``: another table of value added, ``source`` its
+    name in the message)."""
+    va = data.value_added if va is None else va
     corop, prov = va[va["region_level"] == "corop"], va[va["region_level"] == "provincie"]
     if corop.empty or prov.empty:
         return
@@ -449,11 +452,66 @@ def _check_corop_sums(data: CanonicalData) -> None:
         (year, code, group), row = next(iter(both[off].iterrows()))
         name = dict(zip(data.regions["provincie_code"], data.regions["provincie_name"])).get(code, "")
         province = f"{name} ({code})" if name else code
-        raise DataError(f"value_added.csv ({year}, {group}): de COROP-gebieden van provincie {province} hebben samen "
+        raise DataError(f"{source} ({year}, {group}): de COROP-gebieden van provincie {province} hebben samen "
                         f"{num(row['total'])} miljoen euro toegevoegde waarde, de provincie zelf "
                         f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
                         f"vergelijk de rijen van {code} en haar COROP-gebieden voor {group} in {year} met de bron "
                         "(CBS, regionale rekeningen) en verbeter de afwijkende.")
+
+
+# A region's implied price change of value added (nominal change / volume change), % a year: measured from -10 % to
+# +27 % (Groningen's gas, 2022) in 84432NED; a volume change outside it is a typo (7,1 typed as 71,0).
+SERIES_PRICE_RANGE = (-30.0, 50.0)
+
+
+def _check_series(data: CanonicalData) -> None:
+    """The series of value added (every vintage): no year after this one, the regions add up per year as in
+    value_added.csv (a typo in one year would otherwise move that year's BLP of every gemeente of the region), and
+    each volume change lies above -100 % and implies a possible price change."""
+    series = data.value_added_series
+    if series is None or series.empty:
+        return
+    this_year = date.today().year
+    future = (series["year"] > this_year).reset_index(drop=True)
+    if future.any():
+        raise _bad_cell("value_added_series", series, future, "year", f"een jaar na {this_year}",
+                        "haal de rijen van jaren die nog niet voorbij zijn weg, of verbeter het jaar.")
+    nominal = series[series["measure"] == "va_basic_prices"]
+    for vintage, part in nominal.groupby("vintage", sort=False):
+        part = part.rename(columns={"value": "value_meur"})
+        source = f"value_added_series.csv ({vintage})"
+        _check_corop_sums(data, part, source)
+        _check_national_sums(data, part, source)
+    _check_volume_changes(series, nominal)
+
+
+def _check_volume_changes(series: pd.DataFrame, nominal: pd.DataFrame) -> None:
+    volume = series["measure"] == "va_volume_change"
+    below = (volume & (series["value"] <= -100)).reset_index(drop=True)
+    if below.any():
+        raise _bad_cell("value_added_series", series, below, "value",
+                        "een volumeverandering van -100% of minder (de hele toegevoegde waarde weg, of meer)",
+                        "verbeter de waarde: een volumeverandering staat in procenten op het jaar ervoor.")
+    key = ["vintage", "region_code", "industry_code", "year"]
+    level = nominal.set_index(key)["value"]
+    before = nominal.assign(year=nominal["year"] + 1).set_index(key)["value"]
+    rows = series[volume & (series["industry_code"] == "TOTAL") & (series["region_level"] != "extra")]
+    index = pd.MultiIndex.from_frame(rows[key])
+    growth = level.reindex(index).to_numpy() / before.reindex(index).to_numpy()
+    price = (growth / (1 + rows["value"].to_numpy() / 100) - 1) * 100
+    low, high = SERIES_PRICE_RANGE
+    off = pd.Series(False, index=series.index)
+    off.loc[rows.index] = (price < low) | (price > high)
+    off = off.reset_index(drop=True)
+    if off.any():
+        i = int(off.to_numpy().nonzero()[0][0])
+        r = series.iloc[i]
+        p = float(price[list(rows.index).index(series.index[i])])
+        raise _bad_cell("value_added_series", series, off, "value",
+                        f"de volumeverandering van {r.region_code} in {r.year} zou met de nominale groei van dat jaar een "
+                        f"prijsverandering van {num(p, 1)}% geven, buiten {num(low)}% tot +{num(high)}% (gemeten is −10% tot +27%)",
+                        "verbeter de volumeverandering of de toegevoegde waarde van dat jaar of het jaar ervoor "
+                        "(een tikfout of een verschoven komma?).")
 
 
 # What an indicator's unit allows: a percentage lies in 0..100, counts, amounts, areas and densities are not negative,
@@ -498,10 +556,10 @@ def _check_sector_sums(va: pd.DataFrame) -> None:
                         "de afwijkende.")
 
 
-def _check_national_sums(data: CanonicalData) -> None:
+def _check_national_sums(data: CanonicalData, va: pd.DataFrame | None = None, source: str = "value_added.csv") -> None:
     """The provinces (or, without province rows, the COROP regions) and the extra-regio add up to Nederland, per
-    year and group, where the data hold all of them."""
-    va = data.value_added
+    year and group, where the data hold all of them (``va``, ``source``: as ``_check_corop_sums``)."""
+    va = data.value_added if va is None else va
     land = va[va["region_level"] == "land"].set_index(["year", "industry_code"])["value_meur"]
     if land.empty:
         return
@@ -519,7 +577,7 @@ def _check_national_sums(data: CanonicalData) -> None:
     off = (both["total"] - both["published"]).abs() > _sum_tolerance(both["published"], int(complete) + 1)
     if off.any():
         (year, group), row = next(iter(both[off].iterrows()))
-        raise DataError(f"value_added.csv ({year}, {group}): de {label} en extra-regio hebben samen "
+        raise DataError(f"{source} ({year}, {group}): de {label} en extra-regio hebben samen "
                         f"{num(row['total'])} miljoen euro toegevoegde waarde, Nederland zelf "
                         f"{num(row['published'])} miljoen: een van die rijen klopt niet.",
                         f"vergelijk de rijen van {group} in {year} met de bron (CBS, regionale rekeningen) en "
