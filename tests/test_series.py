@@ -134,12 +134,14 @@ def test_linked_years_are_marked_in_the_series_table(series):
     ("CR30", "TOTAL", 1478.3, "is 1.478,3 mln euro, in value_added.csv 13.779,0: een verschil van +12.300,7, meer dan een "
                                "verschuiving van COROP-grenzen"),  # a tenth
     ("CR30", "TOTAL", 29566.0, "een verschil van −15.787,0, meer dan een verschuiving van COROP-grenzen"),  # twice
-    ("CR30", "A", 1010.0, "een verschil van −936,0, meer dan een verschuiving"),  # A ten times: within the moved total
-    ("CR39", "A", 3520.0, "een verschil van −3.419,0, meer dan een verschuiving"),  # a digit more where nothing moved
+    # A ten times, or a digit more: with its province and NL moved alike (below), NL's A is the first to differ
+    ("CR30", "A", 1010.0, "de toegevoegde waarde van NL01, A, 2018 is"),
+    ("CR39", "A", 3520.0, "de toegevoegde waarde van NL01, A, 2018 is"),
     ("CR39", "A", 151.0, "meer dan het verschil in het totaal van dat gebied"),  # within range, but nothing moved
     ("CR30", "TOTAL", 0.0, "de toegevoegde waarde van CR30, TOTAL, 2018 is 0,0, tegen 13.779,0"),
     ("CR30", "TOTAL", None, "de toegevoegde waarde van CR30, TOTAL, 2018 ontbreekt"),
-    ("NL01", "TOTAL", 713557.0, "een andere indeling van de COROP-gebieden verandert het landelijke totaal niet"),
+    # NL alone: the loader's check that the provinces add up to NL (``canonical._check_series``) refuses it first
+    ("NL01", "TOTAL", 713557.0, "de provincies en extra-regio hebben samen"),
 ])
 def test_a_difference_no_change_of_division_explains_is_refused(snapshot_dir, tmp_path, region, code, value, message):
     """A typo in the series' 2018 row was carried into 23 years and called a boundary change (a breaker's finding)."""
@@ -159,10 +161,45 @@ def test_a_difference_no_change_of_division_explains_is_refused(snapshot_dir, tm
     if value is None:
         frame = frame[~row]
     else:
+        if region.startswith("CR"):  # its province and NL moved alike, so the sums agree and only the link can tell
+            same = ((frame["year"] == 2018) & (frame["industry_code"] == code) & (frame["measure"] == "va_basic_prices")
+                    & (frame["vintage"] == "revised 2024"))
+            frame.loc[same & frame["region_code"].isin([{"CR30": "PV28", "CR39": "PV31"}[region], "NL01"]),
+                      "value"] += value - float(frame.loc[row, "value"].iloc[0])
         frame.loc[row, "value"] = value
     path.unlink()
     frame.to_csv(data_dir / "value_added_series.csv", index=False)
     with pytest.raises(DataError) as err:
         compute_series(load_data("snapshot", data_dir), load_params())
     assert message in str(err.value) and "value_added_series.csv" in str(err.value)
-    assert "controleer de rij van 2018 in value_added_series.csv (kolom value)" in err.value.fix
+    if region.startswith("CR"):
+        assert "controleer de rij van 2018 in value_added_series.csv (kolom value)" in err.value.fix
+
+
+def test_a_change_of_division_inside_the_series_is_found_in_its_employment_and_linked(data, series, national):
+    """De Fryske Marren (2014) moved Skarsterlân from Zuidoost- to Zuidwest-Friesland. CBS's series follows each
+    year's division, so Súdwest-Fryslân's BLP rose 32 % from 2013 to 2014, its region's real growth read +23,9 %, and
+    report 4's 0-scenario grew +4,2 % a year on that one year (a reader's finding). The break is found where the
+    employment of the series jumps against NL and other regions of the province move the other way; nowhere else."""
+    from blp.berekening.value_added import SERIES_VINTAGE, VOLUME_VINTAGE, _pre_revision, breaks, volume_growth
+    from blp.params import load_params
+    from blp.rapport.context import GemeenteView
+    from blp.rapport.paginas import berekening
+
+    for vintage in (SERIES_VINTAGE, VOLUME_VINTAGE):
+        found = breaks(data, vintage)
+        total = found[found["industry_code"] == "TOTAL"].set_index("region_code")
+        assert set(found["break_year"]) == {2014} and set(total.index) == {"CR04", "CR05", "CR06"}
+        assert 1.2 < total.loc["CR05", "factor"] < 1.3 and total.loc["CR06", "factor"] < 1
+    own = series.table[series.table["gemeente_code"] == "GM1900"].set_index("year")
+    assert own.loc[2014, "blp_meur"] / own.loc[2013, "blp_meur"] - 1 == pytest.approx(0.016, abs=0.002)
+    assert own.loc[2013, "linked_share"] == 1 and own.loc[2014, "linked_share"] == 0
+    assert _pre_revision(data, "va_volume_change", "CR05")[2014] == pytest.approx(23.9)
+    assert volume_growth(data, "CR05")[2014] == pytest.approx(1.06, abs=0.01)
+    assert 1.5 < volume_growth(data, "CR05").loc[2013:2022].mean() < 2.5  # was 4,2 with the break's 23,9
+    text = berekening.division_link(GemeenteView(national, "GM1900", load_params("GM1900")))
+    assert text.startswith("**Let op, grenswijziging in 2014:** in dat jaar gingen gemeenten over van het ene "
+                           "COROP-gebied naar het andere")
+    assert "Zonder omrekening zou Zuidwest-Friesland in 2014 29,6% groeien door die verschuiving alleen" in text
+    assert "De jaren 1995 tot en met 2013 zijn daarom omgerekend naar de indeling van 2014" in text
+    assert "krimpen" in berekening.division_link(GemeenteView(national, "GM0074", load_params("GM0074")))

@@ -15,7 +15,7 @@ from blp.berekening.allocation import EUR_PER_MEUR, allocate
 from blp.berekening.calculation import KeyCache, concordance_for, resolve_choices
 from blp.berekening.keys import composition_year, convertible_years, nearest
 from blp.berekening.concordance import TOTAL
-from blp.berekening.value_added import all_years_table, division_links, provisional_years, va_years
+from blp.berekening.value_added import SERIES_VINTAGE, all_years_table, breaks, division_links, provisional_years, va_years
 from blp.data.canonical import CanonicalData
 from blp.params import Params
 
@@ -31,6 +31,17 @@ class BlpSeries:
 
     def of(self, gemeente: str) -> pd.DataFrame:
         return self.table[self.table["gemeente_code"] == gemeente].set_index("year").sort_index()
+
+
+def _linked_before(data: CanonicalData) -> pd.Series:
+    """Per region whose total was linked by more than ``LINKED``: the year before which its years are linked (the
+    first full-detail year, or the latest change of division inside the series)."""
+    links = division_links(data)
+    moved = links[(links["industry_code"] == TOTAL) & ((links["factor"] - 1).abs() > LINKED)]
+    found = breaks(data, SERIES_VINTAGE)
+    found = found[(found["industry_code"] == TOTAL) & ((found["factor"] - 1).abs() > LINKED)]
+    years = pd.concat([moved.set_index("region_code")["link_year"], found.set_index("region_code")["break_year"]])
+    return years.astype(int).groupby(level=0).max()
 
 
 def compute_series(data: CanonicalData, params: Params, years: list[int] | None = None,
@@ -53,9 +64,7 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
     va_all = (corop.rename(columns={"region_code": "corop_code"})
               .groupby(["year", "corop_code", "group"], as_index=False)
               .agg(value_meur=("value_meur", "sum"), estimated=("estimated", "any")))
-    links = division_links(data)
-    moved = set(links.loc[(links["industry_code"] == TOTAL) & ((links["factor"] - 1).abs() > LINKED), "region_code"])
-    link_year = int(links["link_year"].iloc[0]) if len(links) else 0  # without links nothing has moved
+    linked_before = _linked_before(data)
     rows, regions = [], []
     for (key_year, composition), group_years in by_key.items():
         key = keys.get(base.key, key_year, base.boundary_year, concordance, composition, base.density_correction).table
@@ -69,7 +78,8 @@ def compute_series(data: CanonicalData, params: Params, years: list[int] | None 
         per = shares.groupby(["year", "gemeente_code"]).agg(blp_eur=("blp_eur", "sum"))
         est = shares[shares["estimated"]].groupby(["year", "gemeente_code"])["blp_eur"].sum()
         per["estimated_share"] = (est.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
-        linked = shares[shares["region"].isin(moved) & (shares["year"] < link_year)].groupby(["year", "gemeente_code"])["blp_eur"].sum()
+        linked = shares[shares["year"] < shares["region"].map(linked_before).fillna(0)].groupby(
+            ["year", "gemeente_code"])["blp_eur"].sum()
         per["linked_share"] = (linked.reindex(per.index).fillna(0) / per["blp_eur"]).fillna(0)
         per["blp_meur"] = per["blp_eur"] / EUR_PER_MEUR
         rows.append(per.drop(columns="blp_eur").reset_index().assign(key_year=key_year))

@@ -10,7 +10,9 @@ that year's division, so in 2018 its Zuidoost-Zuid-Holland still holds Leerdam a
 while the full detail of 2018 (Eurostat) has them in Utrecht. Series years before the first full-detail year are
 therefore linked to it: scaled, per region and published code, by full-detail value / series value in that year
 (``division_links``), the usual way to join a series across a break. Later years already follow the newer
-division (Zuidoost-Zuid-Holland drops 6 % against NL in 2019) and are used as published.
+division (Zuidoost-Zuid-Holland drops 6 % against NL in 2019) and are used as published, except across a change
+of division inside the series (De Fryske Marren, 2014), found in its employment and linked there
+(``blp.berekening.series_breaks``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from blp.berekening.concordance import TOTAL, Concordance
 from blp.berekening.keys import memo, nearest
+from blp.berekening.series_breaks import apply_breaks, break_factor, series_breaks
 from blp.data.canonical import CanonicalData
 from blp.dutch import num
 from blp.errors import DataError
@@ -131,14 +134,22 @@ def _check_links(both: pd.DataFrame, year: int) -> None:
 
 
 def linked_series(data: CanonicalData) -> pd.DataFrame:
-    """The series' value added, its years before the first full-detail year linked to that year's division."""
-    series = _series(data)
+    """The series' value added, its years before the first full-detail year linked to that year's division, and its
+    years before a change of division inside the series linked across it (``blp.berekening.series_breaks``)."""
+    series = apply_breaks(_series(data), breaks(data, SERIES_VINTAGE))
     links = division_links(data)
     if links.empty:
         return series
     factor = series[["region_code", "industry_code"]].merge(links, how="left", on=["region_code", "industry_code"])
     before = (series["year"] < int(links["link_year"].iloc[0])).to_numpy() & factor["factor"].notna().to_numpy()
     return series.assign(value=series["value"].where(~before, series["value"] * factor["factor"].to_numpy()))
+
+
+def breaks(data: CanonicalData, vintage: str) -> pd.DataFrame:
+    """The changes of division inside the series of ``vintage`` (``series_breaks``), except the one at the year after
+    the first full-detail year, which ``division_links`` links."""
+    full = full_detail_years(data)
+    return series_breaks(data, vintage, frozenset({full[0] + 1}) if full else frozenset())
 
 
 def all_years_table(data: CanonicalData) -> pd.DataFrame:
@@ -252,6 +263,8 @@ def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
     nominal growth its real growth is to be compared with (the revised figures grow differently). Its years up to
     and including the link year follow the older COROP division too; they are linked like the revised series."""
     values = _pre_revision(data, SERIES_MEASURE, region)
+    own = breaks(data, VOLUME_VINTAGE)
+    values = values * pd.Series([break_factor(own, region, TOTAL, y) for y in values.index], index=values.index)
     link = division_factor(data, region)
     if link is None:
         return values
@@ -263,7 +276,11 @@ def volume_growth(data: CanonicalData, region: str) -> pd.Series:
     """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage. The year after
     the link year compares a year on the newer COROP division with one on the older: it is corrected by the link
     factor (the moved part taken to have had the region's price change)."""
-    growth = _pre_revision(data, VOLUME_MEASURE, region)
+    growth = _pre_revision(data, VOLUME_MEASURE, region).copy()
+    own = breaks(data, VOLUME_VINTAGE)
+    for b in own[(own["region_code"] == region) & (own["industry_code"] == TOTAL)].itertuples():
+        if b.break_year in growth.index:  # the break year compares two divisions: corrected like the link year's
+            growth[b.break_year] = ((1 + growth[b.break_year] / 100) / b.factor - 1) * 100
     link = division_factor(data, region)
     if link is None or link[0] + 1 not in growth.index:
         return growth

@@ -153,6 +153,21 @@ def division_link_text(corop_name: str, factor: float, link_year: int, first_yea
             f"in elk jaar even groot verondersteld als in {link_year}.")
 
 
+def series_break_text(corop_name: str, factor: float, break_year: int, first_year: int) -> str:
+    """Where the series changes COROP division inside it (``blp.berekening.series_breaks``: ``factor`` links the years
+    before ``break_year``), say so; '' within ``LINKED``."""
+    if abs(factor - 1) <= LINKED:
+        return ""
+    return (f"**Let op, grenswijziging in {break_year}:** in dat jaar gingen gemeenten over van het ene COROP-gebied "
+            f"naar het andere, en de reeks van het CBS volgt elk jaar de indeling van dat jaar. Zonder omrekening zou "
+            f"{corop_name} in {break_year} {pct(abs(factor - 1))} {'groeien' if factor > 1 else 'krimpen'} door die "
+            "verschuiving alleen; de werkgelegenheid in de reeks verschuift dat jaar net zo tussen de gebieden. De jaren "
+            f"{first_year} tot en met {break_year - 1} zijn daarom omgerekend naar de indeling van {break_year}: de "
+            f"gebieden die gemeenten uitwisselden, zijn verondersteld in {break_year} samen even hard te zijn gegroeid "
+            f"(ook in de oudere CBS-cijfers, de kolommen met *, en in hun reële groei van {break_year}). Dat is een "
+            "benadering; het CBS publiceert die jaren niet op de nieuwe indeling.")
+
+
 def choices_text(h: dict, key_label: str, population_year: int, whole_region_of: str | None = None) -> str:
     """Which years and key were used, stated plainly; ``whole_region_of``: the name of a gemeente that is its whole
     COROP region, for which the key changes nothing."""

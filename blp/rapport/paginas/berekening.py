@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
+from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
-from blp.berekening.value_added import division_factor, full_detail_years, nominal_before_revision, volume_growth
+from blp.berekening.value_added import (SERIES_VINTAGE, breaks, division_factor, full_detail_years,
+                                        nominal_before_revision, volume_growth)
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -522,11 +524,15 @@ def trend(view: GemeenteView) -> None:
 def division_link(view: GemeenteView) -> str:
     """The trend's note on the years before the full-detail year, linked to its COROP division, for the
     gemeente's region (``narrative.division_link_text``); '' where nothing notable was linked."""
-    link = division_factor(view.data, view.region_row()["corop_code"])
+    corop, name = view.region_row()["corop_code"], view.region_row()["corop_name"]
+    link = division_factor(view.data, corop)
     first = int(view.national.series.of(view.gemeente).index.min())
-    if link is None or first >= link[0]:
-        return ""
-    return narrative.division_link_text(view.region_row()["corop_name"], link[1], link[0], first)
+    found = breaks(view.data, SERIES_VINTAGE)
+    found = found[(found["region_code"] == corop) & (found["industry_code"] == TOTAL) & (found["break_year"] > first)]
+    notes = [narrative.series_break_text(name, b.factor, b.break_year, first) for b in found.itertuples()]
+    if link is not None and first < link[0]:
+        notes.append(narrative.division_link_text(name, link[1], link[0], first))
+    return "\n\n".join(n for n in notes if n)
 
 
 def series_frame(view: GemeenteView) -> pd.DataFrame:
