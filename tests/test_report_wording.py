@@ -218,6 +218,12 @@ def test_blp_validate_says_when_a_level_has_nothing_to_test(tmp_path, snapshot_d
                     corop.assign(region_level="provincie", region_code="PV" + corop["region_code"].str[2:])])
     with gzip.open(data / "value_added.csv.gz", "wt", encoding="utf-8", newline="") as fh:
         va.to_csv(fh, index=False, lineterminator="\n")
+    series = pd.read_csv(data / "value_added_series.csv.gz", dtype=str)  # the series is checked the same way
+    corop = series[series["region_level"] == "corop"]
+    series = pd.concat([series[series["region_level"] != "provincie"],
+                        corop.assign(region_level="provincie", region_code="PV" + corop["region_code"].str[2:])])
+    with gzip.open(data / "value_added_series.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        series.to_csv(fh, index=False, lineterminator="\n")
     code, stdout, stderr = run_cli("validate", "--data", str(data))
     assert "provincie → COROP: niets te toetsen: elke provincie heeft in deze gegevens maar één COROP-gebied." in stdout
     assert "Empty DataFrame" not in stdout and "geen: elke provincie in deze gegevens is één COROP-gebied" in stdout
