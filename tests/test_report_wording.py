@@ -895,3 +895,15 @@ def test_the_appendix_of_an_establishments_key_says_nothing_about_zeros_of_jobs(
     methode.activity(GemeenteView(compute_national(data, params), "GM0917", params))
     text = shown()
     assert "er is niets geschat." in text and "0 tot 50" not in text
+
+
+def test_the_blp_card_does_not_call_a_year_without_full_detail_the_last_with_all_sectors(data):
+    """With va_year 2022 the front page said '€ ... in 2022, het laatste jaar met alle sectoren' (a breaker's finding):
+    2022 has a published total only, its sectors are estimated, and 2018 is the year with all sectors."""
+    from blp.rapport.context import compute_national
+    from blp.rapport.samenvatting import blp_card
+
+    params = load_params("GM0917", overrides={"va_year": 2022})
+    lines = " ".join(blp_card(GemeenteView(compute_national(data, params), "GM0917", params)).lines)
+    assert " in 2022, de sectoren deels geschat: <strong>" in lines
+    assert "het laatste jaar met alle sectoren" not in lines

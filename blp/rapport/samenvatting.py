@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from blp.berekening.value_added import full_detail_years
 from blp.dutch import in_sentence, listing
 from blp.rapport.chrome import PageChrome
 from blp.rapport.context import GemeenteView
@@ -73,7 +74,10 @@ def blp_card(view: GemeenteView) -> Card:
                                       "jaar tot jaar sterk verschuiven" if view.few_jobs else "") + ").")
     pop_year = view.choices.population_year
     per = "" if pop_year == h["choice_va_year"] else f" (inwoners van {pop_year})"  # the data may lack that year's
-    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, het laatste jaar met alle sectoren: "
+    full = full_detail_years(view.data)
+    which = ("het laatste jaar met alle sectoren" if h["choice_va_year"] == max(full, default=None) else
+             "een jaar met alle sectoren" if h["choice_va_year"] in full else "de sectoren deels geschat")
+    lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, {which}: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>{per}, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
     effect = large_density_effect(view.density_effect)
