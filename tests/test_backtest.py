@@ -93,17 +93,34 @@ def test_error_band_shrinks_with_size_and_flags_extrapolation(backtest):
     assert small.extrapolated and not large.extrapolated and small.slope < 0
 
 
+HEAD = {"blp_meur": 1000.0, "corop_blp_meur": 5000.0, "share_of_corop": 0.2, "corop_name": "Testgebied"}
+
+
 def test_error_band_sentence_brackets_the_actual_value():
     band = type("B", (), {"median_pct": 10.0, "p90_pct": 25.0, "extrapolated": False})()
-    text = narrative.error_band_text({"blp_meur": 1000.0}, band, "Testdorp")
+    text = narrative.error_band_text(HEAD, band, "Testdorp")
     assert "10,0%" in text and "25,0%" in text
-    assert "tussen €\u00a0800 miljoen en €\u00a01,3 miljard" in text   # 1000 / 1.25 and 1000 / 0.75
+    assert "tussen €\u00a0800 miljoen en €\u00a01,3 miljard. De fout" in text   # 1000 / 1.25 and 1000 / 0.75
+
+
+def test_error_band_never_reaches_beyond_the_whole_corop_region():
+    """Súdwest-Fryslân, 66,5 % of Zuidwest-Friesland (€ 3.575 miljoen), had an upper bound of € 3.611 miljoen: more than
+    its whole region (a reader's finding). The bound stops at the region's value added (and what the gemeente has
+    from another region)."""
+    band = type("B", (), {"median_pct": 10.0, "p90_pct": 34.1, "extrapolated": False})()
+    head = {"blp_meur": 2379.5, "corop_blp_meur": 3575.0, "share_of_corop": 2379.5 / 3575.0,
+            "corop_name": "Zuidwest-Friesland"}
+    text = narrative.error_band_text(head, band, "Súdwest-Fryslân")
+    assert ("tussen €\u00a01,8 miljard en €\u00a03,6 miljard (de bovengrens is de hele toegevoegde waarde van "
+            "Zuidwest-Friesland: meer kan de gemeente niet hebben") in text
+    split = dict(head, blp_meur=2479.5)  # € 100 miljoen from another region: the bound moves up by that much
+    assert "en €\u00a03,7 miljard (de bovengrens" in narrative.error_band_text(split, band, "Súdwest-Fryslân")
 
 
 @pytest.mark.parametrize("largest, wider", [(37.0, False), (20.0, True)])
 def test_error_band_sentence_says_why_its_margin_exceeds_the_largest_measured_error(largest, wider):
     band = type("B", (), {"median_pct": 10.0, "p90_pct": 25.0, "extrapolated": False, "n": 38})()
-    text = narrative.error_band_text({"blp_meur": 1000.0}, band, "Testdorp", largest)
+    text = narrative.error_band_text(HEAD, band, "Testdorp", largest)
     assert text.endswith(f"Ter vergelijking: de grootste afwijking die de toets op 38 COROP-gebieden werkelijk mat, was "
                          f"{'20,0' if wider else '37,0'}%" + ("; de marge hierboven is ruimer, omdat zij meeneemt dat "
                          "kleinere gebieden meer afwijken en de toets maar weinig kleine gebieden bevat." if wider else "."))

@@ -394,11 +394,18 @@ def error_band_text(h: dict, band, gemeente_name: str, largest_pct: float | None
                 f"gevallen minder dan {pct(band.median_pct / 100)} af en in 9 van de 10 minder dan {pct(e)}; bij een "
                 f"gemeente van deze omvang is de fout waarschijnlijk nog groter. Lees het BLP als een orde van grootte."
                 + measured)
+    # the gemeente cannot have more than all of its COROP region's value added (and what it has from another region)
+    most = h["blp_meur"] + h["corop_blp_meur"] * (1 - h["share_of_corop"])
+    upper = h["blp_meur"] / (1 - e)
+    capped = upper >= most
     return (lead + f"volgens een lijn door de toetsuitkomsten (fout naar omvang) wijkt een gebied van deze omvang in de "
             f"helft van de gevallen minder dan **{pct(band.median_pct / 100)}** af van de werkelijkheid, in 9 van de 10 "
             f"gevallen minder dan **{pct(e)}** (te hoog of te laag). Het werkelijke BLP ligt dan in 9 van de 10 "
             "gevallen tussen "
-            f"{meur(h['blp_meur'] / (1 + e))} en {meur(h['blp_meur'] / (1 - e))}. De fout is gemeten als percentage van "
+            f"{meur(h['blp_meur'] / (1 + e))} en {meur(min(upper, most))}"
+            + (f" (de bovengrens is de hele toegevoegde waarde van {h['corop_name']}: meer kan de gemeente niet "
+               "hebben, ook als de rest van het gebied niets zou krijgen)" if capped else "")
+            + ". De fout is gemeten als percentage van "
             "het werkelijke BLP; daarom ligt de bovengrens verder van het bedrag dan de ondergrens." + measured)
 
 
