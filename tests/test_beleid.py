@@ -162,6 +162,14 @@ def test_unknown_scenario_group_is_an_error(data, result):
      "'beleid.goals[0].year' 1990 ligt niet na 2018"),
     ("beleid:\n  goals:\n  - {label: min, indicator: blp_meur, target: -5, year: 2030}\n",
      "'beleid.goals[0].target' moet groter dan 0 zijn, maar is −5"),
+    # a breaker's: 60.000 jobs lost in G-I gave a direct effect of four times the sector's whole BLP, and 100 farms
+    # were priced at the value per establishment of agriculture and public services together
+    ("beleid:\n  scenarios:\n  - name: verlies\n    changes:\n    - {label: x, groups: {G-I: 1}, start: 60000, end: 0, "
+     "years: 10}\n", "'beleid.scenarios[0].changes[0]' haalt 60.000 banen weg in G-I (start 60.000, end 0), maar de "
+                     "gemeente heeft er 14.210 (2019, deels geschat)"),
+    ("beleid:\n  scenarios:\n  - name: boeren\n    changes:\n    - {label: x, groups: {A: 1}, start: 0, end: 100, "
+     "years: 10, unit: establishments}\n", "noemt 'A' met unit 'establishments': het CBS telt de vestigingen van de "
+                                           "landbouw alleen samen met openbaar bestuur"),
 ])
 def test_scenarios_and_goals_that_cannot_be_computed_are_refused_before_any_notebook(tmp_path, snapshot_dir,
                                                                                      yaml_text, message):

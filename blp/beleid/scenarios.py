@@ -17,7 +17,7 @@ from blp.berekening.derived import sector_structure
 from blp.berekening.jobs_key import HOUSING_GROUP
 from blp.berekening.keys import activity_total, convertible_years
 from blp.berekening.value_added import volume_growth
-from blp.dutch import in_sentence, listing
+from blp.dutch import in_sentence, listing, num
 from blp.data.canonical import CanonicalData
 from blp.errors import DataError, ParamsError
 from blp.params import MAX_YEARS, ActivityChange, BeleidParams, Goal, Scenario
@@ -181,15 +181,18 @@ def _group_of(code: str, result: BlpResult) -> str:
                     f"gebruik een van {', '.join(conc.groups)} (of een A10-code die daarbinnen valt).")
 
 
-def check_scenarios(beleid: BeleidParams, result: BlpResult, source: str) -> None:
+def check_scenarios(beleid: BeleidParams, result: BlpResult, source: str, gemeente: str | None = None) -> None:
     """A params file's scenarios can be computed for this run, checked before any report runs, so a mistake is a
     params error naming its file and field: every group is an industry group (or an A10 code in one); no jobs in
     real estate (L: its value added is mostly the imputed rent of owner-occupied homes, so its value added per
-    job would credit a job with rent); a start year not before the year of the BLP the scenarios start from."""
+    job would credit a job with rent); no establishments in agriculture where CBS counts them with public services
+    (a farm's value per establishment is not known); no loss larger than what ``gemeente`` has in a group; a start
+    year not before the year of the BLP the scenarios start from."""
     conc = result.concordance
     for i, scenario in enumerate(beleid.scenarios):
         for j, change in enumerate(scenario.changes):
             field = f"'beleid.scenarios[{i}].changes[{j}].groups'"
+            _check_loss(change, result, gemeente, f"{source}: 'beleid.scenarios[{i}].changes[{j}]'")
             for code in change.groups:
                 if code not in conc.groups and code not in conc.va_to_group:
                     raise ParamsError(f"{source}: {field} noemt {code!r}, geen sectorgroep van deze berekening.",
@@ -200,6 +203,12 @@ def check_scenarios(beleid: BeleidParams, result: BlpResult, source: str) -> Non
                                       "extra baan zou hier honderdduizenden euro's huur meekrijgen.",
                                       "reken extra banen in vastgoed (makelaars, beheer) mee bij de zakelijke "
                                       "dienstverlening (M-N), of laat ze weg.")
+                if _group_of(code, result) == "A" and change.unit == "establishments" and "O-Q" in conc.groups:
+                    raise ParamsError(f"{source}: {field} noemt {code!r} met unit 'establishments': het CBS telt de "
+                                      "vestigingen van de landbouw alleen samen met openbaar bestuur, onderwijs en zorg, "
+                                      "dus wat een boerenbedrijf toevoegt is niet bekend (rapport 4 toont daar geen "
+                                      "waarde per vestiging).",
+                                      "reken de landbouw in banen (unit: jobs), of laat haar weg.")
     va_year = result.choices.va_year
     if beleid.start_year is not None and not va_year <= beleid.start_year <= va_year + MAX_YEARS:
         raise ParamsError(f"{source}: 'beleid.start_year' {beleid.start_year} ligt "
@@ -214,6 +223,25 @@ def check_scenarios(beleid: BeleidParams, result: BlpResult, source: str) -> Non
             raise ParamsError(f"{source}: 'beleid.goals[{i}].year' {goal.year} ligt niet na {va_year}, het jaar van "
                               "het BLP waarvan de scenario's uitgaan: daar valt niets meer te halen.",
                               f"kies een jaar na {va_year}.")
+
+
+def _check_loss(change: ActivityChange, result: BlpResult, gemeente: str | None, where: str) -> None:
+    """A change that removes activity cannot remove more than the gemeente has in a group (of the key's measure)."""
+    if gemeente is None or change.end >= change.start or change.unit != result.key.measure:
+        return
+    act = result.key.activity
+    own = act[act["gemeente_code"] == gemeente].groupby("group")["value"].sum()
+    unit_nl = "banen" if change.unit == "jobs" else "vestigingen"
+    for code, share in change.groups.items():
+        group = _group_of(code, result)
+        loss, have = (change.start - change.end) * share, float(own.get(group, 0.0))
+        if loss > have * 1.0001:
+            raise ParamsError(f"{where} haalt {num(loss)} {unit_nl} weg in {code} (start {num(change.start)}, end "
+                              f"{num(change.end)}), maar de gemeente heeft er {num(have)} ({result.key.year}, "
+                              f"{'deels geschat' if result.key.fit is not None else 'gepubliceerd'}): een verlies kan "
+                              "niet groter zijn dan wat er is.",
+                              f"maak het verlies ten hoogste {num(have)} {unit_nl}, of verdeel het over meer sectoren "
+                              "(groups).")
 
 
 def direct_change_path(scenario: Scenario, result: BlpResult, per_job: pd.Series, per_est: pd.Series,

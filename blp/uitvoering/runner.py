@@ -196,7 +196,7 @@ def _run_batch(req: RunRequest, workdir: Path, pool: "WorkerPool | None") -> Bat
             match = (ctx, path)
             contexts.append(match)
         ctx, path = match
-        check_scenarios(params.beleid, ctx.result, params_source(code, req.params_file))
+        check_scenarios(params.beleid, ctx.result, params_source(code, req.params_file), code)
         fp = fingerprint(params, ctx, code_digest, data.source)
         if req.resume:
             existing = complete_run_with(Path(req.outputs_dir) / code, fp)
