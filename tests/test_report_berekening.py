@@ -485,3 +485,16 @@ def test_a_whole_region_s_key_and_appendix_say_the_key_changes_nothing(eemsdelta
     assert "elk aandeel is 100%" not in _text(shown)
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "03_brede_welvaart.ipynb"
     assert "## Verwacht versus berekend BLP" in notebook.read_text(encoding="utf-8")
+
+
+def test_the_reconciliation_counts_only_the_region_s_own_gemeenten_as_its_gemeenten(national, shown):
+    """''s-Hertogenbosch: "Wat de 13 gemeenten van Noordoost-Noord-Brabant" while the region has 11; Oisterwijk and
+    Tilburg only receive the parts of the former Haaren (a reader's finding)."""
+    berekening.reconciliation(GemeenteView(national, "GM0796", load_params("GM0796")))
+    assert _text(shown).startswith(
+        "**Controle op de aansluiting.** Wat de 11 gemeenten van Noordoost-Noord-Brabant, en Oisterwijk en Tilburg voor "
+        "de delen die in 2018 bij dit gebied hoorden, uit dit gebied krijgen, telt op tot € 26,5 miljard")
+    shown.clear()
+    berekening.reconciliation(GemeenteView(national, "GM0917", load_params("GM0917")))
+    assert _text(shown).startswith("**Controle op de aansluiting.** Wat de 16 gemeenten van Zuid-Limburg uit dit "
+                                   "gebied krijgen")

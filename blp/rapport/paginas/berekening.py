@@ -580,9 +580,17 @@ def reconciliation(view: GemeenteView) -> None:
     diff = int(recon.loc[recon["corop_code"] == corop, "difference_eur"].abs().max())
     outside = view.result.national[(view.result.national["corop_code"] == corop)
                                    & ~view.result.national["gemeente_code"].isin(parts.index)]
+    own = set(view.result.national.loc[view.result.national["corop_code"] == corop, "gemeente_code"])
+    # a gemeente of another region now that has a part here in the value added's division (Oisterwijk and Tilburg,
+    # for the parts of Haaren): counted with the members, but not as one of the region's gemeenten
+    guests = [str(names.get(g, g)) for g in parts.index if g not in own]
+    n_own = len(members) - len(guests)
+    guest_clause = (f", en {listing(guests)} voor de delen die in {view.choices.va_year} bij dit gebied hoorden,"
+                    if guests else "")
     md("**Controle op de aansluiting.** Wat "
-       + (f"{view.name} als enige gemeente van {row['corop_name']} uit dit gebied krijgt" if len(members) == 1 else
-          f"de {len(members)} gemeenten van {row['corop_name']} uit dit gebied krijgen")
+       + (f"{view.name} als enige gemeente van {row['corop_name']}{guest_clause} uit dit gebied "
+          f"{'krijgen' if guests else 'krijgt'}" if n_own == 1 else
+          f"de {n_own} gemeenten van {row['corop_name']}{guest_clause} uit dit gebied krijgen")
        + f", telt op tot {meur(members['blp_meur'].sum())}; de toegevoegde waarde van het COROP-gebied is "
        f"{meur(va_total)}. Grootste verschil per sector: {diff} euro."
        + (" Een gemeente die voor een deel in een ander COROP-gebied lag (in de indeling van de toegevoegde waarde), "
