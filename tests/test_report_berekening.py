@@ -498,3 +498,32 @@ def test_the_reconciliation_counts_only_the_region_s_own_gemeenten_as_its_gemeen
     berekening.reconciliation(GemeenteView(national, "GM0917", load_params("GM0917")))
     assert _text(shown).startswith("**Controle op de aansluiting.** Wat de 16 gemeenten van Zuid-Limburg uit dit "
                                    "gebied krijgen")
+
+
+@pytest.mark.parametrize("a, b, shown", [
+    (2354.2, 2449.3, ("€\u00a02,35 miljard", "€\u00a02,45 miljard")),   # 'tussen € 2,4 miljard en € 2,4 miljard'
+    (4166.0, 4241.0, ("€\u00a04,17 miljard", "€\u00a04,24 miljard")),   # '€ 4,2 miljard met de ingreep, € 4,2 zonder'
+    (800.0, 1300.0, ("€\u00a0800 miljoen", "€\u00a01,3 miljard")),       # apart already: as meur gives them
+    (540.2, 540.4, ("€\u00a0540,2 miljoen", "€\u00a0540,4 miljoen")),
+    (2400.0, 2400.0, ("€\u00a02,4 miljard", "€\u00a02,4 miljard")),     # equal: nothing to tell apart
+])
+def test_two_amounts_that_differ_never_read_alike(a, b, shown):
+    from blp.rapport.fmt import meur_pair
+
+    assert meur_pair(a, b) == shown
+
+
+def test_the_sensitivity_chart_s_title_gives_the_text_s_range_and_the_other_measures_apart(national):
+    """'s-Hertogenbosch's chart said '€ 6,2 tot 9,4 miljard', the text below it '€ 8,4 tot 9,4 miljard': the title
+    took the keys the text leaves out as worse (a reader's finding); Súdwest-Fryslân's text read 'tussen € 2,4 miljard
+    en € 2,4 miljard'."""
+    from blp.rapport import narrative
+
+    bosch = GemeenteView(national, "GM0796", load_params("GM0796"))
+    assert berekening.sensitivity_title(bosch) == (
+        "Met varianten van de hoofdsleutel ligt het BLP van 's-Hertogenbosch tussen €\u00a08,4 miljard en €\u00a09,4 "
+        "miljard; naar inwoners of vestigingen, die slechter scoren, €\u00a06,2 miljard tot €\u00a06,5 miljard")
+    sudwest = GemeenteView(national, "GM1900", load_params("GM1900"))
+    assert "tussen €\u00a02,35 miljard en €\u00a02,45 miljard" in berekening.sensitivity_title(sudwest)
+    assert "tussen **€\u00a02,35 miljard** en **€\u00a02,45 miljard**" in narrative.sensitivity_text(
+        sudwest.sensitivity, sudwest.name)

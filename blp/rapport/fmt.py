@@ -17,6 +17,19 @@ def meur(x: float) -> str:
     return f"{EURO}{num(x, 0 if abs(x) >= 10 else 1)} miljoen"
 
 
+def meur_pair(a: float, b: float) -> tuple[str, str]:
+    """Two amounts as ``meur`` gives them, with a decimal more (up to three) where they differ but would read alike:
+    'tussen € 2,4 miljard en € 2,4 miljard' said nothing (a reader's finding); '€ 2,35 miljard en € 2,45 miljard'."""
+    x, y = meur(a), meur(b)
+    for decimals in (2, 3):
+        if x != y or not_a_number(a) or not_a_number(b) or a == b or min(abs(a), abs(b)) < 1000:
+            break
+        x, y = (f"{EURO}{num(v / 1000, decimals)} miljard" for v in (a, b))
+    if x == y and a != b and max(abs(a), abs(b)) < 1000:
+        x, y = (f"{EURO}{num(v, 1)} miljoen" for v in (a, b))
+    return x, y
+
+
 def eur(x: float) -> str:
     return not_a_number(x) or f"{EURO}{num(x, 0)}"
 

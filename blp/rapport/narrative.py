@@ -9,7 +9,7 @@ from blp.berekening.keys import MEASURE_NL
 from blp.berekening.series import LINKED
 from blp.data.canonical import EMBEDDED_SOURCE, ROUNDED_JOBS, TOTAL, UNASSIGNABLE_GEMEENTE
 from blp.dutch import in_sentence, listing, round_estimate
-from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.fmt import eur, meur, meur_pair, num, pct
 
 
 def headline_text(h: dict, ranks) -> str:
@@ -417,6 +417,7 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     own = sens[sens["key"].str.startswith(measure + "_")]
     other = sens[~sens["key"].str.startswith(measure + "_")]
     lo, hi = own["blp_meur"].min(), own["blp_meur"].max()
+    low, high = meur_pair(lo, hi)
     main = sens["blp_meur"].iloc[0]
     spread = (hi - lo) / main
     extreme = ("laagste" if main <= lo else "hoogste" if main >= hi else "")
@@ -424,7 +425,7 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
                          for k, v in zip(other["key"], other["blp_meur"]))
     return (
         f"Met de andere varianten van de sleutel naar {MEASURE_NL.get(measure, measure)} (andere jaren, zonder weging of "
-        f"middeling, zonder sectoren) ligt het BLP van {gemeente_name} tussen **{meur(lo)}** en **{meur(hi)}** "
+        f"middeling, zonder sectoren) ligt het BLP van {gemeente_name} tussen **{low}** en **{high}** "
         f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread, 0 if spread >= 0.1 else 1)} "
         "van de hoofduitkomst. "
         + (f"Ter vergelijking, met sleutels die in de toets slechter scoren: {compared}. " if compared else "")

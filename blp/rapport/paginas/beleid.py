@@ -21,7 +21,7 @@ from blp.rapport.charts import titled
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import literal, md, show_chart, table
 from blp.rapport.figures import planned
-from blp.rapport.fmt import EURO, eur, meur, num, pct
+from blp.rapport.fmt import EURO, eur, meur, meur_pair, num, pct
 
 INDICATOR_NL = {"blp_meur": "BLP (mln euro)", "blp_per_inhabitant_eur": "BLP per inwoner (euro)",
                 "extra_jobs": "extra banen (direct + indirect)"}
@@ -209,9 +209,9 @@ def baseline_text(view: GemeenteView, pol: PolicyView) -> str:
 def scenarios_title(view: GemeenteView, pol: PolicyView) -> str:
     end = pol.scenarios[0].path.iloc[-1]
     diff = end["scenario_meur"] - end["baseline_meur"]  # shown apart: both totals may round to the same figure
+    with_it, without = meur_pair(end["scenario_meur"], end["baseline_meur"])
     return (("Voorbeeld – " if pol.example else "") + f"{view.name} in {int(end['year'])}: BLP "
-            f"{meur(end['scenario_meur'])} met de ingreep, "
-            f"{meur(end['baseline_meur'])} zonder ({'+' if diff >= 0 else MINUS}{meur(abs(diff))}; prijzen van "
+            f"{with_it} met de ingreep, {without} zonder ({'+' if diff >= 0 else MINUS}{meur(abs(diff))}; prijzen van "
             f"{view.choices.va_year})")
 
 

@@ -15,7 +15,7 @@ from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
 from blp.rapport.display import md, show_chart, table, wrap_labels
 from blp.rapport.figures import planned
-from blp.rapport.fmt import eur, meur, num, pct
+from blp.rapport.fmt import eur, meur, meur_pair, num, pct
 
 
 def title(view: GemeenteView) -> None:
@@ -391,8 +391,19 @@ def position(view: GemeenteView) -> None:
 
 
 def sensitivity_title(view: GemeenteView) -> str:
-    blp = view.sensitivity["blp_meur"]
-    return f"Met andere verdeelsleutels ligt het BLP van {view.name} tussen {meur(blp.min())} en {meur(blp.max())}"
+    """The range the text gives (the main key's own measure), and apart from it the other measures' (a reader saw
+    '€ 6,2 tot 9,4 miljard' over the chart and '€ 8,4 tot 9,4 miljard' in the text below it)."""
+    sens = view.sensitivity
+    own = sens["key"].str.startswith(sens["key"].iloc[0].split("_")[0] + "_").to_numpy()
+    blp = sens["blp_meur"]
+    low, high = meur_pair(blp[own].min(), blp[own].max())
+    title = f"Met varianten van de hoofdsleutel ligt het BLP van {view.name} tussen {low} en {high}"
+    if (~own).any():
+        names = list(dict.fromkeys(MEASURE_NL.get(k.split("_")[0], k) for k in sens["key"][~own]))
+        others = " of ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        low, high = meur_pair(blp[~own].min(), blp[~own].max())
+        title += f"; naar {others}, die slechter scoren, {low}" + (f" tot {high}" if low != high else "")
+    return title
 
 
 def sensitivity_figure(view: GemeenteView):
