@@ -429,3 +429,13 @@ def test_an_unknown_scenario_group_stops_the_run_before_any_report(tmp_path):
     assert code == 2
     assert "mine.yaml: 'beleid.scenarios[0].changes[0].groups' noemt 'XYZ'" in err and "Oplossing:" in err
     assert not list((tmp_path / "out").glob("GM0917/*"))  # nothing written
+
+
+def test_a_future_effect_per_inhabitant_uses_the_newest_inhabitants(data, result):
+    """Almere's effect in 2033 was divided by its 211.893 inhabitants of 2020 while the next paragraph used 2025's
+    (a reader's finding): the facts carry the newest population on the report's boundaries, and goals use it too."""
+    from blp.beleid.scenarios import local_facts
+
+    facts = local_facts(data, result, "GM0034")
+    assert (facts.population_year, facts.population) == (2025, 229574.0)
+    assert local_facts(data, result, "GM0917").population_year == 2025

@@ -492,7 +492,9 @@ def test_report_1_sets_the_gemeentes_job_factor_beside_its_regions_average(views
 
 def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, national, shown):
     """'Hier en nu' was 'het effect op de welvaart van de inwoners' and then a BLP per inhabitant; a reader took that
-    for income. It is production in the gemeente; indirect jobs that round to nothing read 'vrijwel geen'."""
+    for income. It is production in the gemeente; indirect jobs that round to nothing read 'vrijwel geen'. An effect in
+    2036 is divided by the newest inhabitants in the data (2025), not by the BLP year's (Almere's was divided by 2020's
+    211.893 while 2025's 229.574 stood in the next paragraph: a reader's finding)."""
     from blp.rapport.samenvatting import policy_card
 
     heerlen = views["GM0917"]
@@ -501,7 +503,8 @@ def test_hier_en_nu_speaks_of_production_not_of_the_inhabitants_welfare(views, n
         "- **Hier en nu** (in 2036, per jaar): het BLP van Heerlen ligt €\u00a0558 miljoen hoger dan in het "
         "0-scenario (bandbreedte €\u00a0533 miljoen tot €\u00a0691 miljoen; die dekt alleen hoeveel van de "
         "toelevering in de gemeente blijft; de foutmarge van het BLP zelf (rapport 2) komt daar nog bij), 9,5% van het BLP dat het 0-scenario voor "
-        "dat jaar geeft. Omgerekend is dat €\u00a06.403 extra BLP per inwoner (bij het inwonertal van 2020). Er zijn "
+        "dat jaar geeft. Omgerekend is dat €\u00a06.371 extra BLP per inwoner (bij het nieuwste inwonertal in de "
+        "gegevens, van 2025; hoeveel inwoners er in 2036 zijn, is niet bekend). Er zijn "
         "5.300 banen direct bij en naar schatting 760 indirect in de gemeente. Het effect op het *inkomen* van "
         "inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie de banen invult "
         "zitten niet in deze gegevens.\n")

@@ -15,7 +15,7 @@ from blp.beleid.policy import NOT_LEVERS, GemeenteMultipliers
 from blp.berekening.calculation import BlpResult
 from blp.berekening.derived import sector_structure
 from blp.berekening.jobs_key import HOUSING_GROUP
-from blp.berekening.keys import activity_total, convertible_years
+from blp.berekening.keys import activity_total, convertible, convertible_years
 from blp.berekening.value_added import volume_growth
 from blp.dutch import in_sentence, listing, num
 from blp.data.canonical import CanonicalData
@@ -362,6 +362,8 @@ class LocalFacts:
     housing_year: int | None = None
     dwellings: float = np.nan
     vacant_pct: float = np.nan
+    population_year: int | None = None   # the newest inhabitants on the report's boundaries: what a future year's
+    population: float = np.nan           # effect per inhabitant is divided by (its own population is not known)
 
 
 def _latest(ind: pd.DataFrame, name: str, gemeente: str) -> tuple[int | None, float]:
@@ -392,6 +394,11 @@ def local_facts(data: CanonicalData, result: BlpResult, gemeente: str) -> LocalF
     ages = [_latest(ind, name, gemeente) for name in WORKING_AGE]
     if all(y is not None for y, _ in ages) and len({y for y, _ in ages}) == 1:
         facts.age_year, facts.working_age = ages[0][0], float(sum(v for _, v in ages))
+    for year in sorted(pop["year"].unique(), reverse=True):
+        p = pop[(pop["year"] == year) & (pop["gemeente_code"] == gemeente)]["value"]
+        if len(p) and convertible(data, int(year), boundary):
+            facts.population_year, facts.population = int(year), float(p.iloc[0])
+            break
     facts.housing_year, facts.dwellings = _latest(ind, "dwellings", gemeente)
     _, facts.vacant_pct = _latest(ind, "vacant_dwellings_pct", gemeente)
     return facts

@@ -79,9 +79,11 @@ def policy_view(view: GemeenteView) -> PolicyView:
                  if lm.round1_eur > 0 and lm.spending else None)
     lever_rows = levers(r, per_job["va_per_job_eur"], per_est, mult, b.lever_jobs, b.lever_establishments,
                         view.data.industry_labels())
+    facts = local_facts(view.data, r, view.gemeente)
+    # a goal's year lies in the future: its BLP per inhabitant is divided by the newest inhabitants in the data
+    population = facts.population if facts.population == facts.population else h["population"]
     return PolicyView(start, start + horizon, per_job, per_est, mult, band, h, base_line, not own, results, paths,
-                      check_goals(b.goals, paths, h["population"]), lever_rows, lm_result,
-                      local_facts(view.data, r, view.gemeente))
+                      check_goals(b.goals, paths, population), lever_rows, lm_result, facts)
 
 
 def title(view: GemeenteView) -> None:
@@ -279,7 +281,11 @@ def goals(view: GemeenteView, pol: PolicyView) -> None:
     df = pol.goals.assign(Indicator=pol.goals["indicator"].map(INDICATOR_NL), Gehaald=status)
     table(df, {"goal": "Doel", "Indicator": "Indicator", "scenario": "Scenario", "year": "Jaar", "target": "Doelwaarde",
                "value": "Uitkomst", "Gehaald": "Gehaald?"}, {"target": 0, "value": 0, "year": lambda y: str(int(y))})
-    text = ("‘BLP per inwoner’ gaat uit van een gelijkblijvend inwonertal; ‘extra banen’ telt de directe banen uit het "
+    f = pol.facts
+    held = f"het nieuwste in de gegevens, van {f.population_year}" if f.population == f.population else \
+        f"dat van {view.choices.population_year}"
+    text = (f"‘BLP per inwoner’ gaat uit van een gelijkblijvend inwonertal ({held}); ‘extra banen’ telt de directe "
+            "banen uit het "
             "scenario plus de indirecte banen in de gemeente (indirecte toegevoegde waarde gedeeld door de gemiddelde "
             "toegevoegde waarde per baan in het COROP-gebied).")
     if any(already):
@@ -370,13 +376,17 @@ def impact_figure(view: GemeenteView, pol: PolicyView, i: int):
 
 def _here_and_now(view: GemeenteView, pol: PolicyView, end: pd.Series) -> str:
     year = int(end["year"])
-    per_inh = end["local_meur"] * 1e6 / pol.base["population"]
+    f = pol.facts
+    known = f.population == f.population
+    per_inh = end["local_meur"] * 1e6 / (f.population if known else pol.base["population"])
+    pop_year = f.population_year if known else view.choices.population_year
     share = end["local_meur"] / end["baseline_meur"]
     return (f"- **Hier en nu** (in {year}, per jaar): het BLP van {view.name} ligt {meur(end['local_meur'])} hoger dan "
             f"in het 0-scenario (bandbreedte {meur(end['local_low_meur'])} tot {meur(end['local_high_meur'])}; "
             f"{narrative.band_covers(view.whole_region)}), "
             f"{pct(share, 1 if share >= 0.001 else 2)} van het BLP dat het 0-scenario voor dat jaar geeft. Omgerekend "
-            f"is dat {eur(per_inh)} extra BLP per inwoner (bij het inwonertal van {view.choices.population_year}). "
+            f"is dat {eur(per_inh)} extra BLP per inwoner (bij het nieuwste inwonertal in de gegevens, van {pop_year}; "
+            f"hoeveel inwoners er in {year} zijn, is niet bekend). "
             f"Er zijn {num(end['extra_jobs_direct'])} banen "
             f"direct bij en {narrative.indirect_jobs(end['extra_jobs_indirect'])} in de gemeente. Het effect op het "
             "*inkomen* van inwoners is niet te berekenen: de beloning van werknemers per regio en de woonplaats van wie "
