@@ -910,3 +910,12 @@ def test_the_blp_card_does_not_call_a_year_without_full_detail_the_last_with_all
     lines = " ".join(blp_card(GemeenteView(compute_national(data, params), "GM0917", params)).lines)
     assert " in 2022, de sectoren deels geschat: <strong>" in lines
     assert "het laatste jaar met alle sectoren" not in lines
+
+
+def test_the_note_on_suppressed_cells_names_the_figures_not_the_file(data):
+    """Report 1 said 'jobs_corop.csv: 68 cellen door het CBS onderdrukt' to a gemeente official (a reader's finding)."""
+    note = [n for n in data.notes if "niet gepubliceerd" in n]
+    assert note == ["Banen per COROP-gebied en sector (CBS): 68 cellen heeft het CBS niet gepubliceerd (geheimhouding); "
+                    "ze staan leeg in de gegevens, en de berekening verdeelt er het totaal van het gebied min de "
+                    "gepubliceerde sectoren over."]
+    assert not any(".csv" in n for n in data.notes)

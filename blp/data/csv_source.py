@@ -289,7 +289,10 @@ def _suppressed_note(jobs: pd.DataFrame) -> list[str]:
                         "laat 'jobs' leeg als de cel onderdrukt is, of zet 'suppressed' op False als het getal "
                         "gepubliceerd is.")
     n = int(suppressed.sum())
-    return [f"jobs_corop.csv: {n} cellen door het CBS onderdrukt (leeg gelaten, niet ingevuld)."] if n else []
+    # a note for report 1's reader (a file name there read as a leak of the machinery: a reader's finding)
+    return [f"Banen per COROP-gebied en sector (CBS): {n} cellen heeft het CBS niet gepubliceerd (geheimhouding); ze "
+            "staan leeg in de gegevens, en de berekening verdeelt er het totaal van het gebied min de gepubliceerde "
+            "sectoren over."] if n else []
 
 
 def load_csv_dir(data_dir: Path, extra_activity: list[Path] | None = None,
