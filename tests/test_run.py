@@ -278,7 +278,7 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     assert len(book.sheetnames) == len(files) + 1 and book.sheetnames[0] == "Inhoud"
     # the first sheet gives each sheet's full title (sheet names are cut at 31 characters: a reader's finding)
     listed = {r[0].value: r[1].value for r in book["Inhoud"].iter_rows(min_row=3)}
-    assert listed["03 De cijfers voor deze"] == "De cijfers voor deze gemeente (Sector, Banen gemeente)"
+    assert listed["03 Cijfers banen gemeente"] == "De cijfers voor deze gemeente (Sector, Banen gemeente)"
     # the front page names each CSV by its report and table, not by its file name; the contents file says the same
     from blp.rapport.downloads import read_contents
 
@@ -287,9 +287,12 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     link = front.find("a", href="downloads/01_dataverzameling_03_de_cijfers_voor_deze_gemeente_sector_banen_gemeente.csv")
     assert link.get_text() == ("Rapport 1 (Dataverzameling): De cijfers voor deze gemeente (Sector, Banen gemeente) (CSV "
                                "voor Nederlandse Excel)")
-    assert "02 De cijfers voor deze" in book.sheetnames  # cut at a whole word, not 'gemeent'
+    # two tables under one heading are told apart by name too ('02 De cijfers voor deze' twice: a reader's finding)
+    assert "02 Cijfers verdeeld naar" in book.sheetnames and "16 Focusindicatoren" in book.sheetnames
+    assert "10 Hoe zeker is dit getal" in book.sheetnames  # '?' is not allowed in a sheet name
     assert all(len(n) <= 31 and not n.endswith(" ") for n in book.sheetnames)
-    assert book["03 De cijfers voor deze"]["A1"].value.endswith(
+    assert not any(n.split()[-1] in ("van", "de", "het", "voor") for n in book.sheetnames)
+    assert book["03 Cijfers banen gemeente"]["A1"].value.endswith(
         "De cijfers voor deze gemeente (Sector, Banen gemeente)")
     sheet = book[next(n for n in book.sheetnames if "Sectorstructuur" in n)]
     values = [[c.value for c in r] for r in sheet.iter_rows(min_row=3, max_row=3)][0]

@@ -162,6 +162,38 @@ def dutch_value(text: str):
     return value / 100 if percent else value
 
 
+SHEET_MAX = 31  # characters Excel allows in a sheet name
+_ARTICLES = ("de ", "het ", "een ")
+_TRAILING = {"de", "het", "een", "van", "voor", "op", "en", "in", "tot", "met", "door", "uit", "dit", "deze", "is"}
+
+
+def _sheet_text(text: str) -> str:
+    return " ".join(re.sub(r"[\[\]:*?/\\]", " ", text).split())
+
+
+def sheet_name(number: int, d: Download) -> str:
+    """'02 Cijfers verdeeld naar': the number, the section's heading (without a leading article) and, for a second
+    table under that heading, its last first-row heading; where that is too long the heading's first word; cut at a
+    whole word within 31 characters, never ending on a word such as 'van' ('02 De cijfers voor deze' twice said
+    neither what the two tables held nor which was which: a reader's finding)."""
+    base = _sheet_text(d.section.split(":")[0])
+    if base.lower().startswith(_ARTICLES):
+        base = base.split(" ", 1)[1]
+        base = base[:1].upper() + base[1:]
+    extra = ""
+    if d.detail:
+        last = _sheet_text(re.sub(r"\s*\([^)]*\)", "", d.detail.split(",")[-1]))
+        extra = " ".join(w if w.split("-")[0].isupper() else w.lower() for w in last.split())
+    for head in (base, base.split(" ")[0]):
+        name = " ".join(x for x in (f"{number:02d}", head, extra) if x)
+        if len(name) <= SHEET_MAX:
+            return name
+    words = name[:SHEET_MAX + 1].rsplit(" ", 1)[0].split(" ")
+    while len(words) > 2 and words[-1].lower() in _TRAILING:
+        words.pop()
+    return " ".join(words)
+
+
 def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
     """All tables in one workbook, a sheet per table (named after report and section), numbers as numbers."""
     from openpyxl import Workbook
@@ -172,11 +204,7 @@ def write_workbook(downloads: list[Download], path: Path, title: str) -> None:
     contents.append([title])
     contents.append(["Blad", "Tabel"])
     for i, d in enumerate(downloads, 1):
-        section = re.sub(r"[\[\]:*?/\\]", " ", d.section.split(":")[0]).strip()
-        name = f"{i:02d} {section}"
-        if len(name) > 31:  # Excel allows 31 characters: cut at a whole word; the number keeps names apart
-            name = name[:32].rsplit(" ", 1)[0]
-        sheet = book.create_sheet(name)
+        sheet = book.create_sheet(sheet_name(i, d))
         contents.append([sheet.title, d.title])
         sheet.append([f"{title}: {d.title}"])
         for r, row in enumerate(d.rows):
