@@ -212,3 +212,16 @@ def test_national_context_fits_the_model_in_a_child_as_here(national, data, resu
     pd.testing.assert_frame_equal(national.expected.prediction, here.prediction)
     pd.testing.assert_frame_equal(national.expected.coefficients, here.coefficients)
     assert national.expected.r2 == pytest.approx(here.r2)
+
+
+def test_the_summary_says_once_which_indicators_have_no_figure(national, monkeypatch):
+    """'Van 11 indicatoren is er geen cijfer: 11 zitten niet in de gegevens' read like a template (a reader's finding)."""
+    from blp.rapport.context import GemeenteView
+    import blp.rapport.paginas.brede_welvaart as page
+
+    shown = []
+    monkeypatch.setattr(page, "md", shown.append)
+    view = GemeenteView(national, "GM0917", load_params("GM0917"))
+    page.summary(view, page.positions(view))
+    assert "11 indicatoren zitten niet in de gebruikte gegevens. Ze staan onderaan, met hun bron" in shown[0]
+    assert "is er geen cijfer" not in shown[0]

@@ -50,8 +50,13 @@ def summary(view: GemeenteView, pos: pd.DataFrame) -> None:
         absent, unpublished = _missing_kinds(pos)
         parts = ([f"{absent} {'zit' if absent == 1 else 'zitten'} niet in de gegevens"] if absent else []) + (
             [f"van {unpublished} publiceert de bron geen cijfer voor {view.name}"] if unpublished else [])
-        text += (f"Van {missing} indicator{'en' if missing > 1 else ''} is er geen cijfer: " + " en ".join(parts)
-                 + ". Ze staan onderaan, met hun bron, en worden nergens ingevuld of geschat.")
+        if absent == missing:  # 'Van 11 indicatoren is er geen cijfer: 11 zitten niet in de gegevens' (a reader)
+            lead = (f"{missing} indicator{'en zitten' if missing > 1 else ' zit'} niet in de gebruikte gegevens")
+        elif unpublished == missing:
+            lead = f"Van {missing} indicator{'en' if missing > 1 else ''} publiceert de bron geen cijfer voor {view.name}"
+        else:
+            lead = f"Van {missing} indicatoren is er geen cijfer: " + " en ".join(parts)
+        text += lead + ". Ze staan onderaan, met hun bron, en worden nergens ingevuld of geschat."
     md(text)
     md("*Zo lees je de tabellen:* de *positie* vergelijkt de gemeente met alle gemeenten, waarbij elke gemeente één "
        "keer telt; het cijfer voor *Nederland* telt elke inwoner (of is de middelste gemeente, als er ‘mediaan’ "
