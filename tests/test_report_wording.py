@@ -839,8 +839,7 @@ def test_the_welvaart_card_says_when_no_indicator_reaches_the_best_or_worst_quar
     eindhoven = GemeenteView(national, "GM0772", load_params("GM0772"))
     lines = welvaart_card(eindhoven).lines
     assert lines[0] == ("Bij geen indicator (buiten het BLP) hoort Eindhoven bij de beste 25%; relatief het best scoort "
-                        "de gemeente op: banengroei van werknemers (gemiddeld per jaar sinds het eerste jaar met "
-                        "cijfers) (middengroep).")
+                        "de gemeente op: banengroei van werknemers (gemiddeld per jaar, 2019–2023) (middengroep).")
     assert lines[1].startswith("Het zwakst scoort Eindhoven op, onder meer (3 van de 7): mishandelingen")
     bergen = welvaart_card(GemeenteView(national, "GM0893", load_params("GM0893"))).lines
     assert bergen[1].startswith("Bij geen indicator (buiten het BLP) hoort Bergen (L.) bij de slechtste 25%; relatief "

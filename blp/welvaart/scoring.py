@@ -108,6 +108,10 @@ def score_indicator(panel: IndicatorPanel, indicator: Indicator, gemeente: str, 
                 "percentile": np.nan, "score": np.nan, "peer_score": np.nan, "band": MISSING, "n": 0, "caution": "",
                 "trend_from": np.nan, "trend_change": np.nan, "trend": MISSING}
     year = int(values["year"].max())
+    if "from_year" in values:  # a growth over years: the label names them ('sinds het eerste jaar' said no year)
+        base["label_nl"] = (indicator.label_nl[:-1] + f", {int(values['from_year'].min())}–{year})"
+                            if indicator.label_nl.endswith(")") else
+                            f"{indicator.label_nl} ({int(values['from_year'].min())}–{year})")
     latest = panel.latest[indicator.id]
     value = float(latest.get(gemeente, np.nan))
     nl, nl_kind = panel.national[indicator.id]

@@ -60,7 +60,8 @@ def indicator_values(data: CanonicalData, result: BlpResult, indicator: Indicato
             return pd.DataFrame(columns=["year", "gemeente_code", "value"])
         wide = jobs.pivot_table(index="gemeente_code", columns="year", values="value")
         growth = ((wide[last] / wide[first]) ** (1 / (last - first)) - 1) * 100
-        return pd.DataFrame({"year": last, "gemeente_code": growth.index, "value": growth.to_numpy()}).dropna()
+        return pd.DataFrame({"year": last, "gemeente_code": growth.index, "value": growth.to_numpy(),
+                             "from_year": first}).dropna()
     if indicator.kind == "blp":
         n = result.national
         return pd.DataFrame({"year": result.choices.va_year, "gemeente_code": n["gemeente_code"],
