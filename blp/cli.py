@@ -339,7 +339,7 @@ def cmd_table(args) -> int:
         table = table.assign(blp_meur=table["blp_meur"].round(6), estimated_share=table["estimated_share"].round(4),
                              linked_share=table["linked_share"].round(4))
         what = (f"{table['year'].nunique()} jaren x {table['gemeente_code'].nunique()} gemeenten (verdeelsleutel "
-                f"{result.key.label_nl.replace(f'({c.key_year})', '')}, per jaar het dichtstbijzijnde sleuteljaar; "
+                f"{result.key.label_nl.replace(f' ({c.key_year})', '')}, per jaar het dichtstbijzijnde sleuteljaar; "
                 f"gemeentegrenzen {c.boundary_year})")
     else:
         table = national_csv_table(result)

@@ -76,6 +76,11 @@ class ActivityChange:
             raise ParamsError(f"{source}: '{path}.years' moet tussen 1 en {MAX_YEARS} liggen, maar is {self.years}.",
                               "een scenario kijkt hoogstens een halve eeuw vooruit.")
         total = sum(self.groups.values())
+        negative = [f"{k}: {v:g}" for k, v in self.groups.items() if math.isfinite(v) and v < 0]
+        if negative:  # 'samen zijn ze 1' for {B-E: 1.5, G-I: -0.5} did not say what was wrong (a breaker's finding)
+            raise ParamsError(f"{source}: '{path}.groups' heeft een negatief aandeel ({', '.join(negative)}); een "
+                              "aandeel zegt welk deel van de verandering in een sector valt, en ligt tussen 0 en 1.",
+                              "geef voor een krimp in een sector een eigen verandering met end kleiner dan start.")
         if (not self.groups or not all(math.isfinite(v) for v in self.groups.values()) or abs(total - 1) > 1e-6
                 or any(v < 0 for v in self.groups.values())):
             raise ParamsError(f"{source}: '{path}.groups' moet aandelen van 0 of meer geven die samen 1 zijn, maar "

@@ -539,3 +539,20 @@ def test_agriculture_is_seeded_by_land_area_so_cities_no_longer_take_their_regio
     share = a["value"] / a.groupby("corop_code")["value"].transform("sum")
     assert share["GM0193"] < 0.2 and share["GM0014"] < 0.3  # were 0.50 and 0.77
     assert "met het landoppervlak van de gemeente als startpunt" in result.key.group_keys["A"]
+
+
+def test_exact_farm_jobs_of_an_own_file_within_the_region_s_rounding_are_accepted(data):
+    """CBS rounds the region's jobs to hundreds; an own file's figures are exact, and the check gave them no room
+    at all: 0,5 farm jobs per gemeente beside the region's published 0 were refused as 'al 0 banen ... geeft het
+    gebied er 0' (a breaker's finding). Within the region's rounding (50) they fit; beyond it they do not."""
+    from blp.berekening.jobs_key import estimate_jobs
+
+    regional = data.regional_jobs
+    farm = regional[(regional["year"] == 2019) & (regional["industry_code"] == "A") & (regional["jobs"] > 0)]
+    corop, published = farm.sort_values("jobs").iloc[0][["corop_code", "jobs"]]
+    codes = list(data.regions.loc[(data.regions["year"] == 2020) & (data.regions["corop_code"] == corop), "gemeente_code"])
+    own = lambda total: dataclasses.replace(  # noqa: E731 (an own, exact jobs file for 2019)
+        _farm_jobs_of_2019(data, {c: total / len(codes) for c in codes}), own_activity={"jobs": {2019: "eigen.csv"}})
+    assert estimate_jobs(own(published + 30.5), 2019, 2024, 2020).converged
+    with pytest.raises(DataError, match=f"COROP-gebied {corop} hebben samen al"):
+        estimate_jobs(own(published + 300), 2019, 2024, 2020)

@@ -136,6 +136,9 @@ def test_list_peers_need_codes(params_dir):
      "'beleid.lm3.round1_eur' moet een bedrag groter dan 0 en hoogstens 100.000.000.000 euro zijn, maar is geen eindig getal"),
     ("beleid:\n  lm3: {source: s, round1_eur: -1e6, spending: [{category: a, share: 0.5, local_share: 0.5}]}\n",
      "maar is −1.000.000."),
+    # 'samen zijn ze 1' said nothing about {B-E: 1.5, G-I: -0.5} (a breaker's finding)
+    ("beleid:\n  scenarios:\n    - name: x\n      changes:\n        - {label: y, groups: {B-E: 1.5, G-I: -0.5}, start: 0, "
+     "end: 5, years: 5}\n", "'beleid.scenarios[0].changes[0].groups' heeft een negatief aandeel (G-I: -0.5)"),
 ])
 def test_params_out_of_range_are_errors_naming_the_field(tmp_path, text, message):
     (tmp_path / "default.yaml").write_text(text)

@@ -55,7 +55,7 @@ def test_table_for_2022_and_the_series_from_the_command_line(snapshot_dir, tmp_p
     assert t22.loc["GM0917", "blp_meur"] == pytest.approx(4907.84, abs=0.01)
     path = tmp_path / "series.csv"
     code, _, err = run_cli("table", "--data", str(snapshot_dir), "--series", "--out", str(path))
-    assert code == 0 and "28 jaren x 342 gemeenten" in err
+    assert code == 0 and "28 jaren x 342 gemeenten (verdeelsleutel banen per sector, sectorverdeling geschat" in err
     s = pd.read_csv(path)
     assert list(s.columns) == ["year", "gemeente_code", "gemeente_name", "blp_meur", "key_year", "estimated_share",
                                "linked_share", "provisional"]
