@@ -36,7 +36,8 @@ class PeerParams:
 
     def validate(self, source: str, path: str) -> None:
         if self.size < 1:
-            raise ParamsError(f"{source}: veld '{path}.size' moet minstens 1 zijn, maar is {self.size}.")
+            raise ParamsError(f"{source}: veld '{path}.size' moet minstens 1 zijn, maar is {self.size}.",
+                              f"geef het aantal vergelijkingsgemeenten (standaard {PeerParams.size}).")
         if self.method == "list" and not self.gemeenten:
             raise ParamsError(
                 f"{source}: '{path}.method' is 'list', maar '{path}.gemeenten' is leeg.",
@@ -135,7 +136,8 @@ class Goal:
 
     def validate(self, source: str, path: str) -> None:
         if not math.isfinite(self.target):
-            raise ParamsError(f"{source}: '{path}.target' moet een getal zijn, maar is {self.target}.")
+            raise ParamsError(f"{source}: '{path}.target' moet een getal zijn, maar is {self.target}.",
+                              "geef de doelwaarde als getal, zonder eenheid.")
         if self.target <= 0:
             raise ParamsError(f"{source}: '{path}.target' moet groter dan 0 zijn, maar is "
                               f"{_number_in_message(self.target, 0)}.",
@@ -228,10 +230,13 @@ class BeleidParams:
         for name in ("lever_jobs", "lever_establishments"):
             if not 0 < getattr(self, name) <= 1_000_000:
                 raise ParamsError(f"{source}: '{path}.{name}' moet een positief getal zijn (hoogstens 1000000), "
-                                  f"maar is {getattr(self, name)}.")
+                                  f"maar is {getattr(self, name)}.",
+                                  "geef het aantal extra banen of vestigingen waarmee de knoppen worden vergeleken.")
         if self.start_year is not None and not START_RANGE[0] <= self.start_year <= START_RANGE[1]:
             raise ParamsError(f"{source}: '{path}.start_year' {self.start_year} ligt buiten "
-                              f"{START_RANGE[0]}-{START_RANGE[1]}.")
+                              f"{START_RANGE[0]}-{START_RANGE[1]}.",
+                              "kies het jaar waarin de scenario's beginnen, niet voor het jaar van het BLP, of laat "
+                              "start_year weg (dan het laatste jaar van de sleutel).")
         names = [s.name for s in self.scenarios]
         if len(set(names)) < len(names):
             raise ParamsError(f"{source}: '{path}.scenarios': twee scenario's heten hetzelfde.",
@@ -239,10 +244,11 @@ class BeleidParams:
         for i, g in enumerate(self.goals):
             if not YEAR_RANGE[0] <= g.year <= YEAR_RANGE[1] + MAX_YEARS:
                 raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} ligt buiten "
-                                  f"{YEAR_RANGE[0]}-{YEAR_RANGE[1] + MAX_YEARS}.")
+                                  f"{YEAR_RANGE[0]}-{YEAR_RANGE[1] + MAX_YEARS}.",
+                                  "kies het jaar waarin het doel gehaald moet zijn.")
             if self.start_year is not None and g.year < self.start_year:
                 raise ParamsError(f"{source}: '{path}.goals[{i}].year' {g.year} ligt voor start_year "
-                                  f"{self.start_year}.")
+                                  f"{self.start_year}.", "kies een jaar na het begin van de scenario's.")
 
 
 @dataclass
@@ -315,7 +321,8 @@ def read_yaml(path: Path) -> dict:
         return {}
     if not isinstance(data, dict):
         raise ParamsError(f"{path} moet velden met hun waarden bevatten (veld: waarde), maar bevat "
-                          f"{_describe_type(type(data))}.")
+                          f"{_describe_type(type(data))}.",
+                          "begin met een veld zoals 'gemeente: GM0917'; zie params/default.yaml voor alle velden.")
     return data
 
 

@@ -213,3 +213,24 @@ def test_lm3_shares_name_their_field(params_dir, spending, message):
     with pytest.raises(ParamsError) as info:
         load_params("GM0917", params_dir=params_dir)
     assert message in str(info.value) and info.value.fix, str(info.value)
+
+
+def test_every_params_error_says_how_to_fix_it():
+    """'peers.size' 0 and 'beleid.start_year' 1990 gave a problem without an 'Oplossing' (a breaker's finding): every
+    ParamsError raised in blp/params.py gets a fix."""
+    import ast
+    from pathlib import Path
+
+    import blp.params
+
+    tree = ast.parse(Path(blp.params.__file__).read_text(encoding="utf-8"))
+    bare = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call)
+            and getattr(n.exc.func, "id", "") == "ParamsError" and len(n.exc.args) + len(n.exc.keywords) < 2]
+    assert bare == []
+
+
+def test_a_peer_group_of_size_0_says_what_to_give(tmp_path):
+    (tmp_path / "default.yaml").write_text("peers:\n  size: 0\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(params_dir=tmp_path)
+    assert err.value.fix == "geef het aantal vergelijkingsgemeenten (standaard 10)."
