@@ -351,7 +351,8 @@ def test_a_whole_corop_region_is_reported_as_published_without_an_allocation_ban
     berekening.headline(eemsdelta)
     text = _text(shown)
     assert ("bedroeg in 2018 **€ 2,2 miljard**: de gepubliceerde toegevoegde waarde van het COROP-gebied Delfzijl en "
-            "omgeving, dat uit alleen deze gemeente bestaat. Dat is **€ 48.019 per inwoner** (Nederland: € 40.287)") in text
+            "omgeving, dat uit alleen deze gemeente bestaat. Dat is **€ 48.019 per inwoner** (Nederland: € 40.287; de "
+            "middelste gemeente: € 28.100)") in text
     assert "**Foutmarge van de verdeling: geen.** Eemsdelta is precies het COROP-gebied Delfzijl en omgeving" in text
     for wrong in ("naar schatting", "Foutmarge (geschat", "niet voor de gemeente zelf gemeten", "levert 100"):
         assert wrong not in text

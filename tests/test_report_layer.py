@@ -114,7 +114,8 @@ def test_headline_sentence_of_heerlen(heerlen, national):
     text = narrative.headline_text(heerlen.headline, heerlen.ranks)
     assert text == (
         "Het **Bruto Lokaal Product (BLP)** van **Heerlen** bedroeg in 2018 naar schatting **€\u00a04,4 miljard**. "
-        "Dat is **€\u00a049.954 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287) en "
+        "Dat is **€\u00a049.954 per inwoner** (COROP-gebied Zuid-Limburg: €\u00a035.986; Nederland: €\u00a040.287; de middelste "
+        "gemeente: €\u00a028.100) en "
         "€\u00a082.706 per baan (COROP-gebied: €\u00a080.820; Nederland: €\u00a082.079). Het BLP per inwoner is het BLP "
         "per baan maal het aantal banen per inwoner: Heerlen heeft 604 banen van werknemers per 1.000 inwoners "
         "(banen 2019, inwoners 2020; Nederland: 491). Dat het BLP per inwoner hoger is dan in Nederland, komt vooral door het aantal banen per "

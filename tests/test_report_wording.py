@@ -821,7 +821,7 @@ def test_the_blp_card_says_which_inhabitants_it_divides_by(views):
 
     assert blp_card(views["GM0917"]).lines[1] == (
         "€\u00a04,4 miljard in 2018, het laatste jaar met alle sectoren: <strong>€\u00a049.954 per inwoner</strong> "
-        "(inwoners van 2020), tegen €\u00a040.287 in Nederland.")
+        "(inwoners van 2020), tegen €\u00a040.287 in Nederland als geheel en €\u00a028.100 bij de middelste gemeente.")
 
 
 def test_the_appendix_shows_a_key_in_euros_whole_and_a_key_of_jobs_with_its_decimal(national, shown):

@@ -24,7 +24,8 @@ def headline_text(h: dict, ranks) -> str:
            "uit alleen deze gemeente bestaat. Dat is" if whole else
            f"naar schatting **{meur(h['blp_meur'])}**. Dat is") + f" **{eur(h['blp_per_inhabitant_eur'])} per inwoner** ("
         + ("" if whole else f"COROP-gebied {h['corop_name']}: {eur(h['corop_per_inhabitant_eur'])}; ")
-        + f"Nederland: {eur(h['nl_per_inhabitant_eur'])}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit} ("
+        + f"Nederland: {eur(h['nl_per_inhabitant_eur'])}; de middelste gemeente: "
+        f"{eur(round(h['median_per_inhabitant_eur'], -2))}) en {eur(h['blp_per_key_unit_eur'])} per {per_unit} ("
         + ("" if whole else f"COROP-gebied: {eur(h['corop_per_key_unit_eur'])}; ")
         + f"Nederland: {eur(h['nl_per_key_unit_eur'])}). "
         + per_inhabitant_parts(h) + "\n\n"

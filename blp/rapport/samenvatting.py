@@ -79,7 +79,8 @@ def blp_card(view: GemeenteView) -> Card:
              "een jaar met alle sectoren" if h["choice_va_year"] in full else "de sectoren deels geschat")
     lines.append(f"{esc(meur(h['blp_meur']))} in {h['choice_va_year']}, {which}: "
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>{per}, tegen "
-                 f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland.")
+                 f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland als geheel en "
+                 f"{esc(eur(round(h['median_per_inhabitant_eur'], -2)))} bij de middelste gemeente.")
     effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "
