@@ -528,3 +528,13 @@ def test_the_sensitivity_chart_s_title_gives_the_text_s_range_and_the_other_meas
     assert "tussen €\u00a02,35 miljard en €\u00a02,45 miljard" in berekening.sensitivity_title(sudwest)
     assert "tussen **€\u00a02,35 miljard** en **€\u00a02,45 miljard**" in narrative.sensitivity_text(
         sudwest.sensitivity, sudwest.name)
+
+
+def test_a_peer_group_of_smaller_gemeenten_says_so(national):
+    """Almere (211.893 inhabitants) was compared with gemeenten of 65.753 to 162.912 'qua inwonertal' without a word
+    (a reader's finding); Heerlen, inside its peers' range, gets no such note."""
+    almere = GemeenteView(national, "GM0034", load_params("GM0034")).peers[1]
+    assert almere.endswith("(uit heel Nederland, niet naar ligging gekozen); deze gemeente is groter dan elk van hen "
+                           "(zij hebben 65.753 tot 162.912 inwoners): stedelijkheid en banen per inwoner wegen even "
+                           "zwaar als het inwonertal")
+    assert GemeenteView(national, "GM0917", load_params("GM0917")).peers[1].endswith("niet naar ligging gekozen)")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from blp.data.canonical import CanonicalData
+from blp.dutch import num
 from blp.errors import ParamsError
 from blp.params import PeerParams
 
@@ -31,6 +32,18 @@ def similar_gemeenten(national: pd.DataFrame, urban: pd.Series, gemeente: str, s
     return dist.sort_values(kind="mergesort").index[:size].tolist()
 
 
+def _size_note(population: pd.Series, gemeente: str, peers: list[str], by_jobs: bool) -> str:
+    """Where the gemeente is larger or smaller than every peer, say so: Almere (211.893 inhabitants) beside peers of
+    65.753 to 91.271, 'qua inwonertal' alone, was questioned (a reader's finding); the other traits weigh as much."""
+    own, others = population.get(gemeente), population.reindex(peers).dropna()
+    if own is None or others.empty or others.min() <= own <= others.max():
+        return ""
+    return (f"; deze gemeente is {'groter' if own > others.max() else 'kleiner'} dan elk van hen (zij hebben "
+            f"{num(others.min())} tot {num(others.max())} inwoners): "
+            + ("stedelijkheid en banen per inwoner wegen" if by_jobs else "stedelijkheid weegt") + " even zwaar als het "
+            "inwonertal")
+
+
 def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: PeerParams,
                jobs_ratio: pd.Series | None = None) -> tuple[list[str], str]:
     """Peer codes and a Dutch description of how they were chosen."""
@@ -42,10 +55,10 @@ def peer_group(national: pd.DataFrame, urban: pd.Series, gemeente: str, params: 
             peers = similar_gemeenten(national, pd.Series(3.0, index=n.index), gemeente, params.size, ratio)
             return peers, (f"de {params.size} gemeenten met het meest vergelijkbare inwonertal"
                            + (" en aantal banen per inwoner" if by_jobs else "") + " (stedelijkheid ontbreekt)")
-        return (similar_gemeenten(national, urban, gemeente, params.size, ratio),
-                f"de {params.size} gemeenten die qua inwonertal, stedelijkheid"
+        peers = similar_gemeenten(national, urban, gemeente, params.size, ratio)
+        return (peers, f"de {params.size} gemeenten die qua inwonertal, stedelijkheid"
                 + (" en banen per inwoner" if by_jobs else "") + " het meest op deze gemeente lijken (uit heel "
-                "Nederland, niet naar ligging gekozen)")
+                "Nederland, niet naar ligging gekozen)" + _size_note(n["population"], gemeente, peers, by_jobs))
     if params.method in ("corop", "provincie"):
         col = f"{params.method}_code"
         peers = n.index[(n[col] == n.loc[gemeente, col]) & (n.index != gemeente)].tolist()
