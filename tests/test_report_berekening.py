@@ -383,7 +383,8 @@ def test_a_whole_region_s_other_reports_say_nothing_was_allocated(eemsdelta, sho
 
     blp_card = " ".join(samenvatting.blp_card(eemsdelta).lines)
     assert "Omdat de gemeente het hele COROP-gebied is, is dat ook haar eigen reële groei." in blp_card
-    assert "rapport 2 zegt waarom die twee niet te vergelijken zijn" in blp_card
+    assert "dus trek de twee niet van elkaar af; rapport 2 legt uit waarom" in blp_card
+    assert "volgt haar eigen banen pas vanaf" not in blp_card  # nothing is allocated, so no share is held
     assert "in het COROP-gebied en" not in blp_card  # not its growth beside its own (+4,8 % against +4,8 %)
     assert "in het COROP-gebied en" in " ".join(samenvatting.blp_card(GemeenteView(
         eemsdelta.national, "GM0917", load_params("GM0917"))).lines)

@@ -416,9 +416,11 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
 
     assert blp_card(views["GM1966"]).lines[-1] == (
         "Groei 2018–2022: +9,6% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
-        "in Nederland. Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar (oudere CBS-cijfers, van "
-        "vóór de revisie van 2024, waarin de nominale groei +7,8% was in plaats van +8,0%; rapport 2 zegt waarom die "
-        "twee niet te vergelijken zijn). Voor de gemeente zelf is de reële groei niet te meten.")
+        "in Nederland. Het aandeel van de gemeente in het gebied volgt haar eigen banen pas vanaf 2019; de groei tot "
+        "2019 is die van het gebied. Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar (oudere "
+        "CBS-cijfers, van vóór de revisie van 2024; in die cijfers groeide het gebied nominaal +7,8% per jaar, niet "
+        "+8,0%, dus trek de twee niet van elkaar af; rapport 2 legt uit waarom). Voor de gemeente zelf is de reële "
+        "groei niet te meten.")
     # the real growth comes with the nominal growth of its own vintage (a reader set +1,4 % real beside the revised
     # +3,2 % nominal and read a wrong inflation): +7,8 % straight from the pre-revision figures of Oost-Groningen
     s, corop = views["GM1966"].data.value_added_series, views["GM1966"].region_row()["corop_code"]

@@ -44,9 +44,16 @@ def _growth(view: GemeenteView) -> str | None:
     for r in frame.itertuples():
         if r.period.startswith(str(view.choices.va_year)):
             row = frame.loc[r.Index]
-    old = (f", waarin de nominale groei {esc(pct(row['corop_old'], signed=True))} was in plaats van "
-           f"{esc(pct(row['corop'], signed=True))}; rapport 2 zegt waarom die twee niet te vergelijken zijn"
+    # the older vintage's own nominal growth, so nobody takes inflation as revised nominal minus older real growth;
+    # said as what it is (beside NL's +5,8 %, Almere's older '+5,8 %' in the same sentence read as one figure)
+    old = (f"; in die cijfers groeide het gebied nominaal {esc(pct(row['corop_old'], signed=True))} per jaar, niet "
+           f"{esc(pct(row['corop'], signed=True))}, dus trek de twee niet van elkaar af; rapport 2 legt uit waarom"
            if pd.notna(row["corop_old"]) else "")
+    start = int(str(row["period"])[:4])
+    own = s.of(view.gemeente)
+    key_year = int(own.loc[start, "key_year"]) if start in own.index else start
+    held = (f" Het aandeel van de gemeente in het gebied volgt haar eigen banen pas vanaf {key_year}; de groei tot "
+            f"{key_year} is die van het gebied." if key_year > start and not view.whole_region else "")
     grew = (f"groeide het COROP-gebied {esc(pct(row['corop_real'], signed=True))}" if row["corop_real"] >= 0 else
             f"kromp het COROP-gebied {esc(pct(-row['corop_real']))}") if pd.notna(row["corop_real"]) else ""
     real = (f" Na aftrek van prijsstijgingen {grew} per "
@@ -56,7 +63,7 @@ def _growth(view: GemeenteView) -> str | None:
     return (f"Groei {esc(row['period'])}: {esc(pct(row['gemeente'], signed=True))} per jaar (nominaal, met "
             "prijsstijgingen), tegen "
             + ("" if view.whole_region else f"{esc(pct(row['corop'], signed=True))} in het COROP-gebied en ")
-            + f"{esc(pct(row['nl'], signed=True))} in Nederland." + real
+            + f"{esc(pct(row['nl'], signed=True))} in Nederland." + held + real
             + (f" Met zo weinig banen kan de groei van de gemeente zelf ({esc(pct(row['gemeente'], signed=True))}) "
                "voor een groot deel afronding van de banen door het CBS zijn (rapport 2)." if view.few_jobs else ""))
 
