@@ -418,7 +418,7 @@ def test_the_front_page_sets_the_nominal_growth_beside_the_real_growth_of_the_co
         "Groei 2018–2022: +9,6% per jaar (nominaal, met prijsstijgingen), tegen +8,0% in het COROP-gebied en +5,8% "
         "in Nederland. Het aandeel van de gemeente in het gebied volgt haar eigen banen pas vanaf 2019; de groei tot "
         "2019 is die van het gebied. Na aftrek van prijsstijgingen kromp het COROP-gebied 0,6% per jaar (oudere "
-        "CBS-cijfers, van vóór de revisie van 2024; in die cijfers groeide het gebied nominaal +7,8% per jaar, niet "
+        "CBS-cijfers, van vóór de revisie van 2024; die cijfers geven het gebied een nominale groei van +7,8% per jaar, niet "
         "+8,0%, dus trek de twee niet van elkaar af; rapport 2 legt uit waarom). Voor de gemeente zelf is de reële "
         "groei niet te meten.")
     # the real growth comes with the nominal growth of its own vintage (a reader set +1,4 % real beside the revised

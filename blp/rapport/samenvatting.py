@@ -46,7 +46,7 @@ def _growth(view: GemeenteView) -> str | None:
             row = frame.loc[r.Index]
     # the older vintage's own nominal growth, so nobody takes inflation as revised nominal minus older real growth;
     # said as what it is (beside NL's +5,8 %, Almere's older '+5,8 %' in the same sentence read as one figure)
-    old = (f"; in die cijfers groeide het gebied nominaal {esc(pct(row['corop_old'], signed=True))} per jaar, niet "
+    old = (f"; die cijfers geven het gebied een nominale groei van {esc(pct(row['corop_old'], signed=True))} per jaar, niet "
            f"{esc(pct(row['corop'], signed=True))}, dus trek de twee niet van elkaar af; rapport 2 legt uit waarom"
            if pd.notna(row["corop_old"]) else "")
     start = int(str(row["period"])[:4])
