@@ -136,6 +136,10 @@ CASES = {
                                                                   "measure": "va_volume_change"}, "value", "-520"),
                                       ["value_added_series.csv, rij ", "volumeverandering van -100% of minder",
                                        "(waarde '-520.0')"]),
+    "series_unknown_region": (_set("value_added_series", {"region_code": "CR39", "year": "2010",
+                                                          "measure": "labour_volume"}, "region_code", "CR77"),
+                              ["value_added_series.csv, rij ", "kolom 'region_code': een COROP-gebied of provincie die "
+                               "in regions.csv niet voorkomt (waarde 'CR77')"]),
     "series_future_year": (_set("value_added_series", {"region_code": "CR39", "year": "2010",
                                                        "measure": "va_basic_prices", "vintage": "revised 2024"},
                                 "year", "2090"),

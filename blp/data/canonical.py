@@ -476,6 +476,13 @@ def _check_series(data: CanonicalData) -> None:
     if future.any():
         raise _bad_cell("value_added_series", series, future, "year", f"een jaar na {this_year}",
                         "haal de rijen van jaren die nog niet voorbij zijn weg, of verbeter het jaar.")
+    known = {"corop": set(data.regions["corop_code"]), "provincie": set(data.regions["provincie_code"])}
+    unknown = pd.Series([code not in known.get(level, {code}) for level, code in
+                         zip(series["region_level"], series["region_code"])])
+    if unknown.any():  # a region no gemeente lies in would be left out of every sum and year without a word
+        raise _bad_cell("value_added_series", series, unknown, "region_code",
+                        "een COROP-gebied of provincie die in regions.csv niet voorkomt",
+                        "verbeter de code (CR of PV met twee cijfers), of haal de rij weg.")
     nominal = series[series["measure"] == "va_basic_prices"]
     for vintage, part in nominal.groupby("vintage", sort=False):
         part = part.rename(columns={"value": "value_meur"})
