@@ -513,7 +513,10 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
                  "werkgever telt "
                  "daarin als één vestiging, zodat een gemeente met één groot bedrijf in een sector (een chemisch "
                  "complex, een pensioenfonds) daar lager uitkomt dan ze is, en holdings zonder personeel tellen mee in "
-                 "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Wie de eigen "
+                 "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Openbaar "
+                 "bestuur, onderwijs en zorg telt het CBS bij de vestigingen samen met de boerenbedrijven, dus in een "
+                 "regio met veel landbouw schuift die sector in de schatting naar de plattelandsgemeenten, en komt een "
+                 "centrumgemeente met ziekenhuis, scholen en provinciehuis daar lager uit dan ze is. Wie de eigen "
                  "banen per sector kent (LISA), ziet het preciezer. ")
     if whole_region:
         return text + (f"Omdat {gemeente_name} het hele COROP-gebied is, zijn haar banen per sector die van het gebied "
