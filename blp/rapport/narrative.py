@@ -516,7 +516,7 @@ def structure_text(structure, labels: dict[str, str], gemeente_name: str, measur
                  "de financiële dienstverlening, zodat een gemeente met veel holdings daar te hoog uitkomt. Openbaar "
                  "bestuur, onderwijs en zorg telt het CBS bij de vestigingen samen met de boerenbedrijven, dus in een "
                  "regio met veel landbouw schuift die sector in de schatting naar de plattelandsgemeenten, en komt een "
-                 "centrumgemeente met ziekenhuis, scholen en provinciehuis daar lager uit dan ze is. Wie de eigen "
+                 "centrumgemeente met ziekenhuis en scholen daar lager uit dan ze is. Wie de eigen "
                  "banen per sector kent (LISA), ziet het preciezer. ")
     if whole_region:
         return text + (f"Omdat {gemeente_name} het hele COROP-gebied is, zijn haar banen per sector die van het gebied "
