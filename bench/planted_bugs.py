@@ -56,7 +56,7 @@ MUTATIONS = [
  # the averaging of F and R-U (2026-11-30, evening): its weight, published cells left alone, no gemeente left out
  ("blp/berekening/jobs_key.py", "ESTABLISHMENTS_WEIGHT = 0.5", "ESTABLISHMENTS_WEIGHT = 0.25"),
  ("blp/berekening/jobs_key.py", "skip=set(published[published].index))", "skip=set())"),
- ("blp/berekening/jobs_key.py", "    missing = sorted(set(units[\"gemeente_code\"]) - have)", "    missing = []"),
+ ("blp/berekening/jobs_key.py", "    missing = sorted(set(units[\"gemeente_code\"].unique()) - have)", "    missing = []"),
  # the back-test in euros and the averaging weight of blp validate (2026-11-30, late)
  ("blp/berekening/backtest.py", "return float(50 * np.sum(off) / np.sum(published))",
   "return float(100 * np.sum(off) / np.sum(published))"),
@@ -68,7 +68,8 @@ MUTATIONS = [
  ("blp/cli.py", "                      average_weight=weight)", "                      average_weight=ESTABLISHMENTS_WEIGHT)"),
  # a breaker and a reader of 2026-12-01: agriculture seeded by land area, own tables and params that cannot be
  # computed, the front page's words and the charts' ticks
- ("blp/berekening/jobs_key.py", "agriculture_by_area: bool = True", "agriculture_by_area: bool = False"),
+ ("blp/berekening/jobs_key.py", "agriculture_by_area: bool = True) -> JobsFit:\n    \"\"\"Employee",
+  "agriculture_by_area: bool = False) -> JobsFit:\n    \"\"\"Employee"),
  ("blp/beleid/io_table.py", "over = inputs[inputs >= table.output]", "over = inputs[inputs > 1e18]"),
  ("blp/data/csv_source.py", '    check_weight_codes(frames["boundary_changes"], est, weights_label)\n', ""),
  ("blp/beleid/scenarios.py", 'if _group_of(code, result) == HOUSING_GROUP and change.unit == "jobs":', "if False:"),
@@ -106,6 +107,25 @@ MUTATIONS = [
   "if False else \", ook per sector\")"),
  ("blp/rapport/paginas/berekening.py", "if fit is None or view.whole_region:", "if fit is None:"),
  ("blp/rapport/samenvatting.py", "high = [g for g in exceptional_per_job(pol.per_job).index if g in groups]", "high = []"),
+ # this session's (2026-12-01, midday): series breaks and checks, the band's cap, amounts read alike, scenario losses,
+ # peers, the reconciliation, the jobs check's rounding, the held share, future inhabitants, sheet names
+ ("blp/berekening/series_breaks.py", " or abs(shift.sum()) > BREAK_BALANCE * shift.abs().max():", ":"),
+ ("blp/berekening/series_breaks.py", "float(r[year] / (r[year - 1] * joint))", "float(r[year - 1] * joint / r[year])"),
+ ("blp/berekening/value_added.py", "((1 + growth[b.break_year] / 100) / b.factor - 1) * 100",
+  "((1 + growth[b.break_year] / 100) * b.factor - 1) * 100"),
+ ("blp/data/canonical.py", 'for vintage, part in nominal.groupby("vintage", sort=False):',
+  'for vintage, part in nominal.iloc[0:0].groupby("vintage", sort=False):'),
+ ("blp/data/canonical.py", "SERIES_PRICE_RANGE = (-30.0, 50.0)", "SERIES_PRICE_RANGE = (-90.0, 500.0)"),
+ ("blp/rapport/narrative.py", "{meur(min(upper, most))}", "{meur(upper)}"),
+ ("blp/rapport/fmt.py", "for decimals in (2, 3):", "for decimals in ():"),
+ ("blp/beleid/scenarios.py", "if loss > have * 1.0001:", "if loss > have * 10:"),
+ ("blp/berekening/peers.py", "if own is None or others.empty or others.min() <= own <= others.max():", "if True:"),
+ ("blp/rapport/paginas/berekening.py", "guests = [str(names.get(g, g)) for g in parts.index if g not in own]", "guests = []"),
+ ("blp/berekening/jobs_key.py", "int((~np.isnan(col_known) | ~np.isnan(col_lower)).sum()) + JOBS_ROUNDING / 2",
+  "int((~np.isnan(col_known) | ~np.isnan(col_lower)).sum()) + 0"),
+ ("blp/rapport/samenvatting.py", 'if key_year > start and not view.whole_region else ""', 'if False else ""'),
+ ("blp/beleid/scenarios.py", "if len(p) and convertible(data, int(year), boundary):", "if False:"),
+ ("blp/rapport/downloads.py", 'for head in (base, base.split(" ")[0]):', "for head in (base,):"),
 ]
 TESTS = ["tests/test_report_layer.py", "tests/test_report_wording.py", "tests/test_backtest.py", "tests/test_beleid.py",
          "tests/test_productivity.py", "tests/test_report_berekening.py", "tests/test_bad_input.py",

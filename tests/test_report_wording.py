@@ -920,3 +920,18 @@ def test_the_note_on_suppressed_cells_names_the_figures_not_the_file(data):
                     "ze staan leeg in de gegevens, en de berekening verdeelt er het totaal van het gebied min de "
                     "gepubliceerde sectoren over."]
     assert not any(".csv" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("section, detail, name", [
+    ("De cijfers voor deze gemeente", "Sector, Verdeeld naar", "02 Cijfers verdeeld naar"),
+    ("De cijfers voor deze gemeente", "Sector, Banen gemeente", "02 Cijfers banen gemeente"),
+    ("De focusindicatoren van de gemeente", "", "02 Focusindicatoren"),
+    ("Hoe zeker is dit getal?", "", "02 Hoe zeker is dit getal"),
+    ("Positie: hoe verhoudt de gemeente zich tot andere gemeenten?", "Gemeente, COROP", "02 Positie COROP"),
+    ("Verantwoording", "Gemeente, BLP uit dit COROP-gebied (mln euro)", "02 Verantwoording BLP"),
+])
+def test_a_sheet_name_says_what_the_sheet_holds_within_31_characters(section, detail, name):
+    """'02 De cijfers voor deze' for two different tables said neither what they held nor which was which."""
+    from blp.rapport.downloads import Download, sheet_name
+
+    assert sheet_name(2, Download("01_dataverzameling", section, [], detail)) == name
