@@ -539,3 +539,24 @@ def test_a_peer_group_of_smaller_gemeenten_says_so(national):
                            "(zij hebben 65.753 tot 162.912 inwoners): stedelijkheid en banen per inwoner wegen even "
                            "zwaar als het inwonertal")
     assert GemeenteView(national, "GM0917", load_params("GM0917")).peers[1].endswith("niet naar ligging gekozen)")
+
+
+def test_an_exceptional_sector_of_the_region_is_named_in_report_2_and_on_the_front_page(national, shown):
+    """Groningen: a quarter of its BLP is nijverheid en energie at 2,2 times NL's value per job (gas), allocated by its
+    jobs; report 4 said so, report 2 and the front page did not (a reader's finding)."""
+    from blp.rapport.samenvatting import blp_card
+
+    groningen = GemeenteView(national, "GM0014", load_params("GM0014"))
+    berekening.structure(groningen)
+    assert ("**Let op, een uitzonderlijke sector:** in Overig Groningen is de toegevoegde waarde per baan in deze "
+            "sector veel hoger dan landelijk (nijverheid (geen bouw) en energie: 2,2 keer het landelijke cijfer "
+            "(€ 272.468 tegen € 122.012 per baan), bij Groningen € 3,2 miljard van het BLP).") in _text(shown)
+    assert "ook als de activiteit zelf elders in het gebied zit: 24,5% van het BLP van Groningen." in _text(shown)
+    card = " ".join(blp_card(groningen).lines)
+    assert ("<strong>Let op:</strong> 24,5% daarvan is nijverheid (geen bouw) en energie, waarin de toegevoegde waarde "
+            "per baan in het COROP-gebied 2,2 keer het landelijke cijfer is") in card
+    shown.clear()
+    heerlen = GemeenteView(national, "GM0917", load_params("GM0917"))
+    berekening.structure(heerlen)
+    assert "uitzonderlijke sector" not in _text(shown) and "Let op:</strong> " not in " ".join(blp_card(heerlen).lines)
+    assert berekening.exceptional_sectors(GemeenteView(national, "GM1979", load_params("GM1979"))) == []

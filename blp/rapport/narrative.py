@@ -154,6 +154,22 @@ def division_link_text(corop_name: str, factor: float, link_year: int, first_yea
             f"in elk jaar even groot verondersteld als in {link_year}.")
 
 
+def exceptional_text(name: str, corop_name: str, rows: list[dict], share: float) -> str:
+    """A sector whose value added per job in the region is far above NL's (one exceptional activity, such as gas
+    extraction) is allocated by jobs like any other: the gemeente gets its share of that activity by its jobs in the
+    sector, wherever in the region the activity itself is (Groningen: a quarter of its BLP in B-E at 2,2 times NL's
+    value per job, said only in report 4: a reader's finding). ``rows``: label, ratio, corop_eur, nl_eur, blp_meur."""
+    parts = "; ".join(f"{in_sentence(r['label'])}: {num(r['ratio'], 1)} keer het landelijke cijfer ({eur(r['corop_eur'])} tegen "
+                      f"{eur(r['nl_eur'])} per baan), bij {name} {meur(r['blp_meur'])} van het BLP" for r in rows)
+    return (f"**Let op, een uitzonderlijke sector:** in {corop_name} is de toegevoegde waarde per baan in "
+            f"{'deze sector' if len(rows) == 1 else 'deze sectoren'} veel hoger dan landelijk ({parts}). Dat wijst op "
+            "één bijzondere activiteit met veel toegevoegde waarde en weinig banen, zoals gaswinning. Het BLP verdeelt "
+            "die waarde naar rato van de banen in de sector, dus de gemeente krijgt er een deel van naar haar banen, "
+            f"ook als de activiteit zelf elders in het gebied zit: {'samen ' if len(rows) > 1 else ''}{pct(share)} van het "
+            f"BLP van {name}. Lees dat "
+            "deel als een verdeling van de regio, niet als een meting in de gemeente.")
+
+
 def series_break_text(corop_name: str, factor: float, break_year: int, first_year: int) -> str:
     """Where the series changes COROP division inside it (``blp.berekening.series_breaks``: ``factor`` links the years
     before ``break_year``), say so; '' within ``LINKED``."""

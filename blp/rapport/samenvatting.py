@@ -88,6 +88,16 @@ def blp_card(view: GemeenteView) -> Card:
                  f"<strong>{esc(eur(h['blp_per_inhabitant_eur']))} per inwoner</strong>{per}, tegen "
                  f"{esc(eur(h['nl_per_inhabitant_eur']))} in Nederland als geheel en "
                  f"{esc(eur(round(h['median_per_inhabitant_eur'], -2)))} bij de middelste gemeente.")
+    from blp.rapport.paginas.berekening import exceptional_sectors
+
+    exceptional = exceptional_sectors(view)
+    if exceptional:  # Groningen: a quarter of its BLP at 2,2 times NL's value per job, said only in report 4 (a reader)
+        share = sum(r["blp_meur"] for r in exceptional) / h["blp_meur"]
+        sectors = listing([in_sentence(r["label"]) for r in exceptional])
+        lines.append(f"<strong>Let op:</strong> {esc(pct(share))} daarvan is {esc(sectors)}, waarin de toegevoegde "
+                     f"waarde per baan in het COROP-gebied {esc(num(max(r['ratio'] for r in exceptional), 1))} keer het "
+                     "landelijke cijfer is (een bijzondere activiteit zoals gaswinning); die is naar de banen over de "
+                     "gemeenten verdeeld, ook als ze elders in het gebied zit (rapport 2).")
     effect = large_density_effect(view.density_effect)
     if effect is not None:
         lines.append(f"Dat is met de weging naar banendichtheid; zonder die weging was het BLP van {h['choice_va_year']} "

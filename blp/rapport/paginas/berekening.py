@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from blp.beleid.policy import exceptional_per_job, va_per_job
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
@@ -323,6 +324,10 @@ def structure(view: GemeenteView) -> None:
     surplus = narrative.surplus_text(view.name, *key.fit.against_seed(view.gemeente)) if estimated else ""
     if surplus:
         md(surplus)
+    exceptional = exceptional_sectors(view)
+    if exceptional:
+        md(narrative.exceptional_text(view.name, view.region_row()["corop_name"], exceptional,
+                                      sum(r["blp_meur"] for r in exceptional) / view.headline["blp_meur"]))
     df = view.structure.assign(Sector=view.structure["group"].map(labels))
     table(df, {"Sector": "Sector", "blp_meur": "BLP (mln euro)", "share_gemeente": "Aandeel gemeente",
                **({} if view.whole_region else {"share_corop": "Aandeel COROP"}), "share_nl": "Aandeel NL",
@@ -330,6 +335,19 @@ def structure(view: GemeenteView) -> None:
                               f"{', geschat' if estimated else ''})"},
           {"blp_meur": 1, "share_gemeente": lambda v: pct(v), "share_corop": lambda v: pct(v),
            "share_nl": lambda v: pct(v), "activity_lq": 2})
+
+
+def exceptional_sectors(view: GemeenteView) -> list[dict]:
+    """The sectors of the gemeente's region whose value added per job is exceptional
+    (``blp.beleid.policy.exceptional_per_job``), with the gemeente's BLP in each; none for a gemeente that is its
+    whole region (its BLP is the region's, nothing was allocated)."""
+    if view.whole_region:
+        return []
+    per_job = va_per_job(view.data, view.result, view.region_row()["corop_code"])
+    labels, blp = view.data.industry_labels(), view.structure.set_index("group")["blp_meur"]
+    return [{"label": labels.get(g, g), "ratio": float(r), "corop_eur": float(per_job.loc[g, "corop"]),
+             "nl_eur": float(per_job.loc[g, "nl"]), "blp_meur": float(blp.get(g, 0.0))}
+            for g, r in exceptional_per_job(per_job).items() if blp.get(g, 0.0) > 0]
 
 
 def peers_title(view: GemeenteView) -> str:
