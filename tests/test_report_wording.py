@@ -399,8 +399,9 @@ def test_the_front_page_gives_the_unweighted_blp_and_rank_where_the_weighting_mo
     from blp.rapport.samenvatting import blp_card, position_card
 
     hogeland, heerlen = views["GM1966"], views["GM0917"]
-    assert blp_card(hogeland).lines[2] == ("Dat is met de weging naar banendichtheid; zonder die weging was het BLP van "
+    assert blp_card(hogeland).lines[3] == ("Dat is met de weging naar banendichtheid; zonder die weging was het BLP van "
                                            "2018 €\u00a01,2 miljard; zie ‘Hoe zeker is dit getal?’.")
+    assert blp_card(hogeland).lines[2].startswith("<strong>Let op:</strong> 25,5% daarvan is nijverheid")  # its gas
     assert position_card(hogeland).lines == [
         "BLP per inwoner: <strong>nummer 8 van 11</strong> in de vergelijkingsgroep, dat is Het Hogeland en de 10 "
         "gemeenten die qua inwonertal, stedelijkheid en banen per inwoner het meest op deze gemeente lijken (uit heel "
