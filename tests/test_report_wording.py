@@ -468,12 +468,17 @@ def test_report_1_lists_what_makes_a_gemeentes_figures_less_precise_among_its_pa
     vlieland = GemeenteView(national, "GM0096", load_params("GM0096"))
     dataverzameling.gemeente_notes(vlieland)
     assert shown() == (
+        "- In de CBS-reeks van de toegevoegde waarde verandert Noord-Friesland in 2014 van indeling: gemeenten gingen "
+        "over naar of van een ander COROP-gebied. De jaren vóór 2014 zijn omgerekend naar de indeling van 2014 "
+        "(rapport 2, ‘Ontwikkeling door de tijd’). "
         "- Vlieland heeft ongeveer 600 banen van werknemers. Het CBS rondt de banen per gemeente af op honderdtallen; "
         "bij zo weinig banen verschuift die afronding het aandeel van de gemeente zichtbaar, ook tussen jaren "
         "(rapport 2). - Vlieland is kleiner dan elk gebied waarop de methode getoetst is (het kleinste had 15.800 "
         "banen): de foutmarge in rapport 2 is een ondergrens. - De weging naar banendichtheid staat voor Vlieland op "
         "haar grens: de gemeente heeft zoveel minder banen per km² land dan haar COROP-gebied dat het verschil buiten "
-        "het bereik valt waarop de weging gemeten is; de weging is daar afgekapt (rapport 2).")
+        "het bereik valt waarop de weging gemeten is; de weging is daar afgekapt. Zonder de weging zou het BLP 22% "
+        "hoger zijn (€\u00a046 miljoen; rapport 2, ‘Gevoeligheid’).")  # report 2 names no capped gemeente: the
+    # note gives the effect itself (a reader of Leeuwarden found 'rapport 2' pointing at nothing)
     assert [n.split(":")[0] for n in dataverzameling._precision_notes(views["GM0917"])] == [
         "De weging naar banendichtheid staat voor Heerlen op haar grens"]
     assert "zoveel meer banen per km²" in dataverzameling._precision_notes(views["GM0917"])[0]
@@ -936,3 +941,16 @@ def test_a_sheet_name_says_what_the_sheet_holds_within_31_characters(section, de
     from blp.rapport.downloads import Download, sheet_name
 
     assert sheet_name(2, Download("01_dataverzameling", section, [], detail)) == name
+
+
+def test_report_1_names_a_change_of_division_inside_the_series_for_the_gemeente_s_region(national, shown):
+    """Report 1 said 'Geen bijzonderheden in de gegevens voor Súdwest-Fryslân' while report 2 linked its series across
+    2014 (a reader's finding): a check lists the change, and the gemeente's notes name it."""
+    from blp.rapport.paginas import dataverzameling
+
+    check = next(c for c in national.checks if c.name.startswith("Reeks toegevoegde waarde"))
+    assert check.detail.startswith("2014: Noord-Friesland × 0,967, Zuidwest-Friesland × 1,296, Zuidoost-Friesland × "
+                                   "0,931. De jaren ervoor zijn omgerekend")
+    dataverzameling.gemeente_notes(GemeenteView(national, "GM1900", load_params("GM1900")))
+    assert ("In de CBS-reeks van de toegevoegde waarde verandert Zuidwest-Friesland in 2014 van indeling") in shown()
+    assert "Geen bijzonderheden" not in shown()

@@ -9,7 +9,8 @@ import pandas as pd
 from blp.berekening.calculation import BlpResult
 from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
-from blp.berekening.value_added import region_table
+from blp.berekening.series import LINKED
+from blp.berekening.value_added import SERIES_VINTAGE, breaks, region_table
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.dutch import num
 
@@ -97,6 +98,27 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     return checks
 
 
+def series_breaks_of(data: CanonicalData) -> pd.DataFrame:
+    """The changes of COROP division inside CBS's series that moved a region's total by more than ``LINKED``
+    (``blp.berekening.series_breaks``): region_code, break_year, factor."""
+    found = breaks(data, SERIES_VINTAGE)
+    found = found[(found["industry_code"] == TOTAL) & ((found["factor"] - 1).abs() > LINKED)]
+    return found[["region_code", "break_year", "factor"]].reset_index(drop=True)
+
+
+def _series_breaks_check(data: CanonicalData, names: dict[str, str]) -> Check:
+    """Report 1 said 'geen bijzonderheden' for Súdwest-Fryslân while report 2 linked its series across 2014 (a
+    reader's finding): the check lists each change of division found inside the series, and that it was linked."""
+    found = series_breaks_of(data)
+    if found.empty:
+        return Check("Reeks toegevoegde waarde: grenswijzigingen binnen de CBS-reeks", OK, "geen gevonden")
+    parts = [f"{year}: " + ", ".join(f"{names.get(r.region_code, r.region_code)} × {num(r.factor, 3)}"
+                                     for r in rows.itertuples())
+             for year, rows in found.groupby("break_year")]
+    return Check("Reeks toegevoegde waarde: grenswijzigingen binnen de CBS-reeks", OK,
+                 "; ".join(parts) + ". De jaren ervoor zijn omgerekend naar de indeling van dat jaar (rapport 2).")
+
+
 def _region_names(data: CanonicalData) -> dict[str, str]:
     """Gemeente and COROP codes of every boundary year -> their names (the newest year's where a code recurs)."""
     regions = data.regions.sort_values("year")
@@ -139,6 +161,7 @@ def run_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
                            "behoorde en daarna bij de nieuwe gemeente opgeteld." if kept else
                            ". De toegevoegde waarde van het oude gebied zit nog in het oude COROP-gebied.")
                         if len(switches) else "geen"))
+    checks.append(_series_breaks_check(data, names))
     recon = result.reconciliation()
     worst = int(recon["difference_eur"].abs().max())
     checks.append(Check("Aansluiting: gemeenten tellen op tot hun COROP (per sector, op de euro)",

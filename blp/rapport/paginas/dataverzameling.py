@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.quality import WARN, checks_table
+from blp.berekening.quality import WARN, checks_table, series_breaks_of
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import region_mean_factor
 from blp.berekening.value_added import totals
@@ -285,6 +285,12 @@ def gemeente_notes(view: GemeenteView) -> None:
         notes.append(f"{num(unassignable)} {MEASURE_NL.get(view.result.key.measure, view.result.key.measure)} in de "
                      f"sleutel zijn niet aan een gemeente toe te "
                      f"wijzen (GM0000) en tellen niet mee in de verdeling.")
+    for r in series_breaks_of(view.data).itertuples():
+        if r.region_code == main:
+            notes.append(f"In de CBS-reeks van de toegevoegde waarde verandert {corop_names.get(main, main)} in "
+                         f"{r.break_year} van indeling: gemeenten gingen over naar of van een ander COROP-gebied. De "
+                         f"jaren vóór {r.break_year} zijn omgerekend naar de indeling van {r.break_year} (rapport 2, "
+                         "‘Ontwikkeling door de tijd’).")
     notes += _precision_notes(view)
     md("\n".join(f"- {n}" for n in notes) if notes else f"Geen bijzonderheden in de gegevens voor {view.name}.")
 
@@ -306,7 +312,10 @@ def _precision_notes(view: GemeenteView) -> list[str]:
         denser = effect["difference_pct"] < 0  # the weighting raises the BLP: more jobs per km² (density_notice)
         notes.append(f"De weging naar banendichtheid staat voor {view.name} op haar grens: de gemeente heeft zoveel "
                      f"{'meer' if denser else 'minder'} banen per km² land dan haar COROP-gebied dat het verschil "
-                     "buiten het bereik valt waarop de weging gemeten is; de weging is daar afgekapt (rapport 2).")
+                     "buiten het bereik valt waarop de weging gemeten is; de weging is daar afgekapt. Zonder de weging "
+                     f"zou het BLP {pct(abs(effect['difference_pct']) / 100, 0)} "
+                     f"{'lager' if denser else 'hoger'} zijn ({meur(effect['unweighted_meur'])}; rapport 2, "
+                     "‘Gevoeligheid’).")
     return notes
 
 
