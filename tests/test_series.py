@@ -198,8 +198,9 @@ def test_a_change_of_division_inside_the_series_is_found_in_its_employment_and_l
     assert volume_growth(data, "CR05")[2014] == pytest.approx(1.06, abs=0.01)
     assert 1.5 < volume_growth(data, "CR05").loc[2013:2022].mean() < 2.5  # was 4,2 with the break's 23,9
     text = berekening.division_link(GemeenteView(national, "GM1900", load_params("GM1900")))
-    assert text.startswith("**Let op, grenswijziging in 2014:** in dat jaar gingen gemeenten over van het ene "
-                           "COROP-gebied naar het andere")
+    assert text.startswith("**Let op, grenswijziging in 2014:** in dat jaar gingen gemeenten (of delen ervan) over "
+                           "van het ene COROP-gebied naar het andere")
+    assert "Ook het aantal werkenden in de reeks springt dat jaar tussen de gebieden" in text
     assert "Zonder omrekening zou Zuidwest-Friesland in 2014 29,6% groeien door die verschuiving alleen" in text
     assert "De jaren 1995 tot en met 2013 zijn daarom omgerekend naar de indeling van 2014" in text
     assert "krimpen" in berekening.division_link(GemeenteView(national, "GM0074", load_params("GM0074")))

@@ -175,14 +175,16 @@ def series_break_text(corop_name: str, factor: float, break_year: int, first_yea
     before ``break_year``), say so; '' within ``LINKED``."""
     if abs(factor - 1) <= LINKED:
         return ""
-    return (f"**Let op, grenswijziging in {break_year}:** in dat jaar gingen gemeenten over van het ene COROP-gebied "
-            f"naar het andere, en de reeks van het CBS volgt elk jaar de indeling van dat jaar. Zonder omrekening zou "
-            f"{corop_name} in {break_year} {pct(abs(factor - 1))} {'groeien' if factor > 1 else 'krimpen'} door die "
-            "verschuiving alleen; de werkgelegenheid in de reeks verschuift dat jaar net zo tussen de gebieden. De jaren "
+    return (f"**Let op, grenswijziging in {break_year}:** in dat jaar gingen gemeenten (of delen ervan) over van het "
+            "ene COROP-gebied naar het andere, en de reeks van het CBS volgt elk jaar de indeling van dat jaar. Zonder "
+            f"omrekening zou {corop_name} in {break_year} {pct(abs(factor - 1))} "
+            f"{'groeien' if factor > 1 else 'krimpen'} door die verschuiving alleen. Ook het aantal werkenden in de "
+            "reeks springt dat jaar tussen de gebieden; daaraan is de grenswijziging herkend. De jaren "
             f"{first_year} tot en met {break_year - 1} zijn daarom omgerekend naar de indeling van {break_year}: de "
-            f"gebieden die gemeenten uitwisselden, zijn verondersteld in {break_year} samen even hard te zijn gegroeid "
-            f"(ook in de oudere CBS-cijfers, de kolommen met *, en in hun reële groei van {break_year}). Dat is een "
-            "benadering; het CBS publiceert die jaren niet op de nieuwe indeling.")
+            f"gebieden die gemeenten uitwisselden, zijn verondersteld in {break_year} samen even hard te zijn gegroeid. "
+            f"Hetzelfde is gedaan met de oudere CBS-cijfers (de kolommen met *), ook met hun reële groei in "
+            f"{break_year}. Dat is een benadering: het CBS publiceert die jaren niet op de nieuwe indeling, en welke "
+            "gemeenten verschoven, staat niet in deze gegevens.")
 
 
 def choices_text(h: dict, key_label: str, population_year: int, whole_region_of: str | None = None) -> str:
