@@ -560,3 +560,18 @@ def test_an_exceptional_sector_of_the_region_is_named_in_report_2_and_on_the_fro
     berekening.structure(heerlen)
     assert "uitzonderlijke sector" not in _text(shown) and "Let op:</strong> " not in " ".join(blp_card(heerlen).lines)
     assert berekening.exceptional_sectors(GemeenteView(national, "GM1979", load_params("GM1979"))) == []
+
+
+def test_a_blp_per_inhabitant_near_nl_s_by_two_differences_that_cancel_says_so(national):
+    """Heerenveen: € 44.231 per inhabitant, within 10 % of NL's, by many jobs per inhabitant (683 against 491) at a low
+    value per job (€ 64.730 against € 82.079); nothing was said, while Súdwest-Fryslân got its sentence (a reader's
+    finding). Heerlen's sentence stays."""
+    from blp.rapport.narrative import parts_conclusion
+
+    heerenveen = GemeenteView(national, "GM0074", load_params("GM0074")).headline
+    assert parts_conclusion(heerenveen).startswith(
+        "Dat het BLP per inwoner dicht bij het landelijke ligt, komt doordat twee verschillen elkaar opheffen: naar "
+        "verhouding veel banen per inwoner, maar een lagere toegevoegde waarde per baan (€\u00a064.730 tegen "
+        "€\u00a082.079). De toegevoegde waarde per baan is daarbij niet voor de gemeente zelf gemeten")
+    assert parts_conclusion(GemeenteView(national, "GM0917", load_params("GM0917")).headline).startswith(
+        "Dat het BLP per inwoner hoger is dan in Nederland, komt vooral door het aantal banen per inwoner")
