@@ -506,6 +506,8 @@ def test_the_reconciliation_counts_only_the_region_s_own_gemeenten_as_its_gemeen
     (2354.2, 2449.3, ("€\u00a02,35 miljard", "€\u00a02,45 miljard")),   # 'tussen € 2,4 miljard en € 2,4 miljard'
     (4166.0, 4241.0, ("€\u00a04,17 miljard", "€\u00a04,24 miljard")),   # '€ 4,2 miljard met de ingreep, € 4,2 zonder'
     (800.0, 1300.0, ("€\u00a0800 miljoen", "€\u00a01,3 miljard")),       # apart already: as meur gives them
+    (6200.0, 9400.0, ("€\u00a06,2 miljard", "€\u00a09,4 miljard")),       # far apart: one decimal
+    (2100.0, 2240.0, ("€\u00a02,10 miljard", "€\u00a02,24 miljard")),     # '€ 2,1 tot 2,2' read as 5 % for 6,7 %
     (540.2, 540.4, ("€\u00a0540,2 miljoen", "€\u00a0540,4 miljoen")),
     (2400.0, 2400.0, ("€\u00a02,4 miljard", "€\u00a02,4 miljard")),     # equal: nothing to tell apart
 ])
@@ -523,8 +525,8 @@ def test_the_sensitivity_chart_s_title_gives_the_text_s_range_and_the_other_meas
 
     bosch = GemeenteView(national, "GM0796", load_params("GM0796"))
     assert berekening.sensitivity_title(bosch) == (
-        "Met varianten van de hoofdsleutel ligt het BLP van 's-Hertogenbosch tussen €\u00a08,4 miljard en €\u00a09,4 "
-        "miljard; naar inwoners of vestigingen, die slechter scoren, €\u00a06,2 miljard tot €\u00a06,5 miljard")
+        "Met varianten van de hoofdsleutel ligt het BLP van 's-Hertogenbosch tussen €\u00a08,39 miljard en €\u00a09,35 "
+        "miljard; naar inwoners of vestigingen, die slechter scoren, €\u00a06,20 miljard tot €\u00a06,51 miljard")
     sudwest = GemeenteView(national, "GM1900", load_params("GM1900"))
     assert "tussen €\u00a02,35 miljard en €\u00a02,45 miljard" in berekening.sensitivity_title(sudwest)
     assert "tussen **€\u00a02,35 miljard** en **€\u00a02,45 miljard**" in narrative.sensitivity_text(

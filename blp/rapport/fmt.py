@@ -17,16 +17,34 @@ def meur(x: float) -> str:
     return f"{EURO}{num(x, 0 if abs(x) >= 10 else 1)} miljoen"
 
 
+def meur_same(values: list[float]) -> list[str]:
+    """Amounts shown side by side (a range and its main value), at one precision: in miljard with two decimals where
+    they lie within a quarter of each other ('€ 2,1 tot 2,3 miljard' read as 9 % for a spread of 6 %), three where
+    two that differ would still read alike; in miljoen with a decimal where two would read alike. Else as ``meur``
+    ('tussen € 2,4 miljard en € 2,4 miljard' said nothing: a reader's finding)."""
+    shown = [meur(v) for v in values]
+    finite = [v for v in values if not not_a_number(v)]
+    if len(finite) < 2 or len(set(finite)) < 2:
+        return shown
+    lo, hi = min(abs(v) for v in finite), max(abs(v) for v in finite)
+    if lo >= 1000:
+        for decimals in (1 if hi / lo >= 1.25 else 2, 3):
+            shown = [meur(v) if not_a_number(v) else f"{EURO}{num(v / 1000, decimals)} miljard" for v in values]
+            if _apart(shown, values):
+                break
+    elif hi < 1000 and not _apart(shown, values):
+        shown = [meur(v) if not_a_number(v) else f"{EURO}{num(v, 1)} miljoen" for v in values]
+    return shown
+
+
+def _apart(shown: list[str], values: list[float]) -> bool:
+    """Different amounts read differently."""
+    return all(a == b or x != y for a, x in zip(values, shown) for b, y in zip(values, shown))
+
+
 def meur_pair(a: float, b: float) -> tuple[str, str]:
-    """Two amounts as ``meur`` gives them, with a decimal more (up to three) where they differ but would read alike:
-    'tussen € 2,4 miljard en € 2,4 miljard' said nothing (a reader's finding); '€ 2,35 miljard en € 2,45 miljard'."""
-    x, y = meur(a), meur(b)
-    for decimals in (2, 3):
-        if x != y or not_a_number(a) or not_a_number(b) or a == b or min(abs(a), abs(b)) < 1000:
-            break
-        x, y = (f"{EURO}{num(v / 1000, decimals)} miljard" for v in (a, b))
-    if x == y and a != b and max(abs(a), abs(b)) < 1000:
-        x, y = (f"{EURO}{num(v, 1)} miljoen" for v in (a, b))
+    """Two amounts at one precision (``meur_same``)."""
+    x, y = meur_same([a, b])
     return x, y
 
 

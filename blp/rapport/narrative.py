@@ -9,7 +9,7 @@ from blp.berekening.keys import MEASURE_NL
 from blp.berekening.series import LINKED
 from blp.data.canonical import EMBEDDED_SOURCE, ROUNDED_JOBS, TOTAL, UNASSIGNABLE_GEMEENTE
 from blp.dutch import in_sentence, listing, round_estimate
-from blp.rapport.fmt import eur, meur, meur_pair, num, pct
+from blp.rapport.fmt import eur, meur, meur_same, num, pct
 
 
 def headline_text(h: dict, ranks) -> str:
@@ -443,8 +443,8 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     own = sens[sens["key"].str.startswith(measure + "_")]
     other = sens[~sens["key"].str.startswith(measure + "_")]
     lo, hi = own["blp_meur"].min(), own["blp_meur"].max()
-    low, high = meur_pair(lo, hi)
     main = sens["blp_meur"].iloc[0]
+    low, high, main_shown = meur_same([lo, hi, main])
     spread = (hi - lo) / main
     extreme = ("laagste" if main <= lo else "hoogste" if main >= hi else "")
     compared = "; ".join(f"naar {MEASURE_NL.get(k.split('_')[0], k)} ({k.split('_')[1]}) {meur(v)}"
@@ -452,7 +452,7 @@ def sensitivity_text(sens, gemeente_name: str, has_band: bool = True) -> str:
     return (
         f"Met de andere varianten van de sleutel naar {MEASURE_NL.get(measure, measure)} (andere jaren, zonder weging of "
         f"middeling, zonder sectoren) ligt het BLP van {gemeente_name} tussen **{low}** en **{high}** "
-        f"(hoofdsleutel: {meur(main)}); het verschil tussen de uitersten is {pct(spread, 0 if spread >= 0.1 else 1)} "
+        f"(hoofdsleutel: {main_shown}); het verschil tussen de uitersten is {pct(spread, 0 if spread >= 0.1 else 1)} "
         "van de hoofduitkomst. "
         + (f"Ter vergelijking, met sleutels die in de toets slechter scoren: {compared}. " if compared else "")
         + (f"De hoofdsleutel geeft hier de {extreme} uitkomst van deze varianten; hij is gekozen op de toets tegen "
