@@ -75,6 +75,8 @@ def test_the_overview_summary_gives_the_national_and_the_middle_level_and_how_un
         "gevallen al meer dan 12,1% "
         "naast, bij grotere gebieden minder. 208 van de 342 gemeenten hebben minder banen; hun BLP is zeer onzeker. "
         "Het rapport van een gemeente geeft haar eigen foutmarge. Er is nog geen volledig rapport.")
+    # the footer names the growth map's newest year too, as the gemeente pages do (a reader's finding)
+    assert "regionale rekeningen 2018 en 2022, grenzen 2024" in page
 
 
 def test_the_dutch_table_gives_whole_numbers_whole_and_the_blps_year(national, tmp_path):

@@ -202,8 +202,10 @@ def render(national: NationalContext, table: pd.DataFrame, figures: dict | None 
     reports = [(r.gemeente_name, r.report) for r in table.sort_values("gemeente_name").itertuples() if r.report]
     small = national.result.national.loc[national.result.national["jobs"] < SMALL_JOBS, "gemeente_name"] \
         if "jobs" in national.result.national.columns else pd.Series(dtype=str)
+    years = sorted({c.va_year} | ({int(national.series.table["year"].max())} if national.series is not None else set()))
     footer = (f"Gemaakt op {datetime.now(timezone.utc):%d-%m-%Y} met blp {__version__} · gegevens: "
-              f"{source_text(national.data.source)}; regionale rekeningen {c.va_year}, grenzen {c.boundary_year}")
+              f"{source_text(national.data.source)}; regionale rekeningen {' en '.join(map(str, years))}, grenzen "
+              f"{c.boundary_year}")  # the growth map's newest year too, as the gemeente pages say (a reader's finding)
     return render_page("overview.html.j2", summary=summary, histogram=Markup(figures["histogram"]),
                        maps=[{"caption": caption, "svg": Markup(svg)} for caption, svg in figures["maps"]],
                        growth_note=growth_note, rows=rows, reports=reports, small_count=len(small), va_year=c.va_year,
