@@ -53,7 +53,11 @@ def test_trend_shows_the_series_growth_and_labels_real_growth_as_the_corops(heer
     assert "vastgehouden op dat van 2019" in text
     assert any(isinstance(x, dict) and "image/svg+xml" in x for x in shown)
     growth = berekening.growth_frame(heerlen).set_index("period")
-    assert list(growth.index) == ["1995–2022", "2010–2022", "2018–2022"]
+    assert list(growth.index) == ["1995–2022", "2010–2022", "2012–2022", "2018–2022"]
+    # the row behind report 4's 0-scenario, which continues the last ten years' real growth (a reader could not check it)
+    from blp.beleid.scenarios import baseline
+    trend = baseline(heerlen.params.beleid, heerlen.data, heerlen.result, "GM0917", "CR39", 2036).trend
+    assert growth.loc["2012–2022", "corop_real"] == pytest.approx(trend, abs=1e-9)
     assert growth.loc["2018–2022", "gemeente"] == pytest.approx((4907.836481 / 4350.291857) ** 0.25 - 1, abs=1e-6)
     assert 0 < growth.loc["1995–2022", "corop_real"] < growth.loc["1995–2022", "corop"]
     assert "is die van het **COROP-gebied** als geheel" in text and "84432NED" in text

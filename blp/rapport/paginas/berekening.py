@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from blp.beleid.policy import exceptional_per_job, va_per_job
+from blp.beleid.scenarios import TREND_YEARS
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
@@ -474,7 +475,8 @@ def growth_frame(view: GemeenteView) -> pd.DataFrame:
     old = nominal_before_revision(view.data, corop_code)
     last = int(own.index.max())
     rows = []
-    for first in sorted({int(own.index.min()), 2010, view.choices.va_year} - {last}):
+    # the last TREND_YEARS years too: report 4's 0-scenario continues their real growth (a reader could not check it)
+    for first in sorted({int(own.index.min()), 2010, last - TREND_YEARS, view.choices.va_year} - {last}):
         if first not in own.index or first >= last:
             continue
         n = last - first
