@@ -268,32 +268,35 @@ def test_every_report_has_dutch_downloads_and_one_workbook(heerlen_run):
     assert saved["tabellen.xlsx"] == "GM0917_tabellen.xlsx"
     assert all(saved[f"downloads/{f.name}"] == f"GM0917_{f.name}" for f in files)
     assert saved["01_dataverzameling.html"] is None  # a report opens, it is not saved
-    # two tables under one heading are told apart by their first columns, in the file name and the sheet's title
+    # two tables under one heading are told apart by their names (else their first columns), in the file name and
+    # the sheet's title ("Sector, Banen gemeente" and "Gemeente, COROP" for the peers said little: a reader's finding)
     names = [f.name for f in files]
-    assert "01_dataverzameling_02_de_cijfers_voor_deze_gemeente_sector_verdeeld_naar.csv" in names
-    assert "01_dataverzameling_03_de_cijfers_voor_deze_gemeente_sector_banen_gemeente.csv" in names
-    assert "02_blp_berekening_08_verantwoording_sector_verdeeld_naar.csv" in names
+    assert "01_dataverzameling_02_de_cijfers_voor_deze_gemeente_sleutel_per_sector.csv" in names
+    assert "01_dataverzameling_03_de_cijfers_voor_deze_gemeente_banen_per_sector.csv" in names
+    assert "02_blp_berekening_08_verantwoording_sleutel_per_sector.csv" in names
     assert "02_blp_berekening_05_ontwikkeling_door_de_tijd.csv" in names  # a heading with one table: as it was
     book = load_workbook(heerlen_run / "tabellen.xlsx")
     assert len(book.sheetnames) == len(files) + 1 and book.sheetnames[0] == "Inhoud"
     # the first sheet gives each sheet's full title (sheet names are cut at 31 characters: a reader's finding)
     listed = {r[0].value: r[1].value for r in book["Inhoud"].iter_rows(min_row=3)}
-    assert listed["03 Cijfers banen gemeente"] == "De cijfers voor deze gemeente (Sector, Banen gemeente)"
+    assert listed["03 Cijfers banen per sector"] == "De cijfers voor deze gemeente (banen per sector)"
     # the front page names each CSV by its report and table, not by its file name; the contents file says the same
     from blp.rapport.downloads import read_contents
 
     contents = read_contents(heerlen_run / "downloads")
     assert sorted(contents) == [f.name for f in files]
-    link = front.find("a", href="downloads/01_dataverzameling_03_de_cijfers_voor_deze_gemeente_sector_banen_gemeente.csv")
-    assert link.get_text() == ("Rapport 1 (Dataverzameling): De cijfers voor deze gemeente (Sector, Banen gemeente) (CSV "
+    link = front.find("a", href="downloads/01_dataverzameling_03_de_cijfers_voor_deze_gemeente_banen_per_sector.csv")
+    assert link.get_text() == ("Rapport 1 (Dataverzameling): De cijfers voor deze gemeente (banen per sector) (CSV "
                                "voor Nederlandse Excel)")
     # two tables under one heading are told apart by name too ('02 De cijfers voor deze' twice: a reader's finding)
-    assert "02 Cijfers verdeeld naar" in book.sheetnames and "16 Focusindicatoren" in book.sheetnames
+    assert "02 Cijfers sleutel per sector" in book.sheetnames and "16 Focusindicatoren" in book.sheetnames
+    assert {"07 Positie rangorde", "08 Positie vergelijkingsgroep", "14 Verantwoording aansluiting",
+            "15 Verantwoording BLP per jaar"} <= set(book.sheetnames)  # '08 Positie COROP' held the peers
     assert "10 Hoe zeker is dit getal" in book.sheetnames  # '?' is not allowed in a sheet name
     assert all(len(n) <= 31 and not n.endswith(" ") for n in book.sheetnames)
     assert not any(n.split()[-1] in ("van", "de", "het", "voor") for n in book.sheetnames)
-    assert book["03 Cijfers banen gemeente"]["A1"].value.endswith(
-        "De cijfers voor deze gemeente (Sector, Banen gemeente)")
+    assert book["03 Cijfers banen per sector"]["A1"].value.endswith(
+        "De cijfers voor deze gemeente (banen per sector)")
     sheet = book[next(n for n in book.sheetnames if "Sectorstructuur" in n)]
     values = [[c.value for c in r] for r in sheet.iter_rows(min_row=3, max_row=3)][0]
     assert values[0] == rows[1][0] and isinstance(values[1], float)

@@ -112,7 +112,7 @@ def _series_breaks_check(data: CanonicalData, names: dict[str, str]) -> Check:
     found = series_breaks_of(data)
     if found.empty:
         return Check("Reeks toegevoegde waarde: grenswijzigingen binnen de CBS-reeks", OK, "geen gevonden")
-    parts = [f"{year}: " + ", ".join(f"{names.get(r.region_code, r.region_code)} × {num(r.factor, 3)}"
+    parts = [f"{year}: " + ", ".join(f"{names.get(r.region_code, r.region_code)} × {num(r.factor, 2)}"
                                      for r in rows.itertuples())
              for year, rows in found.groupby("break_year")]
     return Check("Reeks toegevoegde waarde: grenswijzigingen binnen de CBS-reeks", OK,

@@ -81,18 +81,22 @@ def show_chart(view, draw: Callable, *args, alt: str = "Grafiek; de tekst erbij 
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None,
-          formats: dict[str, Callable[[float], str] | int] | None = None) -> None:
+          formats: dict[str, Callable[[float], str] | int] | None = None, name: str | None = None) -> None:
     """Show ``df`` with Dutch column names and number formats, without the index (``blp.rapport.html_table``):
     ``columns`` picks and names the columns; ``formats`` maps a column to a formatter or to a number of
-    decimals; text columns read from the left; a missing value reads "niet beschikbaar"."""
+    decimals; text columns read from the left; a missing value reads "niet beschikbaar". ``name``: what the table
+    holds, where a section has more than one ('banen per sector'), for its download and sheet."""
     columns = columns or {}
     shown = df[list(columns)] if columns else df
     fmt = {}
     for col, f in (formats or {}).items():
         fmt[col] = (lambda v, d=f: num(v, d)) if isinstance(f, int) else f
     left = {c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c]) and c not in fmt}
-    display({"text/html": html_table.render(shown, columns, fmt, left),
-             "text/plain": html_table.render_text(shown, columns, fmt)}, raw=True)
+    bundle = {"text/html": html_table.render(shown, columns, fmt, left),
+              "text/plain": html_table.render_text(shown, columns, fmt)}
+    if name:
+        bundle[html_table.TABLE_NAME] = name
+    display(bundle, raw=True)
 
 
 def wrap_labels(labels: dict[str, str], width: int = 34) -> dict[str, str]:

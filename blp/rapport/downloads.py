@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blp.dutch import MINUS
+from blp.rapport.html_table import TABLE_NAME
 
 TABLE_HTML = '<table class="blp-table">'
 SLUG_MAX = 60  # characters of a section heading in a download's file name
@@ -27,7 +28,8 @@ class Download:
     report: str      # e.g. "02_blp_berekening"
     section: str     # the heading above the table
     rows: list[list[str]]
-    detail: str = ""  # what sets the table apart from another under the same heading: its first columns
+    detail: str = ""  # what sets the table apart from another under the same heading: its name or first columns
+    name: str = ""    # the table's own name, given where it is shown (``blp.rapport.display.table``)
 
     @property
     def title(self) -> str:
@@ -70,13 +72,13 @@ def tables_of(nb, report: str) -> list[Download]:
             html = data.get("text/html", "")
             if html.startswith(TABLE_HTML):
                 rows = [line.split("\t") for line in data.get("text/plain", "").splitlines()]
-                found.append(Download(report, section, rows))
+                found.append(Download(report, section, rows, name=data.get(TABLE_NAME, "")))
             elif "text/plain" in data and html.startswith('<div class="blp-prose">'):
                 section = _heading(data["text/plain"]) or section
     shared = {d.section for d in found if sum(e.section == d.section for e in found) > 1}
     for d in found:
-        if d.section in shared and d.rows:
-            d.detail = ", ".join(h for h in d.rows[0][:2] if h)
+        if d.section in shared and d.rows:  # its own name, else its first headings (which can read alike: a reader)
+            d.detail = d.name or ", ".join(h for h in d.rows[0][:2] if h)
     return found
 
 
@@ -164,7 +166,8 @@ def dutch_value(text: str):
 
 SHEET_MAX = 31  # characters Excel allows in a sheet name
 _ARTICLES = ("de ", "het ", "een ")
-_TRAILING = {"de", "het", "een", "van", "voor", "op", "en", "in", "tot", "met", "door", "uit", "dit", "deze", "is"}
+_TRAILING = {"de", "het", "een", "van", "voor", "op", "en", "in", "tot", "met", "door", "uit", "dit", "deze", "is",
+             "per"}
 
 
 def _sheet_text(text: str) -> str:

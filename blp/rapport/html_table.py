@@ -15,6 +15,8 @@ import pandas as pd
 
 from blp.rapport.fmt import num
 
+TABLE_NAME = "text/x-blp-table-name"  # a table's own name, for its download (the HTML export shows only text/html)
+
 MISSING_TEXT = "niet beschikbaar"
 # Columns of text (not numbers) read from the left, heading included; numbers stay right-aligned (the page's CSS).
 LEFT = ' style="text-align: left"'

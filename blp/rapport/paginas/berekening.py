@@ -396,7 +396,7 @@ def position(view: GemeenteView) -> None:
         md(f"Een kaart ontbreekt: de gegevens van deze berekening bevatten geen grenzen van {view.name}.")
     r = r[r["n"] > 1]  # a region of one gemeente (Eemsdelta) ranks it first of one: no comparison
     table(r, {"scope": "Vergeleken met", "n": "Aantal gemeenten", "blp_meur": "Plaats naar BLP",
-              "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"})
+              "blp_per_inhabitant_eur": "Plaats naar BLP per inwoner"}, name="rangorde")
     peers, desc = view.peers
     show_chart(view, peers_figure, alt=f"Staafdiagram van het BLP per inwoner van {view.name}, de vergelijkingsgemeenten "
                f"en Nederland. {peers_title(view)}.")
@@ -406,7 +406,7 @@ def position(view: GemeenteView) -> None:
          .sort_values("blp_per_inhabitant_eur", ascending=False, kind="stable"))
     table(n, {"gemeente_name": "Gemeente", "corop_name": "COROP", "population": "Inwoners", "blp_meur": "BLP (mln euro)",
               "blp_per_inhabitant_eur": "BLP per inwoner (euro)"},
-          {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0})
+          {"population": 0, "blp_meur": 0, "blp_per_inhabitant_eur": 0}, name="vergelijkingsgroep")
 
 
 def sensitivity_title(view: GemeenteView) -> str:
@@ -594,7 +594,7 @@ def series_table(view: GemeenteView) -> None:
                   "estimated": "Deel uit sectoren die voor dat jaar niet in deze gegevens staan",
                   "key_year": f"Aandeel in het COROP-gebied volgt de {word} van",
                   **({"linked": "Deel omgerekend naar de nieuwere COROP-indeling"} if "linked" in frame else {})},
-          {"blp_meur": 1, "estimated": lambda v: pct(v, 0), "linked": lambda v: pct(v, 0)})
+          {"blp_meur": 1, "estimated": lambda v: pct(v, 0), "linked": lambda v: pct(v, 0)}, name="BLP per jaar")
 
 
 def reconciliation(view: GemeenteView) -> None:
@@ -627,7 +627,7 @@ def reconciliation(view: GemeenteView) -> None:
        + (" Een gemeente die voor een deel in een ander COROP-gebied lag (in de indeling van de toegevoegde waarde), "
           "krijgt dat deel uit dat andere gebied; het staat hier niet bij." if len(outside) or
           (shares.loc[shares["gemeente_code"].isin(parts.index), "corop_code"] != corop).any() else ""))
-    table(members, {"gemeente_name": "Gemeente", "blp_meur": "BLP uit dit COROP-gebied (mln euro)"}, {"blp_meur": 1})
+    table(members, {"gemeente_name": "Gemeente", "blp_meur": "BLP uit dit COROP-gebied (mln euro)"}, {"blp_meur": 1}, name="aansluiting")
 
 
 def key_table(view: GemeenteView) -> pd.DataFrame:
@@ -651,7 +651,7 @@ def method(view: GemeenteView) -> None:
         md(f"*Zonder weging naar banendichtheid:* {why}. Elke baan in dezelfde sector telt in het hele COROP-gebied "
            "even zwaar.")
     md("**De verdeelsleutel per sector:**")
-    table(key_table(view))
+    table(key_table(view), name="sleutel per sector")
     if key.blended:
         blended_why(view)
 
@@ -690,7 +690,7 @@ def blended_why(view: GemeenteView) -> None:
           "gegevens uitvalt. De mediane fout per sector:" if not frame.empty else ""))
     if not frame.empty:
         fmt = lambda v: pct(v / 100)  # noqa: E731
-        table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt})
+        table(frame, formats={"Alleen banen": fmt, "Gemiddelde (hoofdsleutel)": fmt, "Alleen vestigingen": fmt}, name="middeling met vestigingen")
     totals = _blended_totals(view)
     bt = view.national.backtest
     same = bt is not None and (bt.va_year, bt.key_year) == (2018, 2019)

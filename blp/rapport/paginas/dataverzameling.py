@@ -150,7 +150,7 @@ def gemeente_inputs(view: GemeenteView) -> None:
        f"euro's); tel ze daarom niet over de sectoren op." + _weighted_jobs_note(view)
        + (f" {view.name} beslaat het hele COROP-gebied: elk aandeel is 100%, welke sleutel ook." if view.whole_region
           else ""))
-    table(gemeente_activity_frame(view), formats={"Sleutel gemeente": 0, "Sleutel COROP-gebied": 0,
+    table(gemeente_activity_frame(view), name="sleutel per sector", formats={"Sleutel gemeente": 0, "Sleutel COROP-gebied": 0,
                                                   "Aandeel gemeente": lambda v: f"{num(v * 100, 1 if v >= 0.01 else 2)}%",
                                                   "Toegevoegde waarde COROP (mln euro)": 0})
     pop = view.data.indicators[(view.data.indicators["indicator"] == "population")
@@ -235,7 +235,8 @@ def key_estimate(view: GemeenteView) -> None:
        + (" (heel de gemeente, ook het deel dat in de cijfers nog bij een ander COROP-gebied hoorde)"
           if fit.matrix.loc[fit.matrix["gemeente_code"] == view.gemeente, "corop_code"].nunique() > 1 else "")
        + ", afgerond op tientallen:")
-    table(key_estimate_frame(view), formats={"Banen gemeente": _estimated_jobs, "Banen COROP": 0})
+    table(key_estimate_frame(view), formats={"Banen gemeente": _estimated_jobs, "Banen COROP": 0},
+          name="banen per sector")
     if view.result.key.blended:
         md(f"Bij {narrative.blended_groups(view.result.key.blended, view.data.industry_labels())} wordt niet alleen "
            "naar deze geschatte banen verdeeld: het aandeel van de gemeente is het gemiddelde van haar aandeel in deze "
