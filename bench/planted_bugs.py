@@ -117,7 +117,7 @@ MUTATIONS = [
   'for vintage, part in nominal.iloc[0:0].groupby("vintage", sort=False):'),
  ("blp/data/canonical.py", "SERIES_PRICE_RANGE = (-30.0, 50.0)", "SERIES_PRICE_RANGE = (-90.0, 500.0)"),
  ("blp/rapport/narrative.py", "{meur(min(upper, most))}", "{meur(upper)}"),
- ("blp/rapport/fmt.py", "for decimals in (2, 3):", "for decimals in ():"),
+ ("blp/rapport/fmt.py", "for decimals in (1 if hi / lo >= 1.25 else 2, 3):", "for decimals in (1,):"),
  ("blp/beleid/scenarios.py", "if loss > have * 1.0001:", "if loss > have * 10:"),
  ("blp/berekening/peers.py", "if own is None or others.empty or others.min() <= own <= others.max():", "if True:"),
  ("blp/rapport/paginas/berekening.py", "guests = [str(names.get(g, g)) for g in parts.index if g not in own]", "guests = []"),

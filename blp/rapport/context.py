@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from blp.beleid.policy import NationalIO, load_national_io
+from blp.beleid.policy import NationalIO, load_national_io, va_per_job
 from blp.berekening import derived
 from blp.berekening.backtest import Backtest, ErrorBand, error_band, run_backtest, variant_of
 from blp.berekening.keys import activity_total, nearest
@@ -188,6 +188,12 @@ class GemeenteView:
     @cached_property
     def structure(self) -> pd.DataFrame:
         return derived.sector_structure(self.result, self.gemeente)
+
+    @cached_property
+    def per_job(self) -> pd.DataFrame:
+        """Value added per employee job per group in the gemeente's COROP region (``blp.beleid.policy.va_per_job``):
+        report 2's exceptional sectors, report 4 and the front page's cards ask for it."""
+        return va_per_job(self.data, self.result, self.region_row()["corop_code"])
 
     @cached_property
     def ranks(self) -> pd.DataFrame:

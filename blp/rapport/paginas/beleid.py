@@ -10,7 +10,7 @@ import pandas as pd
 
 from blp.beleid.lm3 import LM3Result, lm3
 from blp.beleid.policy import (DELTA_BAND, GemeenteMultipliers, gemeente_multipliers, exceptional_per_job, levers,
-                               multiplier_band, va_per_establishment, va_per_job)
+                               multiplier_band, va_per_establishment)
 from blp.beleid.scenarios import (EXAMPLE_GROWTH, EXAMPLE_YEARS, INPUT, MET, NOT_MET, OUTSIDE, Baseline, LocalFacts,
                                   Multipliers, ScenarioResult, baseline, check_goals, example_scenario, local_facts,
                                   run_scenario, zero_path)
@@ -58,7 +58,7 @@ def policy_view(view: GemeenteView) -> PolicyView:
     own = list(b.scenarios)
     scenarios = own or [example_scenario(r, view.gemeente, view.data.industry_labels())]
     horizon = max([c.years for s in scenarios for c in s.changes] + [g.year - start for g in b.goals] + [10])
-    per_job = va_per_job(view.data, r, corop)
+    per_job = view.per_job
     per_est = va_per_establishment(view.data, r, view.gemeente)
     mult = gemeente_multipliers(view.national.io, r, view.gemeente, b.io.flq_delta)
     band = multiplier_band(view.national.io, r, view.gemeente) if mult is not None else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.beleid.policy import exceptional_per_job, va_per_job
+from blp.beleid.policy import exceptional_per_job
 from blp.beleid.scenarios import TREND_YEARS
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
 from blp.berekening.concordance import TOTAL
@@ -344,7 +344,7 @@ def exceptional_sectors(view: GemeenteView) -> list[dict]:
     whole region (its BLP is the region's, nothing was allocated)."""
     if view.whole_region:
         return []
-    per_job = va_per_job(view.data, view.result, view.region_row()["corop_code"])
+    per_job = view.per_job
     labels, blp = view.data.industry_labels(), view.structure.set_index("group")["blp_meur"]
     return [{"label": labels.get(g, g), "ratio": float(r), "corop_eur": float(per_job.loc[g, "corop"]),
              "nl_eur": float(per_job.loc[g, "nl"]), "blp_meur": float(blp.get(g, 0.0))}

@@ -287,9 +287,7 @@ def welvaart(view: GemeenteView) -> None:
 
 def beleid(view: GemeenteView) -> None:
     """Step 8: how a scenario becomes an effect (blp.beleid.policy)."""
-    from blp.beleid.policy import va_per_job
-
-    frame = va_per_job(view.data, view.result, _corop(view))
+    frame = view.per_job
     per_job = frame["va_per_job_eur"]
     group = per_job.dropna().idxmax() if "G-I" not in per_job.dropna().index else "G-I"
     n = view.params.beleid.lever_jobs
