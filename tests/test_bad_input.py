@@ -134,7 +134,7 @@ CASES = {
                             "prijsverandering van −33,8% geven", "(waarde '71.0')"]),
     "volume_change_below_minus_100": (_set("value_added_series", {"region_code": "CR39", "year": "2020",
                                                                   "measure": "va_volume_change"}, "value", "-520"),
-                                      ["value_added_series.csv, rij ", "volumeverandering van -100% of minder",
+                                      ["value_added_series.csv, rij ", "volumeverandering van −100% of minder",
                                        "(waarde '-520.0')"]),
     "series_unknown_region": (_set("value_added_series", {"region_code": "CR39", "year": "2010",
                                                           "measure": "labour_volume"}, "region_code", "CR77"),

@@ -493,11 +493,13 @@ def _check_series(data: CanonicalData) -> None:
 
 
 def _check_volume_changes(series: pd.DataFrame, nominal: pd.DataFrame) -> None:
+    """A volume change of −100 % or less, or one that with the year's nominal change implies a price change outside
+    ``SERIES_PRICE_RANGE`` (a region's total; extra-regio, the continental shelf's gas, swings more), names its row."""
     volume = series["measure"] == "va_volume_change"
     below = (volume & (series["value"] <= -100)).reset_index(drop=True)
     if below.any():
         raise _bad_cell("value_added_series", series, below, "value",
-                        "een volumeverandering van -100% of minder (de hele toegevoegde waarde weg, of meer)",
+                        "een volumeverandering van −100% of minder (de hele toegevoegde waarde weg, of meer)",
                         "verbeter de waarde: een volumeverandering staat in procenten op het jaar ervoor.")
     key = ["vintage", "region_code", "industry_code", "year"]
     level = nominal.set_index(key)["value"]
@@ -505,7 +507,7 @@ def _check_volume_changes(series: pd.DataFrame, nominal: pd.DataFrame) -> None:
     rows = series[volume & (series["industry_code"] == "TOTAL") & (series["region_level"] != "extra")]
     index = pd.MultiIndex.from_frame(rows[key])
     growth = level.reindex(index).to_numpy() / before.reindex(index).to_numpy()
-    price = (growth / (1 + rows["value"].to_numpy() / 100) - 1) * 100
+    price = pd.Series((growth / (1 + rows["value"].to_numpy() / 100) - 1) * 100, index=rows.index)
     low, high = SERIES_PRICE_RANGE
     off = pd.Series(False, index=series.index)
     off.loc[rows.index] = (price < low) | (price > high)
@@ -513,7 +515,7 @@ def _check_volume_changes(series: pd.DataFrame, nominal: pd.DataFrame) -> None:
     if off.any():
         i = int(off.to_numpy().nonzero()[0][0])
         r = series.iloc[i]
-        p = float(price[list(rows.index).index(series.index[i])])
+        p = float(price[series.index[i]])
         raise _bad_cell("value_added_series", series, off, "value",
                         f"de volumeverandering van {r.region_code} in {r.year} zou met de nominale groei van dat jaar een "
                         f"prijsverandering van {num(p, 1)}% geven, buiten {num(low)}% tot +{num(high)}% (gemeten is −10% tot +27%)",
