@@ -227,3 +227,11 @@ def test_the_summary_says_once_which_indicators_have_no_figure(national, monkeyp
     page.summary(view, page.positions(view))
     assert "11 indicatoren zitten niet in de gebruikte gegevens. Ze staan onderaan, met hun bron" in shown[0]
     assert "is er geen cijfer" not in shown[0]
+
+
+def test_the_jobs_per_inhabitant_label_does_not_say_average(registry):
+    """'meer dan gemiddeld = inpendel' beside a position above the middle gemeente while report 4 said the gemeente
+    has fewer jobs than its inhabitants suggest (against NL as a whole): 'average' meant two things (a reader)."""
+    label = registry["jobs_per_1000_inhabitants"].label_nl
+    assert label == ("Banen van werknemers per 1.000 inwoners (veel banen per inwoner wijst op mensen die van buiten komen "
+                     "werken)")
