@@ -154,13 +154,14 @@ def run_batch(req: RunRequest) -> BatchResult:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         raise
     finally:
-        try:
-            if pool is not None:
-                pool.close(now=interrupted)
-        finally:
-            # a second Ctrl-C during the clean-up leaves neither the kernel's folder (its key, its sockets) nor the
-            # work folder behind; shutting the kernel down takes a moment at most
-            with interrupts_held():
+        # a second Ctrl-C during the clean-up leaves neither the kernel's folder (its key, its sockets) nor the work
+        # folder behind: held from the clean-up's first line (one arriving before the inner 'finally' was entered
+        # skipped it and left the work folder: seen once in CI); closing the pool and the kernel is bounded
+        with interrupts_held():
+            try:
+                if pool is not None:
+                    pool.close(now=interrupted)
+            finally:
                 close_shared_session()
                 remove_private_temp_folder(workdir)
 
