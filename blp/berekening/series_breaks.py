@@ -80,12 +80,6 @@ def _factors(value: pd.DataFrame, members: list[str], year: int) -> list[tuple]:
     return rows
 
 
-def break_factor(breaks: pd.DataFrame, region: str, code: str, year: int) -> float:
-    """The product of the factors of ``region`` and ``code`` for the breaks after ``year`` (1 without)."""
-    own = breaks[(breaks["region_code"] == region) & (breaks["industry_code"] == code) & (breaks["break_year"] > year)]
-    return float(own["factor"].prod()) if len(own) else 1.0
-
-
 def apply_breaks(series: pd.DataFrame, breaks: pd.DataFrame) -> pd.DataFrame:
     """``series`` (year, region_code, industry_code, value) with each year before a break scaled by its factors."""
     if breaks.empty:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from blp.berekening.concordance import TOTAL, Concordance
 from blp.berekening.keys import memo, nearest
-from blp.berekening.series_breaks import apply_breaks, break_factor, series_breaks
+from blp.berekening.series_breaks import apply_breaks, series_breaks
 from blp.data.canonical import CanonicalData
 from blp.dutch import num
 from blp.errors import DataError
@@ -258,31 +258,33 @@ def division_factor(data: CanonicalData, region: str) -> tuple[int, float] | Non
     return int(own["link_year"].iloc[0]), float(own["factor"].iloc[0])
 
 
+def _pre_revision_links(data: CanonicalData, region: str) -> list[tuple[int, float]]:
+    """Where the pre-revision vintage of ``region``'s total changes COROP division: (the first year on the newer
+    division, the factor linking the years before it). The changes inside the series (``breaks``) and the one at the
+    first full-detail year, whose factor is the revised series' (``division_factor``): its years up to and including
+    the link year follow the older division too."""
+    own = breaks(data, VOLUME_VINTAGE)
+    own = own[(own["region_code"] == region) & (own["industry_code"] == TOTAL)]
+    links = [(int(b.break_year), float(b.factor)) for b in own.itertuples()]
+    link = division_factor(data, region)
+    return links + ([(link[0] + 1, link[1])] if link is not None else [])
+
+
 def nominal_before_revision(data: CanonicalData, region: str) -> pd.Series:
     """Value added (million euro, current prices) of ``region`` per year in the vintage of ``volume_growth``: the
-    nominal growth its real growth is to be compared with (the revised figures grow differently). Its years up to
-    and including the link year follow the older COROP division too; they are linked like the revised series."""
+    nominal growth its real growth is to be compared with (the revised figures grow differently). Its years before a
+    change of COROP division are linked to the newer one (``_pre_revision_links``), like the revised series."""
     values = _pre_revision(data, SERIES_MEASURE, region)
-    own = breaks(data, VOLUME_VINTAGE)
-    values = values * pd.Series([break_factor(own, region, TOTAL, y) for y in values.index], index=values.index)
-    link = division_factor(data, region)
-    if link is None:
-        return values
-    year, factor = link
-    return values.where(values.index > year, values * factor)
+    for first_new, factor in _pre_revision_links(data, region):
+        values = values.where(values.index >= first_new, values * factor)
+    return values
 
 
 def volume_growth(data: CanonicalData, region: str) -> pd.Series:
-    """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage. The year after
-    the link year compares a year on the newer COROP division with one on the older: it is corrected by the link
-    factor (the moved part taken to have had the region's price change)."""
-    growth = _pre_revision(data, VOLUME_MEASURE, region).copy()
-    own = breaks(data, VOLUME_VINTAGE)
-    for b in own[(own["region_code"] == region) & (own["industry_code"] == TOTAL)].itertuples():
-        if b.break_year in growth.index:  # the break year compares two divisions: corrected like the link year's
-            growth[b.break_year] = ((1 + growth[b.break_year] / 100) / b.factor - 1) * 100
-    link = division_factor(data, region)
-    if link is None or link[0] + 1 not in growth.index:
-        return growth
-    year, factor = link
-    return growth.where(growth.index != year + 1, ((1 + growth / 100) / factor - 1) * 100)
+    """Real growth of value added (% on the year before) of ``region``, from the pre-revision vintage. The first year
+    on a newer COROP division is compared with one on the older: it is divided by the link's factor
+    (``_pre_revision_links``; the moved part taken to have had the region's price change)."""
+    growth = _pre_revision(data, VOLUME_MEASURE, region)
+    for first_new, factor in _pre_revision_links(data, region):
+        growth = growth.where(growth.index != first_new, ((1 + growth / 100) / factor - 1) * 100)
+    return growth
