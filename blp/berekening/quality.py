@@ -9,8 +9,8 @@ import pandas as pd
 from blp.berekening.calculation import BlpResult
 from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
-from blp.berekening.series import LINKED
-from blp.berekening.value_added import SERIES_VINTAGE, breaks, region_table
+from blp.berekening.series import linked_breaks
+from blp.berekening.value_added import region_table
 from blp.data.canonical import UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.dutch import num
 
@@ -98,18 +98,10 @@ def _activity_checks(data: CanonicalData, result: BlpResult) -> list[Check]:
     return checks
 
 
-def series_breaks_of(data: CanonicalData) -> pd.DataFrame:
-    """The changes of COROP division inside CBS's series that moved a region's total by more than ``LINKED``
-    (``blp.berekening.series_breaks``): region_code, break_year, factor."""
-    found = breaks(data, SERIES_VINTAGE)
-    found = found[(found["industry_code"] == TOTAL) & ((found["factor"] - 1).abs() > LINKED)]
-    return found[["region_code", "break_year", "factor"]].reset_index(drop=True)
-
-
 def _series_breaks_check(data: CanonicalData, names: dict[str, str]) -> Check:
     """Report 1 said 'geen bijzonderheden' for Súdwest-Fryslân while report 2 linked its series across 2014 (a
     reader's finding): the check lists each change of division found inside the series, and that it was linked."""
-    found = series_breaks_of(data)
+    found = linked_breaks(data)
     if found.empty:
         return Check("Reeks toegevoegde waarde: grenswijzigingen binnen de CBS-reeks", OK, "geen gevonden")
     parts = [f"{year}: " + ", ".join(f"{names.get(r.region_code, r.region_code)} × {num(r.factor, 2)}"

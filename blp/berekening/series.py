@@ -33,13 +33,20 @@ class BlpSeries:
         return self.table[self.table["gemeente_code"] == gemeente].set_index("year").sort_index()
 
 
+def linked_breaks(data: CanonicalData) -> pd.DataFrame:
+    """The changes of COROP division inside CBS's series that moved a region's total by more than ``LINKED``
+    (``blp.berekening.series_breaks``): region_code, break_year, factor."""
+    found = breaks(data, SERIES_VINTAGE)
+    found = found[(found["industry_code"] == TOTAL) & ((found["factor"] - 1).abs() > LINKED)]
+    return found[["region_code", "break_year", "factor"]].reset_index(drop=True)
+
+
 def _linked_before(data: CanonicalData) -> pd.Series:
     """Per region whose total was linked by more than ``LINKED``: the year before which its years are linked (the
     first full-detail year, or the latest change of division inside the series)."""
     links = division_links(data)
     moved = links[(links["industry_code"] == TOTAL) & ((links["factor"] - 1).abs() > LINKED)]
-    found = breaks(data, SERIES_VINTAGE)
-    found = found[(found["industry_code"] == TOTAL) & ((found["factor"] - 1).abs() > LINKED)]
+    found = linked_breaks(data)
     years = pd.concat([moved.set_index("region_code")["link_year"], found.set_index("region_code")["break_year"]])
     return years.astype(int).groupby(level=0).max()
 

@@ -7,11 +7,10 @@ import pandas as pd
 from blp.beleid.policy import exceptional_per_job
 from blp.beleid.scenarios import TREND_YEARS
 from blp.berekening.backtest import LEVEL_NL, MIN_REGIONS, variant_of
-from blp.berekening.concordance import TOTAL
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import why_not_weighted
-from blp.berekening.value_added import (SERIES_VINTAGE, breaks, division_factor, full_detail_years,
-                                        nominal_before_revision, volume_growth)
+from blp.berekening.series import linked_breaks
+from blp.berekening.value_added import division_factor, full_detail_years, nominal_before_revision, volume_growth
 from blp.dutch import in_sentence, listing, signed_num
 from blp.rapport import charts, maps, narrative
 from blp.rapport.context import GemeenteView
@@ -558,8 +557,8 @@ def division_link(view: GemeenteView) -> str:
     corop, name = view.region_row()["corop_code"], view.region_row()["corop_name"]
     link = division_factor(view.data, corop)
     first = int(view.national.series.of(view.gemeente).index.min())
-    found = breaks(view.data, SERIES_VINTAGE)
-    found = found[(found["region_code"] == corop) & (found["industry_code"] == TOTAL) & (found["break_year"] > first)]
+    found = linked_breaks(view.data)
+    found = found[(found["region_code"] == corop) & (found["break_year"] > first)]
     notes = [narrative.series_break_text(name, b.factor, b.break_year, first) for b in found.itertuples()]
     if link is not None and first < link[0]:
         notes.append(narrative.division_link_text(name, link[1], link[0], first))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from blp.berekening.quality import WARN, checks_table, series_breaks_of
+from blp.berekening.quality import WARN, checks_table
+from blp.berekening.series import linked_breaks
 from blp.berekening.keys import MEASURE_NL
 from blp.berekening.productivity import region_mean_factor
 from blp.berekening.value_added import totals
@@ -286,7 +287,7 @@ def gemeente_notes(view: GemeenteView) -> None:
         notes.append(f"{num(unassignable)} {MEASURE_NL.get(view.result.key.measure, view.result.key.measure)} in de "
                      f"sleutel zijn niet aan een gemeente toe te "
                      f"wijzen (GM0000) en tellen niet mee in de verdeling.")
-    for r in series_breaks_of(view.data).itertuples():
+    for r in linked_breaks(view.data).itertuples():
         if r.region_code == main:
             notes.append(f"In de CBS-reeks van de toegevoegde waarde verandert {corop_names.get(main, main)} in "
                          f"{r.break_year} van indeling: gemeenten gingen over naar of van een ander COROP-gebied. De "
