@@ -10,7 +10,8 @@ import pandas as pd
 from blp.berekening.allocation import EUR_PER_MEUR, Allocation, allocate, reconcile
 from blp.berekening.concordance import TOTAL, Concordance, build_concordance
 from blp.berekening.jobs_key import jobs_groups, jobs_key
-from blp.berekening.keys import Key, activity_key, composition_year, convertible, nearest, population_series
+from blp.berekening.keys import (Key, activity_key, composition_year, convertible, fitting_boundary_years, nearest,
+                                 population_series)
 from blp.berekening.value_added import full_detail_years, industry_codes, regional_value_added, totals, va_years
 from blp.data.canonical import MEASURE_NL, CanonicalData
 from blp.errors import DataError
@@ -47,7 +48,7 @@ def _pick(kind: str, asked: int | None, available: list[int], default_target: in
                             "gemeentegrenzen.")
         return asked
     if not usable:
-        fitting = [b for b in data.boundary_years() if any(convertible(data, y, b) for y in available)]
+        fitting = fitting_boundary_years(data, available)
         raise DataError(f"Geen van de {kind} ({', '.join(map(str, available))}) is om te zetten naar de "
                         f"gemeentegrenzen van {boundary_year}.",
                         f"kies de gemeentegrenzen van {' of '.join(map(str, fitting))}, of geef eigen "

@@ -23,8 +23,8 @@ import pandas as pd
 
 from blp.berekening import ras
 from blp.berekening.concordance import TOTAL, Concordance
-from blp.berekening.keys import (Key, activity_key, activity_rows, convertible_years, has_industry_detail, memo, nearest,
-                                 to_units)
+from blp.berekening.keys import (Key, activity_key, activity_rows, convertible_years, fitting_boundary_years,
+                                 has_industry_detail, memo, nearest, to_units)
 from blp.berekening.productivity import LandAreaError, density_correction, land_area, unit_factors
 from blp.data.canonical import JOBS_ROUNDING, UNASSIGNABLE_GEMEENTE, CanonicalData
 from blp.dutch import num
@@ -150,7 +150,7 @@ def _seed_year(data: CanonicalData, year: int, boundary_year: int) -> int:
     usable = convertible_years(data, "establishments", boundary_year)
     if not usable:
         years = data.activity_years("establishments")
-        fitting = [b for b in data.boundary_years() if convertible_years(data, "establishments", b)]
+        fitting = fitting_boundary_years(data, years)
         raise DataError(
             f"De verdeelsleutel banen schat de banen per sector met de vestigingen als startpunt, maar geen jaar van "
             f"de vestigingen ({', '.join(map(str, years)) or 'geen'}) is om te zetten naar de gemeentegrenzen van "

@@ -90,6 +90,12 @@ def convertible_years(data: CanonicalData, measure: str, boundary_year: int) -> 
     return [y for y in data.activity_years(measure) if convertible(data, y, boundary_year)]
 
 
+def fitting_boundary_years(data: CanonicalData, years: list[int]) -> list[int]:
+    """The data's boundary years onto which figures of at least one of ``years`` can be put (for a fix that names
+    only boundaries the data can use)."""
+    return [b for b in data.boundary_years() if any(convertible(data, y, b) for y in years)]
+
+
 def composition_year(data: CanonicalData, va_year: int) -> int:
     """The boundary year whose COROP composition the value added of ``va_year`` follows: the nearest
     boundary year of the region table, the earlier one on a tie (CBS publishes regional accounts on the
